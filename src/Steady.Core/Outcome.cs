@@ -1,0 +1,45 @@
+namespace Steady.Core;
+
+/// <summary>What went wrong with a request a user made, in words a user can act on.</summary>
+public sealed record Failure(FailureKind Kind, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public static Failure Invalid(string field, string message) =>
+        new(FailureKind.Invalid, "The request is not valid.", message, new Dictionary<string, string[]> { [field] = [message] });
+
+    public static Failure Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+        new(FailureKind.Invalid, "The request is not valid.", string.Join(" ", errors.SelectMany(e => e.Value)), errors);
+
+    public static Failure NotFound(string what) => new(FailureKind.NotFound, "Not found.", $"{what} was not found.");
+
+    public static Failure Conflict(string detail) => new(FailureKind.Conflict, "Conflict.", detail);
+
+    public static Failure Forbidden(string detail) => new(FailureKind.Forbidden, "Forbidden.", detail);
+}
+
+public enum FailureKind
+{
+    Invalid,
+    NotFound,
+    Conflict,
+    Forbidden,
+}
+
+/// <summary>The result of a command: a value, or the one reason it was refused.</summary>
+public readonly struct Outcome<T>
+{
+    private Outcome(T? value, Failure? failure)
+    {
+        Value = value;
+        Failure = failure;
+    }
+
+    public T? Value { get; }
+
+    public Failure? Failure { get; }
+
+    public bool Succeeded => Failure is null;
+
+    public static implicit operator Outcome<T>(T value) => new(value, null);
+
+    public static implicit operator Outcome<T>(Failure failure) => new(default, failure);
+}

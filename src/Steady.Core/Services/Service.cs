@@ -1,0 +1,38 @@
+using Steady.Core.Audit;
+
+namespace Steady.Core.Services;
+
+/// <summary>Something a team runs and answers for: alerts arrive for it, incidents affect it.</summary>
+public sealed class Service : IAudited
+{
+    public Guid Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public Guid TeamId { get; set; }
+
+    public string? Description { get; set; }
+
+    public string? RunbookUrl { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>The secret in an intake URL that says which service an alert is for. Revoked keys stop working at once.</summary>
+public sealed class IntegrationKey : IAudited
+{
+    public Guid Id { get; set; }
+
+    public Guid ServiceId { get; set; }
+
+    public required string Name { get; set; }
+
+    [AuditIgnore]
+    public required string Key { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public Guid? CreatedBy { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Steady.Server.Data;
+
+/// <summary>Which database this process uses, resolved once from configuration.</summary>
+public sealed record DatabaseInfo(DatabaseProvider Provider, string ConnectionString, string? SqlitePath);
+
+public static class DatabaseSetup
+{
+    /// <summary>Configuration is read when the container first needs it, so hosts (and tests) can still change it after registration.</summary>
+    public static IServiceCollection AddSteadyDatabase(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => Resolve(sp.GetRequiredService<IConfiguration>().GetSection($"{SteadyOptions.Section}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions()));
+        services.AddSingleton(sp => new DbMetrics(sp.GetRequiredService<DatabaseInfo>().Provider.ToString().ToLowerInvariant()));
+        services.AddSingleton<SqliteLockHolder>();
+        services.AddScoped<AuditContext>();
+        services.AddDbContext<SteadyDb>((sp, builder) =>
+        {
+            var info = sp.GetRequiredService<DatabaseInfo>();
+            var metrics = sp.GetRequiredService<DbMetrics>();
+            if (info.Provider == DatabaseProvider.Sqlite)
+                builder.UseSqlite(info.ConnectionString).AddInterceptors(new SqlitePragmas(), metrics);
+            else
+                builder.UseNpgsql(info.ConnectionString).AddInterceptors(metrics);
+        });
+        return services;
+    }
+
+    public static DatabaseInfo Resolve(DatabaseOptions options)
+    {
+        var provider = DatabaseProviders.Parse(options.Provider);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                throw new StartupException("Steady:Database:Provider is 'postgres' but Steady:Database:ConnectionString is empty (for example Host=127.0.0.1;Database=steady;Username=steady;Password=...).");
+            return new DatabaseInfo(provider, options.ConnectionString, null);
+        }
+
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(options.ConnectionString) ? "Data Source=data/steady.db" : options.ConnectionString);
+        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+            throw new StartupException("Steady keeps its SQLite database in a file: set Steady:Database:ConnectionString to Data Source=PATH (default data/steady.db).");
+        var path = Path.GetFullPath(builder.DataSource);
+        builder.DataSource = path;
+        builder.Pooling = true;
+        return new DatabaseInfo(provider, builder.ToString(), path);
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Steady.Server.Data;
+
+/// <summary>
+/// Before the server listens: take the SQLite file lock, switch it to WAL, and bring the schema up to
+/// date. Then the first-start bootstrap and, when asked, the demo.
+/// </summary>
+public sealed partial class DatabaseStartup(IServiceProvider services, DatabaseInfo database, SqliteLockHolder sqliteLock, ILogger<DatabaseStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        sqliteLock.Acquire();
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
+        try
+        {
+            if (database.SqlitePath is not null)
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+            var applied = await Migrator.MigrateAsync(db, cancellationToken: cancellationToken);
+            LogMigrated(logger, database.Provider.ToString(), applied.Count, Migrator.LatestVersion(database.Provider));
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            throw new StartupException($"Cannot prepare the {database.Provider} database: {e.Message}");
+        }
+
+        await scope.ServiceProvider.GetRequiredService<Features.Accounts.Bootstrap>().RunAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Database {Provider} ready: {Applied} migration(s) applied, schema version {Version}")]
+    private static partial void LogMigrated(ILogger logger, string provider, int applied, int version);
+}

@@ -1,0 +1,190 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Steady.Core;
+using Steady.Core.Accounts;
+using Steady.Core.Audit;
+using Steady.Core.Services;
+
+namespace Steady.Server.Data;
+
+/// <summary>
+/// The one model over SQLite and PostgreSQL. Tables and columns are snake_case; the schema itself is
+/// created by the versioned SQL migrations in Data/Migrations, not by EF.
+/// </summary>
+public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext audit, TimeProvider time) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Team> Teams => Set<Team>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<Service> Services => Set<Service>();
+
+    public DbSet<IntegrationKey> IntegrationKeys => Set<IntegrationKey>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public bool IsSqlite => Database.IsSqlite();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<TeamRole>().HaveConversion<string>();
+        if (Database.IsSqlite())
+        {
+            // SQLite has no instant type: store UTC microseconds since the epoch, so instants sort and compare in SQL
+            // and keep PostgreSQL's precision on both databases.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMicrosecondsConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<User>(e =>
+        {
+            e.ToTable("users");
+            e.HasIndex(u => u.Email).IsUnique();
+        });
+        modelBuilder.Entity<Team>().ToTable("teams");
+        modelBuilder.Entity<Membership>(e =>
+        {
+            e.ToTable("memberships");
+            e.HasKey(m => new { m.TeamId, m.UserId });
+        });
+        modelBuilder.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasIndex(t => t.Hash).IsUnique();
+        });
+        modelBuilder.Entity<Service>().ToTable("services");
+        modelBuilder.Entity<IntegrationKey>(e =>
+        {
+            e.ToTable("integration_keys");
+            e.HasIndex(k => k.Key).IsUnique();
+        });
+        modelBuilder.Entity<AuditEntry>().ToTable("audit_log");
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+                property.SetColumnName(SnakeCase(property.Name));
+            foreach (var property in entity.GetProperties().Where(p => p.Name == "Id" && p.ClrType == typeof(Guid)))
+                property.ValueGenerated = ValueGenerated.Never;
+        }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        WriteAuditEntries();
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        WriteAuditEntries();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>Every change to an audited entity becomes an audit entry in the same transaction as the change.</summary>
+    private void WriteAuditEntries()
+    {
+        var now = time.GetUtcNow();
+        var entries = ChangeTracker.Entries()
+            .Where(e => e.Entity is IAudited && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .ToList();
+        foreach (var entry in entries)
+        {
+            var changes = DescribeChanges(entry);
+            if (entry.State == EntityState.Modified && changes.Count == 0)
+                continue;
+            AuditEntries.Add(new AuditEntry
+            {
+                Id = Ids.New(time),
+                At = now,
+                ActorId = audit.ActorId,
+                ActorName = audit.ActorName,
+                Action = entry.State switch
+                {
+                    EntityState.Added => "created",
+                    EntityState.Deleted => "deleted",
+                    _ => "updated",
+                },
+                EntityType = SnakeCase(entry.Metadata.ClrType.Name),
+                EntityId = string.Join("/", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString())),
+                Changes = JsonSerializer.Serialize(changes),
+            });
+        }
+    }
+
+    private static Dictionary<string, object?[]> DescribeChanges(EntityEntry entry)
+    {
+        var changes = new Dictionary<string, object?[]>(StringComparer.Ordinal);
+        foreach (var property in entry.Properties)
+        {
+            var member = property.Metadata.PropertyInfo;
+            if (member?.GetCustomAttribute<AuditIgnoreAttribute>() is not null || property.Metadata.Name == "PasswordHash")
+            {
+                if (entry.State == EntityState.Modified && property.IsModified && property.Metadata.Name == "PasswordHash")
+                    changes["password"] = ["(changed)"];
+                continue;
+            }
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Metadata.Name);
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    changes[name] = [null, property.CurrentValue];
+                    break;
+                case EntityState.Deleted:
+                    changes[name] = [property.OriginalValue, null];
+                    break;
+                case EntityState.Modified when property.IsModified && !Equals(property.OriginalValue, property.CurrentValue):
+                    changes[name] = [property.OriginalValue, property.CurrentValue];
+                    break;
+            }
+        }
+        return changes;
+    }
+
+    internal static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && (!char.IsUpper(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                    builder.Append('_');
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+}
+
+/// <summary>Who the audit log names for changes saved in this scope: the signed-in user, or the system.</summary>
+public sealed class AuditContext
+{
+    public Guid? ActorId { get; private set; }
+
+    public string ActorName { get; private set; } = "system";
+
+    public void Set(Guid? actorId, string actorName)
+    {
+        ActorId = actorId;
+        ActorName = actorName;
+    }
+}

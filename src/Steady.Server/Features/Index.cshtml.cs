@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core.Accounts;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features;
+
+public sealed class HomeModel(SteadyDb db) : ConsolePage
+{
+    public int Services { get; private set; }
+
+    public int Teams { get; private set; }
+
+    public int People { get; private set; }
+
+    public IReadOnlyList<(Guid Id, string Name, TeamRole Role)> MyTeams { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        Services = await db.Services.CountAsync();
+        Teams = await db.Teams.CountAsync();
+        People = await db.Users.CountAsync(u => u.DisabledAt == null);
+        var mine = await db.Memberships.AsNoTracking().Where(m => m.UserId == Actor.UserId)
+            .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { t.Id, t.Name, m.Role }).ToListAsync();
+        MyTeams = mine.OrderBy(t => t.Name).Select(t => (t.Id, t.Name, t.Role)).ToList();
+        return Page();
+    }
+}

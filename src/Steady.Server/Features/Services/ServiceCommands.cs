@@ -1,0 +1,151 @@
+using Microsoft.EntityFrameworkCore;
+using Steady.Core;
+using Steady.Core.Accounts;
+using Steady.Core.Services;
+using Steady.Server.Data;
+using Steady.Server.Features.Teams;
+
+namespace Steady.Server.Features.Services;
+
+public sealed record ServiceInput(string Name, Guid TeamId, string? Description, string? RunbookUrl);
+
+public sealed record ServicePatch(string? Name, Guid? TeamId, string? Description, string? RunbookUrl);
+
+public sealed record IntegrationKeyInput(string? Name);
+
+/// <summary>Changes to services and their integration keys, shared by the API and the console.</summary>
+public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
+{
+    public async Task<Outcome<Service>> CreateAsync(Actor actor, ServiceInput input, CancellationToken cancellationToken)
+    {
+        var validation = new Validation().Name("name", input.Name).Text("description", input.Description, 4000).Url("runbookUrl", input.RunbookUrl);
+        if (input.TeamId == Guid.Empty)
+            validation.Add("teamId", "'teamId' is required: the team that owns the service.");
+        if (validation.ToFailure() is { } invalid)
+            return invalid;
+        var team = await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == input.TeamId, cancellationToken);
+        if (team is null)
+            return Failure.Invalid("teamId", $"There is no team with id {input.TeamId}.");
+        if (!Permissions.CanManageServicesOf(actor, team.Id))
+            return Failure.Forbidden($"Only admins of {team.Name} can add services to it.");
+        var name = input.Name.Trim();
+        if (await NameTakenAsync(name, null, cancellationToken))
+            return Failure.Conflict($"A service named '{name}' already exists.");
+        var service = new Service
+        {
+            Id = Ids.New(time),
+            Name = name,
+            TeamId = team.Id,
+            Description = TeamCommands.Blank(input.Description),
+            RunbookUrl = TeamCommands.Blank(input.RunbookUrl),
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Services.Add(service);
+        return await SaveAsync(service, cancellationToken);
+    }
+
+    public async Task<Outcome<Service>> UpdateAsync(Actor actor, Guid serviceId, ServicePatch patch, CancellationToken cancellationToken)
+    {
+        var service = await db.Services.FirstOrDefaultAsync(s => s.Id == serviceId, cancellationToken);
+        if (service is null)
+            return Failure.NotFound("The service");
+        if (!Permissions.CanManageServicesOf(actor, service.TeamId))
+            return Failure.Forbidden("Only admins of the owning team can change this service.");
+        var validation = new Validation().Text("description", patch.Description, 4000).Url("runbookUrl", patch.RunbookUrl);
+        if (patch.Name is not null)
+            validation.Name("name", patch.Name);
+        if (validation.ToFailure() is { } invalid)
+            return invalid;
+        if (patch.TeamId is { } teamId && teamId != service.TeamId)
+        {
+            if (!await db.Teams.AnyAsync(t => t.Id == teamId, cancellationToken))
+                return Failure.Invalid("teamId", $"There is no team with id {teamId}.");
+            if (!Permissions.CanManageServicesOf(actor, teamId))
+                return Failure.Forbidden("You can move a service only to a team you administer.");
+            service.TeamId = teamId;
+        }
+        if (patch.Name is not null)
+        {
+            var name = patch.Name.Trim();
+            if (await NameTakenAsync(name, service.Id, cancellationToken))
+                return Failure.Conflict($"A service named '{name}' already exists.");
+            service.Name = name;
+        }
+        if (patch.Description is not null)
+            service.Description = TeamCommands.Blank(patch.Description);
+        if (patch.RunbookUrl is not null)
+            service.RunbookUrl = TeamCommands.Blank(patch.RunbookUrl);
+        return await SaveAsync(service, cancellationToken);
+    }
+
+    public async Task<Outcome<Service>> DeleteAsync(Actor actor, Guid serviceId, CancellationToken cancellationToken)
+    {
+        var service = await db.Services.FirstOrDefaultAsync(s => s.Id == serviceId, cancellationToken);
+        if (service is null)
+            return Failure.NotFound("The service");
+        if (!Permissions.CanManageServicesOf(actor, service.TeamId))
+            return Failure.Forbidden("Only admins of the owning team can delete this service.");
+        db.IntegrationKeys.RemoveRange(await db.IntegrationKeys.Where(k => k.ServiceId == serviceId).ToListAsync(cancellationToken));
+        db.Services.Remove(service);
+        await db.SaveChangesAsync(cancellationToken);
+        return service;
+    }
+
+    public async Task<Outcome<IntegrationKey>> CreateKeyAsync(Actor actor, Guid serviceId, IntegrationKeyInput input, CancellationToken cancellationToken)
+    {
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == serviceId, cancellationToken);
+        if (service is null)
+            return Failure.NotFound("The service");
+        if (!Permissions.CanManageIntegrationKeysOf(actor, service.TeamId))
+            return Failure.Forbidden("Only admins of the owning team can create integration keys.");
+        var name = string.IsNullOrWhiteSpace(input.Name) ? "default" : input.Name;
+        if (new Validation().Name("name", name).ToFailure() is { } invalid)
+            return invalid;
+        var key = new IntegrationKey
+        {
+            Id = Ids.New(time),
+            ServiceId = service.Id,
+            Name = name.Trim(),
+            Key = Secrets.NewIntegrationKey(),
+            CreatedAt = time.GetUtcNow(),
+            CreatedBy = actor.UserId,
+        };
+        db.IntegrationKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+        return key;
+    }
+
+    public async Task<Outcome<IntegrationKey>> RevokeKeyAsync(Actor actor, Guid serviceId, Guid keyId, CancellationToken cancellationToken)
+    {
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == serviceId, cancellationToken);
+        if (service is null)
+            return Failure.NotFound("The service");
+        if (!Permissions.CanManageIntegrationKeysOf(actor, service.TeamId))
+            return Failure.Forbidden("Only admins of the owning team can revoke integration keys.");
+        var key = await db.IntegrationKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.ServiceId == serviceId, cancellationToken);
+        if (key is null)
+            return Failure.NotFound("The integration key");
+        key.RevokedAt ??= time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return key;
+    }
+
+    private Task<bool> NameTakenAsync(string name, Guid? except, CancellationToken cancellationToken)
+    {
+        var lower = name.ToLowerInvariant();
+        return db.Services.AnyAsync(s => s.Name.ToLower() == lower && s.Id != except, cancellationToken);
+    }
+
+    private async Task<Outcome<Service>> SaveAsync(Service service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return service;
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return Failure.Conflict($"A service named '{service.Name}' already exists.");
+        }
+    }
+}

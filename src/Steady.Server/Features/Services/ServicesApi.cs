@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core.Accounts;
+using Steady.Core.Services;
+using Steady.Server.Data;
+using Steady.Server.Features.Accounts;
+using Steady.Server.Infrastructure;
+
+namespace Steady.Server.Features.Services;
+
+public sealed record ServiceDto(Guid Id, string Name, Guid TeamId, string TeamName, string? Description, string? RunbookUrl, DateTimeOffset CreatedAt);
+
+public sealed record IntegrationKeyDto(Guid Id, Guid ServiceId, string Name, string Key, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public static IntegrationKeyDto From(IntegrationKey key) => new(key.Id, key.ServiceId, key.Name, key.Key, key.CreatedAt, key.RevokedAt);
+}
+
+public static class ServicesApi
+{
+    public static RouteGroupBuilder MapServicesApi(this RouteGroupBuilder api)
+    {
+        var services = api.MapGroup("/services").WithTags("Services");
+        services.MapGet("/", List).WithSummary("List services, optionally of one team");
+        services.MapPost("/", Create).WithSummary("Create a service (admins of the owning team)");
+        services.MapGet("/{service}", Get).WithSummary("A service, by id or name");
+        services.MapPatch("/{service}", Update).WithSummary("Change a service (admins of the owning team)");
+        services.MapDelete("/{service}", Delete).WithSummary("Delete a service (admins of the owning team)");
+        services.MapGet("/{service}/integration-keys", ListKeys).WithSummary("A service's integration keys (responders of the owning team)");
+        services.MapPost("/{service}/integration-keys", CreateKey).WithSummary("Create an integration key (admins of the owning team)");
+        services.MapDelete("/{service}/integration-keys/{keyId:guid}", RevokeKey).WithSummary("Revoke an integration key (admins of the owning team)");
+        return api;
+    }
+
+    private static async Task<Results<Ok<Page<ServiceDto>>, ProblemHttpResult>> List(SteadyDb db, string? team, int? limit, Guid? cursor, CancellationToken cancellationToken)
+    {
+        var take = Paging.Limit(limit);
+        var query = db.Services.AsNoTracking();
+        if (!string.IsNullOrEmpty(team))
+        {
+            var found = await db.TeamAsync(team, cancellationToken);
+            if (found is null)
+                return Problems.NotFound($"Team '{team}'");
+            query = query.Where(s => s.TeamId == found.Id);
+        }
+        if (cursor is { } after)
+            query = query.Where(s => s.Id.CompareTo(after) > 0);
+        var rows = await query.OrderBy(s => s.Id).Take(take + 1)
+            .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => new ServiceDto(s.Id, s.Name, s.TeamId, t.Name, s.Description, s.RunbookUrl, s.CreatedAt))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.Of(rows.OrderBy(s => s.Id).ToList(), take, s => s.Id));
+    }
+
+    private static async Task<Results<Created<ServiceDto>, ProblemHttpResult>> Create(ServiceInput input, SteadyDb db, ActorAccessor actors, ServiceCommands commands, CancellationToken cancellationToken)
+    {
+        var outcome = await commands.CreateAsync(await actors.RequireAsync(cancellationToken), input, cancellationToken);
+        if (!outcome.Succeeded)
+            return outcome.Failure!.ToProblem();
+        return TypedResults.Created($"/api/v1/services/{outcome.Value!.Id}", await DtoAsync(db, outcome.Value, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ServiceDto>, ProblemHttpResult>> Get(string service, SteadyDb db, CancellationToken cancellationToken)
+    {
+        var found = await db.ServiceAsync(service, cancellationToken);
+        return found is null ? Problems.NotFound($"Service '{service}'") : TypedResults.Ok(await DtoAsync(db, found, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ServiceDto>, ProblemHttpResult>> Update(string service, ServicePatch patch, SteadyDb db, ActorAccessor actors, ServiceCommands commands, CancellationToken cancellationToken)
+    {
+        var found = await db.ServiceAsync(service, cancellationToken);
+        if (found is null)
+            return Problems.NotFound($"Service '{service}'");
+        var outcome = await commands.UpdateAsync(await actors.RequireAsync(cancellationToken), found.Id, patch, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(await DtoAsync(db, outcome.Value!, cancellationToken)) : outcome.Failure!.ToProblem();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string service, SteadyDb db, ActorAccessor actors, ServiceCommands commands, CancellationToken cancellationToken)
+    {
+        var found = await db.ServiceAsync(service, cancellationToken);
+        if (found is null)
+            return Problems.NotFound($"Service '{service}'");
+        var outcome = await commands.DeleteAsync(await actors.RequireAsync(cancellationToken), found.Id, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<IntegrationKeyDto>>, ProblemHttpResult>> ListKeys(string service, bool? includeRevoked, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    {
+        var found = await db.ServiceAsync(service, cancellationToken);
+        if (found is null)
+            return Problems.NotFound($"Service '{service}'");
+        if (!Permissions.CanSeeIntegrationKeysOf(await actors.RequireAsync(cancellationToken), found.TeamId))
+            return Problems.Forbidden("Integration keys are credentials: only responders and admins of the owning team can see them.");
+        var query = db.IntegrationKeys.AsNoTracking().Where(k => k.ServiceId == found.Id);
+        if (includeRevoked != true)
+            query = query.Where(k => k.RevokedAt == null);
+        var keys = await query.OrderBy(k => k.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<IntegrationKeyDto>>(keys.Select(IntegrationKeyDto.From).ToList());
+    }
+
+    private static async Task<Results<Created<IntegrationKeyDto>, ProblemHttpResult>> CreateKey(string service, IntegrationKeyInput? input, SteadyDb db, ActorAccessor actors, ServiceCommands commands, CancellationToken cancellationToken)
+    {
+        var found = await db.ServiceAsync(service, cancellationToken);
+        if (found is null)
+            return Problems.NotFound($"Service '{service}'");
+        var outcome = await commands.CreateKeyAsync(await actors.RequireAsync(cancellationToken), found.Id, input ?? new IntegrationKeyInput(null), cancellationToken);
+        return outcome.Succeeded
+            ? TypedResults.Created($"/api/v1/services/{found.Id}/integration-keys/{outcome.Value!.Id}", IntegrationKeyDto.From(outcome.Value))
+            : outcome.Failure!.ToProblem();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string service, Guid keyId, SteadyDb db, ActorAccessor actors, ServiceCommands commands, CancellationToken cancellationToken)
+    {
+        var found = await db.ServiceAsync(service, cancellationToken);
+        if (found is null)
+            return Problems.NotFound($"Service '{service}'");
+        var outcome = await commands.RevokeKeyAsync(await actors.RequireAsync(cancellationToken), found.Id, keyId, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure!.ToProblem();
+    }
+
+    private static async Task<ServiceDto> DtoAsync(SteadyDb db, Service service, CancellationToken cancellationToken)
+    {
+        var teamName = await db.Teams.Where(t => t.Id == service.TeamId).Select(t => t.Name).FirstAsync(cancellationToken);
+        return new ServiceDto(service.Id, service.Name, service.TeamId, teamName, service.Description, service.RunbookUrl, service.CreatedAt);
+    }
+}

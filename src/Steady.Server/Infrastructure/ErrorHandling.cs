@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Steady.Server.Infrastructure;
+
+/// <summary>
+/// Every error a client can cause becomes a problem detail naming the reason: malformed or
+/// wrongly typed JSON (with its path), oversized bodies, wrong content types. Anything else is
+/// logged and answered with a 500 that leaks nothing.
+/// </summary>
+public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogger<ErrorHandling> logger) : IExceptionHandler
+{
+    public const long MaxBodyBytes = 1024 * 1024;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = Describe(exception);
+        if (status >= 500)
+            LogUnhandled(logger, context.Request.Method, context.Request.Path, exception);
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    public static (int Status, string Title, string Detail) Describe(Exception exception)
+    {
+        switch (exception)
+        {
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                return (413, "The request body is too large.", $"The request body is larger than the limit of {MaxBodyBytes / 1024} KiB.");
+            case BadHttpRequestException bad when FindJsonError(bad) is { } json:
+                return (400, "The request body is not valid JSON for this endpoint.", DescribeJson(json));
+            case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType }:
+                return (415, "Unsupported content type.", "Send the request body as JSON with Content-Type: application/json.");
+            case BadHttpRequestException bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal):
+                return (400, "The request body is missing.", "This endpoint needs a JSON request body.");
+            case BadHttpRequestException bad:
+                return (bad.StatusCode, "The request is not valid.", bad.Message);
+            case JsonException json:
+                return (400, "The request body is not valid JSON for this endpoint.", DescribeJson(json));
+            case Features.Accounts.AccountUnavailableException:
+                return (401, "Authentication required.", exception.Message);
+            case OperationCanceledException:
+                return (499, "The request was cancelled.", "The client closed the request.");
+            default:
+                return (500, "An unexpected error occurred.", "The server could not complete the request; the error has been logged.");
+        }
+    }
+
+    private static JsonException? FindJsonError(Exception exception)
+    {
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is JsonException json)
+                return json;
+        }
+        return null;
+    }
+
+    private static string DescribeJson(JsonException json)
+    {
+        var message = json.Message;
+        // System.Text.Json appends "Path: $.x | LineNumber ..." to some messages; keep the sentence and name the field once.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0)
+            message = message[..cut];
+        var path = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? null : json.Path;
+        return path is null ? message : $"{message} (at {path})";
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
+}

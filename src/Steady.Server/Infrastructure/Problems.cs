@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Steady.Core;
+
+namespace Steady.Server.Infrastructure;
+
+/// <summary>Turns a refused command into an RFC 9457 problem detail.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult ToProblem(this Failure failure)
+    {
+        var status = failure.Kind switch
+        {
+            FailureKind.Invalid => StatusCodes.Status400BadRequest,
+            FailureKind.NotFound => StatusCodes.Status404NotFound,
+            FailureKind.Conflict => StatusCodes.Status409Conflict,
+            FailureKind.Forbidden => StatusCodes.Status403Forbidden,
+            _ => StatusCodes.Status400BadRequest,
+        };
+        var extensions = failure.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = failure.Errors };
+        return TypedResults.Problem(failure.Detail, statusCode: status, title: failure.Title, extensions: extensions);
+    }
+
+    public static ProblemHttpResult Forbidden(string detail) => Failure.Forbidden(detail).ToProblem();
+
+    public static ProblemHttpResult NotFound(string what) => Failure.NotFound(what).ToProblem();
+}

@@ -1,0 +1,16 @@
+using Steady.Server;
+using Steady.Server.Data;
+
+try
+{
+    var app = SteadyApp.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException e)
+{
+    await Console.Error.WriteLineAsync($"steady: {e.Message}");
+    return 1;
+}
+
+public partial class Program;

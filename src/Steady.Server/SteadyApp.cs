@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Steady.Core.Accounts;
+using Steady.Server.Data;
+using Steady.Server.Features.Accounts;
+using Steady.Server.Features.Audit;
+using Steady.Server.Features.Health;
+using Steady.Server.Features.Services;
+using Steady.Server.Features.Shell;
+using Steady.Server.Features.Teams;
+using Steady.Server.Features.Tokens;
+using Steady.Server.Features.Users;
+using Steady.Server.Infrastructure;
+
+namespace Steady.Server;
+
+/// <summary>The server's wiring: services, the request pipeline, and every route.</summary>
+public static class SteadyApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+    public const string ApiPolicy = "api";
+
+    public static WebApplication Build(string[] args)
+    {
+        var demo = args.Contains("--demo");
+        var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+        if (demo)
+            builder.Configuration["Steady:Demo"] = "true";
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = ErrorHandling.MaxBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.AddSteady(builder.Configuration);
+        var app = builder.Build();
+        // Refuse a second process on the same SQLite file before anything else starts.
+        app.Services.GetRequiredService<SqliteLockHolder>().Acquire();
+        app.UseSteady();
+        return app;
+    }
+
+    public static IServiceCollection AddSteady(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<SteadyOptions>(configuration.GetSection(SteadyOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSteadyDatabase();
+        services.AddHostedService<DatabaseStartup>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ErrorHandling>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        services.AddOpenApi();
+
+        services.AddDataProtection().SetApplicationName("steady");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp, sp.GetRequiredService<TimeProvider>())));
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<ActorAccessor>();
+        services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddScoped<Bootstrap>();
+        services.AddScoped<Demo>();
+        services.AddScoped<TeamCommands>();
+        services.AddScoped<UserCommands>();
+        services.AddScoped<ServiceCommands>();
+        services.AddScoped<TokenCommands>();
+
+        services.AddAuthentication(o => o.DefaultScheme = "steady")
+            .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? BearerTokenHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "steady_session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.LoginPath = "/login";
+                o.LogoutPath = "/logout";
+                o.AccessDeniedPath = "/";
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
+
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Accounts/Login");
+            o.Conventions.AllowAnonymousToPage("/Shell/Error");
+        });
+        return services;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        options.MaxDepth = 32;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+    }
+
+    public static WebApplication UseSteady(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(StatusPages.WriteAsync);
+        app.UseHttpMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<AuditActorMiddleware>();
+
+        app.MapAssets();
+        app.MapHealth();
+        app.MapMetrics("/metrics").AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy);
+        api.MapUsersApi();
+        api.MapTeamsApi();
+        api.MapServicesApi();
+        api.MapTokensApi();
+        api.MapAuditApi();
+
+        app.MapRazorPages();
+        return app;
+    }
+}
