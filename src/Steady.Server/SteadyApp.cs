@@ -43,8 +43,6 @@ public static class SteadyApp
         });
         builder.Services.AddSteady(builder.Configuration);
         var app = builder.Build();
-        // Refuse a second process on the same SQLite file before anything else starts.
-        app.Services.GetRequiredService<SqliteLockHolder>().Acquire();
         app.UseSteady();
         return app;
     }
@@ -69,6 +67,7 @@ public static class SteadyApp
         services.AddHttpContextAccessor();
         services.AddScoped<ActorAccessor>();
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddSingleton(new OperatorConsole(Console.Out));
         services.AddScoped<Bootstrap>();
         services.AddScoped<Demo>();
         services.AddScoped<TeamCommands>();

@@ -54,21 +54,31 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
             e.HasIndex(u => u.Email).IsUnique();
         });
         modelBuilder.Entity<Team>().ToTable("teams");
+        // Relationships are declared (without navigations) so EF orders inserts and deletes by them;
+        // deletes never cascade: the commands remove dependents explicitly, so each removal is audited.
         modelBuilder.Entity<Membership>(e =>
         {
             e.ToTable("memberships");
             e.HasKey(m => new { m.TeamId, m.UserId });
+            e.HasOne<Team>().WithMany().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<ApiToken>(e =>
         {
             e.ToTable("api_tokens");
             e.HasIndex(t => t.Hash).IsUnique();
+            e.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Restrict);
         });
-        modelBuilder.Entity<Service>().ToTable("services");
+        modelBuilder.Entity<Service>(e =>
+        {
+            e.ToTable("services");
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
         modelBuilder.Entity<IntegrationKey>(e =>
         {
             e.ToTable("integration_keys");
             e.HasIndex(k => k.Key).IsUnique();
+            e.HasOne<Service>().WithMany().HasForeignKey(k => k.ServiceId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<AuditEntry>().ToTable("audit_log");
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");

@@ -20,6 +20,7 @@ public sealed partial class Bootstrap(
     TokenCommands tokens,
     Demo demo,
     IConfiguration configuration,
+    OperatorConsole console,
     ILogger<Bootstrap> logger)
 {
     public const int MinimumTokenLength = 20;
@@ -83,11 +84,17 @@ public sealed partial class Bootstrap(
                ================================================================
 
                """;
-        Console.Out.WriteLine(message);
+        console.Out.WriteLine(message);
     }
 
     private string? FirstUrl() => configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Created the first administrator {Email}; sign-in by {Method}")]
     private static partial void LogAdminCreated(ILogger logger, string email, string method);
+}
+
+/// <summary>The terminal of the person who started the server: where one-time sign-in details are printed, never the log.</summary>
+public sealed class OperatorConsole(TextWriter output)
+{
+    public TextWriter Out { get; } = output;
 }

@@ -1,0 +1,20 @@
+namespace Steady.Cli;
+
+/// <summary>
+/// What one run of `steady` sees of the world: its output streams, its environment, and how it
+/// asks for a secret. Tests pass their own, so nothing touches the real process environment.
+/// </summary>
+public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?> environment, Func<string, string?> readSecret)
+{
+    /// <summary>The variables `steady` reads, so a process needs to copy only these.</summary>
+    public static readonly string[] Variables = ["STEADY_SERVER", "STEADY_TOKEN", "HOME", "XDG_CONFIG_HOME"];
+
+    public TextWriter Out { get; } = output;
+
+    public TextWriter Error { get; } = error;
+
+    public IReadOnlyDictionary<string, string?> Environment { get; } = environment;
+
+    /// <summary>Asks for a secret (the prompt goes to stderr, the typing is not echoed); null when none comes.</summary>
+    public Func<string, string?> ReadSecret { get; } = readSecret;
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Steady.Server.Tests;
+
+public sealed class HealthTests : IAsyncLifetime
+{
+    private SteadyHost _host = null!;
+
+    public async ValueTask InitializeAsync() => _host = await SteadyHost.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task HealthzAnswersWithoutCredentials()
+    {
+        var response = await _host.Anonymous().GetAsync("/healthz", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReadyzReportsTheDatabaseAndTheCurrentSchemaVersion()
+    {
+        var ready = await _host.Anonymous().GetFromJsonAsync<JsonElement>("/readyz", TestContext.Current.CancellationToken);
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+        Assert.Equal(_host.Database.Provider, ready.GetProperty("database").GetString());
+        Assert.Equal(ready.GetProperty("expectedSchemaVersion").GetInt32(), ready.GetProperty("schemaVersion").GetInt32());
+    }
+
+    [Fact]
+    public async Task MetricsAreInPrometheusTextFormatWithRequestAndDatabaseMetrics()
+    {
+        var client = _host.Admin();
+        await client.GetAsync("/api/v1/teams", TestContext.Current.CancellationToken);
+        var response = await client.GetAsync("/metrics", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("# TYPE http_request_duration_seconds histogram", text);
+        Assert.Contains("steady_db_command_duration_seconds_count", text);
+    }
+
+    [Fact]
+    public async Task OpenApiDocumentDescribesTheApi()
+    {
+        var document = await _host.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/services", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/services/{service}/integration-keys", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/audit", out _));
+    }
+}

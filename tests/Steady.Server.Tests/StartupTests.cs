@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Steady.Server.Data;
+using Steady.Server.Features.Accounts;
+
+namespace Steady.Server.Tests;
+
+public sealed partial class StartupTests
+{
+    [Fact]
+    public async Task TheBootstrapTokenBelongsToTheFirstAdministrator()
+    {
+        await using var host = await SteadyHost.StartAsync();
+        var me = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/me", TestContext.Current.CancellationToken);
+        Assert.True(me.GetProperty("user").GetProperty("isAdmin").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ARestartDoesNotCreateAnotherAdministrator()
+    {
+        var database = await TestDatabase.CreateAsync();
+        await (await SteadyHost.StartAsync(database: database)).DisposeAsyncKeepingDatabase();
+        await using var host = await SteadyHost.StartAsync(database: database);
+        var count = await host.WithDbAsync((db, _) => db.Users.CountAsync());
+        Assert.Equal(1, count);
+    }
+
+    [Fact]
+    public async Task WithoutABootstrapTokenTheFirstStartPrintsAOneTimePasswordThatSignsIn()
+    {
+        var printed = new StringWriter();
+        await using var host = await SteadyHost.StartAsync(builder =>
+        {
+            builder.UseSetting("Steady:Bootstrap:AdminToken", "");
+            builder.ConfigureTestServices(s => s.AddSingleton(new OperatorConsole(printed)));
+        });
+        var text = printed.ToString();
+        var password = PasswordLine().Match(text).Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(password), text);
+        Assert.Contains("admin@steady.local", text);
+
+        var console = new ConsoleClient(host);
+        var home = await console.SignInAsync("admin@steady.local", password);
+        Assert.Contains("Good to see you", home);
+    }
+
+    [Fact]
+    public async Task ASecondServerProcessOnTheSameSqliteFileExitsWithOneLineOnStandardError()
+    {
+        Assert.SkipWhen(TestDatabase.UsePostgres, "Only SQLite is limited to one process.");
+        var database = await TestDatabase.CreateAsync();
+        await using var first = await SteadyHost.StartAsync(database: database);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Steady.Server.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = database.Folder,
+        };
+        start.Environment["Steady__Database__ConnectionString"] = database.ConnectionString;
+        start.Environment["Logging__LogLevel__Default"] = "None";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("steady: Another Steady server is already using the SQLite database", line);
+    }
+
+    [Fact]
+    public async Task TheDemoLoadsAnOrganizationOnAnEmptyDatabase()
+    {
+        await using var host = await SteadyHost.StartAsync(b => b.UseSetting("Steady:Demo", "true"));
+        var teams = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/teams", TestContext.Current.CancellationToken);
+        Assert.Equal(2, teams.GetProperty("items").GetArrayLength());
+        var services = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services", TestContext.Current.CancellationToken);
+        Assert.Contains(services.GetProperty("items").EnumerateArray(), s => s.GetProperty("name").GetString() == "payments-api");
+        var keys = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services/payments-api/integration-keys", TestContext.Current.CancellationToken);
+        Assert.Equal(1, keys.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task AnUnknownDatabaseProviderStopsStartupNamingTheSetting()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () => await SteadyHost.StartAsync(b => b.UseSetting("Steady:Database:Provider", "oracle")));
+        Assert.Contains("Steady:Database:Provider", error.ToString());
+    }
+
+    [GeneratedRegex(@"password:\s+(\S+)")]
+    private static partial Regex PasswordLine();
+}

@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Steady.Core.Accounts;
+using Steady.Server.Data;
+using Steady.Server.Features.Tokens;
+
+namespace Steady.Server.Tests;
+
+/// <summary>
+/// The real server, listening on a loopback port through Kestrel, on a fresh database, with a
+/// controllable clock. The first administrator gets <see cref="AdminToken"/>.
+/// </summary>
+public sealed class SteadyHost : WebApplicationFactory<Program>
+{
+    public const string AdminToken = "stdy_test-admin-token-0123456789abcdef";
+
+    private readonly Action<IWebHostBuilder>? _configure;
+
+    private SteadyHost(TestDatabase database, Action<IWebHostBuilder>? configure)
+    {
+        Database = database;
+        _configure = configure;
+        UseKestrel(0);
+    }
+
+    public TestDatabase Database { get; }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First() + "/");
+
+    public static async Task<SteadyHost> StartAsync(Action<IWebHostBuilder>? configure = null, TestDatabase? database = null)
+    {
+        var host = new SteadyHost(database ?? await TestDatabase.CreateAsync(), configure);
+        host.StartServer();
+        return host;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Steady:Database:Provider", Database.Provider);
+        builder.UseSetting("Steady:Database:ConnectionString", Database.ConnectionString);
+        builder.UseSetting("Steady:Bootstrap:AdminToken", AdminToken);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton(new Steady.Server.Features.Accounts.OperatorConsole(TextWriter.Null));
+        });
+        _configure?.Invoke(builder);
+    }
+
+    /// <summary>A client with no credentials.</summary>
+    public HttpClient Anonymous() => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress };
+
+    public HttpClient As(string token)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient Admin() => As(AdminToken);
+
+    /// <summary>Runs code against the server's own database (to arrange what the API cannot, e.g. tokens for other people).</summary>
+    public async Task<T> WithDbAsync<T>(Func<SteadyDb, IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<SteadyDb>(), scope.ServiceProvider);
+    }
+
+    /// <summary>A new user with an API token, as the organization admin would set them up.</summary>
+    public async Task<(Guid Id, string Token)> CreateUserAsync(string name, bool isAdmin = false)
+    {
+        var email = $"{name.ToLowerInvariant().Replace(' ', '.')}.{Guid.NewGuid():N}@example.com";
+        var response = await Admin().PostAsJsonAsync("/api/v1/users", new { name, email, timeZone = "Europe/Berlin", isAdmin });
+        response.EnsureSuccessStatusCode();
+        var id = (await response.Content.ReadFromJsonAsync<IdOnly>())!.Id;
+        var token = Secrets.NewToken();
+        await WithDbAsync(async (db, sp) =>
+        {
+            sp.GetRequiredService<TokenCommands>().Issue(id, "test", token);
+            return await db.SaveChangesAsync();
+        });
+        return (id, token);
+    }
+
+    /// <summary>Stops the server but keeps its database, to start another server on it.</summary>
+    public async ValueTask DisposeAsyncKeepingDatabase() => await base.DisposeAsync();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private sealed record IdOnly(Guid Id);
+}
