@@ -14,5 +14,6 @@ namespace Steady.Cli;
 [JsonSerializable(typeof(IntegrationKeyDto))]
 [JsonSerializable(typeof(TokenDto))]
 [JsonSerializable(typeof(CreatedTokenDto))]
-[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(List<IntegrationKeyDto>), TypeInfoPropertyName = "ListIntegrationKeyDto")]
+[JsonSerializable(typeof(List<TokenDto>), TypeInfoPropertyName = "ListTokenDto")]
 internal sealed partial class CliJson : JsonSerializerContext;

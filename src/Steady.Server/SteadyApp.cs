@@ -123,7 +123,7 @@ public static class SteadyApp
 
         app.MapAssets();
         app.MapHealth();
-        app.MapMetrics("/metrics").AllowAnonymous();
+        app.MapMetrics("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy);

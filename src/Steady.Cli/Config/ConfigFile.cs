@@ -9,8 +9,8 @@ namespace Steady.Cli.Config;
 /// </summary>
 public static class ConfigFile
 {
-    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode PrivateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public static string PathFor(IReadOnlyDictionary<string, string?> env)
     {
@@ -61,21 +61,21 @@ public static class ConfigFile
             }
             else
             {
-                Directory.CreateDirectory(directory, DirectoryMode);
+                Directory.CreateDirectory(directory, PrivateDirectoryMode);
                 // The directory may have existed with wider permissions; it is ours, so narrow it.
-                File.SetUnixFileMode(directory, DirectoryMode);
+                File.SetUnixFileMode(directory, PrivateDirectoryMode);
                 using (var stream = new FileStream(temporary, new FileStreamOptions
                 {
                     Mode = FileMode.Create,
                     Access = FileAccess.Write,
-                    UnixCreateMode = FileMode,
+                    UnixCreateMode = PrivateFileMode,
                 }))
                 {
                     JsonSerializer.Serialize(stream, config, CliJson.Default.StoredConfig);
                     stream.Flush(flushToDisk: true);
                 }
                 // UnixCreateMode is filtered by the umask, and Create keeps the mode of a leftover file: set it outright.
-                File.SetUnixFileMode(temporary, FileMode);
+                File.SetUnixFileMode(temporary, PrivateFileMode);
             }
             File.Move(temporary, path, overwrite: true);
         }

@@ -69,9 +69,14 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut > 0)
             message = message[..cut];
+        // Name fields, not .NET types: "for type 'Steady.Server...TeamInput'" means nothing to an API client.
+        message = TypeName().Replace(message, "");
         var path = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? null : json.Path;
         return path is null ? message : $"{message} (at {path})";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" (for|on|of) type '[^']+'")]
+    private static partial System.Text.RegularExpressions.Regex TypeName();
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);

@@ -47,7 +47,7 @@ public sealed class AccountModel(SteadyDb db, UserCommands users) : ConsolePage
     {
         if (!await LoadActorAsync())
             return SignedOut();
-        var outcome = await users.ChangePasswordAsync(Actor, Actor.UserId, new PasswordInput(CurrentPassword, NewPassword), HttpContext.RequestAborted);
+        var outcome = await users.ChangePasswordAsync(Actor, Actor.UserId, new PasswordInput(NewPassword, CurrentPassword), HttpContext.RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);

@@ -7,11 +7,11 @@ using Steady.Server.Features.Teams;
 
 namespace Steady.Server.Features.Services;
 
-public sealed record ServiceInput(string Name, Guid TeamId, string? Description, string? RunbookUrl);
+public sealed record ServiceInput(string Name, Guid TeamId, string? Description = null, string? RunbookUrl = null);
 
-public sealed record ServicePatch(string? Name, Guid? TeamId, string? Description, string? RunbookUrl);
+public sealed record ServicePatch(string? Name = null, Guid? TeamId = null, string? Description = null, string? RunbookUrl = null);
 
-public sealed record IntegrationKeyInput(string? Name);
+public sealed record IntegrationKeyInput(string? Name = null);
 
 /// <summary>Changes to services and their integration keys, shared by the API and the console.</summary>
 public sealed class ServiceCommands(SteadyDb db, TimeProvider time)

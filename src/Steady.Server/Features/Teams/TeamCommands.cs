@@ -5,9 +5,9 @@ using Steady.Server.Data;
 
 namespace Steady.Server.Features.Teams;
 
-public sealed record TeamInput(string Name, string? Description);
+public sealed record TeamInput(string Name, string? Description = null);
 
-public sealed record TeamPatch(string? Name, string? Description);
+public sealed record TeamPatch(string? Name = null, string? Description = null);
 
 public sealed record MemberInput(string Role);
 

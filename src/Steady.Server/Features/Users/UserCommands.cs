@@ -7,11 +7,11 @@ using Steady.Server.Features.Teams;
 
 namespace Steady.Server.Features.Users;
 
-public sealed record UserInput(string Name, string Email, string? TimeZone, bool IsAdmin = false, string? Password = null);
+public sealed record UserInput(string Name, string Email, string? TimeZone = null, bool IsAdmin = false, string? Password = null);
 
-public sealed record UserPatch(string? Name, string? Email, string? TimeZone, bool? IsAdmin, bool? Disabled);
+public sealed record UserPatch(string? Name = null, string? Email = null, string? TimeZone = null, bool? IsAdmin = null, bool? Disabled = null);
 
-public sealed record PasswordInput(string? CurrentPassword, string NewPassword);
+public sealed record PasswordInput(string NewPassword, string? CurrentPassword = null);
 
 /// <summary>Creating and changing people. Passwords go through ASP.NET Core's PasswordHasher (PBKDF2).</summary>
 public sealed class UserCommands(SteadyDb db, TimeProvider time, IPasswordHasher<User> hasher)

@@ -1,0 +1,251 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Steady.Server.Tests;
+
+/// <summary>
+/// Every endpoint the server maps × anonymous / viewer / responder / team admin / another team's
+/// admin / organization admin. The list of endpoints is read from the running server, so an
+/// endpoint added without a row here fails <see cref="EveryMappedEndpointHasARowInTheMatrix"/>.
+/// </summary>
+public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fixture) : IClassFixture<AuthorizationMatrixTests.Fixture>
+{
+    private readonly SteadyHost _host = fixture.Host;
+    private readonly World _world = fixture.World;
+
+    /// <summary>One server and one world for all the matrix's cases; each case arranges its own targets.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public SteadyHost Host { get; private set; } = null!;
+
+        public World World { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            Host = await SteadyHost.StartAsync();
+            World = await World.CreateAsync(Host);
+        }
+
+        public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+    }
+
+    public enum Who
+    {
+        Anonymous,
+        Viewer,
+        Responder,
+        TeamAdmin,
+        OtherTeam,
+        OrgAdmin,
+    }
+
+    /// <summary>Who may call an endpoint.</summary>
+    public enum Access
+    {
+        /// <summary>No credentials needed.</summary>
+        Public,
+
+        /// <summary>Anyone signed in.</summary>
+        SignedIn,
+
+        /// <summary>Responders and admins of the owning team, and organization admins.</summary>
+        TeamResponder,
+
+        /// <summary>Admins of the owning team, and organization admins.</summary>
+        TeamAdmin,
+
+        /// <summary>Organization admins only.</summary>
+        OrgAdmin,
+    }
+
+    /// <summary>A request to make; <c>Arrange</c> builds fresh targets for each caller, so no call sees another's effects.</summary>
+    public sealed record Row(string Method, string Route, Access Access, Func<World, Task<(string Path, object? Body)>> Arrange);
+
+    private static Func<World, Task<(string, object?)>> Fixed(string path, object? body = null) => _ => Task.FromResult<(string, object?)>((path, body));
+
+    public static readonly Row[] Matrix =
+    [
+        new("GET", "/healthz", Access.Public, Fixed("/healthz")),
+        new("GET", "/readyz", Access.Public, Fixed("/readyz")),
+        new("GET", "/metrics", Access.Public, Fixed("/metrics")),
+        new("GET", "/openapi/{documentName}.json", Access.Public, Fixed("/openapi/v1.json")),
+        new("GET", "/steady.css", Access.Public, Fixed("/steady.css")),
+
+        new("GET", "/api/v1/me", Access.SignedIn, Fixed("/api/v1/me")),
+        new("GET", "/api/v1/users/", Access.SignedIn, Fixed("/api/v1/users")),
+        new("POST", "/api/v1/users/", Access.OrgAdmin, _ => Task.FromResult<(string, object?)>(("/api/v1/users", new { name = "New Person", email = $"{Guid.NewGuid():N}@example.com", timeZone = "Europe/Paris" }))),
+        new("GET", "/api/v1/users/{user}", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/api/v1/users/{w.Ids[Who.Responder]}", null))),
+        new("PATCH", "/api/v1/users/{user}", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}", new { name = "Renamed" })),
+        new("PUT", "/api/v1/users/{user}/password", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/password", new { newPassword = "a long enough password" })),
+
+        new("GET", "/api/v1/teams/", Access.SignedIn, Fixed("/api/v1/teams")),
+        new("POST", "/api/v1/teams/", Access.OrgAdmin, _ => Task.FromResult<(string, object?)>(("/api/v1/teams", new { name = "Team " + Guid.NewGuid().ToString("N")[..8] }))),
+        new("GET", "/api/v1/teams/{team}", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/api/v1/teams/{w.TeamA}", null))),
+        new("PATCH", "/api/v1/teams/{team}", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(($"/api/v1/teams/{w.TeamA}", new { description = "Changed " + Guid.NewGuid() }))),
+        new("DELETE", "/api/v1/teams/{team}", Access.OrgAdmin, async w => ($"/api/v1/teams/{await w.NewTeamLikeAAsync()}", null)),
+        new("GET", "/api/v1/teams/{team}/members", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/api/v1/teams/{w.TeamA}/members", null))),
+        new("PUT", "/api/v1/teams/{team}/members/{user}", Access.TeamAdmin, async w => ($"/api/v1/teams/{w.TeamA}/members/{await w.NewUserAsync()}", new { role = "viewer" })),
+        new("DELETE", "/api/v1/teams/{team}/members/{user}", Access.TeamAdmin, async w => ($"/api/v1/teams/{w.TeamA}/members/{await w.NewMemberOfAAsync()}", null)),
+
+        new("GET", "/api/v1/services/", Access.SignedIn, Fixed("/api/v1/services")),
+        new("POST", "/api/v1/services/", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(("/api/v1/services", new { name = "svc-" + Guid.NewGuid().ToString("N")[..10], teamId = w.TeamA }))),
+        new("GET", "/api/v1/services/{service}", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/api/v1/services/{w.ServiceA}", null))),
+        new("PATCH", "/api/v1/services/{service}", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(($"/api/v1/services/{w.ServiceA}", new { description = "Changed" }))),
+        new("DELETE", "/api/v1/services/{service}", Access.TeamAdmin, async w => ($"/api/v1/services/{await w.NewServiceOfAAsync()}", null)),
+        new("GET", "/api/v1/services/{service}/integration-keys", Access.TeamResponder, w => Task.FromResult<(string, object?)>(($"/api/v1/services/{w.ServiceA}/integration-keys", null))),
+        new("POST", "/api/v1/services/{service}/integration-keys", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(($"/api/v1/services/{w.ServiceA}/integration-keys", new { name = "prometheus" }))),
+        new("DELETE", "/api/v1/services/{service}/integration-keys/{keyId:guid}", Access.TeamAdmin, async w => ($"/api/v1/services/{w.ServiceA}/integration-keys/{await w.NewKeyOfAAsync()}", null)),
+
+        new("GET", "/api/v1/tokens/", Access.SignedIn, Fixed("/api/v1/tokens")),
+        new("POST", "/api/v1/tokens/", Access.SignedIn, Fixed("/api/v1/tokens", new { name = "laptop" })),
+        new("DELETE", "/api/v1/tokens/{id:guid}", Access.OrgAdmin, async w => ($"/api/v1/tokens/{await w.NewTokenOfSomeoneElseAsync()}", null)),
+
+        new("GET", "/api/v1/audit", Access.OrgAdmin, Fixed("/api/v1/audit")),
+    ];
+
+    [Fact]
+    public void EveryMappedEndpointHasARowInTheMatrix()
+    {
+        var mapped = _host.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is null)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)}"))
+            .ToHashSet();
+        var covered = Matrix.Select(r => $"{r.Method} {Normalize(r.Route)}").ToHashSet();
+        Assert.Empty(mapped.Except(covered));
+        Assert.Empty(covered.Except(mapped));
+    }
+
+    public static TheoryData<string, string, Who> Cases()
+    {
+        var data = new TheoryData<string, string, Who>();
+        foreach (var row in Matrix)
+        {
+            foreach (var who in Enum.GetValues<Who>())
+                data.Add(row.Method, row.Route, who);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task EachCallerGetsExactlyTheAccessTheMatrixGrants(string method, string route, Who who)
+    {
+        var row = Matrix.Single(r => r.Method == method && r.Route == route);
+        var (path, body) = await row.Arrange(_world);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+            request.Content = JsonContent.Create(body);
+        var response = await _world.Client(who).SendAsync(request, TestContext.Current.CancellationToken);
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        if (Allowed(row.Access, who))
+        {
+            Assert.True(status is >= 200 and < 300, $"{who} should be allowed {method} {path} but got {status}: {text}");
+        }
+        else if (who == Who.Anonymous)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        else
+        {
+            // Someone else's token is not theirs to know about: 404. Everything else refused says so: 403.
+            Assert.True(status is 403 or 404, $"{who} should be refused {method} {path} but got {status}: {text}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    private static bool Allowed(Access access, Who who) => access switch
+    {
+        Access.Public => true,
+        Access.SignedIn => who != Who.Anonymous,
+        Access.TeamResponder => who is Who.Responder or Who.TeamAdmin or Who.OrgAdmin,
+        Access.TeamAdmin => who is Who.TeamAdmin or Who.OrgAdmin,
+        Access.OrgAdmin => who == Who.OrgAdmin,
+        _ => false,
+    };
+
+    private static string Normalize(string route) => route.TrimEnd('/');
+
+    /// <summary>Team A with a viewer, a responder and an admin; team B whose admin is "another team's member"; the organization admin.</summary>
+    public sealed class World
+    {
+        private readonly SteadyHost _host;
+        private readonly Dictionary<Who, string> _tokens = [];
+
+        private World(SteadyHost host) => _host = host;
+
+        public Dictionary<Who, Guid> Ids { get; } = [];
+
+        public Guid TeamA { get; private set; }
+
+        public Guid TeamB { get; private set; }
+
+        public Guid ServiceA { get; private set; }
+
+        public static async Task<World> CreateAsync(SteadyHost host)
+        {
+            var world = new World(host);
+            var admin = host.Admin();
+            world._tokens[Who.OrgAdmin] = SteadyHost.AdminToken;
+            world.TeamA = await PostIdAsync(admin, "/api/v1/teams", new { name = "Team A" });
+            world.TeamB = await PostIdAsync(admin, "/api/v1/teams", new { name = "Team B" });
+            foreach (var (who, team, role) in new[] { (Who.Viewer, world.TeamA, "viewer"), (Who.Responder, world.TeamA, "responder"), (Who.TeamAdmin, world.TeamA, "admin"), (Who.OtherTeam, world.TeamB, "admin") })
+            {
+                var (id, token) = await host.CreateUserAsync(who.ToString());
+                world.Ids[who] = id;
+                world._tokens[who] = token;
+                (await admin.PutAsJsonAsync($"/api/v1/teams/{team}/members/{id}", new { role })).EnsureSuccessStatusCode();
+            }
+            world.ServiceA = await PostIdAsync(admin, "/api/v1/services", new { name = "service-a", teamId = world.TeamA });
+            return world;
+        }
+
+        public HttpClient Client(Who who) => who == Who.Anonymous ? _host.Anonymous() : _host.As(_tokens[who]);
+
+        public async Task<Guid> NewUserAsync() => (await _host.CreateUserAsync("Someone")).Id;
+
+        public async Task<Guid> NewMemberOfAAsync()
+        {
+            var id = await NewUserAsync();
+            (await _host.Admin().PutAsJsonAsync($"/api/v1/teams/{TeamA}/members/{id}", new { role = "viewer" })).EnsureSuccessStatusCode();
+            return id;
+        }
+
+        /// <summary>An empty team in which the world's people have the same roles as in team A.</summary>
+        public async Task<Guid> NewTeamLikeAAsync()
+        {
+            var admin = _host.Admin();
+            var team = await PostIdAsync(admin, "/api/v1/teams", new { name = "Like A " + Guid.NewGuid().ToString("N")[..8] });
+            foreach (var (who, role) in new[] { (Who.Viewer, "viewer"), (Who.Responder, "responder"), (Who.TeamAdmin, "admin") })
+                (await admin.PutAsJsonAsync($"/api/v1/teams/{team}/members/{Ids[who]}", new { role })).EnsureSuccessStatusCode();
+            return team;
+        }
+
+        public Task<Guid> NewServiceOfAAsync() =>
+            PostIdAsync(_host.Admin(), "/api/v1/services", new { name = "svc-" + Guid.NewGuid().ToString("N")[..10], teamId = TeamA });
+
+        public Task<Guid> NewKeyOfAAsync() => PostIdAsync(_host.Admin(), $"/api/v1/services/{ServiceA}/integration-keys", new { name = "temp" });
+
+        public async Task<Guid> NewTokenOfSomeoneElseAsync()
+        {
+            var (_, token) = await _host.CreateUserAsync("Token Owner");
+            var created = await _host.As(token).PostAsJsonAsync("/api/v1/tokens", new { name = "theirs" });
+            created.EnsureSuccessStatusCode();
+            return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetProperty("id").GetGuid();
+        }
+
+        private static async Task<Guid> PostIdAsync(HttpClient client, string path, object body)
+        {
+            var response = await client.PostAsJsonAsync(path, body);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+            return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+        }
+    }
+}
