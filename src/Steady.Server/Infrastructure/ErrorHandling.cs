@@ -19,12 +19,15 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         if (status >= 500)
             LogUnhandled(logger, context.Request.Method, context.Request.Path, exception);
         context.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        if (await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+        }))
+            return true;
+        await TypedResults.Problem(detail, statusCode: status, title: title).ExecuteAsync(context);
+        return true;
     }
 
     public static (int Status, string Title, string Detail) Describe(Exception exception)
@@ -71,9 +74,13 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
             message = message[..cut];
         // Name fields, not .NET types: "for type 'Steady.Server...TeamInput'" means nothing to an API client.
         message = TypeName().Replace(message, "");
+        message = ConvertedTo().Replace(message, "The JSON value has the wrong type for this field.");
         var path = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? null : json.Path;
         return path is null ? message : $"{message} (at {path})";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"The JSON value could not be converted to [^ ]+\.")]
+    private static partial System.Text.RegularExpressions.Regex ConvertedTo();
 
     [System.Text.RegularExpressions.GeneratedRegex(@" (for|on|of) type '[^']+'")]
     private static partial System.Text.RegularExpressions.Regex TypeName();

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Steady.Server.Infrastructure;
 
@@ -24,12 +23,8 @@ public static class StatusPages
                 """);
             return;
         }
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails { Status = status, Title = Title(status), Detail = Detail(http.Request, status) },
-        });
+        // Written whatever the Accept header says: an API client gets a problem detail even if it asked for HTML.
+        await TypedResults.Problem(Detail(http.Request, status), statusCode: status, title: Title(status)).ExecuteAsync(http);
     }
 
     private static bool IsForPeople(HttpRequest request) =>

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+
+namespace Steady.Server.Tests;
+
+/// <summary>
+/// Malformed, oversized, wrongly typed and conflicting input: always a 4xx problem detail naming
+/// the reason, never a 5xx, and nothing half-written.
+/// </summary>
+public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private readonly SteadyHost _host = fixture.Host;
+
+    public static TheoryData<string, string, string, int, string> Corpus() => new()
+    {
+        // method, path, body, expected status, a word the detail must contain
+        { "POST", "/api/v1/teams", "{", 400, "JSON" },
+        { "POST", "/api/v1/teams", "[]", 400, "JSON" },
+        { "POST", "/api/v1/teams", "{\"name\": 42}", 400, "$.name" },
+        { "POST", "/api/v1/teams", "{\"name\": null}", 400, "name" },
+        { "POST", "/api/v1/teams", "{}", 400, "name" },
+        { "POST", "/api/v1/teams", "{\"name\": \"   \"}", 400, "'name' is required" },
+        { "POST", "/api/v1/teams", "{\"name\": \"" + new string('x', 101) + "\"}", 400, "at most 100" },
+        { "POST", "/api/v1/teams", "{\"name\": \"a\\u0000b\"}", 400, "control characters" },
+        { "POST", "/api/v1/teams", Nested(200), 400, "depth" },
+        { "POST", "/api/v1/teams", "", 400, "body" },
+        { "POST", "/api/v1/users", "{\"name\": \"X\", \"email\": \"not-an-email\"}", 400, "email" },
+        { "POST", "/api/v1/users", "{\"name\": \"X\", \"email\": \"x@example.com\", \"timeZone\": \"Mars/Olympus\"}", 400, "time zone" },
+        { "POST", "/api/v1/users", "{\"name\": \"X\", \"email\": \"x@example.com\", \"password\": \"short\"}", 400, "12 characters" },
+        { "POST", "/api/v1/users", "{\"name\": \"X\", \"email\": \"x@example.com\", \"isAdmin\": \"yes\"}", 400, "$.isAdmin" },
+        { "POST", "/api/v1/services", "{\"name\": \"svc\"}", 400, "teamId" },
+        { "POST", "/api/v1/services", "{\"name\": \"svc\", \"teamId\": \"not-a-guid\"}", 400, "$.teamId" },
+        { "POST", "/api/v1/services", "{\"name\": \"svc\", \"teamId\": \"0195a9d2-0000-7000-8000-000000000000\"}", 400, "no team" },
+        { "POST", "/api/v1/tokens", "{\"name\": \"t\", \"expiresAt\": \"2001-01-01T00:00:00Z\"}", 400, "future" },
+        { "PUT", "/api/v1/teams/Platform/members/admin@steady.local", "{\"role\": \"owner\"}", 400, "viewer, responder, admin" },
+        { "PUT", "/api/v1/teams/Platform/members/admin@steady.local", "{\"role\": \"2\"}", 400, "viewer, responder, admin" },
+        { "GET", "/api/v1/nothing-here", "", 404, "nothing at" },
+        { "DELETE", "/api/v1/me", "", 405, "not allowed" },
+        { "GET", "/api/v1/teams/no-such-team", "", 404, "no-such-team" },
+        { "GET", "/api/v1/teams?limit=abc", "", 400, "limit" },
+        { "DELETE", "/api/v1/tokens/not-a-guid", "", 404, "nothing at" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Corpus))]
+    public async Task MalformedInputIsRefusedWithAProblemDetailAndNothingStored(string method, string path, string body, int status, string mentions)
+    {
+        await EnsurePlatformTeamAsync();
+        var before = await CountRowsAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body.Length > 0 || method is "POST" or "PUT")
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        var response = await _host.Admin().SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        Assert.Contains(mentions, problem.GetProperty("detail").GetString() ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(before, await CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task ABodyOverOneMebibyteIsRefusedWith413()
+    {
+        var body = "{\"name\": \"" + new string('x', 1024 * 1024 + 10) + "\"}";
+        var response = await _host.Admin().PostAsync("/api/v1/teams", new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ABodyThatIsNotJsonContentIsRefusedWith415()
+    {
+        var response = await _host.Admin().PostAsync("/api/v1/teams", new StringContent("name=x", Encoding.UTF8, "application/x-www-form-urlencoded"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ADuplicateTeamNameIsAConflictWhateverItsCase()
+    {
+        var admin = _host.Admin();
+        (await admin.PostAsJsonAsync("/api/v1/teams", new { name = "Storage" }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        var before = await CountRowsAsync();
+        var response = await admin.PostAsJsonAsync("/api/v1/teams", new { name = "STORAGE" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("already exists", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(before, await CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task ADuplicateServiceNameAndADuplicateEmailAreConflicts()
+    {
+        var admin = _host.Admin();
+        var team = await EnsurePlatformTeamAsync();
+        (await admin.PostAsJsonAsync("/api/v1/services", new { name = "dup-svc", teamId = team }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/v1/services", new { name = "Dup-Svc", teamId = team }, TestContext.Current.CancellationToken)).StatusCode);
+        (await admin.PostAsJsonAsync("/api/v1/users", new { name = "Dup", email = "dup@example.com" }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/v1/users", new { name = "Dup 2", email = "DUP@example.com" }, TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task DeletingATeamThatOwnsServicesIsRefusedNamingThemAndDeletesNothing()
+    {
+        var admin = _host.Admin();
+        var created = await admin.PostAsJsonAsync("/api/v1/teams", new { name = "Owner Team" }, TestContext.Current.CancellationToken);
+        var team = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        (await admin.PutAsJsonAsync($"/api/v1/teams/{team}/members/admin@steady.local", new { role = "admin" }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/services", new { name = "owned-svc", teamId = team }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        var before = await CountRowsAsync();
+
+        var response = await admin.DeleteAsync($"/api/v1/teams/{team}", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("owned-svc", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(before, await CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task AnUnknownApiRouteAsAskedForByABrowserIsStillAProblemDetail()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nope");
+        request.Headers.Accept.ParseAdd("text/html");
+        var response = await _host.Admin().SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<Guid> EnsurePlatformTeamAsync()
+    {
+        var admin = _host.Admin();
+        var existing = await admin.GetAsync("/api/v1/teams/Platform");
+        if (existing.IsSuccessStatusCode)
+            return (await existing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var created = await admin.PostAsJsonAsync("/api/v1/teams", new { name = "Platform" });
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Rows in every table except the audit log of reads (there is none) — any write shows up here.</summary>
+    private Task<string> CountRowsAsync() => _host.WithDbAsync(async (db, _) =>
+        string.Join(",",
+            await db.Users.CountAsync(), await db.Teams.CountAsync(), await db.Memberships.CountAsync(),
+            await db.Services.CountAsync(), await db.IntegrationKeys.CountAsync(), await db.ApiTokens.CountAsync(), await db.AuditEntries.CountAsync()));
+
+    private static string Nested(int depth) => "{\"name\": \"deep\", \"extra\": " + string.Concat(Enumerable.Repeat("[", depth)) + string.Concat(Enumerable.Repeat("]", depth)) + "}";
+}
