@@ -49,9 +49,9 @@ public sealed class ServicesModel(SteadyDb db, ServiceCommands services) : Conso
 
     private async Task LoadAsync()
     {
-        Rows = await db.Services.AsNoTracking()
+        Rows = await db.Services.AsNoTracking().OrderBy(s => s.Name)
             .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => new ServiceDto(s.Id, s.Name, s.TeamId, t.Name, s.Description, s.RunbookUrl, s.CreatedAt))
-            .OrderBy(s => s.Name).ToListAsync();
+            .ToListAsync();
         var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).ToListAsync();
         ManagedTeams = teams.Where(t => Permissions.CanManageServicesOf(Actor, t.Id)).ToList();
     }
