@@ -18,8 +18,17 @@ internal static class AccountCommands
         {
             var context = globals.Context;
             var path = globals.ConfigPath;
-            // A saved token is what login replaces, never what it checks.
-            var connection = globals.Resolve(parse, ConfigFile.Load(path) with { Token = null });
+            // A saved token is what login replaces, never what it checks; a damaged file is what it repairs.
+            StoredConfig stored;
+            try
+            {
+                stored = ConfigFile.Load(path) with { Token = null };
+            }
+            catch (CliException)
+            {
+                stored = StoredConfig.Empty;
+            }
+            var connection = globals.Resolve(parse, stored);
             if (connection.Token is null)
             {
                 var typed = context.ReadSecret($"API token for {connection.Server}: ")?.Trim();

@@ -49,6 +49,17 @@ public sealed class WorkflowTests(SteadyServer server) : IClassFixture<SteadySer
     }
 
     [Fact]
+    public async Task LoginRepairsADamagedConfigFile()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_person.ConfigPath)!);
+        File.WriteAllText(_person.ConfigPath, "{ half a file");
+
+        await LoginAsync();
+
+        Assert.Equal(new StoredConfig(server.Url, SteadyServer.AdminToken), ConfigFile.Load(_person.ConfigPath));
+    }
+
+    [Fact]
     public async Task LogoutMeansCommandsNeedATokenAgain()
     {
         await LoginAsync();
