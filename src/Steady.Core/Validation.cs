@@ -29,6 +29,15 @@ public sealed class Validation
         return this;
     }
 
+    /// <summary>A name that is also a path segment in the API (teams, services): no slashes.</summary>
+    public Validation PathName(string field, string? value, int max = 100)
+    {
+        Name(field, value, max);
+        if (value is not null && (value.Contains('/') || value.Contains('\\')))
+            Add(field, $"'{field}' must not contain '/' or '\\': it is used in URLs.");
+        return this;
+    }
+
     public Validation Text(string field, string? value, int max)
     {
         if (value is not null && value.Length > max)

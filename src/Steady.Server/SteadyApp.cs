@@ -31,7 +31,12 @@ public static class SteadyApp
     public static WebApplication Build(string[] args)
     {
         var demo = args.Contains("--demo");
-        var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+        // appsettings.json sits beside the binary; relative paths such as ./data/steady.db stay relative to where it was started.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args.Where(a => a != "--demo").ToArray(),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         if (demo)
             builder.Configuration["Steady:Demo"] = "true";
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))

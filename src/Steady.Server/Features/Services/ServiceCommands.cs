@@ -18,7 +18,7 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
 {
     public async Task<Outcome<Service>> CreateAsync(Actor actor, ServiceInput input, CancellationToken cancellationToken)
     {
-        var validation = new Validation().Name("name", input.Name).Text("description", input.Description, 4000).Url("runbookUrl", input.RunbookUrl);
+        var validation = new Validation().PathName("name", input.Name).Text("description", input.Description, 4000).Url("runbookUrl", input.RunbookUrl);
         if (input.TeamId == Guid.Empty)
             validation.Add("teamId", "'teamId' is required: the team that owns the service.");
         if (validation.ToFailure() is { } invalid)
@@ -53,7 +53,7 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
             return Failure.Forbidden("Only admins of the owning team can change this service.");
         var validation = new Validation().Text("description", patch.Description, 4000).Url("runbookUrl", patch.RunbookUrl);
         if (patch.Name is not null)
-            validation.Name("name", patch.Name);
+            validation.PathName("name", patch.Name);
         if (validation.ToFailure() is { } invalid)
             return invalid;
         if (patch.TeamId is { } teamId && teamId != service.TeamId)

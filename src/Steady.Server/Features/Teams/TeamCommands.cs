@@ -103,7 +103,7 @@ public sealed class TeamCommands(SteadyDb db, TimeProvider time)
     }
 
     private static Failure? Validate(TeamInput input) =>
-        new Validation().Name("name", input.Name).Text("description", input.Description, 2000).ToFailure();
+        new Validation().PathName("name", input.Name).Text("description", input.Description, 2000).ToFailure();
 
     private Task<bool> NameTakenAsync(string name, Guid? except, CancellationToken cancellationToken)
     {
