@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Server memory at idle (quality bar: <= 200 MB). Builds Release, starts the server on a fresh
+# SQLite database, exercises the console and API once, waits, and reads VmRSS/VmHWM from /proc.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dotnet build "$root/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
+work="$(mktemp -d)"
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$(( 20000 + RANDOM % 40000 ))
+token="stdy_bench-idle-memory-token-000000000000"
+cd "$work"
+Steady__Bootstrap__AdminToken="$token" dotnet "$root/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll" \
+    --urls "http://127.0.0.1:$port" --demo >"$work/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+for path in /api/v1/services /api/v1/teams /api/v1/users /api/v1/audit; do
+    curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
+done
+curl -sf "http://127.0.0.1:$port/login" >/dev/null
+curl -sf "http://127.0.0.1:$port/metrics" >/dev/null
+sleep "${IDLE_SECONDS:-10}"
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+printf 'idle RSS: %d MB (peak %d MB) after %ss idle, demo data loaded, SQLite\n' $((rss / 1024)) $((hwm / 1024)) "${IDLE_SECONDS:-10}"
