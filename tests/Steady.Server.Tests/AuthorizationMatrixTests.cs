@@ -106,17 +106,63 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/audit", Access.OrgAdmin, Fixed("/api/v1/audit")),
     ];
 
+    /// <summary>Console pages, read with GET by a signed-in browser; their forms run the same commands the API rows check.</summary>
+    public static readonly Row[] Pages =
+    [
+        new("PAGE", "login", Access.Public, Fixed("/login")),
+        new("PAGE", "error", Access.Public, Fixed("/error")),
+        new("PAGE", "", Access.SignedIn, Fixed("/")),
+        new("PAGE", "logout", Access.SignedIn, Fixed("/logout")),
+        new("PAGE", "account", Access.SignedIn, Fixed("/account")),
+        new("PAGE", "teams", Access.SignedIn, Fixed("/teams")),
+        new("PAGE", "teams/{id:guid}", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/teams/{w.TeamA}", null))),
+        new("PAGE", "users", Access.SignedIn, Fixed("/users")),
+        new("PAGE", "services", Access.SignedIn, Fixed("/services")),
+        new("PAGE", "services/{id:guid}", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/services/{w.ServiceA}", null))),
+        new("PAGE", "tokens", Access.SignedIn, Fixed("/tokens")),
+        new("PAGE", "audit", Access.OrgAdmin, Fixed("/audit")),
+    ];
+
     [Fact]
     public void EveryMappedEndpointHasARowInTheMatrix()
     {
-        var mapped = _host.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is null)
+        var endpoints = _host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        static bool IsPage(RouteEndpoint e) => e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null;
+        var mapped = endpoints.Where(e => !IsPage(e))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)}"))
+            .Concat(endpoints.Where(IsPage).Select(e => $"PAGE {e.RoutePattern.RawText}"))
             .ToHashSet();
-        var covered = Matrix.Select(r => $"{r.Method} {Normalize(r.Route)}").ToHashSet();
+        var covered = Matrix.Concat(Pages).Select(r => r.Method == "PAGE" ? $"PAGE {r.Route}" : $"{r.Method} {Normalize(r.Route)}").ToHashSet();
         Assert.Empty(mapped.Except(covered));
         Assert.Empty(covered.Except(mapped));
+    }
+
+    public static TheoryData<string, Who> PageCases()
+    {
+        var data = new TheoryData<string, Who>();
+        foreach (var row in Pages)
+        {
+            foreach (var who in Enum.GetValues<Who>())
+                data.Add(row.Route, who);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PageCases))]
+    public async Task EachCallerSeesExactlyTheConsolePagesTheMatrixGrants(string route, Who who)
+    {
+        var row = Pages.Single(r => r.Route == route);
+        var (path, _) = await row.Arrange(_world);
+        var response = await (await _world.BrowserAsync(who)).GetAsync(path);
+        var status = (int)response.StatusCode;
+
+        if (Allowed(row.Access, who))
+            Assert.True(status == 200, $"{who} should see {path} but got {status}");
+        else if (who == Who.Anonymous)
+            Assert.True(status == 302 && response.Headers.Location!.OriginalString.Contains("/login", StringComparison.Ordinal), $"anonymous should be sent to /login from {path}, got {status}");
+        else
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
     public static TheoryData<string, string, Who> Cases()
@@ -176,7 +222,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
     public sealed class World
     {
         private readonly SteadyHost _host;
+        public const string Password = "matrix password for everyone";
+
         private readonly Dictionary<Who, string> _tokens = [];
+        private readonly Dictionary<Who, string> _emails = [];
+        private readonly Dictionary<Who, ConsoleClient> _browsers = [];
 
         private World(SteadyHost host) => _host = host;
 
@@ -193,6 +243,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             var world = new World(host);
             var admin = host.Admin();
             world._tokens[Who.OrgAdmin] = SteadyHost.AdminToken;
+            world._emails[Who.OrgAdmin] = "admin@steady.local";
+            (await admin.PutAsJsonAsync("/api/v1/users/admin@steady.local/password", new { newPassword = Password })).EnsureSuccessStatusCode();
             world.TeamA = await PostIdAsync(admin, "/api/v1/teams", new { name = "Team A" });
             world.TeamB = await PostIdAsync(admin, "/api/v1/teams", new { name = "Team B" });
             foreach (var (who, team, role) in new[] { (Who.Viewer, world.TeamA, "viewer"), (Who.Responder, world.TeamA, "responder"), (Who.TeamAdmin, world.TeamA, "admin"), (Who.OtherTeam, world.TeamB, "admin") })
@@ -200,6 +252,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
                 var (id, token) = await host.CreateUserAsync(who.ToString());
                 world.Ids[who] = id;
                 world._tokens[who] = token;
+                var email = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{id}")).GetProperty("email").GetString()!;
+                world._emails[who] = email;
+                (await admin.PutAsJsonAsync($"/api/v1/users/{id}/password", new { newPassword = Password })).EnsureSuccessStatusCode();
                 (await admin.PutAsJsonAsync($"/api/v1/teams/{team}/members/{id}", new { role })).EnsureSuccessStatusCode();
             }
             world.ServiceA = await PostIdAsync(admin, "/api/v1/services", new { name = "service-a", teamId = world.TeamA });
@@ -207,6 +262,17 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         }
 
         public HttpClient Client(Who who) => who == Who.Anonymous ? _host.Anonymous() : _host.As(_tokens[who]);
+
+        /// <summary>A browser signed in as <paramref name="who"/> through the login form (anonymous: not signed in).</summary>
+        public async Task<ConsoleClient> BrowserAsync(Who who)
+        {
+            if (_browsers.TryGetValue(who, out var browser))
+                return browser;
+            browser = new ConsoleClient(_host);
+            if (who != Who.Anonymous)
+                await browser.SignInAsync(_emails[who], Password);
+            return _browsers[who] = browser;
+        }
 
         public async Task<Guid> NewUserAsync() => (await _host.CreateUserAsync("Someone")).Id;
 
