@@ -42,4 +42,7 @@ public readonly struct Outcome<T>
     public static implicit operator Outcome<T>(T value) => new(value, null);
 
     public static implicit operator Outcome<T>(Failure failure) => new(default, failure);
+
+    /// <summary>For values (such as interfaces) that implicit conversion cannot take.</summary>
+    public static Outcome<T> From(T value) => new(value, null);
 }

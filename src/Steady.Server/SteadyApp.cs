@@ -11,6 +11,8 @@ using Prometheus;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
 using Steady.Server.Features.Accounts;
+using Steady.Server.Features.Alerts;
+using Steady.Server.Features.Intake;
 using Steady.Server.Features.Audit;
 using Steady.Server.Features.Health;
 using Steady.Server.Features.Services;
@@ -80,6 +82,15 @@ public static class SteadyApp
         services.AddScoped<ServiceCommands>();
         services.AddScoped<TokenCommands>();
 
+        services.Configure<IntakeOptions>(configuration.GetSection($"{SteadyOptions.Section}:Intake"));
+        services.AddSingleton<IntakeQueue>();
+        services.AddSingleton<IntakeKeys>();
+        services.AddSingleton<HeartbeatSignal>();
+        services.AddScoped<AlertStore>();
+        services.AddScoped<AlertActions>();
+        services.AddHostedService<IntakeWriter>();
+        services.AddHostedService<HeartbeatMonitor>();
+
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.Count > 0 ? BearerTokenHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
@@ -137,6 +148,11 @@ public static class SteadyApp
         api.MapServicesApi();
         api.MapTokensApi();
         api.MapAuditApi();
+        api.MapAlertsApi();
+        api.MapSilencesApi();
+        api.MapMaintenanceApi();
+        app.MapIntake();
+        app.MapHeartbeatIntake();
 
         app.MapRazorPages();
         return app;

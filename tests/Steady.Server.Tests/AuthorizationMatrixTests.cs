@@ -104,6 +104,27 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("DELETE", "/api/v1/tokens/{id:guid}", Access.OrgAdmin, async w => ($"/api/v1/tokens/{await w.NewTokenOfSomeoneElseAsync()}", null)),
 
         new("GET", "/api/v1/audit", Access.OrgAdmin, Fixed("/api/v1/audit")),
+
+        // Intake is keyed by the integration key, not by a person: anyone holding the key may send.
+        new("POST", "/intake/{key}/alertmanager", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/alertmanager", Steady.Server.Tests.Alerts.AlertWorld.Alertmanager("firing", ("Matrix", "dddd000000000001"))))),
+        new("POST", "/intake/{key}/grafana", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/grafana", new { ruleId = 1, ruleName = "Matrix", state = "alerting" }))),
+        new("POST", "/intake/{key}/generic", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/generic", new { summary = "Matrix" }))),
+        new("POST", "/intake/{key}/events", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/events", new { event_action = "trigger", payload = new { summary = "Matrix", source = "m", severity = "info" } }))),
+        new("POST", "/v2/enqueue", Access.Public, w => Task.FromResult<(string, object?)>(("/v2/enqueue", new { routing_key = w.KeyA, event_action = "trigger", payload = new { summary = "Matrix", source = "m", severity = "info" } }))),
+        new("GET", "/intake/{key}/heartbeat", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/heartbeat?name=matrix-get", null))),
+        new("POST", "/intake/{key}/heartbeat", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/heartbeat?name=matrix-post", new { }))),
+
+        new("GET", "/api/v1/alerts/", Access.SignedIn, Fixed("/api/v1/alerts")),
+        new("GET", "/api/v1/alerts/{id:guid}", Access.SignedIn, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}", null)),
+        new("POST", "/api/v1/alerts/{id:guid}/ack", Access.TeamResponder, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/ack", new { })),
+        new("POST", "/api/v1/alerts/{id:guid}/resolve", Access.TeamResponder, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/resolve", new { note = "matrix" })),
+        new("GET", "/api/v1/silences/", Access.SignedIn, Fixed("/api/v1/silences")),
+        new("POST", "/api/v1/silences/", Access.TeamResponder, w => Task.FromResult<(string, object?)>(("/api/v1/silences", new { service = "service-a", matchers = new[] { new { name = "alertname", value = "Matrix" } }, reason = "matrix", durationMinutes = 30 }))),
+        new("DELETE", "/api/v1/silences/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/silences/{await w.NewSilenceOfAAsync()}", null)),
+        new("GET", "/api/v1/services/{service}/maintenance", Access.SignedIn, Fixed("/api/v1/services/service-a/maintenance")),
+        new("POST", "/api/v1/services/{service}/maintenance", Access.TeamResponder, Fixed("/api/v1/services/service-a/maintenance", new { reason = "matrix", durationMinutes = 5 })),
+        new("DELETE", "/api/v1/services/{service}/maintenance/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/services/service-a/maintenance/{await w.NewMaintenanceOfAAsync()}", null)),
+        new("GET", "/api/v1/services/{service}/heartbeats", Access.SignedIn, Fixed("/api/v1/services/service-a/heartbeats")),
     ];
 
     /// <summary>Console pages, read with GET by a signed-in browser; their forms run the same commands the API rows check.</summary>
@@ -238,6 +259,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 
         public Guid ServiceA { get; private set; }
 
+        public string KeyA { get; private set; } = "";
+
         public static async Task<World> CreateAsync(SteadyHost host)
         {
             var world = new World(host);
@@ -258,6 +281,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
                 (await admin.PutAsJsonAsync($"/api/v1/teams/{team}/members/{id}", new { role })).EnsureSuccessStatusCode();
             }
             world.ServiceA = await PostIdAsync(admin, "/api/v1/services", new { name = "service-a", teamId = world.TeamA });
+            var key = await admin.PostAsJsonAsync($"/api/v1/services/{world.ServiceA}/integration-keys", new { name = "matrix" });
+            world.KeyA = (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
             return world;
         }
 
@@ -295,6 +320,20 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 
         public Task<Guid> NewServiceOfAAsync() =>
             PostIdAsync(_host.Admin(), "/api/v1/services", new { name = "svc-" + Guid.NewGuid().ToString("N")[..10], teamId = TeamA });
+
+        /// <summary>A new open alert on service A, sent through intake and found through the API.</summary>
+        public async Task<Guid> NewAlertOfAAsync()
+        {
+            var dedupKey = "matrix-" + Guid.NewGuid().ToString("N");
+            (await _host.Anonymous().PostAsJsonAsync($"/intake/{KeyA}/generic", new { summary = "Matrix alert", dedup_key = dedupKey })).EnsureSuccessStatusCode();
+            var page = await _host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/alerts?service=service-a&status=open&limit=500");
+            return page.GetProperty("items").EnumerateArray().Single(a => a.GetProperty("dedupKey").GetString() == dedupKey).GetProperty("id").GetGuid();
+        }
+
+        public Task<Guid> NewSilenceOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/silences",
+            new { service = "service-a", matchers = new[] { new { name = "alertname", value = "Matrix" } }, reason = "to expire", durationMinutes = 30 });
+
+        public Task<Guid> NewMaintenanceOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/services/service-a/maintenance", new { reason = "to end", durationMinutes = 30 });
 
         public Task<Guid> NewKeyOfAAsync() => PostIdAsync(_host.Admin(), $"/api/v1/services/{ServiceA}/integration-keys", new { name = "temp" });
 

@@ -18,6 +18,9 @@ public static class Permissions
 
     public static bool CanManageIntegrationKeysOf(Actor actor, Guid teamId) => actor.HasRole(teamId, TeamRole.Admin);
 
+    /// <summary>Acknowledge, resolve, silence and put into maintenance: the team's responders.</summary>
+    public static bool CanRespondFor(Actor actor, Guid teamId) => actor.HasRole(teamId, TeamRole.Responder);
+
     public static bool CanEditUser(Actor actor, Guid userId) => actor.IsAdmin || actor.UserId == userId;
 
     public static bool CanRevokeToken(Actor actor, Guid ownerId) => actor.IsAdmin || actor.UserId == ownerId;

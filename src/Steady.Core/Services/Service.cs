@@ -16,6 +16,22 @@ public sealed class Service : IAudited
     public string? RunbookUrl { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>JSON array of the label names whose values group this service's alerts; empty: one group.</summary>
+    public string GroupBy { get; set; } = "[]";
+
+    public int GroupWindowSeconds { get; set; } = 300;
+
+    /// <summary>State changes of one alert within the flap window that make it flapping (0: never).</summary>
+    public int FlapThreshold { get; set; } = 6;
+
+    public int FlapWindowSeconds { get; set; } = 900;
+
+    public Alerts.AlertSettings AlertSettings() => new(
+        System.Text.Json.JsonSerializer.Deserialize<List<string>>(GroupBy) ?? [],
+        TimeSpan.FromSeconds(GroupWindowSeconds),
+        FlapThreshold,
+        TimeSpan.FromSeconds(FlapWindowSeconds));
 }
 
 /// <summary>The secret in an intake URL that says which service an alert is for. Revoked keys stop working at once.</summary>

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Steady.Core;
 using Steady.Core.Accounts;
+using Steady.Core.Alerts;
 using Steady.Core.Audit;
 using Steady.Core.Services;
 
@@ -33,11 +34,31 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    public DbSet<AlertGroup> AlertGroups => Set<AlertGroup>();
+
+    public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
+
+    public DbSet<Silence> Silences => Set<Silence>();
+
+    public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
+
+    public DbSet<Heartbeat> Heartbeats => Set<Heartbeat>();
+
+    /// <summary>The value of one label in a JSON labels column; translated per provider (json_extract / jsonb ->>).</summary>
+    public static string? LabelValue(string labels, string path) => throw new InvalidOperationException("Only for use in queries.");
+
+    /// <summary>The path argument <see cref="LabelValue"/> needs for this provider.</summary>
+    public string LabelPath(string name) => IsSqlite ? "$.\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : name;
+
     public bool IsSqlite => Database.IsSqlite();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<TeamRole>().HaveConversion<string>();
+        configurationBuilder.Properties<AlertStatus>().HaveConversion<string>();
+        configurationBuilder.Properties<Severity>().HaveConversion<string>();
         if (Database.IsSqlite())
         {
             // SQLite has no instant type: store UTC microseconds since the epoch, so instants sort and compare in SQL
@@ -82,6 +103,51 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         });
         modelBuilder.Entity<AuditEntry>().ToTable("audit_log");
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        modelBuilder.Entity<AlertGroup>(e =>
+        {
+            e.ToTable("alert_groups");
+            e.HasOne<Service>().WithMany().HasForeignKey(g => g.ServiceId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(g => g.Version).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<Alert>(e =>
+        {
+            e.ToTable("alerts");
+            e.HasOne<Service>().WithMany().HasForeignKey(a => a.ServiceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<AlertGroup>().WithMany().HasForeignKey(a => a.GroupId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(a => a.Version).IsConcurrencyToken();
+            e.Ignore(a => a.IsOpen);
+            e.Ignore(a => a.IsSuppressed);
+        });
+        modelBuilder.Entity<AlertEvent>(e =>
+        {
+            e.ToTable("alert_events");
+            e.HasOne<Alert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Silence>().ToTable("silences");
+        modelBuilder.Entity<MaintenanceWindow>().ToTable("maintenance_windows");
+        modelBuilder.Entity<Heartbeat>(e =>
+        {
+            e.ToTable("heartbeats");
+            e.Property(h => h.Version).IsConcurrencyToken();
+            e.Ignore(h => h.DedupKey);
+        });
+
+        var labelValue = modelBuilder.HasDbFunction(typeof(SteadyDb).GetMethod(nameof(LabelValue))!);
+        if (Database.IsSqlite())
+        {
+            labelValue.HasName("json_extract");
+        }
+        else
+        {
+            labelValue.HasTranslation(args => new Microsoft.EntityFrameworkCore.Query.SqlExpressions.SqlFunctionExpression(
+                "jsonb_extract_path_text",
+                [new Microsoft.EntityFrameworkCore.Query.SqlExpressions.SqlUnaryExpression(System.Linq.Expressions.ExpressionType.Convert, args[0], typeof(string), new Microsoft.EntityFrameworkCore.Storage.StringTypeMapping("jsonb", System.Data.DbType.String)), args[1]],
+                nullable: true,
+                argumentsPropagateNullability: [true, true],
+                typeof(string),
+                null));
+        }
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -9,7 +9,15 @@ namespace Steady.Server.Features.Services;
 
 public sealed record ServiceInput(string Name, Guid TeamId, string? Description = null, string? RunbookUrl = null);
 
-public sealed record ServicePatch(string? Name = null, Guid? TeamId = null, string? Description = null, string? RunbookUrl = null);
+public sealed record ServicePatch(
+    string? Name = null,
+    Guid? TeamId = null,
+    string? Description = null,
+    string? RunbookUrl = null,
+    IReadOnlyList<string>? GroupBy = null,
+    int? GroupWindowSeconds = null,
+    int? FlapThreshold = null,
+    int? FlapWindowSeconds = null);
 
 public sealed record IntegrationKeyInput(string? Name = null);
 
@@ -54,8 +62,21 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
         var validation = new Validation().Text("description", patch.Description, 4000).Url("runbookUrl", patch.RunbookUrl);
         if (patch.Name is not null)
             validation.PathName("name", patch.Name);
+        if (patch.GroupBy is { } groupBy && (groupBy.Count > 10 || groupBy.Any(string.IsNullOrWhiteSpace)))
+            validation.Add("groupBy", "'groupBy' is at most 10 label names, none empty.");
+        if (patch.GroupWindowSeconds is < 0 or > 86400)
+            validation.Add("groupWindowSeconds", "'groupWindowSeconds' must be between 0 and 86400.");
+        if (patch.FlapThreshold is < 0 or > 1000)
+            validation.Add("flapThreshold", "'flapThreshold' must be between 0 (never) and 1000.");
+        if (patch.FlapWindowSeconds is < 60 or > 86400)
+            validation.Add("flapWindowSeconds", "'flapWindowSeconds' must be between 60 and 86400.");
         if (validation.ToFailure() is { } invalid)
             return invalid;
+        if (patch.GroupBy is not null)
+            service.GroupBy = System.Text.Json.JsonSerializer.Serialize(patch.GroupBy.Select(g => g.Trim()).Distinct());
+        service.GroupWindowSeconds = patch.GroupWindowSeconds ?? service.GroupWindowSeconds;
+        service.FlapThreshold = patch.FlapThreshold ?? service.FlapThreshold;
+        service.FlapWindowSeconds = patch.FlapWindowSeconds ?? service.FlapWindowSeconds;
         if (patch.TeamId is { } teamId && teamId != service.TeamId)
         {
             if (!await db.Teams.AnyAsync(t => t.Id == teamId, cancellationToken))

@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Steady.Core;
+using Steady.Core.Accounts;
+using Steady.Core.Alerts;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Alerts;
+
+/// <summary>People acting on alerts: acknowledge and resolve, with who and when, never overwriting intake's changes.</summary>
+public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider time)
+{
+    private const int Attempts = 3;
+
+    public Task<Outcome<Alert>> AcknowledgeAsync(Actor actor, Guid alertId, CancellationToken cancellationToken) =>
+        ActAsync(actor, alertId, (alert, _, now) =>
+        {
+            if (alert.Status == AlertStatus.Resolved)
+                return Failure.Conflict($"The alert was already resolved {Ago(now - alert.ResolvedAt!.Value)} by {alert.ResolvedBy}.");
+            if (alert.Status == AlertStatus.Acknowledged)
+                return null;
+            alert.Status = AlertStatus.Acknowledged;
+            alert.AcknowledgedAt = now;
+            alert.AcknowledgedById = actor.UserId;
+            alert.AcknowledgedBy = actor.Name;
+            alert.Version++;
+            store.History(alert, AlertEventKinds.Acknowledged, now, actor.UserId, actor.Name);
+            return null;
+        }, cancellationToken);
+
+    public Task<Outcome<Alert>> ResolveAsync(Actor actor, Guid alertId, string? note, CancellationToken cancellationToken) =>
+        ActAsync(actor, alertId, (alert, group, now) =>
+        {
+            if (alert.Status == AlertStatus.Resolved)
+                return null;
+            store.Resolve(alert, group, now, actor.UserId, actor.Name, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+            return null;
+        }, cancellationToken);
+
+    private async Task<Outcome<Alert>> ActAsync(Actor actor, Guid alertId, Func<Alert, AlertGroup?, DateTimeOffset, Failure?> act, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var alert = await db.Alerts.FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+            if (alert is null)
+                return Failure.NotFound("The alert");
+            var teamId = await db.Services.Where(s => s.Id == alert.ServiceId).Select(s => s.TeamId).FirstAsync(cancellationToken);
+            if (!Permissions.CanRespondFor(actor, teamId))
+                return Failure.Forbidden("Only responders of the service's team can act on its alerts.");
+            var group = await db.AlertGroups.FirstOrDefaultAsync(g => g.Id == alert.GroupId, cancellationToken);
+            if (act(alert, group, time.GetUtcNow()) is { } refused)
+                return refused;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return alert;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                // Intake (or another person) changed it meanwhile: read it again and decide again.
+            }
+        }
+    }
+
+    private static string Ago(TimeSpan span) => span.TotalMinutes < 1 ? "just now" : span.TotalHours < 1 ? $"{span.TotalMinutes:0} min ago" : $"{span.TotalHours:0.#} h ago";
+}

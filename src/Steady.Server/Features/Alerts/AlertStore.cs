@@ -1,0 +1,316 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core;
+using Steady.Core.Alerts;
+using Steady.Core.Services;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Alerts;
+
+/// <summary>An incoming alert event for a service, as queued by intake, heartbeats and checks.</summary>
+public sealed record ServiceEvent(Guid ServiceId, IncomingAlert Alert);
+
+/// <summary>
+/// Folds a batch of incoming events into alerts in one transaction: dedup by (service, dedup key),
+/// occurrences, groups, silences, maintenance, flapping and history. Events apply in order, so
+/// a trigger then a resolve in one batch ends resolved.
+/// </summary>
+public sealed class AlertStore(SteadyDb db, TimeProvider time)
+{
+    public async Task ApplyAsync(IReadOnlyList<ServiceEvent> events, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var batch = await Batch.LoadAsync(db, events, now, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var (serviceId, incoming) in events)
+        {
+            if (!batch.Services.TryGetValue(serviceId, out var service))
+                continue; // deleted since the request was accepted; nothing to attach the alert to
+            var key = (serviceId, incoming.DedupKey);
+            batch.Open.TryGetValue(key, out var open);
+            switch (incoming.Action)
+            {
+                case IntakeAction.Trigger when open is not null:
+                    Repeat(open, incoming, batch, now);
+                    break;
+                case IntakeAction.Trigger:
+                    if (batch.ResolvedHere.Contains(key))
+                    {
+                        // The occurrence this one follows was resolved in this batch: write that first, so the
+                        // "one open occurrence per key" index never sees two.
+                        await db.SaveChangesAsync(cancellationToken);
+                        batch.ResolvedHere.Remove(key);
+                    }
+                    await TriggerAsync(service, incoming, batch, now, cancellationToken);
+                    break;
+                case IntakeAction.Acknowledge when open is { Status: AlertStatus.Triggered }:
+                    open.Status = AlertStatus.Acknowledged;
+                    open.AcknowledgedAt = now;
+                    open.AcknowledgedBy = Via(incoming);
+                    open.Version++;
+                    History(open, AlertEventKinds.Acknowledged, now, null, Via(incoming));
+                    break;
+                case IntakeAction.Resolve when open is not null:
+                    Resolve(open, batch.GroupOf(open), now, null, Via(incoming));
+                    batch.Open.Remove(key);
+                    batch.ResolvedHere.Add(key);
+                    await CheckFlappingAsync(service, open, batch, now, cancellationToken);
+                    break;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private void Repeat(Alert alert, IncomingAlert incoming, Batch batch, DateTimeOffset now)
+    {
+        alert.LastSeenAt = now;
+        alert.EventCount++;
+        alert.Summary = incoming.Summary;
+        alert.Severity = incoming.Severity;
+        alert.Source = incoming.Source ?? alert.Source;
+        alert.Labels = JsonSerializer.Serialize(incoming.Labels);
+        alert.Details = incoming.Details ?? alert.Details;
+        if (incoming.Links.Count > 0)
+            alert.Links = JsonSerializer.Serialize(incoming.Links);
+        alert.Version++;
+        var group = batch.GroupOf(alert);
+        if (group is not null)
+        {
+            group.LastAlertAt = now;
+            group.Version++;
+        }
+    }
+
+    private async Task TriggerAsync(Service service, IncomingAlert incoming, Batch batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = service.AlertSettings();
+        var previous = await batch.PreviousAsync(db, service.Id, incoming.DedupKey, cancellationToken);
+        var group = Group(service, settings, incoming, batch, now);
+        var alert = new Alert
+        {
+            Id = Ids.New(time),
+            ServiceId = service.Id,
+            GroupId = group.Id,
+            DedupKey = incoming.DedupKey,
+            Occurrence = (previous?.Occurrence ?? 0) + 1,
+            PreviousId = previous?.Id,
+            Status = AlertStatus.Triggered,
+            Severity = incoming.Severity,
+            Summary = incoming.Summary,
+            Source = incoming.Source,
+            Labels = JsonSerializer.Serialize(incoming.Labels),
+            Details = incoming.Details,
+            Links = incoming.Links.Count == 0 ? null : JsonSerializer.Serialize(incoming.Links),
+            Format = incoming.Format,
+            FirstSeenAt = now,
+            LastSeenAt = now,
+        };
+        db.Alerts.Add(alert);
+        batch.Open[(service.Id, incoming.DedupKey)] = alert;
+        batch.Previous[(service.Id, incoming.DedupKey)] = (alert.Id, alert.Occurrence);
+        group.AlertCount++;
+        group.OpenCount++;
+        group.LastAlertAt = now;
+        if (incoming.Severity > group.Severity)
+            group.Severity = incoming.Severity;
+        group.Version++;
+        History(alert, previous is null ? AlertEventKinds.Triggered : AlertEventKinds.Reopened, now, null, Via(incoming),
+            previous is null ? null : $"occurrence {alert.Occurrence}, after {previous.Value.Occurrence}");
+
+        if (batch.Silences.FirstOrDefault(s => s.Matches(service.Id, incoming.Labels)) is { } silence)
+        {
+            alert.SilencedBy = silence.Id;
+            History(alert, AlertEventKinds.Silenced, now, null, silence.CreatedBy, silence.Reason);
+        }
+        if (batch.Maintenance.FirstOrDefault(m => m.ServiceId == service.Id) is { } window)
+        {
+            alert.MaintenanceId = window.Id;
+            History(alert, AlertEventKinds.Maintenance, now, null, window.CreatedBy, window.Reason);
+        }
+        if (previous is not null)
+            await CheckFlappingAsync(service, alert, batch, now, cancellationToken);
+    }
+
+    private AlertGroup Group(Service service, AlertSettings settings, IncomingAlert incoming, Batch batch, DateTimeOffset now)
+    {
+        var (key, labels, title) = Grouping.KeyFor(settings.GroupBy, incoming.Labels, incoming.Summary);
+        var group = batch.Groups
+            .Where(g => g.ServiceId == service.Id && g.GroupKey == key)
+            .OrderByDescending(g => g.LastAlertAt)
+            .FirstOrDefault();
+        if (group is not null && Grouping.Joins(group, now, settings.GroupWindow))
+        {
+            if (!group.IsOpen)
+            {
+                group.IsOpen = true;
+                group.ResolvedAt = null;
+            }
+            return group;
+        }
+        group = new AlertGroup
+        {
+            Id = Ids.New(time),
+            ServiceId = service.Id,
+            GroupKey = key,
+            Labels = labels,
+            Title = title,
+            OpenedAt = now,
+            LastAlertAt = now,
+            Severity = incoming.Severity,
+        };
+        db.AlertGroups.Add(group);
+        batch.Groups.Add(group);
+        return group;
+    }
+
+    /// <summary>Resolves an open alert, closing its group when it was the group's last open alert.</summary>
+    internal void Resolve(Alert alert, AlertGroup? group, DateTimeOffset now, Guid? actorId, string actorName, string? note = null)
+    {
+        alert.Status = AlertStatus.Resolved;
+        alert.ResolvedAt = now;
+        alert.ResolvedById = actorId;
+        alert.ResolvedBy = actorName;
+        alert.Version++;
+        History(alert, AlertEventKinds.Resolved, now, actorId, actorName, note);
+        if (group is null)
+            return;
+        group.OpenCount = Math.Max(0, group.OpenCount - 1);
+        if (group.OpenCount == 0)
+        {
+            group.IsOpen = false;
+            group.ResolvedAt = now;
+        }
+        group.Version++;
+    }
+
+    private async Task CheckFlappingAsync(Service service, Alert alert, Batch batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = service.AlertSettings();
+        if (settings.FlapThreshold <= 0)
+            return;
+        var since = now - settings.FlapWindow;
+        var key = (service.Id, alert.DedupKey);
+        var saved = await db.AlertEvents.CountAsync(
+            e => e.ServiceId == service.Id && e.DedupKey == alert.DedupKey && e.At >= since && AlertEventKinds.StateChanges.Contains(e.Kind),
+            cancellationToken);
+        var pending = db.ChangeTracker.Entries<AlertEvent>()
+            .Count(e => e.State == EntityState.Added && e.Entity.ServiceId == service.Id && e.Entity.DedupKey == alert.DedupKey && AlertEventKinds.StateChanges.Contains(e.Entity.Kind));
+        if (!Grouping.IsFlapping(saved + pending, settings.FlapThreshold))
+            return;
+        var group = batch.GroupOf(alert);
+        var wasFlapping = alert.Flapping || (group?.IsFlappingAt(now) ?? false);
+        alert.Flapping = true;
+        if (group is not null)
+        {
+            group.FlappingUntil = now + settings.FlapWindow;
+            group.Version++;
+        }
+        if (!wasFlapping && batch.FlappingNoted.Add(key))
+            History(alert, AlertEventKinds.Flapping, now, null, "steady", $"{saved + pending} state changes in {settings.FlapWindow.TotalMinutes:0} minutes; notifications held until it settles");
+    }
+
+    internal void History(Alert alert, string kind, DateTimeOffset now, Guid? actorId, string actorName, string? note = null) =>
+        db.AlertEvents.Add(new AlertEvent
+        {
+            Id = Ids.New(time),
+            AlertId = alert.Id,
+            ServiceId = alert.ServiceId,
+            DedupKey = alert.DedupKey,
+            At = now,
+            Kind = kind,
+            ActorId = actorId,
+            ActorName = actorName,
+            Note = note,
+        });
+
+    private static string Via(IncomingAlert incoming) => incoming.Format switch
+    {
+        "events" => "PagerDuty Events API",
+        "alertmanager" => "Alertmanager",
+        "grafana" => "Grafana",
+        "heartbeat" => "heartbeat",
+        "check" => "check",
+        _ => "intake",
+    };
+
+    /// <summary>Everything a batch needs, loaded with a few queries up front.</summary>
+    private sealed class Batch
+    {
+        public Dictionary<Guid, Service> Services { get; private init; } = [];
+
+        public Dictionary<(Guid, string), Alert> Open { get; private init; } = [];
+
+        public Dictionary<(Guid, string), (Guid Id, int Occurrence)> Previous { get; } = [];
+
+        public HashSet<(Guid, string)> ResolvedHere { get; } = [];
+
+        public HashSet<(Guid, string)> FlappingNoted { get; } = [];
+
+        public List<AlertGroup> Groups { get; private init; } = [];
+
+        public List<Silence> Silences { get; private init; } = [];
+
+        public List<MaintenanceWindow> Maintenance { get; private init; } = [];
+
+        /// <summary>Keys without an open alert that have earlier occurrences, with the latest occurrence number.</summary>
+        private Dictionary<(Guid, string), int> _history = [];
+
+        public AlertGroup? GroupOf(Alert alert) => Groups.FirstOrDefault(g => g.Id == alert.GroupId);
+
+        public static async Task<Batch> LoadAsync(SteadyDb db, IReadOnlyList<ServiceEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var serviceIds = events.Select(e => e.ServiceId).Distinct().ToList();
+            var keys = events.Select(e => e.Alert.DedupKey).Distinct().ToList();
+            var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+            var open = await db.Alerts
+                .Where(a => a.Status != AlertStatus.Resolved && serviceIds.Contains(a.ServiceId) && keys.Contains(a.DedupKey))
+                .ToListAsync(cancellationToken);
+            var longestWindow = services.Values.Select(s => s.GroupWindowSeconds).DefaultIfEmpty(0).Max();
+            var cutoff = now.AddSeconds(-longestWindow);
+            var groupIds = open.Select(a => a.GroupId).Distinct().ToList();
+            var groups = await db.AlertGroups
+                .Where(g => serviceIds.Contains(g.ServiceId) && (g.IsOpen || g.LastAlertAt >= cutoff || groupIds.Contains(g.Id)))
+                .ToListAsync(cancellationToken);
+            var silences = await db.Silences.AsNoTracking()
+                .Where(s => s.StartsAt <= now && s.EndsAt > now && (s.ServiceId == null || serviceIds.Contains(s.ServiceId.Value)))
+                .ToListAsync(cancellationToken);
+            var maintenance = await db.MaintenanceWindows.AsNoTracking()
+                .Where(m => m.StartsAt <= now && m.EndsAt > now && serviceIds.Contains(m.ServiceId))
+                .ToListAsync(cancellationToken);
+            var openKeys = open.Select(a => a.DedupKey).ToHashSet(StringComparer.Ordinal);
+            var closedKeys = keys.Where(k => !openKeys.Contains(k)).ToList();
+            var history = closedKeys.Count == 0
+                ? []
+                : await db.Alerts.AsNoTracking()
+                    .Where(a => serviceIds.Contains(a.ServiceId) && closedKeys.Contains(a.DedupKey))
+                    .GroupBy(a => new { a.ServiceId, a.DedupKey })
+                    .Select(g => new { g.Key.ServiceId, g.Key.DedupKey, Occurrence = g.Max(a => a.Occurrence) })
+                    .ToListAsync(cancellationToken);
+            return new Batch
+            {
+                _history = history.ToDictionary(h => (h.ServiceId, h.DedupKey), h => h.Occurrence),
+                Services = services,
+                Open = open.ToDictionary(a => (a.ServiceId, a.DedupKey)),
+                Groups = groups,
+                Silences = silences,
+                Maintenance = maintenance,
+            };
+        }
+
+        /// <summary>The latest earlier occurrence of a key, so a new one can follow it.</summary>
+        public async Task<(Guid Id, int Occurrence)?> PreviousAsync(SteadyDb db, Guid serviceId, string dedupKey, CancellationToken cancellationToken)
+        {
+            var key = (serviceId, dedupKey);
+            if (Previous.TryGetValue(key, out var known))
+                return known;
+            if (!_history.TryGetValue(key, out var occurrence))
+                return null;
+            var id = await db.Alerts.AsNoTracking()
+                .Where(a => a.ServiceId == serviceId && a.DedupKey == dedupKey && a.Occurrence == occurrence)
+                .Select(a => a.Id)
+                .FirstAsync(cancellationToken);
+            return Previous[key] = (id, occurrence);
+        }
+    }
+}

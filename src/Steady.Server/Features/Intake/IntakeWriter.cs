@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Steady.Server.Data;
+using Steady.Server.Features.Alerts;
+
+namespace Steady.Server.Features.Intake;
+
+/// <summary>
+/// The single writer behind intake: takes every request waiting in the queue (up to a batch),
+/// commits all their alerts in one transaction (group commit), then answers every request in the
+/// batch. A request hears "stored" only after its commit; a failed commit is retried, then
+/// answered as a storage failure (503) — never accepted and then lost.
+/// </summary>
+public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory scopes, IOptions<IntakeOptions> options, ILogger<IntakeWriter> logger) : BackgroundService
+{
+    private const int Attempts = 3;
+    private static readonly Histogram BatchSize = Metrics.CreateHistogram("steady_intake_batch_alerts", "Alerts committed per intake transaction.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 13) });
+    private static readonly Histogram CommitSeconds = Metrics.CreateHistogram("steady_intake_commit_seconds", "Time to fold and commit one intake batch.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+    private static readonly Counter Stored = Metrics.CreateCounter("steady_intake_alerts_stored_total", "Alert events committed by intake.");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<IntakeItem>();
+        var events = new List<ServiceEvent>();
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                events.Clear();
+                while (events.Count < options.Value.MaxBatchAlerts && queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                    events.AddRange(item.Events);
+                }
+                var result = await CommitAsync(events, stoppingToken);
+                foreach (var item in batch)
+                    item.Done.TrySetResult(result);
+                queue.Release(events.Count);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Nothing waiting was committed: tell its senders to retry rather than leave them hanging.
+            foreach (var item in batch)
+                item.Done.TrySetResult(IntakeResult.StorageFailed);
+            while (queue.Reader.TryRead(out var left))
+                left.Done.TrySetResult(IntakeResult.StorageFailed);
+        }
+    }
+
+    private async Task<IntakeResult> CommitAsync(List<ServiceEvent> events, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<AuditContext>().Set(null, "intake");
+                await scope.ServiceProvider.GetRequiredService<AlertStore>().ApplyAsync(events, cancellationToken);
+                BatchSize.Observe(events.Count);
+                CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                Stored.Inc(events.Count);
+                return IntakeResult.Stored;
+            }
+            catch (Exception e) when (attempt < Attempts && IsConflict(e))
+            {
+                // Someone acted on the same alert (a person, another node) between load and save: load again.
+                LogRetry(logger, events.Count, attempt, e.Message);
+            }
+            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                LogFailed(logger, events.Count, e);
+                return IntakeResult.StorageFailed;
+            }
+        }
+    }
+
+    private static bool IsConflict(Exception e) =>
+        e is DbUpdateConcurrencyException || (e is DbUpdateException update && DbErrors.IsUniqueViolation(update));
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Intake batch of {Count} alerts conflicted (attempt {Attempt}): {Reason}; retrying")]
+    private static partial void LogRetry(ILogger logger, int count, int attempt, string reason);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Intake batch of {Count} alerts could not be stored; senders are told to retry")]
+    private static partial void LogFailed(ILogger logger, int count, Exception exception);
+}
