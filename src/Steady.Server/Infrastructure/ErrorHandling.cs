@@ -46,6 +46,8 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
                 return (bad.StatusCode, "The request is not valid.", bad.Message);
             case JsonException json:
                 return (400, "The request body is not valid JSON for this endpoint.", DescribeJson(json));
+            case InvalidOperationException when exception.Message.Contains("invalid UTF-8", StringComparison.OrdinalIgnoreCase):
+                return (400, "The request body is not valid UTF-8.", "The request body is not valid UTF-8.");
             case Features.Accounts.AccountUnavailableException:
                 return (401, "Authentication required.", exception.Message);
             case OperationCanceledException:

@@ -48,7 +48,7 @@ public static class IntakeApi
         if (serviceId is null)
             return UnknownKey();
         using var document = await ReadAsync(http);
-        var parsed = parse(document.RootElement);
+        var parsed = Safely(() => parse(document.RootElement));
         if (!parsed.IsValid)
             return Invalid(parsed.Errors);
         return await SubmitAsync(http, serviceId.Value, parsed.Alerts, () => TypedResults.Json(new IntakeAccepted("accepted", parsed.Alerts.Count), statusCode: 202));
@@ -71,7 +71,7 @@ public static class IntakeApi
         var serviceId = await IntakeKeys.ServiceOfAsync(services.GetRequiredService<SteadyDb>(), key, http.RequestAborted);
         if (serviceId is null)
             return UnknownKey();
-        var parsed = PagerDutyFormat.Parse(root, () => Guid.NewGuid().ToString("N"));
+        var parsed = Safely(() => PagerDutyFormat.Parse(root, () => Guid.NewGuid().ToString("N")));
         if (!parsed.IsValid)
             return Invalid(parsed.Errors);
         var dedupKey = parsed.Alerts[0].DedupKey;
@@ -91,6 +91,19 @@ public static class IntakeApi
             default:
                 http.Response.Headers.RetryAfter = "5";
                 return TypedResults.Problem("The alerts could not be stored; nothing was accepted. Retry shortly.", statusCode: 503, title: "Storage unavailable.");
+        }
+    }
+
+    /// <summary>Strings are decoded only when read: invalid UTF-8 inside one surfaces here, as the client's error.</summary>
+    private static IntakeParse Safely(Func<IntakeParse> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || e.InnerException is System.Text.DecoderFallbackException)
+        {
+            return IntakeParse.Invalid("The request body is not valid UTF-8.");
         }
     }
 
