@@ -73,6 +73,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/metrics", Access.Public, Fixed("/metrics")),
         new("GET", "/openapi/{documentName}.json", Access.Public, Fixed("/openapi/v1.json")),
         new("GET", "/steady.css", Access.Public, Fixed("/steady.css")),
+        new("GET", "/refresh.js", Access.Public, Fixed("/refresh.js")),
 
         new("GET", "/api/v1/me", Access.SignedIn, Fixed("/api/v1/me")),
         new("GET", "/api/v1/users/", Access.SignedIn, Fixed("/api/v1/users")),
@@ -142,6 +143,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "services/{id:guid}", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/services/{w.ServiceA}", null))),
         new("PAGE", "tokens", Access.SignedIn, Fixed("/tokens")),
         new("PAGE", "audit", Access.OrgAdmin, Fixed("/audit")),
+        new("PAGE", "alerts", Access.SignedIn, Fixed("/alerts")),
+        new("PAGE", "alerts/{id:guid}", Access.SignedIn, async w => ($"/alerts/{await w.NewAlertOfAAsync()}", null)),
     ];
 
     [Fact]

@@ -134,6 +134,32 @@ public sealed class ConsoleTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Contains("immutable", css.Headers.CacheControl?.ToString());
     }
 
+    [Fact]
+    public async Task AResponderAcknowledgesAndResolvesAnAlertFromItsPage()
+    {
+        var world = await Alerts.AlertWorld.CreateAsync(_host);
+        (await world.PostAsync("generic", new { summary = "Checkout is slow", dedup_key = "slow", labels = new { env = "prod" } })).EnsureSuccessStatusCode();
+        var id = (await world.AlertAsync("slow")).GetProperty("id").GetString();
+        var email = await PersonAsync(isAdmin: true);
+        var browser = new ConsoleClient(_host);
+        await browser.SignInAsync(email, Password);
+
+        var list = await browser.GetPageAsync($"/alerts?service={world.Service}");
+        Assert.Contains("Checkout is slow", list);
+        Assert.Contains("Checkout is slow", await browser.GetPageAsync("/alerts?label=env%3Dprod"));
+        Assert.DoesNotContain("Checkout is slow", await browser.GetPageAsync("/alerts?label=env%3Ddev"));
+
+        var ack = await browser.PostFormAsync($"/alerts/{id}", $"/alerts/{id}?handler=Ack");
+        Assert.Equal(HttpStatusCode.Redirect, ack.StatusCode);
+        Assert.Contains("Acknowledged by Console Person", await browser.GetPageAsync($"/alerts/{id}"));
+
+        var resolve = await browser.PostFormAsync($"/alerts/{id}", $"/alerts/{id}?handler=Resolve", ("note", "restarted the pool"));
+        Assert.Equal(HttpStatusCode.Redirect, resolve.StatusCode);
+        var page = await browser.GetPageAsync($"/alerts/{id}");
+        Assert.Contains("Resolved by Console Person", page);
+        Assert.Contains("restarted the pool", page);
+    }
+
     private async Task<string> PersonAsync(bool isAdmin)
     {
         var email = $"person.{Guid.NewGuid():N}@example.com";

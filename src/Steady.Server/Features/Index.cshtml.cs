@@ -7,6 +7,8 @@ namespace Steady.Server.Features;
 
 public sealed class HomeModel(SteadyDb db) : ConsolePage
 {
+    public int OpenAlerts { get; private set; }
+
     public int Services { get; private set; }
 
     public int Teams { get; private set; }
@@ -19,6 +21,7 @@ public sealed class HomeModel(SteadyDb db) : ConsolePage
     {
         if (!await LoadActorAsync())
             return SignedOut();
+        OpenAlerts = await db.Alerts.CountAsync(a => a.Status != Steady.Core.Alerts.AlertStatus.Resolved);
         Services = await db.Services.CountAsync();
         Teams = await db.Teams.CountAsync();
         People = await db.Users.CountAsync(u => u.DisabledAt == null);

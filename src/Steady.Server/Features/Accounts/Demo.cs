@@ -10,7 +10,7 @@ namespace Steady.Server.Features.Accounts;
 /// --demo: a small organization so a new user sees a living system. Loaded once, on a database
 /// that has no teams yet; later features add their part of the story here.
 /// </summary>
-public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext audit, ILogger<Demo> logger)
+public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext audit, Alerts.AlertStore alerts, ILogger<Demo> logger)
 {
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -41,6 +41,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
         AddService(platform, "postgres-primary", "The primary PostgreSQL cluster.", "https://runbooks.example.com/postgres");
         AddService(platform, "edge-proxy", "TLS termination and routing at the edge.", null);
         await db.SaveChangesAsync(cancellationToken);
+        await LoadAlertsAsync(cancellationToken);
         LogLoaded(logger);
 
         Team AddTeam(string name, string description)
@@ -66,6 +67,37 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
             db.Services.Add(service);
             db.IntegrationKeys.Add(new IntegrationKey { Id = Ids.New(time), ServiceId = service.Id, Name = "monitoring", Key = Secrets.NewIntegrationKey(), CreatedAt = now });
         }
+    }
+
+    /// <summary>A few alerts in the states people meet: one firing, one acknowledged, a storm grouped, one resolved.</summary>
+    private async Task LoadAlertsAsync(CancellationToken cancellationToken)
+    {
+        var services = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Name, s => s.Id, cancellationToken);
+        static Core.Alerts.IncomingAlert Alert(string key, string summary, Core.Alerts.Severity severity, Dictionary<string, string> labels, Core.Alerts.IntakeAction action = Core.Alerts.IntakeAction.Trigger) =>
+            new(action, key, summary, severity, labels.GetValueOrDefault("instance"), labels, null, [], null, "alertmanager");
+        var events = new List<Alerts.ServiceEvent>
+        {
+            new(services["payments-api"], Alert("demo-latency", "p99 latency above 2 s on payments-api", Core.Alerts.Severity.Critical,
+                new() { ["alertname"] = "HighLatency", ["instance"] = "payments-1:8080", ["env"] = "prod" })),
+            new(services["postgres-primary"], Alert("demo-disk", "/var/lib/postgresql is 91% full on db1", Core.Alerts.Severity.Warning,
+                new() { ["alertname"] = "DiskFilling", ["instance"] = "db1:9100", ["env"] = "prod" })),
+            new(services["checkout-web"], Alert("demo-cert", "TLS certificate expires in 6 days", Core.Alerts.Severity.Info,
+                new() { ["alertname"] = "CertExpiry", ["instance"] = "checkout.example.com", ["env"] = "prod" })),
+            new(services["checkout-web"], Alert("demo-cert", "", Core.Alerts.Severity.Info, [], Core.Alerts.IntakeAction.Resolve)),
+        };
+        for (var i = 1; i <= 12; i++)
+        {
+            events.Add(new(services["edge-proxy"], Alert($"demo-edge-{i}", $"edge-{i}: upstream connect errors", Core.Alerts.Severity.Error,
+                new() { ["alertname"] = "UpstreamErrors", ["instance"] = $"edge-{i}:9100", ["env"] = "prod" })));
+        }
+        await alerts.ApplyAsync(events, cancellationToken);
+        var disk = await db.Alerts.FirstAsync(a => a.DedupKey == "demo-disk", cancellationToken);
+        disk.Status = Core.Alerts.AlertStatus.Acknowledged;
+        disk.AcknowledgedAt = time.GetUtcNow();
+        disk.AcknowledgedBy = "Dave Silva";
+        disk.Version++;
+        alerts.History(disk, Core.Alerts.AlertEventKinds.Acknowledged, time.GetUtcNow(), null, "Dave Silva");
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Demo organization loaded")]

@@ -1,0 +1,81 @@
+using Steady.Host.Model;
+
+namespace Steady.Host.Collect;
+
+/// <summary>/proc/stat times per CPU (in clock ticks) and the counters beside them.</summary>
+internal sealed record CpuSample(IReadOnlyList<CpuTimes> Cpus, long ProcsRunning, long ProcsBlocked, long? ContextSwitches, long? Forks, long? BootTime);
+
+internal readonly record struct CpuTimes(string Name, long User, long System, long Idle, long Iowait, long Steal)
+{
+    public long Total => User + System + Idle + Iowait + Steal;
+}
+
+/// <summary>CPU utilisation from two /proc/stat samples, run queue and load.</summary>
+internal static class CpuCollector
+{
+    public static CpuSample Parse(string text)
+    {
+        var cpus = new List<CpuTimes>();
+        long running = 0, blocked = 0;
+        long? switches = null, forks = null, boot = null;
+        foreach (var line in ProcText.Lines(text))
+        {
+            var w = ProcText.Words(line);
+            if (w.Length == 0)
+                continue;
+            if (w[0].StartsWith("cpu", StringComparison.Ordinal) && w.Length >= 5)
+            {
+                long F(int i) => i < w.Length ? ProcText.Long(w[i]) : 0;
+                // user nice system idle iowait irq softirq steal (guest time is already inside user)
+                cpus.Add(new CpuTimes(w[0], F(1) + F(2), F(3) + F(6) + F(7), F(4), F(5), F(8)));
+            }
+            else if (w.Length >= 2)
+            {
+                switch (w[0])
+                {
+                    case "procs_running": running = ProcText.Long(w[1]); break;
+                    case "procs_blocked": blocked = ProcText.Long(w[1]); break;
+                    case "ctxt": switches = ProcText.Long(w[1]); break;
+                    case "processes": forks = ProcText.Long(w[1]); break;
+                    case "btime": boot = ProcText.Long(w[1]); break;
+                }
+            }
+        }
+        return new CpuSample(cpus, running, blocked, switches, forks, boot);
+    }
+
+    public static CpuReport Report(CpuSample before, CpuSample after, double seconds, string? loadavg)
+    {
+        var usages = after.Cpus
+            .Select(b => Usage(before.Cpus.FirstOrDefault(a => a.Name == b.Name), b))
+            .ToList();
+        var total = usages.FirstOrDefault(u => u.Name == "cpu") ?? Usage(default, default);
+        var perCpu = usages.Where(u => u.Name != "cpu").ToList();
+        var load = ProcText.Words(loadavg ?? "");
+        double Load(int i) => i < load.Length ? ProcText.Double(load[i]) : 0;
+        return new CpuReport(
+            Cpus: Math.Max(1, perCpu.Count),
+            Total: total with { Name = "all" },
+            PerCpu: perCpu,
+            ProcsRunning: after.ProcsRunning,
+            ProcsBlocked: after.ProcsBlocked,
+            Load1: Load(0),
+            Load5: Load(1),
+            Load15: Load(2),
+            ContextSwitchesPerSecond: Rate(before.ContextSwitches, after.ContextSwitches, seconds),
+            ForksPerSecond: Rate(before.Forks, after.Forks, seconds));
+    }
+
+    internal static CpuUsage Usage(CpuTimes a, CpuTimes b)
+    {
+        double whole = b.Total - a.Total;
+        if (whole <= 0)
+            return new CpuUsage(b.Name ?? "cpu", null, null, null, null, null, null);
+        double P(long x, long y) => Math.Round(Math.Clamp(100 * (y - x) / whole, 0, 100), 1);
+        var idle = P(a.Idle, b.Idle);
+        var iowait = P(a.Iowait, b.Iowait);
+        return new CpuUsage(b.Name, Math.Round(Math.Max(0, 100 - idle - iowait), 1), P(a.User, b.User), P(a.System, b.System), iowait, P(a.Steal, b.Steal), idle);
+    }
+
+    private static double? Rate(long? a, long? b, double seconds) => a is { } x && b is { } y ? ProcText.Rate(x, y, seconds) : null;
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core.Accounts;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Alerts;
+
+public sealed class AlertDetailModel(SteadyDb db, AlertActions actions, TimeProvider time) : ConsolePage
+{
+    public AlertDetailDto Detail { get; private set; } = null!;
+
+    public bool CanRespond { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        return await LoadAsync(id) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostAckAsync(Guid id)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        var outcome = await actions.AcknowledgeAsync(Actor, id, HttpContext.RequestAborted);
+        return await AfterAsync(id, outcome.Failure, "Acknowledged. Escalation stops; it is yours now.");
+    }
+
+    public async Task<IActionResult> OnPostResolveAsync(Guid id, string? note)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        var outcome = await actions.ResolveAsync(Actor, id, note, HttpContext.RequestAborted);
+        return await AfterAsync(id, outcome.Failure, "Resolved.");
+    }
+
+    private async Task<IActionResult> AfterAsync(Guid id, Steady.Core.Failure? failure, string notice)
+    {
+        if (failure is not null)
+        {
+            ShowFailure(failure);
+            return await LoadAsync(id) ? Page() : NotFound();
+        }
+        Notice(notice);
+        return RedirectToPage(new { id });
+    }
+
+    private async Task<bool> LoadAsync(Guid id)
+    {
+        var detail = await AlertsApi.DetailAsync(db, id, time.GetUtcNow(), HttpContext.RequestAborted);
+        if (detail is null)
+            return false;
+        Detail = detail;
+        var teamId = await db.Services.Where(s => s.Id == detail.Alert.ServiceId).Select(s => s.TeamId).FirstAsync();
+        CanRespond = Permissions.CanRespondFor(Actor, teamId);
+        return true;
+    }
+}
