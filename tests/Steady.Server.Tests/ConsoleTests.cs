@@ -146,6 +146,7 @@ public sealed class ConsoleTests(ServerFixture fixture) : IClassFixture<ServerFi
 
         var list = await browser.GetPageAsync($"/alerts?service={world.Service}");
         Assert.Contains("Checkout is slow", list);
+        Assert.DoesNotContain("field is required", list);
         Assert.Contains("Checkout is slow", await browser.GetPageAsync("/alerts?label=env%3Dprod"));
         Assert.DoesNotContain("Checkout is slow", await browser.GetPageAsync("/alerts?label=env%3Ddev"));
 

@@ -12,8 +12,9 @@ public sealed class AlertsPageModel(SteadyDb db, TimeProvider time) : ConsolePag
     [BindProperty(SupportsGet = true)]
     public string? Service { get; set; }
 
+    /// <summary>Nullable so that a missing ?status= means "open" rather than a model-binding error.</summary>
     [BindProperty(SupportsGet = true)]
-    public string Status { get; set; } = "open";
+    public string? Status { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string? Label { get; set; }
@@ -38,6 +39,7 @@ public sealed class AlertsPageModel(SteadyDb db, TimeProvider time) : ConsolePag
         if (!await LoadActorAsync())
             return SignedOut();
         Now = time.GetUtcNow();
+        Status = string.IsNullOrEmpty(Status) ? "open" : Status;
         ServiceNames = await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync();
         var filter = new AlertsApi.Filter(string.IsNullOrEmpty(Service) ? null : Service, Status, string.IsNullOrWhiteSpace(Label) ? null : [Label.Trim()], null, null, null);
         var query = await AlertsApi.QueryAsync(db, filter, HttpContext.RequestAborted);
