@@ -14,6 +14,7 @@ using Steady.Server.Features.Accounts;
 using Steady.Server.Features.Alerts;
 using Steady.Server.Features.Intake;
 using Steady.Server.Features.Audit;
+using Steady.Server.Features.Checks;
 using Steady.Server.Features.Health;
 using Steady.Server.Features.Services;
 using Steady.Server.Features.Shell;
@@ -90,6 +91,10 @@ public static class SteadyApp
         services.AddScoped<AlertActions>();
         services.AddHostedService<IntakeWriter>();
         services.AddHostedService<HeartbeatMonitor>();
+        services.AddSingleton<CheckSignal>();
+        services.AddHttpClient(CheckRunner.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+        services.AddHostedService<CheckRunner>();
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
@@ -151,6 +156,7 @@ public static class SteadyApp
         api.MapAlertsApi();
         api.MapSilencesApi();
         api.MapMaintenanceApi();
+        api.MapChecksApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
 

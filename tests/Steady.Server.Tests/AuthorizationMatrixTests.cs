@@ -126,6 +126,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("POST", "/api/v1/services/{service}/maintenance", Access.TeamResponder, Fixed("/api/v1/services/service-a/maintenance", new { reason = "matrix", durationMinutes = 5 })),
         new("DELETE", "/api/v1/services/{service}/maintenance/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/services/service-a/maintenance/{await w.NewMaintenanceOfAAsync()}", null)),
         new("GET", "/api/v1/services/{service}/heartbeats", Access.SignedIn, Fixed("/api/v1/services/service-a/heartbeats")),
+        new("GET", "/api/v1/checks/", Access.SignedIn, Fixed("/api/v1/checks")),
+        new("POST", "/api/v1/checks/", Access.TeamResponder, w => Task.FromResult<(string, object?)>(("/api/v1/checks", new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "127.0.0.1:9", enabled = false }))),
+        new("GET", "/api/v1/checks/{id:guid}", Access.SignedIn, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),
+        new("PATCH", "/api/v1/checks/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", new { intervalSeconds = 120 })),
+        new("DELETE", "/api/v1/checks/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),
+        new("POST", "/api/v1/checks/{id:guid}/run", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}/run", new { })),
     ];
 
     /// <summary>Console pages, read with GET by a signed-in browser; their forms run the same commands the API rows check.</summary>
@@ -332,6 +338,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             var page = await _host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/alerts?service=service-a&status=open&limit=500");
             return page.GetProperty("items").EnumerateArray().Single(a => a.GetProperty("dedupKey").GetString() == dedupKey).GetProperty("id").GetGuid();
         }
+
+        /// <summary>A paused TCP check on service A (paused, so the runner leaves it alone).</summary>
+        public Task<Guid> NewCheckOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/checks",
+            new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "127.0.0.1:9", enabled = false });
 
         public Task<Guid> NewSilenceOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/silences",
             new { service = "service-a", matchers = new[] { new { name = "alertname", value = "Matrix" } }, reason = "to expire", durationMinutes = 30 });

@@ -46,6 +46,10 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<Heartbeat> Heartbeats => Set<Heartbeat>();
 
+    public DbSet<Check> Checks => Set<Check>();
+
+    public DbSet<CheckResult> CheckResults => Set<CheckResult>();
+
     /// <summary>The value of one label in a JSON labels column; translated per provider (json_extract / jsonb ->>).</summary>
     public static string? LabelValue(string labels, string path) => throw new InvalidOperationException("Only for use in queries.");
 
@@ -59,6 +63,7 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         configurationBuilder.Properties<TeamRole>().HaveConversion<string>();
         configurationBuilder.Properties<AlertStatus>().HaveConversion<string>();
         configurationBuilder.Properties<Severity>().HaveConversion<string>();
+        configurationBuilder.Properties<CheckKind>().HaveConversion<string>();
         if (Database.IsSqlite())
         {
             // SQLite has no instant type: store UTC microseconds since the epoch, so instants sort and compare in SQL
@@ -131,6 +136,19 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
             e.ToTable("heartbeats");
             e.Property(h => h.Version).IsConcurrencyToken();
             e.Ignore(h => h.DedupKey);
+        });
+
+        modelBuilder.Entity<Check>(e =>
+        {
+            e.ToTable("checks");
+            e.HasOne<Service>().WithMany().HasForeignKey(c => c.ServiceId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(c => c.Version).IsConcurrencyToken();
+            e.Ignore(c => c.DedupKey);
+        });
+        modelBuilder.Entity<CheckResult>(e =>
+        {
+            e.ToTable("check_results");
+            e.HasOne<Check>().WithMany().HasForeignKey(r => r.CheckId).OnDelete(DeleteBehavior.Restrict);
         });
 
         var labelValue = modelBuilder.HasDbFunction(typeof(SteadyDb).GetMethod(nameof(LabelValue))!);

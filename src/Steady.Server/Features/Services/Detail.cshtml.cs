@@ -12,6 +12,8 @@ public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services) : 
 
     public string TeamName { get; private set; } = "";
 
+    public IReadOnlyList<Steady.Core.Alerts.Check> Checks { get; private set; } = [];
+
     /// <summary>Null when this person may not see the keys.</summary>
     public IReadOnlyList<IntegrationKey>? Keys { get; private set; }
 
@@ -56,6 +58,7 @@ public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services) : 
         if (service is null)
             return false;
         Service = service;
+        Checks = await db.Checks.AsNoTracking().Where(c => c.ServiceId == id).OrderBy(c => c.Name).ToListAsync();
         TeamName = await db.Teams.Where(t => t.Id == service.TeamId).Select(t => t.Name).FirstAsync();
         Keys = Permissions.CanSeeIntegrationKeysOf(Actor, service.TeamId)
             ? await db.IntegrationKeys.AsNoTracking().Where(k => k.ServiceId == id).OrderBy(k => k.RevokedAt != null).ThenBy(k => k.Id).ToListAsync()

@@ -106,7 +106,16 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
             return Failure.NotFound("The service");
         if (!Permissions.CanManageServicesOf(actor, service.TeamId))
             return Failure.Forbidden("Only admins of the owning team can delete this service.");
+        var alerts = await db.Alerts.CountAsync(a => a.ServiceId == serviceId, cancellationToken);
+        if (alerts > 0)
+            return Failure.Conflict($"{service.Name} has {alerts} alert(s) on record; deleting it would erase that history.");
         db.IntegrationKeys.RemoveRange(await db.IntegrationKeys.Where(k => k.ServiceId == serviceId).ToListAsync(cancellationToken));
+        var checks = await db.Checks.Where(c => c.ServiceId == serviceId).Select(c => c.Id).ToListAsync(cancellationToken);
+        db.CheckResults.RemoveRange(await db.CheckResults.Where(r => checks.Contains(r.CheckId)).ToListAsync(cancellationToken));
+        db.Checks.RemoveRange(await db.Checks.Where(c => c.ServiceId == serviceId).ToListAsync(cancellationToken));
+        db.Heartbeats.RemoveRange(await db.Heartbeats.Where(h => h.ServiceId == serviceId).ToListAsync(cancellationToken));
+        db.MaintenanceWindows.RemoveRange(await db.MaintenanceWindows.Where(m => m.ServiceId == serviceId).ToListAsync(cancellationToken));
+        db.Silences.RemoveRange(await db.Silences.Where(x => x.ServiceId == serviceId).ToListAsync(cancellationToken));
         db.Services.Remove(service);
         await db.SaveChangesAsync(cancellationToken);
         return service;
