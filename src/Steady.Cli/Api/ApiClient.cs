@@ -42,7 +42,11 @@ public sealed class ApiClient : IDisposable
         SendAsync(HttpMethod.Delete, path, null, cancellationToken);
 
     /// <summary>Every item of a paged list (<c>{"items": [...], "next": cursor}</c>), following the cursors.</summary>
-    public async Task<List<JsonElement>> GetAllAsync(string path, CancellationToken cancellationToken)
+    public Task<List<JsonElement>> GetAllAsync(string path, CancellationToken cancellationToken) =>
+        GetAllAsync(path, int.MaxValue, cancellationToken);
+
+    /// <summary>The first <paramref name="max"/> items of a paged list, following the cursors no further than that.</summary>
+    public async Task<List<JsonElement>> GetAllAsync(string path, int max, CancellationToken cancellationToken)
     {
         var items = new List<JsonElement>();
         string? cursor = null;
@@ -59,8 +63,8 @@ public sealed class ApiClient : IDisposable
             if (cursor is not null && !seen.Add(cursor))
                 throw new CliException($"{_connection.Server} returned the same page cursor twice for {path}");
         }
-        while (cursor is not null);
-        return items;
+        while (cursor is not null && items.Count < max);
+        return items.Count > max ? items[..max] : items;
     }
 
     /// <summary>A path segment from a user's words (a name may hold spaces or slashes).</summary>

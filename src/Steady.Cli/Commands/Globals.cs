@@ -44,7 +44,8 @@ internal sealed class Globals(CliContext context)
             return ExitCodes.Ok;
         });
 
-    private Session Open(ParseResult parse)
+    /// <summary>The connection a command needs: the server and a token, or a one-line reason to run `steady login`.</summary>
+    internal Session Open(ParseResult parse)
     {
         var path = ConfigPath;
         var stored = ConfigFile.Load(path);
