@@ -1,5 +1,6 @@
 using Steady.Host.Collect;
 using Steady.Host.Findings;
+using Steady.Host.Model;
 
 namespace Steady.Host;
 
@@ -25,10 +26,10 @@ public sealed record SnapshotOptions
     public IReadOnlyDictionary<string, TimeSpan> Budgets { get; init; } = Steps.DefaultBudgets;
 
     /// <summary>
-    /// Runs systemctl for failed units, given the time it may take; null: do not (a fixture root).
-    /// By default it runs only when the root is "/".
+    /// Runs systemctl for failed units, given the time it may take, and returns its output (null:
+    /// it did not answer in time). When not set, the real systemctl runs, and only when the root is "/".
     /// </summary>
-    public Func<TimeSpan, string?>? Systemctl { get; init; } = SystemdCollector.RunSystemctl;
+    public Func<TimeSpan, string?>? Systemctl { get; init; }
 
     /// <summary>What an earlier snapshot saw of the filesystems, for growth.</summary>
     public FilesystemHistory? FilesystemHistory { get; init; }

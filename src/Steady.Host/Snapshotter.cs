@@ -34,7 +34,7 @@ public sealed class Snapshotter(SnapshotOptions options)
         var seconds = options.Interval > TimeSpan.Zero ? time.GetElapsedTime(before.At, after.At).TotalSeconds : 0;
 
         // Only systemd waits on another process: let it run while the rest is read.
-        var systemctl = ReferenceEquals(options.Systemctl, (Func<TimeSpan, string?>)SystemdCollector.RunSystemctl) && files.Root != "/" ? null : options.Systemctl;
+        var systemctl = options.Systemctl ?? (files.Root == "/" ? SystemdCollector.RunSystemctl : null);
         var systemd = steps.RunAsync(Steps.Systemd, budget => SystemdCollector.Collect(files, systemctl, budget), cancellationToken);
 
         var now = time.GetUtcNow();

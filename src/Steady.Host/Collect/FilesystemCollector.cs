@@ -38,14 +38,17 @@ internal static class FilesystemCollector
         return mounts;
     }
 
-    /// <summary>The mounts worth showing: no pseudo filesystems; of stacked mounts the visible (last) one; of one device the shortest path.</summary>
+    /// <summary>
+    /// The mounts worth showing: no pseudo filesystems, nothing inside /proc or /sys, no files a
+    /// container runtime binds in; of stacked mounts the visible (last) one; of one device the shortest path.
+    /// </summary>
     public static List<Mount> Visible(List<Mount> mounts)
     {
         var byPoint = new Dictionary<string, Mount>(StringComparer.Ordinal);
         foreach (var mount in mounts)
             byPoint[mount.MountPoint] = mount;
         return [.. byPoint.Values
-            .Where(m => !Pseudo.Contains(m.Type))
+            .Where(m => !Pseudo.Contains(m.Type) && !IsKernelInterface(m.MountPoint) && !IsContainerFileBind(m))
             .GroupBy(m => m.Device)
             .Select(g => g.OrderBy(m => m.MountPoint.Length).ThenBy(m => m.MountPoint, StringComparer.Ordinal).First())
             .OrderBy(m => m.MountPoint, StringComparer.Ordinal)];
@@ -101,6 +104,14 @@ internal static class FilesystemCollector
             deletedBytes, history?.GrowthOf(mount.MountPoint, used, facts.AvailableBytes, now), note);
     }
 
+    /// <summary>The files a container runtime binds in from the host's disk: they say nothing of their own.</summary>
+    private static bool IsContainerFileBind(Mount m) => m.Root != "/" && m.MountPoint is "/etc/hosts" or "/etc/hostname" or "/etc/resolv.conf";
+
+    /// <summary>Mounts inside /proc and /sys (the cgroup tmpfs, binfmt_misc, ...) hold no user data.</summary>
+    private static bool IsKernelInterface(string mountPoint) =>
+        mountPoint.StartsWith("/proc/", StringComparison.Ordinal) || mountPoint.StartsWith("/sys/", StringComparison.Ordinal)
+        || mountPoint is "/proc" or "/sys";
+
     /// <summary>mountinfo escapes space, tab, newline and backslash as \040, \011, \012, \134.</summary>
     internal static string Unescape(string text)
     {
@@ -124,21 +135,4 @@ internal static class FilesystemCollector
 
     private static bool IsOctal(string text, int at) =>
         at + 3 <= text.Length && text[at] is >= '0' and <= '7' && text[at + 1] is >= '0' and <= '7' && text[at + 2] is >= '0' and <= '7';
-}
-
-/// <summary>What the last snapshot of this host saw of its filesystems, to tell growth.</summary>
-public sealed record FilesystemHistory(DateTimeOffset TakenAt, IReadOnlyList<FilesystemUsage> Usage)
-{
-    public FilesystemGrowth? GrowthOf(string mountPoint, long usedNow, long availableNow, DateTimeOffset now)
-    {
-        var hours = (now - TakenAt).TotalHours;
-        if (hours <= 0)
-            return null;
-        var earlier = Usage.FirstOrDefault(u => u.MountPoint == mountPoint);
-        if (earlier is null)
-            return null;
-        var change = usedNow - earlier.UsedBytes;
-        var perHour = Math.Round(change / hours, 0);
-        return new FilesystemGrowth(TakenAt, change, perHour, perHour > 0 ? Math.Round(availableNow / perHour, 1) : null);
-    }
 }

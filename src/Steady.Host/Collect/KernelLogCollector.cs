@@ -33,7 +33,7 @@ internal static partial class KernelLogCollector
                 records.Add(record);
         }, budget.KeepGoing);
         if (!readable)
-            return new KernelLogReport(false, Unreadable, [], []);
+            return new KernelLogReport(false, Unreadable, null, [], []);
         if (budget.CutShort)
             budget.MarkPartial($"read {records.Count:N0} kernel log records before the budget ran out");
         return Summarize(records, now - recent);
@@ -56,6 +56,7 @@ internal static partial class KernelLogCollector
 
     internal static KernelLogReport Summarize(List<(DateTimeOffset? At, string Message)> records, DateTimeOffset recentSince)
     {
+        // Newest first (the log is in time order; the sort is stable).
         var kills = new List<OomKill>();
         foreach (var (at, message) in records)
         {
@@ -75,10 +76,11 @@ internal static partial class KernelLogCollector
             var last = matching[^1];
             events.Add(new KernelEvent(kind, matching.Count, matching.Count(r => r.At >= recentSince), last.At, Redactor.Text(last.Message.Trim())));
         }
-        return new KernelLogReport(true, null, [.. Enumerable.Reverse(kills).Take(20)], events);
+        return new KernelLogReport(true, null, recentSince, [.. kills.OrderByDescending(k => k.At ?? DateTimeOffset.MinValue).Take(20)], events);
     }
 
-    [GeneratedRegex(@"Killed process (?<pid>\d+) \((?<name>.*?)\)(?: total-vm:\d+kB, anon-rss:(?<anon>\d+)kB)?")]
+    /// <summary>"Killed process 1234 (my (weird) proc) total-vm:..., anon-rss:...kB": the name runs to the ") " before total-vm.</summary>
+    [GeneratedRegex(@"Killed process (?<pid>\d+) \((?<name>.*?)\)(?= total-vm|,|$)(?: total-vm:\d+kB, anon-rss:(?<anon>\d+)kB)?")]
     private static partial Regex OomKilled();
 
     [GeneratedRegex(@"blocked for more than \d+ seconds")]

@@ -23,6 +23,7 @@ internal static class OpenFilesCollector
         var list = processes.Where(p => !p.KernelThread).ToList();
         var scanned = 0;
         var unreadable = 0;
+        var linksHidden = new List<string>();
         foreach (var process in list)
         {
             if (!budget.KeepGoing())
@@ -41,11 +42,15 @@ internal static class OpenFilesCollector
                 continue;
             }
             counts[process.Pid] = fds.Count;
+            var hidden = 0;
             foreach (var fd in fds)
             {
                 var target = files.ReadLink($"{dir}/{fd}");
                 if (target is null)
+                {
+                    hidden++;
                     continue;
+                }
                 if (target.StartsWith("socket:[", StringComparison.Ordinal))
                 {
                     if (ulong.TryParse(target.AsSpan(8, target.Length - 9), out var inode))
@@ -56,7 +61,12 @@ internal static class OpenFilesCollector
                     deleted.Add(new HeldFile(process.Pid, number, target[..^DeletedSuffix.Length], facts));
                 }
             }
+            // Listed but not readable: a security module (or a sandbox) hides where they point.
+            if (hidden == fds.Count)
+                linksHidden.Add($"pid {process.Pid} ({process.Name})");
         }
+        if (linksHidden.Count > 0)
+            budget.MarkPartial($"could not read where the open files of {string.Join(", ", linksHidden.Take(3))}{(linksHidden.Count > 3 ? $" and {linksHidden.Count - 3} more" : "")} point; their sockets and deleted files are not counted");
         if (unreadable > 0)
             budget.MarkPartial($"could not read the open files of {unreadable:N0} processes (not running as root?)");
         return new OpenFiles(counts, sockets, deleted);

@@ -47,7 +47,8 @@ internal static class SocketCollector
                 }
             }
         }
-        return Summarize(rows, owners, processes, limits, truncated, notes.Count == 0 ? null : string.Join("; ", notes));
+        var somaxconn = files.ReadText("proc/sys/net/core/somaxconn") is { } text ? ProcText.Long(text.Trim()) : (long?)null;
+        return Summarize(rows, owners, processes, limits, somaxconn, truncated, notes.Count == 0 ? null : string.Join("; ", notes));
     }
 
     /// <summary>"sl local rem st tx:rx tr:when retrnsmt uid timeout inode ... [drops]"; null for the header.</summary>
@@ -93,7 +94,7 @@ internal static class SocketCollector
         return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, port);
     }
 
-    internal static SocketsReport Summarize(List<SocketRow> rows, IReadOnlyDictionary<ulong, int> owners, IReadOnlyDictionary<int, ProcStat> processes, SocketLimits limits, bool truncated, string? note)
+    internal static SocketsReport Summarize(List<SocketRow> rows, IReadOnlyDictionary<ulong, int> owners, IReadOnlyDictionary<int, ProcStat> processes, SocketLimits limits, long? somaxconn, bool truncated, string? note)
     {
         List<SocketOwner> Owners(IEnumerable<SocketRow> group) => [.. group
             .Where(r => r.Inode != 0 && owners.ContainsKey(r.Inode))
@@ -122,16 +123,16 @@ internal static class SocketCollector
             .Select(g => new SocketGroup(g.Key.Protocol, g.Key.State, g.Key.Address, g.Key.RemotePort, g.Count(), Owners(g)))
             .ToList();
         var listeners = rows.Where(r => r.State == "LISTEN")
-            .OrderBy(r => r.LocalPort).ThenBy(r => r.LocalAddress.AddressFamily)
+            .OrderByDescending(r => r.RxQueue).ThenBy(r => r.LocalPort).ThenBy(r => r.LocalAddress.AddressFamily)
             .Take(limits.Listeners)
-            .Select(r => new Listener(r.Protocol, r.LocalAddress.ToString(), r.LocalPort, r.RxQueue, r.TxQueue, Owners([r])))
+            .Select(r => new Listener(r.Protocol, r.LocalAddress.ToString(), r.LocalPort, r.RxQueue, Owners([r])))
             .ToList();
         var udpDrops = rows.Where(r => r.Protocol == "udp" && r.Drops > 0)
             .OrderByDescending(r => r.Drops)
             .Take(10)
             .Select(r => new UdpDrops(r.Protocol, r.LocalAddress.ToString(), r.LocalPort, r.Drops, Owners([r])))
             .ToList();
-        return new SocketsReport(tcpByState, rows.Count(r => r.Protocol == "udp"), byLocal, byRemote, listeners, udpDrops, truncated, note);
+        return new SocketsReport(tcpByState, rows.Count(r => r.Protocol == "udp"), byLocal, byRemote, listeners, udpDrops, somaxconn, truncated, note);
     }
 }
 

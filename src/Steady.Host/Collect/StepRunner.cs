@@ -24,7 +24,7 @@ public sealed class StepRunner(TimeProvider time, Func<string, TimeSpan> budgetF
 
     /// <summary>Runs <paramref name="work"/> as step <paramref name="name"/>; null when it failed or never returned.</summary>
     public async Task<T?> RunAsync<T>(string name, Func<StepBudget, T> work, CancellationToken cancellationToken)
-        where T : class
+        where T : class?
     {
         var limit = budgetFor(name);
         var budget = new StepBudget(time, limit);

@@ -53,15 +53,17 @@ internal static class SystemdCollector
         return units;
     }
 
+    private sealed record Ran(int ExitCode, string Output);
+
     /// <summary>Runs systemctl on this machine; null when it does not finish within the time given.</summary>
     public static string? RunSystemctl(TimeSpan timeout)
     {
         var json = Run(timeout, "--output=json");
         // systemd before 246 has no --output=json: ask for the plain columns instead.
-        return json is { ExitCode: 0 } ? json.Output : Run(timeout, null)?.Output;
+        return json is { ExitCode: 0 } ok ? ok.Output : Run(timeout, null)?.Output;
     }
 
-    private static (int ExitCode, string Output)? Run(TimeSpan timeout, string? format)
+    private static Ran? Run(TimeSpan timeout, string? format)
     {
         var start = new ProcessStartInfo("systemctl")
         {
@@ -87,7 +89,7 @@ internal static class SystemdCollector
                 process.Kill();
                 return null;
             }
-            return (process.ExitCode, output.Result);
+            return new Ran(process.ExitCode, output.Result);
         }
         catch (System.ComponentModel.Win32Exception)
         {

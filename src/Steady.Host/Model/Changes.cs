@@ -19,8 +19,9 @@ public sealed record AptRun(DateTimeOffset StartedAt, string? CommandLine, strin
 /// <summary>
 /// What the kernel log (/dev/kmsg) still holds that matters in an incident: OOM kills with their
 /// victims, hung tasks, I/O and filesystem errors, full tables. Readable is false without CAP_SYSLOG.
+/// Messages at or after RecentSince count as recent.
 /// </summary>
-public sealed record KernelLogReport(bool Readable, string? Note, IReadOnlyList<OomKill> OomKills, IReadOnlyList<KernelEvent> Events);
+public sealed record KernelLogReport(bool Readable, string? Note, DateTimeOffset? RecentSince, IReadOnlyList<OomKill> OomKills, IReadOnlyList<KernelEvent> Events);
 
 public sealed record OomKill(DateTimeOffset? At, int Pid, string Process, long? AnonRssBytes);
 

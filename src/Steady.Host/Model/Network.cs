@@ -11,6 +11,7 @@ public sealed record SocketsReport(
     IReadOnlyList<SocketGroup> ByRemote,
     IReadOnlyList<Listener> Listeners,
     IReadOnlyList<UdpDrops> UdpDrops,
+    long? Somaxconn,
     bool Truncated,
     string? Note);
 
@@ -19,8 +20,11 @@ public sealed record SocketGroup(string Protocol, string State, string? Address,
 
 public sealed record SocketOwner(int Pid, string Process, int Count);
 
-/// <summary>A listening TCP socket: connections waiting to be accepted against its backlog.</summary>
-public sealed record Listener(string Protocol, string Address, int Port, long AcceptQueue, long Backlog, IReadOnlyList<SocketOwner> Owners);
+/// <summary>
+/// A listening TCP socket and the connections waiting in its accept queue. (Its backlog limit is not
+/// in /proc/net/tcp; it is at most net.core.somaxconn.)
+/// </summary>
+public sealed record Listener(string Protocol, string Address, int Port, long AcceptQueue, IReadOnlyList<SocketOwner> Owners);
 
 public sealed record UdpDrops(string Protocol, string Address, int Port, long Drops, IReadOnlyList<SocketOwner> Owners);
 

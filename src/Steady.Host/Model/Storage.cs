@@ -42,3 +42,20 @@ public sealed record DeletedFile(int Pid, string Process, int Fd, string Path, l
 public sealed record DeletedByProcess(int Pid, string Process, int Files, long Bytes);
 
 public sealed record DeletedByFilesystem(string MountPoint, int Files, long Bytes);
+
+/// <summary>What the last snapshot of this host saw of its filesystems, to tell growth.</summary>
+public sealed record FilesystemHistory(DateTimeOffset TakenAt, IReadOnlyList<FilesystemUsage> Usage)
+{
+    public FilesystemGrowth? GrowthOf(string mountPoint, long usedNow, long availableNow, DateTimeOffset now)
+    {
+        var hours = (now - TakenAt).TotalHours;
+        if (hours <= 0)
+            return null;
+        var earlier = Usage.FirstOrDefault(u => u.MountPoint == mountPoint);
+        if (earlier is null)
+            return null;
+        var change = usedNow - earlier.UsedBytes;
+        var perHour = Math.Round(change / hours, 0);
+        return new FilesystemGrowth(TakenAt, change, perHour, perHour > 0 ? Math.Round(availableNow / perHour, 1) : null);
+    }
+}
