@@ -13,6 +13,7 @@ using Steady.Server.Data;
 using Steady.Server.Features.Accounts;
 using Steady.Server.Features.Alerts;
 using Steady.Server.Features.Intake;
+using Steady.Server.Features.OnCall;
 using Steady.Server.Features.Audit;
 using Steady.Server.Features.Checks;
 using Steady.Server.Features.Health;
@@ -157,6 +158,7 @@ public static class SteadyApp
         api.MapSilencesApi();
         api.MapMaintenanceApi();
         api.MapChecksApi();
+        api.MapSchedulesApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
 

@@ -126,6 +126,15 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("POST", "/api/v1/services/{service}/maintenance", Access.TeamResponder, Fixed("/api/v1/services/service-a/maintenance", new { reason = "matrix", durationMinutes = 5 })),
         new("DELETE", "/api/v1/services/{service}/maintenance/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/services/service-a/maintenance/{await w.NewMaintenanceOfAAsync()}", null)),
         new("GET", "/api/v1/services/{service}/heartbeats", Access.SignedIn, Fixed("/api/v1/services/service-a/heartbeats")),
+        new("GET", "/api/v1/schedules/", Access.SignedIn, Fixed("/api/v1/schedules")),
+        new("POST", "/api/v1/schedules/", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(("/api/v1/schedules", w.ScheduleBody()))),
+        new("GET", "/api/v1/schedules/{schedule}", Access.SignedIn, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}", null)),
+        new("PATCH", "/api/v1/schedules/{schedule}", Access.TeamAdmin, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}", new { description = "changed" })),
+        new("DELETE", "/api/v1/schedules/{schedule}", Access.TeamAdmin, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}", null)),
+        new("GET", "/api/v1/schedules/{schedule}/final", Access.SignedIn, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}/final", null)),
+        new("POST", "/api/v1/schedules/{schedule}/overrides", Access.TeamResponder, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}/overrides", w.OverrideBody())),
+        new("DELETE", "/api/v1/schedules/{schedule}/overrides/{id:guid}", Access.TeamResponder, async w => await w.NewOverrideOfAAsync()),
+        new("GET", "/api/v1/oncall", Access.SignedIn, Fixed("/api/v1/oncall")),
         new("GET", "/api/v1/checks/", Access.SignedIn, Fixed("/api/v1/checks")),
         new("POST", "/api/v1/checks/", Access.TeamResponder, w => Task.FromResult<(string, object?)>(("/api/v1/checks", new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "127.0.0.1:9", enabled = false }))),
         new("GET", "/api/v1/checks/{id:guid}", Access.SignedIn, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),
@@ -342,6 +351,25 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         /// <summary>A paused TCP check on service A (paused, so the runner leaves it alone).</summary>
         public Task<Guid> NewCheckOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/checks",
             new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "127.0.0.1:9", enabled = false });
+
+        public object ScheduleBody() => new
+        {
+            name = "rota-" + Guid.NewGuid().ToString("N")[..8],
+            team = TeamA.ToString(),
+            timeZone = "Europe/Berlin",
+            layers = new[] { new { name = "weekly", participants = new[] { Ids[Who.Responder] }, firstHandoff = "2026-01-05T09:00", rotation = "weekly" } },
+        };
+
+        public object OverrideBody() => new { user = Ids[Who.Viewer].ToString(), startsAt = "2026-12-01T00:00:00Z", endsAt = "2026-12-02T00:00:00Z" };
+
+        public Task<Guid> NewScheduleOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/schedules", ScheduleBody());
+
+        public async Task<(string, object?)> NewOverrideOfAAsync()
+        {
+            var schedule = await NewScheduleOfAAsync();
+            var id = await PostIdAsync(_host.Admin(), $"/api/v1/schedules/{schedule}/overrides", OverrideBody());
+            return ($"/api/v1/schedules/{schedule}/overrides/{id}", null);
+        }
 
         public Task<Guid> NewSilenceOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/silences",
             new { service = "service-a", matchers = new[] { new { name = "alertname", value = "Matrix" } }, reason = "to expire", durationMinutes = 30 });

@@ -8,6 +8,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.Alerts;
 using Steady.Core.Audit;
+using Steady.Core.OnCall;
 using Steady.Core.Services;
 
 namespace Steady.Server.Data;
@@ -47,6 +48,10 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
     public DbSet<Heartbeat> Heartbeats => Set<Heartbeat>();
 
     public DbSet<Check> Checks => Set<Check>();
+
+    public DbSet<Schedule> Schedules => Set<Schedule>();
+
+    public DbSet<ScheduleOverrideRow> ScheduleOverrides => Set<ScheduleOverrideRow>();
 
     public DbSet<CheckResult> CheckResults => Set<CheckResult>();
 
@@ -149,6 +154,19 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         {
             e.ToTable("check_results");
             e.HasOne<Check>().WithMany().HasForeignKey(r => r.CheckId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Schedule>(e =>
+        {
+            e.ToTable("schedules");
+            e.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Version).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<ScheduleOverrideRow>(e =>
+        {
+            e.ToTable("schedule_overrides");
+            e.HasOne<Schedule>().WithMany().HasForeignKey(x => x.ScheduleId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         });
 
         var labelValue = modelBuilder.HasDbFunction(typeof(SteadyDb).GetMethod(nameof(LabelValue))!);
