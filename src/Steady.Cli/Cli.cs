@@ -94,6 +94,7 @@ public static class Cli
         root.Subcommands.Add(AlertCommands.Build(globals));
         root.Subcommands.Add(SilenceCommands.Build(globals));
         root.Subcommands.Add(MaintenanceCommands.Build(globals));
+        root.Subcommands.Add(SnapshotCommand.Build(globals));
         return root;
     }
 
