@@ -159,6 +159,7 @@ public static class SteadyApp
         api.MapMaintenanceApi();
         api.MapChecksApi();
         api.MapSchedulesApi();
+        api.MapPoliciesApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
 

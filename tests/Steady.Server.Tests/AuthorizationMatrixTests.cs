@@ -135,6 +135,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("POST", "/api/v1/schedules/{schedule}/overrides", Access.TeamResponder, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}/overrides", w.OverrideBody())),
         new("DELETE", "/api/v1/schedules/{schedule}/overrides/{id:guid}", Access.TeamResponder, async w => await w.NewOverrideOfAAsync()),
         new("GET", "/api/v1/oncall", Access.SignedIn, Fixed("/api/v1/oncall")),
+        new("GET", "/api/v1/escalation-policies/", Access.SignedIn, Fixed("/api/v1/escalation-policies")),
+        new("POST", "/api/v1/escalation-policies/", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(("/api/v1/escalation-policies", w.PolicyBody()))),
+        new("GET", "/api/v1/escalation-policies/{policy}", Access.SignedIn, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", null)),
+        new("PUT", "/api/v1/escalation-policies/{policy}", Access.TeamAdmin, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", w.PolicyBody())),
+        new("DELETE", "/api/v1/escalation-policies/{policy}", Access.TeamAdmin, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", null)),
         new("GET", "/api/v1/checks/", Access.SignedIn, Fixed("/api/v1/checks")),
         new("POST", "/api/v1/checks/", Access.TeamResponder, w => Task.FromResult<(string, object?)>(("/api/v1/checks", new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "127.0.0.1:9", enabled = false }))),
         new("GET", "/api/v1/checks/{id:guid}", Access.SignedIn, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),
@@ -361,6 +366,15 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         };
 
         public object OverrideBody() => new { user = Ids[Who.Viewer].ToString(), startsAt = "2026-12-01T00:00:00Z", endsAt = "2026-12-02T00:00:00Z" };
+
+        public object PolicyBody() => new
+        {
+            name = "policy-" + Guid.NewGuid().ToString("N")[..8],
+            team = TeamA.ToString(),
+            escalation_chain = new object[] { new { notify = Ids[Who.Responder].ToString(), wait = "5m" }, new { notify = Ids[Who.TeamAdmin].ToString() } },
+        };
+
+        public Task<Guid> NewPolicyOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/escalation-policies", PolicyBody());
 
         public Task<Guid> NewScheduleOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/schedules", ScheduleBody());
 

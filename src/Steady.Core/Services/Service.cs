@@ -27,6 +27,9 @@ public sealed class Service : IAudited
 
     public int FlapWindowSeconds { get; set; } = 900;
 
+    /// <summary>Who gets paged when this service's alerts trigger.</summary>
+    public Guid? EscalationPolicyId { get; set; }
+
     public Alerts.AlertSettings AlertSettings() => new(
         System.Text.Json.JsonSerializer.Deserialize<List<string>>(GroupBy) ?? [],
         TimeSpan.FromSeconds(GroupWindowSeconds),

@@ -51,6 +51,8 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<Schedule> Schedules => Set<Schedule>();
 
+    public DbSet<EscalationPolicyRecord> EscalationPolicies => Set<EscalationPolicyRecord>();
+
     public DbSet<ScheduleOverrideRow> ScheduleOverrides => Set<ScheduleOverrideRow>();
 
     public DbSet<CheckResult> CheckResults => Set<CheckResult>();
@@ -103,6 +105,7 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         modelBuilder.Entity<Service>(e =>
         {
             e.ToTable("services");
+            e.HasOne<EscalationPolicyRecord>().WithMany().HasForeignKey(s => s.EscalationPolicyId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<IntegrationKey>(e =>
@@ -156,6 +159,12 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
             e.HasOne<Check>().WithMany().HasForeignKey(r => r.CheckId).OnDelete(DeleteBehavior.Restrict);
         });
 
+        modelBuilder.Entity<EscalationPolicyRecord>(e =>
+        {
+            e.ToTable("escalation_policies");
+            e.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Version).IsConcurrencyToken();
+        });
         modelBuilder.Entity<Schedule>(e =>
         {
             e.ToTable("schedules");

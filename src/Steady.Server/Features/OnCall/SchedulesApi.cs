@@ -98,6 +98,10 @@ public static class SchedulesApi
             return Problems.NotFound($"Schedule '{schedule}'");
         if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
             return Problems.Forbidden("Only admins of the schedule's team can delete it.");
+        var pagedBy = (await db.EscalationPolicies.AsNoTracking().ToListAsync(cancellationToken))
+            .Where(p => p.ReadSteps().Any(step => step.Targets.Any(t => t.Kind == TargetKind.Schedule && t.Id == found.Id))).Select(p => p.Name).ToList();
+        if (pagedBy.Count > 0)
+            return Failure.Conflict($"Escalation policies page through {found.Name} ({string.Join(", ", pagedBy.Take(5))}); change them first.").ToProblem();
         db.ScheduleOverrides.RemoveRange(await db.ScheduleOverrides.Where(o => o.ScheduleId == found.Id).ToListAsync(cancellationToken));
         db.Schedules.Remove(found);
         await db.SaveChangesAsync(cancellationToken);

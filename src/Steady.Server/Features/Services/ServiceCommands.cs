@@ -17,7 +17,8 @@ public sealed record ServicePatch(
     IReadOnlyList<string>? GroupBy = null,
     int? GroupWindowSeconds = null,
     int? FlapThreshold = null,
-    int? FlapWindowSeconds = null);
+    int? FlapWindowSeconds = null,
+    string? EscalationPolicy = null);
 
 public sealed record IntegrationKeyInput(string? Name = null);
 
@@ -72,6 +73,21 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
             validation.Add("flapWindowSeconds", "'flapWindowSeconds' must be between 60 and 86400.");
         if (validation.ToFailure() is { } invalid)
             return invalid;
+        if (patch.EscalationPolicy is not null)
+        {
+            if (patch.EscalationPolicy.Length == 0)
+            {
+                service.EscalationPolicyId = null;
+            }
+            else if (await Features.OnCall.PoliciesApi.FindAsync(db, patch.EscalationPolicy, tracked: false, cancellationToken) is { } policy)
+            {
+                service.EscalationPolicyId = policy.Id;
+            }
+            else
+            {
+                return Failure.Invalid("escalationPolicy", $"There is no escalation policy '{patch.EscalationPolicy}'.");
+            }
+        }
         if (patch.GroupBy is not null)
             service.GroupBy = System.Text.Json.JsonSerializer.Serialize(patch.GroupBy.Select(g => g.Trim()).Distinct());
         service.GroupWindowSeconds = patch.GroupWindowSeconds ?? service.GroupWindowSeconds;

@@ -57,6 +57,9 @@ public sealed class TeamCommands(SteadyDb db, TimeProvider time)
         var services = await db.Services.Where(s => s.TeamId == teamId).OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(cancellationToken);
         if (services.Count > 0)
             return Failure.Conflict($"{team.Name} still owns {services.Count} service(s) ({string.Join(", ", services.Take(5))}); move or delete them first.");
+        var policies = await db.EscalationPolicies.Where(p => p.TeamId == teamId).Select(p => p.Name).ToListAsync(cancellationToken);
+        if (policies.Count > 0)
+            return Failure.Conflict($"{team.Name} still owns {policies.Count} escalation policies ({string.Join(", ", policies.Take(5))}); delete them first.");
         var schedules = await db.Schedules.Where(s => s.TeamId == teamId).OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(cancellationToken);
         if (schedules.Count > 0)
             return Failure.Conflict($"{team.Name} still owns {schedules.Count} schedule(s) ({string.Join(", ", schedules.Take(5))}); delete them first.");

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodaTime;
+using Steady.Core.Audit;
+
+namespace Steady.Core.OnCall;
+
+/// <summary>A stored escalation policy: its steps as JSON, with targets by id so renames never break it.</summary>
+public sealed class EscalationPolicyRecord : IAudited
+{
+    public Guid Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public Guid TeamId { get; set; }
+
+    public string? Description { get; set; }
+
+    public int Repeat { get; set; }
+
+    /// <summary>JSON array of <see cref="StoredStep"/>.</summary>
+    public required string Steps { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public int Version { get; set; }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+
+    public IReadOnlyList<StoredStep> ReadSteps() => JsonSerializer.Deserialize<List<StoredStep>>(Steps, Json) ?? [];
+
+    public static string WriteSteps(IEnumerable<StoredStep> steps) => JsonSerializer.Serialize(steps, Json);
+
+    public EscalationPolicy ToPolicy() => new(Name, ReadSteps().Select(s => new EscalationStep(s.Targets, Duration.FromSeconds(s.WaitSeconds))).ToList(), Repeat);
+}
+
+public sealed record StoredStep(IReadOnlyList<EscalationTarget> Targets, int WaitSeconds);

@@ -1,0 +1,215 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core;
+using Steady.Core.Accounts;
+using Steady.Core.OnCall;
+using Steady.Server.Data;
+using Steady.Server.Features.Accounts;
+using Steady.Server.Infrastructure;
+
+namespace Steady.Server.Features.OnCall;
+
+/// <summary>
+/// A policy as people write it — the seed's escalation-policy.yaml, as JSON: each step's "notify" is
+/// a schedule name, a user's email or name, or a list of them ("team:NAME" for a team's members in
+/// turn), and "wait" a duration like 5m. The last step's wait is how long before a repeat.
+/// </summary>
+public sealed record PolicyInput(
+    string? Name = null,
+    string? Team = null,
+    string? Description = null,
+    int? Repeat = null,
+    [property: System.Text.Json.Serialization.JsonPropertyName("escalation_chain")] IReadOnlyList<ChainStep>? EscalationChain = null);
+
+public sealed record ChainStep(JsonElement Notify, string? Wait = null);
+
+public sealed record TargetDto(string Type, Guid Id, string Name);
+
+public sealed record StepDto(IReadOnlyList<TargetDto> Notify, int WaitSeconds, string Wait);
+
+public sealed record PolicyDto(Guid Id, string Name, Guid TeamId, string? Description, int Repeat, IReadOnlyList<StepDto> Steps, IReadOnlyList<string> Services);
+
+public static class PoliciesApi
+{
+    public static RouteGroupBuilder MapPoliciesApi(this RouteGroupBuilder api)
+    {
+        var policies = api.MapGroup("/escalation-policies").WithTags("Escalation policies");
+        policies.MapGet("/", List).WithSummary("Escalation policies");
+        policies.MapPost("/", Create).WithSummary("Create a policy from steps (the seed's escalation_chain format) (admins of its team)");
+        policies.MapGet("/{policy}", Get).WithSummary("A policy by id or name, with its steps and the services that use it");
+        policies.MapPut("/{policy}", Replace).WithSummary("Replace a policy's steps (admins of its team)");
+        policies.MapDelete("/{policy}", Delete).WithSummary("Delete a policy no service uses (admins of its team)");
+        return api;
+    }
+
+    private static async Task<Ok<IReadOnlyList<PolicyDto>>> List(SteadyDb db, CancellationToken cancellationToken)
+    {
+        var rows = await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        var result = new List<PolicyDto>();
+        foreach (var row in rows)
+            result.Add(await DtoAsync(db, row, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<PolicyDto>>(result);
+    }
+
+    private static async Task<Results<Created<PolicyDto>, ProblemHttpResult>> Create(PolicyInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(input.Team))
+            return Failure.Invalid("team", "'team' is required: the team that owns the policy.").ToProblem();
+        var team = await db.TeamAsync(input.Team, cancellationToken);
+        if (team is null)
+            return Failure.Invalid("team", $"There is no team '{input.Team}'.").ToProblem();
+        if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), team.Id))
+            return Problems.Forbidden($"Only admins of {team.Name} can create its escalation policies.");
+        var policy = new EscalationPolicyRecord { Id = Ids.New(time), Name = "", TeamId = team.Id, Steps = "[]", CreatedAt = time.GetUtcNow() };
+        if (await ApplyAsync(db, policy, input, cancellationToken) is { } invalid)
+            return invalid.ToProblem();
+        db.EscalationPolicies.Add(policy);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return Failure.Conflict($"An escalation policy named '{policy.Name}' already exists.").ToProblem();
+        }
+        return TypedResults.Created($"/api/v1/escalation-policies/{policy.Id}", await DtoAsync(db, policy, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<PolicyDto>, ProblemHttpResult>> Get(string policy, SteadyDb db, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(db, policy, tracked: false, cancellationToken);
+        return found is null ? Problems.NotFound($"Escalation policy '{policy}'") : TypedResults.Ok(await DtoAsync(db, found, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<PolicyDto>, ProblemHttpResult>> Replace(string policy, PolicyInput input, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(db, policy, tracked: true, cancellationToken);
+        if (found is null)
+            return Problems.NotFound($"Escalation policy '{policy}'");
+        if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
+            return Problems.Forbidden("Only admins of the policy's team can change it.");
+        if (await ApplyAsync(db, found, input with { Name = input.Name ?? found.Name }, cancellationToken) is { } invalid)
+            return invalid.ToProblem();
+        found.Version++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return Failure.Conflict($"An escalation policy named '{found.Name}' already exists.").ToProblem();
+        }
+        return TypedResults.Ok(await DtoAsync(db, found, cancellationToken));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string policy, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(db, policy, tracked: true, cancellationToken);
+        if (found is null)
+            return Problems.NotFound($"Escalation policy '{policy}'");
+        if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
+            return Problems.Forbidden("Only admins of the policy's team can delete it.");
+        var users = await db.Services.Where(s => s.EscalationPolicyId == found.Id).Select(s => s.Name).ToListAsync(cancellationToken);
+        if (users.Count > 0)
+            return Failure.Conflict($"{found.Name} pages for {string.Join(", ", users.Take(5))}; give those services another policy first.").ToProblem();
+        db.EscalationPolicies.Remove(found);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Resolves every name in the chain; refuses the whole input naming each step that is wrong.</summary>
+    private static async Task<Failure?> ApplyAsync(SteadyDb db, EscalationPolicyRecord policy, PolicyInput input, CancellationToken cancellationToken)
+    {
+        var v = new Validation().PathName("name", input.Name).Text("description", input.Description, 2000);
+        if (input.Repeat is < 0 or > 9)
+            v.Add("repeat", "'repeat' must be between 0 and 9.");
+        var chain = input.EscalationChain ?? [];
+        if (chain.Count == 0)
+            v.Add("escalation_chain", "'escalation_chain' needs at least one step.");
+        if (chain.Count > 20)
+            v.Add("escalation_chain", "'escalation_chain' may have at most 20 steps.");
+        var steps = new List<StoredStep>();
+        for (var i = 0; i < chain.Count && i < 20; i++)
+        {
+            var path = $"escalation_chain[{i}]";
+            var names = chain[i].Notify.ValueKind switch
+            {
+                JsonValueKind.String => [chain[i].Notify.GetString()!],
+                JsonValueKind.Array when chain[i].Notify.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) => chain[i].Notify.EnumerateArray().Select(e => e.GetString()!).ToList(),
+                _ => (List<string>?)null,
+            };
+            if (names is null || names.Count == 0)
+            {
+                v.Add(path, $"{path}.notify must be a name or a list of names (a schedule, a user's email or name, or team:NAME).");
+                continue;
+            }
+            var wait = chain[i].Wait is null ? EscalationPolicy.DefaultWait : Durations.Parse(chain[i].Wait);
+            if (wait is null || wait.Value.TotalMinutes < 1 || wait.Value.TotalDays > 1)
+                v.Add(path, $"{path}.wait '{chain[i].Wait}' must be a duration between 1m and 1d, like 5m.");
+            var targets = new List<EscalationTarget>();
+            foreach (var name in names)
+            {
+                if (await ResolveAsync(db, name, cancellationToken) is { } target)
+                    targets.Add(target);
+                else
+                    v.Add(path, $"{path}.notify '{name}' is neither a schedule, a user (email or name), nor team:NAME.");
+            }
+            if (wait is not null)
+                steps.Add(new StoredStep(targets, (int)wait.Value.TotalSeconds));
+        }
+        if (v.ToFailure() is { } invalid)
+            return invalid;
+        policy.Name = input.Name!.Trim();
+        policy.Description = string.IsNullOrWhiteSpace(input.Description) ? policy.Description : input.Description.Trim();
+        policy.Repeat = input.Repeat ?? policy.Repeat;
+        policy.Steps = EscalationPolicyRecord.WriteSteps(steps);
+        return null;
+    }
+
+    /// <summary>A schedule by name first (the seed's "primary_engineer" reads as a rota), then a user by email or name, or team:NAME.</summary>
+    private static async Task<EscalationTarget?> ResolveAsync(SteadyDb db, string name, CancellationToken cancellationToken)
+    {
+        var trimmed = name.Trim();
+        if (trimmed.StartsWith("team:", StringComparison.OrdinalIgnoreCase))
+            return await db.TeamAsync(trimmed[5..], cancellationToken) is { } team ? new EscalationTarget(TargetKind.TeamRoundRobin, team.Id) : null;
+        if (await SchedulesApi.FindAsync(db, trimmed, tracked: false, cancellationToken) is { } schedule)
+            return new EscalationTarget(TargetKind.Schedule, schedule.Id);
+        if (await db.UserAsync(trimmed, cancellationToken) is { } byEmail)
+            return new EscalationTarget(TargetKind.User, byEmail.Id);
+        var lower = trimmed.ToLowerInvariant();
+        var byName = await db.Users.AsNoTracking().Where(u => u.Name.ToLower() == lower).Select(u => u.Id).Take(2).ToListAsync(cancellationToken);
+        return byName.Count == 1 ? new EscalationTarget(TargetKind.User, byName[0]) : null;
+    }
+
+    internal static Task<EscalationPolicyRecord?> FindAsync(SteadyDb db, string idOrName, bool tracked, CancellationToken cancellationToken)
+    {
+        var query = tracked ? db.EscalationPolicies : db.EscalationPolicies.AsNoTracking();
+        if (Guid.TryParse(idOrName, out var id))
+            return query.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var lower = idOrName.Trim().ToLowerInvariant();
+        return query.FirstOrDefaultAsync(p => p.Name.ToLower() == lower, cancellationToken);
+    }
+
+    private static async Task<PolicyDto> DtoAsync(SteadyDb db, EscalationPolicyRecord policy, CancellationToken cancellationToken)
+    {
+        var steps = policy.ReadSteps();
+        var ids = steps.SelectMany(s => s.Targets).Select(t => t.Id).Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
+        var schedules = await db.Schedules.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var teams = await db.Teams.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        string NameOf(EscalationTarget t) => t.Kind switch
+        {
+            TargetKind.User => users.GetValueOrDefault(t.Id) ?? "(deleted user)",
+            TargetKind.Schedule => schedules.GetValueOrDefault(t.Id) ?? "(deleted schedule)",
+            _ => teams.GetValueOrDefault(t.Id) ?? "(deleted team)",
+        };
+        var services = await db.Services.AsNoTracking().Where(s => s.EscalationPolicyId == policy.Id).OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(cancellationToken);
+        return new PolicyDto(policy.Id, policy.Name, policy.TeamId, policy.Description, policy.Repeat,
+            steps.Select(s => new StepDto(
+                s.Targets.Select(t => new TargetDto(t.Kind switch { TargetKind.User => "user", TargetKind.Schedule => "schedule", _ => "team" }, t.Id, NameOf(t))).ToList(),
+                s.WaitSeconds,
+                Durations.Format(NodaTime.Duration.FromSeconds(s.WaitSeconds)))).ToList(),
+            services);
+    }
+}

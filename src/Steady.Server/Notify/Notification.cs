@@ -1,0 +1,93 @@
+using Steady.Core.Alerts;
+
+namespace Steady.Server.Notify;
+
+/// <summary>The ways a person can be reached; one <see cref="INotificationChannel"/> each.</summary>
+public enum ContactKind
+{
+    Email,
+    Webhook,
+    Slack,
+    Teams,
+    Mattermost,
+    Discord,
+    Ntfy,
+    Sms,
+    Voice,
+}
+
+/// <summary>Why a notification is sent.</summary>
+public enum NotificationKind
+{
+    /// <summary>An alert group needs a human.</summary>
+    Page,
+
+    /// <summary>The "send test" action on a contact method.</summary>
+    Test,
+
+    /// <summary>A shift starts: the incoming person is told.</summary>
+    Handoff,
+}
+
+/// <summary>
+/// What a responder needs, ready to render: service, summary, severity, links, how many alerts are
+/// in the group, and the signed acknowledge / resolve links (made elsewhere; channels only show them).
+/// The idempotency key is the delivery's: a retried send carries the same key.
+/// </summary>
+public sealed record Notification(
+    NotificationKind Kind,
+    string Title,
+    string Summary,
+    Severity Severity,
+    string ServiceName,
+    int AlertCount,
+    IReadOnlyList<AlertLink> Links,
+    Uri? AckUrl,
+    Uri? ResolveUrl,
+    Uri? DetailsUrl,
+    string IdempotencyKey,
+    DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Where to: an email address, a URL or a phone number, and the method's own settings (a webhook's
+/// HMAC secret, an ntfy token, an SMS provider's request template). Settings may hold secrets: never log them.
+/// </summary>
+public sealed record ContactTarget(ContactKind Kind, string Address, IReadOnlyDictionary<string, string> Settings)
+{
+    public ContactTarget(ContactKind kind, string address)
+        : this(kind, address, new Dictionary<string, string>())
+    {
+    }
+
+    public string? Setting(string name) => Settings.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+}
+
+public enum DeliveryOutcome
+{
+    /// <summary>The receiver took it.</summary>
+    Sent,
+
+    /// <summary>A temporary failure (timeout, connection refused, 5xx, 429, SMTP 4xx): send again later, with the same key.</summary>
+    Retry,
+
+    /// <summary>A permanent failure (rejected, misconfigured): sending again will not help; show it to people.</summary>
+    Failed,
+}
+
+/// <summary>How one attempt went, in a sentence a person can act on. Never holds a secret.</summary>
+public sealed record DeliveryResult(DeliveryOutcome Outcome, string Detail, TimeSpan? RetryAfter = null)
+{
+    public static DeliveryResult Sent(string detail) => new(DeliveryOutcome.Sent, detail);
+
+    public static DeliveryResult Retry(string detail, TimeSpan? after = null) => new(DeliveryOutcome.Retry, detail, after);
+
+    public static DeliveryResult Failed(string detail) => new(DeliveryOutcome.Failed, detail);
+}
+
+/// <summary>One way of reaching a person. Implementations classify every outcome; they throw only when cancelled.</summary>
+public interface INotificationChannel
+{
+    ContactKind Kind { get; }
+
+    Task<DeliveryResult> SendAsync(ContactTarget target, Notification notification, CancellationToken cancellationToken);
+}
