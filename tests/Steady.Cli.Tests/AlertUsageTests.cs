@@ -117,10 +117,10 @@ public sealed class AlertUsageTests : IDisposable
     public async Task AnIdThatCannotBeOneIsAUsageError()
     {
         Assert.Equal(
-            "steady: '12' is too short to be an id: give at least 6 of its last characters, or the full id. See 'steady alert ack --help'.",
+            "steady: '12' is too short to be an id: give at least 6 of its characters, or the full id. See 'steady alert ack --help'.",
             await RefusedAsync("alert", "ack", "3f4a5b6c", "12"));
         Assert.Equal(
-            "steady: 'latest' is not an id: give the full id or the short one a table shows (its last 8 characters). See 'steady silence expire --help'.",
+            "steady: 'latest' is not an id: give the full id or the short one a table shows. See 'steady silence expire --help'.",
             await RefusedAsync("silence", "expire", "latest"));
     }
 

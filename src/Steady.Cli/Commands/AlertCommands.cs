@@ -42,13 +42,22 @@ internal static class AlertCommands
                 at = ok ? value : null;
                 return ok;
             });
+        var group = Syntax.Checked<Guid?>(
+            new Option<Guid?>("--group") { Description = "Only the alerts of this group (its id, as 'steady alert show' gives it)", HelpName = "GROUP" },
+            (string text, out Guid? id, out string error) =>
+            {
+                var ok = Guid.TryParse(text, out var value);
+                id = ok ? value : null;
+                error = ok ? "" : $"'{text}' is not a group id; 'steady alert show ID' gives an alert's group.";
+                return ok;
+            });
         var limit = new Option<int>("--limit") { Description = $"Show at most this many, newest first (default {DefaultLimit})", HelpName = "N", DefaultValueFactory = _ => DefaultLimit };
         limit.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() <= 0)
                 result.AddError("--limit must be a positive number.");
         });
-        var command = new Command("list", "List alerts, newest first: open ones unless --status says otherwise") { service, status, labels, since, limit };
+        var command = new Command("list", "List alerts, newest first: open ones unless --status says otherwise") { service, status, labels, since, group, limit };
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var max = parse.GetValue(limit);
@@ -57,6 +66,8 @@ internal static class AlertCommands
                 query.Add($"service={Uri.EscapeDataString(only.Trim())}");
             foreach (var (name, value) in parse.GetValue(labels) ?? [])
                 query.Add($"label={Uri.EscapeDataString($"{name}={value}")}");
+            if (parse.GetValue(group) is { } groupId)
+                query.Add($"group={groupId}");
             if (parse.GetValue(since) is { } from)
                 query.Add($"since={Uri.EscapeDataString(from.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture))}");
             // One more than asked for tells whether there are more.
@@ -71,7 +82,7 @@ internal static class AlertCommands
             }
             if (items.Count == 0)
             {
-                var filtered = parse.GetValue(service) is not null || parse.GetValue(labels) is { Length: > 0 } || parse.GetValue(since) is not null;
+                var filtered = parse.GetValue(service) is not null || parse.GetValue(labels) is { Length: > 0 } || parse.GetValue(since) is not null || parse.GetValue(group) is not null;
                 session.Out.WriteLine(parse.GetValue(status) switch
                 {
                     "open" when !filtered => "No open alerts.",
@@ -85,6 +96,8 @@ internal static class AlertCommands
             WriteTable(session.Out, alerts, DateTimeOffset.UtcNow);
             if (more)
                 session.Out.WriteLine($"Showing the newest {max}; more match (--limit {Math.Max(max * 2, DefaultLimit)} shows more).");
+            else if (parse.GetValue(status) == "open")
+                session.Out.WriteLine(Tally(alerts));
         });
         return command;
     }
@@ -98,6 +111,20 @@ internal static class AlertCommands
         table.WriteTo(output);
     }
 
+    /// <summary>"14 open: 1 critical, 12 error, 1 warning; 11 not acknowledged (2 of them silenced or in maintenance)."</summary>
+    internal static string Tally(IReadOnlyList<AlertDto> alerts)
+    {
+        string[] order = ["critical", "error", "warning", "info"];
+        var bySeverity = alerts.GroupBy(a => a.Severity)
+            .OrderBy(g => Array.IndexOf(order, g.Key) is var i && i < 0 ? order.Length : i)
+            .Select(g => $"{g.Count()} {g.Key}");
+        var unacknowledged = alerts.Where(a => a.Status == "triggered").ToList();
+        var quiet = unacknowledged.Count(a => a.SilencedBy is not null || a.MaintenanceId is not null);
+        var waiting = unacknowledged.Count == 0 ? "all acknowledged"
+            : $"{unacknowledged.Count} not acknowledged{(quiet == 0 ? "" : $" ({quiet} of them silenced or in maintenance)")}";
+        return $"{alerts.Count} open: {string.Join(", ", bySeverity)}; {waiting}.";
+    }
+
     /// <summary>The status and what else is true of it that changes who gets paged: "triggered, silenced".</summary>
     internal static string Status(AlertDto a)
     {
@@ -109,6 +136,19 @@ internal static class AlertCommands
         if (a.Flapping)
             notes.Add("flapping");
         return string.Join(", ", notes);
+    }
+
+    /// <summary>The service's runbook, the one link a person woken at 3am wants; null when there is none or it cannot be read.</summary>
+    private static async Task<string?> RunbookAsync(ApiClient api, Guid serviceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await api.GetAsync($"services/{serviceId}", cancellationToken)).Deserialize(CliJson.Default.ServiceDto)?.RunbookUrl;
+        }
+        catch (ApiProblem problem) when (problem.Status is 403 or 404)
+        {
+            return null;
+        }
     }
 
     private static Command Show(Globals globals)
@@ -125,7 +165,8 @@ internal static class AlertCommands
                 JsonOutput.Write(session.Out, found);
                 return;
             }
-            AlertView.Write(session.Out, found.Deserialize(AlertJson.Default.AlertDetailDto)!, DateTimeOffset.UtcNow);
+            var detail = found.Deserialize(AlertJson.Default.AlertDetailDto)!;
+            AlertView.Write(session.Out, detail, await RunbookAsync(session.Api, detail.Alert.ServiceId, cancellationToken), DateTimeOffset.UtcNow);
         });
         return command;
     }

@@ -5,7 +5,7 @@ namespace Steady.Cli.Commands;
 
 /// <summary>
 /// Finds the alert a person meant by an id they typed: a full id is taken as it is; a short one
-/// (the ending a table shows) is looked for among the open alerts, then among the 500 newest.
+/// (as a table shows it, or part of it) is looked for among the open alerts, then among the 500 newest.
 /// Each list is fetched at most once per command, however many ids it was given.
 /// </summary>
 internal sealed class AlertIds(ApiClient api)
@@ -19,23 +19,23 @@ internal sealed class AlertIds(ApiClient api)
     /// <summary>The alert's id, or why no single alert is meant (a one-line reason).</summary>
     public async Task<(Guid? Id, string? Error)> ResolveAsync(string typed, CancellationToken cancellationToken)
     {
-        var (full, ending, error) = ShortId.Parse(typed);
+        var (full, part, error) = ShortId.Parse(typed);
         if (full is { } id)
             return (id, null);
         if (error is not null)
             return (null, error);
         _open ??= await IdsAsync($"alerts?status=open&limit={Recent}", MaxOpen, cancellationToken);
-        var matches = _open.Where(i => ShortId.EndsWith(i, ending!)).ToList();
+        var matches = _open.Where(i => ShortId.Has(i, part!)).ToList();
         if (matches.Count == 0)
         {
             _recent ??= await IdsAsync($"alerts?status=all&limit={Recent}", Recent, cancellationToken);
-            matches = _recent.Where(i => ShortId.EndsWith(i, ending!)).ToList();
+            matches = _recent.Where(i => ShortId.Has(i, part!)).ToList();
         }
         return matches.Count switch
         {
             1 => (matches[0], null),
-            0 => (null, $"no open alert, nor any of the {Recent} newest, has an id ending in '{ending}'; give the full id (see 'steady alert list --status all --json')"),
-            _ => (null, $"{matches.Count} alerts have ids ending in '{ending}'; give more of the id, or all of it"),
+            0 => (null, $"no open alert, nor any of the {Recent} newest, has an id with '{part}' in it; give the full id (see 'steady alert list --status all --json')"),
+            _ => (null, ShortId.Ambiguous(matches, "alert", part!)),
         };
     }
 

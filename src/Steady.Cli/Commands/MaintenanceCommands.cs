@@ -87,10 +87,10 @@ internal static class MaintenanceCommands
         {
             var serviceName = parse.GetRequiredValue(service).Trim();
             var path = $"services/{ApiClient.Segment(serviceName)}/maintenance";
-            var (full, ending, _) = ShortId.Parse(parse.GetRequiredValue(id));
+            var (full, part, _) = ShortId.Parse(parse.GetRequiredValue(id));
             var windowId = full ?? ShortId.Pick(
                 (await session.Api.GetAsync(path, cancellationToken)).Deserialize(AlertJson.Default.ListMaintenanceDto)!.Select(m => m.Id),
-                ending!, "maintenance window", $"steady maintenance list --service {ServiceCommands.Quote(serviceName)}");
+                part!, "maintenance window", $"steady maintenance list --service {ServiceCommands.Quote(serviceName)}");
             var ended = await session.Api.DeleteAsync($"{path}/{windowId}", cancellationToken);
             if (session.Json)
             {

@@ -6,14 +6,15 @@ namespace Steady.Cli.Commands;
 /// Short ids for tables. Steady's ids are UUIDv7: they begin with the time they were made, so
 /// their first characters are shared by everything made in the same minute and say nothing. Their
 /// end is random (or, for ids made in one millisecond, counts up), so a table shows the last 8 hex
-/// digits, more where two rows would otherwise look alike; and wherever an id is typed, its full
-/// form or such an ending is taken.
+/// digits, more where two rows would otherwise look alike. Wherever an id is typed, the full id is
+/// taken, or any run of at least 6 of its hex digits that only one candidate has: the short id as
+/// shown, or its first few characters, as people shorten what they copy.
 /// </summary>
 public static class ShortId
 {
     public const int Length = 8;
 
-    /// <summary>The fewest characters a typed ending may have: fewer would match too much to mean anything.</summary>
+    /// <summary>The fewest characters a typed part may have: fewer would match too much to mean anything.</summary>
     public const int MinimumTyped = 6;
 
     public static string Of(Guid id) => id.ToString("N")[^Length..];
@@ -34,25 +35,25 @@ public static class ShortId
     }
 
     /// <summary>
-    /// What a person typed: a full id (with or without dashes, any case), or an ending of one.
-    /// Null with an error when it is neither.
+    /// What a person typed: a full id (with or without dashes, any case), or part of one (lower
+    /// case, without dashes). An error when it can be neither.
     /// </summary>
-    public static (Guid? Full, string? Ending, string? Error) Parse(string typed)
+    public static (Guid? Full, string? Part, string? Error) Parse(string typed)
     {
         var text = typed.Trim();
         if (Guid.TryParse(text, out var full))
             return (full, null, null);
         var hex = text.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
         if (hex.Length == 0 || !hex.All(char.IsAsciiHexDigit))
-            return (null, null, $"'{typed}' is not an id: give the full id or the short one a table shows (its last {Length} characters).");
+            return (null, null, $"'{typed}' is not an id: give the full id or the short one a table shows.");
         if (hex.Length < MinimumTyped)
-            return (null, null, $"'{typed}' is too short to be an id: give at least {MinimumTyped} of its last characters, or the full id.");
+            return (null, null, $"'{typed}' is too short to be an id: give at least {MinimumTyped} of its characters, or the full id.");
         if (hex.Length > 32)
             return (null, null, $"'{typed}' is longer than an id.");
         return (null, hex, null);
     }
 
-    public static bool EndsWith(Guid id, string ending) => id.ToString("N").EndsWith(ending, StringComparison.Ordinal);
+    public static bool Has(Guid id, string part) => id.ToString("N").Contains(part, StringComparison.Ordinal);
 
     /// <summary>An argument for an id: each is checked while the command line is read, so a mistyped one is a usage error.</summary>
     public static Argument<string> Argument(string name, string description)
@@ -84,16 +85,25 @@ public static class ShortId
         return argument;
     }
 
-    /// <summary>The one id of <paramref name="ids"/> ending in what was typed, or a one-line reason.</summary>
-    public static Guid Pick(IEnumerable<Guid> ids, string ending, string what, string listCommand)
+    /// <summary>The one id of <paramref name="ids"/> that has what was typed, or a one-line reason.</summary>
+    public static Guid Pick(IEnumerable<Guid> ids, string part, string what, string listCommand)
     {
-        var matches = ids.Where(i => EndsWith(i, ending)).ToList();
+        var matches = ids.Where(i => Has(i, part)).ToList();
         return matches.Count switch
         {
             1 => matches[0],
-            0 => throw new CliException($"no {what} has an id ending in '{ending}'; see '{listCommand}'"),
-            _ => throw new CliException($"{matches.Count} {what}s have ids ending in '{ending}'; give more of the id, or all of it"),
+            0 => throw new CliException($"no {what} has an id with '{part}' in it; see '{listCommand}'"),
+            _ => throw new CliException(Ambiguous(matches, what, part)),
         };
+    }
+
+    /// <summary>"3 alerts have ids with 'ae5c01' in them (ae5c0105, ae5c0103, ae5c0101); give more of the id, or all of it".</summary>
+    public static string Ambiguous(IReadOnlyList<Guid> matches, string what, string part)
+    {
+        const int Named = 5;
+        var shorts = For(matches);
+        var named = string.Join(", ", matches.Take(Named).Select(m => shorts[m])) + (matches.Count > Named ? ", …" : "");
+        return $"{matches.Count} {what}s have ids with '{part}' in them ({named}); give more of the id, or all of it";
     }
 
     private static int Common(string a, string b)

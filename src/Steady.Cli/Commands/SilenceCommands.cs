@@ -65,17 +65,24 @@ internal static class SilenceCommands
             var output = session.Out;
             output.WriteLine($"Silenced alerts of {(serviceName is null ? "every service" : Table.Clean(serviceName))} matching {Matchers(s.Matchers)} until {Ago.Both(s.EndsAt, now)}.");
             output.WriteLine($"Silence {ShortId.Of(s.Id)} by {Table.Clean(s.CreatedBy)}: {Table.Clean(s.Reason)}");
-            // A silence applies to alerts that fire from now on; the open ones it matches still stand.
+            // A silence applies to alerts that fire from now on: name the open, unacknowledged ones it
+            // matches, since they still page.
             if (serviceName is not null)
             {
-                var open = (await session.Api.GetAllAsync($"alerts?status=open&service={Uri.EscapeDataString(serviceName)}&limit=500", 10_000, cancellationToken))
+                var standing = (await session.Api.GetAllAsync($"alerts?status=triggered&service={Uri.EscapeDataString(serviceName)}&limit=500", 10_000, cancellationToken))
                     .Select(a => a.Deserialize(AlertJson.Default.AlertDto)!)
-                    .Where(a => a.SilencedBy is null && given.All(m => m.Matches(a.Labels ?? new Dictionary<string, string>())))
+                    .Where(a => a.SilencedBy is null && a.MaintenanceId is null && given.All(m => m.Matches(a.Labels ?? new Dictionary<string, string>())))
                     .ToList();
-                if (open.Count > 0)
+                if (standing.Count > 0)
                 {
-                    var ids = ShortId.For(open.Select(a => a.Id));
-                    output.WriteLine($"{(open.Count == 1 ? "1 open alert matches" : $"{open.Count} open alerts match")} but fired before the silence, so it still stands: steady alert ack {string.Join(' ', open.Take(10).Select(a => ids[a.Id]))}{(open.Count > 10 ? " …" : "")}");
+                    const int Shown = 20;
+                    var ids = ShortId.For(standing.Select(a => a.Id));
+                    output.WriteLine(standing.Count == 1
+                        ? "It does not cover 1 matching alert that fired before it and is not acknowledged:"
+                        : $"It does not cover {standing.Count} matching alerts that fired before it and are not acknowledged:");
+                    output.WriteLine($"    steady alert ack {string.Join(' ', standing.Take(Shown).Select(a => ids[a.Id]))}");
+                    if (standing.Count > Shown)
+                        output.WriteLine($"    (and {standing.Count - Shown} more: steady alert list --status triggered --service {ServiceCommands.Quote(serviceName)})");
                 }
             }
             output.WriteLine($"End it early with: steady silence expire {ShortId.Of(s.Id)}");
@@ -129,10 +136,10 @@ internal static class SilenceCommands
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var typed = parse.GetRequiredValue(id);
-            var (full, ending, _) = ShortId.Parse(typed);
+            var (full, part, _) = ShortId.Parse(typed);
             var silenceId = full ?? ShortId.Pick(
                 (await session.Api.GetAsync("silences", cancellationToken)).Deserialize(AlertJson.Default.ListSilenceDto)!.Select(s => s.Id),
-                ending!, "silence", "steady silence list --all");
+                part!, "silence", "steady silence list --all");
             var expired = await session.Api.DeleteAsync($"silences/{silenceId}", cancellationToken);
             if (session.Json)
             {

@@ -12,7 +12,7 @@ namespace Steady.Cli.Output;
 /// </summary>
 public static class AlertView
 {
-    public static void Write(TextWriter output, AlertDetailDto detail, DateTimeOffset now)
+    public static void Write(TextWriter output, AlertDetailDto detail, string? runbook, DateTimeOffset now)
     {
         var a = detail.Alert;
         var shortId = ShortId.Of(a.Id);
@@ -20,8 +20,10 @@ public static class AlertView
         output.WriteLine();
         var fields = new Fields()
             .Add("Status", State(a, now))
-            .Add("Service", a.ServiceName)
-            .Add("Id", $"{a.Id} (short: {shortId})")
+            .Add("Service", a.ServiceName);
+        if (!string.IsNullOrWhiteSpace(runbook))
+            fields.Add("Runbook", runbook);
+        fields.Add("Id", $"{a.Id} (short: {shortId})")
             .Add("Source", a.Source)
             .Add("First seen", Ago.Both(a.FirstSeenAt, now))
             .Add("Last seen", $"{Ago.Both(a.LastSeenAt, now)}, {Events(a.EventCount)}")
@@ -29,7 +31,7 @@ public static class AlertView
         if (a.Occurrence > 1)
             fields.Add("Occurrence", $"{a.Occurrence} (fired and resolved before; see Occurrences)");
         if (detail.Group is { AlertCount: > 1 } group)
-            fields.Add("Group", $"{group.Title}: {group.OpenCount} of {group.AlertCount} alerts open");
+            fields.Add("Group", $"{group.OpenCount} of {group.AlertCount} alerts open: steady alert list --status all --group {group.Id}");
         if (a.SilencedBy is { } silence)
             fields.Add("Silenced", $"by silence {ShortId.Of(silence)}: nobody is paged for it");
         if (a.MaintenanceId is { } window)

@@ -43,20 +43,20 @@ public sealed class ShortIdTests
     [InlineData("0197A3B24C5D7E6F8A9B0C1D2E3F4A5B")]
     public void AFullIdIsTakenAsItIs(string typed)
     {
-        var (full, ending, error) = ShortId.Parse(typed);
+        var (full, part, error) = ShortId.Parse(typed);
 
         Assert.Equal(Guid.Parse("0197a3b2-4c5d-7e6f-8a9b-0c1d2e3f4a5b"), full);
-        Assert.Null(ending);
+        Assert.Null(part);
         Assert.Null(error);
     }
 
     [Fact]
-    public void AnEndingIsTakenInLowerCaseWithoutDashes()
+    public void PartOfAnIdIsTakenInLowerCaseWithoutDashes()
     {
-        var (full, ending, error) = ShortId.Parse("1D-2E3F4A5B");
+        var (full, part, error) = ShortId.Parse("1D-2E3F4A5B");
 
         Assert.Null(full);
-        Assert.Equal("1d2e3f4a5b", ending);
+        Assert.Equal("1d2e3f4a5b", part);
         Assert.Null(error);
     }
 
@@ -72,15 +72,20 @@ public sealed class ShortIdTests
     }
 
     [Fact]
-    public void PickFindsTheOneIdWithTheEndingOrSaysWhyNot()
+    public void PickFindsTheOneIdWithWhatWasTypedOrSaysWhyNot()
     {
         var a = Guid.Parse("0197a3b2-4c5d-7e6f-8a9b-0c1d2e3f4a5b");
         var b = Guid.Parse("0197a3b2-4c5d-7e6f-8a9b-0c112e3f4a5b");
 
         Assert.Equal(a, ShortId.Pick([a, b], "d2e3f4a5b", "silence", "steady silence list"));
-        Assert.Equal("2 silences have ids ending in '2e3f4a5b'; give more of the id, or all of it",
+        // The first characters of a short id, as people shorten what they copy.
+        Assert.Equal(b, ShortId.Pick([a, b], "0c112e", "silence", "steady silence list"));
+        Assert.Equal("2 silences have ids with '2e3f4a5b' in them (d2e3f4a5b, 12e3f4a5b); give more of the id, or all of it",
             Assert.Throws<CliException>(() => ShortId.Pick([a, b], "2e3f4a5b", "silence", "steady silence list")).Message);
-        Assert.Equal("no silence has an id ending in 'ffffff'; see 'steady silence list'",
+        // The start of a UUIDv7 is its time: shared, so refused rather than guessed.
+        Assert.StartsWith("2 silences have ids with '0197a3b2' in them",
+            Assert.Throws<CliException>(() => ShortId.Pick([a, b], "0197a3b2", "silence", "steady silence list")).Message, StringComparison.Ordinal);
+        Assert.Equal("no silence has an id with 'ffffff' in it; see 'steady silence list'",
             Assert.Throws<CliException>(() => ShortId.Pick([a, b], "ffffff", "silence", "steady silence list")).Message);
     }
 }

@@ -14,10 +14,10 @@ internal static class AlertPeople
     }
 
     /// <summary>A team, its service and an integration key, made with the CLI; returns the key.</summary>
-    public static async Task<string> ServiceWithKeyAsync(this Person person, string service)
+    public static async Task<string> ServiceWithKeyAsync(this Person person, string service, params string[] options)
     {
         (await person.RunAsync("team", "create", $"{service}-team")).Succeeded();
-        (await person.RunAsync("service", "create", service, "--team", $"{service}-team")).Succeeded();
+        (await person.RunAsync(["service", "create", service, "--team", $"{service}-team", .. options])).Succeeded();
         var created = (await person.RunAsync("service", "key", "create", service, "--json")).Succeeded();
         using var json = JsonDocument.Parse(created.Out);
         return json.RootElement.GetProperty("key").GetString()!;

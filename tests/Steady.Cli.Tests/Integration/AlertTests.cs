@@ -30,6 +30,7 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
         var table = (await _person.RunAsync("alert", "list", "--service", "disk-svc")).Succeeded();
         Assert.Matches(@"^ID\s+SEVERITY\s+STATUS\s+SUMMARY\s+SERVICE\s+COUNT\s+LAST SEEN\n", table.Out);
         Assert.Matches($@"(?m)^{alert.Short()}\s+critical\s+triggered\s+Disk /var 97% full on db1\s+disk-svc\s+2\s+just now$", table.Out);
+        Assert.EndsWith("\n1 open: 1 critical; 1 not acknowledged.\n", table.Out, StringComparison.Ordinal);
 
         var resolved = (await _person.RunAsync("alert", "send", "--key", key, "--dedup-key", "disk-db1", "--resolve")).Succeeded();
 
@@ -111,7 +112,7 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
     [Fact]
     public async Task ShowTellsWhatFiredWhatHappenedAndHowToAct()
     {
-        var key = await _person.ServiceWithKeyAsync("show-svc");
+        var key = await _person.ServiceWithKeyAsync("show-svc", "--runbook", "https://runbooks.example/show-svc");
         (await _person.RunAsync("alert", "send", "Disk /var 97% full on db1", "--key", key, "--severity", "critical", "--dedup-key", "disk",
             "--label", "env=prod", "--label", "alertname=DiskFull", "--source", "db1", "--link", "https://grafana.example/d/disk",
             "--details", "{\"mount\": \"/var\", \"used\": 97}")).Succeeded();
@@ -121,7 +122,7 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
 
         Assert.StartsWith("CRITICAL  Disk /var 97% full on db1\n\n", triggered.Out, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^Status:\s+triggered just now, not acknowledged$", triggered.Out);
-        Assert.Matches(@"(?m)^Service:\s+show-svc$", triggered.Out);
+        Assert.Matches(@"(?m)^Service:\s+show-svc\nRunbook:\s+https://runbooks\.example/show-svc$", triggered.Out);
         Assert.Matches($@"(?m)^Id:\s+{alert.Id()} \(short: {alert.Short()}\)$", triggered.Out);
         Assert.Matches(@"(?m)^Source:\s+db1$", triggered.Out);
         Assert.Matches(@"(?m)^Last seen:\s+\d{4}-\d\d-\d\d \d\d:\d\d \(just now\), 1 event$", triggered.Out);
@@ -170,8 +171,10 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
         var ack = (await _person.RunAsync("alert", "ack", alerts[0].Id(), alerts[1].Short())).Succeeded();
 
         Assert.Equal(
-            [$"Acknowledged {alerts[0].Short()} (by Administrator, just now): warning · Alert three · many-svc", $"Acknowledged {alerts[1].Short()} (by Administrator, just now): warning · Alert two · many-svc"],
+            [$"Acknowledged {alerts[0].Short()}: warning · Alert three · many-svc", $"Acknowledged {alerts[1].Short()}: warning · Alert two · many-svc"],
             ack.Lines());
+        var again = (await _person.RunAsync("alert", "ack", alerts[1].Short()[..6])).Succeeded();
+        Assert.Equal($"{alerts[1].Short()} was already acknowledged by Administrator just now: warning · Alert two · many-svc\n", again.Out);
         Assert.Equal(["acknowledged", "acknowledged", "triggered"], (await _person.AlertsAsync("--service", "many-svc")).Select(a => a.GetProperty("status").GetString()));
 
         var resolve = (await _person.RunAsync("alert", "resolve", alerts[0].Short(), alerts[1].Short(), alerts[2].Short(), "--note", "restarted the consumer", "--json")).Succeeded();
@@ -196,7 +199,7 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
         var result = await _person.RunAsync("alert", "ack", gone.Short(), here.Short());
 
         Assert.Equal($"steady: cannot acknowledge {gone.Short()}: The alert was already resolved just now by Administrator.", result.SingleErrorLine(ExitCodes.Error));
-        Assert.Equal([$"Acknowledged {here.Short()} (by Administrator, just now): warning · Still here · conflict-svc"], result.Lines());
+        Assert.Equal([$"Acknowledged {here.Short()}: warning · Still here · conflict-svc"], result.Lines());
     }
 
     [Fact]
@@ -206,7 +209,7 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
         var show = await _person.RunAsync("alert", "show", "00000000-0000-7000-8000-000000000000");
 
         Assert.Equal(
-            "steady: cannot acknowledge ffffffff: no open alert, nor any of the 500 newest, has an id ending in 'ffffffff'; give the full id (see 'steady alert list --status all --json')",
+            "steady: cannot acknowledge ffffffff: no open alert, nor any of the 500 newest, has an id with 'ffffffff' in it; give the full id (see 'steady alert list --status all --json')",
             ack.SingleErrorLine(ExitCodes.Error));
         Assert.Equal("steady: The alert was not found.", show.SingleErrorLine(ExitCodes.Error));
     }
@@ -222,10 +225,19 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
 
         var table = (await _person.RunAsync("alert", "list", "--service", "storm-svc")).Succeeded();
 
-        var shorts = table.Lines()[1..].Select(l => l.Split(' ')[0]).ToList();
+        var lines = table.Lines();
+        Assert.Equal("40 open: 40 error; 40 not acknowledged.", lines[^1]);
+        var shorts = lines[1..^1].Select(l => l.Split(' ')[0]).ToList();
         Assert.Equal(40, shorts.Count);
         Assert.Equal(40, shorts.Distinct().Count());
         var ack = (await _person.RunAsync("alert", "ack", shorts[17])).Succeeded();
-        Assert.StartsWith($"Acknowledged {shorts[17]} ", ack.Out, StringComparison.Ordinal);
+        Assert.StartsWith($"Acknowledged {shorts[17]}: error · ", ack.Out, StringComparison.Ordinal);
+
+        // One storm is one group, and show says how to list it.
+        var show = (await _person.RunAsync("alert", "show", shorts[17])).Succeeded();
+        var group = System.Text.RegularExpressions.Regex.Match(show.Out, @"(?m)^Group:\s+40 of 40 alerts open: steady alert list --status all --group ([0-9a-f-]{36})$").Groups[1].Value;
+        Assert.NotEmpty(group);
+        Assert.Equal(40, (await _person.AlertsAsync("--group", group)).Count);
+        Assert.Equal("40 open: 40 error; 39 not acknowledged.", (await _person.RunAsync("alert", "list", "--service", "storm-svc")).Succeeded().Lines()[^1]);
     }
 }
