@@ -1,0 +1,90 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Steady.Server.Notify;
+
+/// <summary>
+/// Email over SMTP with MailKit, one connection per send. SMTP 4xx replies, timeouts and connection
+/// errors are retried; 5xx replies, failed authentication, TLS problems and bad addresses fail.
+/// </summary>
+public sealed class EmailChannel(IOptionsMonitor<SmtpOptions> options) : INotificationChannel
+{
+    public ContactKind Kind => ContactKind.Email;
+
+    public async Task<DeliveryResult> SendAsync(ContactTarget target, Notification notification, CancellationToken cancellationToken)
+    {
+        var smtp = options.CurrentValue;
+        if (string.IsNullOrWhiteSpace(smtp.Host))
+            return DeliveryResult.Failed("email is not set up: Steady:Smtp:Host is empty");
+        if (!MailboxAddress.TryParse(smtp.From, out var from))
+            return DeliveryResult.Failed("Steady:Smtp:From is not an email address");
+        if (!MailboxAddress.TryParse(target.Address, out var to) || string.IsNullOrEmpty(to.Domain))
+            return DeliveryResult.Failed("the address is not an email address");
+        var message = EmailMessage.Build(notification, from, to);
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(smtp.Timeout);
+        using var client = new SmtpClient { Timeout = (int)Math.Clamp(smtp.Timeout.TotalMilliseconds, 1, int.MaxValue) };
+        try
+        {
+            await client.ConnectAsync(smtp.Host, smtp.EffectivePort, Socket(smtp.Security), limit.Token);
+            if (!string.IsNullOrEmpty(smtp.Username))
+                await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "", limit.Token);
+            var reply = await client.SendAsync(message, limit.Token);
+            await QuitAsync(client, limit.Token);
+            return DeliveryResult.Sent(string.IsNullOrWhiteSpace(reply) ? "accepted by the SMTP server" : $"accepted by the SMTP server: {NotificationText.OneLine(reply)}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return DeliveryResult.Retry($"the SMTP server did not finish within {smtp.Timeout.TotalSeconds:0.###} s");
+        }
+        catch (SmtpCommandException e)
+        {
+            var detail = $"SMTP {(int)e.StatusCode}: {NotificationText.OneLine(e.Message)}";
+            return (int)e.StatusCode is >= 400 and < 500 ? DeliveryResult.Retry(detail) : DeliveryResult.Failed(detail);
+        }
+        catch (AuthenticationException)
+        {
+            return DeliveryResult.Failed("the SMTP server refused the username and password");
+        }
+        catch (SslHandshakeException e)
+        {
+            return DeliveryResult.Failed($"TLS with the SMTP server failed: {NotificationText.OneLine(e.Message)}");
+        }
+        catch (NotSupportedException e)
+        {
+            return DeliveryResult.Failed($"the SMTP server cannot do what the settings ask: {NotificationText.OneLine(e.Message)}");
+        }
+        catch (SocketException e)
+        {
+            return DeliveryResult.Retry($"could not connect to the SMTP server: {e.SocketErrorCode}");
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or SmtpProtocolException or ServiceNotConnectedException)
+        {
+            return DeliveryResult.Retry($"the SMTP connection failed: {NotificationText.OneLine(e.Message)}");
+        }
+    }
+
+    private static SecureSocketOptions Socket(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
+        SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+        _ => SecureSocketOptions.None,
+    };
+
+    /// <summary>The message is accepted: a failure to say goodbye must not turn it into a retry.</summary>
+    private static async Task QuitAsync(SmtpClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DisconnectAsync(true, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
+        {
+        }
+    }
+}
