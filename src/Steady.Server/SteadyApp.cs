@@ -87,12 +87,12 @@ public static class SteadyApp
         services.Configure<IntakeOptions>(configuration.GetSection($"{SteadyOptions.Section}:Intake"));
         services.AddSingleton<IntakeQueue>();
         services.AddSingleton<IntakeKeys>();
-        services.AddSingleton<HeartbeatSignal>();
+        services.AddSingleton<WakeSignal<HeartbeatMonitor>>();
         services.AddScoped<AlertStore>();
         services.AddScoped<AlertActions>();
         services.AddHostedService<IntakeWriter>();
         services.AddHostedService<HeartbeatMonitor>();
-        services.AddSingleton<CheckSignal>();
+        services.AddSingleton<WakeSignal<CheckRunner>>();
         services.AddHttpClient(CheckRunner.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
         services.AddHostedService<CheckRunner>();

@@ -6,76 +6,29 @@ using Steady.Core.Alerts;
 using Steady.Server.Data;
 using Steady.Server.Features.Alerts;
 using Steady.Server.Features.Intake;
+using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Checks;
-
-/// <summary>Wakes the check runner when a check is created, changed or asked to run now.</summary>
-public sealed class CheckSignal
-{
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            _semaphore.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-        }
-    }
-
-    public Task WaitAsync(CancellationToken cancellationToken) => _semaphore.WaitAsync(cancellationToken);
-}
 
 /// <summary>
 /// Runs due checks. Each due check is claimed by moving its due time forward under its version
 /// (so two nodes never run the same check at once), run, recorded, and its alert raised or resolved
 /// through intake. Sleeps until the next due time, a signal, or a periodic sweep.
 /// </summary>
-public sealed partial class CheckRunner(
+public sealed class CheckRunner(
     IServiceScopeFactory scopes,
     IntakeQueue queue,
-    CheckSignal signal,
+    WakeSignal<CheckRunner> signal,
     IHttpClientFactory http,
     TimeProvider time,
-    ILogger<CheckRunner> logger) : BackgroundService
+    ILogger<CheckRunner> logger) : DueTimeWorker<CheckRunner>(signal, time, logger)
 {
     public const string HttpClientName = "checks";
     private const int KeptResults = 50;
     private const int Parallelism = 16;
-    private static readonly TimeSpan Sweep = TimeSpan.FromSeconds(15);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            DateTimeOffset? next;
-            try
-            {
-                next = await RunDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-                next = null;
-            }
-            var wait = next is { } due ? due - time.GetUtcNow() : Sweep;
-            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Sweep ? Sweep : wait;
-            using var woken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            try
-            {
-                await Task.WhenAny(Task.Delay(wait, time, woken.Token), signal.WaitAsync(woken.Token));
-            }
-            finally
-            {
-                await woken.CancelAsync();
-            }
-        }
-    }
 
     /// <summary>Runs every check that is due; returns when the next one falls due.</summary>
-    internal async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
+    protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
     {
         var claimed = await ClaimAsync(cancellationToken);
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
@@ -89,7 +42,7 @@ public sealed partial class CheckRunner(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var due = await db.Checks.Where(c => c.Enabled && c.NextRunAt <= now).OrderBy(c => c.NextRunAt).Take(200).ToListAsync(cancellationToken);
         var claimed = new List<Check>();
         foreach (var check in due)
@@ -145,7 +98,7 @@ public sealed partial class CheckRunner(
         {
             (ok, message) = (false, (e.InnerException ?? e).Message);
         }
-        return new CheckResult { Id = Ids.New(time), CheckId = check.Id, At = time.GetUtcNow(), Ok = ok, LatencyMs = Elapsed(started), StatusCode = status, Message = message };
+        return new CheckResult { Id = Ids.New(Time), CheckId = check.Id, At = Time.GetUtcNow(), Ok = ok, LatencyMs = Elapsed(started), StatusCode = status, Message = message };
     }
 
     private async Task RecordAsync(Check claimed, CheckResult result, CancellationToken cancellationToken)
@@ -213,7 +166,4 @@ public sealed partial class CheckRunner(
     }
 
     private static int Elapsed(long started) => (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-
-    [LoggerMessage(EventId = 320, Level = LogLevel.Error, Message = "Check runner pass failed; retrying")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

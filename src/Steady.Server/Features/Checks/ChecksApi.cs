@@ -61,7 +61,7 @@ public static class ChecksApi
         return TypedResults.Ok<IReadOnlyList<CheckDto>>(rows.Select(c => CheckDto.From(c)).ToList());
     }
 
-    private static async Task<Results<Created<CheckDto>, ProblemHttpResult>> Create(CheckInput input, SteadyDb db, ActorAccessor actors, CheckSignal signal, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CheckDto>, ProblemHttpResult>> Create(CheckInput input, SteadyDb db, ActorAccessor actors, WakeSignal<CheckRunner> signal, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Service))
             return Failure.Invalid("service", "'service' is required: the service the check watches.").ToProblem();
@@ -93,7 +93,7 @@ public static class ChecksApi
         await db.CheckResults.AsNoTracking().Where(r => r.CheckId == checkId).OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Take(50)
             .Select(r => new CheckResultDto(r.At, r.Ok, r.LatencyMs, r.StatusCode, r.Message)).ToListAsync(cancellationToken);
 
-    private static async Task<Results<Ok<CheckDto>, ProblemHttpResult>> Update(Guid id, CheckInput input, SteadyDb db, ActorAccessor actors, CheckSignal signal, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CheckDto>, ProblemHttpResult>> Update(Guid id, CheckInput input, SteadyDb db, ActorAccessor actors, WakeSignal<CheckRunner> signal, CancellationToken cancellationToken)
     {
         var (check, refused) = await FindForChangeAsync(id, db, actors, cancellationToken);
         if (refused is not null)
@@ -126,7 +126,7 @@ public static class ChecksApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<CheckDto>, ProblemHttpResult>> RunNow(Guid id, SteadyDb db, ActorAccessor actors, CheckSignal signal, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CheckDto>, ProblemHttpResult>> RunNow(Guid id, SteadyDb db, ActorAccessor actors, WakeSignal<CheckRunner> signal, TimeProvider time, CancellationToken cancellationToken)
     {
         var (check, refused) = await FindForChangeAsync(id, db, actors, cancellationToken);
         if (refused is not null)

@@ -4,6 +4,7 @@ using Steady.Core;
 using Steady.Core.Alerts;
 using Steady.Server.Data;
 using Steady.Server.Features.Alerts;
+using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Intake;
 
@@ -26,7 +27,7 @@ public static class HeartbeatIntake
         return app;
     }
 
-    private static async Task<IResult> PingAsync(string key, string? name, string? interval, string? grace, HttpContext http, SteadyDb db, IntakeKeys keys, HeartbeatSignal signal, TimeProvider time)
+    private static async Task<IResult> PingAsync(string key, string? name, string? interval, string? grace, HttpContext http, SteadyDb db, IntakeKeys keys, WakeSignal<HeartbeatMonitor> signal, TimeProvider time)
     {
         if (!keys.TryAcquire(key))
         {
@@ -113,71 +114,19 @@ public static class HeartbeatIntake
     }
 }
 
-/// <summary>Wakes the heartbeat monitor when a ping changes what is due next.</summary>
-public sealed class HeartbeatSignal
-{
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            _semaphore.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // already awake
-        }
-    }
-
-    public Task WaitAsync(CancellationToken cancellationToken) => _semaphore.WaitAsync(cancellationToken);
-}
-
 /// <summary>
 /// Raises an alert for every heartbeat that is past due. Sleeps until the earliest due time (or
 /// until a ping changes it), with a periodic sweep as a safety net for other nodes' heartbeats.
 /// </summary>
-public sealed partial class HeartbeatMonitor(IServiceScopeFactory scopes, IntakeQueue queue, HeartbeatSignal signal, TimeProvider time, ILogger<HeartbeatMonitor> logger) : BackgroundService
+public sealed class HeartbeatMonitor(IServiceScopeFactory scopes, IntakeQueue queue, WakeSignal<HeartbeatMonitor> signal, TimeProvider time, ILogger<HeartbeatMonitor> logger)
+    : DueTimeWorker<HeartbeatMonitor>(signal, time, logger)
 {
-    private static readonly TimeSpan Sweep = TimeSpan.FromSeconds(15);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            DateTimeOffset? next;
-            try
-            {
-                next = await RaiseDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-                next = null;
-            }
-            var wait = next is { } due ? due - time.GetUtcNow() : Sweep;
-            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Sweep ? Sweep : wait;
-            using var woken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var delay = Task.Delay(wait, time, woken.Token);
-            var ping = signal.WaitAsync(woken.Token);
-            try
-            {
-                await Task.WhenAny(delay, ping);
-            }
-            finally
-            {
-                await woken.CancelAsync();
-            }
-            stoppingToken.ThrowIfCancellationRequested();
-        }
-    }
-
     /// <summary>Raises alerts for what is due now; returns when the next heartbeat falls due.</summary>
-    internal async Task<DateTimeOffset?> RaiseDueAsync(CancellationToken cancellationToken)
+    protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var due = await db.Heartbeats.Where(h => !h.IsDown && h.DueAt <= now).OrderBy(h => h.DueAt).Take(500).ToListAsync(cancellationToken);
         foreach (var heartbeat in due)
         {
@@ -200,7 +149,4 @@ public sealed partial class HeartbeatMonitor(IServiceScopeFactory scopes, Intake
         }
         return await db.Heartbeats.Where(h => !h.IsDown).OrderBy(h => h.DueAt).Select(h => (DateTimeOffset?)h.DueAt).FirstOrDefaultAsync(cancellationToken);
     }
-
-    [LoggerMessage(EventId = 310, Level = LogLevel.Error, Message = "Heartbeat monitor pass failed; retrying")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

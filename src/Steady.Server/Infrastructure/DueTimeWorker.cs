@@ -1,0 +1,67 @@
+namespace Steady.Server.Infrastructure;
+
+/// <summary>Wakes the worker <typeparamref name="TWorker"/> when something it waits for changed (a ping, a new check, an acknowledgement).</summary>
+public sealed class WakeSignal<TWorker>
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Wake()
+    {
+        try
+        {
+            _semaphore.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already awake
+        }
+    }
+
+    public Task WaitAsync(CancellationToken cancellationToken) => _semaphore.WaitAsync(cancellationToken);
+}
+
+/// <summary>
+/// A worker whose work has due times in the database: it does what is due, then sleeps until the
+/// next due time, a wake signal, or a periodic sweep (the safety net for work another node wrote),
+/// whichever comes first — all on the injected clock, so tests move time instead of sleeping.
+/// </summary>
+public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal, TimeProvider time, ILogger logger) : BackgroundService
+{
+    protected virtual TimeSpan Sweep => TimeSpan.FromSeconds(15);
+
+    protected TimeProvider Time => time;
+
+    /// <summary>Does everything due now; returns when the next work falls due, if known.</summary>
+    protected internal abstract Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken);
+
+    protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            DateTimeOffset? next;
+            try
+            {
+                next = await RunDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, GetType().Name, e);
+                next = null;
+            }
+            var wait = next is { } due ? due - time.GetUtcNow() : Sweep;
+            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Sweep ? Sweep : wait;
+            using var woken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            try
+            {
+                await Task.WhenAny(Task.Delay(wait, time, woken.Token), signal.WaitAsync(woken.Token));
+            }
+            finally
+            {
+                await woken.CancelAsync();
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 330, Level = LogLevel.Error, Message = "{Worker} pass failed; retrying after its next wait")]
+    private static partial void LogFailed(ILogger logger, string worker, Exception exception);
+}
