@@ -85,9 +85,14 @@ public sealed class SilenceTests(SteadyServer server) : IClassFixture<SteadyServ
     [Fact]
     public async Task ASilenceAcrossEveryServiceIsForAdminsAndSaysSo()
     {
+        var key = await _person.ServiceWithKeyAsync("net-svc");
+        (await _person.RunAsync("alert", "send", "Packet loss", "--key", key, "--label", "testcase=every-service")).Succeeded();
+        var standing = Assert.Single(await _person.AlertsAsync("--service", "net-svc"));
+
         var added = (await _person.RunAsync("silence", "add", "--all-services", "--matcher", "testcase=every-service", "--duration", "1h", "--reason", "network maintenance")).Succeeded();
 
         Assert.StartsWith("Silenced alerts of every service matching testcase=\"every-service\" until ", added.Out, StringComparison.Ordinal);
+        Assert.Contains($"\n    steady alert ack {standing.Short()}\n", added.Out, StringComparison.Ordinal);
         var id = System.Text.RegularExpressions.Regex.Match(added.Out, @"(?m)^Silence ([0-9a-f]{8}) ").Groups[1].Value;
         Assert.Matches($@"(?m)^{id}\s+\(every service\)\s+testcase=""every-service""", (await _person.RunAsync("silence", "list")).Succeeded().Out);
         (await _person.RunAsync("silence", "expire", id)).Succeeded();
