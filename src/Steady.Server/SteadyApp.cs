@@ -160,6 +160,7 @@ public static class SteadyApp
         api.MapChecksApi();
         api.MapSchedulesApi();
         api.MapPoliciesApi();
+        api.MapContactMethodsApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
 

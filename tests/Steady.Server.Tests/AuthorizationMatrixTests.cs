@@ -135,6 +135,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("POST", "/api/v1/schedules/{schedule}/overrides", Access.TeamResponder, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}/overrides", w.OverrideBody())),
         new("DELETE", "/api/v1/schedules/{schedule}/overrides/{id:guid}", Access.TeamResponder, async w => await w.NewOverrideOfAAsync()),
         new("GET", "/api/v1/oncall", Access.SignedIn, Fixed("/api/v1/oncall")),
+        // Contact details are private: another person's are for organization admins only (one's own: ContactMethodsTests).
+        new("GET", "/api/v1/users/{user}/contact-methods", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/contact-methods", null)),
+        new("POST", "/api/v1/users/{user}/contact-methods", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/contact-methods", new { kind = "email", address = "someone@example.com" })),
+        new("DELETE", "/api/v1/users/{user}/contact-methods/{id:guid}", Access.OrgAdmin, async w => await w.NewContactMethodAsync()),
+        new("GET", "/api/v1/users/{user}/notification-rules", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/notification-rules", null)),
+        new("POST", "/api/v1/users/{user}/notification-rules", Access.OrgAdmin, async w => await w.NewRuleTargetAsync()),
+        new("DELETE", "/api/v1/users/{user}/notification-rules/{id:guid}", Access.OrgAdmin, async w => await w.NewRuleAsync()),
         new("GET", "/api/v1/escalation-policies/", Access.SignedIn, Fixed("/api/v1/escalation-policies")),
         new("POST", "/api/v1/escalation-policies/", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(("/api/v1/escalation-policies", w.PolicyBody()))),
         new("GET", "/api/v1/escalation-policies/{policy}", Access.SignedIn, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", null)),
@@ -366,6 +373,27 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         };
 
         public object OverrideBody() => new { user = Ids[Who.Viewer].ToString(), startsAt = "2026-12-01T00:00:00Z", endsAt = "2026-12-02T00:00:00Z" };
+
+        public async Task<(string, object?)> NewContactMethodAsync()
+        {
+            var user = await NewUserAsync();
+            var id = await PostIdAsync(_host.Admin(), $"/api/v1/users/{user}/contact-methods", new { kind = "email", address = "someone@example.com" });
+            return ($"/api/v1/users/{user}/contact-methods/{id}", null);
+        }
+
+        public async Task<(string, object?)> NewRuleTargetAsync()
+        {
+            var (path, _) = await NewContactMethodAsync();
+            var user = path.Split('/')[4];
+            return ($"/api/v1/users/{user}/notification-rules", new { contactMethodId = Guid.Parse(path.Split('/')[^1]), delayMinutes = 2 });
+        }
+
+        public async Task<(string, object?)> NewRuleAsync()
+        {
+            var (path, body) = await NewRuleTargetAsync();
+            var id = await PostIdAsync(_host.Admin(), path, body!);
+            return ($"{path}/{id}", null);
+        }
 
         public object PolicyBody() => new
         {

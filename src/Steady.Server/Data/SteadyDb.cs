@@ -53,6 +53,10 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<EscalationPolicyRecord> EscalationPolicies => Set<EscalationPolicyRecord>();
 
+    public DbSet<ContactMethod> ContactMethods => Set<ContactMethod>();
+
+    public DbSet<NotificationRule> NotificationRules => Set<NotificationRule>();
+
     public DbSet<ScheduleOverrideRow> ScheduleOverrides => Set<ScheduleOverrideRow>();
 
     public DbSet<CheckResult> CheckResults => Set<CheckResult>();
@@ -159,6 +163,17 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
             e.HasOne<Check>().WithMany().HasForeignKey(r => r.CheckId).OnDelete(DeleteBehavior.Restrict);
         });
 
+        modelBuilder.Entity<ContactMethod>(e =>
+        {
+            e.ToTable("contact_methods");
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<NotificationRule>(e =>
+        {
+            e.ToTable("notification_rules");
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<ContactMethod>().WithMany().HasForeignKey(x => x.ContactMethodId).OnDelete(DeleteBehavior.Restrict);
+        });
         modelBuilder.Entity<EscalationPolicyRecord>(e =>
         {
             e.ToTable("escalation_policies");

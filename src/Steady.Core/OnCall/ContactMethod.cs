@@ -1,0 +1,47 @@
+using Steady.Core.Audit;
+
+namespace Steady.Core.OnCall;
+
+/// <summary>A way to reach a person: an email address, a webhook or chat URL, an ntfy topic, a phone number.</summary>
+public sealed class ContactMethod : IAudited
+{
+    public static readonly IReadOnlyList<string> Kinds = ["email", "webhook", "slack", "teams", "mattermost", "discord", "ntfy", "sms", "voice"];
+
+    public Guid Id { get; set; }
+
+    public Guid UserId { get; set; }
+
+    /// <summary>One of <see cref="Kinds"/>.</summary>
+    public required string Kind { get; set; }
+
+    public required string Label { get; set; }
+
+    /// <summary>The email address, URL or phone number.</summary>
+    public required string Address { get; set; }
+
+    /// <summary>JSON object of per-method settings: secrets (webhook HMAC secret, ntfy token, SMS provider template). Never audited or shown in full.</summary>
+    [AuditIgnore]
+    public string? Settings { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When a "send test" to it last succeeded.</summary>
+    public DateTimeOffset? VerifiedAt { get; set; }
+}
+
+/// <summary>A personal rule: when paged (at an urgency), notify this contact method after a delay — push now, email after 2 minutes, SMS after 5.</summary>
+public sealed class NotificationRule : IAudited
+{
+    public Guid Id { get; set; }
+
+    public Guid UserId { get; set; }
+
+    public Guid ContactMethodId { get; set; }
+
+    public int DelayMinutes { get; set; }
+
+    /// <summary>high, low, or any.</summary>
+    public required string Urgency { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

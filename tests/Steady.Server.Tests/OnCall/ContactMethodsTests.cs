@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Steady.Server.Tests.OnCall;
+
+public sealed class ContactMethodsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private readonly SteadyHost _host = fixture.Host;
+
+    [Fact]
+    public async Task PeopleSetUpTheirOwnContactMethodsAndRulesAndSecretsStayHidden()
+    {
+        var (me, token) = await _host.CreateUserAsync("Nora Night");
+        var client = _host.As(token);
+        var push = await client.PostAsJsonAsync($"/api/v1/users/{me}/contact-methods", new { kind = "ntfy", address = "https://ntfy.example.com/nora-pages", label = "phone", settings = new { token = "tk_supersecret" } });
+        Assert.Equal(HttpStatusCode.Created, push.StatusCode);
+        var pushId = (await push.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var email = await client.PostAsJsonAsync($"/api/v1/users/{me}/contact-methods", new { kind = "email", address = "nora@example.com" });
+        var emailId = (await email.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        (await client.PostAsJsonAsync($"/api/v1/users/{me}/notification-rules", new { contactMethodId = emailId, delayMinutes = 2 })).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync($"/api/v1/users/{me}/notification-rules", new { contactMethodId = pushId, delayMinutes = 0, urgency = "high" })).EnsureSuccessStatusCode();
+
+        var rules = await client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{me}/notification-rules");
+        Assert.Equal(["ntfy", "email"], rules.EnumerateArray().Select(r => r.GetProperty("contactKind").GetString()));
+        var methods = await client.GetStringAsync($"/api/v1/users/{me}/contact-methods");
+        Assert.Contains("\"token\"", methods);
+        Assert.DoesNotContain("tk_supersecret", methods);
+        Assert.DoesNotContain("tk_supersecret", await _host.Admin().GetStringAsync("/api/v1/audit?limit=500"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/users/{me}/contact-methods/{emailId}")).StatusCode);
+        Assert.Single((await client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{me}/notification-rules")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task BadContactMethodsAreRefusedNamingTheField()
+    {
+        var (me, token) = await _host.CreateUserAsync("Vic Valid");
+        var client = _host.As(token);
+        async Task<string> Refused(object body)
+        {
+            var response = await client.PostAsJsonAsync($"/api/v1/users/{me}/contact-methods", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        }
+        Assert.Contains("'kind'", await Refused(new { kind = "pigeon", address = "x" }));
+        Assert.Contains("email", await Refused(new { kind = "email", address = "not-an-email" }));
+        Assert.Contains("international form", await Refused(new { kind = "sms", address = "0151 1234", settings = new { url = "http://127.0.0.1/sms" } }));
+        Assert.Contains("template", await Refused(new { kind = "sms", address = "+4915112345678" }));
+        Assert.Contains("http or https", await Refused(new { kind = "slack", address = "ftp://hooks.example.com/x" }));
+        var rule = await client.PostAsJsonAsync($"/api/v1/users/{me}/notification-rules", new { contactMethodId = Guid.NewGuid(), delayMinutes = -1, urgency = "whenever" });
+        var detail = (await rule.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.Contains("contactMethodId", detail);
+        Assert.Contains("delayMinutes", detail);
+        Assert.Contains("urgency", detail);
+    }
+}
