@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using System.Text;
 using Steady.Host.Native;
 
@@ -25,32 +24,15 @@ public sealed class HostFiles : IHostFiles
     public string Root { get; }
 
     /// <summary>The path on this machine for a path under the root.</summary>
-    public string Full(string path) => _prefix + path.TrimStart('/');
+    public string Full(string path) => path.Length > 0 && path[0] == '/' ? _prefix + path.TrimStart('/') : _prefix + path;
 
     public string? ReadText(string path)
     {
-        try
-        {
-            using var handle = File.OpenHandle(Full(path));
-            var buffer = t_buffer ??= new byte[64 * 1024];
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                    Array.Resize(ref buffer, buffer.Length * 2);
-                // /proc files report size 0 and must be read sequentially until a read returns 0.
-                var read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
-                if (read == 0)
-                    break;
-                length += read;
-            }
-            t_buffer = buffer.Length <= 1024 * 1024 ? buffer : null;
-            return Encoding.UTF8.GetString(buffer, 0, length);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        var buffer = t_buffer ??= new byte[16 * 1024];
+        var length = Libc.ReadAll(Full(path), ref buffer);
+        // Keep a grown buffer for the next read, unless one huge file made it huge.
+        t_buffer = buffer.Length <= 1024 * 1024 ? buffer : null;
+        return length < 0 ? null : Encoding.UTF8.GetString(buffer, 0, length);
     }
 
     public IEnumerable<string> ReadLines(string path)
@@ -112,19 +94,7 @@ public sealed class HostFiles : IHostFiles
         }
     }
 
-    public IReadOnlyList<string> List(string path)
-    {
-        try
-        {
-            var names = new FileSystemEnumerable<string>(Full(path), static (ref entry) => entry.FileName.ToString(),
-                new EnumerationOptions { IgnoreInaccessible = true, RecurseSubdirectories = false, AttributesToSkip = 0, ReturnSpecialDirectories = false });
-            return [.. names];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-    }
+    public IReadOnlyList<string> List(string path) => Libc.ListDirectory(Full(path)) ?? [];
 
     public bool Exists(string path) => Path.Exists(Full(path));
 

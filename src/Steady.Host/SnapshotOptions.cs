@@ -42,6 +42,9 @@ public sealed record SnapshotOptions
     /// <summary>How many processes each top list shows.</summary>
     public int TopProcesses { get; init; } = 10;
 
+    /// <summary>How many deleted files, and holders of them, are listed (largest first).</summary>
+    public int TopDeletedFiles { get; init; } = 20;
+
     public SocketLimits Sockets { get; init; } = new();
 
     /// <summary>How far back package changes are listed.</summary>

@@ -129,7 +129,7 @@ public sealed class Snapshotter(SnapshotOptions options)
     {
         var visible = FilesystemCollector.Visible(FilesystemCollector.ParseMountInfo(files.ReadText("proc/self/mountinfo")));
         var mountByDevice = visible.ToDictionary(m => m.Device, m => m.MountPoint, StringComparer.Ordinal);
-        var deleted = openFiles is null ? null : OpenFilesCollector.Report(openFiles.Deleted, processes, mountByDevice, 20);
+        var deleted = openFiles is null ? null : OpenFilesCollector.Report(openFiles.Deleted, processes, mountByDevice, options.TopDeletedFiles);
         var heldByMount = deleted?.ByFilesystem.ToDictionary(f => f.MountPoint, f => f.Bytes, StringComparer.Ordinal) ?? [];
         var mounts = FilesystemCollector.Collect(files, visible, heldByMount, options.FilesystemHistory, now, budget);
         return new StorageResult(new FilesystemsReport(mounts, visible.Count == 0 ? "no filesystems in /proc/self/mountinfo" : null), deleted);

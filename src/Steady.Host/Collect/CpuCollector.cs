@@ -5,7 +5,7 @@ namespace Steady.Host.Collect;
 /// <summary>/proc/stat times per CPU (in clock ticks) and the counters beside them.</summary>
 internal sealed record CpuSample(IReadOnlyList<CpuTimes> Cpus, long ProcsRunning, long ProcsBlocked, long? ContextSwitches, long? Forks, long? BootTime);
 
-internal readonly record struct CpuTimes(string Name, long User, long System, long Idle, long Iowait, long Steal)
+internal sealed record CpuTimes(string Name, long User, long System, long Idle, long Iowait, long Steal)
 {
     public long Total => User + System + Idle + Iowait + Steal;
 }
@@ -47,9 +47,9 @@ internal static class CpuCollector
     public static CpuReport Report(CpuSample before, CpuSample after, double seconds, string? loadavg)
     {
         var usages = after.Cpus
-            .Select(b => Usage(before.Cpus.FirstOrDefault(a => a.Name == b.Name), b))
+            .Select(b => Usage(before.Cpus.FirstOrDefault(a => a.Name == b.Name) ?? b, b))
             .ToList();
-        var total = usages.FirstOrDefault(u => u.Name == "cpu") ?? Usage(default, default);
+        var total = usages.FirstOrDefault(u => u.Name == "cpu") ?? new CpuUsage("cpu", null, null, null, null, null, null);
         var perCpu = usages.Where(u => u.Name != "cpu").ToList();
         var load = ProcText.Words(loadavg ?? "");
         double Load(int i) => i < load.Length ? ProcText.Double(load[i]) : 0;
@@ -70,7 +70,7 @@ internal static class CpuCollector
     {
         double whole = b.Total - a.Total;
         if (whole <= 0)
-            return new CpuUsage(b.Name ?? "cpu", null, null, null, null, null, null);
+            return new CpuUsage(b.Name, null, null, null, null, null, null);
         double P(long x, long y) => Math.Round(Math.Clamp(100 * (y - x) / whole, 0, 100), 1);
         var idle = P(a.Idle, b.Idle);
         var iowait = P(a.Iowait, b.Iowait);

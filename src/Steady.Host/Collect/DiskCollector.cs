@@ -5,7 +5,7 @@ namespace Steady.Host.Collect;
 /// <summary>Block devices from two /proc/diskstats samples: utilisation, queue and await, as iostat -x.</summary>
 internal static class DiskCollector
 {
-    internal readonly record struct DiskCounters(long Reads, long ReadSectors, long ReadMs, long Writes, long WriteSectors, long WriteMs, long InFlight, long BusyMs, long WeightedMs);
+    internal sealed record DiskCounters(long Reads, long ReadSectors, long ReadMs, long Writes, long WriteSectors, long WriteMs, long InFlight, long BusyMs, long WeightedMs);
 
     public static Dictionary<string, DiskCounters> Parse(string? text)
     {

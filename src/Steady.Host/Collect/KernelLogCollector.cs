@@ -10,6 +10,9 @@ namespace Steady.Host.Collect;
 /// </summary>
 internal static partial class KernelLogCollector
 {
+    /// <summary>One kernel log record: when (boot time plus its microseconds) and what.</summary>
+    internal sealed record KernelRecord(DateTimeOffset? At, string Message);
+
     public const string Unreadable = "cannot read /dev/kmsg: it needs root (CAP_SYSLOG) or kernel.dmesg_restrict=0";
 
     /// <summary>The kinds of message counted, each with what picks it out.</summary>
@@ -26,7 +29,7 @@ internal static partial class KernelLogCollector
 
     public static KernelLogReport Collect(IHostFiles files, DateTimeOffset? bootedAt, DateTimeOffset now, TimeSpan recent, StepBudget budget)
     {
-        var records = new List<(DateTimeOffset? At, string Message)>();
+        var records = new List<KernelRecord>();
         var readable = files.ReadKernelLog("dev/kmsg", line =>
         {
             if (Parse(line, bootedAt) is { } record)
@@ -40,7 +43,7 @@ internal static partial class KernelLogCollector
     }
 
     /// <summary>"6,1234,5678901,-;message" → (boot + 5.678901 s, message); continuation lines (" KEY=value") are skipped.</summary>
-    internal static (DateTimeOffset? At, string Message)? Parse(string line, DateTimeOffset? bootedAt)
+    internal static KernelRecord? Parse(string line, DateTimeOffset? bootedAt)
     {
         if (line.Length == 0 || line[0] == ' ')
             return null;
@@ -51,10 +54,10 @@ internal static partial class KernelLogCollector
         DateTimeOffset? at = header.Length >= 3 && long.TryParse(header[2], out var micros) && bootedAt is { } boot
             ? boot.AddTicks(micros * 10)
             : null;
-        return (at, line[(semicolon + 1)..]);
+        return new KernelRecord(at, line[(semicolon + 1)..]);
     }
 
-    internal static KernelLogReport Summarize(List<(DateTimeOffset? At, string Message)> records, DateTimeOffset recentSince)
+    internal static KernelLogReport Summarize(List<KernelRecord> records, DateTimeOffset recentSince)
     {
         // Newest first (the log is in time order; the sort is stable).
         var kills = new List<OomKill>();

@@ -5,7 +5,7 @@ namespace Steady.Host.Collect;
 /// <summary>Interfaces from /proc/net/dev, TCP/UDP counters from /proc/net/snmp and netstat, conntrack.</summary>
 internal static class NetworkCollector
 {
-    internal readonly record struct InterfaceCounters(long RxBytes, long RxErrors, long RxDrops, long TxBytes, long TxErrors, long TxDrops);
+    internal sealed record InterfaceCounters(long RxBytes, long RxErrors, long RxDrops, long TxBytes, long TxErrors, long TxDrops);
 
     internal sealed record Sample(Dictionary<string, InterfaceCounters> Interfaces, Dictionary<string, long> Counters);
 

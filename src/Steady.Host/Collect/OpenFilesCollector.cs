@@ -101,8 +101,8 @@ internal static class OpenFilesCollector
             .Select(h => new DeletedFile(h.Pid, Name(h.Pid), h.Fd, h.Path, h.Facts.Size, Mount(h.Facts)))
             .ToList();
         var byProcess = perProcess
-            .GroupBy(h => h.Pid)
-            .Select(g => new DeletedByProcess(g.Key, Name(g.Key), g.Count(), g.Sum(h => h.Facts.Size)))
+            .GroupBy(h => $"{h.Pid} {Mount(h.Facts)}")
+            .Select(g => new DeletedByProcess(g.First().Pid, Name(g.First().Pid), Mount(g.First().Facts), g.Count(), g.Sum(h => h.Facts.Size)))
             .OrderByDescending(p => p.Bytes).ThenBy(p => p.Pid)
             .Take(top)
             .ToList();

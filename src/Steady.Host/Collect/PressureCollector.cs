@@ -54,16 +54,18 @@ internal static class PressureCollector
         return new PressureResource(Line("some"), Line("full"));
     }
 
-    private static Dictionary<string, (double Avg10, double Avg60, double Avg300, long Total)> Lines(string? text)
+    private sealed record Line(double Avg10, double Avg60, double Avg300, long Total);
+
+    private static Dictionary<string, Line> Lines(string? text)
     {
-        var lines = new Dictionary<string, (double, double, double, long)>(StringComparer.Ordinal);
+        var lines = new Dictionary<string, Line>(StringComparer.Ordinal);
         foreach (var line in ProcText.Lines(text))
         {
             var w = ProcText.Words(line);
             if (w.Length < 5)
                 continue;
             string Value(string key) => w.FirstOrDefault(x => x.StartsWith(key + "=", StringComparison.Ordinal))?[(key.Length + 1)..] ?? "0";
-            lines[w[0]] = (ProcText.Double(Value("avg10")), ProcText.Double(Value("avg60")), ProcText.Double(Value("avg300")), ProcText.Long(Value("total")));
+            lines[w[0]] = new Line(ProcText.Double(Value("avg10")), ProcText.Double(Value("avg60")), ProcText.Double(Value("avg300")), ProcText.Long(Value("total")));
         }
         return lines;
     }

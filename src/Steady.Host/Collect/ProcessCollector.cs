@@ -2,8 +2,11 @@ using Steady.Host.Model;
 
 namespace Steady.Host.Collect;
 
-/// <summary>One line of /proc/PID/stat: what every process costs to read, and all the top lists need.</summary>
-internal readonly record struct ProcStat(int Pid, string Name, char State, long CpuTicks, long Threads, long StartTicks, long RssPages, bool KernelThread);
+/// <summary>
+/// One line of /proc/PID/stat: what every process costs to read, and all the top lists need. A
+/// class, not a struct: LINQ over it then runs the framework's precompiled shared code.
+/// </summary>
+internal sealed record ProcStat(int Pid, string Name, char State, long CpuTicks, long Threads, long StartTicks, long RssPages, bool KernelThread);
 
 /// <summary>
 /// Processes from /proc/PID/stat (every process, both samples) and, for the few that are shown,
@@ -86,7 +89,7 @@ internal static class ProcessCollector
     public static ProcessesReport Report(ProcessInputs input, StepBudget budget)
     {
         var after = input.After;
-        var cpu = after.Values.ToDictionary(p => p.Pid, p => CpuPercent(p, input.Before, input.Seconds, input.TicksPerSecond));
+        double? Cpu(ProcStat p) => CpuPercent(p, input.Before, input.Seconds, input.TicksPerSecond);
         var visible = after.Values.Where(p => p.Pid != input.SelfPid).ToList();
         var users = Users.Read(input.Files);
         var described = new Dictionary<int, ProcessReport>();
@@ -94,12 +97,12 @@ internal static class ProcessCollector
         {
             if (described.TryGetValue(p.Pid, out var known) && (!withLimit || known.FdLimit is not null))
                 return known;
-            var report = DescribeOne(input, p, cpu[p.Pid], users, withLimit);
+            var report = DescribeOne(input, p, Cpu(p), users, withLimit);
             described[p.Pid] = report;
             return report;
         }
 
-        var byCpu = visible.Where(p => cpu[p.Pid] > 0).OrderByDescending(p => cpu[p.Pid]).ThenBy(p => p.Pid).Take(input.Top).ToList();
+        var byCpu = visible.Select(p => (Process: p, Cpu: Cpu(p) ?? 0)).Where(p => p.Cpu > 0).OrderByDescending(p => p.Cpu).ThenBy(p => p.Process.Pid).Take(input.Top).Select(p => p.Process).ToList();
         var byMemory = visible.Where(p => p.RssPages > 0).OrderByDescending(p => p.RssPages).ThenBy(p => p.Pid).Take(input.Top).ToList();
         var byFds = input.FdCounts is null ? [] : visible
             .Where(p => input.FdCounts.ContainsKey(p.Pid))

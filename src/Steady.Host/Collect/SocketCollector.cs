@@ -4,8 +4,8 @@ using Steady.Host.Model;
 
 namespace Steady.Host.Collect;
 
-/// <summary>One row of /proc/net/{tcp,tcp6,udp,udp6}.</summary>
-internal readonly record struct SocketRow(string Protocol, string State, IPAddress LocalAddress, int LocalPort, IPAddress RemoteAddress, int RemotePort, long TxQueue, long RxQueue, ulong Inode, long Drops);
+/// <summary>One row of /proc/net/{tcp,tcp6,udp,udp6} (a class: LINQ over it runs precompiled shared code).</summary>
+internal sealed record SocketRow(string Protocol, string State, IPAddress LocalAddress, int LocalPort, IPAddress RemoteAddress, int RemotePort, long TxQueue, long RxQueue, ulong Inode, long Drops);
 
 /// <summary>
 /// Sockets of this network namespace by state and port, read from /proc/net (never by running ss),
@@ -109,18 +109,20 @@ internal static class SocketCollector
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var connected = rows.Where(r => r.State is not ("LISTEN" or "UNCONN")).ToList();
         var byLocal = connected
-            .GroupBy(r => (r.Protocol, r.State, r.LocalPort))
+            .GroupBy(r => $"{r.Protocol} {r.State} {r.LocalPort}")
             .Where(g => g.Count() > 1)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.LocalPort)
+            .Select(g => (First: g.First(), Rows: g.ToList()))
+            .OrderByDescending(g => g.Rows.Count).ThenBy(g => g.First.LocalPort)
             .Take(limits.Groups)
-            .Select(g => new SocketGroup(g.Key.Protocol, g.Key.State, null, g.Key.LocalPort, g.Count(), Owners(g)))
+            .Select(g => new SocketGroup(g.First.Protocol, g.First.State, null, g.First.LocalPort, g.Rows.Count, Owners(g.Rows)))
             .ToList();
         var byRemote = connected
-            .GroupBy(r => (r.Protocol, r.State, Address: r.RemoteAddress.ToString(), r.RemotePort))
+            .GroupBy(r => $"{r.Protocol} {r.State} {r.RemoteAddress} {r.RemotePort}")
             .Where(g => g.Count() > 1)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.RemotePort)
+            .Select(g => (First: g.First(), Rows: g.ToList()))
+            .OrderByDescending(g => g.Rows.Count).ThenBy(g => g.First.RemotePort)
             .Take(limits.Groups)
-            .Select(g => new SocketGroup(g.Key.Protocol, g.Key.State, g.Key.Address, g.Key.RemotePort, g.Count(), Owners(g)))
+            .Select(g => new SocketGroup(g.First.Protocol, g.First.State, g.First.RemoteAddress.ToString(), g.First.RemotePort, g.Rows.Count, Owners(g.Rows)))
             .ToList();
         var listeners = rows.Where(r => r.State == "LISTEN")
             .OrderByDescending(r => r.RxQueue).ThenBy(r => r.LocalPort).ThenBy(r => r.LocalAddress.AddressFamily)

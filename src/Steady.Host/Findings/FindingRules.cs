@@ -68,27 +68,26 @@ public static partial class FindingRules
                     [$"statvfs {fs.MountPoint}: {Size.Count(fs.Inodes!.Value - fs.InodesUsed!.Value)} inodes free"]));
             }
         }
-        foreach (var held in s.DeletedFiles?.ByFilesystem ?? [])
+        // What one process holds past the threshold is a finding of its own: restarting (or telling
+        // it to reopen its logs) is what frees the space.
+        foreach (var holder in (s.DeletedFiles?.ByProcess ?? []).Where(h => h.Bytes >= t.DeletedHeldBytes && h.MountPoint is not null && !mentioned.Contains(h.MountPoint)).Take(5))
         {
-            if (held.Bytes < t.DeletedHeldBytes || mentioned.Contains(held.MountPoint))
-                continue;
             findings.Add(new Finding(Finding.Warning, "filesystem",
-                $"{Size.Human(held.Bytes)} on {held.MountPoint} is held by deleted files still open in {Describe(Holders(s, held.MountPoint))}; the space returns when they close them (restart, or reopen logs)",
-                HeldEvidence(s, held.MountPoint)));
+                $"{Size.Human(holder.Bytes)} on {holder.MountPoint} is held by deleted files still open in {Pid(holder.Pid, holder.Process)}; the space returns when it closes them (restart it, or have it reopen its logs)",
+                HeldEvidence(s, holder.MountPoint!, holder.Pid)));
         }
     }
 
     /// <summary>The processes holding deleted files on a filesystem, largest first.</summary>
     private static List<(int Pid, string Name)> Holders(Snapshot s, string mountPoint) =>
-        [.. (s.DeletedFiles?.Files ?? [])
-            .Where(f => f.MountPoint == mountPoint)
-            .GroupBy(f => (f.Pid, f.Process))
-            .OrderByDescending(g => g.Sum(f => f.SizeBytes))
-            .Select(g => g.Key)];
+        [.. (s.DeletedFiles?.ByProcess ?? [])
+            .Where(h => h.MountPoint == mountPoint)
+            .OrderByDescending(h => h.Bytes)
+            .Select(h => (h.Pid, h.Process))];
 
-    private static List<string> HeldEvidence(Snapshot s, string mountPoint) =>
+    private static List<string> HeldEvidence(Snapshot s, string mountPoint, int? pid = null) =>
         [.. (s.DeletedFiles?.Files ?? [])
-            .Where(f => f.MountPoint == mountPoint)
+            .Where(f => f.MountPoint == mountPoint && (pid is null || f.Pid == pid))
             .Take(3)
             .Select(f => $"/proc/{f.Pid}/fd/{f.Fd} ({f.Process}) → {f.Path} (deleted), {Size.Human(f.SizeBytes)}")];
 

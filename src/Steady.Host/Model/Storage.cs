@@ -39,7 +39,8 @@ public sealed record DeletedFilesReport(
 
 public sealed record DeletedFile(int Pid, string Process, int Fd, string Path, long SizeBytes, string? MountPoint);
 
-public sealed record DeletedByProcess(int Pid, string Process, int Files, long Bytes);
+/// <summary>What one process holds in deleted files on one filesystem.</summary>
+public sealed record DeletedByProcess(int Pid, string Process, string? MountPoint, int Files, long Bytes);
 
 public sealed record DeletedByFilesystem(string MountPoint, int Files, long Bytes);
 

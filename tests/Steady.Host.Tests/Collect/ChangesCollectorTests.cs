@@ -81,8 +81,8 @@ public sealed class ChangesCollectorTests
 
         var record = KernelLogCollector.Parse("3,901,1500000,-;Out of memory: Killed process 3100 (postgres)", boot);
 
-        Assert.Equal(boot.AddSeconds(1.5), record!.Value.At);
-        Assert.Equal("Out of memory: Killed process 3100 (postgres)", record.Value.Message);
+        Assert.Equal(boot.AddSeconds(1.5), record!.At);
+        Assert.Equal("Out of memory: Killed process 3100 (postgres)", record.Message);
         Assert.Null(KernelLogCollector.Parse(" SUBSYSTEM=block", boot));
     }
 

@@ -15,14 +15,14 @@ public sealed class ProcessCollectorTests
         var stat = ProcessCollector.ParseStat(int.Parse(line.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture), line + Tail);
 
         Assert.NotNull(stat);
-        Assert.Equal(name, stat.Value.Name);
-        Assert.Equal(state, stat.Value.State);
+        Assert.Equal(name, stat.Name);
+        Assert.Equal(state, stat.State);
     }
 
     [Fact]
     public void StatFieldsGiveCpuTicksThreadsStartAndResidentPages()
     {
-        var stat = ProcessCollector.ParseStat(4242, "4242 (my (weird) proc) D 1 4242 4242 0 -1 4194560 1500 0 3 0 500 250 0 0 20 0 3 0 12000 734003200 25600" + Tail)!.Value;
+        var stat = ProcessCollector.ParseStat(4242, "4242 (my (weird) proc) D 1 4242 4242 0 -1 4194560 1500 0 3 0 500 250 0 0 20 0 3 0 12000 734003200 25600" + Tail)!;
 
         Assert.Equal(750, stat.CpuTicks);
         Assert.Equal(3, stat.Threads);
@@ -34,7 +34,7 @@ public sealed class ProcessCollectorTests
     [Fact]
     public void KernelThreadsAreRecognisedByTheirFlag()
     {
-        var stat = ProcessCollector.ParseStat(2, "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 3 0 0 20 0 1 0 2 0 0" + Tail)!.Value;
+        var stat = ProcessCollector.ParseStat(2, "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 3 0 0 20 0 1 0 2 0 0" + Tail)!;
 
         Assert.True(stat.KernelThread);
     }

@@ -38,9 +38,9 @@ public sealed class SocketCollectorTests
     {
         var row = SocketCollector.ParseRow(table, $"   1: 0100007F:1F90 00000000:0000 {hex} 00000002:00000003 00:00000000 00000000  1000        0 4711 1 0000000000000000 100 0 0 10 0");
 
-        Assert.Equal(state, row!.Value.State);
-        Assert.Equal(4711UL, row.Value.Inode);
-        Assert.Equal((2L, 3L), (row.Value.TxQueue, row.Value.RxQueue));
+        Assert.Equal(state, row!.State);
+        Assert.Equal(4711UL, row.Inode);
+        Assert.Equal((2L, 3L), (row.TxQueue, row.RxQueue));
     }
 
     [Fact]
@@ -48,8 +48,8 @@ public sealed class SocketCollectorTests
     {
         var row = SocketCollector.ParseRow("udp", "  12: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 20000 2 0000000000000000 1742");
 
-        Assert.Equal(1742, row!.Value.Drops);
-        Assert.Equal(53, row.Value.LocalPort);
+        Assert.Equal(1742, row!.Drops);
+        Assert.Equal(53, row.LocalPort);
     }
 
     [Fact]

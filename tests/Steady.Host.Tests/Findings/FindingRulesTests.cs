@@ -55,7 +55,7 @@ public sealed class FindingRulesTests
         {
             Filesystems = new([Fs("/var", 97.2, deleted: 4_400_000_000)], null),
             DeletedFiles = new(4_400_000_000, 1, [new DeletedFile(812, "java", 14, "/var/log/app/app.log", 4_400_000_000, "/var")],
-                [new DeletedByProcess(812, "java", 1, 4_400_000_000)], [new DeletedByFilesystem("/var", 1, 4_400_000_000)]),
+                [new DeletedByProcess(812, "java", "/var", 1, 4_400_000_000)], [new DeletedByFilesystem("/var", 1, 4_400_000_000)]),
         };
 
         var finding = Assert.Single(Find(snapshot));
@@ -72,7 +72,8 @@ public sealed class FindingRulesTests
     [Fact]
     public void DeletedFilesHoldingSpaceAreAFindingOnTheirOwnFromTheThreshold()
     {
-        DeletedFilesReport Held(long bytes) => new(bytes, 1, [new DeletedFile(4242, "my (weird) proc", 3, "/tmp/x", bytes, "/")], [], [new DeletedByFilesystem("/", 1, bytes)]);
+        DeletedFilesReport Held(long bytes) => new(bytes, 1, [new DeletedFile(4242, "my (weird) proc", 3, "/tmp/x", bytes, "/")],
+            [new DeletedByProcess(4242, "my (weird) proc", "/", 1, bytes)], [new DeletedByFilesystem("/", 1, bytes)]);
 
         Assert.Empty(Find(Empty() with { DeletedFiles = Held((1L << 30) - 1) }));
         var finding = Assert.Single(Find(Empty() with { DeletedFiles = Held(1L << 30) }));
