@@ -90,6 +90,37 @@ public sealed class AlertSemanticsTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task ASilenceOrMaintenanceStartedLaterCoversAlertsAlreadyOpen()
+    {
+        var world = await AlertWorld.CreateAsync(_host);
+        (await world.PostAsync("generic", new { summary = "Disk full", dedup_key = "late1", labels = new { alertname = "DiskFull" } })).EnsureSuccessStatusCode();
+        (await world.PostAsync("generic", new { summary = "CPU hot", dedup_key = "late2", labels = new { alertname = "CpuHot" } })).EnsureSuccessStatusCode();
+
+        var silence = await _host.Admin().PostAsJsonAsync("/api/v1/silences", new { service = world.Service, matchers = new[] { new { name = "alertname", value = "DiskFull" } }, reason = "replacing the disk", durationMinutes = 60 });
+        var silenceId = (await silence.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal(silenceId, (await world.AlertAsync("late1")).GetProperty("silencedBy").GetString());
+        Assert.Equal(JsonValueKind.Null, (await world.AlertAsync("late2")).GetProperty("silencedBy").ValueKind);
+
+        var window = await _host.Admin().PostAsJsonAsync($"/api/v1/services/{world.Service}/maintenance", new { reason = "reboots", durationMinutes = 30 });
+        var windowId = (await window.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal(windowId, (await world.AlertAsync("late2")).GetProperty("maintenanceId").GetString());
+    }
+
+    [Fact]
+    public async Task GenericAlertsWithoutADedupKeyAreTheSameOnlyWithTheSameSummaryAndLabels()
+    {
+        var world = await AlertWorld.CreateAsync(_host);
+        var first = await world.PostAsync("generic", new { summary = "Backup failed", labels = new { env = "prod" } });
+        var keys = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dedupKeys");
+        Assert.Equal(1, keys.GetArrayLength());
+        (await world.PostAsync("generic", new { summary = "Disk full", labels = new { env = "prod" } })).EnsureSuccessStatusCode();
+        (await world.PostAsync("generic", new { summary = "Backup failed", labels = new { env = "prod" } })).EnsureSuccessStatusCode();
+        var alerts = await world.AlertsAsync();
+        Assert.Equal(2, alerts.Count);
+        Assert.Equal(2, alerts.Single(a => a.GetProperty("dedupKey").GetString() == keys[0].GetString()).GetProperty("eventCount").GetInt32());
+    }
+
+    [Fact]
     public async Task AlertsDuringMaintenanceAreMarkedWithTheWindow()
     {
         var world = await AlertWorld.CreateAsync(_host);

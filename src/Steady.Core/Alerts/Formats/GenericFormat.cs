@@ -50,7 +50,8 @@ public static class GenericFormat
             var links = fields.Links(item, "links", path);
             if (action is null)
                 continue;
-            var key = dedupKey ?? Fields.Fingerprint(labels, summary ?? "");
+            // Without a dedup key, the same summary with the same labels is the same alert; a different summary is another.
+            var key = dedupKey ?? Fields.Fingerprint(new Dictionary<string, string>(labels) { ["\u0000summary"] = summary ?? "" }, summary ?? "");
             result.Add(new IncomingAlert(action.Value, key, summary ?? key, severity, source, labels, details, links, null, "generic"));
         }
         return new IntakeParse(errors.Count == 0 ? result : [], errors);

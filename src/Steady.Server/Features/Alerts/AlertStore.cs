@@ -74,12 +74,56 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         if (incoming.Links.Count > 0)
             alert.Links = JsonSerializer.Serialize(incoming.Links);
         alert.Version++;
+        Suppress(alert, incoming.Labels, batch.Silences, batch.Maintenance, now);
         var group = batch.GroupOf(alert);
         if (group is not null)
         {
             group.LastAlertAt = now;
             group.Version++;
         }
+    }
+
+    /// <summary>
+    /// Marks an open alert silenced or in maintenance when a silence or window in force covers it and it
+    /// is not marked yet: on trigger, on repeat, and when the silence or window is created.
+    /// </summary>
+    internal bool Suppress(Alert alert, IReadOnlyDictionary<string, string> labels, IEnumerable<Silence> silences, IEnumerable<MaintenanceWindow> windows, DateTimeOffset now)
+    {
+        var changed = false;
+        if (alert.SilencedBy is null && silences.FirstOrDefault(s => s.IsActiveAt(now) && s.Matches(alert.ServiceId, labels)) is { } silence)
+        {
+            alert.SilencedBy = silence.Id;
+            History(alert, AlertEventKinds.Silenced, now, null, silence.CreatedBy, silence.Reason);
+            changed = true;
+        }
+        if (alert.MaintenanceId is null && windows.FirstOrDefault(m => m.IsActiveAt(now) && m.ServiceId == alert.ServiceId) is { } window)
+        {
+            alert.MaintenanceId = window.Id;
+            History(alert, AlertEventKinds.Maintenance, now, null, window.CreatedBy, window.Reason);
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>Applies a new silence or maintenance window to the alerts already open on the services it covers.</summary>
+    public async Task<int> SuppressOpenAsync(Guid? serviceId, IReadOnlyList<Silence> silences, IReadOnlyList<MaintenanceWindow> windows, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var query = db.Alerts.Where(a => a.Status != AlertStatus.Resolved);
+        if (serviceId is { } id)
+            query = query.Where(a => a.ServiceId == id);
+        var marked = 0;
+        foreach (var alert in await query.ToListAsync(cancellationToken))
+        {
+            var labels = JsonSerializer.Deserialize<Dictionary<string, string>>(alert.Labels) ?? [];
+            if (Suppress(alert, labels, silences, windows, now))
+            {
+                alert.Version++;
+                marked++;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return marked;
     }
 
     private async Task TriggerAsync(Service service, IncomingAlert incoming, Batch batch, DateTimeOffset now, CancellationToken cancellationToken)
@@ -118,16 +162,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         History(alert, previous is null ? AlertEventKinds.Triggered : AlertEventKinds.Reopened, now, null, Via(incoming),
             previous is null ? null : $"occurrence {alert.Occurrence}, after {previous.Value.Occurrence}");
 
-        if (batch.Silences.FirstOrDefault(s => s.Matches(service.Id, incoming.Labels)) is { } silence)
-        {
-            alert.SilencedBy = silence.Id;
-            History(alert, AlertEventKinds.Silenced, now, null, silence.CreatedBy, silence.Reason);
-        }
-        if (batch.Maintenance.FirstOrDefault(m => m.ServiceId == service.Id) is { } window)
-        {
-            alert.MaintenanceId = window.Id;
-            History(alert, AlertEventKinds.Maintenance, now, null, window.CreatedBy, window.Reason);
-        }
+        Suppress(alert, incoming.Labels, batch.Silences, batch.Maintenance, now);
         if (previous is not null)
             await CheckFlappingAsync(service, alert, batch, now, cancellationToken);
     }

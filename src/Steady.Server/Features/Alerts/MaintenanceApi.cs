@@ -41,7 +41,7 @@ public static class MaintenanceApi
         return TypedResults.Ok<IReadOnlyList<MaintenanceDto>>(rows.Select(m => MaintenanceDto.From(m, now)).ToList());
     }
 
-    private static async Task<Results<Created<MaintenanceDto>, ProblemHttpResult>> Create(string service, MaintenanceInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<MaintenanceDto>, ProblemHttpResult>> Create(string service, MaintenanceInput input, SteadyDb db, ActorAccessor actors, AlertStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var found = await db.ServiceAsync(service, cancellationToken);
         if (found is null)
@@ -74,6 +74,8 @@ public static class MaintenanceApi
         };
         db.MaintenanceWindows.Add(window);
         await db.SaveChangesAsync(cancellationToken);
+        if (window.IsActiveAt(now))
+            await store.SuppressOpenAsync(found.Id, [], [window], cancellationToken);
         return TypedResults.Created($"/api/v1/services/{found.Id}/maintenance/{window.Id}", MaintenanceDto.From(window, now));
     }
 

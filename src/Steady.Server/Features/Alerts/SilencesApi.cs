@@ -39,7 +39,7 @@ public static class SilencesApi
         return TypedResults.Ok<IReadOnlyList<SilenceDto>>(rows.Select(s => SilenceDto.From(s, now)).ToList());
     }
 
-    private static async Task<Results<Created<SilenceDto>, ProblemHttpResult>> Create(SilenceInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<SilenceDto>, ProblemHttpResult>> Create(SilenceInput input, SteadyDb db, ActorAccessor actors, AlertStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var actor = await actors.RequireAsync(cancellationToken);
         var now = time.GetUtcNow();
@@ -89,6 +89,8 @@ public static class SilencesApi
         };
         db.Silences.Add(silence);
         await db.SaveChangesAsync(cancellationToken);
+        if (silence.IsActiveAt(now))
+            await store.SuppressOpenAsync(serviceId, [silence], [], cancellationToken);
         return TypedResults.Created($"/api/v1/silences/{silence.Id}", SilenceDto.From(silence, now));
     }
 

@@ -8,7 +8,8 @@ using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Intake;
 
-public sealed record IntakeAccepted(string Status, int Alerts);
+/// <summary>Committed: how many alert events, and the dedup key of each, in order, so a sender can refer to them.</summary>
+public sealed record IntakeAccepted(string Status, int Alerts, IReadOnlyList<string> DedupKeys);
 
 /// <summary>PagerDuty's own answer, so PagerDuty clients are content.</summary>
 public sealed record PagerDutyAccepted(string Status, string Message, [property: System.Text.Json.Serialization.JsonPropertyName("dedup_key")] string DedupKey);
@@ -51,7 +52,7 @@ public static class IntakeApi
         var parsed = Safely(() => parse(document.RootElement));
         if (!parsed.IsValid)
             return Invalid(parsed.Errors);
-        return await SubmitAsync(http, serviceId.Value, parsed.Alerts, () => TypedResults.Json(new IntakeAccepted("accepted", parsed.Alerts.Count), statusCode: 202));
+        return await SubmitAsync(http, serviceId.Value, parsed.Alerts, () => TypedResults.Json(new IntakeAccepted("accepted", parsed.Alerts.Count, parsed.Alerts.Select(a => a.DedupKey).ToList()), statusCode: 202));
     }
 
     private static async Task<IResult> PagerDutyAsync(HttpContext http, string? pathKey)
