@@ -82,6 +82,13 @@ public sealed partial class StartupTests
         Assert.Contains(services.GetProperty("items").EnumerateArray(), s => s.GetProperty("name").GetString() == "payments-api");
         var keys = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services/payments-api/integration-keys", TestContext.Current.CancellationToken);
         Assert.Equal(1, keys.GetArrayLength());
+        var policy = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/escalation-policies/payments-oncall", TestContext.Current.CancellationToken);
+        Assert.Equal(3, policy.GetProperty("steps").GetArrayLength());
+        Assert.Contains("payments-api", policy.GetProperty("services").EnumerateArray().Select(s => s.GetString()));
+        var oncall = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/oncall", TestContext.Current.CancellationToken);
+        Assert.All(oncall.EnumerateArray(), o => Assert.Equal(JsonValueKind.String, o.GetProperty("userName").ValueKind));
+        var open = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/alerts?status=open", TestContext.Current.CancellationToken);
+        Assert.True(open.GetProperty("items").GetArrayLength() >= 10);
     }
 
     [Fact]

@@ -5,9 +5,11 @@ using Steady.Server.Data;
 
 namespace Steady.Server.Features;
 
-public sealed class HomeModel(SteadyDb db) : ConsolePage
+public sealed class HomeModel(SteadyDb db, TimeProvider time) : ConsolePage
 {
     public int OpenAlerts { get; private set; }
+
+    public IReadOnlyList<(string Schedule, string? Person, DateTimeOffset? Until)> OnCall { get; private set; } = [];
 
     public int Services { get; private set; }
 
@@ -21,6 +23,14 @@ public sealed class HomeModel(SteadyDb db) : ConsolePage
     {
         if (!await LoadActorAsync())
             return SignedOut();
+        var now = time.GetUtcNow();
+        var onCall = new List<(string, string?, DateTimeOffset?)>();
+        foreach (var schedule in await db.Schedules.AsNoTracking().OrderBy(s => s.Name).Take(20).ToListAsync())
+        {
+            var current = (await Features.OnCall.SchedulesApi.FinalAsync(db, schedule, now, now.AddDays(14), HttpContext.RequestAborted)).FirstOrDefault();
+            onCall.Add((schedule.Name, current?.UserName, current?.End));
+        }
+        OnCall = onCall;
         OpenAlerts = await db.Alerts.CountAsync(a => a.Status != Steady.Core.Alerts.AlertStatus.Resolved);
         Services = await db.Services.CountAsync();
         Teams = await db.Teams.CountAsync();

@@ -79,7 +79,7 @@ public static partial class EmailMessage
         html.Append("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"center\" style=\"padding:24px 12px\">");
         html.Append($"<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:560px;background:#ffffff;border-radius:8px;border-top:4px solid {color}\"><tr><td style=\"padding:24px\">");
         if (n.Kind == NotificationKind.Page)
-            html.Append($"<p style=\"margin:0 0 4px;font-size:13px;letter-spacing:.04em;text-transform:uppercase;color:#57606a\"><strong style=\"color:{color}\">{E(NotificationText.SeverityName(n.Severity))}</strong> · {E(n.ServiceName)}</p>");
+            html.Append($"<p style=\"margin:0 0 4px;font-size:13px;color:#57606a\"><strong style=\"color:{color};letter-spacing:.04em;text-transform:uppercase\">{E(NotificationText.SeverityName(n.Severity))}</strong> · {E(n.ServiceName)}</p>");
         html.Append($"<h1 style=\"margin:0 0 12px;font-size:22px;line-height:1.3\">{E(n.Title)}</h1>");
         html.Append($"<p style=\"margin:0 0 16px;font-size:16px;line-height:1.5;white-space:pre-wrap\">{E(n.Summary)}</p>");
         if (n.Kind == NotificationKind.Page)

@@ -18,7 +18,7 @@ public sealed class EmailChannelTests
         var result = await kit.SendAsync(ContactKind.Email, "Ann Oncall <ann@example.test>");
 
         Assert.Equal(DeliveryOutcome.Sent, result.Outcome);
-        Assert.Contains("250 2.0.0 Message accepted for delivery", result.Detail, StringComparison.Ordinal);
+        Assert.Equal("accepted by the SMTP server: 2.0.0 Message accepted for delivery", result.Detail);
         var mail = Assert.Single(smtp.Received());
         Assert.Equal("steady@example.test", mail.MailFrom);
         Assert.Equal(["ann@example.test"], mail.RcptTo);
@@ -26,8 +26,10 @@ public sealed class EmailChannelTests
         Assert.Equal("[CRITICAL] payments-api: Error rate above 5% (3 alerts)", message.Subject);
         Assert.Equal($"{Samples.Key}@example.test", message.MessageId);
         Assert.Equal(NotifyKit.Now, message.Date);
-        Assert.Equal("Steady <steady@example.test>", message.From.ToString());
-        Assert.Equal("\"Ann Oncall\" <ann@example.test>", message.To.ToString());
+        var from = Assert.IsType<MailboxAddress>(Assert.Single(message.From));
+        Assert.Equal(("Steady", "steady@example.test"), (from.Name, from.Address));
+        var to = Assert.IsType<MailboxAddress>(Assert.Single(message.To));
+        Assert.Equal(("Ann Oncall", "ann@example.test"), (to.Name, to.Address));
         Assert.Equal(Samples.Key, message.Headers["X-Steady-Delivery"]);
         Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
         Assert.Equal(MessageImportance.High, message.Importance);

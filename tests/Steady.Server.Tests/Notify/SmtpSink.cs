@@ -47,7 +47,7 @@ internal sealed class SmtpSink : IAsyncDisposable
         def authenticator(server, session, envelope, mechanism, auth_data):
             user, password = credentials.split(":", 1)
             ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
-            return AuthResult(success=ok, auth_data=auth_data)
+            return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
         options = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False) if credentials else {}
         controller = Controller(Handler(), hostname="127.0.0.1", port=port, **options)

@@ -40,6 +40,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
         AddService(payments, "checkout-web", "The checkout pages customers see.", "https://runbooks.example.com/checkout-web");
         AddService(platform, "postgres-primary", "The primary PostgreSQL cluster.", "https://runbooks.example.com/postgres");
         AddService(platform, "edge-proxy", "TLS termination and routing at the edge.", null);
+        AddOnCall(payments, [alice, bob, carol], dave, now);
         await db.SaveChangesAsync(cancellationToken);
         await LoadAlertsAsync(cancellationToken);
         LogLoaded(logger);
@@ -67,6 +68,42 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
             db.Services.Add(service);
             db.IntegrationKeys.Add(new IntegrationKey { Id = Ids.New(time), ServiceId = service.Id, Name = "monitoring", Key = Secrets.NewIntegrationKey(), CreatedAt = now });
         }
+    }
+
+    /// <summary>The seed's escalation chain for payments: a primary and a secondary weekly rotation, then the engineering manager.</summary>
+    private void AddOnCall(Team payments, User[] engineers, User manager, DateTimeOffset now)
+    {
+        var monday = NodaTime.LocalDate.FromDateTime(now.UtcDateTime).Previous(NodaTime.IsoDayOfWeek.Monday);
+        Core.OnCall.Schedule Rota(string name, IReadOnlyList<Guid> people) => new()
+        {
+            Id = Ids.New(time),
+            Name = name,
+            TeamId = payments.Id,
+            TimeZone = "Europe/Berlin",
+            Description = "Weekly, handing over on Mondays at 09:00 Berlin time.",
+            Layers = Core.OnCall.Layers.Write([new Core.OnCall.LayerDefinition("weekly", people, monday.ToString("uuuu-MM-dd", null) + "T09:00", "weekly")]),
+            CreatedAt = now,
+        };
+        var primary = Rota("primary_engineer", engineers.Select(u => u.Id).ToList());
+        var secondary = Rota("secondary_engineer", engineers.Skip(1).Concat(engineers.Take(1)).Select(u => u.Id).ToList());
+        db.Schedules.AddRange(primary, secondary);
+        var policy = new Core.OnCall.EscalationPolicyRecord
+        {
+            Id = Ids.New(time),
+            Name = "payments-oncall",
+            TeamId = payments.Id,
+            Description = "From the seed's escalation-policy.yaml.",
+            Steps = Core.OnCall.EscalationPolicyRecord.WriteSteps(
+            [
+                new([new(Core.OnCall.TargetKind.Schedule, primary.Id)], 300),
+                new([new(Core.OnCall.TargetKind.Schedule, secondary.Id)], 300),
+                new([new(Core.OnCall.TargetKind.User, manager.Id)], 300),
+            ]),
+            CreatedAt = now,
+        };
+        db.EscalationPolicies.Add(policy);
+        foreach (var service in db.ChangeTracker.Entries<Service>().Select(e => e.Entity).Where(s => s.TeamId == payments.Id))
+            service.EscalationPolicyId = policy.Id;
     }
 
     /// <summary>A few alerts in the states people meet: one firing, one acknowledged, a storm grouped, one resolved.</summary>
