@@ -5,9 +5,10 @@ using Steady.Host.Model;
 namespace Steady.Host;
 
 /// <summary>
-/// Takes a snapshot of a host: one sample of the counters, the interval, a second sample, then the
-/// one-time reads (open files, filesystems, sockets, units, packages, kernel log), each step within
-/// its budget; then the findings. Nothing is spawned except systemctl (see <see cref="SystemdCollector"/>).
+/// Takes a snapshot of a host: one sample of the counters; the interval, during which the one-time
+/// reads run (open files, filesystems, sockets, units, packages, kernel log); a second sample; then
+/// the findings. Each step runs within its budget. Nothing is spawned except systemctl (see
+/// <see cref="SystemdCollector"/>).
 /// </summary>
 public sealed class Snapshotter(SnapshotOptions options)
 {
@@ -29,19 +30,29 @@ public sealed class Snapshotter(SnapshotOptions options)
 
         var before = await SampleAsync(steps, cancellationToken);
         var wait = options.Wait ?? ((interval, token) => Task.Delay(interval, time, token));
-        await wait(options.Interval, cancellationToken);
-        var after = await SampleAsync(steps, cancellationToken);
-        var seconds = options.Interval > TimeSpan.Zero ? time.GetElapsedTime(before.At, after.At).TotalSeconds : 0;
+        var interval = wait(options.Interval, cancellationToken);
 
-        // Only systemd waits on another process: let it run while the rest is read.
+        // The one-time reads run inside the interval, so a snapshot takes about the interval plus
+        // two samples. Their CPU is this process's, which is taken out of the host's total below.
         var systemctl = options.Systemctl ?? (files.Root == "/" ? SystemdCollector.RunSystemctl : null);
         var systemd = steps.RunAsync(Steps.Systemd, budget => SystemdCollector.Collect(files, systemctl, budget), cancellationToken);
-
         var now = time.GetUtcNow();
-        var bootedAt = after.Cpu?.BootTime is { } btime ? DateTimeOffset.FromUnixTimeSeconds(btime) : (DateTimeOffset?)null;
-        var host = await steps.RunAsync(Steps.Host, _ => HostInfo(files, bootedAt, after.Cpu), cancellationToken);
+        var bootedAt = before.Cpu?.BootTime is { } btime ? DateTimeOffset.FromUnixTimeSeconds(btime) : (DateTimeOffset?)null;
+        var procsBefore = before.Processes ?? [];
+        var openFiles = await steps.RunAsync(Steps.OpenFiles, budget => OpenFilesCollector.Scan(files, procsBefore.Values, budget), cancellationToken);
+        var storage = await steps.RunAsync(Steps.Filesystems, budget => Storage(files, openFiles, procsBefore, now, budget), cancellationToken);
+        var sockets = await steps.RunAsync(Steps.Sockets, budget => SocketCollector.Collect(files, openFiles?.SocketOwners ?? [], procsBefore, options.Sockets, budget), cancellationToken);
+        var packages = await steps.RunAsync(Steps.Packages, _ => PackageCollector.Collect(files, now, options.LogTimeZone, options.PackageWindowDays, 20), cancellationToken);
+        var kernelLog = await steps.RunAsync(Steps.KernelLog, budget => KernelLogCollector.Collect(files, bootedAt, now, options.KernelRecent, budget), cancellationToken);
+        var host = await steps.RunAsync(Steps.Host, _ => HostInfo(files, bootedAt, before.Cpu), cancellationToken);
+        await interval;
+
+        var after = await SampleAsync(steps, cancellationToken);
+        var seconds = options.Interval > TimeSpan.Zero ? time.GetElapsedTime(before.At, after.At).TotalSeconds : 0;
+        var procsAfter = after.Processes ?? procsBefore;
+        var self = SelfTicks(procsBefore, procsAfter);
         var cpu = before.Cpu is { } cpuA && after.Cpu is { } cpuB
-            ? await steps.RunAsync(Steps.Cpu, _ => CpuCollector.Report(cpuA, cpuB, seconds, files.ReadText("proc/loadavg")), cancellationToken)
+            ? await steps.RunAsync(Steps.Cpu, _ => CpuCollector.Report(cpuA, cpuB, seconds, files.ReadText("proc/loadavg"), self), cancellationToken)
             : null;
         var memory = before.VmStat is { } vmA && after.VmStat is { } vmB
             ? await steps.RunAsync(Steps.Memory, _ => MemoryCollector.Report(files.ReadText("proc/meminfo"), vmA, vmB, seconds, options.PageSize), cancellationToken)
@@ -53,16 +64,8 @@ public sealed class Snapshotter(SnapshotOptions options)
         var network = before.Network is { } nA && after.Network is { } nB
             ? await steps.RunAsync(Steps.Network, _ => NetworkCollector.Report(files, nA, nB, seconds), cancellationToken)
             : null;
-
-        var procsBefore = before.Processes ?? [];
-        var procsAfter = after.Processes ?? procsBefore;
-        var openFiles = await steps.RunAsync(Steps.OpenFiles, budget => OpenFilesCollector.Scan(files, procsAfter.Values, budget), cancellationToken);
         var processes = after.Processes is null ? null : await steps.RunAsync(Steps.Processes, budget => ProcessCollector.Report(
             new ProcessInputs(files, procsBefore, procsAfter, seconds, options.TicksPerSecond, options.PageSize, options.TopProcesses, options.SelfPid, openFiles?.FdCounts), budget), cancellationToken);
-        var storage = await steps.RunAsync(Steps.Filesystems, budget => Storage(files, openFiles, procsAfter, now, budget), cancellationToken);
-        var sockets = await steps.RunAsync(Steps.Sockets, budget => SocketCollector.Collect(files, openFiles?.SocketOwners ?? [], procsAfter, options.Sockets, budget), cancellationToken);
-        var packages = await steps.RunAsync(Steps.Packages, _ => PackageCollector.Collect(files, now, options.LogTimeZone, options.PackageWindowDays, 20), cancellationToken);
-        var kernelLog = await steps.RunAsync(Steps.KernelLog, budget => KernelLogCollector.Collect(files, bootedAt, now, options.KernelRecent, budget), cancellationToken);
         var units = await systemd;
 
         var snapshot = new Snapshot
@@ -90,6 +93,12 @@ public sealed class Snapshotter(SnapshotOptions options)
             ElapsedSeconds = Math.Round(time.GetElapsedTime(started).TotalSeconds, 3),
         };
     }
+
+    /// <summary>This process's own user and system ticks between the samples: its reading is not the host's load.</summary>
+    private CpuTicks SelfTicks(IReadOnlyDictionary<int, ProcStat> before, IReadOnlyDictionary<int, ProcStat> after) =>
+        before.TryGetValue(options.SelfPid, out var a) && after.TryGetValue(options.SelfPid, out var b) && a.StartTicks == b.StartTicks
+            ? new CpuTicks(Math.Max(0, b.UserTicks - a.UserTicks), Math.Max(0, b.SystemTicks - a.SystemTicks))
+            : CpuTicks.None;
 
     /// <summary>One sample of every counter that is read twice.</summary>
     private sealed record Sample(

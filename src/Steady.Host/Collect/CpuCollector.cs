@@ -5,6 +5,12 @@ namespace Steady.Host.Collect;
 /// <summary>/proc/stat times per CPU (in clock ticks) and the counters beside them.</summary>
 internal sealed record CpuSample(IReadOnlyList<CpuTimes> Cpus, long ProcsRunning, long ProcsBlocked, long? ContextSwitches, long? Forks, long? BootTime);
 
+/// <summary>User and system clock ticks of one process over the interval.</summary>
+internal sealed record CpuTicks(long User, long System)
+{
+    public static readonly CpuTicks None = new(0, 0);
+}
+
 internal sealed record CpuTimes(string Name, long User, long System, long Idle, long Iowait, long Steal)
 {
     public long Total => User + System + Idle + Iowait + Steal;
@@ -44,8 +50,19 @@ internal static class CpuCollector
         return new CpuSample(cpus, running, blocked, switches, forks, boot);
     }
 
-    public static CpuReport Report(CpuSample before, CpuSample after, double seconds, string? loadavg)
+    /// <summary>
+    /// <paramref name="self"/> is the snapshot's own CPU over the interval: it is taken out of the
+    /// total (counted as idle), as the host would have been without it. Per CPU it cannot be: the
+    /// kernel does not say on which CPU a process ran.
+    /// </summary>
+    public static CpuReport Report(CpuSample before, CpuSample after, double seconds, string? loadavg, CpuTicks? self = null)
     {
+        if (self is { } own && own != CpuTicks.None && after.Cpus.FirstOrDefault(c => c.Name == "cpu") is { } all)
+        {
+            var user = Math.Min(own.User, all.User);
+            var system = Math.Min(own.System, all.System);
+            after = after with { Cpus = [.. after.Cpus.Select(c => c == all ? all with { User = all.User - user, System = all.System - system, Idle = all.Idle + user + system } : c)] };
+        }
         var usages = after.Cpus
             .Select(b => Usage(before.Cpus.FirstOrDefault(a => a.Name == b.Name) ?? b, b))
             .ToList();

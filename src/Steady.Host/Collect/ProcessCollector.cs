@@ -6,7 +6,10 @@ namespace Steady.Host.Collect;
 /// One line of /proc/PID/stat: what every process costs to read, and all the top lists need. A
 /// class, not a struct: LINQ over it then runs the framework's precompiled shared code.
 /// </summary>
-internal sealed record ProcStat(int Pid, string Name, char State, long CpuTicks, long Threads, long StartTicks, long RssPages, bool KernelThread);
+internal sealed record ProcStat(int Pid, string Name, char State, long UserTicks, long SystemTicks, long Threads, long StartTicks, long RssPages, bool KernelThread)
+{
+    public long CpuTicks => UserTicks + SystemTicks;
+}
 
 /// <summary>
 /// Processes from /proc/PID/stat (every process, both samples) and, for the few that are shown,
@@ -63,7 +66,7 @@ internal static class ProcessCollector
             return null;
         long F(int i) => ProcText.Long(w[i]);
         // After ')': 0 state, 1 ppid, ... 6 flags, 11 utime, 12 stime, 17 num_threads, 19 starttime, 21 rss
-        return new ProcStat(pid, text[(open + 1)..close], w[0][0], F(11) + F(12), F(17), F(19), F(21), (F(6) & PfKthread) != 0);
+        return new ProcStat(pid, text[(open + 1)..close], w[0][0], F(11), F(12), F(17), F(19), F(21), (F(6) & PfKthread) != 0);
     }
 
     public static string StateName(char state) => state switch

@@ -54,6 +54,19 @@ public sealed class CpuCollectorTests
     }
 
     [Fact]
+    public void TheSnapshotsOwnCpuIsTakenOutOfTheTotalButNotOutOfEachCpu()
+    {
+        var before = CpuCollector.Parse("cpu  1000 0 500 8000 100 0 0 0 0 0\ncpu0 1000 0 500 8000 100 0 0 0 0 0\n");
+        var after = CpuCollector.Parse("cpu  1100 0 540 8060 100 0 0 0 0 0\ncpu0 1100 0 540 8060 100 0 0 0 0 0\n");
+
+        // 200 ticks: user 100, system 40, idle 60; of them the snapshot's own user 60 and system 20.
+        var report = CpuCollector.Report(before, after, 1, null, new CpuTicks(60, 20));
+
+        Assert.Equal((20.0, 10.0, 30.0), (report.Total.UserPercent!.Value, report.Total.SystemPercent!.Value, report.Total.BusyPercent!.Value));
+        Assert.Equal(70, Assert.Single(report.PerCpu).BusyPercent);
+    }
+
+    [Fact]
     public void AnEmptyIntervalGivesNoPercentagesRatherThanZeros()
     {
         var sample = CpuCollector.Parse(After);

@@ -24,7 +24,7 @@ public sealed class ProcessCollectorTests
     {
         var stat = ProcessCollector.ParseStat(4242, "4242 (my (weird) proc) D 1 4242 4242 0 -1 4194560 1500 0 3 0 500 250 0 0 20 0 3 0 12000 734003200 25600" + Tail)!;
 
-        Assert.Equal(750, stat.CpuTicks);
+        Assert.Equal((500L, 250L, 750L), (stat.UserTicks, stat.SystemTicks, stat.CpuTicks));
         Assert.Equal(3, stat.Threads);
         Assert.Equal(12000, stat.StartTicks);
         Assert.Equal(25600, stat.RssPages);
@@ -46,9 +46,9 @@ public sealed class ProcessCollectorTests
     [Fact]
     public void CpuPercentIsTicksOverTheIntervalAndAReusedPidHasNone()
     {
-        var before = new Dictionary<int, ProcStat> { [10] = new(10, "java", 'R', 1000, 30, 500, 100, false), [11] = new(11, "old", 'S', 100, 1, 600, 10, false) };
-        var java = new ProcStat(10, "java", 'R', 1180, 30, 500, 100, false);
-        var reused = new ProcStat(11, "new", 'R', 150, 1, 900, 10, false);
+        var before = new Dictionary<int, ProcStat> { [10] = new(10, "java", 'R', 800, 200, 30, 500, 100, false), [11] = new(11, "old", 'S', 100, 0, 1, 600, 10, false) };
+        var java = new ProcStat(10, "java", 'R', 900, 280, 30, 500, 100, false);
+        var reused = new ProcStat(11, "new", 'R', 150, 0, 1, 900, 10, false);
 
         Assert.Equal(180, ProcessCollector.CpuPercent(java, before, 1, 100));
         Assert.Null(ProcessCollector.CpuPercent(reused, before, 1, 100));
@@ -77,7 +77,7 @@ public sealed class ProcessCollectorTests
 
     [Fact]
     public void AKernelThreadsCommandLineIsItsNameInBrackets() =>
-        Assert.Equal("[kworker/0:1]", ProcessCollector.CommandLine("", new ProcStat(5, "kworker/0:1", 'I', 0, 1, 0, 0, true)));
+        Assert.Equal("[kworker/0:1]", ProcessCollector.CommandLine("", new ProcStat(5, "kworker/0:1", 'I', 0, 0, 1, 0, 0, true)));
 
     internal static StepBudget Budget() => new(TimeProvider.System, TimeSpan.FromMinutes(1));
 }
