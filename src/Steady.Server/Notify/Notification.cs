@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Steady.Core.Alerts;
 
 namespace Steady.Server.Notify;
@@ -60,6 +61,41 @@ public sealed record ContactTarget(ContactKind Kind, string Address, IReadOnlyDi
     }
 
     public string? Setting(string name) => Settings.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+
+    /// <summary>
+    /// A stored contact method as a target: its kind as stored ("email", "slack", …) and its settings
+    /// as a JSON object. A value that is not a string (an SMS template's "headers" object) is kept as
+    /// its JSON text. Throws <see cref="FormatException"/> for an unknown kind or settings that are not an object.
+    /// </summary>
+    public static ContactTarget FromStored(string kind, string address, string? settingsJson)
+    {
+        if (!Enum.TryParse<ContactKind>(kind, ignoreCase: true, out var contactKind) || !Enum.IsDefined(contactKind) || int.TryParse(kind, out _))
+            throw new FormatException($"'{kind}' is not a kind of contact method.");
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(settingsJson))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(settingsJson);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new FormatException("A contact method's settings must be a JSON object.");
+                foreach (var setting in document.RootElement.EnumerateObject())
+                {
+                    settings[setting.Name] = setting.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => setting.Value.GetString()!,
+                        JsonValueKind.Null => "",
+                        _ => setting.Value.GetRawText(),
+                    };
+                }
+            }
+            catch (JsonException e)
+            {
+                throw new FormatException("A contact method's settings are not valid JSON.", e);
+            }
+        }
+        return new ContactTarget(contactKind, address, settings);
+    }
 }
 
 public enum DeliveryOutcome

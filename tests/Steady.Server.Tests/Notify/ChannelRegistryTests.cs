@@ -83,4 +83,31 @@ public sealed class ChannelRegistryTests
         Assert.Equal(587, new SmtpOptions { Security = SmtpSecurity.StartTls }.EffectivePort);
         Assert.Equal(25, new SmtpOptions { Security = SmtpSecurity.None }.EffectivePort);
     }
+
+    [Fact]
+    public async Task AStoredContactMethodBecomesATargetWithANestedTemplateKeptAsJson()
+    {
+        await using var kit = NotifyKit.Create();
+        using var receiver = new LoopbackReceiver();
+        var stored = """{"url": "URL", "headers": {"Authorization": "Bearer sms-token"}, "body": "{\"to\": \"{{to}}\"}", "note": null}""".Replace("URL", receiver.Url("send"), StringComparison.Ordinal);
+
+        var target = ContactTarget.FromStored("sms", "+4915112345678", stored);
+        var result = await kit.Registry.SendAsync(target, Samples.Page(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(ContactKind.Sms, target.Kind);
+        Assert.Equal("", target.Settings["note"]);
+        Assert.Equal(DeliveryOutcome.Sent, result.Outcome);
+        Assert.Equal("Bearer sms-token", receiver.Single().Header("Authorization"));
+        Assert.Equal("+4915112345678", receiver.Single().Json().GetProperty("to").GetString());
+    }
+
+    [Theory]
+    [InlineData("pager", null)]
+    [InlineData("3", null)]
+    [InlineData("email", "[1, 2]")]
+    [InlineData("email", "{not json")]
+    public void AStoredContactMethodThatMakesNoSenseIsAFormatError(string kind, string? settings)
+    {
+        Assert.Throws<FormatException>(() => ContactTarget.FromStored(kind, "ann@example.test", settings));
+    }
 }
