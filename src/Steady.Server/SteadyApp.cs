@@ -23,6 +23,7 @@ using Steady.Server.Features.Teams;
 using Steady.Server.Features.Tokens;
 using Steady.Server.Features.Users;
 using Steady.Server.Infrastructure;
+using Steady.Server.Notify;
 
 namespace Steady.Server;
 
@@ -61,6 +62,7 @@ public static class SteadyApp
         services.Configure<SteadyOptions>(configuration.GetSection(SteadyOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSteadyDatabase();
+        services.AddSteadyNotifications(configuration);
         services.AddHostedService<DatabaseStartup>();
 
         services.AddProblemDetails();
@@ -94,7 +96,8 @@ public static class SteadyApp
         services.AddHostedService<HeartbeatMonitor>();
         services.AddSingleton<WakeSignal<CheckRunner>>();
         services.AddHttpClient(CheckRunner.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .RemoveAllLoggers(); // check URLs may carry tokens: never log them
         services.AddHostedService<CheckRunner>();
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")

@@ -139,6 +139,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/users/{user}/contact-methods", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/contact-methods", null)),
         new("POST", "/api/v1/users/{user}/contact-methods", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/contact-methods", new { kind = "email", address = "someone@example.com" })),
         new("DELETE", "/api/v1/users/{user}/contact-methods/{id:guid}", Access.OrgAdmin, async w => await w.NewContactMethodAsync()),
+        new("POST", "/api/v1/users/{user}/contact-methods/{id:guid}/test", Access.OrgAdmin, async w => ((await w.NewContactMethodAsync()).Item1 + "/test", new { })),
         new("GET", "/api/v1/users/{user}/notification-rules", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/notification-rules", null)),
         new("POST", "/api/v1/users/{user}/notification-rules", Access.OrgAdmin, async w => await w.NewRuleTargetAsync()),
         new("DELETE", "/api/v1/users/{user}/notification-rules/{id:guid}", Access.OrgAdmin, async w => await w.NewRuleAsync()),

@@ -34,6 +34,50 @@ public sealed class ContactMethodsTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task SendTestReachesARealReceiverAndMarksTheMethodVerified()
+    {
+        var (me, token) = await _host.CreateUserAsync("Tess Test");
+        var client = _host.As(token);
+        var port = FreePort();
+        using var receiver = new System.Net.HttpListener();
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
+        receiver.Start();
+        var received = Task.Run(async () =>
+        {
+            var context = await receiver.GetContextAsync();
+            using var reader = new StreamReader(context.Request.InputStream);
+            var body = await reader.ReadToEndAsync();
+            var key = context.Request.Headers["Idempotency-Key"];
+            context.Response.StatusCode = 204;
+            context.Response.Close();
+            return (body, key);
+        });
+        var method = await client.PostAsJsonAsync($"/api/v1/users/{me}/contact-methods", new { kind = "webhook", address = $"http://127.0.0.1:{port}/pages", settings = new { secret = "s3cret" } });
+        var id = (await method.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var test = await client.PostAsJsonAsync($"/api/v1/users/{me}/contact-methods/{id}/test", new { });
+        var result = await test.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("sent", result.GetProperty("outcome").GetString());
+        Assert.Equal(JsonValueKind.String, result.GetProperty("verifiedAt").ValueKind);
+        var (body, key) = await received.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Contains("steady.notification", body);
+        Assert.False(string.IsNullOrEmpty(key));
+
+        var closed = await client.PostAsJsonAsync($"/api/v1/users/{me}/contact-methods", new { kind = "webhook", address = $"http://127.0.0.1:{FreePort()}/nobody" });
+        var closedId = (await closed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var failed = await (await client.PostAsJsonAsync($"/api/v1/users/{me}/contact-methods/{closedId}/test", new { })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.NotEqual("sent", failed.GetProperty("outcome").GetString());
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("verifiedAt").ValueKind);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
     public async Task BadContactMethodsAreRefusedNamingTheField()
     {
         var (me, token) = await _host.CreateUserAsync("Vic Valid");

@@ -20,6 +20,9 @@ public sealed record ContactMethodDto(Guid Id, string Kind, string Label, string
         m.CreatedAt, m.VerifiedAt);
 }
 
+/// <summary>What a "send test" did: sent (and the method is now verified), or why not.</summary>
+public sealed record TestResultDto(string Outcome, string Detail, DateTimeOffset? VerifiedAt);
+
 public sealed record RuleInput(Guid ContactMethodId, int DelayMinutes = 0, string Urgency = "any");
 
 public sealed record RuleDto(Guid Id, Guid ContactMethodId, string ContactKind, string ContactLabel, int DelayMinutes, string Urgency);
@@ -33,6 +36,7 @@ public static class ContactMethodsApi
         user.MapGet("/contact-methods", ListMethods).WithSummary("A person's contact methods");
         user.MapPost("/contact-methods", AddMethod).WithSummary("Add a contact method: email, webhook, slack, teams, mattermost, discord, ntfy, sms, voice (the person, or organization admins)");
         user.MapDelete("/contact-methods/{id:guid}", RemoveMethod).WithSummary("Remove a contact method and its rules (the person, or organization admins)");
+        user.MapPost("/contact-methods/{id:guid}/test", SendTest).WithSummary("Send a test notification through the method now; a success marks it verified (the person, or organization admins)");
         user.MapGet("/notification-rules", ListRules).WithSummary("A person's notification rules, in the order they fire");
         user.MapPost("/notification-rules", AddRule).WithSummary("Notify a contact method after a delay when paged (the person, or organization admins)");
         user.MapDelete("/notification-rules/{id:guid}", RemoveRule).WithSummary("Remove a notification rule (the person, or organization admins)");
@@ -102,6 +106,25 @@ public static class ContactMethodsApi
         db.ContactMethods.Remove(method);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<TestResultDto>, ProblemHttpResult>> SendTest(
+        string user, Guid id, HttpContext http, SteadyDb db, ActorAccessor actors, Notify.ChannelRegistry channels, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (owner, refused) = await OwnerAsync(user, db, actors, cancellationToken);
+        if (refused is not null)
+            return refused;
+        var method = await db.ContactMethods.FirstOrDefaultAsync(m => m.Id == id && m.UserId == owner, cancellationToken);
+        if (method is null)
+            return Problems.NotFound("The contact method");
+        var details = new Uri($"{http.Request.Scheme}://{http.Request.Host}/account");
+        var result = await channels.SendTestAsync(Notify.ContactTarget.FromStored(method.Kind, method.Address, method.Settings), details, cancellationToken);
+        if (result.Outcome == Notify.DeliveryOutcome.Sent)
+        {
+            method.VerifiedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return TypedResults.Ok(new TestResultDto(result.Outcome.ToString().ToLowerInvariant(), result.Detail, method.VerifiedAt));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<RuleDto>>, ProblemHttpResult>> ListRules(string user, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
