@@ -38,7 +38,8 @@ internal static class SnapshotView
         if (h.UptimeSeconds is { } up)
             about.Add($"up {Size.Duration(TimeSpan.FromSeconds(up))}");
         o.WriteLine($"Snapshot of {Table.Clean(h.Hostname)} at {at} ({string.Join(", ", about.Select(Table.Clean))})");
-        o.WriteLine($"Rates over {s.IntervalSeconds.ToString("0.0#", CultureInfo.InvariantCulture)} s; taken in {s.ElapsedSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s{(h.Root == "/" ? "" : $"; root {Table.Clean(h.Root)}")}");
+        var rates = s.IntervalSeconds > 0 ? $"Rates over {s.IntervalSeconds.ToString("0.0#", CultureInfo.InvariantCulture)} s" : "No interval, so no rates";
+        o.WriteLine($"{rates}; taken in {s.ElapsedSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s{(h.Root == "/" ? "" : $"; root {Table.Clean(h.Root)}")}");
         o.WriteLine();
     }
 
@@ -73,8 +74,10 @@ internal static class SnapshotView
         if (s.Cpu is { } c)
         {
             var t = c.Total;
-            lines.Add("CPU", $"{P(t.BusyPercent)} busy (user {P(t.UserPercent)}, system {P(t.SystemPercent)}, iowait {P(t.IowaitPercent)}, steal {P(t.StealPercent)}); "
-                + $"per CPU {string.Join(" ", c.PerCpu.Select(u => P(u.BusyPercent)))}; runnable {c.ProcsRunning}, blocked {c.ProcsBlocked}; "
+            var use = t.BusyPercent is null
+                ? "use not measured (no interval); "
+                : $"{P(t.BusyPercent)} busy (user {P(t.UserPercent)}, system {P(t.SystemPercent)}, iowait {P(t.IowaitPercent)}, steal {P(t.StealPercent)}); per CPU {string.Join(" ", c.PerCpu.Select(u => P(u.BusyPercent)))}; ";
+            lines.Add("CPU", use + $"runnable {c.ProcsRunning}, blocked {c.ProcsBlocked}; "
                 + $"load {Load(c.Load1)} {Load(c.Load5)} {Load(c.Load15)}");
         }
         if (s.Memory is { } m)
@@ -102,13 +105,13 @@ internal static class SnapshotView
     {
         if (s.Processes is not { } p)
             return;
-        ProcessTable(o, "TOP PROCESSES BY CPU", p.TopByCpu, "no process used CPU in the interval");
+        ProcessTable(o, "TOP PROCESSES BY CPU", p.TopByCpu, s.IntervalSeconds > 0 ? "no process used CPU in the interval" : "not measured without an interval");
         ProcessTable(o, "TOP PROCESSES BY MEMORY", p.TopByMemory, "none");
         if (p.Blocked.Count > 0)
-            ProcessTable(o, "BLOCKED IN THE KERNEL (D STATE)", p.Blocked, "none");
+            ProcessTable(o, "BLOCKED IN THE KERNEL (D STATE)", p.Blocked, "none", blocked: true);
     }
 
-    private static void ProcessTable(TextWriter o, string title, IReadOnlyList<ProcessReport> processes, string empty)
+    private static void ProcessTable(TextWriter o, string title, IReadOnlyList<ProcessReport> processes, string empty, bool blocked = false)
     {
         if (processes.Count == 0)
         {
@@ -117,7 +120,6 @@ internal static class SnapshotView
             return;
         }
         o.WriteLine(title);
-        var blocked = processes.Any(p => p.Wchan is not null);
         var table = blocked
             ? new Table("Pid", "User", "Name", "CPU%", "RSS", "Wchan", "Command").Limit(1, 10).Limit(2, 16).Limit(6, 70)
             : new Table("Pid", "User", "Name", "CPU%", "RSS", "Swap", "FDs", "Thr", "Command").Limit(1, 10).Limit(2, 16).Limit(8, 70);

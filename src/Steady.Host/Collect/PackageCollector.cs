@@ -25,12 +25,18 @@ internal static class PackageCollector
     {
         foreach (var line in ProcText.Lines(text))
         {
+            // "YYYY-MM-DD HH:MM:SS action": most lines are "status" and "configure"; skip them unsplit.
+            if (line.Length < 28 || !IsChange(line.AsSpan(20)))
+                continue;
             var w = ProcText.Words(line);
             if (w.Length < 6 || !Actions.Contains(w[2]) || Time(w[0], w[1], zone) is not { } at)
                 continue;
             yield return new PackageChange(at, w[2], w[3], Version(w[4]), Version(w[5]));
         }
     }
+
+    private static bool IsChange(ReadOnlySpan<char> action) =>
+        action.StartsWith("install ") || action.StartsWith("upgrade ") || action.StartsWith("remove ") || action.StartsWith("purge ");
 
     internal static IEnumerable<AptRun> ParseAptHistory(string? text, TimeZoneInfo zone)
     {

@@ -61,12 +61,27 @@ internal static class ProcessCollector
         var close = text.LastIndexOf(')');
         if (open < 0 || close < open)
             return null;
-        var w = ProcText.Words(text[(close + 1)..]);
-        if (w.Length < 22)
+        // After ')': 0 state, 1 ppid, ... 6 flags, 11 utime, 12 stime, 17 num_threads, 19 starttime, 21 rss.
+        // Read in place: this runs twice for every process on the host.
+        Span<long> fields = stackalloc long[22];
+        var rest = text.AsSpan(close + 1);
+        var state = ' ';
+        var index = 0;
+        foreach (var range in rest.SplitAny(' ', '\n'))
+        {
+            var field = rest[range];
+            if (field.IsEmpty)
+                continue;
+            if (index == 0)
+                state = field[0];
+            else if (long.TryParse(field, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                fields[index] = value;
+            if (++index == fields.Length)
+                break;
+        }
+        if (index < fields.Length)
             return null;
-        long F(int i) => ProcText.Long(w[i]);
-        // After ')': 0 state, 1 ppid, ... 6 flags, 11 utime, 12 stime, 17 num_threads, 19 starttime, 21 rss
-        return new ProcStat(pid, text[(open + 1)..close], w[0][0], F(11), F(12), F(17), F(19), F(21), (F(6) & PfKthread) != 0);
+        return new ProcStat(pid, text[(open + 1)..close], state, fields[11], fields[12], fields[17], fields[19], fields[21], (fields[6] & PfKthread) != 0);
     }
 
     public static string StateName(char state) => state switch
