@@ -65,34 +65,24 @@ internal static class SilenceCommands
             var output = session.Out;
             output.WriteLine($"Silenced alerts of {(serviceName is null ? "every service" : Table.Clean(serviceName))} matching {Matchers(s.Matchers)} until {Ago.Both(s.EndsAt, now)}.");
             output.WriteLine($"Silence {ShortId.Of(s.Id)} by {Table.Clean(s.CreatedBy)}: {Table.Clean(s.Reason)}");
-            await NameWhatStillPagesAsync(session, serviceName, given, cancellationToken);
+            await NameWhatItCoversAsync(session, serviceName, s.Id, cancellationToken);
             output.WriteLine($"End it early with: steady silence expire {ShortId.Of(s.Id)}");
         });
         return command;
     }
 
     /// <summary>
-    /// A silence applies to alerts that fire from now on: name the open, unacknowledged alerts it
-    /// matches, since they still page, as a command to acknowledge them.
+    /// The server applies a new silence to the alerts already open that it matches, as well as to those
+    /// that fire while it lasts: say how many it took in, so nobody wonders about the ones already paging.
     /// </summary>
-    private static async Task NameWhatStillPagesAsync(Session session, string? serviceName, MatcherSpec[] matchers, CancellationToken cancellationToken)
+    private static async Task NameWhatItCoversAsync(Session session, string? serviceName, Guid silenceId, CancellationToken cancellationToken)
     {
-        const int Shown = 20;
         var only = serviceName is null ? "" : $"&service={Uri.EscapeDataString(serviceName)}";
-        var standing = (await session.Api.GetAllAsync($"alerts?status=triggered{only}&limit=500", 10_000, cancellationToken))
+        var covered = (await session.Api.GetAllAsync($"alerts?status=open{only}&limit=500", 10_000, cancellationToken))
             .Select(a => a.Deserialize(AlertJson.Default.AlertDto)!)
-            .Where(a => a.SilencedBy is null && a.MaintenanceId is null && matchers.All(m => m.Matches(a.Labels ?? new Dictionary<string, string>())))
-            .ToList();
-        if (standing.Count == 0)
-            return;
-        var ids = ShortId.For(standing.Select(a => a.Id));
-        var output = session.Out;
-        output.WriteLine(standing.Count == 1
-            ? "It does not cover 1 matching alert that fired before it and is not acknowledged:"
-            : $"It does not cover {standing.Count} matching alerts that fired before it and are not acknowledged:");
-        output.WriteLine($"    steady alert ack {string.Join(' ', standing.Take(Shown).Select(a => ids[a.Id]))}");
-        if (standing.Count > Shown)
-            output.WriteLine($"    (and {standing.Count - Shown} more: steady alert list --status triggered{(serviceName is null ? "" : $" --service {ServiceCommands.Quote(serviceName)}")})");
+            .Count(a => a.SilencedBy == silenceId);
+        if (covered > 0)
+            session.Out.WriteLine(covered == 1 ? "It also covers 1 matching alert already open." : $"It also covers {covered} matching alerts already open.");
     }
 
     private static Command List(Globals globals)
