@@ -76,7 +76,7 @@ internal static class SnapshotView
             var t = c.Total;
             var use = t.BusyPercent is null
                 ? "use not measured (no interval); "
-                : $"{P(t.BusyPercent)} busy (user {P(t.UserPercent)}, system {P(t.SystemPercent)}, iowait {P(t.IowaitPercent)}, steal {P(t.StealPercent)}); per CPU {string.Join(" ", c.PerCpu.Select(u => P(u.BusyPercent)))}; ";
+                : $"{P(t.BusyPercent)} busy (user {P(t.UserPercent)}, system {P(t.SystemPercent)}, iowait {P(t.IowaitPercent)}, steal {P(t.StealPercent)}); per CPU {string.Join(" ", c.PerCpu.Select(u => P(u.BusyPercent)))} (with this snapshot's own work); ";
             lines.Add("CPU", use + $"runnable {c.ProcsRunning}, blocked {c.ProcsBlocked}; "
                 + $"load {Load(c.Load1)} {Load(c.Load5)} {Load(c.Load15)}");
         }
@@ -160,7 +160,7 @@ internal static class SnapshotView
     {
         if (s.DeletedFiles is not { FileCount: > 0 } d)
             return;
-        o.WriteLine($"DELETED FILES STILL OPEN ({d.FileCount} files, {Size.Human(d.TotalBytes)})");
+        o.WriteLine($"DELETED FILES STILL OPEN ({d.FileCount} file{(d.FileCount == 1 ? "" : "s")}, {Size.Human(d.TotalBytes)})");
         var table = new Table("Pid", "Name", "FD", "Size", "Mount", "Path").Limit(1, 16).Limit(5, 70);
         foreach (var f in d.Files.Take(10))
             table.Add(I(f.Pid), f.Process, I(f.Fd), Size.Human(f.SizeBytes), f.MountPoint ?? "-", f.Path);

@@ -193,7 +193,8 @@ internal static class ProcessCollector
         if (string.IsNullOrEmpty(cmdline))
             return $"[{p.Name}]";
         var args = cmdline.TrimEnd('\0').Split('\0');
-        var line = Redactor.CommandLine(args);
+        // Some programs (postgres) rewrite their argv in place and pad it with spaces.
+        var line = Redactor.CommandLine(args).Trim();
         return line.Length <= 300 ? line : string.Concat(line.AsSpan(0, 299), "…");
     }
 }

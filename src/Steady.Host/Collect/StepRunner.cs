@@ -59,7 +59,7 @@ public sealed class StepRunner(TimeProvider time, Func<string, TimeSpan> budgetF
             if (_reports.TryGetValue(name, out var earlier))
             {
                 // A sampled step runs twice (before and after the interval): one report for both.
-                report = new StepReport(name, Worse(earlier.Status, status), earlier.ElapsedMs + report.ElapsedMs,
+                report = new StepReport(name, Worse(earlier.Status, status), Math.Round(earlier.ElapsedMs + report.ElapsedMs, 1),
                     earlier.BudgetMs, Join(earlier.Note, note));
             }
             else
