@@ -42,21 +42,29 @@ public sealed class FixtureHost : IHostFiles, IDisposable
     public static FixtureHost From(string captured, params string[] overlays)
     {
         var path = Directory.CreateTempSubdirectory("steady-host-fixture-").FullName;
-        Copy(System.IO.Path.Combine(FixturesFolder, captured), path);
-        foreach (var overlay in overlays)
+        try
         {
-            var source = System.IO.Path.Combine(FixturesFolder, "odd", overlay);
-            if (!Directory.Exists(source))
-                throw new DirectoryNotFoundException($"no overlay fixtures/odd/{overlay}");
-            var remove = System.IO.Path.Combine(source, "REMOVE");
-            if (File.Exists(remove))
+            Copy(System.IO.Path.Combine(FixturesFolder, captured), path);
+            foreach (var overlay in overlays)
             {
-                foreach (var line in File.ReadAllLines(remove).Where(l => l.Length > 0 && !l.StartsWith('#')))
-                    Delete(System.IO.Path.Combine(path, line));
+                var source = System.IO.Path.Combine(FixturesFolder, "odd", overlay);
+                if (!Directory.Exists(source))
+                    throw new DirectoryNotFoundException($"no overlay fixtures/odd/{overlay}");
+                var remove = System.IO.Path.Combine(source, "REMOVE");
+                if (File.Exists(remove))
+                {
+                    foreach (var line in File.ReadAllLines(remove).Where(l => l.Length > 0 && !l.StartsWith('#')))
+                        Delete(System.IO.Path.Combine(path, line));
+                }
+                Copy(source, path, mergeSidecars: true);
             }
-            Copy(source, path, mergeSidecars: true);
+            return new FixtureHost(path, temporary: true);
         }
-        return new FixtureHost(path, temporary: true);
+        catch
+        {
+            Directory.Delete(path, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Replaces (or adds) a file: what the host looks like in the second sample.</summary>
