@@ -17,4 +17,7 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
 
     /// <summary>Asks for a secret (the prompt goes to stderr, the typing is not echoed); null when none comes.</summary>
     public Func<string, string?> ReadSecret { get; } = readSecret;
+
+    /// <summary>The clock: "3m ago", durations from now. Tests may set their own.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

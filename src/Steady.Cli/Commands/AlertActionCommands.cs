@@ -62,7 +62,7 @@ internal static class AlertActionCommands
                     {
                         results.Add(before);
                         var (by, at) = act.Who(was);
-                        Say(session, was, $"{ShortId.Of(was.Id)} was already {act.Status} by {Table.Clean(by ?? "someone")} {Ago.Since(at, DateTimeOffset.UtcNow)}");
+                        Say(session, was, $"{ShortId.Of(was.Id)} was already {act.Status} by {Table.Clean(by ?? "someone")} {Ago.Since(at, session.Now)}");
                         continue;
                     }
                     var after = await session.Api.PostAsync($"alerts/{id}/{act.Path}", body(parse), cancellationToken);

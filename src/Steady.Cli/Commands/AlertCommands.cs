@@ -38,7 +38,7 @@ internal static class AlertCommands
             new Option<DateTimeOffset?>("--since") { Description = "Only alerts seen since then: a duration ago (30m, 2h, 1d) or a time (2025-06-01T03:00)", HelpName = "WHEN" },
             (string text, out DateTimeOffset? at, out string error) =>
             {
-                var ok = Syntax.TryPast(text, DateTimeOffset.UtcNow, out var value, out error);
+                var ok = Syntax.TryPast(text, globals.Context.Time.GetUtcNow(), out var value, out error);
                 at = ok ? value : null;
                 return ok;
             });
@@ -93,7 +93,7 @@ internal static class AlertCommands
                 return;
             }
             var alerts = items.Select(i => i.Deserialize(AlertJson.Default.AlertDto)!).ToList();
-            WriteTable(session.Out, alerts, DateTimeOffset.UtcNow);
+            WriteTable(session.Out, alerts, session.Now);
             if (more)
                 session.Out.WriteLine($"Showing the newest {max}; more match (--limit {Math.Max(max * 2, DefaultLimit)} shows more).");
             else if (parse.GetValue(status) == "open")
@@ -166,7 +166,7 @@ internal static class AlertCommands
                 return;
             }
             var detail = found.Deserialize(AlertJson.Default.AlertDetailDto)!;
-            AlertView.Write(session.Out, detail, await RunbookAsync(session.Api, detail.Alert.ServiceId, cancellationToken), DateTimeOffset.UtcNow);
+            AlertView.Write(session.Out, detail, await RunbookAsync(session.Api, detail.Alert.ServiceId, cancellationToken), session.Now);
         });
         return command;
     }

@@ -59,12 +59,12 @@ internal sealed class Globals(CliContext context)
                 $"no API token for {connection.Server}{hint}: run 'steady login{(connection.ServerSource == "--server" ? $" --server {connection.Server}" : "")}', or set STEADY_TOKEN",
                 ExitCodes.Auth);
         }
-        return new Session(connection, new ApiClient(connection), parse.GetValue(Json), Context.Out);
+        return new Session(connection, new ApiClient(connection), parse.GetValue(Json), Context.Out, Context.Time);
     }
 }
 
 /// <summary>One command's connection to the server and how it should print.</summary>
-internal sealed class Session(Connection connection, ApiClient api, bool json, TextWriter output) : IDisposable
+internal sealed class Session(Connection connection, ApiClient api, bool json, TextWriter output, TimeProvider time) : IDisposable
 {
     public Connection Connection { get; } = connection;
 
@@ -74,6 +74,10 @@ internal sealed class Session(Connection connection, ApiClient api, bool json, T
     public bool Json { get; } = json;
 
     public TextWriter Out { get; } = output;
+
+    public TimeProvider Time { get; } = time;
+
+    public DateTimeOffset Now => Time.GetUtcNow();
 
     public void Dispose() => Api.Dispose();
 }

@@ -33,7 +33,7 @@ internal static class MaintenanceCommands
         {
             var serviceName = parse.GetRequiredValue(service).Trim();
             var body = new JsonObject { ["reason"] = parse.GetRequiredValue(reason) };
-            SilenceCommands.Lasting(body, parse.GetValue(duration));
+            SilenceCommands.Lasting(body, parse.GetValue(duration), session.Now);
             var created = await session.Api.PostAsync($"services/{ApiClient.Segment(serviceName)}/maintenance", body, cancellationToken);
             if (session.Json)
             {
@@ -42,7 +42,7 @@ internal static class MaintenanceCommands
             }
             var m = created.Deserialize(AlertJson.Default.MaintenanceDto)!;
             var output = session.Out;
-            output.WriteLine($"Maintenance {ShortId.Of(m.Id)} on {Table.Clean(serviceName)} until {Ago.Both(m.EndsAt, DateTimeOffset.UtcNow)}: {Table.Clean(m.Reason)}");
+            output.WriteLine($"Maintenance {ShortId.Of(m.Id)} on {Table.Clean(serviceName)} until {Ago.Both(m.EndsAt, session.Now)}: {Table.Clean(m.Reason)}");
             output.WriteLine("Alerts that fire meanwhile are stored and page nobody; alerts already open are unchanged.");
             output.WriteLine($"End it early with: steady maintenance end --service {ServiceCommands.Quote(serviceName)} {ShortId.Of(m.Id)}");
         });
@@ -68,7 +68,7 @@ internal static class MaintenanceCommands
                 session.Out.WriteLine($"{Table.Clean(serviceName)} has had no maintenance windows. Start one with 'steady maintenance start --service {ServiceCommands.Quote(serviceName)} --duration 1h --reason TEXT'.");
                 return;
             }
-            var now = DateTimeOffset.UtcNow;
+            var now = session.Now;
             var ids = ShortId.For(windows.Select(m => m.Id));
             var table = new Table("Id", "Status", "Starts", "Ends", "Reason", "By").Limit(4, 60);
             foreach (var m in windows)

@@ -53,7 +53,7 @@ internal static class SilenceCommands
                 ["matchers"] = new JsonArray([.. given.Select(m => (JsonNode)new JsonObject { ["name"] = m.Name, ["value"] = m.Value, ["isRegex"] = m.IsRegex, ["isEqual"] = m.IsEqual })]),
                 ["reason"] = parse.GetRequiredValue(reason),
             };
-            Lasting(body, parse.GetValue(duration));
+            Lasting(body, parse.GetValue(duration), session.Now);
             var created = await session.Api.PostAsync("silences", body, cancellationToken);
             if (session.Json)
             {
@@ -61,7 +61,7 @@ internal static class SilenceCommands
                 return;
             }
             var s = created.Deserialize(AlertJson.Default.SilenceDto)!;
-            var now = DateTimeOffset.UtcNow;
+            var now = session.Now;
             var output = session.Out;
             output.WriteLine($"Silenced alerts of {(serviceName is null ? "every service" : Table.Clean(serviceName))} matching {Matchers(s.Matchers)} until {Ago.Both(s.EndsAt, now)}.");
             output.WriteLine($"Silence {ShortId.Of(s.Id)} by {Table.Clean(s.CreatedBy)}: {Table.Clean(s.Reason)}");
@@ -105,7 +105,7 @@ internal static class SilenceCommands
                 return;
             }
             var services = await ServiceNamesAsync(session.Api, cancellationToken);
-            var now = DateTimeOffset.UtcNow;
+            var now = session.Now;
             var ids = ShortId.For(silences.Select(s => s.Id));
             var table = everything
                 ? new Table("Id", "Status", "Service", "Matchers", "Ends", "Reason", "By").Limit(3, 60).Limit(5, 50)
@@ -148,12 +148,12 @@ internal static class SilenceCommands
     }
 
     /// <summary>How long, as the API takes it: whole minutes when it is, else the end time.</summary>
-    internal static void Lasting(JsonObject body, TimeSpan duration)
+    internal static void Lasting(JsonObject body, TimeSpan duration, DateTimeOffset now)
     {
         if (duration.Ticks % TimeSpan.TicksPerMinute == 0)
             body["durationMinutes"] = (long)duration.TotalMinutes;
         else
-            body["endsAt"] = (DateTimeOffset.UtcNow + duration).ToString("O", CultureInfo.InvariantCulture);
+            body["endsAt"] = (now + duration).ToString("O", CultureInfo.InvariantCulture);
     }
 
     internal static async Task<Dictionary<Guid, string>> ServiceNamesAsync(ApiClient api, CancellationToken cancellationToken) =>

@@ -53,7 +53,7 @@ internal static class SnapshotCommand
             {
                 Files = files,
                 Interval = TimeSpan.FromSeconds(seconds),
-                FilesystemHistory = historyPath is null ? null : SnapshotHistory.Baseline(SnapshotHistory.Load(historyPath), DateTimeOffset.UtcNow),
+                FilesystemHistory = historyPath is null ? null : SnapshotHistory.Baseline(SnapshotHistory.Load(historyPath), context.Time.GetUtcNow()),
             }, cancellationToken);
             if (historyPath is not null)
                 SnapshotHistory.Save(historyPath, snapshot);

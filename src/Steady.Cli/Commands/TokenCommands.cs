@@ -32,7 +32,7 @@ internal static class TokenCommands
         {
             var body = new JsonObject { ["name"] = parse.GetRequiredValue(name) };
             if (parse.GetValue(expires) is { } days)
-                body["expiresAt"] = DateTimeOffset.UtcNow.AddDays(days).ToString("O", CultureInfo.InvariantCulture);
+                body["expiresAt"] = session.Now.AddDays(days).ToString("O", CultureInfo.InvariantCulture);
             var created = await session.Api.PostAsync("tokens", body, cancellationToken);
             if (session.Json)
             {
@@ -62,7 +62,7 @@ internal static class TokenCommands
                 return;
             }
             var list = tokens.Deserialize(CliJson.Default.ListTokenDto)!;
-            var now = DateTimeOffset.UtcNow;
+            var now = session.Now;
             var table = new Table("Id", "Name", "Prefix", "Created", "Last used", "Expires", "Status");
             foreach (var t in list)
             {
