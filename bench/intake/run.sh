@@ -6,13 +6,17 @@
 # latency, the ratio and Steady's peak RSS, then stops Steady and checks with sqlite3 that every
 # alert it acknowledged is in the database.
 #
-# Knobs (environment): WORKERS (8), BATCH (100), DISTINCT (1000), PRIME (5 s of unmeasured new
-# alerts per server first, so Steady is past JIT warm-up), WARMUP (3 s), DURATION (15 s),
-# PHASES (unique,repeated), BENCH_OUT (a file to copy the JSON results to), STEADY_REF (benchmark
-# that commit, e.g. HEAD or main~3, exported to the temp dir and built there, instead of the working
-# tree: for numbers that others can reproduce, and A/B comparisons of the write path), WAIT_QUIET
-# (wait up to that many seconds for the rest of the machine to go quiet before measuring: the
-# benchmark shares 2 cores, and a build or test run beside it halves everyone's numbers).
+# Knobs (environment):
+#   WORKERS (8) concurrent senders, BATCH (100) alerts per request, DISTINCT (1000) fingerprints in
+#   the repeated phase; PRIME (20) seconds of unmeasured new alerts to Steady first, to get past .NET's
+#   JIT tiering (Alertmanager, compiled ahead of time, gets 3 s); DURATION (15) seconds measured per server and phase, split into ROUNDS (3) slices
+#   that alternate between the servers, each after WARMUP (2) unmeasured seconds; PHASES
+#   (unique,repeated); BENCH_OUT: a file to copy the JSON results to.
+#   STEADY_REF: benchmark that commit (HEAD, main~3, ...), exported to the temp dir and built there,
+#   instead of the working tree: for numbers others can reproduce, and A/B tests of the write path.
+#   WAIT_QUIET: wait up to that many seconds for the rest of the machine to go quiet, before the run
+#   and before each slice. The benchmark shares 2 cores; a build or test run beside it skews whichever
+#   server it overlaps, and the table's "other CPU" column shows how quiet the machine was.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/intake"
@@ -142,7 +146,7 @@ dotnet "$load_dll" \
     --alertmanager "$am_url" --alertmanager-pid "$am_pid" \
     --steady "$steady_url" --steady-key "$key" --steady-pid "$steady_pid" \
     --workers "${WORKERS:-8}" --batch "${BATCH:-100}" --distinct "${DISTINCT:-1000}" \
-    --prime "${PRIME:-5}" --warmup "${WARMUP:-3}" --duration "${DURATION:-15}" --phases "${PHASES:-unique,repeated}" \
+    --wait-quiet "${WAIT_QUIET:-0}" --prime "${PRIME:-20}" --rounds "${ROUNDS:-3}" --warmup "${WARMUP:-2}" --duration "${DURATION:-15}" --phases "${PHASES:-unique,repeated}" \
     --json "$work/results.json" || status=$?
 
 echo

@@ -43,19 +43,42 @@ long steadyEvents = 0, steadyAmbiguous = 0;
 var phases = options.Prime > TimeSpan.Zero ? [Phase.Prime, .. options.Phases] : options.Phases;
 foreach (var phase in phases)
 {
+    // Measured phases alternate between the servers in short slices (A B A B A B), so a burst of
+    // other work on the shared machine falls on both rather than on whichever ran at that moment.
+    var rounds = phase == Phase.Prime ? 1 : options.Rounds;
+    var slices = targets.ToDictionary(t => t, _ => new List<Slice>());
+    var states = targets.ToDictionary(t => t, _ => new RunState(options.Distinct));
+    for (var round = 1; round <= rounds; round++)
+    {
+        foreach (var target in targets)
+        {
+            await Quiet.WaitAsync(options.WaitQuiet);
+            // Priming gets Steady past .NET's JIT tiering (about 20-30 s under load here). Alertmanager is
+            // compiled ahead of time and needs none; priming it as long would only fill its memory with
+            // alerts and slow it down in the measured phases, so it gets a few seconds.
+            var (warmup, measure) = phase == Phase.Prime
+                ? (TimeSpan.Zero, target.Kind == TargetKind.Steady ? options.Prime : TimeSpan.FromSeconds(Math.Min(3, options.Prime.TotalSeconds)))
+                : (options.Warmup, options.Duration / rounds);
+            Console.Error.WriteLine(phase == Phase.Prime
+                ? $"[{DateTime.UtcNow:HH:mm:ss}] priming {target.Name} with new alerts for {measure.TotalSeconds:0} s (not part of the bar)"
+                : $"[{DateTime.UtcNow:HH:mm:ss}] {phase} alerts -> {target.Name}, round {round}/{rounds}: {options.Workers} workers, batches of {options.Batch}, {warmup.TotalSeconds:0} s warm-up + {measure.TotalSeconds:0.#} s");
+            var slice = await Runner.RunAsync(options, target, phase, states[target], warmup, measure);
+            slices[target].Add(slice);
+            Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   {slice.WindowAlerts / slice.WindowSeconds:N0} alerts/s, errors {slice.Errors}, 429s {slice.TooMany}, other CPU {slice.OtherCores:0.00} cores");
+        }
+    }
     foreach (var target in targets)
     {
-        Console.Error.WriteLine(phase == Phase.Prime
-            ? $"[{DateTime.UtcNow:HH:mm:ss}] priming {target.Name} with new alerts for {options.Prime.TotalSeconds:0} s (not part of the bar)"
-            : $"[{DateTime.UtcNow:HH:mm:ss}] {phase} alerts -> {target.Name}: {options.Workers} workers, batches of {options.Batch}, {options.Warmup.TotalSeconds:0} s warm-up + {options.Duration.TotalSeconds:0} s");
-        var run = await Runner.RunAsync(options, target, phase);
-        results.Add(run.Result);
-        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   {run.Result.AlertsPerSecond:N0} alerts/s, p50 {run.Result.P50Ms:0.0} ms, p99 {run.Result.P99Ms:0.0} ms, errors {run.Result.Errors}, 429s {run.Result.TooMany}");
+        var result = Runner.Combine(target, phase, slices[target]);
+        results.Add(result);
         if (target.Kind == TargetKind.Steady)
         {
-            steadyDistinct.UnionWith(run.AcceptedKeys);
-            steadyEvents += run.Result.AcceptedAlertsTotal;
-            steadyAmbiguous += run.Result.AmbiguousAlerts;
+            if (phase == Phase.Repeated)
+                steadyDistinct.UnionWith(Enumerable.Range(0, options.Distinct).Where(i => states[target].RepeatedAccepted[i]).Select(i => Keys.Repeated(i)));
+            else
+                steadyDistinct.UnionWith(slices[target].SelectMany(sl => sl.AcceptedUnique));
+            steadyEvents += result.AcceptedAlertsTotal;
+            steadyAmbiguous += result.AmbiguousAlerts;
         }
     }
 }
@@ -67,6 +90,7 @@ var report = new Report(
     options.Batch,
     options.Distinct,
     options.Prime.TotalSeconds,
+    options.Rounds,
     options.Warmup.TotalSeconds,
     options.Duration.TotalSeconds,
     results,
@@ -108,8 +132,8 @@ namespace IntakeLoad
         public const string Usage = """
             usage: IntakeLoad --steady URL --steady-key KEY [--steady-pid PID]
                               --alertmanager URL [--alertmanager-pid PID]
-                              [--workers 8] [--batch 100] [--distinct 1000] [--prime 5] [--warmup 3] [--duration 15]
-                              [--phases unique,repeated] [--json FILE]
+                              [--workers 8] [--batch 100] [--distinct 1000] [--prime 20] [--rounds 3] [--warmup 2] [--duration 15]
+                              [--phases unique,repeated] [--wait-quiet SECONDS] [--json FILE]
                    IntakeLoad free-port
             """;
 
@@ -129,15 +153,21 @@ namespace IntakeLoad
 
         public int Distinct { get; private set; } = 1000;
 
-        public TimeSpan Prime { get; private set; } = TimeSpan.FromSeconds(5);
+        public TimeSpan Prime { get; private set; } = TimeSpan.FromSeconds(20);
 
-        public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(3);
+        public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(2);
+
+        /// <summary>Slices per server and phase: the measured time is split into this many alternating slices.</summary>
+        public int Rounds { get; private set; } = 3;
 
         public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(15);
 
         public IReadOnlyList<Phase> Phases { get; private set; } = [Phase.Unique, Phase.Repeated];
 
         public string? JsonOut { get; private set; }
+
+        /// <summary>Before each run, wait up to this long for the rest of the machine to be idle.</summary>
+        public TimeSpan WaitQuiet { get; private set; } = TimeSpan.Zero;
 
         public static Options Parse(string[] args)
         {
@@ -160,6 +190,8 @@ namespace IntakeLoad
                     case "--warmup": o.Warmup = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
                     case "--duration": o.Duration = TimeSpan.FromSeconds(Positive(name, value)); break;
                     case "--json": o.JsonOut = value; break;
+                    case "--rounds": o.Rounds = Positive(name, value); break;
+                    case "--wait-quiet": o.WaitQuiet = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
                     case "--phases":
                         o.Phases = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                             .Select(p => Enum.TryParse<Phase>(p, ignoreCase: true, out var phase) && phase != Phase.Prime ? phase : throw new ArgumentException($"unknown phase '{p}'"))];
@@ -231,6 +263,7 @@ namespace IntakeLoad
         int Batch,
         int Distinct,
         double PrimeSeconds,
+        int Rounds,
         double WarmupSeconds,
         double DurationSeconds,
         IReadOnlyList<RunResult> Runs,
@@ -240,11 +273,39 @@ namespace IntakeLoad
         public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     }
 
-    public sealed record RunOutcome(RunResult Result, IReadOnlyCollection<long> AcceptedKeys);
+    /// <summary>One server's share of a phase: a few seconds of load and what it measured.</summary>
+    public sealed record Slice(
+        double WindowSeconds,
+        long WindowAlerts,
+        long WindowRequests,
+        IReadOnlyList<double> Latencies,
+        long TotalAlerts,
+        long Errors,
+        long TooMany,
+        long Ambiguous,
+        string? FirstError,
+        double? ServerCpuSeconds,
+        double SelfCpuSeconds,
+        double MachineBusySeconds,
+        long? RssKb,
+        long? PeakRssKb,
+        Dictionary<string, double> MetricDeltas,
+        IReadOnlyList<long> AcceptedUnique)
+    {
+        public double OtherCores => Math.Max(0, (MachineBusySeconds - (ServerCpuSeconds ?? 0) - SelfCpuSeconds) / WindowSeconds);
+    }
+
+    /// <summary>What a phase's load has sent so far, kept across its slices so unique alerts stay unique.</summary>
+    public sealed class RunState(int distinct)
+    {
+        public long Next;
+
+        public bool[] RepeatedAccepted { get; } = new bool[distinct];
+    }
 
     public static class Runner
     {
-        public static async Task<RunOutcome> RunAsync(Options options, Target target, Phase phase)
+        public static async Task<Slice> RunAsync(Options options, Target target, Phase phase, RunState state, TimeSpan warmup, TimeSpan measure)
         {
             using var handler = new SocketsHttpHandler
             {
@@ -257,52 +318,67 @@ namespace IntakeLoad
             using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
             using var metricsClient = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
-            var state = new RunState(options.Distinct);
             var clock = Stopwatch.StartNew();
-            var warmEnd = phase == Phase.Prime ? TimeSpan.Zero : options.Warmup;
-            var end = warmEnd + (phase == Phase.Prime ? options.Prime : options.Duration);
+            var warmEnd = warmup;
+            var end = warmup + measure;
             var workers = Enumerable.Range(0, options.Workers)
                 .Select(_ => Task.Run(() => WorkerAsync(http, options, target, phase, state, clock, warmEnd, end)))
                 .ToList();
 
-            // Snapshot the servers when the measured window opens and closes.
+            // Snapshot the server when the measured window opens and closes.
             await Task.Delay(warmEnd);
             var before = await Sample.TakeAsync(target, metricsClient);
             await Task.Delay(end - clock.Elapsed > TimeSpan.Zero ? end - clock.Elapsed : TimeSpan.Zero);
             var after = await Sample.TakeAsync(target, metricsClient);
-            var window = after.At - before.At;
             var outcomes = await Task.WhenAll(workers);
-
-            var latencies = outcomes.SelectMany(o => o.Latencies).Order().ToArray();
-            var inWindow = outcomes.Sum(o => o.WindowAlerts);
-            var firstError = outcomes.Select(o => o.FirstError).FirstOrDefault(e => e is not null);
-            var keys = new List<long>();
-            if (phase != Phase.Repeated)
-                keys.AddRange(outcomes.SelectMany(o => o.AcceptedUnique));
-            else
-                keys.AddRange(Enumerable.Range(0, options.Distinct).Where(i => state.RepeatedAccepted[i]).Select(i => Keys.Repeated(i)));
-            var result = new RunResult(
-                target.Name,
-                phase,
-                window.TotalSeconds,
-                inWindow,
-                inWindow / window.TotalSeconds,
+            return new Slice(
+                (after.At - before.At).TotalSeconds,
+                outcomes.Sum(o => o.WindowAlerts),
                 outcomes.Sum(o => o.WindowRequests),
-                Percentile(latencies, 0.50),
-                Percentile(latencies, 0.99),
-                latencies.Length == 0 ? 0 : latencies[^1],
+                [.. outcomes.SelectMany(o => o.Latencies)],
                 outcomes.Sum(o => o.TotalAlerts),
                 outcomes.Sum(o => o.Errors),
                 outcomes.Sum(o => o.TooMany),
                 outcomes.Sum(o => o.Ambiguous),
-                firstError,
-                before.ServerCpu is { } c0 && after.ServerCpu is { } c1 ? (c1 - c0) / window.TotalSeconds : null,
-                (after.SelfCpu - before.SelfCpu) / window.TotalSeconds,
-                (after.MachineBusy - before.MachineBusy) / window.TotalSeconds,
+                outcomes.Select(o => o.FirstError).FirstOrDefault(e => e is not null),
+                before.ServerCpu is { } c0 && after.ServerCpu is { } c1 ? c1 - c0 : null,
+                after.SelfCpu - before.SelfCpu,
+                after.MachineBusy - before.MachineBusy,
                 after.RssKb,
                 after.PeakRssKb,
-                Sample.Commits(before.Metrics, after.Metrics, window.TotalSeconds));
-            return new RunOutcome(result, keys);
+                after.Metrics.ToDictionary(m => m.Key, m => m.Value - before.Metrics.GetValueOrDefault(m.Key), StringComparer.Ordinal),
+                [.. outcomes.SelectMany(o => o.AcceptedUnique)]);
+        }
+
+        public static RunResult Combine(Target target, Phase phase, IReadOnlyList<Slice> slices)
+        {
+            var window = slices.Sum(s => s.WindowSeconds);
+            var alerts = slices.Sum(s => s.WindowAlerts);
+            var latencies = slices.SelectMany(s => s.Latencies).Order().ToArray();
+            var deltas = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (name, value) in slices.SelectMany(s => s.MetricDeltas))
+                deltas[name] = deltas.GetValueOrDefault(name) + value;
+            return new RunResult(
+                target.Name,
+                phase,
+                window,
+                alerts,
+                alerts / window,
+                slices.Sum(s => s.WindowRequests),
+                Percentile(latencies, 0.50),
+                Percentile(latencies, 0.99),
+                latencies.Length == 0 ? 0 : latencies[^1],
+                slices.Sum(s => s.TotalAlerts),
+                slices.Sum(s => s.Errors),
+                slices.Sum(s => s.TooMany),
+                slices.Sum(s => s.Ambiguous),
+                slices.Select(s => s.FirstError).FirstOrDefault(e => e is not null),
+                slices.All(s => s.ServerCpuSeconds is not null) ? slices.Sum(s => s.ServerCpuSeconds!.Value) / window : null,
+                slices.Sum(s => s.SelfCpuSeconds) / window,
+                slices.Sum(s => s.MachineBusySeconds) / window,
+                slices[^1].RssKb,
+                slices[^1].PeakRssKb,
+                Sample.Commits(deltas, window));
         }
 
         private static double Percentile(double[] sorted, double p) =>
@@ -378,13 +454,6 @@ namespace IntakeLoad
                 }
             }
             return outcome;
-        }
-
-        private sealed class RunState(int distinct)
-        {
-            public long Next;
-
-            public bool[] RepeatedAccepted { get; } = new bool[distinct];
         }
 
         private sealed class WorkerOutcome
@@ -554,7 +623,7 @@ namespace IntakeLoad
         }
 
         /// <summary>CPU-seconds the whole machine spent busy (all cores, every process), from /proc/stat.</summary>
-        private static double MachineBusySeconds()
+        public static double MachineBusySeconds()
         {
             try
             {
@@ -585,11 +654,11 @@ namespace IntakeLoad
             return null;
         }
 
-        public static SteadyCommits? Commits(Dictionary<string, double> before, Dictionary<string, double> after, double windowSeconds)
+        public static SteadyCommits? Commits(Dictionary<string, double> deltas, double windowSeconds)
         {
-            if (after.Count == 0)
+            if (deltas.Count == 0)
                 return null;
-            double Delta(string name) => after.GetValueOrDefault(name) - before.GetValueOrDefault(name);
+            double Delta(string name) => deltas.GetValueOrDefault(name);
             var commits = (long)Delta("steady_intake_batch_alerts_count");
             var alerts = Delta("steady_intake_batch_alerts_sum");
             var commitSeconds = Delta("steady_intake_commit_seconds_sum");
@@ -597,13 +666,13 @@ namespace IntakeLoad
                 commits,
                 Delta("steady_intake_alerts_stored_total"),
                 commits == 0 ? 0 : alerts / commits,
-                BucketQuantile(before, after, "steady_intake_batch_alerts_bucket", 0.50),
-                BucketQuantile(before, after, "steady_intake_batch_alerts_bucket", 0.99),
+                BucketQuantile(deltas, "steady_intake_batch_alerts_bucket", 0.50),
+                BucketQuantile(deltas, "steady_intake_batch_alerts_bucket", 0.99),
                 commits == 0 ? 0 : commitSeconds / commits * 1000,
-                BucketQuantile(before, after, "steady_intake_commit_seconds_bucket", 0.50) * 1000,
-                BucketQuantile(before, after, "steady_intake_commit_seconds_bucket", 0.99) * 1000,
+                BucketQuantile(deltas, "steady_intake_commit_seconds_bucket", 0.50) * 1000,
+                BucketQuantile(deltas, "steady_intake_commit_seconds_bucket", 0.99) * 1000,
                 commitSeconds / windowSeconds,
-                [.. after.Keys
+                [.. deltas.Keys
                     .Where(k => k.StartsWith("steady_db_command_duration_seconds_count{", StringComparison.Ordinal))
                     .Select(k => (Series: k, Kind: Label(k, "kind")))
                     .Select(k => new DbCommandKind(k.Kind, (long)Delta(k.Series), Delta(k.Series.Replace("_count{", "_sum{", StringComparison.Ordinal))))
@@ -621,11 +690,11 @@ namespace IntakeLoad
         }
 
         /// <summary>The upper bound ("le") of the histogram bucket holding quantile q of the window's observations.</summary>
-        private static double BucketQuantile(Dictionary<string, double> before, Dictionary<string, double> after, string bucket, double q)
+        private static double BucketQuantile(Dictionary<string, double> deltas, string bucket, double q)
         {
-            var buckets = after.Keys
+            var buckets = deltas.Keys
                 .Where(k => k.StartsWith(bucket + "{", StringComparison.Ordinal))
-                .Select(k => (Le: Le(k), Count: after[k] - before.GetValueOrDefault(k)))
+                .Select(k => (Le: Le(k), Count: deltas[k]))
                 .OrderBy(b => b.Le)
                 .ToList();
             var total = buckets.Count == 0 ? 0 : buckets[^1].Count;
@@ -638,22 +707,53 @@ namespace IntakeLoad
             Label(series, "le") is var value && value == "+Inf" ? double.PositiveInfinity : double.Parse(value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The benchmark shares the machine's cores: a build or test run beside it skews whichever server it overlaps.</summary>
+    public static class Quiet
+    {
+        private const double IdleCores = 0.3;
+
+        public static async Task WaitAsync(TimeSpan budget)
+        {
+            if (budget <= TimeSpan.Zero)
+                return;
+            var waited = Stopwatch.StartNew();
+            while (true)
+            {
+                var before = Sample.MachineBusySeconds();
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                var busy = (Sample.MachineBusySeconds() - before) / 2;
+                if (busy < IdleCores)
+                    return;
+                if (waited.Elapsed >= budget)
+                {
+                    Console.Error.WriteLine($"  the machine is still busy ({busy:0.00} cores): measuring anyway");
+                    return;
+                }
+                Console.Error.WriteLine($"  waiting for the machine to go quiet ({busy:0.00} cores busy)");
+                await Task.Delay(TimeSpan.FromSeconds(3));
+            }
+        }
+    }
+
     public static class Tables
     {
         public static string Render(Report report)
         {
             var s = new StringBuilder();
-            s.AppendLine(CultureInfo.InvariantCulture, $"Alert intake: {report.Workers} workers, batches of {report.Batch} alerts, {report.PrimeSeconds:0} s of priming per server, then {report.WarmupSeconds:0} s warm-up + {report.DurationSeconds:0} s measured per target and phase; repeated = {report.Distinct:N0} fingerprints over and over; {report.Cores} cores shared by both servers and this load generator.");
+            s.AppendLine(CultureInfo.InvariantCulture, $"Alert intake: {report.Workers} workers, batches of {report.Batch} alerts, {report.PrimeSeconds:0} s of priming for Steady (JIT warm-up; Alertmanager 3 s), then per phase {report.DurationSeconds:0} s measured per server in {report.Rounds} alternating slices (each after {report.WarmupSeconds:0} s of unmeasured warm-up); repeated = {report.Distinct:N0} fingerprints over and over; {report.Cores} cores shared by both servers and this load generator.");
             s.AppendLine();
-            s.AppendLine("| phase | target | accepted alerts/s | p50 ms | p99 ms | max ms | requests | errors | 429s | server CPU (cores) | load gen CPU (cores) | other CPU (cores) | server RSS MB (peak) |");
-            s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            s.AppendLine("| phase | target | accepted alerts/s | p50 ms | p99 ms | max ms | requests | errors | 429s | server CPU (cores) | server CPU-ms per 1,000 alerts | load gen CPU (cores) | other CPU (cores) | server RSS MB (peak) |");
+            s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var r in report.Runs)
             {
                 s.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {Name(r.Phase)} | {r.Target} | {r.AlertsPerSecond:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0} | {r.RequestsInWindow:N0} | {r.Errors} | {r.TooMany} | {Cores(r.ServerCpuCores)} | {r.LoadCpuCores:0.00} | {Math.Max(0, r.MachineBusyCores - (r.ServerCpuCores ?? 0) - r.LoadCpuCores):0.00} | {Mb(r.ServerRssKb)} ({Mb(r.ServerPeakRssKb)}) |");
+                    $"| {Name(r.Phase)} | {r.Target} | {r.AlertsPerSecond:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0} | {r.RequestsInWindow:N0} | {r.Errors} | {r.TooMany} | {Cores(r.ServerCpuCores)} | {PerThousand(r)} | {r.LoadCpuCores:0.00} | {Math.Max(0, r.MachineBusyCores - (r.ServerCpuCores ?? 0) - r.LoadCpuCores):0.00} | {Mb(r.ServerRssKb)} ({Mb(r.ServerPeakRssKb)}) |");
             }
             s.AppendLine();
-            s.AppendLine("\"other CPU\" is everything else busy on the machine in the window (the idle peer, the kernel, any other work): well above 0.1 cores, the machine was not quiet.");
+            var noisiest = report.Runs.Max(r => Math.Max(0, r.MachineBusyCores - (r.ServerCpuCores ?? 0) - r.LoadCpuCores));
+            s.AppendLine(noisiest <= 0.1
+                ? $"\"other CPU\" is everything else busy on the machine in the window (the idle peer, the kernel, any other work): at most {noisiest:0.00} cores, the machine was quiet."
+                : $"\"other CPU\" is everything else busy on the machine in the window (the idle peer, the kernel, any other work): up to {noisiest:0.00} cores, so the machine was NOT quiet and the rows with high values are low; re-run with WAIT_QUIET=300.");
             s.AppendLine();
             foreach (var ratio in report.Ratios)
                 s.AppendLine(CultureInfo.InvariantCulture, $"ratio Steady / Alertmanager, {ratio.Phase.ToString().ToLowerInvariant()}: {(ratio.SteadyOverAlertmanager is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")}");
@@ -692,6 +792,10 @@ namespace IntakeLoad
         }
 
         private static string Name(Phase phase) => phase == Phase.Prime ? "prime (cold start, not the bar)" : phase.ToString().ToLowerInvariant();
+
+        /// <summary>What a thousand accepted alerts cost the server in CPU: steadier than alerts/s when the machine is shared.</summary>
+        private static string PerThousand(RunResult r) =>
+            r.ServerCpuCores is { } c && r.AlertsPerSecond > 0 ? (c / r.AlertsPerSecond * 1e6).ToString("N0", CultureInfo.InvariantCulture) : "n/a";
 
         private static string Cores(double? cores) => cores is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
 
