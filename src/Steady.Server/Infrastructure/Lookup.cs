@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Steady.Core.Accounts;
+using Steady.Core.OnCall;
 using Steady.Core.Services;
 using Steady.Server.Data;
 
@@ -30,5 +31,25 @@ public static class Lookup
             return db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
         var email = User.NormalizeEmail(idOrEmail);
         return db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
+    }
+
+    /// <summary>A schedule by id or name; tracked when the caller will change it.</summary>
+    public static Task<Schedule?> ScheduleAsync(this SteadyDb db, string idOrName, bool tracked, CancellationToken cancellationToken)
+    {
+        var query = tracked ? db.Schedules : db.Schedules.AsNoTracking();
+        if (Guid.TryParse(idOrName, out var id))
+            return query.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        var lower = idOrName.Trim().ToLowerInvariant();
+        return query.FirstOrDefaultAsync(s => s.Name.ToLower() == lower, cancellationToken);
+    }
+
+    /// <summary>An escalation policy by id or name; tracked when the caller will change it.</summary>
+    public static Task<EscalationPolicyRecord?> EscalationPolicyAsync(this SteadyDb db, string idOrName, bool tracked, CancellationToken cancellationToken)
+    {
+        var query = tracked ? db.EscalationPolicies : db.EscalationPolicies.AsNoTracking();
+        if (Guid.TryParse(idOrName, out var id))
+            return query.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var lower = idOrName.Trim().ToLowerInvariant();
+        return query.FirstOrDefaultAsync(p => p.Name.ToLower() == lower, cancellationToken);
     }
 }

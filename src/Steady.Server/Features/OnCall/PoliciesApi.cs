@@ -78,13 +78,13 @@ public static class PoliciesApi
 
     private static async Task<Results<Ok<PolicyDto>, ProblemHttpResult>> Get(string policy, SteadyDb db, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, policy, tracked: false, cancellationToken);
+        var found = await db.EscalationPolicyAsync(policy, false, cancellationToken);
         return found is null ? Problems.NotFound($"Escalation policy '{policy}'") : TypedResults.Ok(await DtoAsync(db, found, cancellationToken));
     }
 
     private static async Task<Results<Ok<PolicyDto>, ProblemHttpResult>> Replace(string policy, PolicyInput input, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, policy, tracked: true, cancellationToken);
+        var found = await db.EscalationPolicyAsync(policy, true, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Escalation policy '{policy}'");
         if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
@@ -105,7 +105,7 @@ public static class PoliciesApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string policy, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, policy, tracked: true, cancellationToken);
+        var found = await db.EscalationPolicyAsync(policy, true, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Escalation policy '{policy}'");
         if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
@@ -173,22 +173,13 @@ public static class PoliciesApi
         var trimmed = name.Trim();
         if (trimmed.StartsWith("team:", StringComparison.OrdinalIgnoreCase))
             return await db.TeamAsync(trimmed[5..], cancellationToken) is { } team ? new EscalationTarget(TargetKind.TeamRoundRobin, team.Id) : null;
-        if (await SchedulesApi.FindAsync(db, trimmed, tracked: false, cancellationToken) is { } schedule)
+        if (await db.ScheduleAsync(trimmed, tracked: false, cancellationToken) is { } schedule)
             return new EscalationTarget(TargetKind.Schedule, schedule.Id);
         if (await db.UserAsync(trimmed, cancellationToken) is { } byEmail)
             return new EscalationTarget(TargetKind.User, byEmail.Id);
         var lower = trimmed.ToLowerInvariant();
         var byName = await db.Users.AsNoTracking().Where(u => u.Name.ToLower() == lower).Select(u => u.Id).Take(2).ToListAsync(cancellationToken);
         return byName.Count == 1 ? new EscalationTarget(TargetKind.User, byName[0]) : null;
-    }
-
-    internal static Task<EscalationPolicyRecord?> FindAsync(SteadyDb db, string idOrName, bool tracked, CancellationToken cancellationToken)
-    {
-        var query = tracked ? db.EscalationPolicies : db.EscalationPolicies.AsNoTracking();
-        if (Guid.TryParse(idOrName, out var id))
-            return query.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        var lower = idOrName.Trim().ToLowerInvariant();
-        return query.FirstOrDefaultAsync(p => p.Name.ToLower() == lower, cancellationToken);
     }
 
     private static async Task<PolicyDto> DtoAsync(SteadyDb db, EscalationPolicyRecord policy, CancellationToken cancellationToken)

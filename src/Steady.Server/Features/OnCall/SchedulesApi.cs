@@ -70,13 +70,13 @@ public static class SchedulesApi
 
     private static async Task<Results<Ok<ScheduleDto>, ProblemHttpResult>> Get(string schedule, SteadyDb db, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, schedule, tracked: false, cancellationToken);
+        var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         return found is null ? Problems.NotFound($"Schedule '{schedule}'") : TypedResults.Ok(Dto(found));
     }
 
     private static async Task<Results<Ok<ScheduleDto>, ProblemHttpResult>> Update(string schedule, ScheduleInput input, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, schedule, tracked: true, cancellationToken);
+        var found = await db.ScheduleAsync(schedule, true, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
         if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
@@ -93,7 +93,7 @@ public static class SchedulesApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string schedule, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, schedule, tracked: true, cancellationToken);
+        var found = await db.ScheduleAsync(schedule, true, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
         if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
@@ -110,7 +110,7 @@ public static class SchedulesApi
 
     private static async Task<Results<Ok<FinalScheduleDto>, ProblemHttpResult>> Final(string schedule, DateTimeOffset? from, DateTimeOffset? to, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, schedule, tracked: false, cancellationToken);
+        var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
         var start = (from ?? time.GetUtcNow()).ToUniversalTime();
@@ -123,7 +123,7 @@ public static class SchedulesApi
 
     private static async Task<Results<Created<OverrideDto>, ProblemHttpResult>> AddOverride(string schedule, OverrideInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, schedule, tracked: false, cancellationToken);
+        var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
         var actor = await actors.RequireAsync(cancellationToken);
@@ -154,7 +154,7 @@ public static class SchedulesApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOverride(string schedule, Guid id, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, schedule, tracked: false, cancellationToken);
+        var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
         if (!Permissions.CanRespondFor(await actors.RequireAsync(cancellationToken), found.TeamId))
@@ -242,15 +242,6 @@ public static class SchedulesApi
         {
             return Failure.Conflict("The schedule was changed meanwhile; reload and try again.");
         }
-    }
-
-    internal static Task<Schedule?> FindAsync(SteadyDb db, string idOrName, bool tracked, CancellationToken cancellationToken)
-    {
-        var query = tracked ? db.Schedules : db.Schedules.AsNoTracking();
-        if (Guid.TryParse(idOrName, out var id))
-            return query.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-        var lower = idOrName.Trim().ToLowerInvariant();
-        return query.FirstOrDefaultAsync(s => s.Name.ToLower() == lower, cancellationToken);
     }
 
     private static ScheduleDto Dto(Schedule s) => new(s.Id, s.Name, s.TeamId, s.TimeZone, s.Description, Layers.Read(s.Layers), s.CreatedAt);

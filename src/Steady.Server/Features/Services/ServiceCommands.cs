@@ -3,6 +3,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.Services;
 using Steady.Server.Data;
+using Steady.Server.Infrastructure;
 using Steady.Server.Features.Teams;
 
 namespace Steady.Server.Features.Services;
@@ -79,7 +80,7 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
             {
                 service.EscalationPolicyId = null;
             }
-            else if (await Features.OnCall.PoliciesApi.FindAsync(db, patch.EscalationPolicy, tracked: false, cancellationToken) is { } policy)
+            else if (await db.EscalationPolicyAsync(patch.EscalationPolicy, tracked: false, cancellationToken) is { } policy)
             {
                 service.EscalationPolicyId = policy.Id;
             }
