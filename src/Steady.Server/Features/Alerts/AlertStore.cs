@@ -38,7 +38,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
                     {
                         // The occurrence this one follows was resolved in this batch: write that first, so the
                         // "one open occurrence per key" index never sees two.
-                        await db.SaveChangesAsync(cancellationToken);
+                        await SaveAsync(cancellationToken);
                         batch.ResolvedHere.Remove(key);
                     }
                     await TriggerAsync(service, incoming, batch, now, cancellationToken);
@@ -58,9 +58,32 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
                     break;
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Writes the batch: on SQLite through prepared statements reused row after row (the intake hot path:
+    /// EF's SaveChanges prepares a new statement per row), elsewhere through SaveChanges, which batches
+    /// the rows into few round trips on PostgreSQL.
+    /// </summary>
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        if (db.IsSqlite)
+        {
+            db.ChangeTracker.DetectChanges();
+            var pending = db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList();
+            if (SqliteBatchWriter.CanWrite(pending))
+            {
+                await SqliteBatchWriter.WriteAsync(db, pending, WriteOrder, cancellationToken);
+                return;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Groups before the alerts that belong to them, alerts before their history.</summary>
+    private static readonly Type[] WriteOrder = [typeof(AlertGroup), typeof(Alert), typeof(AlertEvent)];
 
     private void Repeat(Alert alert, IncomingAlert incoming, Batch batch, DateTimeOffset now)
     {
