@@ -60,59 +60,100 @@ internal static class SqliteBatchWriter
 
     private static async Task InsertAsync(EntityEntry entry, DbConnection connection, DbTransaction transaction, Dictionary<string, DbCommand> commands, CancellationToken cancellationToken)
     {
-        var table = entry.Metadata.GetTableName()!;
-        var properties = entry.Metadata.GetProperties().ToList();
-        var key = "insert:" + table;
-        var command = Command(commands, key, connection, transaction, () =>
-            $"INSERT INTO {table} ({string.Join(", ", properties.Select(Column))}) VALUES ({string.Join(", ", properties.Select((_, i) => "@p" + i))})");
-        command.Parameters.Clear();
-        for (var i = 0; i < properties.Count; i++)
-            command.Parameters.Add(Parameter(command, "@p" + i, properties[i], entry.Property(properties[i].Name).CurrentValue));
+        var table = Table.Of(entry.Metadata);
+        var command = Command(commands, "insert:" + table.Name, connection, transaction, table.Columns, () =>
+            $"INSERT INTO {table.Name} ({string.Join(", ", table.Columns.Select(c => c.Name))}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => "@p" + i))})");
+        var entity = entry.Entity;
+        for (var i = 0; i < table.Columns.Count; i++)
+            command.Parameters[i].Value = table.Columns[i].ToProvider(table.Columns[i].Get(entity));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task UpdateAsync(EntityEntry entry, DbConnection connection, DbTransaction transaction, Dictionary<string, DbCommand> commands, CancellationToken cancellationToken)
     {
-        var table = entry.Metadata.GetTableName()!;
-        var keys = entry.Metadata.FindPrimaryKey()!.Properties;
-        var tokens = entry.Metadata.GetProperties().Where(p => p.IsConcurrencyToken && !keys.Contains(p)).ToList();
+        var table = Table.Of(entry.Metadata);
         // Only the columns that changed: SQLite rewrites an index only when a column it covers is assigned.
-        var changed = entry.Properties.Where(p => p.IsModified && !keys.Contains(p.Metadata)).Select(p => p.Metadata).ToList();
+        var changed = table.Settable.Where(c => entry.Property(c.Property).IsModified).ToList();
         if (changed.Count == 0)
             return;
-        var shape = "update:" + table + ":" + string.Join(",", changed.Select(p => p.Name));
-        var command = Command(commands, shape, connection, transaction, () =>
+        var parameters = changed.Concat(table.Keys).Concat(table.Tokens).ToList();
+        var shape = "update:" + table.Name + ":" + string.Join(",", changed.Select(c => c.Name));
+        var command = Command(commands, shape, connection, transaction, parameters, () =>
         {
-            var set = string.Join(", ", changed.Select((p, i) => $"{Column(p)} = @s{i}"));
-            var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(p)} = @k{i}").Concat(tokens.Select((p, i) => $"{Column(p)} = @t{i}")));
-            return $"UPDATE {table} SET {set} WHERE {where}";
+            var set = string.Join(", ", changed.Select((c, i) => $"{c.Name} = @p{i}"));
+            var where = string.Join(" AND ", table.Keys.Concat(table.Tokens).Select((c, i) => $"{c.Name} = @p{changed.Count + i}"));
+            return $"UPDATE {table.Name} SET {set} WHERE {where}";
         });
-        command.Parameters.Clear();
-        for (var i = 0; i < changed.Count; i++)
-            command.Parameters.Add(Parameter(command, "@s" + i, changed[i], entry.Property(changed[i].Name).CurrentValue));
-        for (var i = 0; i < keys.Count; i++)
-            command.Parameters.Add(Parameter(command, "@k" + i, keys[i], entry.Property(keys[i].Name).OriginalValue));
-        for (var i = 0; i < tokens.Count; i++)
-            command.Parameters.Add(Parameter(command, "@t" + i, tokens[i], entry.Property(tokens[i].Name).OriginalValue));
+        var entity = entry.Entity;
+        var at = 0;
+        foreach (var column in changed)
+            command.Parameters[at++].Value = column.ToProvider(column.Get(entity));
+        foreach (var column in table.Keys.Concat(table.Tokens))
+            command.Parameters[at++].Value = column.ToProvider(entry.OriginalValues[column.Property]);
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
             throw new DbUpdateConcurrencyException(
-                $"The {entry.Metadata.ClrType.Name} {entry.Property(keys[0].Name).OriginalValue} was changed or deleted by someone else since it was read.");
+                $"The {entry.Metadata.ClrType.Name} {entry.OriginalValues[table.Keys[0].Property]} was changed or deleted by someone else since it was read.");
         }
     }
 
-    private static DbCommand Command(Dictionary<string, DbCommand> commands, string shape, DbConnection connection, DbTransaction transaction, Func<string> sql)
+    private static DbCommand Command(Dictionary<string, DbCommand> commands, string shape, DbConnection connection, DbTransaction transaction, IReadOnlyList<Column> parameters, Func<string> sql)
     {
         if (commands.TryGetValue(shape, out var command))
             return command;
         command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql();
+        // Created once through the model's type mapping (how EF configures them), then only their values change per row.
+        for (var i = 0; i < parameters.Count; i++)
+            command.Parameters.Add(parameters[i].Mapping.CreateParameter(command, "@p" + i, null, parameters[i].Property.IsNullable));
         return commands[shape] = command;
     }
 
-    private static DbParameter Parameter(DbCommand command, string name, IProperty property, object? value) =>
-        property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable);
+    /// <summary>One mapped column: how to read it from the entity and convert it to what the database stores.</summary>
+    private sealed class Column(IProperty property)
+    {
+        private readonly IClrPropertyGetter _getter = property.GetGetter();
+        private readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? _converter = property.GetRelationalTypeMapping().Converter;
 
-    private static string Column(IProperty property) => "\"" + property.GetColumnName() + "\"";
+        public IProperty Property => property;
+
+        public RelationalTypeMapping Mapping { get; } = property.GetRelationalTypeMapping();
+
+        public string Name { get; } = "\"" + property.GetColumnName() + "\"";
+
+        public object? Get(object entity) => _getter.GetClrValueUsingContainingEntity(entity);
+
+        public object ToProvider(object? value) => (value is null ? null : _converter is null ? value : _converter.ConvertToProvider(value)) ?? DBNull.Value;
+    }
+
+    /// <summary>A table's columns, worked out once per entity type from the model.</summary>
+    private sealed class Table
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, Table> Tables = new();
+
+        public required string Name { get; init; }
+
+        public required IReadOnlyList<Column> Columns { get; init; }
+
+        public required IReadOnlyList<Column> Keys { get; init; }
+
+        public required IReadOnlyList<Column> Tokens { get; init; }
+
+        public required IReadOnlyList<Column> Settable { get; init; }
+
+        public static Table Of(IEntityType type) => Tables.GetOrAdd(type, static t =>
+        {
+            var columns = t.GetProperties().Select(p => new Column(p)).ToList();
+            var keys = t.FindPrimaryKey()!.Properties;
+            return new Table
+            {
+                Name = "\"" + t.GetTableName() + "\"",
+                Columns = columns,
+                Keys = columns.Where(c => keys.Contains(c.Property)).ToList(),
+                Tokens = columns.Where(c => c.Property.IsConcurrencyToken && !keys.Contains(c.Property)).ToList(),
+                Settable = columns.Where(c => !keys.Contains(c.Property)).ToList(),
+            };
+        });
+    }
 }
