@@ -16,10 +16,12 @@ public static class Grouping
     /// <summary>The group an alert belongs in: the values of the service's grouping labels (all alerts of the service when none are set).</summary>
     public static (string Key, string LabelsJson, string Title) KeyFor(IReadOnlyList<string> groupBy, IReadOnlyDictionary<string, string> labels, string summary)
     {
+        if (groupBy.Count == 0)
+            return ("*", "{}", summary); // one group per service: the common case, on the intake writer's hot path
         var values = groupBy.ToDictionary(name => name, name => labels.GetValueOrDefault(name) ?? "", StringComparer.Ordinal);
         var text = string.Join('\u001f', values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Key + "\u001e" + v.Value));
-        var key = groupBy.Count == 0 ? "*" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
-        var title = groupBy.Count == 0 ? summary : string.Join(", ", values.Select(v => $"{v.Key}={v.Value}"));
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        var title = string.Join(", ", values.Select(v => $"{v.Key}={v.Value}"));
         return (key, JsonSerializer.Serialize(values), title);
     }
 

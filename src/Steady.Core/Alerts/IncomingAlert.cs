@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Steady.Core.Alerts;
 
 public enum IntakeAction
@@ -20,4 +22,14 @@ public sealed record IncomingAlert(
     string? Details,
     IReadOnlyList<AlertLink> Links,
     DateTimeOffset? At,
-    string Format);
+    string Format)
+{
+    /// <summary>
+    /// The labels as the JSON the alert stores, made where the alert is parsed (on the request's thread),
+    /// so the single intake writer does not spend its time serializing.
+    /// </summary>
+    public string LabelsJson { get; } = JsonSerializer.Serialize(Labels);
+
+    /// <summary>The links as stored JSON, or null when there are none.</summary>
+    public string? LinksJson { get; } = Links.Count == 0 ? null : JsonSerializer.Serialize(Links);
+}

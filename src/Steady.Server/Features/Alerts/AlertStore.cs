@@ -71,7 +71,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
     {
         if (db.IsSqlite)
         {
-            db.ChangeTracker.DetectChanges();
+            // Entries() detects the changes to the tracked alerts and groups first.
             var pending = db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList();
             if (SqliteBatchWriter.CanWrite(pending))
             {
@@ -92,10 +92,10 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         alert.Summary = incoming.Summary;
         alert.Severity = incoming.Severity;
         alert.Source = incoming.Source ?? alert.Source;
-        alert.Labels = JsonSerializer.Serialize(incoming.Labels);
+        alert.Labels = incoming.LabelsJson;
         alert.Details = incoming.Details ?? alert.Details;
-        if (incoming.Links.Count > 0)
-            alert.Links = JsonSerializer.Serialize(incoming.Links);
+        if (incoming.LinksJson is { } links)
+            alert.Links = links;
         alert.Version++;
         Suppress(alert, incoming.Labels, batch.Silences, batch.Maintenance, now);
         var group = batch.GroupOf(alert);
@@ -166,9 +166,9 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
             Severity = incoming.Severity,
             Summary = incoming.Summary,
             Source = incoming.Source,
-            Labels = JsonSerializer.Serialize(incoming.Labels),
+            Labels = incoming.LabelsJson,
             Details = incoming.Details,
-            Links = incoming.Links.Count == 0 ? null : JsonSerializer.Serialize(incoming.Links),
+            Links = incoming.LinksJson,
             Format = incoming.Format,
             FirstSeenAt = now,
             LastSeenAt = now,
