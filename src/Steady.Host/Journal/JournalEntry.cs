@@ -42,12 +42,16 @@ public sealed record JournalQuery
 
     public IReadOnlyList<string> Units { get; init; } = [];
 
+    /// <summary>Only entries with one of these MESSAGE_IDs (systemd's unit messages); used when no units are given.</summary>
+    public IReadOnlyList<string> MessageIds { get; init; } = [];
+
     /// <summary>Journal files (journalctl --file); empty: the local system's journal.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 
     /// <summary>The journal field matches the unit filter stands for: its own entries, systemd's about it, and the kernel's.</summary>
     public IReadOnlyList<string> Matches =>
-        Units.Count == 0 ? [] : [.. Units.SelectMany(u => new[] { $"_SYSTEMD_UNIT={u}", $"UNIT={u}" }), "_TRANSPORT=kernel"];
+        Units.Count > 0 ? [.. Units.SelectMany(u => new[] { $"_SYSTEMD_UNIT={u}", $"UNIT={u}" }), "_TRANSPORT=kernel"]
+        : [.. MessageIds.Select(id => $"MESSAGE_ID={id}")];
 
     /// <summary>"nginx" means nginx.service, as systemctl and journalctl -u take it.</summary>
     public static string UnitName(string name)
