@@ -78,8 +78,16 @@ public sealed class Agent : IDisposable
     public IReadOnlyList<CheckStatus> LastRun { get; private set; } = [];
 
     /// <summary>The dedup key of a check's subject: stable across runs and restarts, distinct per host.</summary>
-    public string DedupKey(ICheck check, string subject) =>
-        subject.Length == 0 ? $"agent/{_config.Host}/{check.Name}" : $"agent/{_config.Host}/{check.Name}/{subject}";
+    public string DedupKey(ICheck check, string subject)
+    {
+        var key = subject.Length == 0 ? $"agent/{_config.Host}/{check.Name}" : $"agent/{_config.Host}/{check.Name}/{subject}";
+        // The intake takes keys of at most 255 characters: a long mount path or unit name is hashed.
+        return key.Length <= MaxKeyLength ? key
+            : $"agent/{_config.Host[..Math.Min(_config.Host.Length, 100)]}/{check.Name}/#{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(subject)))[..32]}";
+    }
+
+    /// <summary>The intake's limits (Steady.Core IntakeLimits): dedup keys and summaries.</summary>
+    internal const int MaxKeyLength = 255, MaxSummaryLength = 1024;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -152,7 +160,8 @@ public sealed class Agent : IDisposable
                 var known = _firing.GetValueOrDefault(key);
                 if (known is null || known.Severity != failing.Severity || now - known.SentAt >= _config.Reassert)
                 {
-                    Outbox.Add(new AlertChange(key, AlertChange.Firing, failing.Summary, failing.Severity, check.Name, failing.Labels, now));
+                    var summary = failing.Summary.Length <= MaxSummaryLength ? failing.Summary : failing.Summary[..(MaxSummaryLength - 1)] + "…";
+                    Outbox.Add(new AlertChange(key, AlertChange.Firing, summary, failing.Severity, check.Name, failing.Labels, now));
                     _firing[key] = new FiringAlert(check.Name, failing.Summary, failing.Severity, now);
                     if (known is null)
                         Log($"raised {key}: {failing.Summary}");

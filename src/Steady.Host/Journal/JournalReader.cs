@@ -7,7 +7,7 @@ namespace Steady.Host.Journal;
 public abstract class JournalReader
 {
     public const string SdJournalSource = "sd-journal (libsystemd.so.0, in-process)";
-    public const string JournalctlSource = "journalctl -o json (libsystemd.so.0 could not be loaded)";
+    public const string JournalctlSource = "journalctl -o json";
 
     /// <summary>How the entries were read, for the report.</summary>
     public abstract string Source { get; }
@@ -16,7 +16,7 @@ public abstract class JournalReader
     public abstract IEnumerable<JournalEntry> Read(JournalQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>sd-journal when libsystemd is there, else journalctl.</summary>
-    public static JournalReader Default() => SdJournalReader.IsAvailable ? new SdJournalReader() : new JournalctlReader();
+    public static JournalReader Default() => SdJournalReader.IsAvailable ? new SdJournalReader() : new JournalctlReader { Fallback = true };
 
     /// <summary>"sd-journal", "journalctl" or "auto".</summary>
     public static JournalReader Named(string name) => name switch

@@ -15,7 +15,10 @@ public sealed class JournalctlReader(string program = "journalctl") : JournalRea
 {
     internal static readonly string[] Fields = ["MESSAGE", "PRIORITY", "_HOSTNAME", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "_TRANSPORT", "MESSAGE_ID", "UNIT", "USER_UNIT"];
 
-    public override string Source => JournalctlSource;
+    /// <summary>Chosen because libsystemd could not be loaded, which the source then says.</summary>
+    public bool Fallback { get; init; }
+
+    public override string Source => Fallback ? $"{JournalctlSource} (libsystemd.so.0 could not be loaded)" : JournalctlSource;
 
     public override IEnumerable<JournalEntry> Read(JournalQuery query, CancellationToken cancellationToken = default)
     {

@@ -83,4 +83,18 @@ public sealed class AgentConfigReaderTests
     {
         Assert.Equal(message, Error(yaml));
     }
+
+    [Fact]
+    public void TheExampleConfigShippedInDeployIsValid()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "deploy", "agent.yaml")))
+            directory = directory.Parent;
+        Assert.NotNull(directory);
+
+        var config = Read(File.ReadAllText(Path.Combine(directory.FullName, "deploy", "agent.yaml")));
+
+        Assert.Equal(["systemd", "filesystem", "memory-pressure", "oom", "journal-burst", "http"], config.Checks.Select(c => c.Type));
+        Assert.Equal("/var/lib/steady-agent/state.json", config.StatePath);
+    }
 }
