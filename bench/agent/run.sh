@@ -6,6 +6,7 @@
 # start of the idle period (after the first 20 s) and at the end.
 #
 #   bench/agent/run.sh                  # DURATION=180 INTERVAL=30s
+#   AGENT_ENV="DOTNET_GCgen0size=0x400000 DOTNET_TieredPGO=0" bench/agent/run.sh   # as deploy/steady-agent.service runs it
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -65,7 +66,7 @@ checks:
 YAML
 
 say "running steady agent for $duration s (checks every $interval)"
-"$steady" agent --config "$work/agent.yaml" 2>"$work/agent.log" &
+env ${AGENT_ENV:-} "$steady" agent --config "$work/agent.yaml" 2>"$work/agent.log" &
 agent_pid=$!
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{ print $14 + $15 }' "/proc/$agent_pid/stat"; }
@@ -86,7 +87,7 @@ idle_cpu=$(awk -v a="$start_cpu" -v b="$end_cpu" -v k="$ticks" 'BEGIN { printf "
 seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')
 heartbeats=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/services/bench-host/heartbeats")
 
-printf '\nsteady agent, %s checks every %s, %s s; %s processes, load %s\n\n' 6 "$interval" "$duration" "$(ls -d /proc/[0-9]* | wc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\nsteady agent, %s checks every %s, %s s, environment: %s; %s processes, load %s\n\n' 6 "$interval" "$duration" "${AGENT_ENV:-default}" "$(ls -d /proc/[0-9]* | wc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| measure | value |\n| --- | --- |\n'
 printf '| RSS every 10 s after start-up, MB | %s |\n' "${samples[*]}"
 printf '| peak RSS (VmHWM), MB | %s |\n' "$((hwm / 1024))"

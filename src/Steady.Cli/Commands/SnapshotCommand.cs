@@ -8,7 +8,7 @@ namespace Steady.Cli.Commands;
 
 /// <summary>
 /// steady snapshot: the host's state now, read in-process from /proc and /sys, findings first.
-/// Needs no server and no token.
+/// Needs no server and no token, unless --incident attaches it to an incident as evidence.
 /// </summary>
 internal static class SnapshotCommand
 {
