@@ -40,6 +40,16 @@ public sealed class TimelineImportTests : IDisposable
     }
 
     [Fact]
+    public async Task AUnitKeepsItsOwnLinesSystemdsAboutItAndTheKernels()
+    {
+        var result = (await _person.RunAsync(["timeline", "import", .. Window, "--unit", "myapp", "--dry-run"])).Succeeded();
+
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"Read 724 journal entries of myapp.service in {_path} from 2026-11-24 13:10:00 to 2026-11-24 13:20:00 UTC with {JournalReader.SdJournalSource}: 420 relevant, as 9 lines (1 burst).", lines[0]);
+        Assert.DoesNotContain(lines, l => l.Contains("ssh:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task JournalctlCanBeAskedForAndGivesTheSameKeys()
     {
         var native = (await _person.RunAsync(["timeline", "import", .. Window, "--dry-run", "--json"])).Succeeded();
