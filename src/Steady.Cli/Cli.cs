@@ -95,6 +95,8 @@ public static class Cli
         root.Subcommands.Add(SilenceCommands.Build(globals));
         root.Subcommands.Add(MaintenanceCommands.Build(globals));
         root.Subcommands.Add(SnapshotCommand.Build(globals));
+        root.Subcommands.Add(TimelineCommands.Build(globals));
+        root.Subcommands.Add(AgentCommand.Build(globals));
         return root;
     }
 

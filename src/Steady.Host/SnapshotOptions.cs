@@ -53,6 +53,12 @@ public sealed record SnapshotOptions
     /// <summary>Kernel messages this recent count as "recent" (OOM kills in the last 10 minutes, ...).</summary>
     public TimeSpan KernelRecent { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How the journal is read (sd-journal when libsystemd loads, else journalctl).</summary>
+    public Func<Journal.JournalReader> Journal { get; init; } = Steady.Host.Journal.JournalReader.Default;
+
+    /// <summary>How far back service starts, stops, failures and restarts are read from the journal.</summary>
+    public TimeSpan JournalWindow { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>This process, left out of the top lists (its own reading is not the host's load).</summary>
     public int SelfPid { get; init; } = Environment.ProcessId;
 
@@ -80,6 +86,7 @@ public static class Steps
     public const string Packages = "packages";
     public const string KernelLog = "kernel-log";
     public const string Host = "host";
+    public const string Journal = "journal";
 
     public static readonly IReadOnlyDictionary<string, TimeSpan> DefaultBudgets = new Dictionary<string, TimeSpan>(StringComparer.Ordinal)
     {
@@ -88,5 +95,6 @@ public static class Steps
         [Filesystems] = TimeSpan.FromMilliseconds(500),
         [Sockets] = TimeSpan.FromMilliseconds(400),
         [Systemd] = TimeSpan.FromMilliseconds(1000),
+        [Journal] = TimeSpan.FromMilliseconds(500),
     };
 }

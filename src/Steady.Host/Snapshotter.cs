@@ -44,6 +44,7 @@ public sealed class Snapshotter(SnapshotOptions options)
         var sockets = await steps.RunAsync(Steps.Sockets, budget => SocketCollector.Collect(files, openFiles?.SocketOwners ?? [], procsBefore, options.Sockets, budget), cancellationToken);
         var packages = await steps.RunAsync(Steps.Packages, _ => PackageCollector.Collect(files, now, options.LogTimeZone, options.PackageWindowDays, 20), cancellationToken);
         var kernelLog = await steps.RunAsync(Steps.KernelLog, budget => KernelLogCollector.Collect(files, bootedAt, now, options.KernelRecent, budget), cancellationToken);
+        var journal = await steps.RunAsync(Steps.Journal, budget => JournalCollector.Collect(files, options.Journal, now, options.JournalWindow, 20, budget), cancellationToken);
         var host = await steps.RunAsync(Steps.Host, _ => HostInfo(files, bootedAt, before.Cpu), cancellationToken);
         await interval;
 
@@ -86,6 +87,7 @@ public sealed class Snapshotter(SnapshotOptions options)
             Systemd = units,
             Packages = packages,
             KernelLog = kernelLog,
+            Journal = journal ?? JournalReport.Missing("the journal step failed or did not finish in time; see steps"),
         };
         return snapshot with
         {

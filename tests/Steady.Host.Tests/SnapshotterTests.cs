@@ -50,7 +50,7 @@ public sealed class SnapshotterTests
         Assert.Equal(JsonValueKind.Number, root.GetProperty("memory").GetProperty("oomKills").GetProperty("sinceBoot").ValueKind);
         Assert.Equal("cpu", root.GetProperty("steps")[0].GetProperty("name").GetString());
         Assert.False(root.GetProperty("journal").GetProperty("collected").GetBoolean());
-        Assert.Contains("steady timeline import", root.GetProperty("journal").GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("no journal files under ", root.GetProperty("journal").GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,7 +36,11 @@ public sealed class ApiClient : IDisposable
         SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
     public Task<JsonElement> PostAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, path, body, cancellationToken);
+        SendAsync(HttpMethod.Post, path, body.ToJsonString(), cancellationToken);
+
+    /// <summary>POSTs a JSON document as it is (the snapshot, serialized by its own source-generated context).</summary>
+    public Task<JsonElement> PostJsonAsync(string path, string json, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, json, cancellationToken);
 
     public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, path, null, cancellationToken);
@@ -70,7 +74,7 @@ public sealed class ApiClient : IDisposable
     /// <summary>A path segment from a user's words (a name may hold spaces or slashes).</summary>
     public static string Segment(string value) => Uri.EscapeDataString(value.Trim());
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -78,7 +82,7 @@ public sealed class ApiClient : IDisposable
         if (_connection.Token is { } token)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null)
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);

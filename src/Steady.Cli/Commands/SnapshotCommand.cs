@@ -8,7 +8,7 @@ namespace Steady.Cli.Commands;
 
 /// <summary>
 /// steady snapshot: the host's state now, read in-process from /proc and /sys, findings first.
-/// Needs no server and no token.
+/// Needs no server and no token, unless --incident attaches it to an incident as evidence.
 /// </summary>
 internal static class SnapshotCommand
 {
@@ -25,10 +25,12 @@ internal static class SnapshotCommand
             HelpName = "SECONDS",
             DefaultValueFactory = _ => 1,
         };
+        var incident = IncidentNumber.Option("Also attach the snapshot to this incident (42 or INC-42) as evidence: its findings go on the timeline (needs the server and a token)");
         var command = new Command("snapshot", "Capture this Linux host as a responder needs it: findings first (full disks, deleted files holding space, memory pressure and OOM kills, run queue, busy disks, CLOSE_WAIT piles, NIC errors, failed units, recent package changes), then the data. Reads /proc and /sys in-process; no server or token needed")
         {
             root,
             interval,
+            incident,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,6 +49,10 @@ internal static class SnapshotCommand
                     : $"cannot read proc/stat under {files.Root}: it is not a captured host tree");
             }
 
+            // With --incident, the server and token are checked before the host is read, not after.
+            var number = parse.GetValue(incident);
+            using var session = number is null ? null : globals.Open(parse);
+
             // Growth is measured against the last snapshot of this host, kept beside the config.
             var historyPath = files.Root == "/" ? SnapshotHistory.PathFor(context.Environment) : null;
             var snapshot = await Snapshotter.TakeAsync(new SnapshotOptions
@@ -58,10 +64,22 @@ internal static class SnapshotCommand
             if (historyPath is not null)
                 SnapshotHistory.Save(historyPath, snapshot);
 
+            var json = JsonSerializer.Serialize(snapshot, SnapshotJsonOutput.Snapshot);
             if (parse.GetValue(globals.Json))
-                context.Out.WriteLine(JsonSerializer.Serialize(snapshot, SnapshotJsonOutput.Snapshot));
+                context.Out.WriteLine(json);
             else
                 SnapshotView.Write(context.Out, snapshot, TimeZoneInfo.Local);
+            if (session is not null && number is { } n)
+            {
+                var stored = await session.Api.PostJsonAsync($"incidents/{n}/evidence", json, cancellationToken);
+                var id = stored.ValueKind == JsonValueKind.Object && stored.TryGetProperty("id", out var value) ? value.ToString() : null;
+                var findings = stored.ValueKind == JsonValueKind.Object && stored.TryGetProperty("findings", out var f) && f.TryGetInt32(out var count) ? count : snapshot.Findings.Count;
+                if (!parse.GetValue(globals.Json))
+                {
+                    context.Out.WriteLine();
+                    context.Out.WriteLine($"Attached to INC-{n} as evidence{(id is null ? "" : $" {Table.Clean(id)}")}: {(findings == 1 ? "1 finding" : $"{findings} findings")} on its timeline.");
+                }
+            }
             return ExitCodes.Ok;
         });
         return command;

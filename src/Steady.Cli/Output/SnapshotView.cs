@@ -283,8 +283,31 @@ internal static class SnapshotView
                     o.WriteLine($"  {e.Kind}: {e.Count} in the buffer, {e.Recent} recent; last: {Table.Clean(e.LastMessage)}");
             }
         }
-        o.WriteLine($"JOURNAL: not read; {s.Journal.Note}");
+        Journal(o, s);
         o.WriteLine();
+    }
+
+    private static void Journal(TextWriter o, Snapshot s)
+    {
+        var journal = s.Journal;
+        if (!journal.Collected)
+        {
+            o.WriteLine($"JOURNAL: not read; {journal.Note}");
+            return;
+        }
+        var minutes = journal.Since is { } since ? Math.Round((s.TakenAt - since).TotalMinutes) : 0;
+        if (journal.Units.Count == 0)
+        {
+            o.WriteLine($"JOURNAL: no service starts, stops, failures or restarts in the last {minutes:0} minutes");
+            return;
+        }
+        o.WriteLine($"SERVICES IN THE JOURNAL (last {minutes:0} minutes)");
+        var table = new Table("  UNIT", "STARTS", "STOPS", "FAILURES", "RESTARTS", "OOM", "LAST").Limit(6, 90);
+        foreach (var u in journal.Units)
+            table.Add($"  {u.Unit}", Num(u.Starts), Num(u.Stops), Num(u.Failures), Num(u.Restarts), Num(u.OomKills), $"{Size.Ago(s.TakenAt - u.LastAt)}: {u.LastMessage}");
+        table.WriteTo(o);
+
+        static string Num(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static void Steps(TextWriter o, Snapshot s)

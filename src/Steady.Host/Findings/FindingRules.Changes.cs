@@ -27,6 +27,38 @@ public static partial class FindingRules
             [.. systemd.Failed.Take(5).Select(u => $"{u.Unit}: {u.Active}/{u.Sub} ({u.Description})")]));
     }
 
+    /// <summary>Services that failed, restarted or lost a process to the OOM killer in the journal's window; starts and stops as one line.</summary>
+    private static void ServiceActivity(Snapshot s, List<Finding> findings)
+    {
+        if (s.Journal is not { Collected: true, Since: { } since } journal)
+            return;
+        var minutes = Math.Round((s.TakenAt - since).TotalMinutes);
+        foreach (var unit in journal.Units.Where(u => u.Failures + u.Restarts + u.OomKills > 0))
+        {
+            var what = new List<string>();
+            if (unit.Failures > 0)
+                what.Add($"failed {Times(unit.Failures)}");
+            if (unit.Restarts > 0)
+                what.Add($"was restarted {Times(unit.Restarts)}");
+            if (unit.OomKills > 0)
+                what.Add($"lost {Plural(unit.OomKills, "process", "processes")} to the OOM killer");
+            findings.Add(new Finding(Finding.Warning, "systemd",
+                $"{unit.Unit} {Join(what)} in the last {minutes:0} minutes; the last, {Size.Ago(s.TakenAt - unit.LastAt)}: \"{Cut(unit.LastMessage, 140)}\"",
+                [$"journal ({journal.Source}): {unit.Unit}: {unit.Starts} starts, {unit.Stops} stops, {unit.Failures} failures, {unit.Restarts} restarts, {unit.OomKills} OOM kills"]));
+        }
+        var calm = journal.Units.Where(u => u.Failures + u.Restarts + u.OomKills == 0 && u.Starts + u.Stops > 0).ToList();
+        if (calm.Count > 0)
+        {
+            findings.Add(new Finding(Finding.Info, "changes",
+                $"services started or stopped in the last {minutes:0} minutes: {string.Join(", ", calm.Take(5).Select(u => $"{u.Unit} ({Describe(u)})"))}{(calm.Count > 5 ? $" and {calm.Count - 5} more" : "")}",
+                [.. calm.Take(5).Select(u => $"journal: {u.Unit}, the last {Size.Ago(s.TakenAt - u.LastAt)}: {Cut(u.LastMessage, 100)}")]));
+        }
+
+        static string Times(int n) => n == 1 ? "once" : n == 2 ? "twice" : $"{n} times";
+        static string Join(List<string> parts) => parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts[..^1])} and {parts[^1]}";
+        static string Describe(UnitActivity u) => u is { Starts: > 0, Stops: > 0 } ? "restarted" : u.Starts > 0 ? "started" : "stopped";
+    }
+
     private static void Packages(Snapshot s, Thresholds t, List<Finding> findings)
     {
         if (s.Packages is not { } packages)

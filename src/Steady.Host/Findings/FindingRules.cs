@@ -20,6 +20,7 @@ public static partial class FindingRules
         Sockets(snapshot, thresholds, findings);
         Interfaces(snapshot, thresholds, findings);
         Units(snapshot, findings);
+        ServiceActivity(snapshot, findings);
         Packages(snapshot, thresholds, findings);
         Kernel(snapshot, findings);
         Completeness(snapshot, findings);

@@ -80,9 +80,17 @@ public sealed record Finding(string Severity, string Area, string Text, IReadOnl
 /// <summary>A kernel counter: its value since boot and how much it grew between the two samples.</summary>
 public sealed record Counter(long SinceBoot, long? InWindow);
 
-/// <summary>Service starts, stops and restarts come from the journal, which this snapshot does not read yet.</summary>
-public sealed record JournalReport(bool Collected, string Note)
+/// <summary>
+/// Service starts, stops, failures, restarts and OOM kills in the journal's last hour (systemd's
+/// unit messages, by MESSAGE_ID). Collected is false where there is no journal to read (Note says
+/// why); Source says which reader read it.
+/// </summary>
+public sealed record JournalReport(bool Collected, string? Note, string? Source, DateTimeOffset? Since, IReadOnlyList<UnitActivity> Units)
 {
-    public static readonly JournalReport NotCollected = new(false,
-        "service starts, stops, failures and restarts come from the journal; they arrive with 'steady timeline import', which is not built yet");
+    public static readonly JournalReport NotCollected = new(false, "the journal step did not run", null, null, []);
+
+    public static JournalReport Missing(string note) => new(false, note, null, null, []);
 }
+
+/// <summary>What systemd said about one unit in the window, and its last message.</summary>
+public sealed record UnitActivity(string Unit, int Starts, int Stops, int Failures, int Restarts, int OomKills, DateTimeOffset LastAt, string LastMessage);

@@ -30,6 +30,17 @@ public sealed class SnapshotCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AttachingToAnIncidentAsksForTheTokenBeforeReadingTheHost()
+    {
+        _person.Environment["STEADY_SERVER"] = "http://127.0.0.1:9";
+
+        var result = await _person.RunAsync("snapshot", "--root", Fixture, "--interval", "0", "--incident", "INC-3");
+
+        Assert.StartsWith("steady: no API token for http://127.0.0.1:9", result.SingleErrorLine(ExitCodes.Auth), StringComparison.Ordinal);
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
     public async Task JsonIsTheVersionedSnapshotDocument()
     {
         var result = await _person.RunAsync("snapshot", "--root", Fixture, "--interval", "0", "--json");
