@@ -229,20 +229,39 @@ public sealed class IncidentEvidence
     public required string Document { get; set; }
 }
 
-/// <summary>A durable record of a cadence step (or a page) sent for an incident: the unique key makes it once only, across restarts.</summary>
+/// <summary>
+/// One message the incident sends (an update to its channels, a cadence reminder, an escalation, a
+/// page), kept in the database: the unique key per incident makes it once only across restarts, and a
+/// pending one (<see cref="DueAt"/> set) is sent by the incident worker, retried until it is sent or fails.
+/// </summary>
 public sealed class IncidentNotice
 {
     public Guid Id { get; set; }
 
     public Guid IncidentId { get; set; }
 
-    /// <summary>e.g. "remind:2026-11-24T09:30:00Z", "escalate:…", "declare-page".</summary>
+    /// <summary>e.g. "update:{id}:channel:0", "remind:{due}:user:{id}", "declare:page:user:{id}".</summary>
     public required string Key { get; set; }
 
-    public DateTimeOffset At { get; set; }
-
+    /// <summary>update, remind, escalate, page.</summary>
     public required string Kind { get; set; }
 
-    /// <summary>Who or what was notified, and how it went.</summary>
-    public required string Outcome { get; set; }
+    /// <summary>"channel:N" (the configured incident channel N) or "user:{id}" (all their contact methods).</summary>
+    public required string Recipient { get; set; }
+
+    public required string Title { get; set; }
+
+    public required string Body { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When to (re)try; null once sent or given up.</summary>
+    public DateTimeOffset? DueAt { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>How the last attempt went, in words; never an address or a secret.</summary>
+    public string? Outcome { get; set; }
 }
