@@ -38,6 +38,9 @@ public sealed class ApiClient : IDisposable
     public Task<JsonElement> PostAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, body, cancellationToken);
 
+    public Task<JsonElement> PatchAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Patch, path, body, cancellationToken);
+
     public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, path, null, cancellationToken);
 
