@@ -199,6 +199,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "audit", Access.OrgAdmin, Fixed("/audit")),
         new("PAGE", "alerts", Access.SignedIn, Fixed("/alerts")),
         new("PAGE", "alerts/{id:guid}", Access.SignedIn, async w => ($"/alerts/{await w.NewAlertOfAAsync()}", null)),
+        new("PAGE", "incidents", Access.SignedIn, Fixed("/incidents?status=all")),
+        new("PAGE", "incidents/declare", Access.SignedIn, Fixed("/incidents/declare")),
+        new("PAGE", "incidents/{number:int}", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}", null)),
     ];
 
     [Fact]
