@@ -109,6 +109,8 @@ public static class SteadyApp
         services.AddScoped<IIncidentPager, OutboxIncidentPager>();
         services.AddScoped<IncidentCommands>();
         services.AddScoped<IncidentRecords>();
+        services.Configure<EmergencyLineOptions>(configuration.GetSection(EmergencyLineOptions.Section));
+        services.AddScoped<EmergencyLines>();
         services.AddHostedService<IncidentWorker>();
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
@@ -135,6 +137,7 @@ public static class SteadyApp
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Accounts/Login");
             o.Conventions.AllowAnonymousToPage("/Shell/Error");
+            o.Conventions.AllowAnonymousToPage("/Incidents/EmergencyIntake");
         });
         return services;
     }
@@ -177,8 +180,10 @@ public static class SteadyApp
         api.MapContactMethodsApi();
         api.MapIncidentsApi();
         api.MapChangesApi();
+        api.MapEmergencyLinesApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
+        app.MapEmergencyIntake();
 
         app.MapRazorPages();
         return app;

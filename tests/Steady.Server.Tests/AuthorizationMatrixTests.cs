@@ -180,6 +180,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/freeze/", Access.SignedIn, Fixed("/api/v1/freeze?service=service-a")),
         new("POST", "/api/v1/freeze/", Access.TeamResponder, Fixed("/api/v1/freeze", new { service = "service-a", reason = "matrix" })),
         new("DELETE", "/api/v1/freeze/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/freeze/{await w.NewFreezeAsync()}", null)),
+        new("GET", "/api/v1/emergency-lines/", Access.OrgAdmin, Fixed("/api/v1/emergency-lines")),
+        new("POST", "/api/v1/emergency-lines/", Access.OrgAdmin, async w => ("/api/v1/emergency-lines", await w.LineBodyAsync())),
+        new("POST", "/api/v1/emergency-lines/{id:guid}/reinstate", Access.OrgAdmin, async w => ($"/api/v1/emergency-lines/{await w.NewSuspendedLineAsync()}/reinstate", new { })),
+        new("GET", "/api/v1/emergency-lines/{id:guid}/submissions", Access.OrgAdmin, async w => ($"/api/v1/emergency-lines/{(await w.NewLineAsync()).Id}/submissions", null)),
+        new("POST", "/api/v1/emergency-submissions/{id:guid}/misuse", Access.TeamResponder, async w => ($"/api/v1/emergency-submissions/{await w.NewSubmissionAsync((await w.NewLineAsync()).Key)}/misuse", new { reason = "not an emergency" })),
+        new("GET", "/emergency-line/{key}", Access.Public, async w => ($"/emergency-line/{(await w.NewLineAsync()).Key}", null)),
+        new("POST", "/emergency-line/{key}", Access.Public, async w => ($"/emergency-line/{(await w.NewLineAsync()).Key}", World.Submission)),
     ];
 
     /// <summary>Console pages, read with GET by a signed-in browser; their forms run the same commands the API rows check.</summary>
@@ -200,6 +207,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "alerts", Access.SignedIn, Fixed("/alerts")),
         new("PAGE", "alerts/{id:guid}", Access.SignedIn, async w => ($"/alerts/{await w.NewAlertOfAAsync()}", null)),
         new("PAGE", "incidents", Access.SignedIn, Fixed("/incidents?status=all")),
+        new("PAGE", "emergency-lines", Access.OrgAdmin, Fixed("/emergency-lines")),
+        new("PAGE", "emergency/{key}", Access.Public, async w => ($"/emergency/{(await w.NewLineAsync()).Key}", null)),
         new("PAGE", "incidents/declare", Access.SignedIn, Fixed("/incidents/declare")),
         new("PAGE", "incidents/{number:int}", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}", null)),
     ];
@@ -492,6 +501,41 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             var number = await NewIncidentOfAAsync();
             var id = await PostIdAsync(_host.Admin(), $"/api/v1/incidents/{number}/evidence", Snapshot);
             return $"/api/v1/incidents/{number}/evidence/{id}";
+        }
+
+        public static readonly object Submission = new { name = "Client", contact = "+49 30 1234", description = "Everything is down" };
+
+        public async Task<object> LineBodyAsync() => new
+        {
+            client = "Client " + Guid.NewGuid().ToString("N")[..6],
+            coveredSeverities = new[] { "SEV1" },
+            hours = "24/7",
+            purpose = "Stabilization in rare SEV1 incidents",
+            boundaries = "No guaranteed response times",
+            service = "service-a",
+            escalationPolicy = (await NewPolicyOfAAsync()).ToString(),
+        };
+
+        public async Task<(Guid Id, string Key)> NewLineAsync()
+        {
+            var response = await _host.Admin().PostAsJsonAsync("/api/v1/emergency-lines", await LineBodyAsync());
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, text);
+            var root = JsonDocument.Parse(text).RootElement;
+            return (root.GetProperty("id").GetGuid(), root.GetProperty("key").GetString()!);
+        }
+
+        public Task<Guid> NewSubmissionAsync(string key) => PostIdAsync(_host.Anonymous(), $"/emergency-line/{key}", Submission);
+
+        public async Task<Guid> NewSuspendedLineAsync()
+        {
+            var (id, key) = await NewLineAsync();
+            for (var i = 0; i < 2; i++)
+            {
+                var submission = await NewSubmissionAsync(key);
+                (await _host.Admin().PostAsJsonAsync($"/api/v1/emergency-submissions/{submission}/misuse", new { reason = "routine request" })).EnsureSuccessStatusCode();
+            }
+            return id;
         }
 
         public Task<Guid> NewFreezeAsync() => PostIdAsync(_host.Admin(), "/api/v1/freeze", new { service = "service-a", reason = "to lift" });

@@ -84,6 +84,10 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<ServiceFreeze> ServiceFreezes => Set<ServiceFreeze>();
 
+    public DbSet<EmergencyAgreement> EmergencyAgreements => Set<EmergencyAgreement>();
+
+    public DbSet<EmergencySubmission> EmergencySubmissions => Set<EmergencySubmission>();
+
     /// <summary>The value of one label in a JSON labels column; translated per provider (json_extract / jsonb ->>).</summary>
     public static string? LabelValue(string labels, string path) => throw new InvalidOperationException("Only for use in queries.");
 
@@ -311,6 +315,21 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         {
             e.ToTable("service_freezes");
             e.HasOne<Service>().WithMany().HasForeignKey(x => x.ServiceId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<EmergencyAgreement>(e =>
+        {
+            e.ToTable("emergency_agreements");
+            e.HasIndex(x => x.Key).IsUnique();
+            e.HasOne<Service>().WithMany().HasForeignKey(x => x.ServiceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<EscalationPolicyRecord>().WithMany().HasForeignKey(x => x.EscalationPolicyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.CreatedById).OnDelete(DeleteBehavior.Restrict);
+            e.Ignore(x => x.IsSuspended);
+        });
+        modelBuilder.Entity<EmergencySubmission>(e =>
+        {
+            e.ToTable("emergency_submissions");
+            e.HasOne<EmergencyAgreement>().WithMany().HasForeignKey(x => x.AgreementId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 

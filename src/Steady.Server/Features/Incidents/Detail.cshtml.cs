@@ -9,8 +9,19 @@ using Steady.Server.Data;
 namespace Steady.Server.Features.Incidents;
 
 /// <summary>The commander's one screen: header, checklist, update composer, roles, actions, changes, alerts, evidence, timeline.</summary>
-public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, IncidentCommands commands, IncidentRecords records, IncidentSeverities severities, TimeProvider time) : ConsolePage
+public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, IncidentCommands commands, IncidentRecords records, IncidentSeverities severities, EmergencyLines lines, TimeProvider time) : ConsolePage
 {
+    public EmergencySubmission? Submission { get; private set; }
+
+    public Task<IActionResult> OnPostMisuseAsync(int number, string? reason) =>
+        ActAsync(number, async a =>
+        {
+            var submission = await db.EmergencySubmissions.AsNoTracking().Where(s => s.IncidentId == db.Incidents.Where(i => i.Number == number).Select(i => i.Id).FirstOrDefault()).FirstOrDefaultAsync(HttpContext.RequestAborted);
+            if (submission is null)
+                return Failure.NotFound("The emergency-line submission");
+            return (await lines.MarkMisuseAsync(a, submission.Id, new MisuseInput(reason), HttpContext.RequestAborted)).Failure;
+        }, "Marked as misuse.");
+
     public IncidentDto Incident { get; private set; } = null!;
 
     public IReadOnlyList<TimelineDto> Timeline { get; private set; } = [];
@@ -91,6 +102,7 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
         Timeline = await queries.TimelineAsync(incident, HttpContext.RequestAborted);
         Evidence = await queries.EvidenceAsync(incident.Id, withDocument: true, HttpContext.RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, incident.TeamId);
+        Submission = await db.EmergencySubmissions.AsNoTracking().FirstOrDefaultAsync(s => s.IncidentId == incident.Id, HttpContext.RequestAborted);
         IsCommander = Incident.CommanderId == Actor.UserId;
         People = (await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email }).ToListAsync(HttpContext.RequestAborted))
             .Select(u => (u.Id, u.Name, u.Email)).ToList();

@@ -27,7 +27,12 @@ public sealed class IncidentCommands(
 {
     private const int Attempts = 5;
 
-    public async Task<Outcome<Incident>> DeclareAsync(Actor actor, DeclareInput input, CancellationToken cancellationToken)
+    public Task<Outcome<Incident>> DeclareAsync(Actor actor, DeclareInput input, CancellationToken cancellationToken) =>
+        DeclareAsync(actor, input, null, null, cancellationToken);
+
+    /// <param name="pagePolicyId">A policy to page at once whatever the severity (the emergency line's).</param>
+    /// <param name="alsoAdd">Rows to store in the same transaction as the incident (the emergency-line submission).</param>
+    public async Task<Outcome<Incident>> DeclareAsync(Actor actor, DeclareInput input, Guid? pagePolicyId, Action<Incident>? alsoAdd, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var validation = new Validation().Text("title", input.Title, 200).Text("summary", input.Summary, 4000);
@@ -135,6 +140,9 @@ public sealed class IncidentCommands(
                 foreach (var policyId in services.Select(s => s.EscalationPolicyId).OfType<Guid>().Distinct())
                     await pager.PagePolicyAsync(incident, policyId, $"{severity.Name} declared: {title}", "declare:page", cancellationToken);
             }
+            if (pagePolicyId is { } linePolicy)
+                await pager.PagePolicyAsync(incident, linePolicy, $"Emergency line: {title}", "declare:page", cancellationToken);
+            alsoAdd?.Invoke(incident);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
