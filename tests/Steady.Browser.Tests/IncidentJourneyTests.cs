@@ -146,7 +146,7 @@ public sealed class IncidentJourneyTests(Chromium chromium) : IClassFixture<Chro
         _host.Clock.Advance(TimeSpan.FromMinutes(31));
         var reminder = await EventuallyAsync(() => Phone("Cal").FirstOrDefault(r => r.Text.Contains("Update overdue", StringComparison.Ordinal)), "the reminder to the communications lead");
         await EventuallyAsync(() => Phone("Ivan").FirstOrDefault(r => r.Text.Contains("Update overdue", StringComparison.Ordinal)), "the reminder to the commander");
-        await page.ReloadAsync();
+        await page.GotoAsync("/incidents/1");
         await Assertions.Expect(page.GetByTestId("next-update")).ToContainTextAsync("Update overdue");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("incident-overdue.png"), FullPage = true });
         Assert.Contains("incident #1", reminder.Text, StringComparison.Ordinal);

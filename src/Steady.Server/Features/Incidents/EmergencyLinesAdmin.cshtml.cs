@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Steady.Core.Accounts;
 using Steady.Core.Incidents;
@@ -17,6 +18,8 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
 
     public IReadOnlyList<string> PolicyNames { get; private set; } = [];
 
+    public bool Allowed { get; private set; } = true;
+
     public IReadOnlyList<string> Levels => severities.Table.Levels.Select(l => l.Name).ToList();
 
     public async Task<IActionResult> OnGetAsync()
@@ -24,7 +27,7 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
         if (!await LoadActorAsync())
             return SignedOut();
         if (!Permissions.CanAdministerOrganization(Actor))
-            return Forbid();
+            return Refused();
         await LoadAsync();
         return Page();
     }
@@ -37,7 +40,7 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
         if (!outcome.Succeeded)
         {
             if (outcome.Failure!.Kind == Steady.Core.FailureKind.Forbidden)
-                return Forbid();
+                return Refused();
             ShowFailure(outcome.Failure);
             await LoadAsync();
             return Page();
@@ -51,6 +54,8 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
         if (!await LoadActorAsync())
             return SignedOut();
         var outcome = await lines.ReinstateAsync(Actor, id, HttpContext.RequestAborted);
+        if (outcome.Failure?.Kind == Steady.Core.FailureKind.Forbidden)
+            return Refused();
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -59,6 +64,13 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
         }
         Notice($"The line for {outcome.Value!.Client} is open again.");
         return RedirectToPage();
+    }
+
+    private PageResult Refused()
+    {
+        Allowed = false;
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Page();
     }
 
     private async Task LoadAsync()
