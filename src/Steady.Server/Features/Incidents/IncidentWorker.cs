@@ -26,6 +26,8 @@ public sealed partial class IncidentWorker(
 
     protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
     {
+        // SQLite's "async" calls complete synchronously: yield first, so the first pass never holds up the host's start.
+        await Task.Yield();
         var nextCadence = await RunCadenceAsync(cancellationToken);
         var nextSend = await SendDueAsync(cancellationToken);
         return new[] { nextCadence, nextSend }.Where(d => d is not null).Min();
@@ -40,7 +42,7 @@ public sealed partial class IncidentWorker(
         var due = await db.Incidents.AsNoTracking()
             .Where(i => i.NextUpdateDueAt != null && i.NextUpdateDueAt <= now && i.CadenceDone != CadenceStep.Escalate
                 && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed)
-            .Select(i => i.Id).Take(100).ToListAsync(cancellationToken);
+            .OrderBy(i => i.NextUpdateDueAt).Select(i => i.Id).Take(100).ToListAsync(cancellationToken);
         foreach (var id in due)
         {
             await using var stepScope = scopes.CreateAsyncScope();
