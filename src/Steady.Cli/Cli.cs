@@ -20,8 +20,8 @@ public static class Cli
         else http://127.0.0.1:8080. Output is tables for people; --json prints the server's JSON.
 
         Exit codes: 0 done; 1 the request failed (server unreachable, not found, conflict,
-        forbidden, invalid); 2 the command line is wrong; 4 no token, or the server refused it
-        (run 'steady login').
+        forbidden, invalid); 2 the command line is wrong; 3 'steady freeze check': frozen, hold;
+        4 no token, or the server refused it (run 'steady login').
         """;
 
     /// <summary>Runs `steady` with these arguments, writing to these streams, seeing only this environment.</summary>
@@ -95,6 +95,9 @@ public static class Cli
         root.Subcommands.Add(SilenceCommands.Build(globals));
         root.Subcommands.Add(MaintenanceCommands.Build(globals));
         root.Subcommands.Add(SnapshotCommand.Build(globals));
+        root.Subcommands.Add(IncidentCommands.Build(globals));
+        root.Subcommands.Add(ChangeCommands.Build(globals));
+        root.Subcommands.Add(ChangeCommands.BuildFreeze(globals));
         root.Subcommands.Add(TimelineCommands.Build(globals));
         root.Subcommands.Add(AgentCommand.Build(globals));
         return root;

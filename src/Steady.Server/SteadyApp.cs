@@ -17,6 +17,7 @@ using Steady.Server.Features.OnCall;
 using Steady.Server.Features.Audit;
 using Steady.Server.Features.Checks;
 using Steady.Server.Features.Health;
+using Steady.Server.Features.Incidents;
 using Steady.Server.Features.Services;
 using Steady.Server.Features.Shell;
 using Steady.Server.Features.Teams;
@@ -100,6 +101,18 @@ public static class SteadyApp
             .RemoveAllLoggers(); // check URLs may carry tokens: never log them
         services.AddHostedService<CheckRunner>();
 
+        services.Configure<IncidentOptions>(configuration.GetSection(IncidentOptions.Section));
+        services.AddSingleton<IncidentSeverities>();
+        services.AddSingleton<WakeSignal<IncidentWorker>>();
+        services.AddScoped<IncidentQueries>();
+        services.AddScoped<IncidentOutbox>();
+        services.AddScoped<IIncidentPager, OutboxIncidentPager>();
+        services.AddScoped<IncidentCommands>();
+        services.AddScoped<IncidentRecords>();
+        services.Configure<EmergencyLineOptions>(configuration.GetSection(EmergencyLineOptions.Section));
+        services.AddScoped<EmergencyLines>();
+        services.AddHostedService<IncidentWorker>();
+
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.Count > 0 ? BearerTokenHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
@@ -124,6 +137,7 @@ public static class SteadyApp
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Accounts/Login");
             o.Conventions.AllowAnonymousToPage("/Shell/Error");
+            o.Conventions.AllowAnonymousToPage("/Incidents/EmergencyIntake");
         });
         return services;
     }
@@ -164,8 +178,12 @@ public static class SteadyApp
         api.MapSchedulesApi();
         api.MapPoliciesApi();
         api.MapContactMethodsApi();
+        api.MapIncidentsApi();
+        api.MapChangesApi();
+        api.MapEmergencyLinesApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
+        app.MapEmergencyIntake();
 
         app.MapRazorPages();
         return app;

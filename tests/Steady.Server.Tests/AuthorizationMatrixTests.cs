@@ -154,6 +154,39 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PATCH", "/api/v1/checks/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", new { intervalSeconds = 120 })),
         new("DELETE", "/api/v1/checks/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),
         new("POST", "/api/v1/checks/{id:guid}/run", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}/run", new { })),
+
+        new("GET", "/api/v1/incident-severities", Access.SignedIn, Fixed("/api/v1/incident-severities")),
+        new("GET", "/api/v1/incidents/", Access.SignedIn, Fixed("/api/v1/incidents?mine=true")),
+        new("POST", "/api/v1/incidents/", Access.TeamResponder, Fixed("/api/v1/incidents", new { title = "Matrix incident", severity = "SEV3", services = new[] { "service-a" } })),
+        new("GET", "/api/v1/incidents/{number}", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}", null)),
+        new("POST", "/api/v1/incidents/{number}/severity", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/severity", new { severity = "SEV2", reason = "matrix" })),
+        new("POST", "/api/v1/incidents/{number}/status", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/status", new { status = "mitigating" })),
+        new("POST", "/api/v1/incidents/{number}/close", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewResolvedIncidentOfAAsync()}/close", World.Record)),
+        new("POST", "/api/v1/incidents/{number}/roles", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/roles", new { role = "scribe", user = w.Ids[Who.Viewer].ToString() })),
+        new("DELETE", "/api/v1/incidents/{number}/roles/{role}/{user}", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentWithScribeAsync()}/roles/scribe/{w.Ids[Who.Viewer]}", null)),
+        new("GET", "/api/v1/incidents/{number}/updates", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/updates", null)),
+        new("POST", "/api/v1/incidents/{number}/updates", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/updates", new { known = "k", doing = "d" })),
+        new("GET", "/api/v1/incidents/{number}/timeline", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/timeline", null)),
+        new("POST", "/api/v1/incidents/{number}/notes", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/notes", new { text = "matrix" })),
+        new("PATCH", "/api/v1/incidents/{number}/timeline/{id:guid}", Access.TeamResponder, async w => (await w.NewNoteAsync(), new { pinned = true })),
+        new("POST", "/api/v1/incidents/{number}/timeline/import", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/timeline/import", new { source = "journal", host = "web-1", entries = new[] { new { at = "2026-11-24T07:00:00Z", kind = "error", text = "boom", key = "k1" } } })),
+        new("POST", "/api/v1/incidents/{number}/actions", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/actions", new { intent = "i", expectedEffect = "e" })),
+        new("PATCH", "/api/v1/incidents/{number}/actions/{id:guid}", Access.TeamResponder, async w => (await w.NewActionAsync(), new { doneAt = "2026-11-24T08:00:00Z" })),
+        new("GET", "/api/v1/incidents/{number}/evidence", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/evidence", null)),
+        new("GET", "/api/v1/incidents/{number}/evidence/{id:guid}", Access.SignedIn, async w => (await w.NewEvidenceAsync(), null)),
+        new("POST", "/api/v1/incidents/{number}/evidence", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/evidence", World.Snapshot)),
+        new("GET", "/api/v1/changes/", Access.SignedIn, Fixed("/api/v1/changes?service=service-a")),
+        new("POST", "/api/v1/changes/", Access.TeamResponder, Fixed("/api/v1/changes", new { service = "service-a", summary = "deploy v1.2.3" })),
+        new("GET", "/api/v1/freeze/", Access.SignedIn, Fixed("/api/v1/freeze?service=service-a")),
+        new("POST", "/api/v1/freeze/", Access.TeamResponder, Fixed("/api/v1/freeze", new { service = "service-a", reason = "matrix" })),
+        new("DELETE", "/api/v1/freeze/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/freeze/{await w.NewFreezeAsync()}", null)),
+        new("GET", "/api/v1/emergency-lines/", Access.OrgAdmin, Fixed("/api/v1/emergency-lines")),
+        new("POST", "/api/v1/emergency-lines/", Access.OrgAdmin, async w => ("/api/v1/emergency-lines", await w.LineBodyAsync())),
+        new("POST", "/api/v1/emergency-lines/{id:guid}/reinstate", Access.OrgAdmin, async w => ($"/api/v1/emergency-lines/{await w.NewSuspendedLineAsync()}/reinstate", new { })),
+        new("GET", "/api/v1/emergency-lines/{id:guid}/submissions", Access.OrgAdmin, async w => ($"/api/v1/emergency-lines/{(await w.NewLineAsync()).Id}/submissions", null)),
+        new("POST", "/api/v1/emergency-submissions/{id:guid}/misuse", Access.TeamResponder, async w => ($"/api/v1/emergency-submissions/{await w.NewSubmissionAsync((await w.NewLineAsync()).Key)}/misuse", new { reason = "not an emergency" })),
+        new("GET", "/emergency-line/{key}", Access.Public, async w => ($"/emergency-line/{(await w.NewLineAsync()).Key}", null)),
+        new("POST", "/emergency-line/{key}", Access.Public, async w => ($"/emergency-line/{(await w.NewLineAsync()).Key}", World.Submission)),
     ];
 
     /// <summary>Console pages, read with GET by a signed-in browser; their forms run the same commands the API rows check.</summary>
@@ -173,6 +206,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "audit", Access.OrgAdmin, Fixed("/audit")),
         new("PAGE", "alerts", Access.SignedIn, Fixed("/alerts")),
         new("PAGE", "alerts/{id:guid}", Access.SignedIn, async w => ($"/alerts/{await w.NewAlertOfAAsync()}", null)),
+        new("PAGE", "incidents", Access.SignedIn, Fixed("/incidents?status=all")),
+        new("PAGE", "emergency-lines", Access.OrgAdmin, Fixed("/emergency-lines")),
+        new("PAGE", "emergency/{key}", Access.Public, async w => ($"/emergency/{(await w.NewLineAsync()).Key}", null)),
+        new("PAGE", "incidents/declare", Access.SignedIn, Fixed("/incidents/declare")),
+        new("PAGE", "incidents/{number:int}", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}", null)),
     ];
 
     [Fact]
@@ -416,6 +454,91 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 
         public Task<Guid> NewSilenceOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/silences",
             new { service = "service-a", matchers = new[] { new { name = "alertname", value = "Matrix" } }, reason = "to expire", durationMinutes = 30 });
+
+        public static readonly object Record = new { whatHappened = "h", whatWasDone = "d", failedAssumptions = "a", whatShouldChange = "c", cause = "x" };
+
+        public static readonly object Snapshot = new { schema = "steady.snapshot/v1", host = new { hostname = "web-1" }, takenAt = "2026-11-24T08:00:00Z", findings = new[] { new { severity = "critical", area = "filesystem", text = "/var is 97% full" } } };
+
+        /// <summary>A new SEV3 incident on service A, declared by the organization admin; its number.</summary>
+        public async Task<int> NewIncidentOfAAsync()
+        {
+            var response = await _host.Admin().PostAsJsonAsync("/api/v1/incidents", new { title = "Matrix", severity = "SEV3", services = new[] { "service-a" } });
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, text);
+            return JsonDocument.Parse(text).RootElement.GetProperty("number").GetInt32();
+        }
+
+        public async Task<int> NewResolvedIncidentOfAAsync()
+        {
+            var number = await NewIncidentOfAAsync();
+            (await _host.Admin().PostAsJsonAsync($"/api/v1/incidents/{number}/status", new { status = "resolved", @override = "matrix" })).EnsureSuccessStatusCode();
+            return number;
+        }
+
+        public async Task<int> NewIncidentWithScribeAsync()
+        {
+            var number = await NewIncidentOfAAsync();
+            (await _host.Admin().PostAsJsonAsync($"/api/v1/incidents/{number}/roles", new { role = "scribe", user = Ids[Who.Viewer].ToString() })).EnsureSuccessStatusCode();
+            return number;
+        }
+
+        public async Task<string> NewNoteAsync()
+        {
+            var number = await NewIncidentOfAAsync();
+            var id = await PostIdAsync(_host.Admin(), $"/api/v1/incidents/{number}/notes", new { text = "to pin" });
+            return $"/api/v1/incidents/{number}/timeline/{id}";
+        }
+
+        public async Task<string> NewActionAsync()
+        {
+            var number = await NewIncidentOfAAsync();
+            var id = await PostIdAsync(_host.Admin(), $"/api/v1/incidents/{number}/actions", new { intent = "i", expectedEffect = "e" });
+            return $"/api/v1/incidents/{number}/actions/{id}";
+        }
+
+        public async Task<string> NewEvidenceAsync()
+        {
+            var number = await NewIncidentOfAAsync();
+            var id = await PostIdAsync(_host.Admin(), $"/api/v1/incidents/{number}/evidence", Snapshot);
+            return $"/api/v1/incidents/{number}/evidence/{id}";
+        }
+
+        public static readonly object Submission = new { name = "Client", contact = "+49 30 1234", description = "Everything is down" };
+
+        public async Task<object> LineBodyAsync() => new
+        {
+            client = "Client " + Guid.NewGuid().ToString("N")[..6],
+            coveredSeverities = new[] { "SEV1" },
+            hours = "24/7",
+            purpose = "Stabilization in rare SEV1 incidents",
+            boundaries = "No guaranteed response times",
+            service = "service-a",
+            escalationPolicy = (await NewPolicyOfAAsync()).ToString(),
+        };
+
+        public async Task<(Guid Id, string Key)> NewLineAsync()
+        {
+            var response = await _host.Admin().PostAsJsonAsync("/api/v1/emergency-lines", await LineBodyAsync());
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, text);
+            var root = JsonDocument.Parse(text).RootElement;
+            return (root.GetProperty("id").GetGuid(), root.GetProperty("key").GetString()!);
+        }
+
+        public Task<Guid> NewSubmissionAsync(string key) => PostIdAsync(_host.Anonymous(), $"/emergency-line/{key}", Submission);
+
+        public async Task<Guid> NewSuspendedLineAsync()
+        {
+            var (id, key) = await NewLineAsync();
+            for (var i = 0; i < 2; i++)
+            {
+                var submission = await NewSubmissionAsync(key);
+                (await _host.Admin().PostAsJsonAsync($"/api/v1/emergency-submissions/{submission}/misuse", new { reason = "routine request" })).EnsureSuccessStatusCode();
+            }
+            return id;
+        }
+
+        public Task<Guid> NewFreezeAsync() => PostIdAsync(_host.Admin(), "/api/v1/freeze", new { service = "service-a", reason = "to lift" });
 
         public Task<Guid> NewMaintenanceOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/services/service-a/maintenance", new { reason = "to end", durationMinutes = 30 });
 

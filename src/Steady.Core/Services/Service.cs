@@ -30,6 +30,15 @@ public sealed class Service : IAudited
     /// <summary>Who gets paged when this service's alerts trigger.</summary>
     public Guid? EscalationPolicyId { get; set; }
 
+    /// <summary>
+    /// JSON array of strings: the first steps to stabilize this service (isolate the component, pause
+    /// automation, reduce load, revert the recent change). The incident page leads with it during triage.
+    /// </summary>
+    public string StabilizationChecklist { get; set; } = "[]";
+
+    public IReadOnlyList<string> Checklist() =>
+        System.Text.Json.JsonSerializer.Deserialize<List<string>>(StabilizationChecklist) ?? [];
+
     public Alerts.AlertSettings AlertSettings() => new(
         System.Text.Json.JsonSerializer.Deserialize<List<string>>(GroupBy) ?? [],
         TimeSpan.FromSeconds(GroupWindowSeconds),

@@ -8,6 +8,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.Alerts;
 using Steady.Core.Audit;
+using Steady.Core.Incidents;
 using Steady.Core.OnCall;
 using Steady.Core.Services;
 
@@ -61,6 +62,32 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<CheckResult> CheckResults => Set<CheckResult>();
 
+    public DbSet<Incident> Incidents => Set<Incident>();
+
+    public DbSet<IncidentService> IncidentServices => Set<IncidentService>();
+
+    public DbSet<IncidentAlert> IncidentAlerts => Set<IncidentAlert>();
+
+    public DbSet<IncidentRoleAssignment> IncidentRoles => Set<IncidentRoleAssignment>();
+
+    public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
+
+    public DbSet<IncidentUpdate> IncidentUpdates => Set<IncidentUpdate>();
+
+    public DbSet<IncidentAction> IncidentActions => Set<IncidentAction>();
+
+    public DbSet<IncidentEvidence> IncidentEvidence => Set<IncidentEvidence>();
+
+    public DbSet<IncidentNotice> IncidentNotices => Set<IncidentNotice>();
+
+    public DbSet<ChangeEvent> Changes => Set<ChangeEvent>();
+
+    public DbSet<ServiceFreeze> ServiceFreezes => Set<ServiceFreeze>();
+
+    public DbSet<EmergencyAgreement> EmergencyAgreements => Set<EmergencyAgreement>();
+
+    public DbSet<EmergencySubmission> EmergencySubmissions => Set<EmergencySubmission>();
+
     /// <summary>The value of one label in a JSON labels column; translated per provider (json_extract / jsonb ->>).</summary>
     public static string? LabelValue(string labels, string path) => throw new InvalidOperationException("Only for use in queries.");
 
@@ -75,6 +102,10 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         configurationBuilder.Properties<AlertStatus>().HaveConversion<string>();
         configurationBuilder.Properties<Severity>().HaveConversion<string>();
         configurationBuilder.Properties<CheckKind>().HaveConversion<string>();
+        configurationBuilder.Properties<IncidentStatus>().HaveConversion<string>();
+        configurationBuilder.Properties<IncidentRole>().HaveConversion<string>();
+        configurationBuilder.Properties<UpdateVisibility>().HaveConversion<string>();
+        configurationBuilder.Properties<CadenceStep>().HaveConversion<string>();
         if (Database.IsSqlite())
         {
             // SQLite has no instant type: store UTC microseconds since the epoch, so instants sort and compare in SQL
@@ -193,6 +224,8 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         });
 
+        OnIncidentsCreating(modelBuilder);
+
         var labelValue = modelBuilder.HasDbFunction(typeof(SteadyDb).GetMethod(nameof(LabelValue))!);
         if (Database.IsSqlite())
         {
@@ -216,6 +249,88 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
             foreach (var property in entity.GetProperties().Where(p => p.Name == "Id" && p.ClrType == typeof(Guid)))
                 property.ValueGenerated = ValueGenerated.Never;
         }
+    }
+
+    private static void OnIncidentsCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Incident>(e =>
+        {
+            e.ToTable("incidents");
+            e.HasIndex(i => i.Number).IsUnique();
+            e.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(i => i.Version).IsConcurrencyToken();
+            e.Ignore(i => i.IsOpen);
+        });
+        modelBuilder.Entity<IncidentService>(e =>
+        {
+            e.ToTable("incident_services");
+            e.HasKey(x => new { x.IncidentId, x.ServiceId });
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Service>().WithMany().HasForeignKey(x => x.ServiceId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<IncidentAlert>(e =>
+        {
+            e.ToTable("incident_alerts");
+            e.HasKey(x => new { x.IncidentId, x.AlertId });
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Alert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<IncidentRoleAssignment>(e =>
+        {
+            e.ToTable("incident_roles");
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<TimelineEntry>(e =>
+        {
+            e.ToTable("incident_timeline");
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<IncidentUpdate>(e =>
+        {
+            e.ToTable("incident_updates");
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<IncidentAction>(e =>
+        {
+            e.ToTable("incident_actions");
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<IncidentEvidence>(e =>
+        {
+            e.ToTable("incident_evidence");
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<IncidentNotice>(e =>
+        {
+            e.ToTable("incident_notices");
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<ChangeEvent>(e =>
+        {
+            e.ToTable("change_events");
+            e.HasOne<Service>().WithMany().HasForeignKey(x => x.ServiceId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<ServiceFreeze>(e =>
+        {
+            e.ToTable("service_freezes");
+            e.HasOne<Service>().WithMany().HasForeignKey(x => x.ServiceId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<EmergencyAgreement>(e =>
+        {
+            e.ToTable("emergency_agreements");
+            e.HasIndex(x => x.Key).IsUnique();
+            e.HasOne<Service>().WithMany().HasForeignKey(x => x.ServiceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<EscalationPolicyRecord>().WithMany().HasForeignKey(x => x.EscalationPolicyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.CreatedById).OnDelete(DeleteBehavior.Restrict);
+            e.Ignore(x => x.IsSuspended);
+        });
+        modelBuilder.Entity<EmergencySubmission>(e =>
+        {
+            e.ToTable("emergency_submissions");
+            e.HasOne<EmergencyAgreement>().WithMany().HasForeignKey(x => x.AgreementId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        });
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)

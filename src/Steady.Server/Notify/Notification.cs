@@ -28,6 +28,9 @@ public enum NotificationKind
 
     /// <summary>A shift starts: the incoming person is told.</summary>
     Handoff,
+
+    /// <summary>An incident speaks: a status update to its channels, an overdue-update reminder, a page for it.</summary>
+    Incident,
 }
 
 /// <summary>

@@ -34,6 +34,7 @@ public static class NotificationText
     {
         NotificationKind.Test => $"[Steady] {n.Title}",
         NotificationKind.Handoff => $"[Steady] {n.Title}",
+        NotificationKind.Incident => $"[Steady] {n.Title}",
         _ => $"[{n.Severity.ToString().ToUpperInvariant()}] {n.ServiceName}: {n.Title}{CountSuffix(n)}",
     };
 

@@ -8,15 +8,18 @@ public sealed class AlertWorld
 {
     private readonly SteadyHost _host;
 
-    private AlertWorld(SteadyHost host, string service, Guid serviceId, string key)
+    private AlertWorld(SteadyHost host, string service, Guid serviceId, string key, Guid teamId)
     {
         _host = host;
+        TeamId = teamId;
         Service = service;
         ServiceId = serviceId;
         Key = key;
     }
 
     public string Service { get; }
+
+    public Guid TeamId { get; }
 
     public Guid ServiceId { get; }
 
@@ -33,7 +36,7 @@ public sealed class AlertWorld
             (await admin.PatchAsJsonAsync($"/api/v1/services/{serviceId}", settings)).EnsureSuccessStatusCode();
         var key = await admin.PostAsJsonAsync($"/api/v1/services/{serviceId}/integration-keys", new { name = "test" });
         var keyText = (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-        return new AlertWorld(host, service, serviceId, keyText);
+        return new AlertWorld(host, service, serviceId, keyText, team);
     }
 
     public Task<HttpResponseMessage> PostAsync(string format, object body) =>

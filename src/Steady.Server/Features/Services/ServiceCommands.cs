@@ -19,7 +19,8 @@ public sealed record ServicePatch(
     int? GroupWindowSeconds = null,
     int? FlapThreshold = null,
     int? FlapWindowSeconds = null,
-    string? EscalationPolicy = null);
+    string? EscalationPolicy = null,
+    IReadOnlyList<string>? StabilizationChecklist = null);
 
 public sealed record IntegrationKeyInput(string? Name = null);
 
@@ -72,8 +73,12 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
             validation.Add("flapThreshold", "'flapThreshold' must be between 0 (never) and 1000.");
         if (patch.FlapWindowSeconds is < 60 or > 86400)
             validation.Add("flapWindowSeconds", "'flapWindowSeconds' must be between 60 and 86400.");
+        if (patch.StabilizationChecklist is { } checklist && (checklist.Count > 30 || checklist.Any(step => string.IsNullOrWhiteSpace(step) || step.Length > 500)))
+            validation.Add("stabilizationChecklist", "'stabilizationChecklist' is at most 30 steps, none empty, each at most 500 characters.");
         if (validation.ToFailure() is { } invalid)
             return invalid;
+        if (patch.StabilizationChecklist is not null)
+            service.StabilizationChecklist = System.Text.Json.JsonSerializer.Serialize(patch.StabilizationChecklist.Select(step => step.Trim()));
         if (patch.EscalationPolicy is not null)
         {
             if (patch.EscalationPolicy.Length == 0)

@@ -8,7 +8,7 @@ using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Services;
 
-public sealed record ServiceDto(Guid Id, string Name, Guid TeamId, string TeamName, string? Description, string? RunbookUrl, DateTimeOffset CreatedAt, AlertSettingsDto? Alerts = null, Guid? EscalationPolicyId = null);
+public sealed record ServiceDto(Guid Id, string Name, Guid TeamId, string TeamName, string? Description, string? RunbookUrl, DateTimeOffset CreatedAt, AlertSettingsDto? Alerts = null, Guid? EscalationPolicyId = null, IReadOnlyList<string>? StabilizationChecklist = null);
 
 /// <summary>How a service groups its alerts and when they count as flapping.</summary>
 public sealed record AlertSettingsDto(IReadOnlyList<string> GroupBy, int GroupWindowSeconds, int FlapThreshold, int FlapWindowSeconds)
@@ -126,6 +126,6 @@ public static class ServicesApi
     private static async Task<ServiceDto> DtoAsync(SteadyDb db, Service service, CancellationToken cancellationToken)
     {
         var teamName = await db.Teams.Where(t => t.Id == service.TeamId).Select(t => t.Name).FirstAsync(cancellationToken);
-        return new ServiceDto(service.Id, service.Name, service.TeamId, teamName, service.Description, service.RunbookUrl, service.CreatedAt, AlertSettingsDto.From(service), service.EscalationPolicyId);
+        return new ServiceDto(service.Id, service.Name, service.TeamId, teamName, service.Description, service.RunbookUrl, service.CreatedAt, AlertSettingsDto.From(service), service.EscalationPolicyId, service.Checklist());
     }
 }

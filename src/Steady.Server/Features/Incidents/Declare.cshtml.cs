@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core.Incidents;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Incidents;
+
+public sealed class IncidentDeclareModel(SteadyDb db, IncidentCommands commands, IncidentSeverities severities) : ConsolePage
+{
+    public IReadOnlyList<SeverityLevel> Levels => severities.Table.Levels;
+
+    public IReadOnlyList<string> ServiceNames { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true)]
+    public Guid? Alert { get; set; }
+
+    public string? AlertSummary { get; private set; }
+
+    [BindProperty]
+    public string? Title { get; set; }
+
+    [BindProperty]
+    public string? Severity { get; set; }
+
+    [BindProperty]
+    public string? Service { get; set; }
+
+    [BindProperty]
+    public string? Summary { get; set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        var input = new DeclareInput(Title, Severity, string.IsNullOrWhiteSpace(Service) ? null : [Service], null, Summary, Alert);
+        var outcome = await commands.DeclareAsync(Actor, input, HttpContext.RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            ShowFailure(outcome.Failure!);
+            await LoadAsync();
+            return Page();
+        }
+        Notice($"Declared incident #{outcome.Value!.Number}. You are the incident commander until you hand it over.");
+        return Redirect($"/incidents/{outcome.Value.Number}");
+    }
+
+    private async Task LoadAsync()
+    {
+        ServiceNames = await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(HttpContext.RequestAborted);
+        if (Alert is { } id)
+            AlertSummary = await db.Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => a.Summary).FirstOrDefaultAsync(HttpContext.RequestAborted);
+    }
+}

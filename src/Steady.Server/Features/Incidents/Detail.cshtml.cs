@@ -1,0 +1,113 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core;
+using Steady.Core.Accounts;
+using Steady.Core.Incidents;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Incidents;
+
+/// <summary>The commander's one screen: header, checklist, update composer, roles, actions, changes, alerts, evidence, timeline.</summary>
+public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, IncidentCommands commands, IncidentRecords records, IncidentSeverities severities, EmergencyLines lines, TimeProvider time) : ConsolePage
+{
+    public EmergencySubmission? Submission { get; private set; }
+
+    public Task<IActionResult> OnPostMisuseAsync(int number, string? reason) =>
+        ActAsync(number, async a =>
+        {
+            var submission = await db.EmergencySubmissions.AsNoTracking().Where(s => s.IncidentId == db.Incidents.Where(i => i.Number == number).Select(i => i.Id).FirstOrDefault()).FirstOrDefaultAsync(HttpContext.RequestAborted);
+            if (submission is null)
+                return Failure.NotFound("The emergency-line submission");
+            return (await lines.MarkMisuseAsync(a, submission.Id, new MisuseInput(reason), HttpContext.RequestAborted)).Failure;
+        }, "Marked as misuse.");
+
+    public IncidentDto Incident { get; private set; } = null!;
+
+    public IReadOnlyList<TimelineDto> Timeline { get; private set; } = [];
+
+    public IReadOnlyList<EvidenceDto> Evidence { get; private set; } = [];
+
+    public IReadOnlyList<(Guid Id, string Name, string Email)> People { get; private set; } = [];
+
+    public IReadOnlyList<SeverityLevel> Levels => severities.Table.Levels;
+
+    public bool CanRespond { get; private set; }
+
+    public bool IsCommander { get; private set; }
+
+    public DateTimeOffset Now { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(int number)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        return await LoadAsync(number) ? Page() : NotFound();
+    }
+
+    public Task<IActionResult> OnPostUpdateAsync(int number, string? known, string? unknown, string? doing, int? nextMinutes, string? visibility) =>
+        ActAsync(number, a => Result(records.PostUpdateAsync(a, Key(number), new UpdateInput(known, unknown, doing, nextMinutes is > 0 ? time.GetUtcNow().AddMinutes(nextMinutes.Value) : null, visibility), HttpContext.RequestAborted)), "Update posted and sent to the incident's channels.");
+
+    public Task<IActionResult> OnPostStatusAsync(int number, string? status, string? reason, string? overrideReason) =>
+        ActAsync(number, a => Result(commands.ChangeStatusAsync(a, Key(number), new StatusInput(status, reason, overrideReason), HttpContext.RequestAborted)), "Status changed.");
+
+    public Task<IActionResult> OnPostSeverityAsync(int number, string? severity, string? reason) =>
+        ActAsync(number, a => Result(commands.ChangeSeverityAsync(a, Key(number), new SeverityInput(severity, reason), HttpContext.RequestAborted)), "Severity changed.");
+
+    public Task<IActionResult> OnPostRoleAsync(int number, string? role, string? user) =>
+        ActAsync(number, a => Result(commands.AssignRoleAsync(a, Key(number), new RoleInput(role, user), HttpContext.RequestAborted)), "Role given.");
+
+    public Task<IActionResult> OnPostRemoveRoleAsync(int number, string role, string user) =>
+        ActAsync(number, a => Result(commands.RemoveRoleAsync(a, Key(number), role, user, HttpContext.RequestAborted)), "Role taken away.");
+
+    public Task<IActionResult> OnPostNoteAsync(int number, string? text, int? minutesAgo, bool pinned) =>
+        ActAsync(number, a => Result(records.AddNoteAsync(a, Key(number), new NoteInput(text, minutesAgo is > 0 ? time.GetUtcNow().AddMinutes(-minutesAgo.Value) : null, pinned), HttpContext.RequestAborted)), "Noted.");
+
+    public Task<IActionResult> OnPostPinAsync(int number, Guid entry, bool pinned) =>
+        ActAsync(number, a => Result(records.PinAsync(a, Key(number), entry, pinned, HttpContext.RequestAborted)), pinned ? "Pinned." : "Unpinned.");
+
+    public Task<IActionResult> OnPostActionAsync(int number, string? intent, string? expectedEffect, string? decidedBy, bool done) =>
+        ActAsync(number, a => Result(records.RecordActionAsync(a, Key(number), new ActionInput(intent, expectedEffect, decidedBy, done ? time.GetUtcNow() : null), HttpContext.RequestAborted)), "Action recorded.");
+
+    public Task<IActionResult> OnPostObserveAsync(int number, Guid action, string? observedEffect, bool done) =>
+        ActAsync(number, a => Result(records.ObserveAsync(a, Key(number), action, new ObservationInput(done ? time.GetUtcNow() : null, observedEffect), HttpContext.RequestAborted)), "Recorded what the action did.");
+
+    public Task<IActionResult> OnPostCloseAsync(int number, string? whatHappened, string? whatWasDone, string? failedAssumptions, string? whatShouldChange, string? cause) =>
+        ActAsync(number, a => Result(commands.CloseAsync(a, Key(number), new CloseInput(whatHappened, whatWasDone, failedAssumptions, whatShouldChange, cause), HttpContext.RequestAborted)), "Closed, with the written record.");
+
+    private static string Key(int number) => number.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<Failure?> Result<T>(Task<Outcome<T>> outcome) => (await outcome).Failure;
+
+    private async Task<IActionResult> ActAsync(int number, Func<Actor, Task<Failure?>> act, string notice)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        if (await act(Actor) is { } failure)
+        {
+            ShowFailure(failure);
+            return await LoadAsync(number) ? Page() : NotFound();
+        }
+        Notice(notice);
+        return Redirect($"/incidents/{number}");
+    }
+
+    private async Task<bool> LoadAsync(int number)
+    {
+        Now = time.GetUtcNow();
+        var incident = await queries.FindAsync(Key(number), tracked: false, HttpContext.RequestAborted);
+        if (incident is null)
+            return false;
+        Incident = await queries.DtoAsync(incident, HttpContext.RequestAborted);
+        Timeline = await queries.TimelineAsync(incident, HttpContext.RequestAborted);
+        Evidence = await queries.EvidenceAsync(incident.Id, withDocument: true, HttpContext.RequestAborted);
+        CanRespond = Permissions.CanRespondFor(Actor, incident.TeamId);
+        Submission = await db.EmergencySubmissions.AsNoTracking().FirstOrDefaultAsync(s => s.IncidentId == incident.Id, HttpContext.RequestAborted);
+        IsCommander = Incident.CommanderId == Actor.UserId;
+        People = (await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email }).ToListAsync(HttpContext.RequestAborted))
+            .Select(u => (u.Id, u.Name, u.Email)).ToList();
+        return true;
+    }
+
+    public static string Span(TimeSpan span) => IncidentsIndexModel.Span(span);
+}

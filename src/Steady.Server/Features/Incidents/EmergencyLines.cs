@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Steady.Core;
+using Steady.Core.Accounts;
+using Steady.Core.Incidents;
+using Steady.Server.Data;
+using Steady.Server.Infrastructure;
+
+namespace Steady.Server.Features.Incidents;
+
+public sealed record AgreementInput(string? Client = null, IReadOnlyList<string>? CoveredSeverities = null, string? Hours = null, string? Purpose = null, string? Boundaries = null, string? Service = null, string? EscalationPolicy = null);
+
+public sealed record SubmissionInput(string? Name = null, string? Contact = null, string? Description = null, string? Severity = null);
+
+public sealed record MisuseInput(string? Reason = null);
+
+public sealed record AgreementDto(Guid Id, string Client, IReadOnlyList<string> CoveredSeverities, string Hours, string Purpose, string Boundaries, Guid ServiceId, Guid EscalationPolicyId, string Key, string IntakePath, DateTimeOffset CreatedAt, bool Suspended, DateTimeOffset? SuspendedAt, string? SuspendedReason, DateTimeOffset? ReinstatedAt)
+{
+    public static AgreementDto From(EmergencyAgreement a) => new(a.Id, a.Client, a.Severities(), a.Hours, a.Purpose, a.Boundaries, a.ServiceId, a.EscalationPolicyId, a.Key, $"/emergency/{a.Key}", a.CreatedAt, a.IsSuspended, a.SuspendedAt, a.SuspendedReason, a.ReinstatedAt);
+}
+
+/// <summary>What a client sees before submitting: the boundaries, and whether the line is open.</summary>
+public sealed record LineDto(string Client, IReadOnlyList<string> CoveredSeverities, string Hours, string Purpose, string Boundaries, bool Suspended, string? Message);
+
+public sealed record SubmissionDto(Guid Id, Guid AgreementId, DateTimeOffset SubmittedAt, string ContactName, string Contact, string Description, int IncidentNumber, DateTimeOffset? MisuseAt, string? MisuseBy, string? MisuseReason);
+
+/// <summary>The "Steady:Incidents:EmergencyLine" section: when misuse suspends a line.</summary>
+public sealed class EmergencyLineOptions
+{
+    public const string Section = "Steady:Incidents:EmergencyLine";
+
+    public int MisuseThreshold { get; set; } = MisusePolicy.Default.Threshold;
+
+    public TimeSpan MisuseWindow { get; set; } = MisusePolicy.Default.Window;
+}
+
+/// <summary>
+/// Retainer clients' emergency lines: agreements (admins), submissions from the secret intake (each
+/// opens a triage incident and pages the agreement's policy), misuse marked by triage, suspension after
+/// repeated misuse, reinstatement by an admin.
+/// </summary>
+public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, IncidentSeverities severities, IOptions<EmergencyLineOptions> options, TimeProvider time)
+{
+    public const string NoAgreement = "There is no emergency line here. Without a written agreement, please use the standard support channels.";
+
+    public static string SuspendedMessage(EmergencyAgreement a) =>
+        $"This emergency line is suspended since {a.SuspendedAt!.Value.UtcDateTime:yyyy-MM-dd} ({a.SuspendedReason}). It accepts no submissions until it is reinstated; please use the standard support channels meanwhile.";
+
+    public Task<EmergencyAgreement?> FindByKeyAsync(string key, CancellationToken cancellationToken) =>
+        db.EmergencyAgreements.AsNoTracking().FirstOrDefaultAsync(a => a.Key == key, cancellationToken);
+
+    public static LineDto Line(EmergencyAgreement a) =>
+        new(a.Client, a.Severities(), a.Hours, a.Purpose, a.Boundaries, a.IsSuspended, a.IsSuspended ? SuspendedMessage(a) : null);
+
+    public async Task<Outcome<EmergencyAgreement>> CreateAsync(Actor actor, AgreementInput input, CancellationToken cancellationToken)
+    {
+        if (!Permissions.CanAdministerOrganization(actor))
+            return Failure.Forbidden("Only organization admins can set up an emergency line.");
+        var validation = new Validation().Name("client", input.Client, 200).Name("hours", input.Hours, 200).Name("purpose", input.Purpose, 2000).Name("boundaries", input.Boundaries, 4000);
+        var covered = (input.CoveredSeverities ?? []).Select(s => severities.Table.Find(s)?.Name).ToList();
+        if (covered.Count == 0 || covered.Any(c => c is null))
+            validation.Add("coveredSeverities", $"'coveredSeverities' lists the severities the line is for, from {string.Join(", ", severities.Table.Levels.Select(l => l.Name))}.");
+        if (string.IsNullOrWhiteSpace(input.Service))
+            validation.Add("service", "'service' is required: the service an emergency incident affects.");
+        if (string.IsNullOrWhiteSpace(input.EscalationPolicy))
+            validation.Add("escalationPolicy", "'escalationPolicy' is required: who is paged for a submission.");
+        if (validation.ToFailure() is { } invalid)
+            return invalid;
+        var service = await db.ServiceAsync(input.Service!, cancellationToken);
+        if (service is null)
+            return Failure.Invalid("service", $"There is no service '{input.Service}'.");
+        var policy = await db.EscalationPolicyAsync(input.EscalationPolicy!, tracked: false, cancellationToken);
+        if (policy is null)
+            return Failure.Invalid("escalationPolicy", $"There is no escalation policy '{input.EscalationPolicy}'.");
+        var agreement = new EmergencyAgreement
+        {
+            Id = Ids.New(time),
+            Client = input.Client!.Trim(),
+            CoveredSeverities = JsonSerializer.Serialize(covered.Distinct()),
+            Hours = input.Hours!.Trim(),
+            Purpose = input.Purpose!.Trim(),
+            Boundaries = input.Boundaries!.Trim(),
+            ServiceId = service.Id,
+            EscalationPolicyId = policy.Id,
+            Key = Secrets.NewToken().Replace("stdy_", "line_", StringComparison.Ordinal),
+            CreatedAt = time.GetUtcNow(),
+            CreatedById = actor.UserId,
+        };
+        db.EmergencyAgreements.Add(agreement);
+        await db.SaveChangesAsync(cancellationToken);
+        return agreement;
+    }
+
+    public async Task<Outcome<(EmergencySubmission Submission, Incident Incident)>> SubmitAsync(string key, SubmissionInput input, CancellationToken cancellationToken)
+    {
+        var agreement = await FindByKeyAsync(key, cancellationToken);
+        if (agreement is null)
+            return new Failure(FailureKind.NotFound, "No emergency line.", NoAgreement);
+        if (agreement.IsSuspended)
+            return Failure.Forbidden(SuspendedMessage(agreement));
+        var validation = new Validation().Name("name", input.Name, 200).Name("contact", input.Contact, 300).Name("description", input.Description, 4000);
+        var covered = agreement.Severities();
+        var severity = string.IsNullOrWhiteSpace(input.Severity) ? covered[0] : covered.FirstOrDefault(c => string.Equals(c, input.Severity.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (severity is null)
+            validation.Add("severity", $"This line covers {string.Join(", ", covered)} only; anything else goes through the standard channels.");
+        if (validation.ToFailure() is { } invalid)
+            return invalid;
+        var creator = await db.Users.AsNoTracking().FirstAsync(u => u.Id == agreement.CreatedById, cancellationToken);
+        var line = new Actor(creator.Id, $"Emergency line ({agreement.Client})", IsAdmin: true, new Dictionary<Guid, TeamRole>());
+        EmergencySubmission? submission = null;
+        var firstLine = input.Description!.Trim().Split('\n')[0];
+        var declared = await commands.DeclareAsync(line, new DeclareInput(
+            $"Emergency line, {agreement.Client}: {(firstLine.Length > 120 ? firstLine[..120] + "…" : firstLine)}",
+            severity, [agreement.ServiceId.ToString()], null,
+            $"Submitted by {input.Name!.Trim()} ({input.Contact!.Trim()}): {input.Description.Trim()}", null, null, creator.Id.ToString()),
+            agreement.EscalationPolicyId,
+            incident =>
+            {
+                submission = new EmergencySubmission
+                {
+                    Id = Ids.New(time),
+                    AgreementId = agreement.Id,
+                    SubmittedAt = time.GetUtcNow(),
+                    ContactName = input.Name.Trim(),
+                    Contact = input.Contact.Trim(),
+                    Description = input.Description.Trim(),
+                    IncidentId = incident.Id,
+                };
+                incident.SubmissionId = submission.Id;
+                db.EmergencySubmissions.Add(submission);
+            },
+            cancellationToken);
+        return declared.Succeeded ? (submission!, declared.Value!) : declared.Failure!;
+    }
+
+    public async Task<Outcome<EmergencyAgreement>> MarkMisuseAsync(Actor actor, Guid submissionId, MisuseInput input, CancellationToken cancellationToken)
+    {
+        var submission = await db.EmergencySubmissions.FirstOrDefaultAsync(s => s.Id == submissionId, cancellationToken);
+        if (submission is null)
+            return Failure.NotFound("The submission");
+        var agreement = await db.EmergencyAgreements.FirstAsync(a => a.Id == submission.AgreementId, cancellationToken);
+        var teamId = await db.Services.Where(s => s.Id == agreement.ServiceId).Select(s => s.TeamId).FirstAsync(cancellationToken);
+        if (!Permissions.CanRespondFor(actor, teamId))
+            return Failure.Forbidden("Only responders of the team that answers for the line's service can mark a submission as misuse.");
+        if (string.IsNullOrWhiteSpace(input.Reason))
+            return Failure.Invalid("reason", "'reason' is required: why this was not a high-severity incident (the client will be told when the line is suspended).");
+        if (submission.MisuseAt is not null)
+            return Failure.Conflict($"Already marked as misuse by {submission.MisuseBy}.");
+        var now = time.GetUtcNow();
+        submission.MisuseAt = now;
+        submission.MisuseBy = actor.Name;
+        submission.MisuseReason = input.Reason.Trim();
+        var earlier = await db.EmergencySubmissions.AsNoTracking().Where(s => s.AgreementId == agreement.Id && s.MisuseAt != null && s.Id != submission.Id)
+            .Select(s => s.MisuseAt!.Value).ToListAsync(cancellationToken);
+        var policy = new MisusePolicy(options.Value.MisuseThreshold, options.Value.MisuseWindow);
+        if (!agreement.IsSuspended && policy.Suspends(earlier.Append(now), agreement.ReinstatedAt, now))
+        {
+            agreement.SuspendedAt = now;
+            agreement.SuspendedReason = $"{policy.Threshold} submissions marked as misuse within {Durations.Describe(policy.Window)}";
+        }
+        db.Timeline.Add(new TimelineEntry
+        {
+            Id = Ids.New(time), IncidentId = submission.IncidentId, At = now, Kind = "misuse", RecordedAt = now, ActorId = actor.UserId, ActorName = actor.Name,
+            Text = $"Emergency-line submission marked as misuse by {actor.Name}: {submission.MisuseReason}" + (agreement.IsSuspended ? $". The line is suspended: {agreement.SuspendedReason}." : ""),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return agreement;
+    }
+
+    public async Task<Outcome<EmergencyAgreement>> ReinstateAsync(Actor actor, Guid agreementId, CancellationToken cancellationToken)
+    {
+        if (!Permissions.CanAdministerOrganization(actor))
+            return Failure.Forbidden("Only organization admins can reinstate an emergency line.");
+        var agreement = await db.EmergencyAgreements.FirstOrDefaultAsync(a => a.Id == agreementId, cancellationToken);
+        if (agreement is null)
+            return Failure.NotFound("The emergency line");
+        if (!agreement.IsSuspended)
+            return Failure.Conflict("The line is not suspended.");
+        agreement.SuspendedAt = null;
+        agreement.SuspendedReason = null;
+        agreement.ReinstatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return agreement;
+    }
+
+    public async Task<List<SubmissionDto>> SubmissionsAsync(Guid? agreementId, CancellationToken cancellationToken)
+    {
+        var query = db.EmergencySubmissions.AsNoTracking();
+        if (agreementId is { } id)
+            query = query.Where(s => s.AgreementId == id);
+        var rows = await query.Join(db.Incidents, s => s.IncidentId, i => i.Id, (s, i) => new SubmissionDto(s.Id, s.AgreementId, s.SubmittedAt, s.ContactName, s.Contact, s.Description, i.Number, s.MisuseAt, s.MisuseBy, s.MisuseReason))
+            .ToListAsync(cancellationToken);
+        return rows.OrderByDescending(s => s.SubmittedAt).Take(200).ToList();
+    }
+}

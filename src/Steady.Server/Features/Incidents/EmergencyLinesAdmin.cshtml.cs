@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core.Accounts;
+using Steady.Core.Incidents;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Incidents;
+
+/// <summary>The agreements admin page: write a line's boundaries down, see its intake URL and submissions, reinstate it.</summary>
+public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, IncidentSeverities severities) : ConsolePage
+{
+    public IReadOnlyList<EmergencyAgreement> Agreements { get; private set; } = [];
+
+    public IReadOnlyList<SubmissionDto> Submissions { get; private set; } = [];
+
+    public IReadOnlyList<string> ServiceNames { get; private set; } = [];
+
+    public IReadOnlyList<string> PolicyNames { get; private set; } = [];
+
+    public bool Allowed { get; private set; } = true;
+
+    public IReadOnlyList<string> Levels => severities.Table.Levels.Select(l => l.Name).ToList();
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        if (!Permissions.CanAdministerOrganization(Actor))
+            return Refused();
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(string? client, string[]? covered, string? hours, string? purpose, string? boundaries, string? service, string? policy)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        var outcome = await lines.CreateAsync(Actor, new AgreementInput(client, covered, hours, purpose, boundaries, service, policy), HttpContext.RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            if (outcome.Failure!.Kind == Steady.Core.FailureKind.Forbidden)
+                return Refused();
+            ShowFailure(outcome.Failure);
+            await LoadAsync();
+            return Page();
+        }
+        Notice($"Emergency line for {outcome.Value!.Client} written down. Give the client its intake URL: /emergency/{outcome.Value.Key}");
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostReinstateAsync(Guid id)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        var outcome = await lines.ReinstateAsync(Actor, id, HttpContext.RequestAborted);
+        if (outcome.Failure?.Kind == Steady.Core.FailureKind.Forbidden)
+            return Refused();
+        if (!outcome.Succeeded)
+        {
+            ShowFailure(outcome.Failure!);
+            await LoadAsync();
+            return Page();
+        }
+        Notice($"The line for {outcome.Value!.Client} is open again.");
+        return RedirectToPage();
+    }
+
+    private PageResult Refused()
+    {
+        Allowed = false;
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        Agreements = await db.EmergencyAgreements.AsNoTracking().OrderBy(a => a.Client).ToListAsync(HttpContext.RequestAborted);
+        Submissions = await lines.SubmissionsAsync(null, HttpContext.RequestAborted);
+        ServiceNames = await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(HttpContext.RequestAborted);
+        PolicyNames = await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(HttpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Options;
+using Steady.Core.Incidents;
+
+namespace Steady.Server.Features.Incidents;
+
+/// <summary>The "Steady:Incidents" section.</summary>
+public sealed class IncidentOptions
+{
+    public const string Section = "Steady:Incidents";
+
+    /// <summary>How long linked alerts and checks must stay healthy before "resolved" is accepted.</summary>
+    public TimeSpan HealthyFor { get; set; } = Resolution.DefaultHealthyFor;
+
+    /// <summary>How far before an incident started the page looks for changes on its services.</summary>
+    public TimeSpan ChangeWindow { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How long an update may stay overdue after the reminder before the escalation runs.</summary>
+    public TimeSpan EscalateAfter { get; set; } = Cadence.DefaultEscalateAfter;
+
+    /// <summary>Whether SEV1/SEV2 need a postmortem before closing (off until postmortems are built).</summary>
+    public bool EnforcePostmortem { get; set; }
+
+    /// <summary>The severities, most severe first; empty: the seed's SEV1/SEV2/SEV3.</summary>
+    public List<SeverityOption> Severities { get; set; } = [];
+
+    /// <summary>Where every incident's updates go (a chat webhook, an email list): kind, address, settings, as contact methods.</summary>
+    public List<ChannelOption> Channels { get; set; } = [];
+}
+
+public sealed class SeverityOption
+{
+    public string Name { get; set; } = "";
+
+    public string Meaning { get; set; } = "";
+
+    public string Example { get; set; } = "";
+
+    public string ExpectedResponse { get; set; } = "";
+
+    /// <summary>Null or zero: no cadence.</summary>
+    public TimeSpan? UpdateCadence { get; set; }
+
+    public bool PagesAtOnce { get; set; }
+
+    public bool Freezes { get; set; }
+
+    public bool RequiresPostmortem { get; set; }
+
+    public bool StatusPage { get; set; }
+}
+
+public sealed class ChannelOption
+{
+    public string Kind { get; set; } = "";
+
+    public string Address { get; set; } = "";
+
+    public Dictionary<string, string> Settings { get; set; } = [];
+}
+
+/// <summary>The severity table in force: configured, or the default.</summary>
+public sealed class IncidentSeverities(IOptions<IncidentOptions> options)
+{
+    private readonly Lazy<SeverityTable> _table = new(() => options.Value.Severities.Count == 0
+        ? SeverityTable.Default
+        : new SeverityTable(options.Value.Severities.Select(s => new SeverityLevel(
+            s.Name.Trim(), s.Meaning, s.Example, s.ExpectedResponse,
+            s.UpdateCadence is { } c && c > TimeSpan.Zero ? c : null,
+            s.PagesAtOnce, s.Freezes, s.RequiresPostmortem, s.StatusPage)).ToList()));
+
+    public SeverityTable Table => _table.Value;
+
+    /// <summary>The level of a stored incident; a severity since removed from the configuration counts as the least severe.</summary>
+    public SeverityLevel Of(string name) => Table.Find(name) ?? Table.Levels[^1];
+}

@@ -1,0 +1,186 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Steady.Core;
+using Steady.Core.Incidents;
+using Steady.Server.Data;
+using Steady.Server.Infrastructure;
+using Steady.Server.Notify;
+
+namespace Steady.Server.Features.Incidents;
+
+/// <summary>
+/// The incident's clockwork, on the injected clock: when an update is overdue it reminds the
+/// communications lead and the commander, and if it stays overdue it pages the commander's
+/// escalation (the incident's services' policies); and it sends the incident outbox (updates to the
+/// channels, reminders, pages), each message once, claimed before it is sent.
+/// </summary>
+public sealed partial class IncidentWorker(
+    IServiceScopeFactory scopes,
+    WakeSignal<IncidentWorker> signal,
+    IOptions<IncidentOptions> options,
+    TimeProvider time,
+    ILogger<IncidentWorker> logger) : DueTimeWorker<IncidentWorker>(signal, time, logger)
+{
+    private const int MaxAttempts = 6;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
+    {
+        // SQLite's "async" calls complete synchronously: yield first, so the first pass never holds up the host's start.
+        await Task.Yield();
+        var nextCadence = await RunCadenceAsync(cancellationToken);
+        var nextSend = await SendDueAsync(cancellationToken);
+        return new[] { nextCadence, nextSend }.Where(d => d is not null).Min();
+    }
+
+    private async Task<DateTimeOffset?> RunCadenceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
+        var now = Time.GetUtcNow();
+        var escalateAfter = options.Value.EscalateAfter;
+        var due = await db.Incidents.AsNoTracking()
+            .Where(i => i.NextUpdateDueAt != null && i.NextUpdateDueAt <= now && i.CadenceDone != CadenceStep.Escalate
+                && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed)
+            .OrderBy(i => i.NextUpdateDueAt).Select(i => i.Id).Take(100).ToListAsync(cancellationToken);
+        foreach (var id in due)
+        {
+            await using var stepScope = scopes.CreateAsyncScope();
+            await StepAsync(stepScope.ServiceProvider, id, escalateAfter, cancellationToken);
+        }
+        // The next time the cadence needs a look: the earliest due time not yet reminded, or a reminded one's escalation.
+        var nextDue = await db.Incidents.AsNoTracking()
+            .Where(i => i.NextUpdateDueAt != null && i.CadenceDone == CadenceStep.None && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed)
+            .MinAsync(i => i.NextUpdateDueAt, cancellationToken);
+        var nextEscalation = await db.Incidents.AsNoTracking()
+            .Where(i => i.NextUpdateDueAt != null && i.CadenceDone == CadenceStep.Remind && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed)
+            .MinAsync(i => i.NextUpdateDueAt, cancellationToken);
+        return new[] { nextDue, nextEscalation + escalateAfter }.Where(d => d is not null).Min();
+    }
+
+    private async Task StepAsync(IServiceProvider services, Guid incidentId, TimeSpan escalateAfter, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<SteadyDb>();
+        var outbox = services.GetRequiredService<IncidentOutbox>();
+        var pager = services.GetRequiredService<IIncidentPager>();
+        var commands = services.GetRequiredService<IncidentCommands>();
+        var incident = await db.Incidents.FirstOrDefaultAsync(i => i.Id == incidentId, cancellationToken);
+        if (incident is null)
+            return;
+        var now = Time.GetUtcNow();
+        var decision = Cadence.Decide(incident.NextUpdateDueAt, incident.CadenceDone, escalateAfter, now);
+        if (decision.Step == CadenceStep.None)
+            return;
+        var dueKey = decision.DueAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var roles = await db.IncidentRoles.AsNoTracking().Where(r => r.IncidentId == incident.Id && r.EndedAt == null).ToListAsync(cancellationToken);
+        var commanderId = roles.First(r => r.Role == IncidentRole.Commander).UserId;
+        var overdue = Durations.Describe(now - decision.DueAt);
+        var names = await db.Users.AsNoTracking().Where(u => roles.Select(r => r.UserId).Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
+        if (decision.Step == CadenceStep.Remind)
+        {
+            var who = roles.Where(r => r.Role is IncidentRole.CommunicationsLead or IncidentRole.Commander).Select(r => r.UserId).Distinct().ToList();
+            foreach (var userId in who)
+            {
+                outbox.ToUser(incident, userId, "remind", $"remind:{dueKey}", $"Update overdue: incident #{incident.Number} ({incident.Severity})",
+                    $"The next status update for '{incident.Title}' was due at {decision.DueAt.UtcDateTime:HH:mm} UTC. Post what is known, what is not, what is being done, and when the next update comes.");
+            }
+            commands.Entry(incident, "cadence", $"Update overdue since {decision.DueAt.UtcDateTime:HH:mm} UTC: reminded {string.Join(" and ", who.Select(u => names.GetValueOrDefault(u, "?")))}", null);
+            incident.CadenceDone = CadenceStep.Remind;
+        }
+        else
+        {
+            var policies = await commands.PoliciesAsync(incident, cancellationToken);
+            var reason = $"The status update for incident #{incident.Number} has been overdue for {overdue}; the commander's escalation runs.";
+            foreach (var policyId in policies)
+                await pager.PagePolicyAsync(incident, policyId, reason, $"escalate:{dueKey}", cancellationToken);
+            if (policies.Count == 0)
+                await pager.PageUserAsync(incident, commanderId, reason, $"escalate:{dueKey}", cancellationToken);
+            commands.Entry(incident, "cadence", $"Update still overdue ({overdue}): escalated " + (policies.Count == 0 ? $"to the commander {names.GetValueOrDefault(commanderId, "?")} (no escalation policy on its services)" : "through the services' escalation policy"), null);
+            incident.CadenceDone = CadenceStep.Escalate;
+        }
+        incident.Version++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            LogCadence(logger, incident.Number, decision.Step);
+        }
+        catch (DbUpdateException)
+        {
+            // another node took this step, or an update arrived meanwhile: the next pass decides again
+        }
+    }
+
+    private async Task<DateTimeOffset?> SendDueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
+        var registry = scope.ServiceProvider.GetRequiredService<ChannelRegistry>();
+        var now = Time.GetUtcNow();
+        var due = await db.IncidentNotices.AsNoTracking().Where(n => n.DueAt != null && n.DueAt <= now).OrderBy(n => n.DueAt).Take(50).ToListAsync(cancellationToken);
+        foreach (var notice in due)
+        {
+            // Claim: move its due time past a lease; only the node whose update matched sends it.
+            var leased = now + Lease;
+            var claimed = await db.IncidentNotices.Where(n => n.Id == notice.Id && n.DueAt == notice.DueAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, leased), cancellationToken);
+            if (claimed == 0)
+                continue;
+            var (outcome, detail) = await SendAsync(db, registry, notice, cancellationToken);
+            var attempts = notice.Attempts + 1;
+            DateTimeOffset? retryAt = outcome == DeliveryOutcome.Retry && attempts < MaxAttempts ? Time.GetUtcNow() + TimeSpan.FromSeconds(30 * Math.Pow(2, attempts - 1)) : null;
+            DateTimeOffset? sentAt = outcome == DeliveryOutcome.Sent ? Time.GetUtcNow() : null;
+            await db.IncidentNotices.Where(n => n.Id == notice.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(n => n.DueAt, retryAt)
+                .SetProperty(n => n.SentAt, sentAt)
+                .SetProperty(n => n.Attempts, attempts)
+                .SetProperty(n => n.Outcome, detail), cancellationToken);
+        }
+        return await db.IncidentNotices.AsNoTracking().Where(n => n.DueAt != null).MinAsync(n => n.DueAt, cancellationToken);
+    }
+
+    private async Task<(DeliveryOutcome, string)> SendAsync(SteadyDb db, ChannelRegistry registry, IncidentNotice notice, CancellationToken cancellationToken)
+    {
+        var targets = new List<ContactTarget>();
+        try
+        {
+            if (notice.Recipient.StartsWith("channel:", StringComparison.Ordinal))
+            {
+                var index = int.Parse(notice.Recipient["channel:".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                if (index >= options.Value.Channels.Count)
+                    return (DeliveryOutcome.Failed, "the incident channel is no longer configured");
+                var channel = options.Value.Channels[index];
+                targets.Add(ContactTarget.FromStored(channel.Kind, channel.Address, System.Text.Json.JsonSerializer.Serialize(channel.Settings)));
+            }
+            else if (notice.Recipient.StartsWith("user:", StringComparison.Ordinal) && Guid.TryParse(notice.Recipient["user:".Length..], out var userId))
+            {
+                var methods = await db.ContactMethods.AsNoTracking().Where(m => m.UserId == userId).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+                targets.AddRange(methods.Select(m => ContactTarget.FromStored(m.Kind, m.Address, m.Settings)));
+                if (targets.Count == 0)
+                    return (DeliveryOutcome.Failed, "the person has no contact methods");
+            }
+            else
+            {
+                return (DeliveryOutcome.Failed, $"unknown recipient kind in '{notice.Recipient}'");
+            }
+        }
+        catch (FormatException e)
+        {
+            return (DeliveryOutcome.Failed, e.Message);
+        }
+        var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == notice.IncidentId, cancellationToken);
+        var severity = incident.Severity.Equals("SEV1", StringComparison.OrdinalIgnoreCase) ? Steady.Core.Alerts.Severity.Critical : Steady.Core.Alerts.Severity.Error;
+        var results = new List<DeliveryResult>();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var notification = new Notification(NotificationKind.Incident, notice.Title, notice.Body, severity, $"incident #{incident.Number}", 0, [], null, null, null,
+                $"incident-{notice.Id:N}-{i}", notice.CreatedAt);
+            results.Add(await registry.SendAsync(targets[i], notification, cancellationToken));
+        }
+        var outcome = results.Any(r => r.Outcome == DeliveryOutcome.Sent) ? DeliveryOutcome.Sent
+            : results.Any(r => r.Outcome == DeliveryOutcome.Retry) ? DeliveryOutcome.Retry : DeliveryOutcome.Failed;
+        return (outcome, string.Join("; ", results.Select(r => $"{r.Outcome.ToString().ToLowerInvariant()}: {r.Detail}")));
+    }
+
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Incident #{Number}: cadence step {Step}")]
+    private static partial void LogCadence(ILogger logger, int number, CadenceStep step);
+}
