@@ -16,6 +16,7 @@ using Steady.Server.Features.Intake;
 using Steady.Server.Features.OnCall;
 using Steady.Server.Features.Audit;
 using Steady.Server.Features.Checks;
+using Steady.Server.Features.Config;
 using Steady.Server.Features.Health;
 using Steady.Server.Features.Services;
 using Steady.Server.Features.Shell;
@@ -164,6 +165,7 @@ public static class SteadyApp
         api.MapSchedulesApi();
         api.MapPoliciesApi();
         api.MapContactMethodsApi();
+        api.MapConfigApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
 
