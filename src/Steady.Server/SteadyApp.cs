@@ -100,6 +100,8 @@ public static class SteadyApp
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
             .RemoveAllLoggers(); // check URLs may carry tokens: never log them
         services.AddHostedService<CheckRunner>();
+        services.AddSingleton<WakeSignal<HandoffNotifier>>();
+        services.AddHostedService<HandoffNotifier>();
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
@@ -166,6 +168,8 @@ public static class SteadyApp
         api.MapPoliciesApi();
         api.MapContactMethodsApi();
         api.MapConfigApi();
+        api.MapCalendarFeedsApi();
+        app.MapCalendarFeeds();
         app.MapIntake();
         app.MapHeartbeatIntake();
 

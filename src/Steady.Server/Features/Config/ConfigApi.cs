@@ -24,7 +24,7 @@ public static class ConfigApi
         return api;
     }
 
-    private static async Task<Results<Ok<ApplyResultDto>, ProblemHttpResult>> Apply(HttpRequest request, bool? dryRun, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ApplyResultDto>, ProblemHttpResult>> Apply(HttpRequest request, bool? dryRun, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<OnCall.HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body, new UTF8Encoding(false, true));
         var text = await reader.ReadToEndAsync(cancellationToken);
@@ -35,7 +35,11 @@ public static class ConfigApi
         if (!documents.Succeeded)
             return documents.Failure!.ToProblem();
         var outcome = await new ConfigApply(db, time).ApplyAsync(await actors.RequireAsync(cancellationToken), documents.Value!, dryRun ?? false, cancellationToken);
-        return outcome.Succeeded ? TypedResults.Ok(outcome.Value!) : outcome.Failure!.ToProblem();
+        if (!outcome.Succeeded)
+            return outcome.Failure!.ToProblem();
+        if (!outcome.Value!.DryRun)
+            handoffs.Wake();
+        return TypedResults.Ok(outcome.Value);
     }
 
     private static async Task<ContentHttpResult> Export(bool? includeSecrets, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)

@@ -50,7 +50,7 @@ public static class SchedulesApi
         return TypedResults.Ok<IReadOnlyList<ScheduleDto>>(rows.Select(Dto).ToList());
     }
 
-    private static async Task<Results<Created<ScheduleDto>, ProblemHttpResult>> Create(ScheduleInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ScheduleDto>, ProblemHttpResult>> Create(ScheduleInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Team))
             return Failure.Invalid("team", "'team' is required: the team that owns the schedule (name or id).").ToProblem();
@@ -65,6 +65,7 @@ public static class SchedulesApi
         db.Schedules.Add(schedule);
         if (await SaveAsync(db, schedule, cancellationToken) is { } conflict)
             return conflict.ToProblem();
+        handoffs.Wake();
         return TypedResults.Created($"/api/v1/schedules/{schedule.Id}", Dto(schedule));
     }
 
@@ -74,7 +75,7 @@ public static class SchedulesApi
         return found is null ? Problems.NotFound($"Schedule '{schedule}'") : TypedResults.Ok(Dto(found));
     }
 
-    private static async Task<Results<Ok<ScheduleDto>, ProblemHttpResult>> Update(string schedule, ScheduleInput input, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ScheduleDto>, ProblemHttpResult>> Update(string schedule, ScheduleInput input, SteadyDb db, ActorAccessor actors, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
         var found = await db.ScheduleAsync(schedule, true, cancellationToken);
         if (found is null)
@@ -88,6 +89,7 @@ public static class SchedulesApi
         found.Version++;
         if (await SaveAsync(db, found, cancellationToken) is { } conflict)
             return conflict.ToProblem();
+        handoffs.Wake();
         return TypedResults.Ok(Dto(found));
     }
 
@@ -103,6 +105,8 @@ public static class SchedulesApi
         if (pagedBy.Count > 0)
             return Failure.Conflict($"Escalation policies page through {found.Name} ({string.Join(", ", pagedBy.Take(5))}); change them first.").ToProblem();
         db.ScheduleOverrides.RemoveRange(await db.ScheduleOverrides.Where(o => o.ScheduleId == found.Id).ToListAsync(cancellationToken));
+        db.HandoffNotices.RemoveRange(await db.HandoffNotices.Where(n => n.ScheduleId == found.Id).ToListAsync(cancellationToken));
+        db.CalendarFeeds.RemoveRange(await db.CalendarFeeds.Where(f => f.Kind == CalendarFeed.ScheduleKind && f.SubjectId == found.Id).ToListAsync(cancellationToken));
         db.Schedules.Remove(found);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
@@ -121,7 +125,7 @@ public static class SchedulesApi
         return TypedResults.Ok(new FinalScheduleDto(found.Id, found.Name, found.TimeZone, start, end, shifts, shifts.Where(s => s.UserId is null).ToList()));
     }
 
-    private static async Task<Results<Created<OverrideDto>, ProblemHttpResult>> AddOverride(string schedule, OverrideInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<OverrideDto>, ProblemHttpResult>> AddOverride(string schedule, OverrideInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
         var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
@@ -149,6 +153,7 @@ public static class SchedulesApi
         };
         db.ScheduleOverrides.Add(row);
         await db.SaveChangesAsync(cancellationToken);
+        handoffs.Wake();
         return TypedResults.Created($"/api/v1/schedules/{found.Id}/overrides/{row.Id}", new OverrideDto(row.Id, user.Id, user.Name, row.StartsAt, row.EndsAt, row.CreatedBy));
     }
 
