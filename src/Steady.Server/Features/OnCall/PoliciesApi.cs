@@ -225,7 +225,7 @@ public static class PoliciesApi
         return byName.Count == 1 ? new EscalationTarget(TargetKind.User, byName[0]) : null;
     }
 
-    private static async Task<PolicyDto> DtoAsync(SteadyDb db, EscalationPolicyRecord policy, CancellationToken cancellationToken)
+    internal static async Task<PolicyDto> DtoAsync(SteadyDb db, EscalationPolicyRecord policy, CancellationToken cancellationToken)
     {
         var steps = policy.ReadSteps();
         var ids = steps.SelectMany(s => s.Targets).Select(t => t.Id).Distinct().ToList();

@@ -130,16 +130,26 @@ public static class SchedulesApi
         var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
-        var actor = await actors.RequireAsync(cancellationToken);
+        var outcome = await AddOverrideAsync(db, await actors.RequireAsync(cancellationToken), found, input, time, cancellationToken);
+        if (!outcome.Succeeded)
+            return outcome.Failure!.ToProblem();
+        handoffs.Wake();
+        var (row, userName) = outcome.Value;
+        return TypedResults.Created($"/api/v1/schedules/{found.Id}/overrides/{row.Id}", new OverrideDto(row.Id, row.UserId, userName, row.StartsAt, row.EndsAt, row.CreatedBy));
+    }
+
+    /// <summary>Someone covers part of the schedule: checked and saved, shared with the console's override form.</summary>
+    internal static async Task<Outcome<(ScheduleOverrideRow Row, string UserName)>> AddOverrideAsync(SteadyDb db, Actor actor, Schedule found, OverrideInput input, TimeProvider time, CancellationToken cancellationToken)
+    {
         if (!Permissions.CanRespondFor(actor, found.TeamId))
-            return Problems.Forbidden("Only responders of the schedule's team can add overrides.");
-        var user = await db.UserAsync(input.User, cancellationToken);
+            return Failure.Forbidden("Only responders of the schedule's team can add overrides.");
+        var user = string.IsNullOrWhiteSpace(input.User) ? null : await db.UserAsync(input.User, cancellationToken);
         if (user is null)
-            return Failure.Invalid("user", $"There is no user '{input.User}'.").ToProblem();
+            return Failure.Invalid("user", $"There is no user '{input.User}'.");
         if (input.EndsAt <= input.StartsAt)
-            return Failure.Invalid("endsAt", "'endsAt' must be after 'startsAt'.").ToProblem();
+            return Failure.Invalid("endsAt", "'endsAt' must be after 'startsAt'.");
         if (input.EndsAt - input.StartsAt > MaxWindow)
-            return Failure.Invalid("endsAt", "An override may last at most 366 days.").ToProblem();
+            return Failure.Invalid("endsAt", "An override may last at most 366 days.");
         var row = new ScheduleOverrideRow
         {
             Id = Ids.New(time),
@@ -153,8 +163,7 @@ public static class SchedulesApi
         };
         db.ScheduleOverrides.Add(row);
         await db.SaveChangesAsync(cancellationToken);
-        handoffs.Wake();
-        return TypedResults.Created($"/api/v1/schedules/{found.Id}/overrides/{row.Id}", new OverrideDto(row.Id, user.Id, user.Name, row.StartsAt, row.EndsAt, row.CreatedBy));
+        return (row, user.Name);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOverride(string schedule, Guid id, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
