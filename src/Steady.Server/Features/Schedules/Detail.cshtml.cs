@@ -89,7 +89,7 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
         if (!await LoadAsync(id))
             return NotFound();
         if (!CanRespond)
-            return Forbid();
+            return StatusCode(StatusCodes.Status403Forbidden);
         var row = await db.ScheduleOverrides.FirstOrDefaultAsync(o => o.Id == overrideId && o.ScheduleId == id);
         if (row is not null)
         {
@@ -108,7 +108,7 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
         if (!await LoadAsync(id))
             return NotFound();
         if (!CanRespond)
-            return Forbid();
+            return StatusCode(StatusCodes.Status403Forbidden);
         var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.ScheduleKind, id, Actor.Name, CalendarFeeds.BaseUrl(HttpContext), time, HttpContext.RequestAborted);
         TempData["FeedUrl"] = feed.Url;
         Notice("A new calendar feed URL was made; any earlier one no longer works. Copy it now: it is not shown again.");

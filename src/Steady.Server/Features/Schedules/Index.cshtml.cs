@@ -19,7 +19,7 @@ public sealed class SchedulesModel(SteadyDb db, TimeProvider time) : ConsolePage
     }
 }
 
-/// <summary>A schedule at a glance: who is on call now, until when, and who is next (shared by the home page and the schedules list).</summary>
+/// <summary>A schedule at a glance: who is on call now, until when (null: the next 14 days at least), and who is next (shared by the home page and the schedules list).</summary>
 public sealed record OnCallSummary(Guid ScheduleId, string Schedule, string Team, string TimeZone, string? Now, DateTimeOffset? Until, string? Next, DateTimeOffset? NextFrom, int Gaps)
 {
     public static async Task<IReadOnlyList<OnCallSummary>> ForAllAsync(SteadyDb db, DateTimeOffset now, CancellationToken cancellationToken, int max = 200)
@@ -32,7 +32,7 @@ public sealed record OnCallSummary(Guid ScheduleId, string Schedule, string Team
             var current = shifts.FirstOrDefault();
             var next = shifts.Skip(1).FirstOrDefault(s => s.UserId != current?.UserId);
             result.Add(new OnCallSummary(schedule.Id, schedule.Name, teams.GetValueOrDefault(schedule.TeamId, "?"), schedule.TimeZone,
-                current?.UserName, current?.End, next?.UserName, next?.Start, shifts.Count(s => s.UserId is null)));
+                current?.UserName, next is null ? null : current?.End, next?.UserName, next?.Start, shifts.Count(s => s.UserId is null)));
         }
         return result;
     }

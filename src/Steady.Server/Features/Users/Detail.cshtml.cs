@@ -155,7 +155,7 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
             return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
-        return CanEdit ? null : Forbid();
+        return CanEdit ? null : StatusCode(StatusCodes.Status403Forbidden);
     }
 
     private async Task<bool> LoadAsync(Guid id)
