@@ -37,10 +37,10 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
     public Guid OverrideUser { get; set; }
 
     [BindProperty]
-    public string OverrideStart { get; set; } = "";
+    public string? OverrideStart { get; set; }
 
     [BindProperty]
-    public string OverrideEnd { get; set; } = "";
+    public string? OverrideEnd { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {

@@ -27,10 +27,10 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     public IReadOnlyList<(NotificationRule Rule, ContactMethod Method)> Rules { get; private set; } = [];
 
     [BindProperty]
-    public string Kind { get; set; } = "email";
+    public string? Kind { get; set; } = "email";
 
     [BindProperty]
-    public string Address { get; set; } = "";
+    public string? Address { get; set; }
 
     [BindProperty]
     public string? Label { get; set; }
@@ -42,7 +42,7 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     public int RuleDelay { get; set; }
 
     [BindProperty]
-    public string RuleUrgency { get; set; } = "any";
+    public string? RuleUrgency { get; set; } = "any";
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
@@ -62,8 +62,8 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
             ShowFailure(invalid);
             return Page();
         }
-        var kind = Kind.Trim().ToLowerInvariant();
-        db.ContactMethods.Add(new ContactMethod { Id = Ids.New(time), UserId = id, Kind = kind, Label = string.IsNullOrWhiteSpace(Label) ? kind : Label.Trim(), Address = Address.Trim(), CreatedAt = time.GetUtcNow() });
+        var kind = Kind!.Trim().ToLowerInvariant();
+        db.ContactMethods.Add(new ContactMethod { Id = Ids.New(time), UserId = id, Kind = kind, Label = string.IsNullOrWhiteSpace(Label) ? kind : Label.Trim(), Address = Address!.Trim(), CreatedAt = time.GetUtcNow() });
         await db.SaveChangesAsync();
         Notice($"Contact method added. Send it a test to check it reaches {(Actor.UserId == id ? "you" : Person.Name)}.");
         return RedirectToPage(new { id });
