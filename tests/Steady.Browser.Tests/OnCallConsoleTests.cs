@@ -129,9 +129,11 @@ public sealed class OnCallConsoleTests(Chromium chromium) : IClassFixture<Chromi
         await Assertions.Expect(page.Locator("#shifts")).ToContainTextAsync("Gap: nobody on call");
         await page.ScreenshotAsync(new() { Path = Shot("oncall-schedule-gaps.png"), FullPage = true });
 
-        // Alice covers tonight's gap, 18:00 to 23:00 Berlin time.
+        // Alice covers tonight's gap, 18:00 to 23:00 Berlin time: "Cover" on the gap fills the form with it.
+        await page.Locator("#shifts tr.gap-row").Filter(new() { HasText = "Tue 24 Nov 18:00" }).GetByRole(AriaRole.Link, new() { Name = "Cover" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel(new Regex("^From"))).ToHaveValueAsync("2026-11-24T18:00");
+        await Assertions.Expect(page.GetByLabel(new Regex("^To"))).ToHaveValueAsync("2026-11-25T09:00");
         await page.GetByLabel("Who covers").SelectOptionAsync(new SelectOptionValue { Label = "Alice Martin" });
-        await page.GetByLabel(new Regex("^From")).FillAsync("2026-11-24T18:00");
         await page.GetByLabel(new Regex("^To")).FillAsync("2026-11-24T23:00");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add override" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Alice Martin covers office_hours");

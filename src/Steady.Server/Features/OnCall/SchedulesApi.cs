@@ -166,7 +166,7 @@ public static class SchedulesApi
         return (row, user.Name);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOverride(string schedule, Guid id, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOverride(string schedule, Guid id, SteadyDb db, ActorAccessor actors, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
         var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
@@ -178,6 +178,7 @@ public static class SchedulesApi
             return Problems.NotFound("The override");
         db.ScheduleOverrides.Remove(row);
         await db.SaveChangesAsync(cancellationToken);
+        handoffs.Wake();
         return TypedResults.NoContent();
     }
 

@@ -42,12 +42,19 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
     [BindProperty]
     public string? OverrideEnd { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id)
+    /// <summary><paramref name="cover"/>: a shift's start and end ("START_END" in local time) to fill the override form with, from the shift's "Cover" link.</summary>
+    public async Task<IActionResult> OnGetAsync(Guid id, string? cover)
     {
         if (!await LoadActorAsync())
             return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
+        if (cover?.Split('_') is [var coverFrom, var coverTo])
+        {
+            OverrideStart = coverFrom;
+            OverrideEnd = coverTo;
+            return Page();
+        }
         var start = time.GetUtcNow();
         var hour = Instant.FromDateTimeOffset(start).InZone(Zone).LocalDateTime;
         var from = Zone.ResolveLocal(hour.Date.At(new LocalTime(hour.Hour, 0)).PlusHours(1), ScheduleCalculator.Resolver).ToDateTimeOffset();
@@ -153,7 +160,8 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
                     s.UserId is { } user ? $"p{palette[user]}" : "gap",
                     $"{s.UserName ?? "Nobody on call (gap)"} {Zoned.Time(s0, Zone)}–{Zoned.Time(s1, Zone)}{(s.UserId is null ? "" : $" ({s.Source})")}");
             }).ToList();
-            days.Add(new TimelineDay(date.ToString("ddd d MMM", null), date == today, segments));
+            double? nowAt = now >= dayStart && now < dayEnd ? Math.Round((now - dayStart).TotalMinutes / length * 100, 3) : null;
+            days.Add(new TimelineDay(date.ToString("ddd d MMM", null), date == today, segments, nowAt));
         }
         Timeline = days;
         var overrides = await db.ScheduleOverrides.AsNoTracking().Where(o => o.ScheduleId == id && o.EndsAt > now).OrderBy(o => o.StartsAt).ToListAsync();
@@ -162,7 +170,8 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
     }
 }
 
-public sealed record TimelineDay(string Label, bool IsToday, IReadOnlyList<TimelineSegment> Segments);
+/// <summary>One day of the timeline; <c>Now</c> is where the current time falls in it (percent), on today's row.</summary>
+public sealed record TimelineDay(string Label, bool IsToday, IReadOnlyList<TimelineSegment> Segments, double? Now);
 
 /// <summary>A piece of a day's bar: where it starts and how wide it is (percent of the day), who, and a tooltip.</summary>
 public sealed record TimelineSegment(double Left, double Width, string Name, string Css, string Title);
