@@ -200,6 +200,8 @@ public static class SchedulesApi
     /// <summary>The final schedule with people's names, shared with the console.</summary>
     internal static async Task<IReadOnlyList<ShiftDto>> FinalAsync(SteadyDb db, Schedule schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
+        // Callers may pass local times (a day in the schedule's zone); PostgreSQL takes instants in UTC only.
+        (from, to) = (from.ToUniversalTime(), to.ToUniversalTime());
         var overrides = await db.ScheduleOverrides.AsNoTracking()
             .Where(o => o.ScheduleId == schedule.Id && o.EndsAt > from && o.StartsAt < to)
             .ToListAsync(cancellationToken);
