@@ -94,6 +94,10 @@ public static class Cli
         root.Subcommands.Add(AlertCommands.Build(globals));
         root.Subcommands.Add(SilenceCommands.Build(globals));
         root.Subcommands.Add(MaintenanceCommands.Build(globals));
+        root.Subcommands.Add(OnCallCommands.OnCall(globals));
+        root.Subcommands.Add(OnCallCommands.Schedule(globals));
+        root.Subcommands.Add(ConfigCommands.Apply(globals));
+        root.Subcommands.Add(ConfigCommands.Export(globals));
         root.Subcommands.Add(SnapshotCommand.Build(globals));
         root.Subcommands.Add(IncidentCommands.Build(globals));
         root.Subcommands.Add(ChangeCommands.Build(globals));

@@ -16,6 +16,7 @@ using Steady.Server.Features.Intake;
 using Steady.Server.Features.OnCall;
 using Steady.Server.Features.Audit;
 using Steady.Server.Features.Checks;
+using Steady.Server.Features.Config;
 using Steady.Server.Features.Health;
 using Steady.Server.Features.Incidents;
 using Steady.Server.Features.Services;
@@ -100,6 +101,8 @@ public static class SteadyApp
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
             .RemoveAllLoggers(); // check URLs may carry tokens: never log them
         services.AddHostedService<CheckRunner>();
+        services.AddSingleton<WakeSignal<HandoffNotifier>>();
+        services.AddHostedService<HandoffNotifier>();
 
         services.Configure<IncidentOptions>(configuration.GetSection(IncidentOptions.Section));
         services.AddSingleton<IncidentSeverities>();
@@ -181,6 +184,9 @@ public static class SteadyApp
         api.MapIncidentsApi();
         api.MapChangesApi();
         api.MapEmergencyLinesApi();
+        api.MapConfigApi();
+        api.MapCalendarFeedsApi();
+        app.MapCalendarFeeds();
         app.MapIntake();
         app.MapHeartbeatIntake();
         app.MapEmergencyIntake();

@@ -11,6 +11,15 @@ public sealed class SteadyOptions
 
     /// <summary>The address people reach this server at, used in links printed and sent (default: the first --urls address).</summary>
     public string? PublicUrl { get; set; }
+
+    public OnCallOptions OnCall { get; set; } = new();
+}
+
+/// <summary>The "Steady:OnCall" section.</summary>
+public sealed class OnCallOptions
+{
+    /// <summary>How long before a shift starts the incoming person is told (a handoff notice).</summary>
+    public TimeSpan HandoffNoticeLead { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class DatabaseOptions

@@ -148,6 +148,16 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/escalation-policies/{policy}", Access.SignedIn, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", null)),
         new("PUT", "/api/v1/escalation-policies/{policy}", Access.TeamAdmin, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", w.PolicyBody())),
         new("DELETE", "/api/v1/escalation-policies/{policy}", Access.TeamAdmin, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", null)),
+        new("POST", "/api/v1/config/apply", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(("/api/v1/config/apply", new { kind = "schedule", name = "applied-" + Guid.NewGuid().ToString("N")[..8], team = "Team A", time_zone = "Europe/Berlin" }))),
+        new("GET", "/api/v1/config/export", Access.SignedIn, Fixed("/api/v1/config/export")),
+        new("GET", "/api/v1/escalation-policies/{policy}/oncall", Access.SignedIn, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}/oncall", null)),
+        new("POST", "/api/v1/schedules/{schedule}/calendar-feed", Access.TeamResponder, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}/calendar-feed", new { })),
+        new("DELETE", "/api/v1/schedules/{schedule}/calendar-feed", Access.TeamResponder, async w => ((await w.NewScheduleFeedAsync()).Api, null)),
+        new("POST", "/api/v1/users/{user}/calendar-feed", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/calendar-feed", new { })),
+        new("DELETE", "/api/v1/users/{user}/calendar-feed", Access.OrgAdmin, async w => ((await w.NewUserFeedAsync()).Api, null)),
+        // The feeds are read by calendar apps: the secret token in the URL is the credential.
+        new("GET", "/ical/schedules/{token}.ics", Access.Public, async w => ((await w.NewScheduleFeedAsync()).Feed, null)),
+        new("GET", "/ical/users/{token}.ics", Access.Public, async w => ((await w.NewUserFeedAsync()).Feed, null)),
         new("GET", "/api/v1/checks/", Access.SignedIn, Fixed("/api/v1/checks")),
         new("POST", "/api/v1/checks/", Access.TeamResponder, w => Task.FromResult<(string, object?)>(("/api/v1/checks", new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "127.0.0.1:9", enabled = false }))),
         new("GET", "/api/v1/checks/{id:guid}", Access.SignedIn, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),
@@ -211,6 +221,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "emergency/{key}", Access.Public, async w => ($"/emergency/{(await w.NewLineAsync()).Key}", null)),
         new("PAGE", "incidents/declare", Access.SignedIn, Fixed("/incidents/declare")),
         new("PAGE", "incidents/{number:int}", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}", null)),
+        new("PAGE", "schedules", Access.SignedIn, Fixed("/schedules")),
+        new("PAGE", "schedules/{id:guid}", Access.SignedIn, async w => ($"/schedules/{await w.NewScheduleOfAAsync()}", null)),
+        new("PAGE", "policies", Access.SignedIn, Fixed("/policies")),
+        new("PAGE", "policies/{id:guid}", Access.SignedIn, async w => ($"/policies/{await w.NewPolicyOfAAsync()}", null)),
+        // Anyone signed in sees a person's profile; their contact details only themselves and organization admins (ConsoleOnCallTests).
+        new("PAGE", "users/{id:guid}", Access.SignedIn, async w => ($"/users/{await w.NewUserAsync()}", null)),
     ];
 
     [Fact]
@@ -444,6 +460,23 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         public Task<Guid> NewPolicyOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/escalation-policies", PolicyBody());
 
         public Task<Guid> NewScheduleOfAAsync() => PostIdAsync(_host.Admin(), "/api/v1/schedules", ScheduleBody());
+
+        /// <summary>A new schedule of team A with a calendar feed: the API path that manages it and the feed's own path.</summary>
+        public async Task<(string Api, string Feed)> NewScheduleFeedAsync()
+        {
+            var schedule = await NewScheduleOfAAsync();
+            var created = await _host.Admin().PostAsync($"/api/v1/schedules/{schedule}/calendar-feed", null);
+            var url = new Uri((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!);
+            return ($"/api/v1/schedules/{schedule}/calendar-feed", url.AbsolutePath);
+        }
+
+        public async Task<(string Api, string Feed)> NewUserFeedAsync()
+        {
+            var user = await NewUserAsync();
+            var created = await _host.Admin().PostAsync($"/api/v1/users/{user}/calendar-feed", null);
+            var url = new Uri((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!);
+            return ($"/api/v1/users/{user}/calendar-feed", url.AbsolutePath);
+        }
 
         public async Task<(string, object?)> NewOverrideOfAAsync()
         {

@@ -77,15 +77,41 @@ public sealed class ApiClient : IDisposable
     /// <summary>A path segment from a user's words (a name may hold spaces or slashes).</summary>
     public static string Segment(string value) => Uri.EscapeDataString(value.Trim());
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? body, CancellationToken cancellationToken)
+    /// <summary>Sends text (a YAML file) and reads the JSON answer.</summary>
+    public Task<JsonElement> PostTextAsync(string path, string text, string mediaType, CancellationToken cancellationToken) =>
+        SendContentAsync(HttpMethod.Post, path, new StringContent(text, new UTF8Encoding(false), mediaType), cancellationToken);
+
+    /// <summary>An answer that is text, not JSON (the exported configuration).</summary>
+    public Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
+        SendRawAsync(HttpMethod.Get, path, null, "*/*", cancellationToken);
+
+    private Task<JsonElement> SendAsync(HttpMethod method, string path, string? body, CancellationToken cancellationToken) =>
+        SendContentAsync(method, path, body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
+
+    private async Task<JsonElement> SendContentAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        var text = await SendRawAsync(method, path, content, "application/json", cancellationToken);
+        if (string.IsNullOrWhiteSpace(text))
+            return default;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new CliException($"{_connection.Server} answered {method} /api/v1/{path} with something that is not JSON; is it a Steady server?");
+        }
+    }
+
+    private async Task<string> SendRawAsync(HttpMethod method, string path, HttpContent? content, string accept, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
         request.Headers.UserAgent.ParseAdd(UserAgent);
         if (_connection.Token is { } token)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        request.Content = content;
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
@@ -114,17 +140,7 @@ public sealed class ApiClient : IDisposable
                     throw new CliException($"{_connection.Server} redirected {method} {path} to {response.Headers.Location}; use that address with --server");
                 throw ApiProblem.FromResponse(status, response.ReasonPhrase, text, _connection.Token is null ? null : _connection.TokenSource);
             }
-            if (string.IsNullOrWhiteSpace(text))
-                return default;
-            try
-            {
-                using var document = JsonDocument.Parse(text);
-                return document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                throw new CliException($"{_connection.Server} answered {method} /api/v1/{path} with something that is not JSON; is it a Steady server?");
-            }
+            return text;
         }
     }
 

@@ -71,6 +71,27 @@ public static class ScheduleCalculator
         return handoffs;
     }
 
+    /// <summary>
+    /// Each time someone comes on call in the window: the start of their continuous time on call and
+    /// its end (which may lie past the window). Passing from a layer to an override of the same person
+    /// is no arrival; the person on call when the window opens did not arrive in it.
+    /// </summary>
+    public static IReadOnlyList<Shift> Arrivals(Rota rota, Instant from, Instant to, Duration lookAhead)
+    {
+        var final = Final(rota, from, to + lookAhead);
+        var arrivals = new List<Shift>();
+        for (var i = 1; i < final.Count; i++)
+        {
+            if (final[i].UserId is not { } user || final[i].UserId == final[i - 1].UserId || final[i].Start >= to)
+                continue;
+            var end = final[i].End;
+            for (var j = i + 1; j < final.Count && final[j].UserId == user; j++)
+                end = final[j].End;
+            arrivals.Add(final[i] with { End = end });
+        }
+        return arrivals;
+    }
+
     /// <summary>The layer's shifts that overlap the window, cut to its restrictions and to the window.</summary>
     public static IEnumerable<Shift> LayerShifts(Layer layer, DateTimeZone zone, Instant from, Instant to)
     {

@@ -88,6 +88,10 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<EmergencySubmission> EmergencySubmissions => Set<EmergencySubmission>();
 
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
+
+    public DbSet<HandoffNotice> HandoffNotices => Set<HandoffNotice>();
+
     /// <summary>The value of one label in a JSON labels column; translated per provider (json_extract / jsonb ->>).</summary>
     public static string? LabelValue(string labels, string path) => throw new InvalidOperationException("Only for use in queries.");
 
@@ -220,6 +224,13 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         modelBuilder.Entity<ScheduleOverrideRow>(e =>
         {
             e.ToTable("schedule_overrides");
+            e.HasOne<Schedule>().WithMany().HasForeignKey(x => x.ScheduleId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<CalendarFeed>().ToTable("calendar_feeds");
+        modelBuilder.Entity<HandoffNotice>(e =>
+        {
+            e.ToTable("handoff_notices");
             e.HasOne<Schedule>().WithMany().HasForeignKey(x => x.ScheduleId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         });

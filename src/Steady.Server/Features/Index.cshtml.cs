@@ -9,7 +9,7 @@ public sealed class HomeModel(SteadyDb db, TimeProvider time) : ConsolePage
 {
     public int OpenAlerts { get; private set; }
 
-    public IReadOnlyList<(string Schedule, string? Person, DateTimeOffset? Until)> OnCall { get; private set; } = [];
+    public IReadOnlyList<Schedules.OnCallSummary> OnCall { get; private set; } = [];
 
     public int Services { get; private set; }
 
@@ -24,13 +24,7 @@ public sealed class HomeModel(SteadyDb db, TimeProvider time) : ConsolePage
         if (!await LoadActorAsync())
             return SignedOut();
         var now = time.GetUtcNow();
-        var onCall = new List<(string, string?, DateTimeOffset?)>();
-        foreach (var schedule in await db.Schedules.AsNoTracking().OrderBy(s => s.Name).Take(20).ToListAsync())
-        {
-            var current = (await Features.OnCall.SchedulesApi.FinalAsync(db, schedule, now, now.AddDays(14), HttpContext.RequestAborted)).FirstOrDefault();
-            onCall.Add((schedule.Name, current?.UserName, current?.End));
-        }
-        OnCall = onCall;
+        OnCall = await Schedules.OnCallSummary.ForAllAsync(db, now, HttpContext.RequestAborted, max: 20);
         OpenAlerts = await db.Alerts.CountAsync(a => a.Status != Steady.Core.Alerts.AlertStatus.Resolved);
         Services = await db.Services.CountAsync();
         Teams = await db.Teams.CountAsync();

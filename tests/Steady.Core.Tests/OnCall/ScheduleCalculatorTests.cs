@@ -155,4 +155,20 @@ public sealed class ScheduleCalculatorTests
             Assert.Equal(final[i - 1].End, final[i].Start);
         Assert.Equal(366, final.Count);
     }
+
+    [Fact]
+    public void ArrivalsAreWhenSomeoneElseComesOnCallNotAnOverrideOfTheSamePerson()
+    {
+        var rota = new Rota("Europe/Berlin", [new Layer("daily", [Ana, Ben], Local("2026-03-20T09:00:00"), ShiftLength.Daily)],
+            [new ScheduleOverride(Ana, Utc("2026-03-28T12:00:00Z"), Utc("2026-03-28T14:00:00Z")), new ScheduleOverride(Cem, Utc("2026-03-29T12:00:00Z"), Utc("2026-03-29T13:00:00Z"))]);
+
+        var arrivals = ScheduleCalculator.Arrivals(rota, Utc("2026-03-28T00:00:00Z"), Utc("2026-03-30T00:00:00Z"), Duration.FromDays(2));
+
+        // Ana from Saturday 09:00 CET (her override inside her own shift is no arrival) to Sunday 09:00 CEST: 23 hours;
+        // Ben from Sunday; Cem covers an hour; Ben again after him, until Monday 09:00.
+        Assert.Equal(
+            [(Ana, Utc("2026-03-28T08:00:00Z"), Utc("2026-03-29T07:00:00Z")), (Ben, Utc("2026-03-29T07:00:00Z"), Utc("2026-03-29T12:00:00Z")),
+             (Cem, Utc("2026-03-29T12:00:00Z"), Utc("2026-03-29T13:00:00Z")), (Ben, Utc("2026-03-29T13:00:00Z"), Utc("2026-03-30T07:00:00Z"))],
+            arrivals.Select(a => (a.UserId!.Value, a.Start, a.End)));
+    }
 }

@@ -59,24 +59,7 @@ public static class ContactMethodsApi
             return refused;
         var kind = input.Kind?.Trim().ToLowerInvariant() ?? "";
         var v = new Validation();
-        if (!ContactMethod.Kinds.Contains(kind))
-            v.Add("kind", $"'kind' must be one of {string.Join(", ", ContactMethod.Kinds)}; got '{input.Kind}'.");
-        else if (kind == "email")
-            v.Email("address", input.Address);
-        else if (kind is "sms" or "voice")
-        {
-            if (string.IsNullOrWhiteSpace(input.Address) || !System.Text.RegularExpressions.Regex.IsMatch(input.Address.Trim(), @"^\+[1-9][0-9]{6,14}$"))
-                v.Add("address", "'address' must be a phone number in international form, like +4915112345678.");
-            if (input.Settings?.ContainsKey("url") != true)
-                v.Add("settings", "SMS and voice need the provider's request template in 'settings' (at least 'url'; see docs/notifications.md).");
-        }
-        else if (string.IsNullOrWhiteSpace(input.Address))
-            v.Add("address", "'address' is required: the URL to send to.");
-        else
-            v.Url("address", input.Address);
-        v.Text("label", input.Label, 100);
-        if (input.Settings is { Count: > 20 })
-            v.Add("settings", "'settings' may have at most 20 entries.");
+        Validate(v, input.Kind, input.Address, input.Label, input.Settings);
         if (v.ToFailure() is { } invalid)
             return invalid.ToProblem();
         var method = new ContactMethod
@@ -171,6 +154,30 @@ public static class ContactMethodsApi
         db.NotificationRules.Remove(rule);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>What a contact method needs, shared with configuration as code: a known kind and an address of its shape (an email, an international phone number with a provider template, or a URL).</summary>
+    internal static void Validate(Validation v, string? kindText, string? address, string? label, IReadOnlyDictionary<string, string>? settings)
+    {
+        var kind = kindText?.Trim().ToLowerInvariant() ?? "";
+        if (!ContactMethod.Kinds.Contains(kind))
+            v.Add("kind", $"'kind' must be one of {string.Join(", ", ContactMethod.Kinds)}; got '{kindText}'.");
+        else if (kind == "email")
+            v.Email("address", address);
+        else if (kind is "sms" or "voice")
+        {
+            if (string.IsNullOrWhiteSpace(address) || !System.Text.RegularExpressions.Regex.IsMatch(address.Trim(), @"^\+[1-9][0-9]{6,14}$"))
+                v.Add("address", "'address' must be a phone number in international form, like +4915112345678.");
+            if (settings?.ContainsKey("url") != true)
+                v.Add("settings", "SMS and voice need the provider's request template in 'settings' (at least 'url'; see docs/notifications.md).");
+        }
+        else if (string.IsNullOrWhiteSpace(address))
+            v.Add("address", "'address' is required: the URL to send to.");
+        else
+            v.Url("address", address);
+        v.Text("label", label, 100);
+        if (settings is { Count: > 20 })
+            v.Add("settings", "'settings' may have at most 20 entries.");
     }
 
     /// <summary>The person whose contact details these are, if the caller may see and change them.</summary>

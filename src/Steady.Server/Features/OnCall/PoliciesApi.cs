@@ -28,6 +28,15 @@ public sealed record TargetDto(string Type, Guid Id, string Name);
 
 public sealed record StepDto(IReadOnlyList<TargetDto> Notify, int WaitSeconds, string Wait);
 
+/// <summary>Who a step would notify at an instant: each target and the people it means then (a gap: nobody).</summary>
+public sealed record StepOnCallDto(int Step, string Wait, IReadOnlyList<TargetOnCallDto> Targets);
+
+public sealed record TargetOnCallDto(string Type, Guid Id, string Name, IReadOnlyList<PersonDto> People);
+
+public sealed record PersonDto(Guid Id, string Name, string Email);
+
+public sealed record PolicyOnCallDto(Guid PolicyId, string Name, DateTimeOffset At, IReadOnlyList<StepOnCallDto> Steps);
+
 public sealed record PolicyDto(Guid Id, string Name, Guid TeamId, string? Description, int Repeat, IReadOnlyList<StepDto> Steps, IReadOnlyList<string> Services);
 
 public static class PoliciesApi
@@ -40,6 +49,7 @@ public static class PoliciesApi
         policies.MapGet("/{policy}", Get).WithSummary("A policy by id or name, with its steps and the services that use it");
         policies.MapPut("/{policy}", Replace).WithSummary("Replace a policy's steps (admins of its team)");
         policies.MapDelete("/{policy}", Delete).WithSummary("Delete a policy no service uses (admins of its team)");
+        policies.MapGet("/{policy}/oncall", OnCall).WithSummary("Who each step would notify now (or ?at=): the users, whoever is on call in the schedules, a team's members");
         return api;
     }
 
@@ -118,6 +128,39 @@ public static class PoliciesApi
         return TypedResults.NoContent();
     }
 
+    private static async Task<Results<Ok<PolicyOnCallDto>, ProblemHttpResult>> OnCall(string policy, DateTimeOffset? at, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var found = await db.EscalationPolicyAsync(policy, false, cancellationToken);
+        if (found is null)
+            return Problems.NotFound($"Escalation policy '{policy}'");
+        return TypedResults.Ok(await OnCallAsync(db, found, (at ?? time.GetUtcNow()).ToUniversalTime(), cancellationToken));
+    }
+
+    /// <summary>Each step's targets resolved at an instant, shared with the console.</summary>
+    internal static async Task<PolicyOnCallDto> OnCallAsync(SteadyDb db, EscalationPolicyRecord policy, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var dto = await DtoAsync(db, policy, cancellationToken);
+        var people = await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).ToDictionaryAsync(u => u.Id, u => new PersonDto(u.Id, u.Name, u.Email), cancellationToken);
+        var steps = new List<StepOnCallDto>();
+        for (var i = 0; i < dto.Steps.Count; i++)
+        {
+            var targets = new List<TargetOnCallDto>();
+            foreach (var target in dto.Steps[i].Notify)
+            {
+                IReadOnlyList<Guid> ids = target.Type switch
+                {
+                    "user" => [target.Id],
+                    "schedule" => await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == target.Id, cancellationToken) is { } schedule
+                        && (await SchedulesApi.FinalAsync(db, schedule, at, at.AddMinutes(1), cancellationToken)).FirstOrDefault()?.UserId is { } onCall ? [onCall] : [],
+                    _ => await db.Memberships.AsNoTracking().Where(m => m.TeamId == target.Id && m.Role != TeamRole.Viewer).Select(m => m.UserId).ToListAsync(cancellationToken),
+                };
+                targets.Add(new TargetOnCallDto(target.Type, target.Id, target.Name, ids.Where(people.ContainsKey).Select(id => people[id]).OrderBy(p => p.Name).ToList()));
+            }
+            steps.Add(new StepOnCallDto(i + 1, dto.Steps[i].Wait, targets));
+        }
+        return new PolicyOnCallDto(policy.Id, policy.Name, at, steps);
+    }
+
     /// <summary>Resolves every name in the chain; refuses the whole input naming each step that is wrong.</summary>
     private static async Task<Failure?> ApplyAsync(SteadyDb db, EscalationPolicyRecord policy, PolicyInput input, CancellationToken cancellationToken)
     {
@@ -182,7 +225,7 @@ public static class PoliciesApi
         return byName.Count == 1 ? new EscalationTarget(TargetKind.User, byName[0]) : null;
     }
 
-    private static async Task<PolicyDto> DtoAsync(SteadyDb db, EscalationPolicyRecord policy, CancellationToken cancellationToken)
+    internal static async Task<PolicyDto> DtoAsync(SteadyDb db, EscalationPolicyRecord policy, CancellationToken cancellationToken)
     {
         var steps = policy.ReadSteps();
         var ids = steps.SelectMany(s => s.Targets).Select(t => t.Id).Distinct().ToList();

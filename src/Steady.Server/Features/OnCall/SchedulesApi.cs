@@ -50,7 +50,7 @@ public static class SchedulesApi
         return TypedResults.Ok<IReadOnlyList<ScheduleDto>>(rows.Select(Dto).ToList());
     }
 
-    private static async Task<Results<Created<ScheduleDto>, ProblemHttpResult>> Create(ScheduleInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ScheduleDto>, ProblemHttpResult>> Create(ScheduleInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Team))
             return Failure.Invalid("team", "'team' is required: the team that owns the schedule (name or id).").ToProblem();
@@ -65,6 +65,7 @@ public static class SchedulesApi
         db.Schedules.Add(schedule);
         if (await SaveAsync(db, schedule, cancellationToken) is { } conflict)
             return conflict.ToProblem();
+        handoffs.Wake();
         return TypedResults.Created($"/api/v1/schedules/{schedule.Id}", Dto(schedule));
     }
 
@@ -74,7 +75,7 @@ public static class SchedulesApi
         return found is null ? Problems.NotFound($"Schedule '{schedule}'") : TypedResults.Ok(Dto(found));
     }
 
-    private static async Task<Results<Ok<ScheduleDto>, ProblemHttpResult>> Update(string schedule, ScheduleInput input, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ScheduleDto>, ProblemHttpResult>> Update(string schedule, ScheduleInput input, SteadyDb db, ActorAccessor actors, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
         var found = await db.ScheduleAsync(schedule, true, cancellationToken);
         if (found is null)
@@ -88,6 +89,7 @@ public static class SchedulesApi
         found.Version++;
         if (await SaveAsync(db, found, cancellationToken) is { } conflict)
             return conflict.ToProblem();
+        handoffs.Wake();
         return TypedResults.Ok(Dto(found));
     }
 
@@ -103,6 +105,8 @@ public static class SchedulesApi
         if (pagedBy.Count > 0)
             return Failure.Conflict($"Escalation policies page through {found.Name} ({string.Join(", ", pagedBy.Take(5))}); change them first.").ToProblem();
         db.ScheduleOverrides.RemoveRange(await db.ScheduleOverrides.Where(o => o.ScheduleId == found.Id).ToListAsync(cancellationToken));
+        db.HandoffNotices.RemoveRange(await db.HandoffNotices.Where(n => n.ScheduleId == found.Id).ToListAsync(cancellationToken));
+        db.CalendarFeeds.RemoveRange(await db.CalendarFeeds.Where(f => f.Kind == CalendarFeed.ScheduleKind && f.SubjectId == found.Id).ToListAsync(cancellationToken));
         db.Schedules.Remove(found);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
@@ -121,21 +125,31 @@ public static class SchedulesApi
         return TypedResults.Ok(new FinalScheduleDto(found.Id, found.Name, found.TimeZone, start, end, shifts, shifts.Where(s => s.UserId is null).ToList()));
     }
 
-    private static async Task<Results<Created<OverrideDto>, ProblemHttpResult>> AddOverride(string schedule, OverrideInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<OverrideDto>, ProblemHttpResult>> AddOverride(string schedule, OverrideInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
         var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
-        var actor = await actors.RequireAsync(cancellationToken);
+        var outcome = await AddOverrideAsync(db, await actors.RequireAsync(cancellationToken), found, input, time, cancellationToken);
+        if (!outcome.Succeeded)
+            return outcome.Failure!.ToProblem();
+        handoffs.Wake();
+        var (row, userName) = outcome.Value;
+        return TypedResults.Created($"/api/v1/schedules/{found.Id}/overrides/{row.Id}", new OverrideDto(row.Id, row.UserId, userName, row.StartsAt, row.EndsAt, row.CreatedBy));
+    }
+
+    /// <summary>Someone covers part of the schedule: checked and saved, shared with the console's override form.</summary>
+    internal static async Task<Outcome<(ScheduleOverrideRow Row, string UserName)>> AddOverrideAsync(SteadyDb db, Actor actor, Schedule found, OverrideInput input, TimeProvider time, CancellationToken cancellationToken)
+    {
         if (!Permissions.CanRespondFor(actor, found.TeamId))
-            return Problems.Forbidden("Only responders of the schedule's team can add overrides.");
-        var user = await db.UserAsync(input.User, cancellationToken);
+            return Failure.Forbidden("Only responders of the schedule's team can add overrides.");
+        var user = string.IsNullOrWhiteSpace(input.User) ? null : await db.UserAsync(input.User, cancellationToken);
         if (user is null)
-            return Failure.Invalid("user", $"There is no user '{input.User}'.").ToProblem();
+            return Failure.Invalid("user", $"There is no user '{input.User}'.");
         if (input.EndsAt <= input.StartsAt)
-            return Failure.Invalid("endsAt", "'endsAt' must be after 'startsAt'.").ToProblem();
+            return Failure.Invalid("endsAt", "'endsAt' must be after 'startsAt'.");
         if (input.EndsAt - input.StartsAt > MaxWindow)
-            return Failure.Invalid("endsAt", "An override may last at most 366 days.").ToProblem();
+            return Failure.Invalid("endsAt", "An override may last at most 366 days.");
         var row = new ScheduleOverrideRow
         {
             Id = Ids.New(time),
@@ -149,10 +163,10 @@ public static class SchedulesApi
         };
         db.ScheduleOverrides.Add(row);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/schedules/{found.Id}/overrides/{row.Id}", new OverrideDto(row.Id, user.Id, user.Name, row.StartsAt, row.EndsAt, row.CreatedBy));
+        return (row, user.Name);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOverride(string schedule, Guid id, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOverride(string schedule, Guid id, SteadyDb db, ActorAccessor actors, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
         var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
@@ -164,6 +178,7 @@ public static class SchedulesApi
             return Problems.NotFound("The override");
         db.ScheduleOverrides.Remove(row);
         await db.SaveChangesAsync(cancellationToken);
+        handoffs.Wake();
         return TypedResults.NoContent();
     }
 
@@ -185,6 +200,8 @@ public static class SchedulesApi
     /// <summary>The final schedule with people's names, shared with the console.</summary>
     internal static async Task<IReadOnlyList<ShiftDto>> FinalAsync(SteadyDb db, Schedule schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
+        // Callers may pass local times (a day in the schedule's zone); PostgreSQL takes instants in UTC only.
+        (from, to) = (from.ToUniversalTime(), to.ToUniversalTime());
         var overrides = await db.ScheduleOverrides.AsNoTracking()
             .Where(o => o.ScheduleId == schedule.Id && o.EndsAt > from && o.StartsAt < to)
             .ToListAsync(cancellationToken);

@@ -1,0 +1,50 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Steady.Server.Data;
+using Steady.Server.Features.Accounts;
+using Steady.Server.Infrastructure;
+
+namespace Steady.Server.Features.Config;
+
+/// <summary>Configuration as code: apply a file of documents (YAML, or the same as JSON), and export the stored configuration as such a file.</summary>
+public static class ConfigApi
+{
+    public const string YamlType = "application/yaml";
+
+    public static RouteGroupBuilder MapConfigApi(this RouteGroupBuilder api)
+    {
+        var config = api.MapGroup("/config").WithTags("Configuration as code");
+        config.MapPost("/apply", Apply)
+            .Accepts<string>(YamlType, "application/json", "text/yaml", "text/plain")
+            .WithSummary("Apply teams, users, schedules, escalation policies and services from YAML (multi-document, kind: first) or JSON, in one transaction; ?dryRun=true only says what would change");
+        config.MapGet("/export", Export)
+            .Produces<string>(200, YamlType)
+            .WithSummary("The configuration as YAML that apply reads back; ?includeSecrets=true adds contact method settings you may see");
+        return api;
+    }
+
+    private static async Task<Results<Ok<ApplyResultDto>, ProblemHttpResult>> Apply(HttpRequest request, bool? dryRun, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<OnCall.HandoffNotifier> handoffs, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body, new UTF8Encoding(false, true));
+        var text = await reader.ReadToEndAsync(cancellationToken);
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var documents = mediaType is "application/json" || (mediaType is null && text.TrimStart().StartsWith('{'))
+            ? ConfigYaml.Read(JsonNode.Parse(text))
+            : ConfigYaml.Read(text);
+        if (!documents.Succeeded)
+            return documents.Failure!.ToProblem();
+        var outcome = await new ConfigApply(db, time).ApplyAsync(await actors.RequireAsync(cancellationToken), documents.Value!, dryRun ?? false, cancellationToken);
+        if (!outcome.Succeeded)
+            return outcome.Failure!.ToProblem();
+        if (!outcome.Value!.DryRun)
+            handoffs.Wake();
+        return TypedResults.Ok(outcome.Value);
+    }
+
+    private static async Task<ContentHttpResult> Export(bool? includeSecrets, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    {
+        var yaml = await ConfigExport.ExportAsync(db, await actors.RequireAsync(cancellationToken), includeSecrets ?? false, cancellationToken);
+        return TypedResults.Text(yaml, YamlType + "; charset=utf-8");
+    }
+}

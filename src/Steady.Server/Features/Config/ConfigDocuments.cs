@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Steady.Server.Features.Config;
+
+// Configuration as code: one document per object, snake_case fields, in YAML (multi-document,
+// `kind:` first) or the same shapes in JSON. Every field is optional in the type: a field that is
+// absent leaves what is stored alone; the reconciler (ConfigApply) says which ones an object needs.
+// A field nobody knows is refused, naming it (see ConfigReader) — so adding a field is adding a
+// property here and its line in ConfigApply and ConfigExport.
+
+/// <summary>The kinds of document, as written after <c>kind:</c>, in the order they are applied.</summary>
+public static class ConfigKinds
+{
+    public const string Team = "team";
+    public const string User = "user";
+    public const string Schedule = "schedule";
+    public const string EscalationPolicy = "escalation_policy";
+    public const string Service = "service";
+
+    public static readonly IReadOnlyList<string> All = [Team, User, Schedule, EscalationPolicy, Service];
+
+    /// <summary>"EscalationPolicy", "escalation-policy", "policy" and "escalation_policy" all name the same kind.</summary>
+    public static string? Normalize(string? kind) => kind?.Trim().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
+    {
+        "team" => Team,
+        "user" => User,
+        "schedule" => Schedule,
+        "escalationpolicy" or "policy" => EscalationPolicy,
+        "service" => Service,
+        _ => null,
+    };
+}
+
+/// <summary>One document of a file: where it is (1-based), its kind, and its fields.</summary>
+public sealed record ConfigDocument(int Index, string Kind, object Body)
+{
+    public string? Name => Body switch
+    {
+        TeamDocument t => t.Name,
+        UserDocument u => u.Email,
+        ScheduleDocument s => s.Name,
+        PolicyDocument p => p.Name,
+        ServiceDocument s => s.Name,
+        _ => null,
+    };
+
+    /// <summary>"document 3 (schedule primary_engineer)": how errors name it.</summary>
+    public string Label => $"document {Index} ({Kind}{(string.IsNullOrWhiteSpace(Name) ? "" : " " + Name.Trim())})";
+}
+
+public sealed record TeamDocument(string? Name = null, string? Description = null, IReadOnlyList<MemberDocument>? Members = null);
+
+/// <summary>A member by email (or unique name) and role: viewer, responder or admin.</summary>
+public sealed record MemberDocument(string? User = null, string? Role = null);
+
+public sealed record UserDocument(
+    string? Name = null,
+    string? Email = null,
+    string? TimeZone = null,
+    bool? Admin = null,
+    IReadOnlyList<ContactMethodDocument>? ContactMethods = null);
+
+/// <summary>A contact method, known by kind and address within its person; its rules say when it is used.</summary>
+public sealed record ContactMethodDocument(
+    string? Kind = null,
+    string? Address = null,
+    string? Label = null,
+    Dictionary<string, string>? Settings = null,
+    IReadOnlyList<RuleDocument>? Rules = null);
+
+/// <summary>Notify this contact method <c>after</c> (0m, 2m, 5m) at an urgency (high, low, any).</summary>
+public sealed record RuleDocument(string? After = null, string? Urgency = null);
+
+public sealed record ScheduleDocument(
+    string? Name = null,
+    string? Team = null,
+    string? TimeZone = null,
+    string? Description = null,
+    IReadOnlyList<LayerDocument>? Layers = null);
+
+/// <summary>A rotation: participants by email (or unique name), the first handoff in the schedule's local time.</summary>
+public sealed record LayerDocument(
+    string? Name = null,
+    IReadOnlyList<string>? Participants = null,
+    string? FirstHandoff = null,
+    string? Rotation = null,
+    int? ShiftHours = null,
+    IReadOnlyList<RestrictionDocument>? Restrictions = null);
+
+public sealed record RestrictionDocument(string? Start = null, string? End = null, IReadOnlyList<string>? Days = null);
+
+/// <summary>The seed's escalation-policy.yaml, verbatim, plus an optional team, description and repeat.</summary>
+public sealed record PolicyDocument(
+    string? Name = null,
+    string? Team = null,
+    string? Description = null,
+    int? Repeat = null,
+    IReadOnlyList<ChainStepDocument>? EscalationChain = null);
+
+/// <summary><c>notify</c>: a schedule, a user (email or name) or team:NAME, or a list of them; <c>wait</c>: 5m.</summary>
+public sealed record ChainStepDocument(
+    [property: JsonConverter(typeof(OneOrManyConverter))] IReadOnlyList<string>? Notify = null,
+    string? Wait = null);
+
+/// <summary>
+/// A service. The incidents work adds its stabilization checklist here as one more property
+/// (and its lines in ConfigApply and ConfigExport).
+/// </summary>
+public sealed record ServiceDocument(
+    string? Name = null,
+    string? Team = null,
+    string? Description = null,
+    string? RunbookUrl = null,
+    string? EscalationPolicy = null,
+    IReadOnlyList<string>? GroupBy = null,
+    string? GroupWindow = null,
+    int? FlapThreshold = null,
+    string? FlapWindow = null);
+
+/// <summary>A name or a list of names: <c>notify: primary_engineer</c> and <c>notify: [a, b]</c>.</summary>
+public sealed class OneOrManyConverter : JsonConverter<IReadOnlyList<string>>
+{
+    public override IReadOnlyList<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                return [reader.GetString()!];
+            case JsonTokenType.StartArray:
+                var names = new List<string>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.String)
+                        throw new JsonException("must be a name or a list of names.");
+                    names.Add(reader.GetString()!);
+                }
+                return names;
+            default:
+                throw new JsonException("must be a name or a list of names.");
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options)
+    {
+        if (value.Count == 1)
+        {
+            writer.WriteStringValue(value[0]);
+            return;
+        }
+        writer.WriteStartArray();
+        foreach (var name in value)
+            writer.WriteStringValue(name);
+        writer.WriteEndArray();
+    }
+}

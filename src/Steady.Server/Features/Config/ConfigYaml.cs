@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Steady.Core;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace Steady.Server.Features.Config;
+
+/// <summary>
+/// Reads configuration documents from YAML (or JSON) and writes them back as YAML. Reading is
+/// strict: a document is a mapping with a known <c>kind</c> (or the seed's policy format, which
+/// needs none), every field is known and of its type, and every problem is named by document and
+/// field. Writing is stable: the same configuration always gives the same text.
+/// </summary>
+public static partial class ConfigYaml
+{
+    /// <summary>At most this many YAML nodes after aliases are expanded (a "billion laughs" file is refused, not expanded).</summary>
+    public const int MaxNodes = 100_000;
+
+    public const int MaxDepth = 32;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        MaxDepth = MaxDepth + 2,
+        Converters = { new WordConverter() },
+    };
+
+    private static readonly Dictionary<string, Type> Bodies = new(StringComparer.Ordinal)
+    {
+        [ConfigKinds.Team] = typeof(TeamDocument),
+        [ConfigKinds.User] = typeof(UserDocument),
+        [ConfigKinds.Schedule] = typeof(ScheduleDocument),
+        [ConfigKinds.EscalationPolicy] = typeof(PolicyDocument),
+        [ConfigKinds.Service] = typeof(ServiceDocument),
+    };
+
+    /// <summary>The documents of a YAML stream, or why it cannot be read (every document's problem).</summary>
+    public static Outcome<IReadOnlyList<ConfigDocument>> Read(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            return Failure.Invalid("yaml", $"The YAML cannot be read at line {e.Start.Line}, column {e.Start.Column}: {Inner(e).Message}");
+        }
+        var nodes = new List<(int Index, JsonNode? Node)>();
+        var budget = MaxNodes;
+        var index = 0;
+        foreach (var document in stream.Documents)
+        {
+            index++;
+            if (document.RootNode is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" })
+                continue; // an empty document, e.g. after a trailing ---
+            try
+            {
+                nodes.Add((index, ToJson(document.RootNode, ref budget, 0)));
+            }
+            catch (FormatException e)
+            {
+                return Failure.Invalid($"documents[{index}]", $"document {index}: {e.Message}");
+            }
+        }
+        return Read(nodes);
+    }
+
+    /// <summary>The documents of a JSON body: one document object, or an array of them.</summary>
+    public static Outcome<IReadOnlyList<ConfigDocument>> Read(JsonNode? json)
+    {
+        var nodes = json is JsonArray array ? array.Select((n, i) => (i + 1, n)).ToList() : [(1, json)];
+        return Read(nodes);
+    }
+
+    private static Outcome<IReadOnlyList<ConfigDocument>> Read(List<(int Index, JsonNode? Node)> nodes)
+    {
+        var v = new Validation();
+        var documents = new List<ConfigDocument>();
+        if (nodes.Count == 0)
+            v.Add("documents", "There are no documents to apply.");
+        foreach (var (index, node) in nodes)
+        {
+            if (node is not JsonObject fields)
+            {
+                v.Add($"documents[{index}]", $"document {index}: must be a mapping of fields (kind: …, name: …).");
+                continue;
+            }
+            var clone = (JsonObject)fields.DeepClone();
+            string? kind;
+            if (clone.Remove("kind", out var kindNode))
+            {
+                kind = ConfigKinds.Normalize(kindNode is JsonValue value && value.TryGetValue<string>(out var text) ? text : null);
+                if (kind is null)
+                {
+                    v.Add($"documents[{index}].kind", $"document {index}: kind '{kindNode}' is not one of {string.Join(", ", ConfigKinds.All)}.");
+                    continue;
+                }
+            }
+            else if (clone.ContainsKey("escalation_chain"))
+            {
+                kind = ConfigKinds.EscalationPolicy; // the seed's escalation-policy.yaml has no kind
+            }
+            else
+            {
+                v.Add($"documents[{index}].kind", $"document {index}: 'kind' is required ({string.Join(", ", ConfigKinds.All)}).");
+                continue;
+            }
+            var type = Bodies[kind];
+            try
+            {
+                var body = clone.Deserialize(type, Json) ?? throw new JsonException("is empty.");
+                documents.Add(new ConfigDocument(index, kind, body));
+            }
+            catch (JsonException e)
+            {
+                var name = clone["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? " " + s : clone["email"] is JsonValue m && m.TryGetValue<string>(out var email) ? " " + email : "";
+                v.Add($"documents[{index}]", $"document {index} ({kind}{name}): {Explain(e, type)}");
+            }
+        }
+        return v.ToFailure() is { } invalid ? invalid : Outcome<IReadOnlyList<ConfigDocument>>.From(documents);
+    }
+
+    /// <summary>"unknown field 'colour' (a service has: name, team, …)" or "layers[0].shift_hours must be a number".</summary>
+    private static string Explain(JsonException e, Type type)
+    {
+        var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+        var unknown = UnknownProperty().Match(e.Message);
+        if (unknown.Success)
+        {
+            var name = unknown.Groups[1].Value;
+            var parent = path == name ? "" : path.EndsWith("." + name, StringComparison.Ordinal) ? path[..^(name.Length + 1)] : path;
+            var field = parent.Length == 0 ? name : $"{parent}.{name}";
+            var known = parent.Length == 0 ? $" (known fields: kind, {string.Join(", ", FieldsOf(type))})" : "";
+            return $"unknown field '{field}'{known}.";
+        }
+        var what = e.Message.StartsWith("must be", StringComparison.Ordinal) ? e.Message : "has the wrong type (a word, a number, a list or a mapping where another was expected).";
+        return path.Length == 0 ? what : $"'{path}' {what}";
+    }
+
+    /// <summary>A document type's fields as written: its constructor's parameters in snake_case.</summary>
+    public static IEnumerable<string> FieldsOf(Type type) =>
+        type.GetConstructors()[0].GetParameters().Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name!));
+
+    private static Exception Inner(Exception e) => e.InnerException is { } inner && inner is not YamlException ? inner : e;
+
+    private static JsonNode? ToJson(YamlNode node, ref int budget, int depth)
+    {
+        if (--budget < 0)
+            throw new FormatException($"has more than {MaxNodes} values (counting aliases).");
+        if (depth > MaxDepth)
+            throw new FormatException($"is nested deeper than {MaxDepth} levels (line {node.Start.Line}).");
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                var obj = new JsonObject();
+                foreach (var (keyNode, valueNode) in mapping.Children)
+                {
+                    if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key })
+                        throw new FormatException($"line {keyNode.Start.Line}: a field name must be a word.");
+                    if (obj.ContainsKey(key))
+                        throw new FormatException($"line {keyNode.Start.Line}: '{key}' is given twice.");
+                    obj[key] = ToJson(valueNode, ref budget, depth + 1);
+                }
+                return obj;
+            case YamlSequenceNode sequence:
+                var array = new JsonArray();
+                foreach (var item in sequence.Children)
+                    array.Add(ToJson(item, ref budget, depth + 1));
+                return array;
+            case YamlScalarNode scalar:
+                return Scalar(scalar);
+            default:
+                throw new FormatException($"line {node.Start.Line}: unexpected YAML node.");
+        }
+    }
+
+    /// <summary>Plain scalars are typed as YAML's core schema says (null, true/false, integers); everything else is text.</summary>
+    private static JsonValue? Scalar(YamlScalarNode scalar)
+    {
+        var text = scalar.Value ?? "";
+        if (scalar.Style != ScalarStyle.Plain || (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value == "tag:yaml.org,2002:str"))
+            return JsonValue.Create(text);
+        if (text is "" or "~" or "null" or "Null" or "NULL")
+            return null;
+        if (text is "true" or "True" or "TRUE")
+            return JsonValue.Create(true);
+        if (text is "false" or "False" or "FALSE")
+            return JsonValue.Create(false);
+        if (Integer().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+            return JsonValue.Create(number);
+        return JsonValue.Create(text);
+    }
+
+    /// <summary>The documents as YAML: a header comment, then one document per object, fields in a fixed order.</summary>
+    public static string Write(IEnumerable<ConfigDocument> documents, IEnumerable<string> header)
+    {
+        var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        foreach (var line in header)
+            text.WriteLine($"# {line}");
+        var emitter = new Emitter(text, new EmitterSettings(2, int.MaxValue, false, 1024, false, true));
+        emitter.Emit(new StreamStart());
+        foreach (var document in documents)
+        {
+            emitter.Emit(new DocumentStart(null, null, false));
+            var body = JsonSerializer.SerializeToNode(document.Body, document.Body.GetType(), Json)!.AsObject();
+            emitter.Emit(new MappingStart());
+            Scalar(emitter, JsonValue.Create("kind"));
+            Scalar(emitter, JsonValue.Create(document.Kind));
+            foreach (var (name, value) in body)
+            {
+                Scalar(emitter, JsonValue.Create(name));
+                Emit(emitter, value);
+            }
+            emitter.Emit(new MappingEnd());
+            emitter.Emit(new DocumentEnd(true));
+        }
+        emitter.Emit(new StreamEnd());
+        return text.ToString();
+    }
+
+    private static void Emit(IEmitter emitter, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                emitter.Emit(new MappingStart(null, null, true, obj.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
+                foreach (var (name, value) in obj)
+                {
+                    Scalar(emitter, JsonValue.Create(name));
+                    Emit(emitter, value);
+                }
+                emitter.Emit(new MappingEnd());
+                break;
+            case JsonArray array:
+                emitter.Emit(new SequenceStart(null, null, true, array.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
+                foreach (var item in array)
+                    Emit(emitter, item);
+                emitter.Emit(new SequenceEnd());
+                break;
+            case JsonValue value:
+                Scalar(emitter, value);
+                break;
+            default:
+                emitter.Emit(new YamlDotNet.Core.Events.Scalar(null, null, "null", ScalarStyle.Plain, true, false));
+                break;
+        }
+    }
+
+    private static void Scalar(IEmitter emitter, JsonValue value)
+    {
+        if (value.GetValueKind() == JsonValueKind.String)
+        {
+            var text = value.GetValue<string>();
+            // A string our reader (or YAML 1.1 tools) would take for something else is quoted; the rest stays plain where YAML allows.
+            var quote = text.Length == 0 || text.Trim() != text || Scalar(new YamlScalarNode(text)) is not { } typed || typed.GetValueKind() != JsonValueKind.String || Clock().IsMatch(text)
+                || text is "yes" or "no" or "on" or "off" or "Yes" or "No" or "On" or "Off" or "YES" or "NO" || Numeric().IsMatch(text);
+            emitter.Emit(new YamlDotNet.Core.Events.Scalar(null, null, text, quote ? ScalarStyle.DoubleQuoted : ScalarStyle.Any, true, true));
+            return;
+        }
+        emitter.Emit(new YamlDotNet.Core.Events.Scalar(null, null, value.ToJsonString(), ScalarStyle.Plain, true, false));
+    }
+
+    /// <summary>Text fields take a plain YAML number or boolean as its text (<c>name: 2024</c> is the name "2024").</summary>
+    private sealed class WordConverter : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+            JsonTokenType.True => "true",
+            JsonTokenType.False => "false",
+            JsonTokenType.Null => null,
+            _ => throw new JsonException("must be a word, not a list or a mapping."),
+        };
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
+
+    [GeneratedRegex(@"^[-+]?[0-9]+$")]
+    private static partial Regex Integer();
+
+    [GeneratedRegex(@"^[-+]?[0-9._]+([eE][-+]?[0-9]+)?$")]
+    private static partial Regex Numeric();
+
+    [GeneratedRegex(@"^[0-9]+(:[0-9]+)+$")]
+    private static partial Regex Clock();
+
+    [GeneratedRegex(@"The JSON property '([^']*)' could not be mapped")]
+    private static partial Regex UnknownProperty();
+}

@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core;
+using Steady.Core.Accounts;
+using Steady.Core.OnCall;
+using Steady.Server.Data;
+using Steady.Server.Features.OnCall;
+using Steady.Server.Notify;
+
+namespace Steady.Server.Features.Users;
+
+/// <summary>
+/// A person's profile: the schedules they are in, and — for themselves and organization admins —
+/// their contact methods with a "send test" button, their notification rules and their calendar feed.
+/// </summary>
+public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeProvider time) : ConsolePage
+{
+    public User Person { get; private set; } = null!;
+
+    public bool CanEdit { get; private set; }
+
+    public IReadOnlyList<(Guid Id, string Name, bool OnCallNow)> Schedules { get; private set; } = [];
+
+    public IReadOnlyList<ContactMethod> Methods { get; private set; } = [];
+
+    public IReadOnlyList<(NotificationRule Rule, ContactMethod Method)> Rules { get; private set; } = [];
+
+    [BindProperty]
+    public string? Kind { get; set; } = "email";
+
+    [BindProperty]
+    public string? Address { get; set; }
+
+    [BindProperty]
+    public string? Label { get; set; }
+
+    [BindProperty]
+    public Guid RuleMethod { get; set; }
+
+    [BindProperty]
+    public int RuleDelay { get; set; }
+
+    [BindProperty]
+    public string? RuleUrgency { get; set; } = "any";
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        return await LoadAsync(id) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostMethodAsync(Guid id)
+    {
+        if (await GuardAsync(id) is { } refused)
+            return refused;
+        var v = new Validation();
+        ContactMethodsApi.Validate(v, Kind, Address, Label, null);
+        if (v.ToFailure() is { } invalid)
+        {
+            ShowFailure(invalid);
+            return Page();
+        }
+        var kind = Kind!.Trim().ToLowerInvariant();
+        db.ContactMethods.Add(new ContactMethod { Id = Ids.New(time), UserId = id, Kind = kind, Label = string.IsNullOrWhiteSpace(Label) ? kind : Label.Trim(), Address = Address!.Trim(), CreatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync();
+        Notice($"Contact method added. Send it a test to check it reaches {(Actor.UserId == id ? "you" : Person.Name)}.");
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostRemoveMethodAsync(Guid id, Guid methodId)
+    {
+        if (await GuardAsync(id) is { } refused)
+            return refused;
+        var method = await db.ContactMethods.FirstOrDefaultAsync(m => m.Id == methodId && m.UserId == id);
+        if (method is not null)
+        {
+            db.NotificationRules.RemoveRange(await db.NotificationRules.Where(r => r.ContactMethodId == methodId).ToListAsync());
+            db.ContactMethods.Remove(method);
+            await db.SaveChangesAsync();
+            Notice($"Contact method {method.Label} removed, with its rules.");
+        }
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostTestAsync(Guid id, Guid methodId)
+    {
+        if (await GuardAsync(id) is { } refused)
+            return refused;
+        var method = await db.ContactMethods.FirstOrDefaultAsync(m => m.Id == methodId && m.UserId == id);
+        if (method is null)
+            return RedirectToPage(new { id });
+        var result = await channels.SendTestAsync(ContactTarget.FromStored(method.Kind, method.Address, method.Settings), new Uri($"{Request.Scheme}://{Request.Host}/users/{id}"), HttpContext.RequestAborted);
+        if (result.Outcome == DeliveryOutcome.Sent)
+        {
+            method.VerifiedAt = time.GetUtcNow();
+            await db.SaveChangesAsync();
+            Notice($"Test sent to {method.Label}: {result.Detail}");
+        }
+        else
+        {
+            TempData["Problem"] = $"The test to {method.Label} did not go through ({result.Outcome.ToString().ToLowerInvariant()}): {result.Detail}";
+        }
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostRuleAsync(Guid id)
+    {
+        if (await GuardAsync(id) is { } refused)
+            return refused;
+        var urgency = RuleUrgency?.Trim().ToLowerInvariant();
+        if (!Methods.Any(m => m.Id == RuleMethod))
+            ModelState.AddModelError(string.Empty, "Choose one of the contact methods.");
+        if (RuleDelay is < 0 or > 1440)
+            ModelState.AddModelError(string.Empty, "The delay must be between 0 and 1440 minutes.");
+        if (urgency is not ("high" or "low" or "any"))
+            ModelState.AddModelError(string.Empty, "The urgency must be high, low or any.");
+        if (!ModelState.IsValid)
+            return Page();
+        db.NotificationRules.Add(new NotificationRule { Id = Ids.New(time), UserId = id, ContactMethodId = RuleMethod, DelayMinutes = RuleDelay, Urgency = urgency!, CreatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync();
+        Notice("Notification rule added.");
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostRemoveRuleAsync(Guid id, Guid ruleId)
+    {
+        if (await GuardAsync(id) is { } refused)
+            return refused;
+        var rule = await db.NotificationRules.FirstOrDefaultAsync(r => r.Id == ruleId && r.UserId == id);
+        if (rule is not null)
+        {
+            db.NotificationRules.Remove(rule);
+            await db.SaveChangesAsync();
+            Notice("Notification rule removed.");
+        }
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostFeedAsync(Guid id)
+    {
+        if (await GuardAsync(id) is { } refused)
+            return refused;
+        var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.UserKind, id, Actor.Name, CalendarFeeds.BaseUrl(HttpContext), time, HttpContext.RequestAborted);
+        TempData["FeedUrl"] = feed.Url;
+        Notice("A new calendar feed URL was made; any earlier one no longer works. Copy it now: it is not shown again.");
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>Signed in, the person exists, and their contact details are the caller's to change.</summary>
+    private async Task<IActionResult?> GuardAsync(Guid id)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        if (!await LoadAsync(id))
+            return NotFound();
+        return CanEdit ? null : StatusCode(StatusCodes.Status403Forbidden);
+    }
+
+    private async Task<bool> LoadAsync(Guid id)
+    {
+        var person = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id);
+        if (person is null)
+            return false;
+        Person = person;
+        CanEdit = Permissions.CanEditUser(Actor, id);
+        var now = time.GetUtcNow();
+        var schedules = new List<(Guid, string, bool)>();
+        foreach (var schedule in await db.Schedules.AsNoTracking().OrderBy(s => s.Name).ToListAsync())
+        {
+            var inLayers = Layers.Read(schedule.Layers).Any(l => l.Participants.Contains(id));
+            var current = (await SchedulesApi.FinalAsync(db, schedule, now, now.AddMinutes(1), HttpContext.RequestAborted)).FirstOrDefault()?.UserId == id;
+            if (inLayers || current)
+                schedules.Add((schedule.Id, schedule.Name, current));
+        }
+        Schedules = schedules;
+        if (CanEdit)
+        {
+            Methods = await db.ContactMethods.AsNoTracking().Where(m => m.UserId == id).OrderBy(m => m.Id).ToListAsync();
+            var rules = await db.NotificationRules.AsNoTracking().Where(r => r.UserId == id).ToListAsync();
+            Rules = rules.Join(Methods, r => r.ContactMethodId, m => m.Id, (r, m) => (r, m)).OrderBy(x => x.r.DelayMinutes).ThenBy(x => x.m.Label).ToList();
+        }
+        return true;
+    }
+
+    public static IReadOnlyList<string> SettingNames(ContactMethod m) =>
+        m.Settings is null ? [] : (JsonSerializer.Deserialize<Dictionary<string, string>>(m.Settings) ?? []).Keys.Order(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Steady.Server.Tests.OnCall;
+
+/// <summary>The iCal feeds, read back by a real parser (Ical.Net), against the calculator's final schedule.</summary>
+public sealed class CalendarFeedTests
+{
+    private static async Task<(SteadyHost Host, string Schedule, Guid Ana, Guid Ben)> ArrangeAsync()
+    {
+        var host = await SteadyHost.StartAsync();
+        // A week around Berlin's spring-forward night (2027-03-28) lies inside the feed's window.
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 20, 12, 0, 0, TimeSpan.Zero));
+        var team = (await (await host.Admin().PostAsJsonAsync("/api/v1/teams", new { name = "Feeds" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var ana = (await host.CreateUserAsync("Ana Feed")).Id;
+        var ben = (await host.CreateUserAsync("Ben Feed")).Id;
+        (await host.Admin().PostAsJsonAsync("/api/v1/schedules", new
+        {
+            name = "berlin-daily",
+            team = team.ToString(),
+            timeZone = "Europe/Berlin",
+            layers = new[] { new { name = "daily", participants = new[] { ana, ben }, firstHandoff = "2027-03-01T09:00", rotation = "daily" } },
+        })).EnsureSuccessStatusCode();
+        return (host, "berlin-daily", ana, ben);
+    }
+
+    private static async Task<Ical.Net.Calendar> ReadAsync(SteadyHost host, string url)
+    {
+        var response = await host.Anonymous().GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/calendar", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.All(text.Split("\r\n"), line => Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) <= 75, line));
+        return Ical.Net.Calendar.Load(text)!;
+    }
+
+    [Fact]
+    public async Task AScheduleFeedHoldsTheCalculatorsShiftsIncludingTheShortDayOfTheSpringForward()
+    {
+        var (host, schedule, _, _) = await ArrangeAsync();
+        await using var _ = host;
+        var created = await host.Admin().PostAsync($"/api/v1/schedules/{schedule}/calendar-feed", null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var url = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+        Assert.Matches(@"/ical/schedules/[A-Za-z0-9_-]{43}\.ics$", url);
+
+        var calendar = await ReadAsync(host, url);
+        var events = calendar.Events.Select(e => (Start: new DateTimeOffset(e.DtStart!.AsUtc), End: new DateTimeOffset(e.DtEnd!.AsUtc), Summary: e.Summary ?? "")).OrderBy(e => e.Start).ToList();
+
+        var final = await host.Admin().GetFromJsonAsync<JsonElement>($"/api/v1/schedules/{schedule}/final?from=2027-03-06T12:00:00Z&to=2027-06-18T12:00:00Z");
+        var expected = final.GetProperty("shifts").EnumerateArray()
+            .Select(s => (Start: s.GetProperty("start").GetDateTimeOffset(), End: s.GetProperty("end").GetDateTimeOffset(), Summary: $"On call: {s.GetProperty("userName").GetString()} (berlin-daily)"))
+            .ToList();
+        Assert.Equal(expected, events);
+        // 09:00 Berlin both days: 08:00Z before the change, 07:00Z after it — a 23-hour shift.
+        var shortDay = Assert.Single(events, e => e.Start == DateTimeOffset.Parse("2027-03-27T08:00:00Z"));
+        Assert.Equal(DateTimeOffset.Parse("2027-03-28T07:00:00Z"), shortDay.End);
+        Assert.Equal(events.Count, calendar.Events.Select(e => e.Uid).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task APersonsFeedHoldsOnlyTheirShiftsAndRotatingOrStoppingItEndsTheOldUrl()
+    {
+        var (host, _, ana, _) = await ArrangeAsync();
+        await using var _ = host;
+        var first = (await (await host.Admin().PostAsync($"/api/v1/users/{ana}/calendar-feed", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+
+        var calendar = await ReadAsync(host, first);
+        Assert.NotEmpty(calendar.Events);
+        Assert.All(calendar.Events, e => Assert.Equal("On call: berlin-daily", e.Summary));
+        // Every other day, 24 hours — 23 over the spring-forward night; the shifts at the window's edges are cut to it.
+        var whole = calendar.Events.Where(e => e.DtStart!.AsUtc > new DateTime(2027, 3, 6, 12, 0, 0, DateTimeKind.Utc) && e.DtEnd!.AsUtc < new DateTime(2027, 6, 18, 12, 0, 0, DateTimeKind.Utc)).ToList();
+        Assert.InRange(whole.Count, 45, 52);
+        Assert.All(whole, e => Assert.Equal(e.DtStart!.AsUtc.Date == new DateTime(2027, 3, 27) ? 23 : 24, (e.DtEnd!.AsUtc - e.DtStart.AsUtc).TotalHours));
+
+        var second = (await (await host.Admin().PostAsync($"/api/v1/users/{ana}/calendar-feed", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+        Assert.NotEqual(first, second);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Anonymous().GetAsync(first)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Anonymous().GetAsync(second)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Admin().DeleteAsync($"/api/v1/users/{ana}/calendar-feed")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Anonymous().GetAsync(second)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Anonymous().GetAsync("/ical/users/not-a-token-at-all-but-long-enough.ics")).StatusCode);
+        var hashes = await host.WithDbAsync((db, _) => Task.FromResult(db.CalendarFeeds.Select(f => f.TokenHash).ToList()));
+        Assert.DoesNotContain(hashes, h => second.Contains(h, StringComparison.Ordinal));
+    }
+}
