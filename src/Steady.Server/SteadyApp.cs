@@ -10,10 +10,12 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
+using Steady.Server.Engine;
 using Steady.Server.Features.Accounts;
 using Steady.Server.Features.Alerts;
 using Steady.Server.Features.Intake;
 using Steady.Server.Features.OnCall;
+using Steady.Server.Features.Notifications;
 using Steady.Server.Features.Audit;
 using Steady.Server.Features.Checks;
 using Steady.Server.Features.Health;
@@ -99,6 +101,7 @@ public static class SteadyApp
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
             .RemoveAllLoggers(); // check URLs may carry tokens: never log them
         services.AddHostedService<CheckRunner>();
+        services.AddSteadyPaging(configuration);
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
@@ -124,6 +127,8 @@ public static class SteadyApp
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Accounts/Login");
             o.Conventions.AllowAnonymousToPage("/Shell/Error");
+            o.Conventions.AllowAnonymousToPage("/Notifications/Link");
+            o.Conventions.AddPageRoute("/Notifications/Link", "resolve/{token}");
         });
         return services;
     }
@@ -164,6 +169,7 @@ public static class SteadyApp
         api.MapSchedulesApi();
         api.MapPoliciesApi();
         api.MapContactMethodsApi();
+        api.MapPagingApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
 
