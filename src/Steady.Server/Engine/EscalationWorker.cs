@@ -108,6 +108,7 @@ public sealed partial class EscalationWorker(
         {
             if (!await RetriggerAsync(db, run, group, service, now, cancellationToken))
                 return Stop(run, RunStates.Acknowledged, run.Note ?? "acknowledged", now);
+            await db.SaveChangesAsync(cancellationToken); // the step below reads the alerts as re-triggered
         }
         else if (run.State != RunStates.Active)
         {

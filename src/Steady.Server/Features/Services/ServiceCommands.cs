@@ -19,7 +19,10 @@ public sealed record ServicePatch(
     int? GroupWindowSeconds = null,
     int? FlapThreshold = null,
     int? FlapWindowSeconds = null,
-    string? EscalationPolicy = null);
+    string? EscalationPolicy = null,
+    string? Urgency = null,
+    System.Text.Json.JsonElement BusinessHours = default,
+    int? AckTimeoutSeconds = null);
 
 public sealed record IntegrationKeyInput(string? Name = null);
 
@@ -72,8 +75,21 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
             validation.Add("flapThreshold", "'flapThreshold' must be between 0 (never) and 1000.");
         if (patch.FlapWindowSeconds is < 60 or > 86400)
             validation.Add("flapWindowSeconds", "'flapWindowSeconds' must be between 60 and 86400.");
+        if (patch.Urgency is not null && !Steady.Core.OnCall.Urgencies.Settings.Contains(patch.Urgency))
+            validation.Add("urgency", "'urgency' must be severity (critical and error high, warning and info low), high or low.");
+        if (patch.AckTimeoutSeconds is < 0 or > 7 * 86400 or (> 0 and < 60))
+            validation.Add("ackTimeoutSeconds", "'ackTimeoutSeconds' must be 0 (never re-trigger) or between 60 and 604800.");
+        var businessHours = ReadBusinessHours(patch.BusinessHours, validation);
         if (validation.ToFailure() is { } invalid)
             return invalid;
+        if (patch.Urgency is not null)
+            service.Urgency = patch.Urgency;
+        if (patch.AckTimeoutSeconds is { } ackTimeout)
+            service.AckTimeoutSeconds = ackTimeout == 0 ? null : ackTimeout;
+        if (patch.BusinessHours.ValueKind == System.Text.Json.JsonValueKind.Null)
+            service.BusinessHours = null;
+        else if (businessHours is not null)
+            service.BusinessHours = System.Text.Json.JsonSerializer.Serialize(businessHours, Steady.Core.OnCall.Layers.Json);
         if (patch.EscalationPolicy is not null)
         {
             if (patch.EscalationPolicy.Length == 0)
@@ -194,5 +210,33 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
         {
             return Failure.Conflict($"A service named '{service.Name}' already exists.");
         }
+    }
+
+    /// <summary>Business hours as given (absent: unchanged; null: none), checked; null when absent or wrong.</summary>
+    private static Steady.Core.OnCall.BusinessHoursDefinition? ReadBusinessHours(System.Text.Json.JsonElement value, Validation validation)
+    {
+        if (value.ValueKind is System.Text.Json.JsonValueKind.Undefined or System.Text.Json.JsonValueKind.Null)
+            return null;
+        Steady.Core.OnCall.BusinessHoursDefinition? definition = null;
+        if (value.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            try
+            {
+                definition = System.Text.Json.JsonSerializer.Deserialize<Steady.Core.OnCall.BusinessHoursDefinition>(value, Steady.Core.OnCall.Layers.Json);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+        }
+        if (definition is null)
+        {
+            validation.Add("businessHours", "'businessHours' must be an object like {\"timeZone\": \"Europe/Berlin\", \"days\": [\"monday\", …], \"start\": \"09:00\", \"end\": \"17:00\"}, or null for none.");
+            return null;
+        }
+        var errors = new List<string>();
+        var parsed = Steady.Core.OnCall.BusinessHours.Parse(definition, errors);
+        foreach (var error in errors)
+            validation.Add("businessHours", error);
+        return parsed is null ? null : definition with { Days = parsed.Days.Select(Steady.Core.OnCall.Layers.DayName).ToList() };
     }
 }
