@@ -164,6 +164,7 @@ public sealed partial class DeliveryWorker(
             prepared.Add((rows, target, message, problem));
         }
         var results = new DeliveryResult[prepared.Count];
+        var attempted = Time.GetUtcNow(); // when they were handed to their channels: what "sent at" means
         await Parallel.ForAsync(0, prepared.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.CurrentValue.SendConcurrency), CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var (rows, target, message, problem) = prepared[i];
@@ -184,13 +185,13 @@ public sealed partial class DeliveryWorker(
             foreach (var row in rows)
             {
                 row.Attempts++;
-                row.LastAttemptAt = now;
+                row.LastAttemptAt = attempted;
                 row.LeaseOwner = null;
                 switch (result.Outcome)
                 {
                     case DeliveryOutcome.Sent:
                         row.State = DeliveryStates.Sent;
-                        row.SentAt = now;
+                        row.SentAt = attempted;
                         row.Error = null;
                         break;
                     case DeliveryOutcome.Retry when row.Attempts < settings.MaxAttempts:
