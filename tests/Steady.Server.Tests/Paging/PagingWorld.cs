@@ -11,9 +11,14 @@ namespace Steady.Server.Tests.Paging;
 /// </summary>
 internal sealed class PagingWorld
 {
-    private readonly SteadyHost _host;
+    private readonly Func<HttpClient> _admin;
+    private readonly Func<HttpClient> _anonymous;
 
-    private PagingWorld(SteadyHost host) => _host = host;
+    private PagingWorld(Func<HttpClient> admin, Func<HttpClient> anonymous)
+    {
+        _admin = admin;
+        _anonymous = anonymous;
+    }
 
     public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
 
@@ -31,10 +36,14 @@ internal sealed class PagingWorld
 
     public const string Secret = "whsec_paging-test";
 
-    public static async Task<PagingWorld> CreateAsync(SteadyHost host, LoopbackReceiver hooks, object? service = null, bool email = false, string[]? people = null, object? policy = null)
+    public static Task<PagingWorld> CreateAsync(SteadyHost host, LoopbackReceiver hooks, object? service = null, bool email = false, string[]? people = null, object? policy = null) =>
+        CreateAsync(host.Admin, host.Anonymous, hooks, service, email, people, policy);
+
+    /// <summary>The same world on any server: clients for its admin and for anyone.</summary>
+    public static async Task<PagingWorld> CreateAsync(Func<HttpClient> adminClient, Func<HttpClient> anonymous, LoopbackReceiver hooks, object? service = null, bool email = false, string[]? people = null, object? policy = null)
     {
-        var world = new PagingWorld(host);
-        var admin = host.Admin();
+        var world = new PagingWorld(adminClient, anonymous);
+        var admin = adminClient();
         world.TeamId = await IdAsync(await admin.PostAsJsonAsync("/api/v1/teams", new { name = world.TeamName }));
         foreach (var name in people ?? ["ann", "ben"])
         {
@@ -105,7 +114,7 @@ internal sealed class PagingWorld
                 fingerprint = a.Fingerprint,
             }).ToArray(),
         };
-        var response = await _host.Anonymous().PostAsJsonAsync($"/intake/{Key}/alertmanager", body);
+        var response = await _anonymous().PostAsJsonAsync($"/intake/{Key}/alertmanager", body);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -113,11 +122,14 @@ internal sealed class PagingWorld
 
     public async Task<JsonElement> AlertAsync()
     {
-        var page = await _host.Admin().GetFromJsonAsync<JsonElement>($"/api/v1/alerts?service={Service}&limit=500");
+        var page = await _admin().GetFromJsonAsync<JsonElement>($"/api/v1/alerts?service={Service}&limit=500");
         return page.GetProperty("items").EnumerateArray().First();
     }
 
-    public Task<JsonElement> NotificationsAsync(Guid alertId) => _host.Admin().GetFromJsonAsync<JsonElement>($"/api/v1/alerts/{alertId}/notifications");
+    public Task<JsonElement> NotificationsAsync(Guid alertId) => _admin().GetFromJsonAsync<JsonElement>($"/api/v1/alerts/{alertId}/notifications");
+
+    /// <summary>Waits shorter than the API allows (1 min), for tests in real time: every step's wait becomes this many seconds.</summary>
+    public const string ShortWaitsSql = "UPDATE escalation_policies SET steps = replace(steps, '\"waitSeconds\":300', '\"waitSeconds\":2'), repeat = 1";
 
     public static async Task<Guid> IdAsync(HttpResponseMessage response)
     {
