@@ -117,7 +117,7 @@ public sealed record BusinessHours(string TimeZone, IReadOnlyList<IsoDayOfWeek> 
 }
 
 /// <summary>Business hours as written in the API and stored: a zone, weekdays (default Monday to Friday), "09:00" and "17:00".</summary>
-public sealed record BusinessHoursDefinition(string? TimeZone, IReadOnlyList<string>? Days, string? Start, string? End);
+public sealed record BusinessHoursDefinition(string? TimeZone = null, IReadOnlyList<string>? Days = null, string? Start = null, string? End = null);
 
 /// <summary>How long to wait before retrying a delivery that failed for now: doubling from a base, capped.</summary>
 public static class Backoff

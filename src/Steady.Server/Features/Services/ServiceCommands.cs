@@ -21,7 +21,7 @@ public sealed record ServicePatch(
     int? FlapWindowSeconds = null,
     string? EscalationPolicy = null,
     string? Urgency = null,
-    System.Text.Json.JsonElement BusinessHours = default,
+    Steady.Core.OnCall.BusinessHoursDefinition? BusinessHours = null,
     int? AckTimeoutSeconds = null);
 
 public sealed record IntegrationKeyInput(string? Name = null);
@@ -86,7 +86,7 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
             service.Urgency = patch.Urgency;
         if (patch.AckTimeoutSeconds is { } ackTimeout)
             service.AckTimeoutSeconds = ackTimeout == 0 ? null : ackTimeout;
-        if (patch.BusinessHours.ValueKind == System.Text.Json.JsonValueKind.Null)
+        if (patch.BusinessHours is { TimeZone: null, Days: null, Start: null, End: null })
             service.BusinessHours = null;
         else if (businessHours is not null)
             service.BusinessHours = System.Text.Json.JsonSerializer.Serialize(businessHours, Steady.Core.OnCall.Layers.Json);
@@ -212,27 +212,11 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
         }
     }
 
-    /// <summary>Business hours as given (absent: unchanged; null: none), checked; null when absent or wrong.</summary>
-    private static Steady.Core.OnCall.BusinessHoursDefinition? ReadBusinessHours(System.Text.Json.JsonElement value, Validation validation)
+    /// <summary>Business hours as given (absent: unchanged; {}: none), checked; null when absent, empty or wrong.</summary>
+    private static Steady.Core.OnCall.BusinessHoursDefinition? ReadBusinessHours(Steady.Core.OnCall.BusinessHoursDefinition? definition, Validation validation)
     {
-        if (value.ValueKind is System.Text.Json.JsonValueKind.Undefined or System.Text.Json.JsonValueKind.Null)
+        if (definition is null or { TimeZone: null, Days: null, Start: null, End: null })
             return null;
-        Steady.Core.OnCall.BusinessHoursDefinition? definition = null;
-        if (value.ValueKind == System.Text.Json.JsonValueKind.Object)
-        {
-            try
-            {
-                definition = System.Text.Json.JsonSerializer.Deserialize<Steady.Core.OnCall.BusinessHoursDefinition>(value, Steady.Core.OnCall.Layers.Json);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-            }
-        }
-        if (definition is null)
-        {
-            validation.Add("businessHours", "'businessHours' must be an object like {\"timeZone\": \"Europe/Berlin\", \"days\": [\"monday\", …], \"start\": \"09:00\", \"end\": \"17:00\"}, or null for none.");
-            return null;
-        }
         var errors = new List<string>();
         var parsed = Steady.Core.OnCall.BusinessHours.Parse(definition, errors);
         foreach (var error in errors)
