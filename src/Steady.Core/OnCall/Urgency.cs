@@ -108,7 +108,7 @@ public sealed record BusinessHours(string TimeZone, IReadOnlyList<IsoDayOfWeek> 
             else
                 errors.Add($"businessHours.days has '{day}'; use monday … sunday.");
         }
-        if (days.Count == 0)
+        if (definition.Days is { Count: 0 })
             errors.Add("businessHours.days needs at least one day.");
         if (errors.Count > before)
             return null;
