@@ -120,6 +120,47 @@ public sealed partial class EscalationTests
     }
 
     [Fact]
+    public async Task InTheDemoAnAlertmanagerAlertPagesTheOnCallEngineerByEmailAndWebhookThenTheSecondary()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        using var hooks = new LoopbackReceiver();
+        await using var host = await SteadyHost.StartAsync(b =>
+        {
+            b.UseSetting("Steady:Demo", "true");
+            Smtp(b, smtp.Port);
+        });
+        var admin = host.Admin();
+        var oncall = await admin.GetFromJsonAsync<JsonElement>("/api/v1/oncall", TestContext.Current.CancellationToken);
+        string EmailOf(string schedule) => oncall.EnumerateArray().Single(o => o.GetProperty("schedule").GetString() == schedule).GetProperty("email").GetString()!;
+        var (primary, secondary) = (EmailOf("primary_engineer"), EmailOf("secondary_engineer"));
+
+        // The demo's own payments-api alert paged the primary by email when it loaded; clear it to start afresh.
+        await PagingWorld.EventuallyAsync(() => smtp.Received().Count == 1, "the demo alert's page");
+        Assert.Equal([primary], smtp.Received()[0].RcptTo);
+        var demoAlert = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/alerts?service=payments-api&status=open", TestContext.Current.CancellationToken)).GetProperty("items")[0];
+        (await admin.PostAsJsonAsync($"/api/v1/alerts/{demoAlert.GetProperty("id").GetGuid()}/resolve", new { })).EnsureSuccessStatusCode();
+        host.Clock.Advance(TimeSpan.FromMinutes(10)); // past the group window and the bundle window
+
+        var primaryId = oncall.EnumerateArray().Single(o => o.GetProperty("schedule").GetString() == "primary_engineer").GetProperty("userId").GetGuid();
+        var hook = await PagingWorld.IdAsync(await admin.PostAsJsonAsync($"/api/v1/users/{primaryId}/contact-methods", new { kind = "webhook", label = "pager", address = hooks.Url("primary") }));
+        (await admin.PostAsJsonAsync($"/api/v1/users/{primaryId}/notification-rules", new { contactMethodId = hook, delayMinutes = 0 })).EnsureSuccessStatusCode();
+        var keys = await admin.GetFromJsonAsync<JsonElement>("/api/v1/services/payments-api/integration-keys", TestContext.Current.CancellationToken);
+        var key = keys[0].GetProperty("key").GetString();
+        (await host.Anonymous().PostAsJsonAsync($"/intake/{key}/alertmanager", Steady.Server.Tests.Alerts.AlertWorld.Alertmanager("firing", ("PaymentsDown", "dd00000000000001")), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+
+        await PagingWorld.EventuallyAsync(() => smtp.Received().Count == 2 && hooks.Requests.Count == 1, "the primary's email and webhook");
+        Assert.Equal([primary], smtp.Received()[1].RcptTo);
+        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await PagingWorld.EventuallyAsync(() => smtp.Received().Count == 3, "the secondary's email");
+        Assert.Equal([secondary], smtp.Received()[2].RcptTo);
+        var alert = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/alerts?service=payments-api&status=open", TestContext.Current.CancellationToken)).GetProperty("items")[0];
+        (await admin.PostAsJsonAsync($"/api/v1/alerts/{alert.GetProperty("id").GetGuid()}/ack", new { })).EnsureSuccessStatusCode();
+        host.Clock.Advance(TimeSpan.FromMinutes(10)); // the manager's step would have come
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.Equal(3, smtp.Received().Count);
+    }
+
+    [Fact]
     public async Task ResolvingStopsEscalationAndCancelsDeliveriesNotYetSent()
     {
         using var hooks = new LoopbackReceiver();
