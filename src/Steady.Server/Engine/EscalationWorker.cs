@@ -60,10 +60,12 @@ public sealed partial class EscalationWorker(
         if (planned > 0)
             deliveries.Wake();
         db.ChangeTracker.Clear();
+        // The earliest due run nobody holds (in index order); runs another node holds come back with the sweep.
+        var checkedAt = Time.GetUtcNow();
         return await db.EscalationRuns.AsNoTracking()
-            .Where(r => r.NextDueAt != null)
-            .Select(r => r.LeaseUntil != null && r.LeaseUntil > r.NextDueAt ? r.LeaseUntil : r.NextDueAt)
-            .OrderBy(d => d)
+            .Where(r => r.NextDueAt != null && (r.LeaseUntil == null || r.LeaseUntil <= checkedAt))
+            .OrderBy(r => r.NextDueAt)
+            .Select(r => r.NextDueAt)
             .FirstOrDefaultAsync(cancellationToken);
     }
 

@@ -92,10 +92,11 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
         var teamIds = targets.Where(t => t.Kind == TargetKind.TeamRoundRobin).Select(t => t.Id).Distinct().ToList();
         var userIds = targets.Where(t => t.Kind == TargetKind.User).Select(t => t.Id).Distinct().ToList();
         var at = now.ToDateTimeOffset();
-        var schedules = await db.Schedules.AsNoTracking().Where(s => scheduleIds.Contains(s.Id)).ToListAsync(cancellationToken);
-        var overrides = await db.ScheduleOverrides.AsNoTracking().Where(o => scheduleIds.Contains(o.ScheduleId) && o.StartsAt <= at && o.EndsAt > at).ToListAsync(cancellationToken);
-        var members = await db.Memberships.AsNoTracking().Where(m => teamIds.Contains(m.TeamId) && m.Role >= TeamRole.Responder).ToListAsync(cancellationToken);
-        var positions = await db.RoundRobinPositions.Where(p => teamIds.Contains(p.TeamId)).ToDictionaryAsync(p => p.TeamId, cancellationToken);
+        // Only what the policy names is read: a policy of users alone costs one query here.
+        var schedules = scheduleIds.Count == 0 ? [] : await db.Schedules.AsNoTracking().Where(s => scheduleIds.Contains(s.Id)).ToListAsync(cancellationToken);
+        var overrides = scheduleIds.Count == 0 ? [] : await db.ScheduleOverrides.AsNoTracking().Where(o => scheduleIds.Contains(o.ScheduleId) && o.StartsAt <= at && o.EndsAt > at).ToListAsync(cancellationToken);
+        var members = teamIds.Count == 0 ? [] : await db.Memberships.AsNoTracking().Where(m => teamIds.Contains(m.TeamId) && m.Role >= TeamRole.Responder).ToListAsync(cancellationToken);
+        var positions = teamIds.Count == 0 ? [] : await db.RoundRobinPositions.Where(p => teamIds.Contains(p.TeamId)).ToDictionaryAsync(p => p.TeamId, cancellationToken);
         var people = userIds.Concat(members.Select(m => m.UserId)).Distinct().ToList();
         var enabled = await db.Users.AsNoTracking()
             .Where(u => u.DisabledAt == null && people.Contains(u.Id))
