@@ -10,10 +10,12 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
+using Steady.Server.Engine;
 using Steady.Server.Features.Accounts;
 using Steady.Server.Features.Alerts;
 using Steady.Server.Features.Intake;
 using Steady.Server.Features.OnCall;
+using Steady.Server.Features.Notifications;
 using Steady.Server.Features.Audit;
 using Steady.Server.Features.Checks;
 using Steady.Server.Features.Config;
@@ -115,6 +117,7 @@ public static class SteadyApp
         services.Configure<EmergencyLineOptions>(configuration.GetSection(EmergencyLineOptions.Section));
         services.AddScoped<EmergencyLines>();
         services.AddHostedService<IncidentWorker>();
+        services.AddSteadyPaging(configuration);
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
@@ -141,6 +144,8 @@ public static class SteadyApp
             o.Conventions.AllowAnonymousToPage("/Accounts/Login");
             o.Conventions.AllowAnonymousToPage("/Shell/Error");
             o.Conventions.AllowAnonymousToPage("/Incidents/EmergencyIntake");
+            o.Conventions.AllowAnonymousToPage("/Notifications/Link");
+            o.Conventions.AddPageRoute("/Notifications/Link", "resolve/{token}");
         });
         return services;
     }
@@ -187,6 +192,7 @@ public static class SteadyApp
         api.MapConfigApi();
         api.MapCalendarFeedsApi();
         app.MapCalendarFeeds();
+        api.MapPagingApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
         app.MapEmergencyIntake();

@@ -117,6 +117,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 
         new("GET", "/api/v1/alerts/", Access.SignedIn, Fixed("/api/v1/alerts")),
         new("GET", "/api/v1/alerts/{id:guid}", Access.SignedIn, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}", null)),
+        new("GET", "/api/v1/alerts/{id:guid}/notifications", Access.SignedIn, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/notifications", null)),
+        new("GET", "/api/v1/deliveries", Access.OrgAdmin, Fixed("/api/v1/deliveries?state=failed")),
         new("POST", "/api/v1/alerts/{id:guid}/ack", Access.TeamResponder, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/ack", new { })),
         new("POST", "/api/v1/alerts/{id:guid}/resolve", Access.TeamResponder, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/resolve", new { note = "matrix" })),
         new("GET", "/api/v1/silences/", Access.SignedIn, Fixed("/api/v1/silences")),
@@ -227,6 +229,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "policies/{id:guid}", Access.SignedIn, async w => ($"/policies/{await w.NewPolicyOfAAsync()}", null)),
         // Anyone signed in sees a person's profile; their contact details only themselves and organization admins (ConsoleOnCallTests).
         new("PAGE", "users/{id:guid}", Access.SignedIn, async w => ($"/users/{await w.NewUserAsync()}", null)),
+        // The links in notifications: the signed token is the credential, so no sign-in.
+        new("PAGE", "ack/{token}", Access.Public, async w => (await w.LinkAsync(Steady.Server.Engine.LinkAction.Acknowledge), null)),
+        new("PAGE", "resolve/{token}", Access.Public, async w => (await w.LinkAsync(Steady.Server.Engine.LinkAction.Resolve), null)),
     ];
 
     [Fact]
@@ -413,6 +418,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             (await _host.Anonymous().PostAsJsonAsync($"/intake/{KeyA}/generic", new { summary = "Matrix alert", dedup_key = dedupKey })).EnsureSuccessStatusCode();
             var page = await _host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/alerts?service=service-a&status=open&limit=500");
             return page.GetProperty("items").EnumerateArray().Single(a => a.GetProperty("dedupKey").GetString() == dedupKey).GetProperty("id").GetGuid();
+        }
+
+        /// <summary>A valid signed link (for a message with no alerts left): its page shows, without sign-in.</summary>
+        public async Task<string> LinkAsync(Steady.Server.Engine.LinkAction action)
+        {
+            var links = _host.Services.GetRequiredService<Steady.Server.Engine.AckLinks>();
+            var url = await links.UrlAsync(action, Guid.NewGuid(), _host.Clock.GetUtcNow().AddHours(1), CancellationToken.None);
+            return url.PathAndQuery;
         }
 
         /// <summary>A paused TCP check on service A (paused, so the runner leaves it alone).</summary>

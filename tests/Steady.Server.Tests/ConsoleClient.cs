@@ -36,6 +36,14 @@ public sealed partial class ConsoleClient
         return await _client.PostAsync(action, new FormUrlEncodedContent(values));
     }
 
+    /// <summary>Posts a form with the antiforgery token of a page read earlier (a form submitted twice, a replayed request).</summary>
+    public Task<HttpResponseMessage> PostFormFromAsync(string page, string action, params (string Name, string Value)[] fields)
+    {
+        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        var values = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token));
+        return _client.PostAsync(action, new FormUrlEncodedContent(values));
+    }
+
     public async Task<string> SignInAsync(string email, string password)
     {
         var response = await PostFormAsync("/login", "/login", ("Email", email), ("Password", password));

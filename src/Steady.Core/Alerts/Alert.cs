@@ -162,6 +162,9 @@ public static class AlertEventKinds
     public const string Maintenance = "maintenance";
     public const string Flapping = "flapping";
 
+    /// <summary>An acknowledged alert nobody resolved within the service's acknowledgement timeout triggered again.</summary>
+    public const string Retriggered = "retriggered";
+
     /// <summary>The kinds that count as a state change for flapping.</summary>
     public static readonly string[] StateChanges = [Triggered, Reopened, Resolved];
 }

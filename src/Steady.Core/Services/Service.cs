@@ -39,6 +39,19 @@ public sealed class Service : IAudited
     public IReadOnlyList<string> Checklist() =>
         System.Text.Json.JsonSerializer.Deserialize<List<string>>(StabilizationChecklist) ?? [];
 
+    /// <summary>How its pages' urgency is decided: severity (critical and error high, warning and info low), high, or low.</summary>
+    public string Urgency { get; set; } = "severity";
+
+    /// <summary>JSON <see cref="OnCall.BusinessHoursDefinition"/>: when low-urgency pages go out; null: at any hour.</summary>
+    public string? BusinessHours { get; set; }
+
+    /// <summary>An acknowledged alert group nobody resolves within this re-triggers and pages again; null: never.</summary>
+    public int? AckTimeoutSeconds { get; set; }
+
+    public OnCall.BusinessHours? ReadBusinessHours() => BusinessHours is null
+        ? null
+        : OnCall.BusinessHours.Parse(System.Text.Json.JsonSerializer.Deserialize<OnCall.BusinessHoursDefinition>(BusinessHours, OnCall.Layers.Json), []);
+
     public Alerts.AlertSettings AlertSettings() => new(
         System.Text.Json.JsonSerializer.Deserialize<List<string>>(GroupBy) ?? [],
         TimeSpan.FromSeconds(GroupWindowSeconds),

@@ -18,9 +18,12 @@ namespace Steady.Server.Data;
 /// </summary>
 internal static class SqliteBatchWriter
 {
-    /// <summary>Whether the pending changes are all of a kind this writer handles (inserts and updates of unaudited rows).</summary>
-    public static bool CanWrite(IEnumerable<EntityEntry> pending) =>
-        pending.All(e => e.State is EntityState.Added or EntityState.Modified && e.Entity is not IAudited && !e.Metadata.IsOwned());
+    /// <summary>
+    /// Whether the pending changes are all of a kind this writer handles: inserts and updates of unaudited rows
+    /// of the tables in <paramref name="tableOrder"/>. Anything else goes through SaveChanges.
+    /// </summary>
+    public static bool CanWrite(IEnumerable<EntityEntry> pending, IReadOnlyList<Type> tableOrder) =>
+        pending.All(e => e.State is EntityState.Added or EntityState.Modified && e.Entity is not IAudited && !e.Metadata.IsOwned() && tableOrder.Contains(e.Metadata.ClrType));
 
     /// <summary>
     /// Writes the pending inserts and updates in the current transaction, in the order of <paramref name="tableOrder"/>;
@@ -32,6 +35,8 @@ internal static class SqliteBatchWriter
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The batch writer runs inside a transaction.");
+        if (pending.FirstOrDefault(e => !tableOrder.Contains(e.Metadata.ClrType)) is { } stray)
+            throw new InvalidOperationException($"The batch writer was given a {stray.Metadata.ClrType.Name} but has no place for it in its table order.");
         var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
         try
         {
@@ -43,8 +48,6 @@ internal static class SqliteBatchWriter
                 foreach (var entry in entries.Where(e => e.State == EntityState.Added))
                     await InsertAsync(entry, connection, transaction, commands, cancellationToken);
             }
-            if (pending.FirstOrDefault(e => !tableOrder.Contains(e.Metadata.ClrType)) is { } stray)
-                throw new InvalidOperationException($"The batch writer was given a {stray.Metadata.ClrType.Name} but has no place for it in its table order.");
         }
         catch (DbException e)
         {

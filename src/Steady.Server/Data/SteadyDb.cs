@@ -92,6 +92,16 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<HandoffNotice> HandoffNotices => Set<HandoffNotice>();
 
+    public DbSet<EscalationRunRecord> EscalationRuns => Set<EscalationRunRecord>();
+
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+
+    public DbSet<UsedLink> UsedLinks => Set<UsedLink>();
+
+    public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
+
+    public DbSet<RoundRobinPosition> RoundRobinPositions => Set<RoundRobinPosition>();
+
     /// <summary>The value of one label in a JSON labels column; translated per provider (json_extract / jsonb ->>).</summary>
     public static string? LabelValue(string labels, string path) => throw new InvalidOperationException("Only for use in queries.");
 
@@ -236,6 +246,35 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         });
 
         OnIncidentsCreating(modelBuilder);
+
+        modelBuilder.Entity<EscalationRunRecord>(e =>
+        {
+            e.ToTable("escalation_runs");
+            e.HasKey(x => x.GroupId);
+            e.HasOne<AlertGroup>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Version).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<Delivery>(e =>
+        {
+            e.ToTable("deliveries");
+            e.HasOne<AlertGroup>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<UsedLink>(e =>
+        {
+            e.ToTable("used_links");
+            e.HasKey(x => x.Nonce);
+        });
+        modelBuilder.Entity<ServerSecret>(e =>
+        {
+            e.ToTable("server_secrets");
+            e.HasKey(x => x.Name);
+        });
+        modelBuilder.Entity<RoundRobinPosition>(e =>
+        {
+            e.ToTable("round_robin_positions");
+            e.HasKey(x => x.TeamId);
+        });
 
         var labelValue = modelBuilder.HasDbFunction(typeof(SteadyDb).GetMethod(nameof(LabelValue))!);
         if (Database.IsSqlite())

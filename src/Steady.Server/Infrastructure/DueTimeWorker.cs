@@ -34,8 +34,12 @@ public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal,
     /// <summary>Does everything due now; returns when the next work falls due, if known.</summary>
     protected internal abstract Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken);
 
+    /// <summary>Runs once before the first pass (e.g. to let go of claims a dead process left behind).</summary>
+    protected virtual Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await StartingAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             DateTimeOffset? next;

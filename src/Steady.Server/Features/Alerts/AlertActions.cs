@@ -3,16 +3,18 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.Alerts;
 using Steady.Server.Data;
+using Steady.Server.Engine;
+using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Alerts;
 
 /// <summary>People acting on alerts: acknowledge and resolve, with who and when, never overwriting intake's changes.</summary>
-public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider time)
+public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider time, WakeSignal<EscalationWorker> engine)
 {
     private const int Attempts = 3;
 
     public Task<Outcome<Alert>> AcknowledgeAsync(Actor actor, Guid alertId, CancellationToken cancellationToken) =>
-        ActAsync(actor, alertId, (alert, _, now) =>
+        ActAsync(actor, alertId, (alert, _, now, runs) =>
         {
             if (alert.Status == AlertStatus.Resolved)
                 return Failure.Conflict($"The alert was already resolved {Ago(now - alert.ResolvedAt!.Value)} by {alert.ResolvedBy}.");
@@ -24,19 +26,22 @@ public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider tim
             alert.AcknowledgedBy = actor.Name;
             alert.Version++;
             store.History(alert, AlertEventKinds.Acknowledged, now, actor.UserId, actor.Name);
+            runs.Acknowledged(alert.GroupId, actor.Name);
             return null;
         }, cancellationToken);
 
     public Task<Outcome<Alert>> ResolveAsync(Actor actor, Guid alertId, string? note, CancellationToken cancellationToken) =>
-        ActAsync(actor, alertId, (alert, group, now) =>
+        ActAsync(actor, alertId, (alert, group, now, runs) =>
         {
             if (alert.Status == AlertStatus.Resolved)
                 return null;
             store.Resolve(alert, group, now, actor.UserId, actor.Name, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+            if (group is { IsOpen: false })
+                runs.Resolved(group.Id, actor.Name);
             return null;
         }, cancellationToken);
 
-    private async Task<Outcome<Alert>> ActAsync(Actor actor, Guid alertId, Func<Alert, AlertGroup?, DateTimeOffset, Failure?> act, CancellationToken cancellationToken)
+    private async Task<Outcome<Alert>> ActAsync(Actor actor, Guid alertId, Func<Alert, AlertGroup?, DateTimeOffset, RunChanges, Failure?> act, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -48,11 +53,18 @@ public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider tim
             if (!Permissions.CanRespondFor(actor, teamId))
                 return Failure.Forbidden("Only responders of the service's team can act on its alerts.");
             var group = await db.AlertGroups.FirstOrDefaultAsync(g => g.Id == alert.GroupId, cancellationToken);
-            if (act(alert, group, time.GetUtcNow()) is { } refused)
+            var now = time.GetUtcNow();
+            var runs = new RunChanges();
+            if (act(alert, group, now, runs) is { } refused)
                 return refused;
             try
             {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await runs.ApplyAsync(db, now, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                if (!runs.IsEmpty)
+                    engine.Wake();
                 return alert;
             }
             catch (DbUpdateConcurrencyException) when (attempt < Attempts)

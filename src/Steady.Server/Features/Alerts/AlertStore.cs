@@ -4,6 +4,7 @@ using Steady.Core;
 using Steady.Core.Alerts;
 using Steady.Core.Services;
 using Steady.Server.Data;
+using Steady.Server.Engine;
 
 namespace Steady.Server.Features.Alerts;
 
@@ -21,6 +22,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var batch = await Batch.LoadAsync(db, events, now, cancellationToken);
+        var runs = new RunChanges();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var (serviceId, incoming) in events)
         {
@@ -41,7 +43,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
                         await SaveAsync(cancellationToken);
                         batch.ResolvedHere.Remove(key);
                     }
-                    await TriggerAsync(service, incoming, batch, now, cancellationToken);
+                    await TriggerAsync(service, incoming, batch, runs, now, cancellationToken);
                     break;
                 case IntakeAction.Acknowledge when open is { Status: AlertStatus.Triggered }:
                     open.Status = AlertStatus.Acknowledged;
@@ -49,15 +51,19 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
                     open.AcknowledgedBy = Via(incoming);
                     open.Version++;
                     History(open, AlertEventKinds.Acknowledged, now, null, Via(incoming));
+                    runs.Acknowledged(open.GroupId, Via(incoming), service);
                     break;
                 case IntakeAction.Resolve when open is not null:
                     Resolve(open, batch.GroupOf(open), now, null, Via(incoming));
+                    if (batch.GroupOf(open) is { IsOpen: false } closed)
+                        runs.Resolved(closed.Id, Via(incoming));
                     batch.Open.Remove(key);
                     batch.ResolvedHere.Add(key);
                     await CheckFlappingAsync(service, open, batch, now, cancellationToken);
                     break;
             }
         }
+        await runs.ApplyAsync(db, now, cancellationToken);
         await SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -73,7 +79,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         {
             // Entries() detects the changes to the tracked alerts and groups first.
             var pending = db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList();
-            if (SqliteBatchWriter.CanWrite(pending))
+            if (SqliteBatchWriter.CanWrite(pending, WriteOrder))
             {
                 await SqliteBatchWriter.WriteAsync(db, pending, WriteOrder, cancellationToken);
                 return;
@@ -82,8 +88,8 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Groups before the alerts that belong to them, alerts before their history.</summary>
-    private static readonly Type[] WriteOrder = [typeof(AlertGroup), typeof(Alert), typeof(AlertEvent)];
+    /// <summary>Groups before their escalation runs and the alerts that belong to them, alerts before their history.</summary>
+    private static readonly Type[] WriteOrder = [typeof(AlertGroup), typeof(Steady.Core.OnCall.EscalationRunRecord), typeof(Alert), typeof(AlertEvent)];
 
     private void Repeat(Alert alert, IncomingAlert incoming, Batch batch, DateTimeOffset now)
     {
@@ -149,7 +155,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         return marked;
     }
 
-    private async Task TriggerAsync(Service service, IncomingAlert incoming, Batch batch, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task TriggerAsync(Service service, IncomingAlert incoming, Batch batch, RunChanges runs, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = service.AlertSettings();
         var previous = await batch.PreviousAsync(db, service.Id, incoming.DedupKey, cancellationToken);
@@ -188,6 +194,8 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         Suppress(alert, incoming.Labels, batch.Silences, batch.Maintenance, now);
         if (previous is not null)
             await CheckFlappingAsync(service, alert, batch, now, cancellationToken);
+        if (!alert.IsSuppressed)
+            runs.Triggered(group, service);
     }
 
     private AlertGroup Group(Service service, AlertSettings settings, IncomingAlert incoming, Batch batch, DateTimeOffset now)

@@ -11,6 +11,9 @@ public sealed class AlertDetailModel(SteadyDb db, AlertActions actions, TimeProv
 
     public bool CanRespond { get; private set; }
 
+    /// <summary>The group's escalation and every notification sent for it.</summary>
+    public Notifications.AlertNotificationsDto? Notifications { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         if (!await LoadActorAsync())
@@ -51,6 +54,7 @@ public sealed class AlertDetailModel(SteadyDb db, AlertActions actions, TimeProv
         if (detail is null)
             return false;
         Detail = detail;
+        Notifications = await Steady.Server.Features.Notifications.PagingApi.ForAlertAsync(db, id, HttpContext.RequestAborted);
         var teamId = await db.Services.Where(s => s.Id == detail.Alert.ServiceId).Select(s => s.TeamId).FirstAsync();
         CanRespond = Permissions.CanRespondFor(Actor, teamId);
         return true;

@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Steady.Server.Data;
+using Steady.Server.Engine;
 using Steady.Server.Features.Alerts;
+using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Intake;
 
@@ -13,7 +15,7 @@ namespace Steady.Server.Features.Intake;
 /// batch. A request hears "stored" only after its commit; a failed commit is retried, then
 /// answered as a storage failure (503) — never accepted and then lost.
 /// </summary>
-public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory scopes, IOptions<IntakeOptions> options, ILogger<IntakeWriter> logger) : BackgroundService
+public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory scopes, IOptions<IntakeOptions> options, WakeSignal<EscalationWorker> engine, ILogger<IntakeWriter> logger) : BackgroundService
 {
     private const int Attempts = 3;
     private static readonly Histogram BatchSize = Metrics.CreateHistogram("steady_intake_batch_alerts", "Alerts committed per intake transaction.",
@@ -38,6 +40,8 @@ public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory
                     events.AddRange(item.Events);
                 }
                 var result = await CommitAsync(events, stoppingToken);
+                if (result == IntakeResult.Stored)
+                    engine.Wake(); // a group that triggered pages milliseconds after its commit
                 foreach (var item in batch)
                     item.Done.TrySetResult(result);
                 queue.Release(events.Count);

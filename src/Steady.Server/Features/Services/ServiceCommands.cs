@@ -20,7 +20,10 @@ public sealed record ServicePatch(
     int? FlapThreshold = null,
     int? FlapWindowSeconds = null,
     string? EscalationPolicy = null,
-    IReadOnlyList<string>? StabilizationChecklist = null);
+    IReadOnlyList<string>? StabilizationChecklist = null,
+    string? Urgency = null,
+    Steady.Core.OnCall.BusinessHoursDefinition? BusinessHours = null,
+    int? AckTimeoutSeconds = null);
 
 public sealed record IntegrationKeyInput(string? Name = null);
 
@@ -75,8 +78,21 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
             validation.Add("flapWindowSeconds", "'flapWindowSeconds' must be between 60 and 86400.");
         if (patch.StabilizationChecklist is { } checklist && (checklist.Count > 30 || checklist.Any(step => string.IsNullOrWhiteSpace(step) || step.Length > 500)))
             validation.Add("stabilizationChecklist", "'stabilizationChecklist' is at most 30 steps, none empty, each at most 500 characters.");
+        if (patch.Urgency is not null && !Steady.Core.OnCall.Urgencies.Settings.Contains(patch.Urgency))
+            validation.Add("urgency", "'urgency' must be severity (critical and error high, warning and info low), high or low.");
+        if (patch.AckTimeoutSeconds is < 0 or > 7 * 86400 or (> 0 and < 60))
+            validation.Add("ackTimeoutSeconds", "'ackTimeoutSeconds' must be 0 (never re-trigger) or between 60 and 604800.");
+        var businessHours = ReadBusinessHours(patch.BusinessHours, validation);
         if (validation.ToFailure() is { } invalid)
             return invalid;
+        if (patch.Urgency is not null)
+            service.Urgency = patch.Urgency;
+        if (patch.AckTimeoutSeconds is { } ackTimeout)
+            service.AckTimeoutSeconds = ackTimeout == 0 ? null : ackTimeout;
+        if (patch.BusinessHours is { TimeZone: null, Days: null, Start: null, End: null })
+            service.BusinessHours = null;
+        else if (businessHours is not null)
+            service.BusinessHours = System.Text.Json.JsonSerializer.Serialize(businessHours, Steady.Core.OnCall.Layers.Json);
         if (patch.StabilizationChecklist is not null)
             service.StabilizationChecklist = System.Text.Json.JsonSerializer.Serialize(patch.StabilizationChecklist.Select(step => step.Trim()));
         if (patch.EscalationPolicy is not null)
@@ -199,5 +215,17 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
         {
             return Failure.Conflict($"A service named '{service.Name}' already exists.");
         }
+    }
+
+    /// <summary>Business hours as given (absent: unchanged; {}: none), checked; null when absent, empty or wrong.</summary>
+    private static Steady.Core.OnCall.BusinessHoursDefinition? ReadBusinessHours(Steady.Core.OnCall.BusinessHoursDefinition? definition, Validation validation)
+    {
+        if (definition is null or { TimeZone: null, Days: null, Start: null, End: null })
+            return null;
+        var errors = new List<string>();
+        var parsed = Steady.Core.OnCall.BusinessHours.Parse(definition, errors);
+        foreach (var error in errors)
+            validation.Add("businessHours", error);
+        return parsed is null ? null : definition with { Days = parsed.Days.Select(Steady.Core.OnCall.Layers.DayName).ToList() };
     }
 }

@@ -8,7 +8,16 @@ using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Services;
 
-public sealed record ServiceDto(Guid Id, string Name, Guid TeamId, string TeamName, string? Description, string? RunbookUrl, DateTimeOffset CreatedAt, AlertSettingsDto? Alerts = null, Guid? EscalationPolicyId = null, IReadOnlyList<string>? StabilizationChecklist = null);
+public sealed record ServiceDto(Guid Id, string Name, Guid TeamId, string TeamName, string? Description, string? RunbookUrl, DateTimeOffset CreatedAt, AlertSettingsDto? Alerts = null, Guid? EscalationPolicyId = null, IReadOnlyList<string>? StabilizationChecklist = null, PagingSettingsDto? Paging = null);
+
+/// <summary>How a service pages: urgency (severity, high, low), business hours for low urgency, and the acknowledgement timeout.</summary>
+public sealed record PagingSettingsDto(string Urgency, Steady.Core.OnCall.BusinessHoursDefinition? BusinessHours, int? AckTimeoutSeconds)
+{
+    public static PagingSettingsDto From(Service s) => new(
+        s.Urgency,
+        s.BusinessHours is null ? null : System.Text.Json.JsonSerializer.Deserialize<Steady.Core.OnCall.BusinessHoursDefinition>(s.BusinessHours, Steady.Core.OnCall.Layers.Json),
+        s.AckTimeoutSeconds);
+}
 
 /// <summary>How a service groups its alerts and when they count as flapping.</summary>
 public sealed record AlertSettingsDto(IReadOnlyList<string> GroupBy, int GroupWindowSeconds, int FlapThreshold, int FlapWindowSeconds)
@@ -126,6 +135,6 @@ public static class ServicesApi
     private static async Task<ServiceDto> DtoAsync(SteadyDb db, Service service, CancellationToken cancellationToken)
     {
         var teamName = await db.Teams.Where(t => t.Id == service.TeamId).Select(t => t.Name).FirstAsync(cancellationToken);
-        return new ServiceDto(service.Id, service.Name, service.TeamId, teamName, service.Description, service.RunbookUrl, service.CreatedAt, AlertSettingsDto.From(service), service.EscalationPolicyId, service.Checklist());
+        return new ServiceDto(service.Id, service.Name, service.TeamId, teamName, service.Description, service.RunbookUrl, service.CreatedAt, AlertSettingsDto.From(service), service.EscalationPolicyId, service.Checklist(), PagingSettingsDto.From(service));
     }
 }

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Steady.Core.Alerts;
+using Steady.Core.OnCall;
+using Steady.Server.Data;
+using Steady.Server.Notify;
+
+namespace Steady.Server.Engine;
+
+/// <summary>
+/// The message for a bundle of deliveries to one contact method: one alert group reads as itself
+/// ("Error rate above 5%", 3 alerts); several read as "12 alerts on payments-api". Its key and
+/// creation time are the first delivery's, so a retry is the same message; its acknowledge and
+/// resolve links act on every group in it.
+/// </summary>
+public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions> options)
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public async Task<(ContactTarget? Target, Notification? Message, string? Problem)> BuildAsync(SteadyDb db, IReadOnlyList<Delivery> rows, CancellationToken cancellationToken)
+    {
+        var lead = rows.OrderBy(r => r.Id).First();
+        var method = await db.ContactMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == lead.ContactMethodId, cancellationToken);
+        if (method is null)
+            return (null, null, "the contact method was deleted");
+        ContactTarget target;
+        try
+        {
+            target = ContactTarget.FromStored(method.Kind, method.Address, method.Settings);
+        }
+        catch (FormatException e)
+        {
+            return (null, null, e.Message);
+        }
+        var groupIds = rows.Select(r => r.GroupId).Distinct().ToList();
+        var groups = await db.AlertGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
+        var serviceIds = groups.Select(g => g.ServiceId).Distinct().ToList();
+        var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var latest = await db.Alerts.AsNoTracking()
+            .Where(a => groupIds.Contains(a.GroupId) && a.Status != AlertStatus.Resolved)
+            .OrderByDescending(a => a.LastSeenAt).Take(20).ToListAsync(cancellationToken);
+        var first = latest.FirstOrDefault();
+        var expires = lead.CreatedAt + options.CurrentValue.LinkLifetime;
+        var ack = await links.UrlAsync(LinkAction.Acknowledge, lead.Id, expires, cancellationToken);
+        var resolve = await links.UrlAsync(LinkAction.Resolve, lead.Id, expires, cancellationToken);
+        var serviceName = string.Join(", ", services.Values.Order());
+        var severity = groups.Count == 0 ? Severity.Info : groups.Max(g => g.Severity);
+        var count = Math.Max(1, groups.Sum(g => g.OpenCount));
+        Notification message;
+        if (groups.Count == 1)
+        {
+            var group = groups[0];
+            var alert = latest.FirstOrDefault(a => a.GroupId == group.Id);
+            message = new Notification(
+                NotificationKind.Page,
+                group.Title,
+                alert?.Summary ?? group.Title,
+                severity,
+                serviceName,
+                count,
+                alert?.Links is { } json ? JsonSerializer.Deserialize<List<AlertLink>>(json, Web) ?? [] : [],
+                ack,
+                resolve,
+                alert is null ? null : new Uri($"{links.PublicUrl()}/alerts/{alert.Id}"),
+                lead.IdempotencyKey,
+                lead.CreatedAt);
+        }
+        else
+        {
+            var titles = groups.OrderByDescending(g => g.Severity).ThenBy(g => g.Title).Select(g => g.Title).ToList();
+            var summary = string.Join("; ", titles.Take(5)) + (titles.Count > 5 ? $"; and {titles.Count - 5} more" : "");
+            message = new Notification(
+                NotificationKind.Page,
+                $"{count} alerts on {serviceName}",
+                summary,
+                severity,
+                serviceName,
+                count,
+                [],
+                ack,
+                resolve,
+                first is null ? null : new Uri($"{links.PublicUrl()}/alerts?service={Uri.EscapeDataString(services.Values.First())}"),
+                lead.IdempotencyKey,
+                lead.CreatedAt);
+        }
+        return (target, message, null);
+    }
+}

@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using Steady.Core.Alerts;
+using Steady.Core.OnCall;
+using Steady.Core.Services;
+using Steady.Server.Data;
+
+namespace Steady.Server.Engine;
+
+/// <summary>
+/// What alert changes mean for escalation runs, written in the same transaction as the alerts:
+/// a group that triggers (new, reopened, or an alert nobody silenced) starts or restarts its run;
+/// an acknowledgement stops it (and, with the service's acknowledgement timeout, sets when it
+/// re-triggers); a group that resolves ends it. Either way deliveries not yet sent are cancelled.
+/// Collect changes while applying a batch, then <see cref="ApplyAsync"/> once before saving.
+/// </summary>
+public sealed class RunChanges
+{
+    private readonly Dictionary<Guid, (AlertGroup Group, Service Service)> _triggered = [];
+    private readonly Dictionary<Guid, (string By, Service? Service)> _acknowledged = [];
+    private readonly Dictionary<Guid, string> _resolved = [];
+
+    public bool IsEmpty => _triggered.Count == 0 && _acknowledged.Count == 0 && _resolved.Count == 0;
+
+    /// <summary>An alert that reaches people (not silenced, not in maintenance) triggered in the group.</summary>
+    public void Triggered(AlertGroup group, Service service) => _triggered[group.Id] = (group, service);
+
+    public void Acknowledged(Guid groupId, string by, Service? service = null) => _acknowledged[groupId] = (by, service);
+
+    /// <summary>The group's last open alert resolved.</summary>
+    public void Resolved(Guid groupId, string by) => _resolved[groupId] = by;
+
+    public async Task ApplyAsync(SteadyDb db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (IsEmpty)
+            return;
+        var ids = _triggered.Keys.Concat(_acknowledged.Keys).Concat(_resolved.Keys).Distinct().ToList();
+        var runs = await db.EscalationRuns.Where(r => ids.Contains(r.GroupId)).ToDictionaryAsync(r => r.GroupId, cancellationToken);
+        var stopped = new Dictionary<Guid, string>();
+
+        foreach (var (groupId, by) in _resolved)
+        {
+            if (runs.TryGetValue(groupId, out var run) && run.State != RunStates.Resolved)
+            {
+                Stop(run, RunStates.Resolved, null, $"resolved by {by}", now);
+                stopped[groupId] = $"resolved by {by} before it was sent";
+            }
+        }
+        foreach (var (groupId, (by, known)) in _acknowledged)
+        {
+            if (_resolved.ContainsKey(groupId) || !runs.TryGetValue(groupId, out var run) || run.State is not (RunStates.Active or RunStates.Exhausted))
+                continue;
+            var service = known ?? await db.Services.AsNoTracking().FirstAsync(s => s.Id == run.ServiceId, cancellationToken);
+            var timeout = service.AckTimeoutSeconds is > 0 ? now.AddSeconds(service.AckTimeoutSeconds.Value) : (DateTimeOffset?)null;
+            Stop(run, RunStates.Acknowledged, timeout, timeout is null ? $"acknowledged by {by}" : $"acknowledged by {by}; re-triggers if not resolved by then", now);
+            stopped[groupId] = $"acknowledged by {by} before it was sent";
+        }
+        foreach (var (groupId, (group, service)) in _triggered)
+        {
+            if (_resolved.ContainsKey(groupId) || _acknowledged.ContainsKey(groupId) || !group.IsOpen)
+                continue;
+            var urgency = Urgencies.For(group.Severity, service.Urgency).ToWire();
+            runs.TryGetValue(groupId, out var run);
+            if (run is null)
+            {
+                if (service.EscalationPolicyId is not { } policyId)
+                    continue; // nobody to page: the service has no policy (the alert page says so)
+                db.EscalationRuns.Add(new EscalationRunRecord
+                {
+                    GroupId = groupId,
+                    ServiceId = service.Id,
+                    PolicyId = policyId,
+                    State = RunStates.Active,
+                    Urgency = urgency,
+                    NextDueAt = now,
+                    StartedAt = now,
+                    UpdatedAt = now,
+                });
+            }
+            else if (run.State is RunStates.Resolved or RunStates.Suppressed)
+            {
+                Restart(run, service, urgency, now);
+            }
+            else if (run.State == RunStates.Active && run.Urgency == "low" && urgency == "high")
+            {
+                // A more severe alert joined a group waiting for business hours: page now.
+                run.Urgency = urgency;
+                run.NextDueAt = run.NextDueAt is { } due && due < now ? due : now;
+                run.Note = null;
+                run.UpdatedAt = now;
+                run.Version++;
+            }
+        }
+        await CancelPendingAsync(db, stopped, cancellationToken);
+    }
+
+    /// <summary>Starts the run over from the first step, with the service's current policy.</summary>
+    internal static void Restart(EscalationRunRecord run, Service service, string urgency, DateTimeOffset now)
+    {
+        run.PolicyId = service.EscalationPolicyId ?? run.PolicyId;
+        run.State = RunStates.Active;
+        run.Urgency = urgency;
+        run.Step = 0;
+        run.Pass = 0;
+        run.NextDueAt = now;
+        run.StartedAt = now;
+        run.UpdatedAt = now;
+        run.Note = null;
+        run.Version++;
+    }
+
+    private static void Stop(EscalationRunRecord run, string state, DateTimeOffset? nextDue, string note, DateTimeOffset now)
+    {
+        run.State = state;
+        run.NextDueAt = nextDue;
+        run.Note = note;
+        run.UpdatedAt = now;
+        run.Version++;
+    }
+
+    /// <summary>Deliveries of stopped runs that have not gone out are cancelled, saying why.</summary>
+    internal static async Task CancelPendingAsync(SteadyDb db, Dictionary<Guid, string> stopped, CancellationToken cancellationToken)
+    {
+        foreach (var reasons in stopped.GroupBy(s => s.Value))
+        {
+            var groups = reasons.Select(r => r.Key).ToList();
+            var reason = reasons.Key;
+            await db.Deliveries
+                .Where(d => groups.Contains(d.GroupId) && (d.State == DeliveryStates.Queued || d.State == DeliveryStates.FailedTemporary))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryStates.Cancelled).SetProperty(d => d.Error, reason), cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Steady.Core;
+using Steady.Core.Accounts;
+using Steady.Core.OnCall;
+using Steady.Server.Data;
+
+namespace Steady.Server.Engine;
+
+/// <summary>
+/// Runs one escalation step: who its targets mean right now (a user; whoever a schedule has on call;
+/// the next member of a team in turn, whose turn is then stored), and the deliveries each person's
+/// notification rules ask for (at once and after their delays), as rows of the outbox.
+/// </summary>
+public sealed class StepPlanner(SteadyDb db, TimeProvider time)
+{
+    /// <summary>Runs the policy from the run's position; null when it has nobody left to notify.</summary>
+    public async Task<EscalationRun?> RunStepAsync(EscalationRunRecord run, EscalationPolicy policy, IReadOnlyList<EscalationTarget> targets, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var resolved = await ResolverAsync(targets, Instant.FromDateTimeOffset(now), cancellationToken);
+        var result = Escalations.Run(policy, new EscalationPosition(run.Step, run.Pass), resolved.Resolve);
+        if (result is not null)
+            resolved.Advance(policy.Steps[result.Ran.Step].Targets);
+        return result;
+    }
+
+    /// <summary>Plans the deliveries of a step that notifies <paramref name="people"/>.</summary>
+    public async Task<int> PlanAsync(EscalationRunRecord run, EscalationRun step, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var people = step.Notify.ToList();
+        var names = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
+        var methods = await db.ContactMethods.AsNoTracking().Where(m => people.Contains(m.UserId)).ToListAsync(cancellationToken);
+        var rules = await db.NotificationRules.AsNoTracking()
+            .Where(r => people.Contains(r.UserId) && (r.Urgency == run.Urgency || r.Urgency == "any"))
+            .ToListAsync(cancellationToken);
+        var planned = 0;
+        var label = $"step {step.Ran.Step + 1}" + (step.Ran.Pass > 0 ? $" (repeat {step.Ran.Pass})" : "");
+        foreach (var person in people)
+        {
+            var own = methods.Where(m => m.UserId == person).ToDictionary(m => m.Id);
+            var plan = rules.Where(r => r.UserId == person && own.ContainsKey(r.ContactMethodId))
+                .Select(r => (Method: own[r.ContactMethodId], r.DelayMinutes, Why: r.DelayMinutes == 0 ? $"{label}: at once" : $"{label}: after {r.DelayMinutes} min"))
+                .ToList();
+            if (plan.Count == 0)
+                plan = own.Values.Select(m => (Method: m, DelayMinutes: 0, Why: $"{label}: at once (no {run.Urgency}-urgency rules: every contact method)")).ToList();
+            if (plan.Count == 0)
+            {
+                Add(run, step, person, null, null, $"{names.GetValueOrDefault(person, "someone")}: no contact method", DeliveryStates.FailedPermanent, now,
+                    $"{names.GetValueOrDefault(person, "This person")} has no contact method, so cannot be paged.", label);
+                planned++;
+                continue;
+            }
+            foreach (var (method, delay, why) in plan.DistinctBy(p => (p.Method.Id, p.DelayMinutes)))
+            {
+                Add(run, step, person, method.Id, method.Kind, method.Label, DeliveryStates.Queued, now.AddMinutes(delay), null, why);
+                planned++;
+            }
+        }
+        return planned;
+    }
+
+    private void Add(EscalationRunRecord run, EscalationRun step, Guid person, Guid? method, string? channel, string target, string state, DateTimeOffset due, string? error, string reason)
+    {
+        var id = Ids.New(time);
+        db.Deliveries.Add(new Delivery
+        {
+            Id = id,
+            GroupId = run.GroupId,
+            ServiceId = run.ServiceId,
+            UserId = person,
+            ContactMethodId = method,
+            Channel = channel,
+            Target = target,
+            Step = step.Ran.Step,
+            Pass = step.Ran.Pass,
+            Urgency = run.Urgency,
+            State = state,
+            DueAt = due,
+            CreatedAt = time.GetUtcNow(),
+            Error = error,
+            IdempotencyKey = "dlv-" + id.ToString(),
+            Reason = reason,
+        });
+    }
+
+    /// <summary>Everything the policy's targets need, loaded once: users, schedules with overrides, teams' members and turns.</summary>
+    private async Task<Resolver> ResolverAsync(IReadOnlyList<EscalationTarget> targets, Instant now, CancellationToken cancellationToken)
+    {
+        var scheduleIds = targets.Where(t => t.Kind == TargetKind.Schedule).Select(t => t.Id).Distinct().ToList();
+        var teamIds = targets.Where(t => t.Kind == TargetKind.TeamRoundRobin).Select(t => t.Id).Distinct().ToList();
+        var userIds = targets.Where(t => t.Kind == TargetKind.User).Select(t => t.Id).Distinct().ToList();
+        var at = now.ToDateTimeOffset();
+        // Only what the policy names is read: a policy of users alone costs one query here.
+        var schedules = scheduleIds.Count == 0 ? [] : await db.Schedules.AsNoTracking().Where(s => scheduleIds.Contains(s.Id)).ToListAsync(cancellationToken);
+        var overrides = scheduleIds.Count == 0 ? [] : await db.ScheduleOverrides.AsNoTracking().Where(o => scheduleIds.Contains(o.ScheduleId) && o.StartsAt <= at && o.EndsAt > at).ToListAsync(cancellationToken);
+        var members = teamIds.Count == 0 ? [] : await db.Memberships.AsNoTracking().Where(m => teamIds.Contains(m.TeamId) && m.Role >= TeamRole.Responder).ToListAsync(cancellationToken);
+        var positions = teamIds.Count == 0 ? [] : await db.RoundRobinPositions.Where(p => teamIds.Contains(p.TeamId)).ToDictionaryAsync(p => p.TeamId, cancellationToken);
+        var people = userIds.Concat(members.Select(m => m.UserId)).Distinct().ToList();
+        var enabled = await db.Users.AsNoTracking()
+            .Where(u => u.DisabledAt == null && people.Contains(u.Id))
+            .Select(u => u.Id).ToListAsync(cancellationToken);
+        var onCall = schedules.ToDictionary(s => s.Id, s => ScheduleCalculator.OnCallAt(Layers.ToRota(s, overrides.Where(o => o.ScheduleId == s.Id)), now));
+        return new Resolver(db, onCall, members, positions, enabled.ToHashSet());
+    }
+
+    private sealed class Resolver(SteadyDb db, Dictionary<Guid, Guid?> onCall, List<Membership> members, Dictionary<Guid, RoundRobinPosition> positions, HashSet<Guid> enabled)
+    {
+        public IReadOnlyList<Guid> Resolve(EscalationTarget target) => target.Kind switch
+        {
+            TargetKind.User => enabled.Contains(target.Id) ? [target.Id] : [],
+            TargetKind.Schedule => onCall.GetValueOrDefault(target.Id) is { } person ? [person] : [],
+            _ => Turn(target.Id) is { } next ? [next] : [],
+        };
+
+        /// <summary>The step ran: each team it named moves on to its next member.</summary>
+        public void Advance(IReadOnlyList<EscalationTarget> ran)
+        {
+            foreach (var team in ran.Where(t => t.Kind == TargetKind.TeamRoundRobin).Select(t => t.Id).Distinct())
+            {
+                if (Rota(team).Count == 0)
+                    continue;
+                if (!positions.TryGetValue(team, out var position))
+                {
+                    position = new RoundRobinPosition { TeamId = team };
+                    db.RoundRobinPositions.Add(position);
+                    positions[team] = position;
+                }
+                position.NextIndex = (position.NextIndex + 1) % Rota(team).Count;
+            }
+        }
+
+        private Guid? Turn(Guid team)
+        {
+            var rota = Rota(team);
+            if (rota.Count == 0)
+                return null;
+            var index = positions.TryGetValue(team, out var position) ? position.NextIndex : 0;
+            return rota[index % rota.Count];
+        }
+
+        /// <summary>A team's responders and admins in a stable order (when they joined, then id).</summary>
+        private List<Guid> Rota(Guid team) => members.Where(m => m.TeamId == team && enabled.Contains(m.UserId))
+            .OrderBy(m => m.CreatedAt).ThenBy(m => m.UserId).Select(m => m.UserId).ToList();
+    }
+}

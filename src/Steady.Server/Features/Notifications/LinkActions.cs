@@ -1,0 +1,134 @@
+using Microsoft.EntityFrameworkCore;
+using Steady.Core;
+using Steady.Core.Alerts;
+using Steady.Core.OnCall;
+using Steady.Server.Data;
+using Steady.Server.Engine;
+using Steady.Server.Features.Alerts;
+using Steady.Server.Infrastructure;
+
+namespace Steady.Server.Features.Notifications;
+
+/// <summary>One alert group a link acts on, as its page shows it.</summary>
+public sealed record LinkGroup(Guid GroupId, Guid? AlertId, string Service, string Title, string Summary, Severity Severity, int Triggered, int Acknowledged, int Open);
+
+/// <summary>What a link's page shows: the action, for whom it was sent, the groups, and why it cannot be used when it cannot.</summary>
+public sealed record LinkView(LinkAction Action, string Recipient, DateTimeOffset ExpiresAt, IReadOnlyList<LinkGroup> Groups, string? Refusal);
+
+/// <summary>
+/// The signed links in notifications: the page shows what a link will do (GET, safe for mail
+/// scanners that prefetch links), and one POST does it, once: its nonce is stored in the same
+/// transaction as the acknowledgement or resolution. The link stands for the person it was sent to.
+/// </summary>
+public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, TimeProvider time, WakeSignal<EscalationWorker> engine)
+{
+    private const int Attempts = 3;
+
+    public async Task<LinkView?> ViewAsync(string token, CancellationToken cancellationToken)
+    {
+        var link = await links.VerifyAsync(token, cancellationToken);
+        if (link is null)
+            return null;
+        var (recipient, groups) = await LoadAsync(link, cancellationToken);
+        var used = await db.UsedLinks.AsNoTracking().FirstOrDefaultAsync(u => u.Nonce == link.Nonce, cancellationToken);
+        return new LinkView(link.Action, recipient, link.ExpiresAt, groups, Refusal(link, used));
+    }
+
+    /// <summary>Acknowledges or resolves the link's groups; a refusal says why (expired, used, not valid).</summary>
+    public async Task<Outcome<string>> ActAsync(string token, CancellationToken cancellationToken)
+    {
+        var link = await links.VerifyAsync(token, cancellationToken);
+        if (link is null)
+            return Failure.NotFound("This link");
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var now = time.GetUtcNow();
+            var used = await db.UsedLinks.AsNoTracking().FirstOrDefaultAsync(u => u.Nonce == link.Nonce, cancellationToken);
+            if (Refusal(link, used) is { } refusal)
+                return Failure.Conflict(refusal);
+            var recipient = await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message).Select(d => d.UserId).FirstOrDefaultAsync(cancellationToken);
+            var name = await db.Users.AsNoTracking().Where(u => u.Id == recipient).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken) ?? "someone";
+            var actor = $"{name} (link)";
+            var groupIds = await GroupIdsAsync(link, cancellationToken);
+            var groups = await db.AlertGroups.Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
+            var alerts = await db.Alerts.Where(a => groupIds.Contains(a.GroupId) && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
+            var runs = new RunChanges();
+            var acted = 0;
+            foreach (var alert in alerts)
+            {
+                var group = groups.First(g => g.Id == alert.GroupId);
+                if (link.Action == LinkAction.Acknowledge)
+                {
+                    if (alert.Status != AlertStatus.Triggered)
+                        continue;
+                    alert.Status = AlertStatus.Acknowledged;
+                    alert.AcknowledgedAt = now;
+                    alert.AcknowledgedById = recipient == Guid.Empty ? null : recipient;
+                    alert.AcknowledgedBy = actor;
+                    alert.Version++;
+                    store.History(alert, AlertEventKinds.Acknowledged, now, alert.AcknowledgedById, actor, "from the link in a notification");
+                    runs.Acknowledged(group.Id, actor);
+                }
+                else
+                {
+                    store.Resolve(alert, group, now, recipient == Guid.Empty ? null : recipient, actor, "from the link in a notification");
+                    if (!group.IsOpen)
+                        runs.Resolved(group.Id, actor);
+                }
+                acted++;
+            }
+            db.UsedLinks.Add(new UsedLink { Nonce = link.Nonce, UsedAt = now, ExpiresAt = link.ExpiresAt });
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await runs.ApplyAsync(db, now, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+            {
+                return Failure.Conflict("This link was already used.");
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                continue; // intake changed an alert meanwhile: read again
+            }
+            engine.Wake();
+            var verb = link.Action == LinkAction.Acknowledge ? "Acknowledged" : "Resolved";
+            return acted == 0
+                ? $"Nothing left to {(link.Action == LinkAction.Acknowledge ? "acknowledge" : "resolve")}: someone got there first."
+                : $"{verb} {acted} alert{(acted == 1 ? "" : "s")}. {(link.Action == LinkAction.Acknowledge ? "Escalation stopped; it is yours now." : "Paging stopped.")}";
+        }
+    }
+
+    private string? Refusal(LinkToken link, UsedLink? used)
+    {
+        if (used is not null)
+            return $"This link was already used, at {used.UsedAt:yyyy-MM-dd HH:mm} UTC. Each link works once.";
+        if (link.ExpiresAt <= time.GetUtcNow())
+            return $"This link expired at {link.ExpiresAt:yyyy-MM-dd HH:mm} UTC. Open the alert in Steady instead.";
+        return null;
+    }
+
+    private async Task<List<Guid>> GroupIdsAsync(LinkToken link, CancellationToken cancellationToken) =>
+        await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message).Select(d => d.GroupId).Distinct().ToListAsync(cancellationToken);
+
+    private async Task<(string Recipient, List<LinkGroup> Groups)> LoadAsync(LinkToken link, CancellationToken cancellationToken)
+    {
+        var recipient = await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message).Select(d => d.UserId).FirstOrDefaultAsync(cancellationToken);
+        var name = await db.Users.AsNoTracking().Where(u => u.Id == recipient).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken) ?? "";
+        var groupIds = await GroupIdsAsync(link, cancellationToken);
+        var groups = await db.AlertGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
+        var serviceIds = groups.Select(g => g.ServiceId).Distinct().ToList();
+        var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var alerts = await db.Alerts.AsNoTracking().Where(a => groupIds.Contains(a.GroupId) && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
+        var result = groups.Select(g =>
+        {
+            var open = alerts.Where(a => a.GroupId == g.Id).OrderByDescending(a => a.LastSeenAt).ToList();
+            return new LinkGroup(g.Id, open.FirstOrDefault()?.Id, services.GetValueOrDefault(g.ServiceId, ""), g.Title, open.FirstOrDefault()?.Summary ?? g.Title, g.Severity,
+                open.Count(a => a.Status == AlertStatus.Triggered), open.Count(a => a.Status == AlertStatus.Acknowledged), open.Count);
+        }).OrderByDescending(g => g.Severity).ToList();
+        return (name, result);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Steady.Server.Tests.Notify;
+
+namespace Steady.Server.Tests.Paging;
+
+/// <summary>The engine on the real clock, with waits of two seconds: in the test server, and as a separate process killed with SIGKILL.</summary>
+public sealed class RealTimeTests
+{
+    [Fact]
+    public async Task TheRunningServerPagesInMillisecondsEscalatesAfterTheWaitAndStopsOnAck()
+    {
+        using var hooks = new LoopbackReceiver();
+        await using var host = await SteadyHost.StartAsync(b =>
+        {
+            b.UseSetting("Steady:Paging:BundleWindow", "00:00:00");
+            b.ConfigureTestServices(s => s.AddSingleton(TimeProvider.System));
+        });
+        var world = await PagingWorld.CreateAsync(host, hooks, service: new { groupBy = new[] { "alertname" } });
+        await host.WithDbAsync((db, _) => db.Database.ExecuteSqlRawAsync(PagingWorld.ShortWaitsSql));
+
+        // A first page warms the process up (JIT, query compilation), then is resolved.
+        await world.FireAsync("WarmUp", "critical");
+        await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 1, "the warm-up page");
+        (await host.Admin().PostAsJsonAsync($"/api/v1/alerts/{(await world.AlertAsync()).GetProperty("id").GetGuid()}/resolve", new { })).EnsureSuccessStatusCode();
+
+        var fired = Stopwatch.StartNew();
+        await world.FireAsync("HighErrorRate", "critical");
+        await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the first page");
+        var first = fired.Elapsed;
+        Assert.True(first < TimeSpan.FromMilliseconds(500), $"the first page took {first.TotalMilliseconds:0} ms");
+        await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 3, "step 2 after its wait");
+        var second = fired.Elapsed;
+        Assert.True(second >= TimeSpan.FromSeconds(1.9), $"step 2 came after {second.TotalMilliseconds:0} ms, before its wait");
+        Assert.Equal(["/ann", "/ann", "/ben"], hooks.Requests.Select(r => r.PathAndQuery));
+
+        var alertId = (await world.AlertAsync()).GetProperty("id").GetGuid();
+        (await host.Admin().PostAsJsonAsync($"/api/v1/alerts/{alertId}/ack", new { })).EnsureSuccessStatusCode();
+        await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken); // the repeat would have paged twice by now
+        Assert.Equal(3, hooks.Requests.Count);
+    }
+
+    [Fact]
+    public async Task EveryDuePageArrivesExactlyOnceAcrossASigkillMidEscalation()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var hooks = new LoopbackReceiver { Delay = TimeSpan.FromMilliseconds(300) };
+        const string token = "stdy_crash-test-token-0123456789abcdef";
+        var port = FreePort();
+        var server = StartServer(database, token, port);
+        try
+        {
+            using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitReadyAsync(admin);
+            admin.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            var world = await PagingWorld.CreateAsync(() => admin, () => new HttpClient { BaseAddress = admin.BaseAddress }, hooks);
+            await ExecuteAsync(database, PagingWorld.ShortWaitsSql);
+
+            // Steps: ann, ben (2 s apart), then the same again: four pages, each due once.
+            await world.FireAsync();
+            await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "step 2 to be on its way", 30);
+            server.Kill(); // SIGKILL while step 2's page is being sent (the receiver answers after 300 ms)
+            await server.WaitForExitAsync(TestContext.Current.CancellationToken);
+            var beforeKill = hooks.Requests.Count;
+
+            server = StartServer(database, token, port);
+            await WaitReadyAsync(admin);
+            await PagingWorld.EventuallyAsync(() => Keys(hooks).Count == 4, "all four pages after the restart", 60);
+            await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken); // nothing more comes
+
+            var keys = Keys(hooks);
+            Assert.Equal(4, keys.Count);
+            Assert.Equal(2, keys.Count(k => k.Value == "/ann"));
+            Assert.Equal(2, keys.Count(k => k.Value == "/ben"));
+            Assert.True(hooks.Requests.Count >= beforeKill);
+            var alertId = (await world.AlertAsync()).GetProperty("id").GetGuid();
+            var deliveries = (await world.NotificationsAsync(alertId)).GetProperty("deliveries").EnumerateArray().ToList();
+            Assert.Equal(4, deliveries.Count);
+            Assert.All(deliveries, d => Assert.Equal("sent", d.GetProperty("state").GetString()));
+        }
+        finally
+        {
+            if (!server.HasExited)
+                server.Kill();
+            await server.WaitForExitAsync(CancellationToken.None);
+            server.Dispose();
+        }
+    }
+
+    /// <summary>Distinct idempotency keys received, with the path each went to: what a receiver that dedups keeps.</summary>
+    private static Dictionary<string, string> Keys(LoopbackReceiver hooks)
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var request in hooks.Requests)
+        {
+            var key = request.Header("Idempotency-Key")!;
+            if (keys.TryGetValue(key, out var path))
+                Assert.Equal(path, request.PathAndQuery);
+            keys[key] = request.PathAndQuery;
+        }
+        return keys;
+    }
+
+    private static async Task ExecuteAsync(TestDatabase database, string sql)
+    {
+        if (database.IsSqlite)
+        {
+            await using var connection = new SqliteConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+        else
+        {
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static Process StartServer(TestDatabase database, string token, int port)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Steady.Server.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = database.Folder,
+        };
+        start.Environment["Steady__Database__Provider"] = database.Provider;
+        start.Environment["Steady__Database__ConnectionString"] = database.ConnectionString;
+        start.Environment["Steady__Bootstrap__AdminToken"] = token;
+        start.Environment["Steady__Paging__Lease"] = "00:00:05"; // PostgreSQL: a dead node's claims pass on after 5 s
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await client.GetAsync("/readyz")).IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("The server did not become ready in 60 s.");
+            await Task.Delay(100);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
