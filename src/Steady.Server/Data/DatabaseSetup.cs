@@ -14,6 +14,7 @@ public static class DatabaseSetup
         services.AddSingleton(sp => Resolve(sp.GetRequiredService<IConfiguration>().GetSection($"{SteadyOptions.Section}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions()));
         services.AddSingleton(sp => new DbMetrics(sp.GetRequiredService<DatabaseInfo>().Provider.ToString().ToLowerInvariant()));
         services.AddSingleton<SqliteLockHolder>();
+        services.AddHostedService<SqliteCheckpointer>();
         services.AddScoped<AuditContext>();
         services.AddDbContext<SteadyDb>((sp, builder) =>
         {
