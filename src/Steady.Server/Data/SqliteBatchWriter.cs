@@ -30,13 +30,18 @@ internal static class SqliteBatchWriter
     /// per table, updates go before inserts, so a resolved occurrence leaves the "one open per key" index before
     /// the next occurrence enters it.
     /// </summary>
-    public static async Task WriteAsync(DbContext db, IReadOnlyList<EntityEntry> pending, IReadOnlyList<Type> tableOrder, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="inserts"/> are new rows the caller never handed to the change tracker (tracking a
+    /// thousand new alerts and their history costs more than writing them); they are inserted after the
+    /// tracked inserts of their table.
+    /// </remarks>
+    public static async Task WriteAsync(DbContext db, IReadOnlyList<EntityEntry> pending, IReadOnlyList<object> inserts, IReadOnlyList<Type> tableOrder, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The batch writer runs inside a transaction.");
-        if (pending.FirstOrDefault(e => !tableOrder.Contains(e.Metadata.ClrType)) is { } stray)
-            throw new InvalidOperationException($"The batch writer was given a {stray.Metadata.ClrType.Name} but has no place for it in its table order.");
+        if (pending.Select(e => e.Metadata.ClrType).Concat(inserts.Select(i => i.GetType())).FirstOrDefault(t => !tableOrder.Contains(t)) is { } stray)
+            throw new InvalidOperationException($"The batch writer was given a {stray.Name} but has no place for it in its table order.");
         var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
         try
         {
@@ -46,7 +51,14 @@ internal static class SqliteBatchWriter
                 foreach (var entry in entries.Where(e => e.State == EntityState.Modified))
                     await UpdateAsync(entry, connection, transaction, commands, cancellationToken);
                 foreach (var entry in entries.Where(e => e.State == EntityState.Added))
-                    await InsertAsync(entry, connection, transaction, commands, cancellationToken);
+                    await InsertAsync(entry.Metadata, entry.Entity, connection, transaction, commands, cancellationToken);
+                var untracked = inserts.Where(i => i.GetType() == type).ToList();
+                if (untracked.Count > 0)
+                {
+                    var entityType = db.Model.FindEntityType(type)!;
+                    foreach (var entity in untracked)
+                        await InsertAsync(entityType, entity, connection, transaction, commands, cancellationToken);
+                }
             }
         }
         catch (DbException e)
@@ -61,12 +73,11 @@ internal static class SqliteBatchWriter
         db.ChangeTracker.AcceptAllChanges();
     }
 
-    private static async Task InsertAsync(EntityEntry entry, DbConnection connection, DbTransaction transaction, Dictionary<string, DbCommand> commands, CancellationToken cancellationToken)
+    private static async Task InsertAsync(IEntityType type, object entity, DbConnection connection, DbTransaction transaction, Dictionary<string, DbCommand> commands, CancellationToken cancellationToken)
     {
-        var table = Table.Of(entry.Metadata);
+        var table = Table.Of(type);
         var command = Command(commands, "insert:" + table.Name, connection, transaction, table.Columns, () =>
             $"INSERT INTO {table.Name} ({string.Join(", ", table.Columns.Select(c => c.Name))}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => "@p" + i))})");
-        var entity = entry.Entity;
         for (var i = 0; i < table.Columns.Count; i++)
             command.Parameters[i].Value = table.Columns[i].ToProvider(table.Columns[i].Get(entity));
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -18,7 +18,26 @@ public sealed record ServiceEvent(Guid ServiceId, IncomingAlert Alert);
 /// </summary>
 public sealed class AlertStore(SteadyDb db, TimeProvider time)
 {
+    /// <summary>
+    /// New alerts and history rows of the intake batch being applied on SQLite, kept out of the change
+    /// tracker and written by <see cref="SqliteBatchWriter"/>; null elsewhere (they go to the context).
+    /// </summary>
+    private List<object>? _inserts;
+
     public async Task ApplyAsync(IReadOnlyList<ServiceEvent> events, CancellationToken cancellationToken)
+    {
+        _inserts = db.IsSqlite ? [] : null;
+        try
+        {
+            await ApplyBatchAsync(events, cancellationToken);
+        }
+        finally
+        {
+            _inserts = null;
+        }
+    }
+
+    private async Task ApplyBatchAsync(IReadOnlyList<ServiceEvent> events, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var batch = await Batch.LoadAsync(db, events, now, cancellationToken);
@@ -40,7 +59,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
                     {
                         // The occurrence this one follows was resolved in this batch: write that first, so the
                         // "one open occurrence per key" index never sees two.
-                        await SaveAsync(cancellationToken);
+                        await SaveAsync(cancellationToken, more: true);
                         batch.ResolvedHere.Remove(key);
                     }
                     await TriggerAsync(service, incoming, batch, runs, now, cancellationToken);
@@ -73,18 +92,28 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
     /// EF's SaveChanges prepares a new statement per row), elsewhere through SaveChanges, which batches
     /// the rows into few round trips on PostgreSQL.
     /// </summary>
-    private async Task SaveAsync(CancellationToken cancellationToken)
+    private async Task SaveAsync(CancellationToken cancellationToken, bool more = false)
     {
+        var inserts = _inserts ?? [];
         if (db.IsSqlite)
         {
             // Entries() detects the changes to the tracked alerts and groups first.
             var pending = db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList();
             if (SqliteBatchWriter.CanWrite(pending, WriteOrder))
             {
-                await SqliteBatchWriter.WriteAsync(db, pending, WriteOrder, cancellationToken);
+                await SqliteBatchWriter.WriteAsync(db, pending, inserts, WriteOrder, cancellationToken);
+                if (more)
+                {
+                    // The rest of the batch may still change the alerts just written: track them from here on.
+                    foreach (var alert in inserts.OfType<Alert>())
+                        db.Attach(alert);
+                }
+                inserts.Clear();
                 return;
             }
         }
+        db.AddRange(inserts);
+        inserts.Clear();
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -179,7 +208,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
             FirstSeenAt = now,
             LastSeenAt = now,
         };
-        db.Alerts.Add(alert);
+        Insert(alert);
         batch.Open[(service.Id, incoming.DedupKey)] = alert;
         batch.Previous[(service.Id, incoming.DedupKey)] = (alert.Id, alert.Occurrence);
         group.AlertCount++;
@@ -260,8 +289,9 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         var saved = await db.AlertEvents.CountAsync(
             e => e.ServiceId == service.Id && e.DedupKey == alert.DedupKey && e.At >= since && AlertEventKinds.StateChanges.Contains(e.Kind),
             cancellationToken);
-        var pending = db.ChangeTracker.Entries<AlertEvent>()
-            .Count(e => e.State == EntityState.Added && e.Entity.ServiceId == service.Id && e.Entity.DedupKey == alert.DedupKey && AlertEventKinds.StateChanges.Contains(e.Entity.Kind));
+        var pending = db.ChangeTracker.Entries<AlertEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
+            .Concat(_inserts?.OfType<AlertEvent>() ?? [])
+            .Count(e => e.ServiceId == service.Id && e.DedupKey == alert.DedupKey && AlertEventKinds.StateChanges.Contains(e.Kind));
         if (!Grouping.IsFlapping(saved + pending, settings.FlapThreshold))
             return;
         var group = batch.GroupOf(alert);
@@ -276,8 +306,17 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
             History(alert, AlertEventKinds.Flapping, now, null, "steady", $"{saved + pending} state changes in {settings.FlapWindow.TotalMinutes:0} minutes; notifications held until it settles");
     }
 
+    /// <summary>A new row: kept for the batch writer during an intake batch on SQLite, otherwise added to the context.</summary>
+    private void Insert(object entity)
+    {
+        if (_inserts is not null)
+            _inserts.Add(entity);
+        else
+            db.Add(entity);
+    }
+
     internal void History(Alert alert, string kind, DateTimeOffset now, Guid? actorId, string actorName, string? note = null) =>
-        db.AlertEvents.Add(new AlertEvent
+        Insert(new AlertEvent
         {
             Id = Ids.New(time),
             AlertId = alert.Id,
