@@ -22,11 +22,11 @@ public sealed class DurabilityTests
         Assert.SkipWhen(TestDatabase.UsePostgres, "The kill -9 test runs the server process on SQLite; PostgreSQL durability is the server's own.");
         await using var database = await TestDatabase.CreateAsync();
         const string token = "stdy_durability-test-token-0123456789";
-        var port = FreePort();
-        using (var server = StartServer(database, token, port))
+        var port = ServerProcess.FreePort();
+        using (var server = ServerProcess.Start(database, token, port, new Dictionary<string, string> { ["Steady__Intake__RequestsPerSecondPerKey"] = "0" }))
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitReadyAsync(client);
+            await ServerProcess.WaitReadyAsync(client);
             client.DefaultRequestHeaders.Authorization = new("Bearer", token);
             var team = await IdAsync(await client.PostAsJsonAsync("/api/v1/teams", new { name = "Durable" }));
             var service = await IdAsync(await client.PostAsJsonAsync("/api/v1/services", new { name = "durable", teamId = team }));
@@ -112,57 +112,11 @@ public sealed class DurabilityTests
         Assert.True(queue.TryEnqueue(Item(50)));
     }
 
-    private static Process StartServer(TestDatabase database, string token, int port)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Steady.Server.dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = database.Folder,
-        };
-        start.Environment["Steady__Database__ConnectionString"] = database.ConnectionString;
-        start.Environment["Steady__Bootstrap__AdminToken"] = token;
-        start.Environment["Steady__Intake__RequestsPerSecondPerKey"] = "0";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient client)
-    {
-        // Generous: a cold start of a separate .NET process on a busy 2-core machine can take tens of seconds.
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            try
-            {
-                if ((await client.GetAsync("/readyz")).IsSuccessStatusCode)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("The server did not become ready in 120 s.");
-            await Task.Delay(100);
-        }
-    }
 
     private static async Task<Guid> IdAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -49,6 +49,9 @@ public sealed class RealTimeTests
         Assert.Equal(3, hooks.Requests.Count);
     }
 
+    /// <summary>PostgreSQL: a dead node's claims pass on after 5 s.</summary>
+    private static readonly Dictionary<string, string> ShortLease = new() { ["Steady__Paging__Lease"] = "00:00:05" };
+
     [Fact]
     public async Task EveryDuePageArrivesExactlyOnceAcrossASigkillMidEscalation()
     {
@@ -59,12 +62,12 @@ public sealed class RealTimeTests
         await using var database = await TestDatabase.CreateAsync();
         using var hooks = new LoopbackReceiver { Delay = TimeSpan.FromMilliseconds(300) };
         const string token = "stdy_crash-test-token-0123456789abcdef";
-        var port = FreePort();
-        var server = StartServer(database, token, port);
+        var port = ServerProcess.FreePort();
+        var server = ServerProcess.Start(database, token, port, ShortLease);
         try
         {
             using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitReadyAsync(admin);
+            await ServerProcess.WaitReadyAsync(admin);
             admin.DefaultRequestHeaders.Authorization = new("Bearer", token);
             var world = await PagingWorld.CreateAsync(() => admin, () => new HttpClient { BaseAddress = admin.BaseAddress }, hooks);
             await ExecuteAsync(database, PagingWorld.ShortWaitsSql);
@@ -76,8 +79,8 @@ public sealed class RealTimeTests
             await server.WaitForExitAsync(TestContext.Current.CancellationToken);
             var beforeKill = hooks.Requests.Count;
 
-            server = StartServer(database, token, port);
-            await WaitReadyAsync(admin);
+            server = ServerProcess.Start(database, token, port, ShortLease);
+            await ServerProcess.WaitReadyAsync(admin);
             await PagingWorld.EventuallyAsync(() => Keys(hooks).Count == 4, "all four pages after the restart", 60);
             await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken); // nothing more comes
 
@@ -131,52 +134,5 @@ public sealed class RealTimeTests
             await using var command = new NpgsqlCommand(sql, connection);
             await command.ExecuteNonQueryAsync();
         }
-    }
-
-    private static Process StartServer(TestDatabase database, string token, int port)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Steady.Server.dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = database.Folder,
-        };
-        start.Environment["Steady__Database__Provider"] = database.Provider;
-        start.Environment["Steady__Database__ConnectionString"] = database.ConnectionString;
-        start.Environment["Steady__Bootstrap__AdminToken"] = token;
-        start.Environment["Steady__Paging__Lease"] = "00:00:05"; // PostgreSQL: a dead node's claims pass on after 5 s
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient client)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if ((await client.GetAsync("/readyz")).IsSuccessStatusCode)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("The server did not become ready in 60 s.");
-            await Task.Delay(100);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
