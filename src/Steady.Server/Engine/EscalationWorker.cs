@@ -267,18 +267,18 @@ public sealed partial class EscalationWorker(
 
         public static async Task<RunBatch> LoadAsync(SteadyDb db, List<Guid> groupIds, string token, CancellationToken cancellationToken)
         {
-            var runs = await db.EscalationRuns.Where(r => groupIds.Contains(r.GroupId) && r.LeaseOwner == token).OrderBy(r => r.NextDueAt).ToListAsync(cancellationToken);
+            var runs = await db.EscalationRuns.Where(r => EF.Parameter(groupIds).Contains(r.GroupId) && r.LeaseOwner == token).OrderBy(r => r.NextDueAt).ToListAsync(cancellationToken);
             var ids = runs.Select(r => r.GroupId).ToList();
             var serviceIds = runs.Select(r => r.ServiceId).Distinct().ToList();
             var policyIds = runs.Select(r => r.PolicyId).Distinct().ToList();
-            var groups = await db.AlertGroups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, cancellationToken);
+            var groups = await db.AlertGroups.Where(g => EF.Parameter(ids).Contains(g.Id)).ToDictionaryAsync(g => g.Id, cancellationToken);
             var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
             var policies = await db.EscalationPolicies.AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToListAsync(cancellationToken);
             var paging = await db.Alerts.AsNoTracking()
-                .Where(a => ids.Contains(a.GroupId) && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
+                .Where(a => EF.Parameter(ids).Contains(a.GroupId) && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
                 .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
             var acknowledged = await db.Alerts.AsNoTracking()
-                .Where(a => ids.Contains(a.GroupId) && a.Status == AlertStatus.Acknowledged)
+                .Where(a => EF.Parameter(ids).Contains(a.GroupId) && a.Status == AlertStatus.Acknowledged)
                 .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
             return new RunBatch
             {

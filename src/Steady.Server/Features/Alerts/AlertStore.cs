@@ -363,13 +363,18 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
         public AlertGroup? GroupOf(Alert alert) => Groups.FirstOrDefault(g => g.Id == alert.GroupId);
 
+        /// <remarks>
+        /// A batch's keys go to the database as one array parameter (<c>EF.Parameter</c>): as hundreds of separate
+        /// parameters (EF's default), every batch size is a new statement to prepare and each bind looks its name up
+        /// among hundreds.
+        /// </remarks>
         public static async Task<Batch> LoadAsync(SteadyDb db, IReadOnlyList<ServiceEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
         {
             var serviceIds = events.Select(e => e.ServiceId).Distinct().ToList();
             var keys = events.Select(e => e.Alert.DedupKey).Distinct().ToList();
             var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
             var open = await db.Alerts
-                .Where(a => a.Status != AlertStatus.Resolved && serviceIds.Contains(a.ServiceId) && keys.Contains(a.DedupKey))
+                .Where(a => a.Status != AlertStatus.Resolved && serviceIds.Contains(a.ServiceId) && EF.Parameter(keys).Contains(a.DedupKey))
                 .ToListAsync(cancellationToken);
             var longestWindow = services.Values.Select(s => s.GroupWindowSeconds).DefaultIfEmpty(0).Max();
             var cutoff = now.AddSeconds(-longestWindow);
@@ -388,7 +393,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
             var history = closedKeys.Count == 0
                 ? []
                 : await db.Alerts.AsNoTracking()
-                    .Where(a => serviceIds.Contains(a.ServiceId) && closedKeys.Contains(a.DedupKey))
+                    .Where(a => serviceIds.Contains(a.ServiceId) && EF.Parameter(closedKeys).Contains(a.DedupKey))
                     .GroupBy(a => new { a.ServiceId, a.DedupKey })
                     .Select(g => new { g.Key.ServiceId, g.Key.DedupKey, Occurrence = g.Max(a => a.Occurrence) })
                     .ToListAsync(cancellationToken);
