@@ -133,6 +133,7 @@ internal static class SqliteBatchWriter
     {
         private readonly sqlite3 _db;
         private readonly sqlite3_stmt _statement;
+        private byte[] _utf8 = new byte[1024];
 
         public Statement(sqlite3 db, string sql)
         {
@@ -145,8 +146,8 @@ internal static class SqliteBatchWriter
             var rc = value switch
             {
                 null or DBNull => raw.sqlite3_bind_null(_statement, index),
-                string text => raw.sqlite3_bind_text(_statement, index, text),
-                Guid guid => raw.sqlite3_bind_text(_statement, index, guid.ToString().ToUpperInvariant()),
+                string text => BindText(index, text),
+                Guid guid => BindGuid(index, guid),
                 long number => raw.sqlite3_bind_int64(_statement, index, number),
                 int number => raw.sqlite3_bind_int64(_statement, index, number),
                 short number => raw.sqlite3_bind_int64(_statement, index, number),
@@ -158,6 +159,29 @@ internal static class SqliteBatchWriter
                 _ => throw new InvalidOperationException($"The batch writer cannot bind a {value.GetType().Name}."),
             };
             Check(rc);
+        }
+
+        /// <summary>Text as UTF-8 through one reused buffer (SQLite copies it), instead of a new array per value.</summary>
+        private int BindText(int index, string text)
+        {
+            var length = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (_utf8.Length < length)
+                _utf8 = new byte[Math.Max(length, _utf8.Length * 2)];
+            var written = System.Text.Encoding.UTF8.GetBytes(text, _utf8);
+            return raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, written));
+        }
+
+        /// <summary>A GUID as Microsoft.Data.Sqlite stores it: upper-case text, 36 characters.</summary>
+        private int BindGuid(int index, Guid guid)
+        {
+            Span<byte> text = stackalloc byte[36];
+            guid.TryFormat(text, out _, "D");
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (text[i] is >= (byte)'a' and <= (byte)'f')
+                    text[i] -= 'a' - 'A';
+            }
+            return raw.sqlite3_bind_text(_statement, index, text);
         }
 
         /// <summary>Runs it; returns the rows it changed.</summary>

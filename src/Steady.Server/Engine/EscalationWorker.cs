@@ -44,6 +44,10 @@ public sealed partial class EscalationWorker(
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = Time.GetUtcNow();
+            // Looking first is a read, which never waits: woken after every intake commit, the worker
+            // mostly finds nothing due, and the claim (a write) would queue for the database's one writer.
+            if (!await db.EscalationRuns.AsNoTracking().AnyAsync(r => r.NextDueAt <= now && (r.LeaseUntil == null || r.LeaseUntil <= now), cancellationToken))
+                break;
             var token = _node + "/" + Guid.NewGuid().ToString("N");
             var claimed = await db.Database.ExecuteSqlRawAsync(
                 db.IsSqlite ? ClaimSql + ")" : ClaimSql + DbTime.SkipLocked + ")",
@@ -267,18 +271,18 @@ public sealed partial class EscalationWorker(
 
         public static async Task<RunBatch> LoadAsync(SteadyDb db, List<Guid> groupIds, string token, CancellationToken cancellationToken)
         {
-            var runs = await db.EscalationRuns.Where(r => EF.Parameter(groupIds).Contains(r.GroupId) && r.LeaseOwner == token).OrderBy(r => r.NextDueAt).ToListAsync(cancellationToken);
+            var runs = await db.EscalationRuns.Where(r => groupIds.Contains(r.GroupId) && r.LeaseOwner == token).OrderBy(r => r.NextDueAt).ToListAsync(cancellationToken);
             var ids = runs.Select(r => r.GroupId).ToList();
             var serviceIds = runs.Select(r => r.ServiceId).Distinct().ToList();
             var policyIds = runs.Select(r => r.PolicyId).Distinct().ToList();
-            var groups = await db.AlertGroups.Where(g => EF.Parameter(ids).Contains(g.Id)).ToDictionaryAsync(g => g.Id, cancellationToken);
+            var groups = await db.AlertGroups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, cancellationToken);
             var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
             var policies = await db.EscalationPolicies.AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToListAsync(cancellationToken);
             var paging = await db.Alerts.AsNoTracking()
-                .Where(a => EF.Parameter(ids).Contains(a.GroupId) && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
+                .Where(a => ids.Contains(a.GroupId) && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
                 .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
             var acknowledged = await db.Alerts.AsNoTracking()
-                .Where(a => EF.Parameter(ids).Contains(a.GroupId) && a.Status == AlertStatus.Acknowledged)
+                .Where(a => ids.Contains(a.GroupId) && a.Status == AlertStatus.Acknowledged)
                 .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
             return new RunBatch
             {

@@ -363,44 +363,61 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
         public AlertGroup? GroupOf(Alert alert) => Groups.FirstOrDefault(g => g.Id == alert.GroupId);
 
-        /// <remarks>
-        /// A batch's keys go to the database as one array parameter (<c>EF.Parameter</c>): as hundreds of separate
-        /// parameters (EF's default), every batch size is a new statement to prepare and each bind looks its name up
-        /// among hundreds.
-        /// </remarks>
+        // The writer runs these for every batch: compiled once, they skip EF's per-query translation work.
+        private static readonly Func<SteadyDb, List<Guid>, IAsyncEnumerable<Service>> ServicesQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> serviceIds) => db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)));
+
+        private static readonly Func<SteadyDb, List<Guid>, List<string>, IAsyncEnumerable<Alert>> OpenQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> serviceIds, List<string> keys) => db.Alerts
+                .Where(a => a.Status != AlertStatus.Resolved && serviceIds.Contains(a.ServiceId) && keys.Contains(a.DedupKey)));
+
+        private static readonly Func<SteadyDb, List<Guid>, DateTimeOffset, List<Guid>, IAsyncEnumerable<AlertGroup>> GroupsQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> serviceIds, DateTimeOffset cutoff, List<Guid> groupIds) => db.AlertGroups
+                .Where(g => serviceIds.Contains(g.ServiceId) && (g.IsOpen || g.LastAlertAt >= cutoff || groupIds.Contains(g.Id))));
+
+        private static readonly Func<SteadyDb, DateTimeOffset, List<Guid>, IAsyncEnumerable<Silence>> SilencesQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, DateTimeOffset now, List<Guid> serviceIds) => db.Silences.AsNoTracking()
+                .Where(s => s.StartsAt <= now && s.EndsAt > now && (s.ServiceId == null || serviceIds.Contains(s.ServiceId.Value))));
+
+        private static readonly Func<SteadyDb, DateTimeOffset, List<Guid>, IAsyncEnumerable<MaintenanceWindow>> MaintenanceQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, DateTimeOffset now, List<Guid> serviceIds) => db.MaintenanceWindows.AsNoTracking()
+                .Where(m => m.StartsAt <= now && m.EndsAt > now && serviceIds.Contains(m.ServiceId)));
+
+        private static readonly Func<SteadyDb, List<Guid>, List<string>, IAsyncEnumerable<LatestOccurrence>> HistoryQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> serviceIds, List<string> keys) => db.Alerts.AsNoTracking()
+                .Where(a => serviceIds.Contains(a.ServiceId) && keys.Contains(a.DedupKey))
+                .GroupBy(a => new { a.ServiceId, a.DedupKey })
+                .Select(g => new LatestOccurrence(g.Key.ServiceId, g.Key.DedupKey, g.Max(a => a.Occurrence))));
+
+        private sealed record LatestOccurrence(Guid ServiceId, string DedupKey, int Occurrence);
+
+        private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
+        {
+            var list = new List<T>();
+            await foreach (var row in rows.WithCancellation(cancellationToken))
+                list.Add(row);
+            return list;
+        }
+
         public static async Task<Batch> LoadAsync(SteadyDb db, IReadOnlyList<ServiceEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
         {
             var serviceIds = events.Select(e => e.ServiceId).Distinct().ToList();
             var keys = events.Select(e => e.Alert.DedupKey).Distinct().ToList();
-            var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
-            var open = await db.Alerts
-                .Where(a => a.Status != AlertStatus.Resolved && serviceIds.Contains(a.ServiceId) && EF.Parameter(keys).Contains(a.DedupKey))
-                .ToListAsync(cancellationToken);
-            var longestWindow = services.Values.Select(s => s.GroupWindowSeconds).DefaultIfEmpty(0).Max();
+            var services = await ToListAsync(ServicesQuery(db, serviceIds), cancellationToken);
+            var open = await ToListAsync(OpenQuery(db, serviceIds, keys), cancellationToken);
+            var longestWindow = services.Select(s => s.GroupWindowSeconds).DefaultIfEmpty(0).Max();
             var cutoff = now.AddSeconds(-longestWindow);
             var groupIds = open.Select(a => a.GroupId).Distinct().ToList();
-            var groups = await db.AlertGroups
-                .Where(g => serviceIds.Contains(g.ServiceId) && (g.IsOpen || g.LastAlertAt >= cutoff || groupIds.Contains(g.Id)))
-                .ToListAsync(cancellationToken);
-            var silences = await db.Silences.AsNoTracking()
-                .Where(s => s.StartsAt <= now && s.EndsAt > now && (s.ServiceId == null || serviceIds.Contains(s.ServiceId.Value)))
-                .ToListAsync(cancellationToken);
-            var maintenance = await db.MaintenanceWindows.AsNoTracking()
-                .Where(m => m.StartsAt <= now && m.EndsAt > now && serviceIds.Contains(m.ServiceId))
-                .ToListAsync(cancellationToken);
+            var groups = await ToListAsync(GroupsQuery(db, serviceIds, cutoff, groupIds), cancellationToken);
+            var silences = await ToListAsync(SilencesQuery(db, now, serviceIds), cancellationToken);
+            var maintenance = await ToListAsync(MaintenanceQuery(db, now, serviceIds), cancellationToken);
             var openKeys = open.Select(a => a.DedupKey).ToHashSet(StringComparer.Ordinal);
             var closedKeys = keys.Where(k => !openKeys.Contains(k)).ToList();
-            var history = closedKeys.Count == 0
-                ? []
-                : await db.Alerts.AsNoTracking()
-                    .Where(a => serviceIds.Contains(a.ServiceId) && EF.Parameter(closedKeys).Contains(a.DedupKey))
-                    .GroupBy(a => new { a.ServiceId, a.DedupKey })
-                    .Select(g => new { g.Key.ServiceId, g.Key.DedupKey, Occurrence = g.Max(a => a.Occurrence) })
-                    .ToListAsync(cancellationToken);
+            var history = closedKeys.Count == 0 ? [] : await ToListAsync(HistoryQuery(db, serviceIds, closedKeys), cancellationToken);
             return new Batch
             {
                 _history = history.ToDictionary(h => (h.ServiceId, h.DedupKey), h => h.Occurrence),
-                Services = services,
+                Services = services.ToDictionary(s => s.Id),
                 Open = open.ToDictionary(a => (a.ServiceId, a.DedupKey)),
                 Groups = groups,
                 Silences = silences,
