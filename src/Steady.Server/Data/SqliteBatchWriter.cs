@@ -1,10 +1,11 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Linq.Expressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SQLitePCL;
 using Steady.Core.Audit;
 
@@ -87,7 +88,7 @@ internal static class SqliteBatchWriter
         var statement = Prepare(statements, "insert:" + table.Name, connection, () =>
             $"INSERT INTO {table.Name} ({string.Join(", ", table.Columns.Select(c => c.Name))}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => "?" + (i + 1)))})");
         for (var i = 0; i < table.Columns.Count; i++)
-            statement.Bind(i + 1, table.Columns[i].ToProvider(table.Columns[i].Get(entity)));
+            table.Columns[i].BindFrom(entity, statement, i + 1);
         statement.Execute();
     }
 
@@ -108,7 +109,7 @@ internal static class SqliteBatchWriter
         var entity = entry.Entity;
         var at = 1;
         foreach (var column in changed)
-            statement.Bind(at++, column.ToProvider(column.Get(entity)));
+            column.BindFrom(entity, statement, at++);
         foreach (var column in table.Keys.Concat(table.Tokens))
             statement.Bind(at++, column.ToProvider(entry.OriginalValues[column.Property]));
         if (statement.Execute() != 1)
@@ -129,7 +130,7 @@ internal static class SqliteBatchWriter
     /// A statement prepared on the connection's own SQLite handle, in its current transaction, bound by
     /// position: values as Microsoft.Data.Sqlite binds them (GUIDs as upper-case text, booleans as 0/1).
     /// </summary>
-    private sealed class Statement : IDisposable
+    internal sealed class Statement : IDisposable
     {
         private readonly sqlite3 _db;
         private readonly sqlite3_stmt _statement;
@@ -141,38 +142,46 @@ internal static class SqliteBatchWriter
             Check(raw.sqlite3_prepare_v2(db, sql, out _statement));
         }
 
+        /// <summary>A value already converted to what the column stores (original values of an update's key and version).</summary>
         public void Bind(int index, object? value)
         {
-            var rc = value switch
+            switch (value)
             {
-                null or DBNull => raw.sqlite3_bind_null(_statement, index),
-                string text => BindText(index, text),
-                Guid guid => BindGuid(index, guid),
-                long number => raw.sqlite3_bind_int64(_statement, index, number),
-                int number => raw.sqlite3_bind_int64(_statement, index, number),
-                short number => raw.sqlite3_bind_int64(_statement, index, number),
-                byte number => raw.sqlite3_bind_int64(_statement, index, number),
-                bool flag => raw.sqlite3_bind_int64(_statement, index, flag ? 1 : 0),
-                double real => raw.sqlite3_bind_double(_statement, index, real),
-                float real => raw.sqlite3_bind_double(_statement, index, real),
-                byte[] blob => raw.sqlite3_bind_blob(_statement, index, blob),
-                _ => throw new InvalidOperationException($"The batch writer cannot bind a {value.GetType().Name}."),
-            };
-            Check(rc);
+                case null or DBNull: BindNull(index); break;
+                case string text: BindText(index, text); break;
+                case Guid guid: BindGuid(index, guid); break;
+                case long number: BindInt64(index, number); break;
+                case int number: BindInt64(index, number); break;
+                case short number: BindInt64(index, number); break;
+                case byte number: BindInt64(index, number); break;
+                case bool flag: BindInt64(index, flag ? 1 : 0); break;
+                case double real: BindDouble(index, real); break;
+                case float real: BindDouble(index, real); break;
+                case byte[] blob: BindBlob(index, blob); break;
+                default: throw new InvalidOperationException($"The batch writer cannot bind a {value.GetType().Name}.");
+            }
         }
 
+        public void BindNull(int index) => Check(raw.sqlite3_bind_null(_statement, index));
+
+        public void BindInt64(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+
+        public void BindDouble(int index, double value) => Check(raw.sqlite3_bind_double(_statement, index, value));
+
+        public void BindBlob(int index, byte[] value) => Check(raw.sqlite3_bind_blob(_statement, index, value));
+
         /// <summary>Text as UTF-8 through one reused buffer (SQLite copies it), instead of a new array per value.</summary>
-        private int BindText(int index, string text)
+        public void BindText(int index, string text)
         {
             var length = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
             if (_utf8.Length < length)
                 _utf8 = new byte[Math.Max(length, _utf8.Length * 2)];
             var written = System.Text.Encoding.UTF8.GetBytes(text, _utf8);
-            return raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, written));
+            Check(raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, written)));
         }
 
         /// <summary>A GUID as Microsoft.Data.Sqlite stores it: upper-case text, 36 characters.</summary>
-        private int BindGuid(int index, Guid guid)
+        public void BindGuid(int index, Guid guid)
         {
             Span<byte> text = stackalloc byte[36];
             guid.TryFormat(text, out _, "D");
@@ -181,7 +190,7 @@ internal static class SqliteBatchWriter
                 if (text[i] is >= (byte)'a' and <= (byte)'f')
                     text[i] -= 'a' - 'A';
             }
-            return raw.sqlite3_bind_text(_statement, index, text);
+            Check(raw.sqlite3_bind_text(_statement, index, text));
         }
 
         /// <summary>Runs it; returns the rows it changed.</summary>
@@ -211,25 +220,111 @@ internal static class SqliteBatchWriter
             new(string.Format(CultureInfo.InvariantCulture, "SQLite Error {0}: '{1}'.", rc, raw.sqlite3_errmsg(_db).utf8_to_string()), rc, raw.sqlite3_extended_errcode(_db));
     }
 
-    /// <summary>One mapped column: how to read it from the entity and convert it to what the database stores.</summary>
-    private sealed class Column(IProperty property)
+    /// <summary>One mapped column: how to read it from the entity, convert it to what the database stores, and bind it.</summary>
+    private sealed class Column
     {
-        private readonly IClrPropertyGetter _getter = property.GetGetter();
-        private readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? _converter = property.GetRelationalTypeMapping().Converter;
         private static readonly HashSet<Type> BindableTypes =
             [typeof(string), typeof(Guid), typeof(long), typeof(int), typeof(short), typeof(byte), typeof(bool), typeof(double), typeof(float), typeof(byte[])];
 
-        public IProperty Property => property;
+        private readonly IClrPropertyGetter _getter;
+        private readonly ValueConverter? _converter;
 
-        public string Name { get; } = "\"" + property.GetColumnName() + "\"";
+        public Column(IProperty property)
+        {
+            Property = property;
+            Name = "\"" + property.GetColumnName() + "\"";
+            _getter = property.GetGetter();
+            _converter = property.GetRelationalTypeMapping().Converter;
+            var stored = _converter?.ProviderClrType ?? property.ClrType;
+            Bindable = BindableTypes.Contains(Nullable.GetUnderlyingType(stored) ?? stored);
+            BindFrom = Bindable && property.GetMemberInfo(forMaterialization: false, forSet: false) is { } member && property.DeclaringType.ClrType is { } owner
+                ? CompileBinder(owner, member, _converter)
+                : (entity, statement, index) => statement.Bind(index, ToProvider(Get(entity)));
+        }
+
+        public IProperty Property { get; }
+
+        public string Name { get; }
+
+        /// <summary>Whether <see cref="Statement"/> binds what this column stores the way Microsoft.Data.Sqlite would.</summary>
+        public bool Bindable { get; }
+
+        /// <summary>Binds the entity's current value: read, converted and bound without boxing (a delegate compiled once per column).</summary>
+        public Action<object, Statement, int> BindFrom { get; }
 
         public object? Get(object entity) => _getter.GetClrValueUsingContainingEntity(entity);
 
         public object ToProvider(object? value) => (value is null ? null : _converter is null ? value : _converter.ConvertToProvider(value)) ?? DBNull.Value;
 
-        /// <summary>Whether <see cref="Statement"/> binds what this column stores the way Microsoft.Data.Sqlite would.</summary>
-        public bool Bindable { get; } = BindableTypes.Contains(Nullable.GetUnderlyingType(property.GetRelationalTypeMapping().Converter?.ProviderClrType ?? property.ClrType)
-            ?? property.GetRelationalTypeMapping().Converter?.ProviderClrType ?? property.ClrType);
+        /// <summary>(entity, statement, index) => statement.BindX(index, convert(((TEntity)entity).Member)), with nulls bound as NULL.</summary>
+        private static Action<object, Statement, int> CompileBinder(Type owner, System.Reflection.MemberInfo member, ValueConverter? converter)
+        {
+            var entity = Expression.Parameter(typeof(object), "entity");
+            var statement = Expression.Parameter(typeof(Statement), "statement");
+            var index = Expression.Parameter(typeof(int), "index");
+            Expression value = Expression.MakeMemberAccess(Expression.Convert(entity, owner), member);
+            var bindNull = Expression.Call(statement, nameof(Statement.BindNull), null, index);
+
+            Expression Stored(Expression modelValue)
+            {
+                if (converter is null)
+                    return modelValue;
+                var convert = converter.ConvertToProviderExpression;
+                var argument = modelValue.Type == convert.Parameters[0].Type ? modelValue : Expression.Convert(modelValue, convert.Parameters[0].Type);
+                return new ParameterReplacer(convert.Parameters[0], argument).Visit(convert.Body);
+            }
+
+            Expression BindStored(Expression stored)
+            {
+                var type = Nullable.GetUnderlyingType(stored.Type);
+                if (type is not null)
+                    return Expression.Condition(Expression.Property(stored, "HasValue"), BindStored(Expression.Property(stored, "Value")), bindNull, typeof(void));
+                if (!stored.Type.IsValueType)
+                {
+                    var local = Expression.Variable(stored.Type, "stored");
+                    return Expression.Block([local], Expression.Assign(local, stored),
+                        Expression.Condition(Expression.Equal(local, Expression.Constant(null, stored.Type)), bindNull, Call(local), typeof(void)));
+                }
+                return Call(stored);
+            }
+
+            Expression Call(Expression stored) => stored.Type switch
+            {
+                var t when t == typeof(string) => Expression.Call(statement, nameof(Statement.BindText), null, index, stored),
+                var t when t == typeof(Guid) => Expression.Call(statement, nameof(Statement.BindGuid), null, index, stored),
+                var t when t == typeof(bool) => Expression.Call(statement, nameof(Statement.BindInt64), null, index,
+                    Expression.Condition(stored, Expression.Constant(1L), Expression.Constant(0L))),
+                var t when t == typeof(long) || t == typeof(int) || t == typeof(short) || t == typeof(byte) =>
+                    Expression.Call(statement, nameof(Statement.BindInt64), null, index, Expression.Convert(stored, typeof(long))),
+                var t when t == typeof(double) || t == typeof(float) =>
+                    Expression.Call(statement, nameof(Statement.BindDouble), null, index, Expression.Convert(stored, typeof(double))),
+                var t when t == typeof(byte[]) => Expression.Call(statement, nameof(Statement.BindBlob), null, index, stored),
+                var t => throw new InvalidOperationException($"The batch writer cannot bind a {t.Name}."),
+            };
+
+            Expression body;
+            if (converter is not null && Nullable.GetUnderlyingType(value.Type) is not null)
+            {
+                // Converters see the value, never null: a null stays NULL.
+                body = Expression.Condition(Expression.Property(value, "HasValue"), BindStored(Stored(Expression.Property(value, "Value"))), bindNull, typeof(void));
+            }
+            else if (converter is not null && !value.Type.IsValueType)
+            {
+                var local = Expression.Variable(value.Type, "value");
+                body = Expression.Block([local], Expression.Assign(local, value),
+                    Expression.Condition(Expression.Equal(local, Expression.Constant(null, value.Type)), bindNull, BindStored(Stored(local)), typeof(void)));
+            }
+            else
+            {
+                body = BindStored(Stored(value));
+            }
+            return Expression.Lambda<Action<object, Statement, int>>(body, entity, statement, index).Compile();
+        }
+
+        private sealed class ParameterReplacer(ParameterExpression parameter, Expression replacement) : ExpressionVisitor
+        {
+            protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? replacement : base.VisitParameter(node);
+        }
     }
 
     /// <summary>A table's columns, worked out once per entity type from the model.</summary>
