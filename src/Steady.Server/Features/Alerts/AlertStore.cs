@@ -186,7 +186,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
     private async Task TriggerAsync(Service service, IncomingAlert incoming, Batch batch, RunChanges runs, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var settings = service.AlertSettings();
+        var settings = batch.SettingsOf(service);
         var previous = await batch.PreviousAsync(db, service.Id, incoming.DedupKey, cancellationToken);
         var group = Group(service, settings, incoming, batch, now);
         var alert = new Alert
@@ -230,10 +230,13 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
     private AlertGroup Group(Service service, AlertSettings settings, IncomingAlert incoming, Batch batch, DateTimeOffset now)
     {
         var (key, labels, title) = Grouping.KeyFor(settings.GroupBy, incoming.Labels, incoming.Summary);
-        var group = batch.Groups
-            .Where(g => g.ServiceId == service.Id && g.GroupKey == key)
-            .OrderByDescending(g => g.LastAlertAt)
-            .FirstOrDefault();
+        // The latest group with this key (a plain loop: this runs for every new alert of a batch).
+        AlertGroup? group = null;
+        foreach (var candidate in batch.Groups)
+        {
+            if (candidate.ServiceId == service.Id && candidate.GroupKey == key && (group is null || candidate.LastAlertAt > group.LastAlertAt))
+                group = candidate;
+        }
         if (group is not null && Grouping.Joins(group, now, settings.GroupWindow))
         {
             if (!group.IsOpen)
@@ -281,7 +284,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
     private async Task CheckFlappingAsync(Service service, Alert alert, Batch batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var settings = service.AlertSettings();
+        var settings = batch.SettingsOf(service);
         if (settings.FlapThreshold <= 0)
             return;
         var since = now - settings.FlapWindow;
@@ -362,6 +365,16 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         private Dictionary<(Guid, string), int> _history = [];
 
         public AlertGroup? GroupOf(Alert alert) => Groups.FirstOrDefault(g => g.Id == alert.GroupId);
+
+        private readonly Dictionary<Guid, AlertSettings> _settings = [];
+
+        /// <summary>A service's grouping and flapping settings, read (from their JSON) once per batch.</summary>
+        public AlertSettings SettingsOf(Service service)
+        {
+            if (!_settings.TryGetValue(service.Id, out var settings))
+                _settings[service.Id] = settings = service.AlertSettings();
+            return settings;
+        }
 
         // The writer runs these for every batch: compiled once, they skip EF's per-query translation work.
         private static readonly Func<SteadyDb, List<Guid>, IAsyncEnumerable<Service>> ServicesQuery = EF.CompileAsyncQuery(
