@@ -162,6 +162,7 @@ public static class SteadyApp
     public static WebApplication UseSteady(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseOversizedBodies();
         app.UseStatusCodePages(StatusPages.WriteAsync);
         app.UseHttpMetrics();
         app.UseAuthentication();
