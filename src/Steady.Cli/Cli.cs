@@ -96,6 +96,7 @@ public static class Cli
         root.Subcommands.Add(MaintenanceCommands.Build(globals));
         root.Subcommands.Add(OnCallCommands.OnCall(globals));
         root.Subcommands.Add(OnCallCommands.Schedule(globals));
+        root.Subcommands.Add(PolicyCommands.Policy(globals));
         root.Subcommands.Add(ConfigCommands.Apply(globals));
         root.Subcommands.Add(ConfigCommands.Export(globals));
         root.Subcommands.Add(SnapshotCommand.Build(globals));

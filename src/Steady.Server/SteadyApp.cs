@@ -105,6 +105,8 @@ public static class SteadyApp
         services.AddHostedService<CheckRunner>();
         services.AddSingleton<WakeSignal<HandoffNotifier>>();
         services.AddHostedService<HandoffNotifier>();
+        services.Configure<CalendarFeedOptions>(configuration.GetSection(CalendarFeedOptions.Section));
+        services.AddSingleton<CalendarFeedLimits>();
 
         services.Configure<IncidentOptions>(configuration.GetSection(IncidentOptions.Section));
         services.AddSingleton<IncidentSeverities>();
@@ -162,6 +164,7 @@ public static class SteadyApp
     public static WebApplication UseSteady(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseOversizedBodies();
         app.UseStatusCodePages(StatusPages.WriteAsync);
         app.UseHttpMetrics();
         app.UseAuthentication();

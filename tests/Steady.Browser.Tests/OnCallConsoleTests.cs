@@ -170,6 +170,28 @@ public sealed class OnCallConsoleTests(Chromium chromium) : IClassFixture<Chromi
         await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
         await Assertions.Expect(page.Locator("#rules")).ToContainTextAsync("2 min");
         await page.ScreenshotAsync(new() { Path = Shot("oncall-profile.png"), FullPage = true });
+
+        // SMS through an HTTP provider: its request's fields appear for SMS and voice only; a mistake is a message on the form.
+        using var provider = new LoopbackReceiver { Status = 201 };
+        var providerFields = page.Locator("#provider-fields");
+        await Assertions.Expect(providerFields).ToBeHiddenAsync();
+        await page.GetByLabel("Kind").SelectOptionAsync("sms");
+        await Assertions.Expect(providerFields).ToBeVisibleAsync();
+        await page.GetByLabel(new Regex("^Address")).FillAsync("+4915112345678");
+        await page.GetByLabel("Label").FillAsync("my phone");
+        await page.GetByLabel("URL", new() { Exact = true }).FillAsync(provider.Url("sms"));
+        await page.GetByLabel("Body").FillAsync("to={{to}}&text={{mesage}}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add contact method" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".errors").First).ToContainTextAsync("unknown placeholder {{mesage}}");
+        await page.ScreenshotAsync(new() { Path = Shot("oncall-profile-sms-error.png"), FullPage = true });
+        await page.GetByLabel("Body").FillAsync("to={{to}}&text={{message}}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add contact method" }).ClickAsync();
+        await page.Locator("#contact-methods").GetByRole(AriaRole.Row).Filter(new() { HasText = "my phone" }).GetByRole(AriaRole.Button, new() { Name = "Send test" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Test sent to my phone");
+        Assert.StartsWith("to=%2B4915112345678&text=", provider.Single().Text, StringComparison.Ordinal);
+        await page.Locator("#contact-methods").GetByRole(AriaRole.Row).Filter(new() { HasText = "my phone" }).GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#template-kept")).ToContainTextAsync("Set now: body, url.");
+        await page.ScreenshotAsync(new() { Path = Shot("oncall-profile-sms-edit.png"), FullPage = true });
     }
 
     [Fact]

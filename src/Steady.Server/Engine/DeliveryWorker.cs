@@ -17,6 +17,7 @@ namespace Steady.Server.Engine;
 public sealed partial class DeliveryWorker(
     WakeSignal<DeliveryWorker> signal,
     IServiceScopeFactory scopes,
+    EngineNode node,
     ChannelRegistry channels,
     MessageBuilder messages,
     IOptionsMonitor<PagingOptions> options,
@@ -27,7 +28,7 @@ public sealed partial class DeliveryWorker(
 
     private const string ClaimSql = "UPDATE deliveries SET state = 'sending', lease_owner = {0}, due_at = {1} WHERE id IN (" +
         "SELECT id FROM deliveries WHERE state IN ('queued', 'failed-temporary', 'sending') AND due_at <= {2} ORDER BY due_at LIMIT {3}";
-    private readonly string _node = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly string _node = node.Id;
 
     protected override TimeSpan Sweep => TimeSpan.FromSeconds(5);
 

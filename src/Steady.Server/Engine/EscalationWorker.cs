@@ -20,6 +20,7 @@ public sealed partial class EscalationWorker(
     WakeSignal<EscalationWorker> signal,
     WakeSignal<DeliveryWorker> deliveries,
     IServiceScopeFactory scopes,
+    EngineNode node,
     IOptionsMonitor<PagingOptions> options,
     TimeProvider time,
     ILogger<EscalationWorker> logger) : DueTimeWorker<EscalationWorker>(signal, time, logger)
@@ -28,7 +29,7 @@ public sealed partial class EscalationWorker(
 
     private const string ClaimSql = "UPDATE escalation_runs SET lease_owner = {0}, lease_until = {1} WHERE group_id IN (" +
         "SELECT group_id FROM escalation_runs WHERE next_due_at <= {2} AND (lease_until IS NULL OR lease_until <= {2}) ORDER BY next_due_at LIMIT {3}";
-    private readonly string _node = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly string _node = node.Id;
 
     protected override TimeSpan Sweep => TimeSpan.FromSeconds(5);
 

@@ -23,7 +23,10 @@ public sealed class PagingOptions
     /// <summary>How long acknowledge / resolve links in a notification stay valid.</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How long a node's claim on due work holds before another node may take it over.</summary>
+    /// <summary>
+    /// How long a node's claim on due work holds before another node may take it over. Only for a node that is stuck
+    /// while still connected: the claims of a node that is gone are released at once (<see cref="NodePresence"/>).
+    /// </summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How many messages one node sends at once.</summary>

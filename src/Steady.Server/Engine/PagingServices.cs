@@ -4,7 +4,7 @@ namespace Steady.Server.Engine;
 
 public static class PagingServices
 {
-    /// <summary>The paging engine: its options (Steady:Paging), link signing, the escalation and delivery workers and their wake signals.</summary>
+    /// <summary>The paging engine: its options (Steady:Paging), link signing, this node's presence, the escalation and delivery workers and their wake signals.</summary>
     public static IServiceCollection AddSteadyPaging(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PagingOptions>(configuration.GetSection(PagingOptions.Section));
@@ -14,6 +14,8 @@ public static class PagingServices
         services.AddScoped<Features.Notifications.LinkActions>();
         services.AddSingleton<WakeSignal<EscalationWorker>>();
         services.AddSingleton<WakeSignal<DeliveryWorker>>();
+        services.AddSingleton<EngineNode>();
+        services.AddHostedService<NodePresence>(); // before the workers: it starts by releasing the claims of nodes that are gone
         services.AddHostedService<EscalationWorker>();
         services.AddHostedService<DeliveryWorker>();
         return services;

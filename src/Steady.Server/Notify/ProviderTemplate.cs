@@ -92,6 +92,17 @@ public static partial class ProviderTemplate
         return (request, null);
     }
 
+    private static readonly Notification Sample = new(NotificationKind.Test, "Check", "Check", Steady.Core.Alerts.Severity.Info, "Steady", 1, [],
+        new Uri("https://steady.invalid/ack"), new Uri("https://steady.invalid/resolve"), new Uri("https://steady.invalid/alerts"), "check", DateTimeOffset.UnixEpoch);
+
+    /// <summary>Why this template cannot make a request (checked when a contact method is saved, so the mistake shows then, not at 3am), or null.</summary>
+    public static string? Check(ContactTarget target)
+    {
+        var (request, error) = Build(target, Sample, "Check");
+        request?.Dispose();
+        return error;
+    }
+
     /// <summary>Sends <paramref name="message"/> (the SMS text or the words to speak) through the target's template.</summary>
     public static async Task<DeliveryResult> SendAsync(HttpDelivery delivery, ContactTarget target, Notification notification, string message, CancellationToken cancellationToken)
     {

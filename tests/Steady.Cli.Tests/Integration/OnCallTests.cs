@@ -1,6 +1,8 @@
+using System.Text.Json;
+
 namespace Steady.Cli.Tests.Integration;
 
-/// <summary>steady apply, export, oncall and schedule show against a real server.</summary>
+/// <summary>steady apply, export, oncall, schedule show and policy list | show against a real server.</summary>
 public sealed class OnCallTests(SteadyServer server) : IClassFixture<SteadyServer>, IDisposable
 {
     private readonly Person _person = new();
@@ -104,6 +106,31 @@ public sealed class OnCallTests(SteadyServer server) : IClassFixture<SteadyServe
         Assert.Contains("NOBODY (step skipped)", nightPolicy.Out, StringComparison.Ordinal);
 
         Assert.Contains("--at: 'tomorrowish' is neither a time", (await RunAsync("oncall", "--at", "tomorrowish")).SingleErrorLine(ExitCodes.Usage), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PolicyListAndShowSayWhatEachStepNotifiesWhomItPagesAndAnUnknownNameIsOneErrorLine()
+    {
+        (await RunAsync("apply", "-f", await WriteAsync(File))).Succeeded();
+
+        var list = (await RunAsync("policy", "list")).Succeeded();
+        Assert.Matches($@"(?m)^ops-{Suffix}\s+Ops {Suffix}\s+2\s+-\s+-\s*$", list.Out);
+        var listed = JsonDocument.Parse((await RunAsync("policy", "list", "--json")).Succeeded().Out).RootElement;
+        Assert.Contains(listed.EnumerateArray(), p => p.GetProperty("name").GetString() == $"ops-{Suffix}");
+
+        var show = (await RunAsync("policy", "show", $"ops-{Suffix}")).Succeeded();
+        var lines = show.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"ops-{Suffix} (team Ops {Suffix})", lines[0]);
+        Assert.Matches(@"^STEP\s+NOTIFIES\s+WHO NOW\s+THEN WAIT\s*$", lines[1]);
+        Assert.Matches($@"^1\s+schedule office-{Suffix}\s+(Ana {Suffix}|NOBODY \(step skipped\))\s+10m\s*$", lines[2]);
+        Assert.Matches($@"^2\s+user Ana {Suffix}\s+Ana {Suffix}\s+", lines[3]);
+        Assert.Equal("After the last step: no repeat.", lines[4]);
+        Assert.Equal("No service pages through it yet.", lines[5]);
+        var json = JsonDocument.Parse((await RunAsync("policy", "show", $"ops-{Suffix}", "--json")).Succeeded().Out).RootElement;
+        Assert.Equal(2, json.GetProperty("steps").GetArrayLength());
+
+        var unknown = (await RunAsync("policy", "show", $"nosuch-{Suffix}")).SingleErrorLine(ExitCodes.Error);
+        Assert.Contains($"nosuch-{Suffix}", unknown, StringComparison.Ordinal);
     }
 
     [Fact]

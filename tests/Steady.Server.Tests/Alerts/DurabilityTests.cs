@@ -22,11 +22,10 @@ public sealed class DurabilityTests
         Assert.SkipWhen(TestDatabase.UsePostgres, "The kill -9 test runs the server process on SQLite; PostgreSQL durability is the server's own.");
         await using var database = await TestDatabase.CreateAsync();
         const string token = "stdy_durability-test-token-0123456789";
-        var port = ServerProcess.FreePort();
-        using (var server = ServerProcess.Start(database, token, port, new Dictionary<string, string> { ["Steady__Intake__RequestsPerSecondPerKey"] = "0" }))
+        await using (var server = ServerProcess.Start(database, token, new Dictionary<string, string> { ["Steady__Intake__RequestsPerSecondPerKey"] = "0" }))
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await ServerProcess.WaitReadyAsync(client);
+            await server.WaitReadyAsync();
+            using var client = new HttpClient { BaseAddress = server.Client.BaseAddress };
             client.DefaultRequestHeaders.Authorization = new("Bearer", token);
             var team = await IdAsync(await client.PostAsJsonAsync("/api/v1/teams", new { name = "Durable" }));
             var service = await IdAsync(await client.PostAsJsonAsync("/api/v1/services", new { name = "durable", teamId = team }));
@@ -56,8 +55,7 @@ public sealed class DurabilityTests
             var waited = Stopwatch.StartNew();
             while (acknowledged.Count < 400 && waited.Elapsed < TimeSpan.FromSeconds(60))
                 await Task.Delay(20);
-            server.Kill(); // SIGKILL: no shutdown, no flush
-            await server.WaitForExitAsync();
+            await server.KillAsync(); // SIGKILL: no shutdown, no flush
             await stop.CancelAsync();
             await Task.WhenAll(senders);
             Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} alerts were acknowledged before the kill");

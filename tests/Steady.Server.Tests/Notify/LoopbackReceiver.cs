@@ -4,24 +4,38 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Steady.Server.Tests.Notify;
 
 /// <summary>
 /// An HTTP receiver on 127.0.0.1 standing in for a webhook, chat, push or SMS provider: it keeps every
-/// request and answers what the test says (status, headers, body, or silence for a while).
+/// request and answers what the test says (status, headers, body, or silence for a while). It listens
+/// on port 0, so the kernel gives each receiver a port of its own (no two receivers, nor a receiver and
+/// a server started by another test, can end up on the same one).
 /// </summary>
 internal sealed class LoopbackReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
 
     public LoopbackReceiver()
     {
-        Root = $"http://127.0.0.1:{FreePort()}/";
-        _listener.Prefixes.Add(Root);
-        _listener.Start();
-        _ = ServeAsync();
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1)); // a held answer does not hold up the test
+        _app = builder.Build();
+        _app.Run(AnswerAsync);
+        _app.StartAsync().GetAwaiter().GetResult();
+        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        Root = $"http://127.0.0.1:{new Uri(address).Port}/";
     }
 
     public string Root { get; }
@@ -42,6 +56,7 @@ internal sealed class LoopbackReceiver : IDisposable
 
     public ReceivedRequest Single() => Assert.Single(Requests);
 
+    /// <summary>A port for a program that must be told one before it starts (an SMTP server, Alertmanager); free when asked, not reserved.</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -49,50 +64,35 @@ internal sealed class LoopbackReceiver : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = AnswerAsync(context);
-        }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
+    private async Task AnswerAsync(HttpContext context)
     {
         try
         {
             using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            _requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "", context.Request.Headers, body.ToArray()));
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            var headers = new NameValueCollection();
+            foreach (var (name, values) in context.Request.Headers)
+                headers.Add(name, values.ToString());
+            var target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+            _requests.Enqueue(new ReceivedRequest(context.Request.Method, target, headers, body.ToArray()));
             if (Delay > TimeSpan.Zero)
-                await Task.Delay(Delay);
+                await Task.Delay(Delay, context.RequestAborted);
             context.Response.StatusCode = Status;
             foreach (var (name, value) in Headers)
-                context.Response.AddHeader(name, value);
+                context.Response.Headers[name] = value;
             if (Status != 204 && Body.Length > 0)
             {
-                var bytes = Encoding.UTF8.GetBytes(Body);
                 context.Response.ContentType = "text/plain; charset=utf-8";
-                await context.Response.OutputStream.WriteAsync(bytes);
+                await context.Response.WriteAsync(Body, context.RequestAborted);
             }
-            context.Response.Close();
         }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is OperationCanceledException or IOException)
         {
             // the client gave up (a timeout test) or the receiver was closed
         }
     }
 
-    public void Dispose() => _listener.Close();
+    public void Dispose() => _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
 
 internal sealed record ReceivedRequest(string Method, string PathAndQuery, NameValueCollection Headers, byte[] Body)

@@ -7,9 +7,9 @@ namespace Steady.Server.Tests.OnCall;
 /// <summary>The iCal feeds, read back by a real parser (Ical.Net), against the calculator's final schedule.</summary>
 public sealed class CalendarFeedTests
 {
-    private static async Task<(SteadyHost Host, string Schedule, Guid Ana, Guid Ben)> ArrangeAsync()
+    private static async Task<(SteadyHost Host, string Schedule, Guid Ana, Guid Ben)> ArrangeAsync(Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? configure = null)
     {
-        var host = await SteadyHost.StartAsync();
+        var host = await SteadyHost.StartAsync(configure);
         // A week around Berlin's spring-forward night (2027-03-28) lies inside the feed's window.
         host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 20, 12, 0, 0, TimeSpan.Zero));
         var team = (await (await host.Admin().PostAsJsonAsync("/api/v1/teams", new { name = "Feeds" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -33,6 +33,48 @@ public sealed class CalendarFeedTests
         var text = await response.Content.ReadAsStringAsync();
         Assert.All(text.Split("\r\n"), line => Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) <= 75, line));
         return Ical.Net.Calendar.Load(text)!;
+    }
+
+    [Fact]
+    public async Task AFeedFetchedTooOftenIsAnswered429WithRetryAfterAndAgainAfterThatWait()
+    {
+        var (host, schedule, _, _) = await ArrangeAsync(b =>
+        {
+            b.UseSetting("Steady:CalendarFeeds:RequestsPerMinutePerFeed", "2"); // a fetch every 30 s
+            b.UseSetting("Steady:CalendarFeeds:BurstPerFeed", "3");
+            b.UseSetting("Steady:CalendarFeeds:RequestsPerMinutePerAddress", "6");
+            b.UseSetting("Steady:CalendarFeeds:BurstPerAddress", "6");
+        });
+        await using var _ = host;
+        var url = await FeedUrlAsync(host, $"/api/v1/schedules/{schedule}/calendar-feed");
+
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await host.Anonymous().GetAsync(url)).StatusCode);
+        var refused = await host.Anonymous().GetAsync(url);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("This calendar feed is fetched faster than 2 times per minute; retry in 30 s.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await host.Anonymous().GetAsync(url)).StatusCode);
+
+        // Per address, whatever the feed: tokens that are no feed (guessing) run out the address's six a minute.
+        HttpResponseMessage byAddress;
+        var guesses = 0;
+        do
+            byAddress = await host.Anonymous().GetAsync($"/ical/users/guessed-token-{guesses++:D4}-0123456789abcdef.ics");
+        while (byAddress.StatusCode == HttpStatusCode.NotFound && guesses < 10);
+        Assert.Equal(HttpStatusCode.TooManyRequests, byAddress.StatusCode);
+        Assert.Contains("This address fetches calendar feeds faster than 6 per minute", await byAddress.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(10), byAddress.Headers.RetryAfter?.Delta);
+    }
+
+    private static async Task<string> FeedUrlAsync(SteadyHost host, string path)
+    {
+        var created = await host.Admin().PostAsync(path, null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
     }
 
     [Fact]

@@ -90,4 +90,57 @@ public sealed class ConsoleOnCallTests
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Single(receiver.Requests);
     }
+
+    [Fact]
+    public async Task SmsAndVoiceAreAddedWithTheProvidersTemplateCheckedEditedAndTestedFromTheProfile()
+    {
+        using var provider = new LoopbackReceiver { Status = 201 };
+        var (host, alice, bob) = await ArrangeAsync();
+        await using var _ = host;
+        var alicesId = await IdAsync(host, "/api/v1/users/alice@example.com");
+        var page = $"/users/{alicesId}";
+        var add = $"{page}?handler=Method";
+
+        // Each mistake is a message on the form, and nothing is stored.
+        var noUrl = await alice.PostFormAsync(page, add, ("Kind", "sms"), ("Address", "+4915112345678"), ("Label", "phone"));
+        Assert.Equal(HttpStatusCode.OK, noUrl.StatusCode);
+        Assert.Contains("give the request's URL", await TextAsync(noUrl), StringComparison.Ordinal);
+        var badNumber = await alice.PostFormAsync(page, add, ("Kind", "sms"), ("Address", "0151 1234"), ("ProviderUrl", provider.Url("sms")));
+        Assert.Contains("international form, like +4915112345678", await TextAsync(badNumber), StringComparison.Ordinal);
+        var unknown = await alice.PostFormAsync(page, add, ("Kind", "sms"), ("Address", "+4915112345678"), ("ProviderUrl", provider.Url("sms")), ("ProviderBody", "to={{phone}}"));
+        Assert.Contains("unknown placeholder {{phone}}", await TextAsync(unknown), StringComparison.Ordinal);
+        var badHeaders = await alice.PostFormAsync(page, add, ("Kind", "voice"), ("Address", "+4915112345678"), ("ProviderUrl", provider.Url("call")), ("ProviderHeaders", "Authorization: Bearer x"));
+        Assert.Contains("headers are not valid JSON", await TextAsync(badHeaders), StringComparison.Ordinal);
+        Assert.Equal(0, await host.WithDbAsync((db, _) => Task.FromResult(db.ContactMethods.Count(m => m.Kind == "sms" || m.Kind == "voice"))));
+
+        // A JSON SMS provider, then a test that reaches it with the number and the text filled in.
+        Assert.Equal(HttpStatusCode.Redirect, (await alice.PostFormAsync(page, add, ("Kind", "sms"), ("Address", "+4915112345678"), ("Label", "phone"),
+            ("ProviderUrl", provider.Url("sms")), ("ProviderHeaders", "{\"Authorization\": \"Bearer sms-secret\"}"), ("ProviderBody", "{\"to\": \"{{to}}\", \"text\": \"{{message}}\"}"))).StatusCode);
+        var sms = await host.WithDbAsync((db, _) => Task.FromResult(db.ContactMethods.Single(m => m.Kind == "sms")));
+        Assert.Equal(HttpStatusCode.Redirect, (await alice.PostFormAsync(page, $"{page}?handler=Test", ("methodId", sms.Id.ToString()))).StatusCode);
+        var sent = provider.Single();
+        Assert.Equal("/sms", sent.PathAndQuery);
+        Assert.Equal("Bearer sms-secret", sent.Header("Authorization"));
+        Assert.Equal("+4915112345678", sent.Json().GetProperty("to").GetString());
+        Assert.Contains("test", sent.Json().GetProperty("text").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.NotNull(await host.WithDbAsync((db, _) => Task.FromResult(db.ContactMethods.Single(m => m.Id == sms.Id).VerifiedAt)));
+
+        // Editing: the form names what is set without showing it (credentials); an empty field keeps its value.
+        var editing = System.Net.WebUtility.HtmlDecode(await alice.GetPageAsync($"{page}?edit={sms.Id}"));
+        Assert.Contains("Set now: body, headers, url.", editing, StringComparison.Ordinal);
+        Assert.DoesNotContain("sms-secret", editing, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await alice.PostFormAsync($"{page}?edit={sms.Id}", $"{page}?handler=EditMethod", ("methodId", sms.Id.ToString()),
+            ("Address", "+4915187654321"), ("Label", "new phone"), ("ProviderBody", "to={{to}}&text={{message}}"))).StatusCode);
+        var edited = await host.WithDbAsync((db, _) => Task.FromResult(db.ContactMethods.Single(m => m.Id == sms.Id)));
+        Assert.Equal(("+4915187654321", "new phone"), (edited.Address, edited.Label));
+        Assert.Null(edited.VerifiedAt); // changed: to be tested again
+        var settings = JsonSerializer.Deserialize<Dictionary<string, string>>(edited.Settings!)!;
+        Assert.Equal("{\"Authorization\": \"Bearer sms-secret\"}", settings["headers"]);
+        Assert.Equal("to={{to}}&text={{message}}", settings["body"]);
+        var badEdit = await alice.PostFormAsync($"{page}?edit={sms.Id}", $"{page}?handler=EditMethod", ("methodId", sms.Id.ToString()), ("Address", "nope"));
+        Assert.Contains("international form", await TextAsync(badEdit), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.PostFormAsync($"{page}?edit={sms.Id}", $"{page}?handler=EditMethod", ("methodId", sms.Id.ToString()), ("Address", "+4915100000000"))).StatusCode);
+    }
+
+    private static async Task<string> TextAsync(HttpResponseMessage response) => System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
 }

@@ -49,58 +49,56 @@ public sealed class RealTimeTests
         Assert.Equal(3, hooks.Requests.Count);
     }
 
-    /// <summary>PostgreSQL: a dead node's claims pass on after 5 s.</summary>
-    private static readonly Dictionary<string, string> ShortLease = new() { ["Steady__Paging__Lease"] = "00:00:05" };
+    /// <summary>
+    /// The default lease (2 min): the restarted server must take over the killed one's claims at once, on both databases.
+    /// No bundle window: with the default 60 s, the repeat's pages wait a minute behind the first ones, as they should,
+    /// which is not what this test is about. The server's log lines (the engine's at Information) go to the test's output.
+    /// </summary>
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["Steady__Paging__BundleWindow"] = "00:00:00",
+        ["Logging__LogLevel__Steady"] = "Information",
+    };
 
     [Fact]
     public async Task EveryDuePageArrivesExactlyOnceAcrossASigkillMidEscalation()
     {
-        // Passes on PostgreSQL on the paging branch alone (3 of 3), but after merging it with the incidents and on-call
-        // branches it times out there in 2 of 3 runs waiting for the pages after the restart (no error logged). Found at
-        // the end of a session and recorded in the issue 4 note; skipped on PostgreSQL until it is understood, not hidden.
-        Assert.SkipWhen(TestDatabase.UsePostgres, "Known issue (issue 4 note): after the merge with incidents/on-call, the crash test's restart on PostgreSQL does not deliver the remaining pages within 60 s in 2 of 3 runs; under investigation.");
         await using var database = await TestDatabase.CreateAsync();
         using var hooks = new LoopbackReceiver { Delay = TimeSpan.FromMilliseconds(300) };
         const string token = "stdy_crash-test-token-0123456789abcdef";
-        var port = ServerProcess.FreePort();
-        var server = ServerProcess.Start(database, token, port, ShortLease);
-        try
+        await using var first = ServerProcess.Start(database, token, Settings);
+        await first.WaitReadyAsync();
+        var server = first.Client.BaseAddress!;
+        HttpClient Admin()
         {
-            using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await ServerProcess.WaitReadyAsync(admin);
-            admin.DefaultRequestHeaders.Authorization = new("Bearer", token);
-            var world = await PagingWorld.CreateAsync(() => admin, () => new HttpClient { BaseAddress = admin.BaseAddress }, hooks);
-            await ExecuteAsync(database, PagingWorld.ShortWaitsSql);
-
-            // Steps: ann, ben (2 s apart), then the same again: four pages, each due once.
-            await world.FireAsync();
-            await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "step 2 to be on its way", 30);
-            server.Kill(); // SIGKILL while step 2's page is being sent (the receiver answers after 300 ms)
-            await server.WaitForExitAsync(TestContext.Current.CancellationToken);
-            var beforeKill = hooks.Requests.Count;
-
-            server = ServerProcess.Start(database, token, port, ShortLease);
-            await ServerProcess.WaitReadyAsync(admin);
-            await PagingWorld.EventuallyAsync(() => Keys(hooks).Count == 4, "all four pages after the restart", 60);
-            await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken); // nothing more comes
-
-            var keys = Keys(hooks);
-            Assert.Equal(4, keys.Count);
-            Assert.Equal(2, keys.Count(k => k.Value == "/ann"));
-            Assert.Equal(2, keys.Count(k => k.Value == "/ben"));
-            Assert.True(hooks.Requests.Count >= beforeKill);
-            var alertId = (await world.AlertAsync()).GetProperty("id").GetGuid();
-            var deliveries = (await world.NotificationsAsync(alertId)).GetProperty("deliveries").EnumerateArray().ToList();
-            Assert.Equal(4, deliveries.Count);
-            Assert.All(deliveries, d => Assert.Equal("sent", d.GetProperty("state").GetString()));
+            var client = new HttpClient { BaseAddress = server };
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            return client;
         }
-        finally
-        {
-            if (!server.HasExited)
-                server.Kill();
-            await server.WaitForExitAsync(CancellationToken.None);
-            server.Dispose();
-        }
+        var world = await PagingWorld.CreateAsync(Admin, () => new HttpClient { BaseAddress = server }, hooks);
+        await ExecuteAsync(database, PagingWorld.ShortWaitsSql);
+
+        // Steps: ann, ben (2 s apart), then the same again: four pages, each due once.
+        await world.FireAsync();
+        await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "step 2 to be on its way", 30);
+        await first.KillAsync(); // SIGKILL while step 2's page is being sent (the receiver answers after 300 ms)
+        var beforeKill = hooks.Requests.Count;
+
+        await using var second = ServerProcess.Start(database, token, Settings);
+        await second.WaitReadyAsync();
+        server = second.Client.BaseAddress!; // on a port of its own
+        await PagingWorld.EventuallyAsync(() => Keys(hooks).Count == 4, "all four pages after the restart", 30);
+        await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken); // nothing more comes
+
+        var keys = Keys(hooks);
+        Assert.Equal(4, keys.Count);
+        Assert.Equal(2, keys.Count(k => k.Value == "/ann"));
+        Assert.Equal(2, keys.Count(k => k.Value == "/ben"));
+        Assert.True(hooks.Requests.Count >= beforeKill);
+        var alertId = (await world.AlertAsync()).GetProperty("id").GetGuid();
+        var deliveries = (await world.NotificationsAsync(alertId)).GetProperty("deliveries").EnumerateArray().ToList();
+        Assert.Equal(4, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal("sent", d.GetProperty("state").GetString()));
     }
 
     /// <summary>Distinct idempotency keys received, with the path each went to: what a receiver that dedups keeps.</summary>

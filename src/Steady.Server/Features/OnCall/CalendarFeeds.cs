@@ -40,8 +40,8 @@ public static class CalendarFeeds
     /// <summary>The feeds themselves: no sign-in, the token in the URL is the credential.</summary>
     public static IEndpointRouteBuilder MapCalendarFeeds(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/ical/schedules/{token}.ics", ScheduleFeed).AllowAnonymous().WithTags("Calendar feeds").WithSummary("A schedule's shifts as iCal, by its secret token");
-        app.MapGet("/ical/users/{token}.ics", UserFeed).AllowAnonymous().WithTags("Calendar feeds").WithSummary("A person's shifts as iCal, by their secret token");
+        app.MapGet("/ical/schedules/{token}.ics", ScheduleFeed).AllowAnonymous().WithTags("Calendar feeds").WithSummary("A schedule's shifts as iCal, by its secret token (rate limited per feed and per address: 429 with Retry-After)");
+        app.MapGet("/ical/users/{token}.ics", UserFeed).AllowAnonymous().WithTags("Calendar feeds").WithSummary("A person's shifts as iCal, by their secret token (rate limited per feed and per address: 429 with Retry-After)");
         return app;
     }
 
@@ -114,8 +114,10 @@ public static class CalendarFeeds
     internal static string BaseUrl(HttpContext http) =>
         http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SteadyOptions>>().Value.PublicUrl?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}";
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ScheduleFeed(string token, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ScheduleFeed(string token, HttpContext http, CalendarFeedLimits limits, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (limits.Check(http, token) is { } refused)
+            return refused;
         var feed = await FindAsync(db, CalendarFeed.ScheduleKind, token, cancellationToken);
         var schedule = feed is null ? null : await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == feed.SubjectId, cancellationToken);
         if (schedule is null)
@@ -126,8 +128,10 @@ public static class CalendarFeeds
         return Calendar($"On call: {schedule.Name}", events, now);
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> UserFeed(string token, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> UserFeed(string token, HttpContext http, CalendarFeedLimits limits, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (limits.Check(http, token) is { } refused)
+            return refused;
         var feed = await FindAsync(db, CalendarFeed.UserKind, token, cancellationToken);
         var user = feed is null ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == feed.SubjectId, cancellationToken);
         if (user is null)

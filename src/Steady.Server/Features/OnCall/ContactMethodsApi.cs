@@ -170,6 +170,8 @@ public static class ContactMethodsApi
                 v.Add("address", "'address' must be a phone number in international form, like +4915112345678.");
             if (settings?.ContainsKey("url") != true)
                 v.Add("settings", "SMS and voice need the provider's request template in 'settings' (at least 'url'; see docs/notifications.md).");
+            else if (Notify.ProviderTemplate.Check(new Notify.ContactTarget(kind == "sms" ? Notify.ContactKind.Sms : Notify.ContactKind.Voice, address?.Trim() ?? "", settings)) is { } problem)
+                v.Add("settings", $"The provider's request template cannot work: {problem}.");
         }
         else if (string.IsNullOrWhiteSpace(address))
             v.Add("address", "'address' is required: the URL to send to.");

@@ -35,6 +35,25 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     [BindProperty]
     public string? Label { get; set; }
 
+    /// <summary>SMS and voice: the provider's request template (docs/notifications.md). Editing, an empty field keeps what is set.</summary>
+    [BindProperty]
+    public string? ProviderUrl { get; set; }
+
+    [BindProperty]
+    public string? ProviderMethod { get; set; }
+
+    [BindProperty]
+    public string? ProviderHeaders { get; set; }
+
+    [BindProperty]
+    public string? ProviderBody { get; set; }
+
+    [BindProperty]
+    public string? ProviderContentType { get; set; }
+
+    /// <summary>The contact method being edited (?edit=ID), if any.</summary>
+    public ContactMethod? Editing { get; private set; }
+
     [BindProperty]
     public Guid RuleMethod { get; set; }
 
@@ -44,29 +63,100 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     [BindProperty]
     public string? RuleUrgency { get; set; } = "any";
 
-    public async Task<IActionResult> OnGetAsync(Guid id)
+    public async Task<IActionResult> OnGetAsync(Guid id, Guid? edit)
     {
         if (!await LoadActorAsync())
             return SignedOut();
-        return await LoadAsync(id) ? Page() : NotFound();
+        if (!await LoadAsync(id))
+            return NotFound();
+        if (edit is { } methodId && Methods.FirstOrDefault(m => m.Id == methodId) is { } method)
+        {
+            Editing = method;
+            Kind = method.Kind;
+            Address = method.Address;
+            Label = method.Label;
+        }
+        return Page();
     }
 
     public async Task<IActionResult> OnPostMethodAsync(Guid id)
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var v = new Validation();
-        ContactMethodsApi.Validate(v, Kind, Address, Label, null);
-        if (v.ToFailure() is { } invalid)
-        {
-            ShowFailure(invalid);
+        var kind = Kind?.Trim().ToLowerInvariant() ?? "";
+        var settings = TemplateSettings(kind, []);
+        if (!Validate(kind, settings))
             return Page();
-        }
-        var kind = Kind!.Trim().ToLowerInvariant();
-        db.ContactMethods.Add(new ContactMethod { Id = Ids.New(time), UserId = id, Kind = kind, Label = string.IsNullOrWhiteSpace(Label) ? kind : Label.Trim(), Address = Address!.Trim(), CreatedAt = time.GetUtcNow() });
+        db.ContactMethods.Add(new ContactMethod
+        {
+            Id = Ids.New(time),
+            UserId = id,
+            Kind = kind,
+            Label = string.IsNullOrWhiteSpace(Label) ? kind : Label.Trim(),
+            Address = Address!.Trim(),
+            Settings = settings.Count > 0 ? JsonSerializer.Serialize(settings) : null,
+            CreatedAt = time.GetUtcNow(),
+        });
         await db.SaveChangesAsync();
         Notice($"Contact method added. Send it a test to check it reaches {(Actor.UserId == id ? "you" : Person.Name)}.");
         return RedirectToPage(new { id });
+    }
+
+    /// <summary>Changes a contact method's address, label and (SMS, voice) template; it must be tested again.</summary>
+    public async Task<IActionResult> OnPostEditMethodAsync(Guid id, Guid methodId)
+    {
+        if (await GuardAsync(id) is { } refused)
+            return refused;
+        var method = await db.ContactMethods.FirstOrDefaultAsync(m => m.Id == methodId && m.UserId == id);
+        if (method is null)
+            return RedirectToPage(new { id });
+        Editing = method;
+        Kind = method.Kind;
+        var current = method.Settings is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(method.Settings) ?? [];
+        var settings = TemplateSettings(method.Kind, current);
+        if (!Validate(method.Kind, settings))
+            return Page();
+        method.Address = Address!.Trim();
+        method.Label = string.IsNullOrWhiteSpace(Label) ? method.Kind : Label.Trim();
+        method.Settings = settings.Count > 0 ? JsonSerializer.Serialize(settings) : null;
+        method.VerifiedAt = null;
+        await db.SaveChangesAsync();
+        Notice($"Contact method {method.Label} changed. Send it a test: it counts as verified again once a test goes through.");
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>The settings the form gives: for SMS and voice, the template fields filled in, over <paramref name="current"/>.</summary>
+    private Dictionary<string, string> TemplateSettings(string kind, Dictionary<string, string> current)
+    {
+        var settings = new Dictionary<string, string>(current, StringComparer.Ordinal);
+        if (kind is not ("sms" or "voice"))
+            return settings;
+        foreach (var (name, value) in new[]
+        {
+            (ProviderTemplate.UrlSetting, ProviderUrl), (ProviderTemplate.MethodSetting, ProviderMethod), (ProviderTemplate.HeadersSetting, ProviderHeaders),
+            (ProviderTemplate.BodySetting, ProviderBody), (ProviderTemplate.ContentTypeSetting, ProviderContentType),
+        })
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+                settings[name] = value.Trim();
+        }
+        return settings;
+    }
+
+    /// <summary>The API's rules (a phone number in international form, a template that can make a request), as messages on the form.</summary>
+    private bool Validate(string kind, Dictionary<string, string> settings)
+    {
+        if (kind is "sms" or "voice" && !settings.ContainsKey(ProviderTemplate.UrlSetting))
+        {
+            ModelState.AddModelError(nameof(ProviderUrl), "SMS and voice go through your provider's HTTP API: give the request's URL (and, as it needs them, method, headers and body).");
+            return false;
+        }
+        var v = new Validation();
+        ContactMethodsApi.Validate(v, kind, Address, Label, settings);
+        if (v.ToFailure() is not { } invalid)
+            return true;
+        ShowFailure(invalid);
+        return false;
     }
 
     public async Task<IActionResult> OnPostRemoveMethodAsync(Guid id, Guid methodId)
