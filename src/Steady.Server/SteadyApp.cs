@@ -114,6 +114,7 @@ public static class SteadyApp
         services.AddScoped<IIncidentPager, OutboxIncidentPager>();
         services.AddScoped<IncidentCommands>();
         services.AddScoped<IncidentRecords>();
+        services.AddScoped<IncidentChannels>();
         services.Configure<EmergencyLineOptions>(configuration.GetSection(EmergencyLineOptions.Section));
         services.AddScoped<EmergencyLines>();
         services.AddHostedService<IncidentWorker>();

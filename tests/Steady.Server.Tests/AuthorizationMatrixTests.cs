@@ -176,6 +176,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("POST", "/api/v1/incidents/{number}/close", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewResolvedIncidentOfAAsync()}/close", World.Record)),
         new("POST", "/api/v1/incidents/{number}/roles", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/roles", new { role = "scribe", user = w.Ids[Who.Viewer].ToString() })),
         new("DELETE", "/api/v1/incidents/{number}/roles/{role}/{user}", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentWithScribeAsync()}/roles/scribe/{w.Ids[Who.Viewer]}", null)),
+        new("GET", "/api/v1/incidents/{number}/channels", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/channels", null)),
+        new("POST", "/api/v1/incidents/{number}/channels", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/channels", new { kind = "email", address = "war-room@example.com" })),
+        new("DELETE", "/api/v1/incidents/{number}/channels/{id:guid}", Access.TeamResponder, async w => (await w.NewIncidentChannelAsync(), null)),
         new("GET", "/api/v1/incidents/{number}/updates", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/updates", null)),
         new("POST", "/api/v1/incidents/{number}/updates", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/updates", new { known = "k", doing = "d" })),
         new("GET", "/api/v1/incidents/{number}/timeline", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/timeline", null)),
@@ -526,6 +529,15 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             var number = await NewIncidentOfAAsync();
             (await _host.Admin().PostAsJsonAsync($"/api/v1/incidents/{number}/roles", new { role = "scribe", user = Ids[Who.Viewer].ToString() })).EnsureSuccessStatusCode();
             return number;
+        }
+
+        public async Task<string> NewIncidentChannelAsync()
+        {
+            var number = await NewIncidentOfAAsync();
+            var response = await _host.Admin().PostAsJsonAsync($"/api/v1/incidents/{number}/channels", new { kind = "email", address = "war-room@example.com" });
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, text);
+            return $"/api/v1/incidents/{number}/channels/{JsonDocument.Parse(text).RootElement[0].GetProperty("id").GetGuid()}";
         }
 
         public async Task<string> NewNoteAsync()

@@ -80,6 +80,8 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<IncidentNotice> IncidentNotices => Set<IncidentNotice>();
 
+    public DbSet<IncidentChannel> IncidentChannels => Set<IncidentChannel>();
+
     public DbSet<ChangeEvent> Changes => Set<ChangeEvent>();
 
     public DbSet<ServiceFreeze> ServiceFreezes => Set<ServiceFreeze>();
@@ -354,6 +356,11 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         modelBuilder.Entity<IncidentNotice>(e =>
         {
             e.ToTable("incident_notices");
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<IncidentChannel>(e =>
+        {
+            e.ToTable("incident_channels");
             e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<ChangeEvent>(e =>

@@ -41,6 +41,9 @@ public sealed class IncidentCommands(
             validation.Add("severity", $"'severity' is required: one of {string.Join(", ", severities.Table.Levels.Select(l => l.Name))}. When in doubt, declare the higher one: downgrading is easy.");
         else if (!level.Succeeded)
             validation.Add("severity", level.Failure!.Detail);
+        var channels = IncidentChannels.Check(input.Channels, "channels");
+        if (!channels.Succeeded)
+            return channels.Failure!;
         if (validation.ToFailure() is { } invalid)
             return invalid;
 
@@ -132,9 +135,12 @@ public sealed class IncidentCommands(
             foreach (var alert in alerts)
                 db.IncidentAlerts.Add(new IncidentAlert { IncidentId = incident.Id, AlertId = alert.Id, LinkedAt = now });
             db.IncidentRoles.Add(new IncidentRoleAssignment { Id = Ids.New(time), IncidentId = incident.Id, UserId = commanderId, Role = IncidentRole.Commander, StartedAt = now, AssignedBy = actor.Name });
+            foreach (var channel in channels.Value!.DistinctBy(c => (c.Kind, c.Address!.ToLowerInvariant())))
+                db.IncidentChannels.Add(IncidentChannels.New(incident, channel, actor, time));
             var from = group is null ? "" : $" from alert group '{group.Title}' ({alerts.Count} alert{(alerts.Count == 1 ? "" : "s")} linked)";
-            Entry(incident, "declared", $"Declared {severity.Name}{from} by {actor.Name}; {commanderName} is incident commander. Expected response: {severity.ExpectedResponse}.", actor);
-            outbox.ToChannels(incident, "update", "declared", Headline(incident), $"{actor.Name} declared {severity.Name}: {severity.Meaning}. Commander: {commanderName}. {Services(services)}");
+            Entry(incident, "declared", $"Declared {severity.Name}{from} by {actor.Name}; {commanderName} is incident commander. Expected response: {severity.ExpectedResponse}."
+                + (channels.Value!.Count == 0 ? "" : $" Its updates also go to {string.Join(", ", channels.Value.Select(c => $"{c.Kind} {IncidentChannels.Describe(new IncidentChannel { Kind = c.Kind!, Address = c.Address!, AddedBy = "" })}"))}."), actor);
+            await outbox.ToChannelsAsync(incident, "update", "declared", Headline(incident), $"{actor.Name} declared {severity.Name}: {severity.Meaning}. Commander: {commanderName}. {Services(services)}", cancellationToken);
             if (severity.PagesAtOnce)
             {
                 foreach (var policyId in services.Select(s => s.EscalationPolicyId).OfType<Guid>().Distinct())
@@ -183,7 +189,7 @@ public sealed class IncidentCommands(
                 incident.CadenceDone = CadenceStep.None;
             }
             Entry(incident, "severity", $"Severity {(up ? "raised" : "lowered")} from {from.Name} to {to.Name} by {actor.Name}: {input.Reason!.Trim()}", actor);
-            outbox.ToChannels(incident, "update", $"severity:{Ids.New(time):N}", Headline(incident), $"Severity {(up ? "raised" : "lowered")} from {from.Name} to {to.Name}: {input.Reason.Trim()}");
+            await outbox.ToChannelsAsync(incident, "update", $"severity:{Ids.New(time):N}", Headline(incident), $"Severity {(up ? "raised" : "lowered")} from {from.Name} to {to.Name}: {input.Reason.Trim()}", cancellationToken);
             if (up && to.PagesAtOnce && !from.PagesAtOnce && incident.IsOpen)
             {
                 foreach (var policyId in await PoliciesAsync(incident, cancellationToken))
@@ -239,7 +245,7 @@ public sealed class IncidentCommands(
                 text += $" (resolution check overridden by the commander: {overrideReason})";
             Entry(incident, "status", text, actor);
             if (to == IncidentStatus.Resolved)
-                outbox.ToChannels(incident, "update", $"resolved:{now.ToUnixTimeMilliseconds()}", Headline(incident), $"Resolved by {actor.Name}{(overrideReason is null ? ", verified healthy" : $" (override: {overrideReason})")}.");
+                await outbox.ToChannelsAsync(incident, "update", $"resolved:{now.ToUnixTimeMilliseconds()}", Headline(incident), $"Resolved by {actor.Name}{(overrideReason is null ? ", verified healthy" : $" (override: {overrideReason})")}.", cancellationToken);
             return null;
         }, cancellationToken);
 

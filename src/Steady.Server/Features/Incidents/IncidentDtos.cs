@@ -11,7 +11,8 @@ public sealed record DeclareInput(
     string? Summary = null,
     Guid? AlertId = null,
     Guid? AlertGroupId = null,
-    string? Commander = null);
+    string? Commander = null,
+    IReadOnlyList<ChannelInput?>? Channels = null);
 
 public sealed record SeverityInput(string? Severity = null, string? Reason = null);
 
@@ -111,4 +112,5 @@ public sealed record IncidentDto(
     IReadOnlyList<ChangeDto> ChangesBefore,
     ResolutionDto Resolution,
     RecordDto? Record,
-    bool PostmortemRequired);
+    bool PostmortemRequired,
+    IReadOnlyList<ChannelDto> Channels);

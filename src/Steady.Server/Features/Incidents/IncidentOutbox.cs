@@ -24,13 +24,19 @@ public interface IIncidentPager
 /// <summary>Adds messages to the incident's outbox (incident_notices), in the caller's unit of work; the incident worker sends them.</summary>
 public sealed class IncidentOutbox(SteadyDb db, IOptions<IncidentOptions> options, TimeProvider time)
 {
-    public int ChannelCount => options.Value.Channels.Count;
-
-    /// <summary>A status message to every configured incident channel (chat webhook, email list).</summary>
-    public void ToChannels(Incident incident, string kind, string key, string title, string body)
+    /// <summary>
+    /// A status message to every configured incident channel (chat webhook, email list) and to the
+    /// incident's own channels, those stored and those added in this unit of work.
+    /// </summary>
+    public async Task ToChannelsAsync(Incident incident, string kind, string key, string title, string body, CancellationToken cancellationToken)
     {
         for (var i = 0; i < options.Value.Channels.Count; i++)
             Add(incident, kind, $"{key}:channel:{i}", $"channel:{i}", title, body);
+        var stored = await db.IncidentChannels.AsNoTracking().Where(c => c.IncidentId == incident.Id).Select(c => c.Id).ToListAsync(cancellationToken);
+        var added = db.ChangeTracker.Entries<IncidentChannel>().Where(e => e.State == EntityState.Added && e.Entity.IncidentId == incident.Id).Select(e => e.Entity.Id);
+        var removed = db.ChangeTracker.Entries<IncidentChannel>().Where(e => e.State == EntityState.Deleted).Select(e => e.Entity.Id).ToHashSet();
+        foreach (var id in stored.Concat(added).Distinct().Where(id => !removed.Contains(id)).Order())
+            Add(incident, kind, $"{key}:incident-channel:{id:N}", $"incident-channel:{id}", title, body);
     }
 
     /// <summary>A message to a person, through every contact method they have.</summary>

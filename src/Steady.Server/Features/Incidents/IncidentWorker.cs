@@ -151,6 +151,13 @@ public sealed partial class IncidentWorker(
                 var channel = options.Value.Channels[index];
                 targets.Add(ContactTarget.FromStored(channel.Kind, channel.Address, System.Text.Json.JsonSerializer.Serialize(channel.Settings)));
             }
+            else if (notice.Recipient.StartsWith("incident-channel:", StringComparison.Ordinal) && Guid.TryParse(notice.Recipient["incident-channel:".Length..], out var channelId))
+            {
+                var channel = await db.IncidentChannels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, cancellationToken);
+                if (channel is null)
+                    return (DeliveryOutcome.Failed, "the channel was removed from the incident");
+                targets.Add(ContactTarget.FromStored(channel.Kind, channel.Address, channel.Settings));
+            }
             else if (notice.Recipient.StartsWith("user:", StringComparison.Ordinal) && Guid.TryParse(notice.Recipient["user:".Length..], out var userId))
             {
                 var methods = await db.ContactMethods.AsNoTracking().Where(m => m.UserId == userId).OrderBy(m => m.Id).ToListAsync(cancellationToken);

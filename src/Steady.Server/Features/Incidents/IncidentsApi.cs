@@ -24,6 +24,9 @@ public static class IncidentsApi
         incidents.MapPost("/{number}/close", Close).WithSummary("Close a resolved incident with the written record");
         incidents.MapPost("/{number}/roles", AssignRole).WithSummary("Give a role (commander: a handoff; communications-lead, scribe: replace; responder: add)");
         incidents.MapDelete("/{number}/roles/{role}/{user}", RemoveRole).WithSummary("Take a role from a person (never the commander: hand it over instead)");
+        incidents.MapGet("/{number}/channels", Channels).WithSummary("The incident's own channels (chat webhooks, email addresses); its updates go there and to the server-wide channels");
+        incidents.MapPost("/{number}/channels", AddChannel).WithSummary("Add a channel: {kind, address, settings} as a contact method; an email address list adds one per address");
+        incidents.MapDelete("/{number}/channels/{id:guid}", RemoveChannel).WithSummary("Remove one of the incident's channels");
         incidents.MapGet("/{number}/updates", Updates).WithSummary("The status updates, newest first");
         incidents.MapPost("/{number}/updates", PostUpdate).WithSummary("Post a structured update: known, unknown, doing, next update at; internal or public");
         incidents.MapGet("/{number}/timeline", Timeline).WithSummary("Every event in time order");
@@ -127,6 +130,24 @@ public static class IncidentsApi
 
     private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> RemoveRole(string number, string role, string user, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>
         Respond(actors, queries, a => commands.RemoveRoleAsync(a, number, role, user, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Ok<IReadOnlyList<ChannelDto>>, ProblemHttpResult>> Channels(string number, IncidentQueries queries, IncidentChannels channels, CancellationToken cancellationToken)
+    {
+        var incident = await queries.FindAsync(number, tracked: false, cancellationToken);
+        return incident is null ? NotFound(number) : TypedResults.Ok<IReadOnlyList<ChannelDto>>(await channels.ListAsync(incident.Id, cancellationToken));
+    }
+
+    private static async Task<Results<Created<IReadOnlyList<ChannelDto>>, ProblemHttpResult>> AddChannel(string number, ChannelInput input, ActorAccessor actors, IncidentChannels channels, CancellationToken cancellationToken)
+    {
+        var outcome = await channels.AddAsync(await actors.RequireAsync(cancellationToken), number, input, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Created<IReadOnlyList<ChannelDto>>($"/api/v1/incidents/{number}/channels", outcome.Value!) : outcome.Failure!.ToProblem();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveChannel(string number, Guid id, ActorAccessor actors, IncidentChannels channels, CancellationToken cancellationToken)
+    {
+        var outcome = await channels.RemoveAsync(await actors.RequireAsync(cancellationToken), number, id, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure!.ToProblem();
+    }
 
     private static async Task<Results<Ok<IReadOnlyList<UpdateDto>>, ProblemHttpResult>> Updates(string number, SteadyDb db, IncidentQueries queries, CancellationToken cancellationToken)
     {
