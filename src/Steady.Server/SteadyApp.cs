@@ -117,6 +117,7 @@ public static class SteadyApp
         services.AddScoped<IncidentChannels>();
         services.Configure<EmergencyLineOptions>(configuration.GetSection(EmergencyLineOptions.Section));
         services.AddScoped<EmergencyLines>();
+        services.AddSingleton<EmergencyLineRequests>();
         services.AddHostedService<IncidentWorker>();
         services.AddSteadyPaging(configuration);
 

@@ -9,3 +9,6 @@ CREATE TABLE incident_channels (
     added_by    TEXT    NOT NULL
 );
 CREATE INDEX ix_incident_channels_incident ON incident_channels (incident_id);
+
+-- The emergency line: who commands the incidents its submissions open (null: the agreement's creator).
+ALTER TABLE emergency_agreements ADD COLUMN commander_id TEXT REFERENCES users (id);
