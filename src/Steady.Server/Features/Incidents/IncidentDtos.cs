@@ -52,7 +52,8 @@ public sealed record ServiceRefDto(Guid Id, string Name);
 
 public sealed record IncidentSummaryDto(
     Guid Id, int Number, string Title, string Severity, string Status, DateTimeOffset DeclaredAt, DateTimeOffset StartedAt,
-    Guid? CommanderId, string? Commander, IReadOnlyList<string> Services, DateTimeOffset? NextUpdateDueAt, IReadOnlyList<string> MyRoles);
+    Guid? CommanderId, string? Commander, IReadOnlyList<string> Services, DateTimeOffset? NextUpdateDueAt, IReadOnlyList<string> MyRoles,
+    DateTimeOffset? ResolvedAt = null, DateTimeOffset? ClosedAt = null);
 
 public sealed record LinkedAlertDto(Guid Id, string Summary, string Status, string Service, DateTimeOffset FirstSeenAt, DateTimeOffset? ResolvedAt);
 

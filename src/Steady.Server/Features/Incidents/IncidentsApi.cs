@@ -89,7 +89,8 @@ public static class IncidentsApi
             return new IncidentSummaryDto(i.Id, i.Number, i.Title, i.Severity, Lifecycle.Name(i.Status), i.DeclaredAt, i.StartedAt,
                 commander?.UserId, commander is null ? null : names.GetValueOrDefault(commander.UserId),
                 services.Where(s => s.IncidentId == i.Id).Select(s => s.Name).Order(StringComparer.Ordinal).ToList(),
-                i.NextUpdateDueAt, roles.Where(r => r.IncidentId == i.Id && r.UserId == actorId).Select(r => Roles.Name(r.Role)).ToList());
+                i.NextUpdateDueAt, roles.Where(r => r.IncidentId == i.Id && r.UserId == actorId).Select(r => Roles.Name(r.Role)).ToList(),
+                i.ResolvedAt, i.ClosedAt);
         }).ToList();
     }
 
