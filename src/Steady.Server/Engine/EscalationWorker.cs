@@ -51,9 +51,7 @@ public sealed partial class EscalationWorker(
                 cancellationToken);
             if (claimed == 0)
                 break;
-            var runs = await db.EscalationRuns.AsNoTracking().Where(r => r.LeaseOwner == token).Select(r => r.GroupId).ToListAsync(cancellationToken);
-            foreach (var groupId in runs)
-                planned += await ProcessAsync(db, planner, groupId, token, cancellationToken);
+            planned += await ProcessClaimAsync(db, planner, token, cancellationToken);
             if (claimed < BatchSize)
                 break;
         }
@@ -69,48 +67,84 @@ public sealed partial class EscalationWorker(
             .FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>One run, in one transaction with its effects; returns how many deliveries it planned.</summary>
-    private async Task<int> ProcessAsync(SteadyDb db, StepPlanner planner, Guid groupId, string token, CancellationToken cancellationToken)
+    /// <summary>
+    /// The runs of one claim, in one transaction with their effects: what they need is read once for
+    /// all of them (groups, services, policies, which groups still page, the people the steps name).
+    /// When one of them changed meanwhile (someone acknowledged it), the transaction is dropped and the
+    /// runs go one by one, so the others still move on. Returns how many deliveries were planned.
+    /// </summary>
+    private async Task<int> ProcessClaimAsync(SteadyDb db, StepPlanner planner, string token, CancellationToken cancellationToken)
+    {
+        var groupIds = await db.EscalationRuns.AsNoTracking().Where(r => r.LeaseOwner == token).Select(r => r.GroupId).ToListAsync(cancellationToken);
+        if (groupIds.Count <= 1)
+            return groupIds.Count == 0 ? 0 : await ProcessAsync(db, planner, groupIds, token, cancellationToken);
+        try
+        {
+            return await ProcessAsync(db, planner, groupIds, token, cancellationToken, rethrow: true);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            var planned = 0;
+            foreach (var groupId in groupIds)
+                planned += await ProcessAsync(db, planner, [groupId], token, cancellationToken);
+            return planned;
+        }
+    }
+
+    /// <summary>Runs in one transaction with their effects; returns how many deliveries they planned.</summary>
+    private async Task<int> ProcessAsync(SteadyDb db, StepPlanner planner, List<Guid> groupIds, string token, CancellationToken cancellationToken, bool rethrow = false)
     {
         db.ChangeTracker.Clear();
+        planner.Reset();
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var run = await db.EscalationRuns.FirstOrDefaultAsync(r => r.GroupId == groupId && r.LeaseOwner == token, cancellationToken);
-            if (run is null)
+            var batch = await RunBatch.LoadAsync(db, groupIds, token, cancellationToken);
+            if (batch.Runs.Count == 0)
                 return 0;
-            var planned = await DecideAsync(db, planner, run, cancellationToken);
-            run.LeaseOwner = null;
-            run.LeaseUntil = null;
-            run.Version++;
+            await planner.PrepareAsync(batch.Policies.Values.SelectMany(p => p.Steps).SelectMany(s => s.Targets), cancellationToken);
+            var planned = 0;
+            foreach (var run in batch.Runs)
+            {
+                planned += await DecideAsync(db, planner, batch, run, cancellationToken);
+                run.LeaseOwner = null;
+                run.LeaseUntil = null;
+                run.Version++;
+            }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return planned;
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateConcurrencyException) when (!rethrow)
         {
             // Someone acknowledged or resolved it meanwhile: let go, and look again on the next pass.
             db.ChangeTracker.Clear();
-            await db.EscalationRuns.Where(r => r.GroupId == groupId && r.LeaseOwner == token)
+            await db.EscalationRuns.Where(r => groupIds.Contains(r.GroupId) && r.LeaseOwner == token)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
             return 0;
         }
+        finally
+        {
+            planner.Reset();
+        }
     }
 
-    private async Task<int> DecideAsync(SteadyDb db, StepPlanner planner, EscalationRunRecord run, CancellationToken cancellationToken)
+    private async Task<int> DecideAsync(SteadyDb db, StepPlanner planner, RunBatch batch, EscalationRunRecord run, CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
         var due = run.NextDueAt ?? now;
-        var group = await db.AlertGroups.FirstAsync(g => g.Id == run.GroupId, cancellationToken);
-        var service = await db.Services.AsNoTracking().FirstAsync(s => s.Id == run.ServiceId, cancellationToken);
+        var group = batch.Groups[run.GroupId];
+        var service = batch.Services[run.ServiceId];
         if (!group.IsOpen)
             return Stop(run, RunStates.Resolved, "resolved", now);
 
+        var retriggered = false;
         if (run.State == RunStates.Acknowledged)
         {
             if (!await RetriggerAsync(db, run, group, service, now, cancellationToken))
                 return Stop(run, RunStates.Acknowledged, run.Note ?? "acknowledged", now);
             await db.SaveChangesAsync(cancellationToken); // the step below reads the alerts as re-triggered
+            retriggered = true;
         }
         else if (run.State != RunStates.Active)
         {
@@ -125,12 +159,16 @@ public sealed partial class EscalationWorker(
             run.UpdatedAt = now;
             return 0;
         }
-        var paging = await db.Alerts.AsNoTracking()
-            .Where(a => a.GroupId == group.Id && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
-            .AnyAsync(cancellationToken);
+        var paging = retriggered
+            ? await db.Alerts.AsNoTracking()
+                .Where(a => a.GroupId == group.Id && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
+                .AnyAsync(cancellationToken)
+            : batch.Paging.Contains(group.Id);
         if (!paging)
         {
-            var acknowledged = await db.Alerts.AsNoTracking().AnyAsync(a => a.GroupId == group.Id && a.Status == AlertStatus.Acknowledged, cancellationToken);
+            var acknowledged = retriggered
+                ? await db.Alerts.AsNoTracking().AnyAsync(a => a.GroupId == group.Id && a.Status == AlertStatus.Acknowledged, cancellationToken)
+                : batch.Acknowledged.Contains(group.Id);
             return acknowledged
                 ? Stop(run, RunStates.Acknowledged, "acknowledged", now)
                 : Stop(run, RunStates.Suppressed, "every triggered alert is silenced or in maintenance", now);
@@ -143,10 +181,8 @@ public sealed partial class EscalationWorker(
             return 0;
         }
 
-        var record = await db.EscalationPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Id == run.PolicyId, cancellationToken);
-        if (record is null)
+        if (batch.Policies.GetValueOrDefault(run.PolicyId) is not { } policy)
             return Stop(run, RunStates.Exhausted, "its escalation policy was deleted", now);
-        var policy = record.ToPolicy();
         var step = await planner.RunStepAsync(run, policy, policy.Steps.SelectMany(s => s.Targets).ToList(), cancellationToken);
         PagingMetrics.EscalationLateness.Observe(Math.Max(0, (now - due).TotalSeconds));
         if (step is null)
@@ -210,6 +246,50 @@ public sealed partial class EscalationWorker(
         run.Note = note;
         run.UpdatedAt = now;
         return 0;
+    }
+
+    /// <summary>What a claim's runs need, read once for all of them.</summary>
+    private sealed class RunBatch
+    {
+        public required List<EscalationRunRecord> Runs { get; init; }
+
+        public required Dictionary<Guid, AlertGroup> Groups { get; init; }
+
+        public required Dictionary<Guid, Steady.Core.Services.Service> Services { get; init; }
+
+        public required Dictionary<Guid, EscalationPolicy> Policies { get; init; }
+
+        /// <summary>Groups with a triggered alert that reaches people (not silenced, not in maintenance).</summary>
+        public required HashSet<Guid> Paging { get; init; }
+
+        /// <summary>Groups with an acknowledged alert.</summary>
+        public required HashSet<Guid> Acknowledged { get; init; }
+
+        public static async Task<RunBatch> LoadAsync(SteadyDb db, List<Guid> groupIds, string token, CancellationToken cancellationToken)
+        {
+            var runs = await db.EscalationRuns.Where(r => groupIds.Contains(r.GroupId) && r.LeaseOwner == token).OrderBy(r => r.NextDueAt).ToListAsync(cancellationToken);
+            var ids = runs.Select(r => r.GroupId).ToList();
+            var serviceIds = runs.Select(r => r.ServiceId).Distinct().ToList();
+            var policyIds = runs.Select(r => r.PolicyId).Distinct().ToList();
+            var groups = await db.AlertGroups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, cancellationToken);
+            var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+            var policies = await db.EscalationPolicies.AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToListAsync(cancellationToken);
+            var paging = await db.Alerts.AsNoTracking()
+                .Where(a => ids.Contains(a.GroupId) && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
+                .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
+            var acknowledged = await db.Alerts.AsNoTracking()
+                .Where(a => ids.Contains(a.GroupId) && a.Status == AlertStatus.Acknowledged)
+                .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
+            return new RunBatch
+            {
+                Runs = runs,
+                Groups = groups,
+                Services = services,
+                Policies = policies.ToDictionary(p => p.Id, p => p.ToPolicy()),
+                Paging = paging.ToHashSet(),
+                Acknowledged = acknowledged.ToHashSet(),
+            };
+        }
     }
 
     /// <summary>On SQLite this process is the only one (it holds the file lock): claims of a process that died are void at once.</summary>

@@ -14,52 +14,81 @@ namespace Steady.Server.Engine;
 /// </summary>
 public sealed class StepPlanner(SteadyDb db, TimeProvider time)
 {
+    private Resolver? _resolver;
+    private readonly Dictionary<Guid, Person> _people = [];
+
+    /// <summary>
+    /// Reads once what the steps of a claim will need (the users, schedules and teams their policies
+    /// name); until <see cref="Reset"/>, steps share it, and the people they page are read once each.
+    /// </summary>
+    public async Task PrepareAsync(IEnumerable<EscalationTarget> targets, CancellationToken cancellationToken) =>
+        _resolver = await ResolverAsync(targets.Distinct().ToList(), Instant.FromDateTimeOffset(time.GetUtcNow()), cancellationToken);
+
+    /// <summary>Forgets what was read (after the transaction it was read in ended).</summary>
+    public void Reset()
+    {
+        _resolver = null;
+        _people.Clear();
+    }
+
     /// <summary>Runs the policy from the run's position; null when it has nobody left to notify.</summary>
     public async Task<EscalationRun?> RunStepAsync(EscalationRunRecord run, EscalationPolicy policy, IReadOnlyList<EscalationTarget> targets, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var resolved = await ResolverAsync(targets, Instant.FromDateTimeOffset(now), cancellationToken);
+        var resolved = _resolver ?? await ResolverAsync(targets, Instant.FromDateTimeOffset(now), cancellationToken);
         var result = Escalations.Run(policy, new EscalationPosition(run.Step, run.Pass), resolved.Resolve);
         if (result is not null)
             resolved.Advance(policy.Steps[result.Ran.Step].Targets);
         return result;
     }
 
-    /// <summary>Plans the deliveries of a step that notifies <paramref name="people"/>.</summary>
+    /// <summary>Plans the deliveries of a step that notifies <paramref name="step"/>'s people.</summary>
     public async Task<int> PlanAsync(EscalationRunRecord run, EscalationRun step, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var people = step.Notify.ToList();
-        var names = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
-        var methods = await db.ContactMethods.AsNoTracking().Where(m => people.Contains(m.UserId)).ToListAsync(cancellationToken);
-        var rules = await db.NotificationRules.AsNoTracking()
-            .Where(r => people.Contains(r.UserId) && (r.Urgency == run.Urgency || r.Urgency == "any"))
-            .ToListAsync(cancellationToken);
+        var people = step.Notify.Distinct().ToList();
+        await LoadPeopleAsync(people, cancellationToken);
         var planned = 0;
         var label = $"step {step.Ran.Step + 1}" + (step.Ran.Pass > 0 ? $" (repeat {step.Ran.Pass})" : "");
-        foreach (var person in people)
+        foreach (var id in people)
         {
-            var own = methods.Where(m => m.UserId == person).ToDictionary(m => m.Id);
-            var plan = rules.Where(r => r.UserId == person && own.ContainsKey(r.ContactMethodId))
+            var person = _people[id];
+            var own = person.Methods.ToDictionary(m => m.Id);
+            var plan = person.Rules.Where(r => (r.Urgency == run.Urgency || r.Urgency == "any") && own.ContainsKey(r.ContactMethodId))
                 .Select(r => (Method: own[r.ContactMethodId], r.DelayMinutes, Why: r.DelayMinutes == 0 ? $"{label}: at once" : $"{label}: after {r.DelayMinutes} min"))
                 .ToList();
             if (plan.Count == 0)
                 plan = own.Values.Select(m => (Method: m, DelayMinutes: 0, Why: $"{label}: at once (no {run.Urgency}-urgency rules: every contact method)")).ToList();
             if (plan.Count == 0)
             {
-                Add(run, step, person, null, null, $"{names.GetValueOrDefault(person, "someone")}: no contact method", DeliveryStates.FailedPermanent, now,
-                    $"{names.GetValueOrDefault(person, "This person")} has no contact method, so cannot be paged.", label);
+                Add(run, step, id, null, null, $"{person.Name ?? "someone"}: no contact method", DeliveryStates.FailedPermanent, now,
+                    $"{person.Name ?? "This person"} has no contact method, so cannot be paged.", label);
                 planned++;
                 continue;
             }
             foreach (var (method, delay, why) in plan.DistinctBy(p => (p.Method.Id, p.DelayMinutes)))
             {
-                Add(run, step, person, method.Id, method.Kind, method.Label, DeliveryStates.Queued, now.AddMinutes(delay), null, why);
+                Add(run, step, id, method.Id, method.Kind, method.Label, DeliveryStates.Queued, now.AddMinutes(delay), null, why);
                 planned++;
             }
         }
         return planned;
     }
+
+    /// <summary>Names, contact methods and notification rules of the people not read yet, three queries for all of them.</summary>
+    private async Task LoadPeopleAsync(List<Guid> people, CancellationToken cancellationToken)
+    {
+        var missing = people.Where(p => !_people.ContainsKey(p)).ToList();
+        if (missing.Count == 0)
+            return;
+        var names = await db.Users.AsNoTracking().Where(u => missing.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
+        var methods = await db.ContactMethods.AsNoTracking().Where(m => missing.Contains(m.UserId)).ToListAsync(cancellationToken);
+        var rules = await db.NotificationRules.AsNoTracking().Where(r => missing.Contains(r.UserId)).ToListAsync(cancellationToken);
+        foreach (var id in missing)
+            _people[id] = new Person(names.GetValueOrDefault(id), methods.Where(m => m.UserId == id).ToList(), rules.Where(r => r.UserId == id).ToList());
+    }
+
+    private sealed record Person(string? Name, List<ContactMethod> Methods, List<NotificationRule> Rules);
 
     private void Add(EscalationRunRecord run, EscalationRun step, Guid person, Guid? method, string? channel, string target, string state, DateTimeOffset due, string? error, string reason)
     {

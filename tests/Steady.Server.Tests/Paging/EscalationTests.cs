@@ -275,6 +275,56 @@ public sealed partial class EscalationTests
     }
 
     [Fact]
+    public async Task GroupsThatFallDueTogetherStepInOneClaimEachPagingTheNextMemberInTurn()
+    {
+        using var hooks = new LoopbackReceiver();
+        await using var host = await SteadyHost.StartAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var world = await PagingWorld.CreateAsync(host, hooks, service: new { groupBy = new[] { "alertname" } }, people: ["ann", "ben", "cat"],
+            policy: null);
+        var policy = await PagingWorld.IdAsync(await host.Admin().PostAsJsonAsync("/api/v1/escalation-policies", new
+        {
+            name = "round-" + suffix,
+            team = world.TeamName,
+            escalation_chain = new object[]
+            {
+                new { notify = "team:" + world.TeamName, wait = "5m" },
+                new { notify = $"secondary-{world.Suffix}" },
+            },
+        }));
+        (await host.Admin().PatchAsJsonAsync($"/api/v1/services/{world.ServiceId}", new { escalationPolicy = policy.ToString() })).EnsureSuccessStatusCode();
+
+        // Nine groups opened by one request: their runs fall due at the same instant and are claimed together.
+        await world.FireAsync(Enumerable.Range(1, 9).Select(i => ($"Alert{i}", $"f-{suffix}-{i}", "critical", "api-1:9100")).ToArray());
+        var alerts = (await host.Admin().GetFromJsonAsync<JsonElement>($"/api/v1/alerts?service={world.Service}&limit=50", TestContext.Current.CancellationToken))
+            .GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal(9, alerts.Count);
+        async Task<List<DeliveryView>> DeliveriesAsync()
+        {
+            var all = new List<DeliveryView>();
+            foreach (var id in alerts)
+                all.AddRange((await world.NotificationsAsync(id)).GetProperty("deliveries").EnumerateArray()
+                    .Select(d => new DeliveryView(id, d.GetProperty("userId").GetGuid(), d.GetProperty("step").GetInt32(), d.GetProperty("state").GetString()!)));
+            return all;
+        }
+        await PagingWorld.EventuallyAsync(async () => (await DeliveriesAsync()).Count(d => d.State == "sent") == 9, "one sent page per group");
+        var first = await DeliveriesAsync();
+        Assert.All(first, d => Assert.Equal(1, d.Step)); // steps are numbered from 1
+        Assert.Equal(9, first.Select(d => d.Alert).Distinct().Count());
+        // The team's turn moved on once per group, inside the one transaction: three pages each.
+        Assert.All(world.People.Values, person => Assert.Equal(3, first.Count(d => d.User == person)));
+
+        // Nobody acknowledged: all nine escalate together to the secondary (ben), once each.
+        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await PagingWorld.EventuallyAsync(async () => (await DeliveriesAsync()).Count(d => d.Step == 2 && d.State == "sent") == 9, "the second step of every group");
+        var second = (await DeliveriesAsync()).Where(d => d.Step == 2).ToList();
+        Assert.All(second, d => Assert.Equal(world.People["ben"], d.User));
+        Assert.Equal(9, second.Select(d => d.Alert).Distinct().Count());
+    }
+
+    private sealed record DeliveryView(Guid Alert, Guid User, int Step, string State);
+
+    [Fact]
     public async Task AnAlertOnAServiceWithoutAPolicyPagesNobodyAndSaysSo()
     {
         await using var host = await SteadyHost.StartAsync();

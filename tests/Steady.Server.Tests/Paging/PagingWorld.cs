@@ -153,6 +153,9 @@ internal sealed class PagingWorld
         }
     }
 
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 20) =>
+        EventuallyAsync<bool>(async () => await condition() ? true : null, what, seconds);
+
     public static Task EventuallyAsync(Func<bool> condition, string what, int seconds = 20) =>
         EventuallyAsync<bool>(() => Task.FromResult(condition() ? true : (bool?)null), what, seconds);
 }
