@@ -111,7 +111,7 @@ public static class SteadyApp
         services.AddSingleton<WakeSignal<IncidentWorker>>();
         services.AddScoped<IncidentQueries>();
         services.AddScoped<IncidentOutbox>();
-        services.AddScoped<IIncidentPager, OutboxIncidentPager>();
+        services.AddScoped<IIncidentPager, EngineIncidentPager>();
         services.AddScoped<IncidentCommands>();
         services.AddScoped<IncidentRecords>();
         services.AddScoped<IncidentChannels>();

@@ -8,7 +8,7 @@ using Steady.Cli.Output;
 namespace Steady.Cli.Commands;
 
 /// <summary>
-/// steady incident declare | list | show | sev | status | role | channel | update | note | action | close:
+/// steady incident declare | list | show | ack | sev | status | role | channel | update | note | action | close:
 /// run an incident from a terminal. N is the incident's number (12, #12 or INC-12).
 /// </summary>
 internal static class IncidentCommands
@@ -19,6 +19,7 @@ internal static class IncidentCommands
         incident.Subcommands.Add(Declare(globals));
         incident.Subcommands.Add(List(globals));
         incident.Subcommands.Add(Show(globals));
+        incident.Subcommands.Add(Ack(globals));
         incident.Subcommands.Add(Severity(globals));
         incident.Subcommands.Add(Status(globals));
         incident.Subcommands.Add(Role(globals));
@@ -225,6 +226,15 @@ internal static class IncidentCommands
                 : await session.Api.PostAsync(path + "/roles", new JsonObject { ["role"] = parse.GetRequiredValue(role), ["user"] = parse.GetRequiredValue(user) }, cancellationToken);
             Done(session, changed, "roles: " + string.Join("; ", changed.GetProperty("roles").EnumerateArray().Select(r => $"{Str(r, "role")} {Str(r, "name")}")));
         });
+        return command;
+    }
+
+    private static Command Ack(Globals globals)
+    {
+        var number = Number();
+        var command = new Command("ack", "Acknowledge the incident's pages: their escalation stops (as the link in a page does)") { number };
+        globals.SetAction(command, async (session, parse, cancellationToken) =>
+            Done(session, await session.Api.PostAsync(Path(parse, number) + "/acknowledge", new JsonObject(), cancellationToken), "acknowledged: its pages stop escalating"));
         return command;
     }
 

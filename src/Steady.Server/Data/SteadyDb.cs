@@ -252,14 +252,16 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         modelBuilder.Entity<EscalationRunRecord>(e =>
         {
             e.ToTable("escalation_runs");
-            e.HasKey(x => x.GroupId);
+            e.HasKey(x => x.Id);
             e.HasOne<AlertGroup>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.Version).IsConcurrencyToken();
         });
         modelBuilder.Entity<Delivery>(e =>
         {
             e.ToTable("deliveries");
             e.HasOne<AlertGroup>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<UsedLink>(e =>

@@ -88,6 +88,8 @@ public sealed class IncidentTests(SteadyServer server) : IClassFixture<SteadySer
         Assert.DoesNotContain("ops@example.com", removed.Out, StringComparison.Ordinal);
 
         Assert.Contains("KIND=ADDRESS", (await _person.RunAsync("incident", "channel", number, "--add", "slack")).SingleErrorLine(ExitCodes.Usage), StringComparison.Ordinal);
+        // A SEV3 pages nobody: there is nothing to acknowledge, and the CLI says so in one line.
+        Assert.Contains("Nothing is paging", (await _person.RunAsync("incident", "ack", number)).SingleErrorLine(ExitCodes.Error), StringComparison.Ordinal);
         Assert.Contains("must be one of", (await _person.RunAsync("incident", "channel", number, "--add", "sms=+4915112345678")).SingleErrorLine(ExitCodes.Error), StringComparison.Ordinal);
     }
 

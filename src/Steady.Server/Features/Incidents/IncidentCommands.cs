@@ -22,6 +22,7 @@ public sealed class IncidentCommands(
     IncidentOutbox outbox,
     IIncidentPager pager,
     WakeSignal<IncidentWorker> wake,
+    WakeSignal<Engine.EscalationWorker> engine,
     IOptions<IncidentOptions> options,
     TimeProvider time)
 {
@@ -153,6 +154,7 @@ public sealed class IncidentCommands(
             {
                 await db.SaveChangesAsync(cancellationToken);
                 wake.Wake();
+                engine.Wake();
                 return incident;
             }
             catch (DbUpdateException e) when (attempt < Attempts && DbErrors.IsUniqueViolation(e))
@@ -244,8 +246,21 @@ public sealed class IncidentCommands(
             if (overrideReason is not null)
                 text += $" (resolution check overridden by the commander: {overrideReason})";
             Entry(incident, "status", text, actor);
+            if (to == IncidentStatus.Resolved && await Engine.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.OnCall.RunStates.Resolved, $"the incident was resolved by {actor.Name}", now, cancellationToken))
+                Entry(incident, "page", "Paging stopped: the incident is resolved", null);
             if (to == IncidentStatus.Resolved)
                 await outbox.ToChannelsAsync(incident, "update", $"resolved:{now.ToUnixTimeMilliseconds()}", Headline(incident), $"Resolved by {actor.Name}{(overrideReason is null ? ", verified healthy" : $" (override: {overrideReason})")}.", cancellationToken);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Someone has it: the incident's pages stop escalating (the link in a page does the same).</summary>
+    public Task<Outcome<Incident>> AcknowledgeAsync(Actor actor, string number, CancellationToken cancellationToken) =>
+        ActAsync(actor, number, async (incident, now) =>
+        {
+            if (!await Engine.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.OnCall.RunStates.Acknowledged, $"acknowledged by {actor.Name}", now, cancellationToken))
+                return Failure.Conflict("Nothing is paging for this incident: there is nothing to acknowledge.");
+            incident.AcknowledgedAt ??= now;
+            Entry(incident, "page", $"{actor.Name} acknowledged the incident's pages: escalation stopped", actor);
             return null;
         }, cancellationToken);
 
@@ -351,6 +366,7 @@ public sealed class IncidentCommands(
             {
                 await db.SaveChangesAsync(cancellationToken);
                 wake.Wake();
+                engine.Wake();
                 return incident;
             }
             catch (DbUpdateConcurrencyException) when (attempt < Attempts)

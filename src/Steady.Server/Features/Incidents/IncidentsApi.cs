@@ -21,6 +21,8 @@ public static class IncidentsApi
         incidents.MapGet("/{number}", Get).WithSummary("An incident whole: roles, services, checklist, alerts, actions, updates, changes before it, resolution readiness");
         incidents.MapPost("/{number}/severity", Severity).WithSummary("Change the severity, with a reason");
         incidents.MapPost("/{number}/status", Status).WithSummary("Move through triage → mitigating → mitigated → resolved (back only with a reason; resolved is verified or overridden by the commander)");
+        incidents.MapGet("/{number}/pages", Pages).WithSummary("Every page the incident sent through the paging engine: to whom, how, its state and attempts");
+        incidents.MapPost("/{number}/acknowledge", Acknowledge).WithSummary("Acknowledge the incident's pages: their escalation stops (as the link in a page does)");
         incidents.MapPost("/{number}/close", Close).WithSummary("Close a resolved incident with the written record");
         incidents.MapPost("/{number}/roles", AssignRole).WithSummary("Give a role (commander: a handoff; communications-lead, scribe: replace; responder: add)");
         incidents.MapDelete("/{number}/roles/{role}/{user}", RemoveRole).WithSummary("Take a role from a person (never the commander: hand it over instead)");
@@ -122,6 +124,18 @@ public static class IncidentsApi
 
     private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Status(string number, StatusInput input, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>
         Respond(actors, queries, a => commands.ChangeStatusAsync(a, number, input, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Ok<IReadOnlyList<Notifications.DeliveryDto>>, ProblemHttpResult>> Pages(string number, SteadyDb db, IncidentQueries queries, CancellationToken cancellationToken)
+    {
+        var incident = await queries.FindAsync(number, tracked: false, cancellationToken);
+        if (incident is null)
+            return NotFound(number);
+        var rows = await db.Deliveries.AsNoTracking().Where(d => d.IncidentId == incident.Id).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<Notifications.DeliveryDto>>(await Notifications.PagingApi.DtosAsync(db, rows, cancellationToken));
+    }
+
+    private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Acknowledge(string number, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>
+        Respond(actors, queries, a => commands.AcknowledgeAsync(a, number, cancellationToken), cancellationToken);
 
     private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Close(string number, CloseInput input, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>
         Respond(actors, queries, a => commands.CloseAsync(a, number, input, cancellationToken), cancellationToken);
