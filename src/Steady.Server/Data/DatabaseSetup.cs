@@ -16,14 +16,17 @@ public static class DatabaseSetup
         services.AddSingleton<SqliteLockHolder>();
         services.AddHostedService<SqliteCheckpointer>();
         services.AddScoped<AuditContext>();
+        // A list in a query (ids.Contains(x)) goes to the database as one array parameter — json_each on SQLite,
+        // = ANY on PostgreSQL — not as one parameter per element (EF 10's default): one statement per query
+        // instead of one per list length, and compiled queries (the intake writer's) stay compiled.
         services.AddDbContext<SteadyDb>((sp, builder) =>
         {
             var info = sp.GetRequiredService<DatabaseInfo>();
             var metrics = sp.GetRequiredService<DbMetrics>();
             if (info.Provider == DatabaseProvider.Sqlite)
-                builder.UseSqlite(info.ConnectionString).AddInterceptors(new SqlitePragmas(), metrics);
+                builder.UseSqlite(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(new SqlitePragmas(), metrics);
             else
-                builder.UseNpgsql(info.ConnectionString).AddInterceptors(metrics);
+                builder.UseNpgsql(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(metrics);
         });
         return services;
     }

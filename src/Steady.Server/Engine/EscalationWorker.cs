@@ -45,6 +45,10 @@ public sealed partial class EscalationWorker(
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = Time.GetUtcNow();
+            // Looking first is a read, which never waits: woken after every intake commit, the worker
+            // mostly finds nothing due, and the claim (a write) would queue for the database's one writer.
+            if (!await db.EscalationRuns.AsNoTracking().AnyAsync(r => r.NextDueAt <= now && (r.LeaseUntil == null || r.LeaseUntil <= now), cancellationToken))
+                break;
             var token = _node + "/" + Guid.NewGuid().ToString("N");
             var claimed = await db.Database.ExecuteSqlRawAsync(
                 db.IsSqlite ? ClaimSql + ")" : ClaimSql + DbTime.SkipLocked + ")",

@@ -186,7 +186,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
     private async Task TriggerAsync(Service service, IncomingAlert incoming, Batch batch, RunChanges runs, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var settings = service.AlertSettings();
+        var settings = batch.SettingsOf(service);
         var previous = await batch.PreviousAsync(db, service.Id, incoming.DedupKey, cancellationToken);
         var group = Group(service, settings, incoming, batch, now);
         var alert = new Alert
@@ -230,10 +230,13 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
     private AlertGroup Group(Service service, AlertSettings settings, IncomingAlert incoming, Batch batch, DateTimeOffset now)
     {
         var (key, labels, title) = Grouping.KeyFor(settings.GroupBy, incoming.Labels, incoming.Summary);
-        var group = batch.Groups
-            .Where(g => g.ServiceId == service.Id && g.GroupKey == key)
-            .OrderByDescending(g => g.LastAlertAt)
-            .FirstOrDefault();
+        // The latest group with this key (a plain loop: this runs for every new alert of a batch).
+        AlertGroup? group = null;
+        foreach (var candidate in batch.Groups)
+        {
+            if (candidate.ServiceId == service.Id && candidate.GroupKey == key && (group is null || candidate.LastAlertAt > group.LastAlertAt))
+                group = candidate;
+        }
         if (group is not null && Grouping.Joins(group, now, settings.GroupWindow))
         {
             if (!group.IsOpen)
@@ -281,7 +284,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
     private async Task CheckFlappingAsync(Service service, Alert alert, Batch batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var settings = service.AlertSettings();
+        var settings = batch.SettingsOf(service);
         if (settings.FlapThreshold <= 0)
             return;
         var since = now - settings.FlapWindow;
@@ -363,39 +366,71 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
         public AlertGroup? GroupOf(Alert alert) => Groups.FirstOrDefault(g => g.Id == alert.GroupId);
 
+        private readonly Dictionary<Guid, AlertSettings> _settings = [];
+
+        /// <summary>A service's grouping and flapping settings, read (from their JSON) once per batch.</summary>
+        public AlertSettings SettingsOf(Service service)
+        {
+            if (!_settings.TryGetValue(service.Id, out var settings))
+                _settings[service.Id] = settings = service.AlertSettings();
+            return settings;
+        }
+
+        // The writer runs these for every batch: compiled once, they skip EF's per-query translation work.
+        private static readonly Func<SteadyDb, List<Guid>, IAsyncEnumerable<Service>> ServicesQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> serviceIds) => db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)));
+
+        private static readonly Func<SteadyDb, List<Guid>, List<string>, IAsyncEnumerable<Alert>> OpenQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> serviceIds, List<string> keys) => db.Alerts
+                .Where(a => a.Status != AlertStatus.Resolved && serviceIds.Contains(a.ServiceId) && keys.Contains(a.DedupKey)));
+
+        private static readonly Func<SteadyDb, List<Guid>, DateTimeOffset, List<Guid>, IAsyncEnumerable<AlertGroup>> GroupsQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> serviceIds, DateTimeOffset cutoff, List<Guid> groupIds) => db.AlertGroups
+                .Where(g => serviceIds.Contains(g.ServiceId) && (g.IsOpen || g.LastAlertAt >= cutoff || groupIds.Contains(g.Id))));
+
+        private static readonly Func<SteadyDb, DateTimeOffset, List<Guid>, IAsyncEnumerable<Silence>> SilencesQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, DateTimeOffset now, List<Guid> serviceIds) => db.Silences.AsNoTracking()
+                .Where(s => s.StartsAt <= now && s.EndsAt > now && (s.ServiceId == null || serviceIds.Contains(s.ServiceId.Value))));
+
+        private static readonly Func<SteadyDb, DateTimeOffset, List<Guid>, IAsyncEnumerable<MaintenanceWindow>> MaintenanceQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, DateTimeOffset now, List<Guid> serviceIds) => db.MaintenanceWindows.AsNoTracking()
+                .Where(m => m.StartsAt <= now && m.EndsAt > now && serviceIds.Contains(m.ServiceId)));
+
+        private static readonly Func<SteadyDb, List<Guid>, List<string>, IAsyncEnumerable<LatestOccurrence>> HistoryQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> serviceIds, List<string> keys) => db.Alerts.AsNoTracking()
+                .Where(a => serviceIds.Contains(a.ServiceId) && keys.Contains(a.DedupKey))
+                .GroupBy(a => new { a.ServiceId, a.DedupKey })
+                .Select(g => new LatestOccurrence(g.Key.ServiceId, g.Key.DedupKey, g.Max(a => a.Occurrence))));
+
+        private sealed record LatestOccurrence(Guid ServiceId, string DedupKey, int Occurrence);
+
+        private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
+        {
+            var list = new List<T>();
+            await foreach (var row in rows.WithCancellation(cancellationToken))
+                list.Add(row);
+            return list;
+        }
+
         public static async Task<Batch> LoadAsync(SteadyDb db, IReadOnlyList<ServiceEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
         {
             var serviceIds = events.Select(e => e.ServiceId).Distinct().ToList();
             var keys = events.Select(e => e.Alert.DedupKey).Distinct().ToList();
-            var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
-            var open = await db.Alerts
-                .Where(a => a.Status != AlertStatus.Resolved && serviceIds.Contains(a.ServiceId) && keys.Contains(a.DedupKey))
-                .ToListAsync(cancellationToken);
-            var longestWindow = services.Values.Select(s => s.GroupWindowSeconds).DefaultIfEmpty(0).Max();
+            var services = await ToListAsync(ServicesQuery(db, serviceIds), cancellationToken);
+            var open = await ToListAsync(OpenQuery(db, serviceIds, keys), cancellationToken);
+            var longestWindow = services.Select(s => s.GroupWindowSeconds).DefaultIfEmpty(0).Max();
             var cutoff = now.AddSeconds(-longestWindow);
             var groupIds = open.Select(a => a.GroupId).Distinct().ToList();
-            var groups = await db.AlertGroups
-                .Where(g => serviceIds.Contains(g.ServiceId) && (g.IsOpen || g.LastAlertAt >= cutoff || groupIds.Contains(g.Id)))
-                .ToListAsync(cancellationToken);
-            var silences = await db.Silences.AsNoTracking()
-                .Where(s => s.StartsAt <= now && s.EndsAt > now && (s.ServiceId == null || serviceIds.Contains(s.ServiceId.Value)))
-                .ToListAsync(cancellationToken);
-            var maintenance = await db.MaintenanceWindows.AsNoTracking()
-                .Where(m => m.StartsAt <= now && m.EndsAt > now && serviceIds.Contains(m.ServiceId))
-                .ToListAsync(cancellationToken);
+            var groups = await ToListAsync(GroupsQuery(db, serviceIds, cutoff, groupIds), cancellationToken);
+            var silences = await ToListAsync(SilencesQuery(db, now, serviceIds), cancellationToken);
+            var maintenance = await ToListAsync(MaintenanceQuery(db, now, serviceIds), cancellationToken);
             var openKeys = open.Select(a => a.DedupKey).ToHashSet(StringComparer.Ordinal);
             var closedKeys = keys.Where(k => !openKeys.Contains(k)).ToList();
-            var history = closedKeys.Count == 0
-                ? []
-                : await db.Alerts.AsNoTracking()
-                    .Where(a => serviceIds.Contains(a.ServiceId) && closedKeys.Contains(a.DedupKey))
-                    .GroupBy(a => new { a.ServiceId, a.DedupKey })
-                    .Select(g => new { g.Key.ServiceId, g.Key.DedupKey, Occurrence = g.Max(a => a.Occurrence) })
-                    .ToListAsync(cancellationToken);
+            var history = closedKeys.Count == 0 ? [] : await ToListAsync(HistoryQuery(db, serviceIds, closedKeys), cancellationToken);
             return new Batch
             {
                 _history = history.ToDictionary(h => (h.ServiceId, h.DedupKey), h => h.Occurrence),
-                Services = services,
+                Services = services.ToDictionary(s => s.Id),
                 Open = open.ToDictionary(a => (a.ServiceId, a.DedupKey)),
                 Groups = groups,
                 Silences = silences,
