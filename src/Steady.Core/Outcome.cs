@@ -3,6 +3,11 @@ namespace Steady.Core;
 /// <summary>What went wrong with a request a user made, in words a user can act on.</summary>
 public sealed record Failure(FailureKind Kind, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
+    /// <summary>For <see cref="FailureKind.TooManyRequests"/>: when to try again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static Failure TooMany(string detail, TimeSpan retryAfter) => new(FailureKind.TooManyRequests, "Too many requests.", detail) { RetryAfter = retryAfter };
+
     public static Failure Invalid(string field, string message) =>
         new(FailureKind.Invalid, "The request is not valid.", message, new Dictionary<string, string[]> { [field] = [message] });
 
@@ -22,6 +27,7 @@ public enum FailureKind
     NotFound,
     Conflict,
     Forbidden,
+    TooManyRequests,
 }
 
 /// <summary>The result of a command: a value, or the one reason it was refused.</summary>

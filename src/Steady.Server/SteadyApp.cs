@@ -113,11 +113,13 @@ public static class SteadyApp
         services.AddSingleton<WakeSignal<IncidentWorker>>();
         services.AddScoped<IncidentQueries>();
         services.AddScoped<IncidentOutbox>();
-        services.AddScoped<IIncidentPager, OutboxIncidentPager>();
+        services.AddScoped<IIncidentPager, EngineIncidentPager>();
         services.AddScoped<IncidentCommands>();
         services.AddScoped<IncidentRecords>();
+        services.AddScoped<IncidentChannels>();
         services.Configure<EmergencyLineOptions>(configuration.GetSection(EmergencyLineOptions.Section));
         services.AddScoped<EmergencyLines>();
+        services.AddSingleton<EmergencyLineRequests>();
         services.AddHostedService<IncidentWorker>();
         services.AddSteadyPaging(configuration);
 

@@ -148,6 +148,8 @@ public sealed class IncidentJourneyTests(Chromium chromium) : IClassFixture<Chro
         await EventuallyAsync(() => Phone("Ivan").FirstOrDefault(r => r.Text.Contains("Update overdue", StringComparison.Ordinal)), "the reminder to the commander");
         await page.GotoAsync("/incidents/1");
         await Assertions.Expect(page.GetByTestId("next-update")).ToContainTextAsync("Update overdue");
+        // Overdue reads as danger (the danger red), never as the calm green of an update on time.
+        await Assertions.Expect(page.GetByTestId("next-update")).ToHaveCSSAsync("color", "rgb(179, 38, 30)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("incident-overdue.png"), FullPage = true });
         Assert.Contains("incident #1", reminder.Text, StringComparison.Ordinal);
 
@@ -206,6 +208,8 @@ public sealed class IncidentJourneyTests(Chromium chromium) : IClassFixture<Chro
         await close.GetByRole(AriaRole.Button, new() { Name = "Close incident" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("closed");
         await Assertions.Expect(page.GetByTestId("record")).ToContainTextAsync("halved the database connection pool");
+        await Assertions.Expect(page.GetByTestId("duration")).ToContainTextAsync("ran for");
+        await Assertions.Expect(page.Locator("#incident-head")).Not.ToContainTextAsync("running for");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("incident-closed.png"), FullPage = true });
 
         // A retainer client's line: boundaries before submitting; two misuses suspend it.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Steady.Server.Tests;
@@ -176,6 +177,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("POST", "/api/v1/incidents/{number}/close", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewResolvedIncidentOfAAsync()}/close", World.Record)),
         new("POST", "/api/v1/incidents/{number}/roles", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/roles", new { role = "scribe", user = w.Ids[Who.Viewer].ToString() })),
         new("DELETE", "/api/v1/incidents/{number}/roles/{role}/{user}", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentWithScribeAsync()}/roles/scribe/{w.Ids[Who.Viewer]}", null)),
+        new("GET", "/api/v1/incidents/{number}/pages", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/pages", null)),
+        new("POST", "/api/v1/incidents/{number}/acknowledge", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewPagingIncidentOfAAsync()}/acknowledge", new { })),
+        new("GET", "/api/v1/incidents/{number}/channels", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/channels", null)),
+        new("POST", "/api/v1/incidents/{number}/channels", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/channels", new { kind = "email", address = "war-room@example.com" })),
+        new("DELETE", "/api/v1/incidents/{number}/channels/{id:guid}", Access.TeamResponder, async w => (await w.NewIncidentChannelAsync(), null)),
         new("GET", "/api/v1/incidents/{number}/updates", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/updates", null)),
         new("POST", "/api/v1/incidents/{number}/updates", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/updates", new { known = "k", doing = "d" })),
         new("GET", "/api/v1/incidents/{number}/timeline", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/timeline", null)),
@@ -526,6 +532,33 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             var number = await NewIncidentOfAAsync();
             (await _host.Admin().PostAsJsonAsync($"/api/v1/incidents/{number}/roles", new { role = "scribe", user = Ids[Who.Viewer].ToString() })).EnsureSuccessStatusCode();
             return number;
+        }
+
+        /// <summary>An incident with a page waiting for an answer (an escalation run due in an hour).</summary>
+        public async Task<int> NewPagingIncidentOfAAsync()
+        {
+            var number = await NewIncidentOfAAsync();
+            await _host.WithDbAsync(async (db, _) =>
+            {
+                var incident = await db.Incidents.SingleAsync(i => i.Number == number);
+                var now = _host.Clock.GetUtcNow();
+                db.EscalationRuns.Add(new Steady.Core.OnCall.EscalationRunRecord
+                {
+                    Id = Guid.CreateVersion7(), IncidentId = incident.Id, PolicyId = Guid.Empty, TargetUserId = incident.DeclaredById, Key = "matrix", Reason = "matrix",
+                    State = Steady.Core.OnCall.RunStates.Active, Urgency = "high", NextDueAt = now.AddHours(1), StartedAt = now, UpdatedAt = now,
+                });
+                return await db.SaveChangesAsync();
+            });
+            return number;
+        }
+
+        public async Task<string> NewIncidentChannelAsync()
+        {
+            var number = await NewIncidentOfAAsync();
+            var response = await _host.Admin().PostAsJsonAsync($"/api/v1/incidents/{number}/channels", new { kind = "email", address = "war-room@example.com" });
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, text);
+            return $"/api/v1/incidents/{number}/channels/{JsonDocument.Parse(text).RootElement[0].GetProperty("id").GetGuid()}";
         }
 
         public async Task<string> NewNoteAsync()

@@ -66,6 +66,35 @@ public sealed class MigrationTests
         });
     }
 
+    [Fact]
+    public async Task Migration11KeepsEveryAlertGroupsRunAndDeliveryAndNamesTheRunsAfterTheirGroups()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync();
+        await using var db = Open(database);
+        await Migrator.MigrateAsync(db, 10, cancel);
+        var (user, team, service, group, delivery, policy) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        // As 0010 left them: ids as each provider stores them, times as each stores them.
+        string Id(Guid id) => database.IsSqlite ? $"'{id.ToString().ToUpperInvariant()}'" : $"'{id}'";
+        var now = database.IsSqlite ? "0" : "now()";
+        var yes = database.IsSqlite ? "1" : "true";
+#pragma warning disable EF1002 // literals made here, not input
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO users (id, name, email, time_zone, created_at) VALUES ({Id(user)}, 'Ana', 'ana@example.com', 'UTC', {now})", cancel);
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO teams (id, name, created_at) VALUES ({Id(team)}, 'Payments', {now})", cancel);
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO services (id, name, team_id, created_at) VALUES ({Id(service)}, 'payments-api', {Id(team)}, {now})", cancel);
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO alert_groups (id, service_id, group_key, labels, title, is_open, opened_at, last_alert_at, alert_count, open_count, severity) VALUES ({Id(group)}, {Id(service)}, 'k', '{{{{}}}}', 'Error rate', {yes}, {now}, {now}, 1, 1, 'critical')", cancel);
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO escalation_runs (group_id, service_id, policy_id, state, urgency, step, pass, next_due_at, started_at, updated_at) VALUES ({Id(group)}, {Id(service)}, {Id(policy)}, 'active', 'high', 1, 0, {now}, {now}, {now})", cancel);
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO deliveries (id, group_id, service_id, user_id, target, step, pass, urgency, state, attempts, due_at, created_at, idempotency_key) VALUES ({Id(delivery)}, {Id(group)}, {Id(service)}, {Id(user)}, 'email', 0, 0, 'high', 'sent', 1, {now}, {now}, 'dlv-1')", cancel);
+#pragma warning restore EF1002
+
+        Assert.Contains(11, await Migrator.MigrateAsync(db, cancellationToken: cancel));
+        db.ChangeTracker.Clear();
+        var run = await db.EscalationRuns.AsNoTracking().SingleAsync(cancel);
+        Assert.Equal((group, group, (Guid?)null, (Guid?)service, policy, "active", 1), (run.Id, run.GroupId!.Value, run.IncidentId, run.ServiceId, run.PolicyId, run.State, run.Step));
+        var kept = await db.Deliveries.AsNoTracking().SingleAsync(cancel);
+        Assert.Equal((delivery, group, (Guid?)group, (Guid?)null, "sent", "dlv-1"), (kept.Id, kept.RunId, kept.GroupId, kept.IncidentId, kept.State, kept.IdempotencyKey));
+    }
+
     private static SteadyDb Open(TestDatabase database)
     {
         var services = new ServiceCollection();

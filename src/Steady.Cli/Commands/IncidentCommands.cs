@@ -8,7 +8,7 @@ using Steady.Cli.Output;
 namespace Steady.Cli.Commands;
 
 /// <summary>
-/// steady incident declare | list | show | sev | status | role | update | note | action | close:
+/// steady incident declare | list | show | ack | sev | status | role | channel | update | note | action | close:
 /// run an incident from a terminal. N is the incident's number (12, #12 or INC-12).
 /// </summary>
 internal static class IncidentCommands
@@ -19,9 +19,11 @@ internal static class IncidentCommands
         incident.Subcommands.Add(Declare(globals));
         incident.Subcommands.Add(List(globals));
         incident.Subcommands.Add(Show(globals));
+        incident.Subcommands.Add(Ack(globals));
         incident.Subcommands.Add(Severity(globals));
         incident.Subcommands.Add(Status(globals));
         incident.Subcommands.Add(Role(globals));
+        incident.Subcommands.Add(Channel(globals));
         incident.Subcommands.Add(Update(globals));
         incident.Subcommands.Add(Note(globals));
         incident.Subcommands.Add(Action(globals));
@@ -50,7 +52,8 @@ internal static class IncidentCommands
         var team = new Option<string>("--team") { Description = "The team that answers for it, when no service is named", HelpName = "TEAM" };
         var summary = new Option<string>("--summary") { Description = "What is known so far", HelpName = "TEXT" };
         var commander = new Option<string>("--commander") { Description = "Who commands (email or id; default: you)", HelpName = "USER" };
-        var command = new Command("declare", "Declare an incident; SEV1 pages the services' policies at once") { title, severity, services, alert, team, summary, commander };
+        var channels = new Option<string[]>("--channel") { Description = "A channel of the incident's own, besides the usual ones: slack=URL, teams=URL, mattermost=URL, discord=URL, webhook=URL or email=ADDRESS[,ADDRESS…] (repeatable)", HelpName = "KIND=ADDRESS", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("declare", "Declare an incident; SEV1 pages the services' policies at once") { title, severity, services, alert, team, summary, commander, channels };
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var body = new JsonObject { ["severity"] = parse.GetRequiredValue(severity) };
@@ -67,6 +70,8 @@ internal static class IncidentCommands
             Put(body, "team", parse.GetValue(team));
             Put(body, "summary", parse.GetValue(summary));
             Put(body, "commander", parse.GetValue(commander));
+            if (parse.GetValue(channels) is { Length: > 0 } given)
+                body["channels"] = new JsonArray(given.Select(c => (JsonNode?)ChannelBody(c)).ToArray());
             var created = await session.Api.PostAsync("incidents", body, cancellationToken);
             if (session.Json)
             {
@@ -220,6 +225,64 @@ internal static class IncidentCommands
                 ? await session.Api.DeleteAsync($"{path}/roles/{ApiClient.Segment(parse.GetRequiredValue(role))}/{ApiClient.Segment(parse.GetRequiredValue(user))}", cancellationToken)
                 : await session.Api.PostAsync(path + "/roles", new JsonObject { ["role"] = parse.GetRequiredValue(role), ["user"] = parse.GetRequiredValue(user) }, cancellationToken);
             Done(session, changed, "roles: " + string.Join("; ", changed.GetProperty("roles").EnumerateArray().Select(r => $"{Str(r, "role")} {Str(r, "name")}")));
+        });
+        return command;
+    }
+
+    private static Command Ack(Globals globals)
+    {
+        var number = Number();
+        var command = new Command("ack", "Acknowledge the incident's pages: their escalation stops (as the link in a page does)") { number };
+        globals.SetAction(command, async (session, parse, cancellationToken) =>
+            Done(session, await session.Api.PostAsync(Path(parse, number) + "/acknowledge", new JsonObject(), cancellationToken), "acknowledged: its pages stop escalating"));
+        return command;
+    }
+
+    /// <summary>KIND=ADDRESS as the API's channel: {"kind", "address"}.</summary>
+    private static JsonObject ChannelBody(string text)
+    {
+        var split = text.IndexOf('=', StringComparison.Ordinal);
+        if (split <= 0 || split == text.Length - 1)
+            throw new CliException($"'{text}' is not a channel: write KIND=ADDRESS, like slack=https://hooks.slack.com/services/… or email=ops@example.com", ExitCodes.Usage);
+        return new JsonObject { ["kind"] = text[..split].Trim(), ["address"] = text[(split + 1)..].Trim() };
+    }
+
+    private static Command Channel(Globals globals)
+    {
+        var number = Number();
+        var add = new Option<string>("--add") { Description = "Add a channel: slack=URL, teams=URL, mattermost=URL, discord=URL, webhook=URL or email=ADDRESS[,ADDRESS…]", HelpName = "KIND=ADDRESS" };
+        var remove = new Option<string>("--remove") { Description = "Remove the channel with this id (as listed)", HelpName = "CHANNEL-ID" };
+        var command = new Command("channel", "The incident's own channels (chat webhooks, email lists): list them, add one, remove one; its updates go there too") { number, add, remove };
+        globals.SetAction(command, async (session, parse, cancellationToken) =>
+        {
+            var path = Path(parse, number) + "/channels";
+            if (parse.GetValue(add) is { } text)
+            {
+                if (parse.GetValue(remove) is not null)
+                    throw new CliException("Give --add or --remove, not both", ExitCodes.Usage);
+                await session.Api.PostAsync(path, ChannelBody(text), cancellationToken);
+            }
+            else if (parse.GetValue(remove) is { } id)
+            {
+                if (!Guid.TryParse(id, out var channelId))
+                    throw new CliException($"'{id}' is not a channel id (the Id column of 'steady incident channel N')", ExitCodes.Usage);
+                await session.Api.DeleteAsync($"{path}/{channelId}", cancellationToken);
+            }
+            var list = await session.Api.GetAsync(path, cancellationToken);
+            if (session.Json)
+            {
+                JsonOutput.Write(session.Out, list);
+                return;
+            }
+            if (list.GetArrayLength() == 0)
+            {
+                session.Out.WriteLine("The incident has no channels of its own; its updates go to the server's incident channels. Add one with --add slack=URL or --add email=ADDRESS.");
+                return;
+            }
+            var table = new Table("Id", "Kind", "Target", "Added by");
+            foreach (var c in list.EnumerateArray())
+                table.Add(Str(c, "id"), Str(c, "kind"), Str(c, "target"), Str(c, "addedBy"));
+            table.WriteTo(session.Out);
         });
         return command;
     }

@@ -37,6 +37,9 @@ public sealed class EmergencyAgreement : IAudited
 
     public Guid CreatedById { get; set; }
 
+    /// <summary>Who commands the incidents its submissions open; null: the admin who wrote the agreement down.</summary>
+    public Guid? CommanderId { get; set; }
+
     public DateTimeOffset? SuspendedAt { get; set; }
 
     public string? SuspendedReason { get; set; }

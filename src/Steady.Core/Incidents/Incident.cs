@@ -265,3 +265,27 @@ public sealed class IncidentNotice
     /// <summary>How the last attempt went, in words; never an address or a secret.</summary>
     public string? Outcome { get; set; }
 }
+
+/// <summary>
+/// One of an incident's own channels (a chat webhook, an address of its email list): its updates go
+/// there as well as to the server-wide incident channels. Kind, address and settings as a contact method's.
+/// </summary>
+public sealed class IncidentChannel
+{
+    public Guid Id { get; set; }
+
+    public Guid IncidentId { get; set; }
+
+    /// <summary>email, webhook, slack, teams, mattermost, discord or ntfy.</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>An email address or the webhook's URL (a secret: shown shortened).</summary>
+    public required string Address { get; set; }
+
+    /// <summary>JSON object of the channel's settings, as a contact method's; null: none.</summary>
+    public string? Settings { get; set; }
+
+    public DateTimeOffset AddedAt { get; set; }
+
+    public required string AddedBy { get; set; }
+}

@@ -23,17 +23,35 @@ public static class RunStates
 }
 
 /// <summary>
-/// The escalation of one alert group (the unit that pages) through its service's policy, all in the
-/// database: which step runs next, in which pass, and when (indexed). A worker claims due runs with a
-/// lease, so a node that dies mid-step leaves the run to another.
+/// An escalation through a policy, all in the database: which step runs next, in which pass, and when
+/// (indexed). Either an alert group's (the unit that pages; its id is the group's, one run per group)
+/// or an incident's (a page it asked for: the SEV1 page, a raised severity, the emergency line, the
+/// overdue update's escalation; several per incident, each under its own key). A worker claims due runs
+/// with a lease, so a node that dies mid-step leaves the run to another.
 /// </summary>
 public sealed class EscalationRunRecord
 {
-    public Guid GroupId { get; set; }
+    /// <summary>An alert group's run has the group's id; an incident's run its own.</summary>
+    public Guid Id { get; set; }
 
-    public Guid ServiceId { get; set; }
+    public Guid? GroupId { get; set; }
 
+    public Guid? IncidentId { get; set; }
+
+    /// <summary>The service whose settings apply (an incident's first service; null for an incident without one).</summary>
+    public Guid? ServiceId { get; set; }
+
+    /// <summary>The policy it runs; <see cref="Guid.Empty"/> when it pages one person (<see cref="TargetUserId"/>).</summary>
     public Guid PolicyId { get; set; }
+
+    /// <summary>An incident's page of one person (the commander, when its services have no policy).</summary>
+    public Guid? TargetUserId { get; set; }
+
+    /// <summary>An incident's run: what asked for it ("declare:page:policy:…"), unique per incident, so asking twice pages once.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>An incident's run: why it pages, the text of its messages.</summary>
+    public string? Reason { get; set; }
 
     /// <summary>One of <see cref="RunStates"/>.</summary>
     public required string State { get; set; }
@@ -91,9 +109,15 @@ public sealed class Delivery
 {
     public Guid Id { get; set; }
 
-    public Guid GroupId { get; set; }
+    /// <summary>The escalation run that planned it.</summary>
+    public Guid RunId { get; set; }
 
-    public Guid ServiceId { get; set; }
+    /// <summary>The alert group it pages for, or null when it pages for an incident.</summary>
+    public Guid? GroupId { get; set; }
+
+    public Guid? IncidentId { get; set; }
+
+    public Guid? ServiceId { get; set; }
 
     public Guid UserId { get; set; }
 

@@ -80,6 +80,8 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<IncidentNotice> IncidentNotices => Set<IncidentNotice>();
 
+    public DbSet<IncidentChannel> IncidentChannels => Set<IncidentChannel>();
+
     public DbSet<ChangeEvent> Changes => Set<ChangeEvent>();
 
     public DbSet<ServiceFreeze> ServiceFreezes => Set<ServiceFreeze>();
@@ -250,14 +252,16 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         modelBuilder.Entity<EscalationRunRecord>(e =>
         {
             e.ToTable("escalation_runs");
-            e.HasKey(x => x.GroupId);
+            e.HasKey(x => x.Id);
             e.HasOne<AlertGroup>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.Version).IsConcurrencyToken();
         });
         modelBuilder.Entity<Delivery>(e =>
         {
             e.ToTable("deliveries");
             e.HasOne<AlertGroup>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<UsedLink>(e =>
@@ -354,6 +358,11 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         modelBuilder.Entity<IncidentNotice>(e =>
         {
             e.ToTable("incident_notices");
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<IncidentChannel>(e =>
+        {
+            e.ToTable("incident_channels");
             e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<ChangeEvent>(e =>

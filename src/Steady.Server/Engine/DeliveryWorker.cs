@@ -93,12 +93,12 @@ public sealed partial class DeliveryWorker(
     {
         var now = Time.GetUtcNow();
         var settings = options.CurrentValue;
-        var groupIds = claimed.Select(d => d.GroupId).Distinct().ToList();
-        var runs = await db.EscalationRuns.AsNoTracking().Where(r => groupIds.Contains(r.GroupId)).ToDictionaryAsync(r => r.GroupId, cancellationToken);
+        var runIds = claimed.Select(d => d.RunId).Distinct().ToList();
+        var runs = await db.EscalationRuns.AsNoTracking().Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         var live = new List<Delivery>();
         foreach (var delivery in claimed)
         {
-            if (runs.TryGetValue(delivery.GroupId, out var run) && RunStates.Stops(run.State))
+            if (runs.TryGetValue(delivery.RunId, out var run) && RunStates.Stops(run.State))
             {
                 delivery.State = DeliveryStates.Cancelled;
                 delivery.LeaseOwner = null;
@@ -111,20 +111,21 @@ public sealed partial class DeliveryWorker(
         }
 
         var bundles = live.Where(d => d.SentAs is not null).GroupBy(d => d.SentAs!.Value).Select(g => g.ToList()).ToList();
-        var fresh = live.Where(d => d.SentAs is null).GroupBy(d => (d.ContactMethodId, d.ServiceId)).ToList();
+        // An incident's pages go as their own messages, never bundled with alerts, and do not wait out the bundle window.
+        var fresh = live.Where(d => d.SentAs is null).GroupBy(d => (d.ContactMethodId, d.ServiceId, d.IncidentId)).ToList();
         var methodIds = fresh.Select(g => g.Key.ContactMethodId).Distinct().ToList();
         var windowStart = now - (settings.BundleWindow > TimeSpan.FromMinutes(1) ? settings.BundleWindow : TimeSpan.FromMinutes(1));
         var recent = await db.Deliveries.AsNoTracking()
             .Where(d => methodIds.Contains(d.ContactMethodId) && d.SentAt != null && d.SentAt > windowStart)
-            .Select(d => new { d.ContactMethodId, d.ServiceId, d.SentAs, SentAt = d.SentAt!.Value })
+            .Select(d => new { d.ContactMethodId, d.ServiceId, d.IncidentId, d.SentAs, SentAt = d.SentAt!.Value })
             .ToListAsync(cancellationToken);
         foreach (var group in fresh)
         {
             var rows = group.ToList();
-            var (method, service) = group.Key;
+            var (method, service, incident) = group.Key;
             DateTimeOffset? hold = null;
-            var lastForService = recent.Where(r => r.ContactMethodId == method && r.ServiceId == service).Select(r => (DateTimeOffset?)r.SentAt).Max();
-            if (lastForService is { } last && last + settings.BundleWindow > now)
+            var lastForService = recent.Where(r => r.ContactMethodId == method && r.ServiceId == service && r.IncidentId == null).Select(r => (DateTimeOffset?)r.SentAt).Max();
+            if (incident is null && lastForService is { } last && last + settings.BundleWindow > now)
                 hold = last + settings.BundleWindow;
             var lastMinute = recent.Where(r => r.ContactMethodId == method && r.SentAt > now.AddMinutes(-1)).GroupBy(r => r.SentAs).Select(g => g.Min(r => r.SentAt)).Order().ToList();
             if (settings.ThrottlePerMinute > 0 && lastMinute.Count >= settings.ThrottlePerMinute)
@@ -148,7 +149,7 @@ public sealed partial class DeliveryWorker(
                 row.SentAs = lead;
             bundles.Add(rows);
             // Later groups for the same method within this pass count against its throttle too.
-            recent.Add(new { ContactMethodId = method, ServiceId = service, SentAs = (Guid?)lead, SentAt = now });
+            recent.Add(new { ContactMethodId = method, ServiceId = service, IncidentId = incident, SentAs = (Guid?)lead, SentAt = now });
         }
         await db.SaveChangesAsync(cancellationToken);
         return bundles;

@@ -14,7 +14,8 @@ namespace Steady.Server.Engine;
 /// FOR UPDATE SKIP LOCKED, so nodes share the work), and for each, in one transaction, runs its
 /// step — or holds it (flapping, low urgency outside business hours), stops it (nothing left to
 /// page), or re-triggers it when an acknowledgement timed out. Woken by intake's commits and by
-/// acknowledgements; otherwise asleep until the next due time.
+/// acknowledgements; otherwise asleep until the next due time. An incident's runs are decided by
+/// <see cref="IncidentRunSteps"/>.
 /// </summary>
 public sealed partial class EscalationWorker(
     WakeSignal<EscalationWorker> signal,
@@ -27,8 +28,8 @@ public sealed partial class EscalationWorker(
 {
     private const int BatchSize = 200;
 
-    private const string ClaimSql = "UPDATE escalation_runs SET lease_owner = {0}, lease_until = {1} WHERE group_id IN (" +
-        "SELECT group_id FROM escalation_runs WHERE next_due_at <= {2} AND (lease_until IS NULL OR lease_until <= {2}) ORDER BY next_due_at LIMIT {3}";
+    private const string ClaimSql = "UPDATE escalation_runs SET lease_owner = {0}, lease_until = {1} WHERE id IN (" +
+        "SELECT id FROM escalation_runs WHERE next_due_at <= {2} AND (lease_until IS NULL OR lease_until <= {2}) ORDER BY next_due_at LIMIT {3}";
     private readonly string _node = node.Id;
 
     protected override TimeSpan Sweep => TimeSpan.FromSeconds(5);
@@ -80,34 +81,34 @@ public sealed partial class EscalationWorker(
     /// </summary>
     private async Task<int> ProcessClaimAsync(SteadyDb db, StepPlanner planner, string token, CancellationToken cancellationToken)
     {
-        var groupIds = await db.EscalationRuns.AsNoTracking().Where(r => r.LeaseOwner == token).Select(r => r.GroupId).ToListAsync(cancellationToken);
-        if (groupIds.Count <= 1)
-            return groupIds.Count == 0 ? 0 : await ProcessAsync(db, planner, groupIds, token, cancellationToken);
+        var runIds = await db.EscalationRuns.AsNoTracking().Where(r => r.LeaseOwner == token).Select(r => r.Id).ToListAsync(cancellationToken);
+        if (runIds.Count <= 1)
+            return runIds.Count == 0 ? 0 : await ProcessAsync(db, planner, runIds, token, cancellationToken);
         try
         {
-            return await ProcessAsync(db, planner, groupIds, token, cancellationToken, rethrow: true);
+            return await ProcessAsync(db, planner, runIds, token, cancellationToken, rethrow: true);
         }
         catch (DbUpdateConcurrencyException)
         {
             var planned = 0;
-            foreach (var groupId in groupIds)
-                planned += await ProcessAsync(db, planner, [groupId], token, cancellationToken);
+            foreach (var runId in runIds)
+                planned += await ProcessAsync(db, planner, [runId], token, cancellationToken);
             return planned;
         }
     }
 
     /// <summary>Runs in one transaction with their effects; returns how many deliveries they planned.</summary>
-    private async Task<int> ProcessAsync(SteadyDb db, StepPlanner planner, List<Guid> groupIds, string token, CancellationToken cancellationToken, bool rethrow = false)
+    private async Task<int> ProcessAsync(SteadyDb db, StepPlanner planner, List<Guid> runIds, string token, CancellationToken cancellationToken, bool rethrow = false)
     {
         db.ChangeTracker.Clear();
         planner.Reset();
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var batch = await RunBatch.LoadAsync(db, groupIds, token, cancellationToken);
+            var batch = await RunBatch.LoadAsync(db, runIds, token, cancellationToken);
             if (batch.Runs.Count == 0)
                 return 0;
-            await planner.PrepareAsync(batch.Policies.Values.SelectMany(p => p.Steps).SelectMany(s => s.Targets), cancellationToken);
+            await planner.PrepareAsync(batch.Policies.Values.SelectMany(p => p.Steps).SelectMany(s => s.Targets).Concat(IncidentRunSteps.Targets(batch.Runs)), cancellationToken);
             var planned = 0;
             foreach (var run in batch.Runs)
             {
@@ -124,7 +125,7 @@ public sealed partial class EscalationWorker(
         {
             // Someone acknowledged or resolved it meanwhile: let go, and look again on the next pass.
             db.ChangeTracker.Clear();
-            await db.EscalationRuns.Where(r => groupIds.Contains(r.GroupId) && r.LeaseOwner == token)
+            await db.EscalationRuns.Where(r => runIds.Contains(r.Id) && r.LeaseOwner == token)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
             return 0;
         }
@@ -136,10 +137,12 @@ public sealed partial class EscalationWorker(
 
     private async Task<int> DecideAsync(SteadyDb db, StepPlanner planner, RunBatch batch, EscalationRunRecord run, CancellationToken cancellationToken)
     {
+        if (run.IncidentId is not null)
+            return await IncidentRunSteps.DecideAsync(db, planner, run, batch.Policies, Time, cancellationToken);
         var now = Time.GetUtcNow();
         var due = run.NextDueAt ?? now;
-        var group = batch.Groups[run.GroupId];
-        var service = batch.Services[run.ServiceId];
+        var group = batch.Groups[run.GroupId!.Value];
+        var service = batch.Services[run.ServiceId!.Value];
         if (!group.IsOpen)
             return Stop(run, RunStates.Resolved, "resolved", now);
 
@@ -208,7 +211,7 @@ public sealed partial class EscalationWorker(
             run.NextDueAt = null;
             run.Note = "the last step ran; nobody else to escalate to";
         }
-        LogStep(logger, run.GroupId, step.Ran.Step + 1, step.Ran.Pass, step.Notify.Count, planned);
+        LogStep(logger, run.Id, step.Ran.Step + 1, step.Ran.Pass, step.Notify.Count, planned);
         return planned;
     }
 
@@ -270,11 +273,11 @@ public sealed partial class EscalationWorker(
         /// <summary>Groups with an acknowledged alert.</summary>
         public required HashSet<Guid> Acknowledged { get; init; }
 
-        public static async Task<RunBatch> LoadAsync(SteadyDb db, List<Guid> groupIds, string token, CancellationToken cancellationToken)
+        public static async Task<RunBatch> LoadAsync(SteadyDb db, List<Guid> runIds, string token, CancellationToken cancellationToken)
         {
-            var runs = await db.EscalationRuns.Where(r => groupIds.Contains(r.GroupId) && r.LeaseOwner == token).OrderBy(r => r.NextDueAt).ToListAsync(cancellationToken);
-            var ids = runs.Select(r => r.GroupId).ToList();
-            var serviceIds = runs.Select(r => r.ServiceId).Distinct().ToList();
+            var runs = await db.EscalationRuns.Where(r => runIds.Contains(r.Id) && r.LeaseOwner == token).OrderBy(r => r.NextDueAt).ToListAsync(cancellationToken);
+            var ids = runs.Select(r => r.GroupId).OfType<Guid>().ToList();
+            var serviceIds = runs.Select(r => r.ServiceId).OfType<Guid>().Distinct().ToList();
             var policyIds = runs.Select(r => r.PolicyId).Distinct().ToList();
             var groups = await db.AlertGroups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, cancellationToken);
             var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
@@ -315,8 +318,8 @@ public sealed partial class EscalationWorker(
         }
     }
 
-    [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Group {GroupId}: step {Step} (pass {Pass}) notifies {People} people with {Deliveries} deliveries")]
-    private static partial void LogStep(ILogger logger, Guid groupId, int step, int pass, int people, int deliveries);
+    [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Run {RunId}: step {Step} (pass {Pass}) notifies {People} people with {Deliveries} deliveries")]
+    private static partial void LogStep(ILogger logger, Guid runId, int step, int pass, int people, int deliveries);
 
     [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Could not release the claims of an earlier process; they expire by themselves")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception);

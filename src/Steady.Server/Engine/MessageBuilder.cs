@@ -33,7 +33,9 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
         {
             return (null, null, e.Message);
         }
-        var groupIds = rows.Select(r => r.GroupId).Distinct().ToList();
+        if (lead.IncidentId is { } incidentId)
+            return (target, await IncidentMessageAsync(db, lead, incidentId, cancellationToken), null);
+        var groupIds = rows.Select(r => r.GroupId).OfType<Guid>().Distinct().ToList();
         var groups = await db.AlertGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
         var serviceIds = groups.Select(g => g.ServiceId).Distinct().ToList();
         var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
@@ -85,5 +87,28 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
                 lead.CreatedAt);
         }
         return (target, message, null);
+    }
+
+    /// <summary>An incident's page: its number, severity and title, why it pages, an acknowledge link (resolving is done on the incident, once verified) and the incident's page.</summary>
+    private async Task<Notification> IncidentMessageAsync(SteadyDb db, Delivery lead, Guid incidentId, CancellationToken cancellationToken)
+    {
+        var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == incidentId, cancellationToken);
+        var reason = await db.EscalationRuns.AsNoTracking().Where(r => r.Id == lead.RunId).Select(r => r.Reason).FirstOrDefaultAsync(cancellationToken);
+        var service = lead.ServiceId is { } serviceId ? await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken) : null;
+        var ack = await links.UrlAsync(LinkAction.Acknowledge, lead.Id, lead.CreatedAt + options.CurrentValue.LinkLifetime, cancellationToken);
+        var severity = incident.Severity.Equals("SEV1", StringComparison.OrdinalIgnoreCase) ? Severity.Critical : Severity.Error;
+        return new Notification(
+            NotificationKind.Page,
+            $"Incident #{incident.Number} ({incident.Severity}): {incident.Title}",
+            reason ?? incident.Title,
+            severity,
+            service ?? $"incident #{incident.Number}",
+            1,
+            [],
+            ack,
+            null,
+            new Uri($"{links.PublicUrl()}/incidents/{incident.Number}"),
+            lead.IdempotencyKey,
+            lead.CreatedAt);
     }
 }

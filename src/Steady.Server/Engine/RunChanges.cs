@@ -34,7 +34,8 @@ public sealed class RunChanges
         if (IsEmpty)
             return;
         var ids = _triggered.Keys.Concat(_acknowledged.Keys).Concat(_resolved.Keys).Distinct().ToList();
-        var runs = await db.EscalationRuns.Where(r => ids.Contains(r.GroupId)).ToDictionaryAsync(r => r.GroupId, cancellationToken);
+        // An alert group's run has the group's id.
+        var runs = await db.EscalationRuns.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         var stopped = new Dictionary<Guid, string>();
 
         foreach (var (groupId, by) in _resolved)
@@ -66,6 +67,7 @@ public sealed class RunChanges
                     continue; // nobody to page: the service has no policy (the alert page says so)
                 db.EscalationRuns.Add(new EscalationRunRecord
                 {
+                    Id = groupId,
                     GroupId = groupId,
                     ServiceId = service.Id,
                     PolicyId = policyId,
@@ -117,7 +119,7 @@ public sealed class RunChanges
         run.Version++;
     }
 
-    /// <summary>Deliveries of stopped runs that have not gone out are cancelled, saying why.</summary>
+    /// <summary>Deliveries of stopped runs (by run id: an alert group's is the group's) that have not gone out are cancelled, saying why.</summary>
     internal static async Task CancelPendingAsync(SteadyDb db, Dictionary<Guid, string> stopped, CancellationToken cancellationToken)
     {
         foreach (var reasons in stopped.GroupBy(s => s.Value))
@@ -125,7 +127,7 @@ public sealed class RunChanges
             var groups = reasons.Select(r => r.Key).ToList();
             var reason = reasons.Key;
             await db.Deliveries
-                .Where(d => groups.Contains(d.GroupId) && (d.State == DeliveryStates.Queued || d.State == DeliveryStates.FailedTemporary))
+                .Where(d => groups.Contains(d.RunId) && (d.State == DeliveryStates.Queued || d.State == DeliveryStates.FailedTemporary))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryStates.Cancelled).SetProperty(d => d.Error, reason), cancellationToken);
         }
     }

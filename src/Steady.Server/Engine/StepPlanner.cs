@@ -96,7 +96,9 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
         db.Deliveries.Add(new Delivery
         {
             Id = id,
+            RunId = run.Id,
             GroupId = run.GroupId,
+            IncidentId = run.IncidentId,
             ServiceId = run.ServiceId,
             UserId = person,
             ContactMethodId = method,

@@ -71,6 +71,29 @@ public sealed class IncidentTests(SteadyServer server) : IClassFixture<SteadySer
     }
 
     [Fact]
+    public async Task AnIncidentsOwnChannelsAreSetOnDeclareAndEditedLater()
+    {
+        var service = await ServiceAsync();
+        var declared = (await _person.RunAsync("incident", "declare", "Queue backs up", "--severity", "SEV3", "--service", service, "--channel", "email=ops@example.com", "--json")).Succeeded();
+        var number = JsonDocument.Parse(declared.Out).RootElement.GetProperty("number").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var added = (await _person.RunAsync("incident", "channel", number, "--add", "slack=https://hooks.slack.example.com/services/T0/B0/secret")).Succeeded();
+        Assert.Contains("ops@example.com", added.Out, StringComparison.Ordinal);
+        Assert.Contains("https://hooks.slack.example.com/…", added.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", added.Out, StringComparison.Ordinal);
+
+        var list = JsonDocument.Parse((await _person.RunAsync("incident", "channel", number, "--json")).Succeeded().Out).RootElement;
+        var email = list.EnumerateArray().Single(c => c.GetProperty("kind").GetString() == "email").GetProperty("id").GetString()!;
+        var removed = (await _person.RunAsync("incident", "channel", number, "--remove", email)).Succeeded();
+        Assert.DoesNotContain("ops@example.com", removed.Out, StringComparison.Ordinal);
+
+        Assert.Contains("KIND=ADDRESS", (await _person.RunAsync("incident", "channel", number, "--add", "slack")).SingleErrorLine(ExitCodes.Usage), StringComparison.Ordinal);
+        // A SEV3 pages nobody: there is nothing to acknowledge, and the CLI says so in one line.
+        Assert.Contains("Nothing is paging", (await _person.RunAsync("incident", "ack", number)).SingleErrorLine(ExitCodes.Error), StringComparison.Ordinal);
+        Assert.Contains("must be one of", (await _person.RunAsync("incident", "channel", number, "--add", "sms=+4915112345678")).SingleErrorLine(ExitCodes.Error), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RefusalsAreOneLineWithANonZeroExit()
     {
         var service = await ServiceAsync();

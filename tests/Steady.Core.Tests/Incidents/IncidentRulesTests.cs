@@ -169,4 +169,14 @@ public sealed class IncidentRulesTests
         Assert.True(policy.Suspends([Now.AddDays(-80), Now.AddDays(-1)], null, Now));
         Assert.False(policy.Suspends([Now.AddDays(-80), Now.AddDays(-1)], reinstatedAt: Now.AddHours(-1), Now));
     }
+
+    [Fact]
+    public void ALineTakesThreeSubmissionsInTenMinutesAndSaysWhenTheNextFits()
+    {
+        var limit = SubmissionLimit.Default;
+        Assert.Null(limit.RetryAfter([Now.AddMinutes(-9), Now.AddMinutes(-1)], Now));
+        Assert.Equal(TimeSpan.FromMinutes(1), limit.RetryAfter([Now.AddMinutes(-9), Now.AddMinutes(-5), Now.AddMinutes(-1)], Now));
+        Assert.Null(limit.RetryAfter([Now.AddMinutes(-11), Now.AddMinutes(-5), Now.AddMinutes(-1)], Now));
+        Assert.Null(new SubmissionLimit(0, TimeSpan.FromMinutes(10)).RetryAfter([Now, Now, Now], Now));
+    }
 }

@@ -301,4 +301,47 @@ public sealed class ConfigAsCodeTests
         var policy = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/escalation-policies/payments-oncall");
         Assert.Equal("10m", policy.GetProperty("steps")[0].GetProperty("wait").GetString());
     }
+
+    [Fact]
+    public async Task AServicesStabilizationChecklistAppliesFromYamlAndExportsBackTheSame()
+    {
+        const string service = """
+            kind: team
+            name: Payments
+            ---
+            kind: service
+            name: payments-api
+            team: Payments
+            stabilization_checklist:
+              - Isolate the failing node from the load balancer
+              - "Pause automation: deploys and cron jobs"
+              - Revert the most recent change, deliberately
+            """;
+        await using var source = await SteadyHost.StartAsync();
+        var (status, result) = await ApplyAsync(source.Admin(), service);
+        Assert.True(status == HttpStatusCode.OK, result.ToString());
+        var stored = await source.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services/payments-api");
+        Assert.Equal(["Isolate the failing node from the load balancer", "Pause automation: deploys and cron jobs", "Revert the most recent change, deliberately"],
+            stored.GetProperty("stabilizationChecklist").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("unchanged", Actions((await ApplyAsync(source.Admin(), service)).Body)["service payments-api"]);
+
+        var exported = await ExportAsync(source.Admin());
+        Assert.Contains("stabilization_checklist:", exported);
+        Assert.Contains("Revert the most recent change, deliberately", exported);
+        await using var empty = await SteadyHost.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await ApplyAsync(empty.Admin(), exported)).Status);
+        Assert.Equal(exported, await ExportAsync(empty.Admin()));
+
+        // Editing it in the file is an update of that field; a blank step is refused and nothing changes.
+        var (editStatus, edited) = await ApplyAsync(source.Admin(), service.Replace("  - Revert the most recent change, deliberately", "  - \"Reduce load: shed the batch traffic\"", StringComparison.Ordinal));
+        Assert.True(editStatus == HttpStatusCode.OK, edited.ToString());
+        var change = edited.GetProperty("changes").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "payments-api");
+        Assert.Equal("updated", change.GetProperty("action").GetString());
+        Assert.Contains("stabilization_checklist", change.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        var (refused, problem) = await ApplyAsync(source.Admin(), service + "\n  - \"  \"\n");
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Contains("document 2 (service payments-api): 'stabilization_checklist' is at most 30 steps, none empty", problem.GetProperty("detail").GetString());
+        stored = await source.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services/payments-api");
+        Assert.Equal("Reduce load: shed the batch traffic", stored.GetProperty("stabilizationChecklist")[2].GetString());
+    }
 }

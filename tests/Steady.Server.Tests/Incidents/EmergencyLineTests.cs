@@ -60,6 +60,118 @@ public sealed class EmergencyLineTests
     }
 
     [Fact]
+    public async Task ALineTakesThreeSubmissionsInTenMinutesThenAnswers429WithRetryAfterOnTheEndpointAndThePage()
+    {
+        await using var world = await IncidentWorld.CreateAsync();
+        var (_, key) = await LineAsync(world);
+        for (var i = 0; i < 3; i++)
+        {
+            await SubmitAsync(world, key, $"Checkout is down ({i})");
+            world.Host.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+        var incidents = await world.Host.WithDbAsync((db, _) => Task.FromResult(db.Incidents.Count()));
+
+        var refused = await world.Host.Anonymous().PostAsJsonAsync($"/emergency-line/{key}", new { name = "Erin", contact = "+49 30 1234567", description = "Still down" }, Cancel);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        // The first of the three leaves the ten-minute window 7 minutes from now.
+        Assert.Equal("420", refused.Headers.GetValues("Retry-After").Single());
+        var detail = await IncidentWorld.DetailAsync(refused);
+        Assert.Contains("already received 3 submissions in the last 10 min", detail, StringComparison.Ordinal);
+        Assert.Contains("standard support channels", detail, StringComparison.Ordinal);
+
+        // The page says the same, with the same status, and nothing is opened.
+        var browser = new ConsoleClient(world.Host);
+        var page = await browser.PostFormAsync($"/emergency/{key}", $"/emergency/{key}", ("name", "Erin"), ("contact", "+49 30 1234567"), ("description", "Still down"), ("understood", "true"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.NotNull(page.Headers.RetryAfter);
+        var html = System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync(Cancel));
+        Assert.Contains("data-testid=\"rate-limited\"", html, StringComparison.Ordinal);
+        Assert.Contains("already received 3 submissions", html, StringComparison.Ordinal);
+        Assert.Equal(incidents, await world.Host.WithDbAsync((db, _) => Task.FromResult(db.Incidents.Count())));
+
+        // Once the oldest leaves the window, the line takes a submission again.
+        world.Host.Clock.Advance(TimeSpan.FromMinutes(7));
+        await SubmitAsync(world, key, "Checkout is down again");
+    }
+
+    [Fact]
+    public async Task ALinesKeyAnswersAtMostThirtyRequestsAMinute()
+    {
+        await using var world = await IncidentWorld.CreateAsync();
+        var (_, key) = await LineAsync(world);
+        // Start at the top of a minute so the whole burst falls in one window.
+        var now = world.Host.Clock.GetUtcNow();
+        world.Host.Clock.Advance(TimeSpan.FromSeconds(60 - now.ToUnixTimeSeconds() % 60));
+        for (var i = 0; i < 30; i++)
+            Assert.Equal(HttpStatusCode.OK, (await world.Host.Anonymous().GetAsync($"/emergency-line/{key}", Cancel)).StatusCode);
+        world.Host.Clock.Advance(TimeSpan.FromSeconds(15));
+        var refused = await world.Host.Anonymous().GetAsync($"/emergency-line/{key}", Cancel);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("45", refused.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("too many requests", await IncidentWorld.DetailAsync(refused), StringComparison.Ordinal);
+        var page = await world.Host.Anonymous().GetAsync($"/emergency/{key}", Cancel);
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        // Another line is not affected, and the next minute this one answers again.
+        var (_, other) = await LineAsync(world);
+        Assert.Equal(HttpStatusCode.OK, (await world.Host.Anonymous().GetAsync($"/emergency-line/{other}", Cancel)).StatusCode);
+        world.Host.Clock.Advance(TimeSpan.FromSeconds(45));
+        Assert.Equal(HttpStatusCode.OK, (await world.Host.Anonymous().GetAsync($"/emergency-line/{key}", Cancel)).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> CreateLineAsync(IncidentWorld world, HttpClient as_, string? commander) =>
+        await as_.PostAsJsonAsync("/api/v1/emergency-lines", new
+        {
+            client = "Acme",
+            coveredSeverities = new[] { "SEV1" },
+            hours = "24/7",
+            purpose = "Short-term stabilization",
+            boundaries = "No guaranteed response times",
+            service = world.Alerts.Service,
+            escalationPolicy = "payments-oncall",
+            commander,
+        }, Cancel);
+
+    [Fact]
+    public async Task ASubmissionsIncidentIsCommandedByTheAgreementsCommanderElseItsWriterAndNeverRefusedForWantOfOne()
+    {
+        await using var world = await IncidentWorld.CreateAsync();
+        var (olga, olgaToken) = await world.Host.CreateUserAsync("Olga", isAdmin: true);
+        var olgaClient = world.Host.As(olgaToken);
+        var named = await CreateLineAsync(world, olgaClient, world.People["Ben"].Id.ToString());
+        Assert.Equal(HttpStatusCode.Created, named.StatusCode);
+        var namedLine = await named.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal(world.People["Ben"].Id, namedLine.GetProperty("commanderId").GetGuid());
+        var unnamedLine = await (await CreateLineAsync(world, olgaClient, null)).Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal(olga, unnamedLine.GetProperty("commanderId").GetGuid());
+
+        var (_, first) = await SubmitAsync(world, namedLine.GetProperty("key").GetString()!);
+        Assert.Equal("Ben", (await world.GetAsync(first)).GetProperty("commander").GetString());
+        var (_, second) = await SubmitAsync(world, unnamedLine.GetProperty("key").GetString()!);
+        Assert.Equal("Olga", (await world.GetAsync(second)).GetProperty("commander").GetString());
+
+        // Ben leaves: the line's incidents go to Olga, who wrote it down, and the timeline says why.
+        (await world.Admin.PatchAsJsonAsync($"/api/v1/users/{world.People["Ben"].Id}", new { disabled = true }, Cancel)).EnsureSuccessStatusCode();
+        var (_, third) = await SubmitAsync(world, namedLine.GetProperty("key").GetString()!);
+        Assert.Equal("Olga", (await world.GetAsync(third)).GetProperty("commander").GetString());
+        Assert.Contains(await world.TimelineAsync(third), e => e.GetProperty("text").GetString()!.Contains("because Ben (named by the agreement) is no longer active", StringComparison.Ordinal));
+
+        // Olga leaves too: the client is still heard; the longest-standing organization admin commands.
+        (await world.Admin.PatchAsJsonAsync($"/api/v1/users/{olga}", new { disabled = true }, Cancel)).EnsureSuccessStatusCode();
+        var (_, fourth) = await SubmitAsync(world, unnamedLine.GetProperty("key").GetString()!);
+        var admin = await world.Admin.GetFromJsonAsync<JsonElement>("/api/v1/users/admin@steady.local", Cancel);
+        Assert.Equal(admin.GetProperty("id").GetGuid(), (await world.GetAsync(fourth)).GetProperty("commanderId").GetGuid());
+
+        // Naming someone who cannot respond for the line's service, or nobody real, is refused.
+        var (zed, _) = await world.Host.CreateUserAsync("Zed");
+        var outsider = await CreateLineAsync(world, world.Admin, zed.ToString());
+        Assert.Equal(HttpStatusCode.BadRequest, outsider.StatusCode);
+        Assert.Contains("cannot respond for", await IncidentWorld.DetailAsync(outsider), StringComparison.Ordinal);
+        var nobody = await CreateLineAsync(world, world.Admin, "nobody@example.com");
+        Assert.Equal(HttpStatusCode.BadRequest, nobody.StatusCode);
+        Assert.Contains("no active user 'nobody@example.com'", await IncidentWorld.DetailAsync(nobody), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TwoMisusesSuspendTheLineWithAClearMessageUntilAnAdminReinstatesIt()
     {
         await using var world = await IncidentWorld.CreateAsync();

@@ -35,8 +35,11 @@ internal sealed class IncidentWorld : IAsyncDisposable
     /// <summary>What reached a person's phone (their webhook contact method).</summary>
     public IReadOnlyList<ReceivedRequest> Phone(string name) => Received(name);
 
+    /// <summary>A loopback address of this world's own: what reaches it is <see cref="Received"/>(<paramref name="who"/>).</summary>
+    public string Url(string who) => _receiver.Url($"{_prefix}/{who}");
+
     // One receiver; each world and each recipient has its own path, so parallel tests never see each other's messages.
-    private List<ReceivedRequest> Received(string who) =>
+    public List<ReceivedRequest> Received(string who) =>
         _receiver.Requests.Where(r => r.PathAndQuery == $"/{_prefix}/{who}").ToList();
 
     public HttpClient Admin => Host.Admin();

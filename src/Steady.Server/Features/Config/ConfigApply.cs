@@ -557,6 +557,8 @@ public sealed class ConfigApply(SteadyDb db, TimeProvider time)
         var flapWindow = Seconds(v, "flap_window", doc.FlapWindow, 60, 86400);
         if (doc.FlapThreshold is < 0 or > 1000)
             v.Add("flap_threshold", "'flap_threshold' must be between 0 (never) and 1000.");
+        if (doc.StabilizationChecklist is { } checklist && (checklist.Count > 30 || checklist.Any(step => string.IsNullOrWhiteSpace(step) || step.Length > 500)))
+            v.Add("stabilization_checklist", "'stabilization_checklist' is at most 30 steps, none empty, each at most 500 characters.");
         Check(d, v);
         var team = existing is not null && doc.Team is null ? _teams.Values.First(t => t.Id == existing.TeamId) : FindTeam(d, doc.Team, "service");
         EscalationPolicyRecord? policy = null;
@@ -586,6 +588,8 @@ public sealed class ConfigApply(SteadyDb db, TimeProvider time)
             service.FlapThreshold = threshold;
         if (flapWindow is { } fw)
             service.FlapWindowSeconds = fw;
+        if (doc.StabilizationChecklist is not null && JsonSerializer.Serialize(doc.StabilizationChecklist.Select(step => step.Trim())) is var steps && steps != service.StabilizationChecklist)
+            service.StabilizationChecklist = steps;
         Track(d, service);
     }
 

@@ -103,10 +103,7 @@ public sealed record ChainStepDocument(
     [property: JsonConverter(typeof(OneOrManyConverter))] IReadOnlyList<string>? Notify = null,
     string? Wait = null);
 
-/// <summary>
-/// A service. The incidents work adds its stabilization checklist here as one more property
-/// (and its lines in ConfigApply and ConfigExport).
-/// </summary>
+/// <summary>A service; <c>stabilization_checklist</c> is what its incidents' page leads with while they are in triage or mitigating.</summary>
 public sealed record ServiceDocument(
     string? Name = null,
     string? Team = null,
@@ -116,7 +113,8 @@ public sealed record ServiceDocument(
     IReadOnlyList<string>? GroupBy = null,
     string? GroupWindow = null,
     int? FlapThreshold = null,
-    string? FlapWindow = null);
+    string? FlapWindow = null,
+    IReadOnlyList<string>? StabilizationChecklist = null);
 
 /// <summary>A name or a list of names: <c>notify: primary_engineer</c> and <c>notify: [a, b]</c>.</summary>
 public sealed class OneOrManyConverter : JsonConverter<IReadOnlyList<string>>

@@ -91,7 +91,8 @@ public static class ConfigExport
                 groupBy.Count > 0 ? groupBy : null,
                 service.GroupWindowSeconds != defaults.GroupWindowSeconds ? Durations.Format(Duration.FromSeconds(service.GroupWindowSeconds)) : null,
                 service.FlapThreshold != defaults.FlapThreshold ? service.FlapThreshold : null,
-                service.FlapWindowSeconds != defaults.FlapWindowSeconds ? Durations.Format(Duration.FromSeconds(service.FlapWindowSeconds)) : null));
+                service.FlapWindowSeconds != defaults.FlapWindowSeconds ? Durations.Format(Duration.FromSeconds(service.FlapWindowSeconds)) : null,
+                service.Checklist() is { Count: > 0 } checklist ? checklist : null));
         }
 
         var header = new List<string> { "Steady configuration. Apply with: steady apply -f FILE (see docs/config-as-code.md)." };

@@ -28,6 +28,26 @@ public sealed class IncidentDeclareModel(SteadyDb db, IncidentCommands commands,
     [BindProperty]
     public string? Summary { get; set; }
 
+    [BindProperty]
+    public string? ChatKind { get; set; } = "slack";
+
+    [BindProperty]
+    public string? ChatUrl { get; set; }
+
+    [BindProperty]
+    public string? Emails { get; set; }
+
+    /// <summary>The form's chat webhook and email list as channels (blank ones left out).</summary>
+    internal static List<ChannelInput?> Channels(string? chatKind, string? chatUrl, string? emails)
+    {
+        var channels = new List<ChannelInput?>();
+        if (!string.IsNullOrWhiteSpace(chatUrl))
+            channels.Add(new ChannelInput(chatKind, chatUrl));
+        if (!string.IsNullOrWhiteSpace(emails))
+            channels.Add(new ChannelInput("email", emails));
+        return channels;
+    }
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (!await LoadActorAsync())
@@ -40,7 +60,7 @@ public sealed class IncidentDeclareModel(SteadyDb db, IncidentCommands commands,
     {
         if (!await LoadActorAsync())
             return SignedOut();
-        var input = new DeclareInput(Title, Severity, string.IsNullOrWhiteSpace(Service) ? null : [Service], null, Summary, Alert);
+        var input = new DeclareInput(Title, Severity, string.IsNullOrWhiteSpace(Service) ? null : [Service], null, Summary, Alert, Channels: Channels(ChatKind, ChatUrl, Emails));
         var outcome = await commands.DeclareAsync(Actor, input, HttpContext.RequestAborted);
         if (!outcome.Succeeded)
         {

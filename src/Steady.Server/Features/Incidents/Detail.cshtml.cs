@@ -9,7 +9,7 @@ using Steady.Server.Data;
 namespace Steady.Server.Features.Incidents;
 
 /// <summary>The commander's one screen: header, checklist, update composer, roles, actions, changes, alerts, evidence, timeline.</summary>
-public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, IncidentCommands commands, IncidentRecords records, IncidentSeverities severities, EmergencyLines lines, TimeProvider time) : ConsolePage
+public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, IncidentCommands commands, IncidentRecords records, IncidentChannels channels, IncidentSeverities severities, EmergencyLines lines, TimeProvider time) : ConsolePage
 {
     public EmergencySubmission? Submission { get; private set; }
 
@@ -74,6 +74,23 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
 
     public Task<IActionResult> OnPostCloseAsync(int number, string? whatHappened, string? whatWasDone, string? failedAssumptions, string? whatShouldChange, string? cause) =>
         ActAsync(number, a => Result(commands.CloseAsync(a, Key(number), new CloseInput(whatHappened, whatWasDone, failedAssumptions, whatShouldChange, cause), HttpContext.RequestAborted)), "Closed, with the written record.");
+
+    public Task<IActionResult> OnPostChannelAsync(int number, string? chatKind, string? chatUrl, string? emails) =>
+        ActAsync(number, async a =>
+        {
+            var given = IncidentDeclareModel.Channels(chatKind, chatUrl, emails);
+            if (given.Count == 0)
+                return Failure.Invalid("channel", "Give a chat webhook URL or email addresses.");
+            foreach (var channel in given)
+            {
+                if ((await channels.AddAsync(a, Key(number), channel, HttpContext.RequestAborted)).Failure is { } failure)
+                    return failure;
+            }
+            return null;
+        }, "Channel added: the incident's updates go there from now on.");
+
+    public Task<IActionResult> OnPostRemoveChannelAsync(int number, Guid channel) =>
+        ActAsync(number, a => Result(channels.RemoveAsync(a, Key(number), channel, HttpContext.RequestAborted)), "Channel removed.");
 
     private static string Key(int number) => number.ToString(CultureInfo.InvariantCulture);
 

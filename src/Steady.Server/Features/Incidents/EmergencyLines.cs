@@ -9,15 +9,15 @@ using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Incidents;
 
-public sealed record AgreementInput(string? Client = null, IReadOnlyList<string>? CoveredSeverities = null, string? Hours = null, string? Purpose = null, string? Boundaries = null, string? Service = null, string? EscalationPolicy = null);
+public sealed record AgreementInput(string? Client = null, IReadOnlyList<string>? CoveredSeverities = null, string? Hours = null, string? Purpose = null, string? Boundaries = null, string? Service = null, string? EscalationPolicy = null, string? Commander = null);
 
 public sealed record SubmissionInput(string? Name = null, string? Contact = null, string? Description = null, string? Severity = null);
 
 public sealed record MisuseInput(string? Reason = null);
 
-public sealed record AgreementDto(Guid Id, string Client, IReadOnlyList<string> CoveredSeverities, string Hours, string Purpose, string Boundaries, Guid ServiceId, Guid EscalationPolicyId, string Key, string IntakePath, DateTimeOffset CreatedAt, bool Suspended, DateTimeOffset? SuspendedAt, string? SuspendedReason, DateTimeOffset? ReinstatedAt)
+public sealed record AgreementDto(Guid Id, string Client, IReadOnlyList<string> CoveredSeverities, string Hours, string Purpose, string Boundaries, Guid ServiceId, Guid EscalationPolicyId, string Key, string IntakePath, DateTimeOffset CreatedAt, bool Suspended, DateTimeOffset? SuspendedAt, string? SuspendedReason, DateTimeOffset? ReinstatedAt, Guid CreatedById, Guid CommanderId)
 {
-    public static AgreementDto From(EmergencyAgreement a) => new(a.Id, a.Client, a.Severities(), a.Hours, a.Purpose, a.Boundaries, a.ServiceId, a.EscalationPolicyId, a.Key, $"/emergency/{a.Key}", a.CreatedAt, a.IsSuspended, a.SuspendedAt, a.SuspendedReason, a.ReinstatedAt);
+    public static AgreementDto From(EmergencyAgreement a) => new(a.Id, a.Client, a.Severities(), a.Hours, a.Purpose, a.Boundaries, a.ServiceId, a.EscalationPolicyId, a.Key, $"/emergency/{a.Key}", a.CreatedAt, a.IsSuspended, a.SuspendedAt, a.SuspendedReason, a.ReinstatedAt, a.CreatedById, a.CommanderId ?? a.CreatedById);
 }
 
 /// <summary>What a client sees before submitting: the boundaries, and whether the line is open.</summary>
@@ -33,6 +33,45 @@ public sealed class EmergencyLineOptions
     public int MisuseThreshold { get; set; } = MisusePolicy.Default.Threshold;
 
     public TimeSpan MisuseWindow { get; set; } = MisusePolicy.Default.Window;
+
+    /// <summary>Submissions a line accepts within <see cref="SubmissionWindow"/>; 0: no limit.</summary>
+    public int SubmissionsPerWindow { get; set; } = SubmissionLimit.Default.Submissions;
+
+    public TimeSpan SubmissionWindow { get; set; } = SubmissionLimit.Default.Window;
+
+    /// <summary>Requests (page views, submissions, refused ones too) one line's key answers per minute, per node; 0: no limit.</summary>
+    public int RequestsPerMinute { get; set; } = 30;
+}
+
+/// <summary>
+/// Each line's request rate, per node, on the injected clock: a fixed one-minute window per key
+/// (known or not, so guessing keys is slowed too). The submission limit itself is counted in the
+/// database, across nodes (<see cref="EmergencyLines.SubmitAsync"/>).
+/// </summary>
+public sealed class EmergencyLineRequests(IOptions<EmergencyLineOptions> options, TimeProvider time)
+{
+    private const int MaxKeys = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Minute, int Count)> _windows = new(StringComparer.Ordinal);
+
+    /// <summary>Null when the request may go on; otherwise a refusal saying when to retry.</summary>
+    public Failure? Check(string key)
+    {
+        var limit = options.Value.RequestsPerMinute;
+        if (limit <= 0)
+            return null;
+        var now = time.GetUtcNow();
+        var minute = now.ToUnixTimeSeconds() / 60;
+        if (_windows.Count > MaxKeys)
+        {
+            foreach (var stale in _windows.Where(w => w.Value.Minute < minute).Select(w => w.Key).ToList())
+                _windows.TryRemove(stale, out _);
+        }
+        var window = _windows.AddOrUpdate(key[..Math.Min(key.Length, 100)], _ => (minute, 1), (_, w) => w.Minute == minute ? (minute, w.Count + 1) : (minute, 1));
+        if (window.Count <= limit)
+            return null;
+        var retry = DateTimeOffset.FromUnixTimeSeconds((minute + 1) * 60) - now;
+        return Failure.TooMany($"This emergency line is receiving too many requests; try again in {Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds))} seconds. If you cannot wait, use the standard support channels.", retry);
+    }
 }
 
 /// <summary>
@@ -73,6 +112,16 @@ public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, Incid
         var policy = await db.EscalationPolicyAsync(input.EscalationPolicy!, tracked: false, cancellationToken);
         if (policy is null)
             return Failure.Invalid("escalationPolicy", $"There is no escalation policy '{input.EscalationPolicy}'.");
+        Guid? commanderId = null;
+        if (!string.IsNullOrWhiteSpace(input.Commander))
+        {
+            var commander = await db.UserAsync(input.Commander, cancellationToken);
+            if (commander is null || commander.DisabledAt is not null)
+                return Failure.Invalid("commander", $"There is no active user '{input.Commander}' to command the line's incidents.");
+            if (!Permissions.CanRespondFor(await ActorOfAsync(commander, cancellationToken), service.TeamId))
+                return Failure.Invalid("commander", $"{commander.Name} cannot respond for {service.Name}'s team, so cannot command its incidents; make them a responder there first, or choose someone who is.");
+            commanderId = commander.Id;
+        }
         var agreement = new EmergencyAgreement
         {
             Id = Ids.New(time),
@@ -86,6 +135,7 @@ public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, Incid
             Key = Secrets.NewToken().Replace("stdy_", "line_", StringComparison.Ordinal),
             CreatedAt = time.GetUtcNow(),
             CreatedById = actor.UserId,
+            CommanderId = commanderId,
         };
         db.EmergencyAgreements.Add(agreement);
         await db.SaveChangesAsync(cancellationToken);
@@ -99,6 +149,16 @@ public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, Incid
             return new Failure(FailureKind.NotFound, "No emergency line.", NoAgreement);
         if (agreement.IsSuspended)
             return Failure.Forbidden(SuspendedMessage(agreement));
+        var limit = new SubmissionLimit(options.Value.SubmissionsPerWindow, options.Value.SubmissionWindow);
+        var since = time.GetUtcNow() - limit.Window;
+        var recent = await db.EmergencySubmissions.AsNoTracking().Where(s => s.AgreementId == agreement.Id && s.SubmittedAt > since).Select(s => s.SubmittedAt).ToListAsync(cancellationToken);
+        if (limit.RetryAfter(recent, time.GetUtcNow()) is { } wait)
+        {
+            return Failure.TooMany(
+                $"This line has already received {recent.Count} submissions in the last {Durations.Describe(limit.Window)}, and each one is being handled. "
+                + $"A new one can be sent in {Durations.Describe(wait < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait)}; meanwhile, reply to the people already working on it, or use the standard support channels.",
+                wait);
+        }
         var validation = new Validation().Name("name", input.Name, 200).Name("contact", input.Contact, 300).Name("description", input.Description, 4000);
         var covered = agreement.Severities();
         var severity = string.IsNullOrWhiteSpace(input.Severity) ? covered[0] : covered.FirstOrDefault(c => string.Equals(c, input.Severity.Trim(), StringComparison.OrdinalIgnoreCase));
@@ -106,14 +166,14 @@ public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, Incid
             validation.Add("severity", $"This line covers {string.Join(", ", covered)} only; anything else goes through the standard channels.");
         if (validation.ToFailure() is { } invalid)
             return invalid;
-        var creator = await db.Users.AsNoTracking().FirstAsync(u => u.Id == agreement.CreatedById, cancellationToken);
-        var line = new Actor(creator.Id, $"Emergency line ({agreement.Client})", IsAdmin: true, new Dictionary<Guid, TeamRole>());
+        var (commander, fallback) = await CommanderAsync(agreement, cancellationToken);
+        var line = new Actor(commander.Id, $"Emergency line ({agreement.Client})", IsAdmin: true, new Dictionary<Guid, TeamRole>());
         EmergencySubmission? submission = null;
         var firstLine = input.Description!.Trim().Split('\n')[0];
         var declared = await commands.DeclareAsync(line, new DeclareInput(
             $"Emergency line, {agreement.Client}: {(firstLine.Length > 120 ? firstLine[..120] + "…" : firstLine)}",
             severity, [agreement.ServiceId.ToString()], null,
-            $"Submitted by {input.Name!.Trim()} ({input.Contact!.Trim()}): {input.Description.Trim()}", null, null, creator.Id.ToString()),
+            $"Submitted by {input.Name!.Trim()} ({input.Contact!.Trim()}): {input.Description.Trim()}", null, null, commander.Id.ToString()),
             agreement.EscalationPolicyId,
             incident =>
             {
@@ -129,9 +189,34 @@ public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, Incid
                 };
                 incident.SubmissionId = submission.Id;
                 db.EmergencySubmissions.Add(submission);
+                if (fallback is not null)
+                    commands.Entry(incident, "role", fallback, null);
             },
             cancellationToken);
         return declared.Succeeded ? (submission!, declared.Value!) : declared.Failure!;
+    }
+
+    /// <summary>
+    /// Who commands a submission's incident: the person the agreement names, else the admin who wrote it
+    /// down; when neither is active any more, the longest-standing active organization admin, so a
+    /// client's emergency is never refused for it. The second value says why when it is not the first choice.
+    /// </summary>
+    private async Task<(User Commander, string? Fallback)> CommanderAsync(EmergencyAgreement agreement, CancellationToken cancellationToken)
+    {
+        var wanted = new[] { agreement.CommanderId, agreement.CreatedById }.OfType<Guid>().Distinct().ToList();
+        var people = await db.Users.AsNoTracking().Where(u => wanted.Contains(u.Id)).ToListAsync(cancellationToken);
+        var chosen = wanted.Select(id => people.FirstOrDefault(p => p.Id == id)).FirstOrDefault(p => p is { DisabledAt: null });
+        if (chosen is not null && chosen.Id == wanted[0])
+            return (chosen, null);
+        var skipped = string.Join(" and ", wanted.TakeWhile(id => id != chosen?.Id).Select(id => people.FirstOrDefault(p => p.Id == id)?.Name ?? "a deleted user"));
+        chosen ??= await db.Users.AsNoTracking().Where(u => u.IsAdmin && u.DisabledAt == null).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).FirstAsync(cancellationToken);
+        return (chosen, $"{chosen.Name} commands this emergency-line incident because {skipped} (named by the agreement) is no longer active; hand it over if someone else should.");
+    }
+
+    private async Task<Actor> ActorOfAsync(User user, CancellationToken cancellationToken)
+    {
+        var roles = await db.Memberships.AsNoTracking().Where(m => m.UserId == user.Id).ToDictionaryAsync(m => m.TeamId, m => m.Role, cancellationToken);
+        return new Actor(user.Id, user.Name, user.IsAdmin, roles);
     }
 
     public async Task<Outcome<EmergencyAgreement>> MarkMisuseAsync(Actor actor, Guid submissionId, MisuseInput input, CancellationToken cancellationToken)

@@ -18,6 +18,8 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
 
     public IReadOnlyList<string> PolicyNames { get; private set; } = [];
 
+    public IReadOnlyDictionary<Guid, (string Name, string Email)> People { get; private set; } = new Dictionary<Guid, (string, string)>();
+
     public bool Allowed { get; private set; } = true;
 
     public IReadOnlyList<string> Levels => severities.Table.Levels.Select(l => l.Name).ToList();
@@ -32,11 +34,11 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
         return Page();
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? client, string[]? covered, string? hours, string? purpose, string? boundaries, string? service, string? policy)
+    public async Task<IActionResult> OnPostCreateAsync(string? client, string[]? covered, string? hours, string? purpose, string? boundaries, string? service, string? policy, string? commander)
     {
         if (!await LoadActorAsync())
             return SignedOut();
-        var outcome = await lines.CreateAsync(Actor, new AgreementInput(client, covered, hours, purpose, boundaries, service, policy), HttpContext.RequestAborted);
+        var outcome = await lines.CreateAsync(Actor, new AgreementInput(client, covered, hours, purpose, boundaries, service, policy, string.IsNullOrWhiteSpace(commander) ? null : commander), HttpContext.RequestAborted);
         if (!outcome.Succeeded)
         {
             if (outcome.Failure!.Kind == Steady.Core.FailureKind.Forbidden)
@@ -78,6 +80,8 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
         Agreements = await db.EmergencyAgreements.AsNoTracking().OrderBy(a => a.Client).ToListAsync(HttpContext.RequestAborted);
         Submissions = await lines.SubmissionsAsync(null, HttpContext.RequestAborted);
         ServiceNames = await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(HttpContext.RequestAborted);
+        People = (await db.Users.AsNoTracking().OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email, u.DisabledAt }).ToListAsync(HttpContext.RequestAborted))
+            .ToDictionary(u => u.Id, u => (u.DisabledAt is null ? u.Name : u.Name + " (disabled)", u.Email));
         PolicyNames = await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(HttpContext.RequestAborted);
     }
 }

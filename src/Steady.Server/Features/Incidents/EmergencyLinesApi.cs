@@ -65,19 +65,23 @@ public static class EmergencyLinesApi
         return outcome.Succeeded ? TypedResults.Ok(AgreementDto.From(outcome.Value!)) : outcome.Failure!.ToProblem();
     }
 
-    private static async Task<Results<Ok<LineDto>, ProblemHttpResult>> Boundaries(string key, EmergencyLines lines, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<LineDto>, ProblemHttpResult>> Boundaries(string key, EmergencyLines lines, EmergencyLineRequests requests, HttpContext http, CancellationToken cancellationToken)
     {
+        if (requests.Check(key) is { } tooMany)
+            return tooMany.ToProblem(http);
         var agreement = await lines.FindByKeyAsync(key, cancellationToken);
         return agreement is null
             ? new Steady.Core.Failure(Steady.Core.FailureKind.NotFound, "No emergency line.", EmergencyLines.NoAgreement).ToProblem()
             : TypedResults.Ok(EmergencyLines.Line(agreement));
     }
 
-    private static async Task<Results<Created<SubmittedDto>, ProblemHttpResult>> Submit(string key, SubmissionInput input, EmergencyLines lines, CancellationToken cancellationToken)
+    private static async Task<Results<Created<SubmittedDto>, ProblemHttpResult>> Submit(string key, SubmissionInput input, EmergencyLines lines, EmergencyLineRequests requests, HttpContext http, CancellationToken cancellationToken)
     {
+        if (requests.Check(key) is { } tooMany)
+            return tooMany.ToProblem(http);
         var outcome = await lines.SubmitAsync(key, input, cancellationToken);
         if (!outcome.Succeeded)
-            return outcome.Failure!.ToProblem();
+            return outcome.Failure!.ToProblem(http);
         var (submission, incident) = outcome.Value;
         return TypedResults.Created($"/emergency-line/{key}", new SubmittedDto(submission.Id, incident.Number, $"Received. Incident #{incident.Number} is open in triage and the on-call engineer is being paged."));
     }

@@ -22,6 +22,7 @@ public sealed class IncidentCommands(
     IncidentOutbox outbox,
     IIncidentPager pager,
     WakeSignal<IncidentWorker> wake,
+    WakeSignal<Engine.EscalationWorker> engine,
     IOptions<IncidentOptions> options,
     TimeProvider time)
 {
@@ -41,6 +42,9 @@ public sealed class IncidentCommands(
             validation.Add("severity", $"'severity' is required: one of {string.Join(", ", severities.Table.Levels.Select(l => l.Name))}. When in doubt, declare the higher one: downgrading is easy.");
         else if (!level.Succeeded)
             validation.Add("severity", level.Failure!.Detail);
+        var channels = IncidentChannels.Check(input.Channels, "channels");
+        if (!channels.Succeeded)
+            return channels.Failure!;
         if (validation.ToFailure() is { } invalid)
             return invalid;
 
@@ -132,9 +136,12 @@ public sealed class IncidentCommands(
             foreach (var alert in alerts)
                 db.IncidentAlerts.Add(new IncidentAlert { IncidentId = incident.Id, AlertId = alert.Id, LinkedAt = now });
             db.IncidentRoles.Add(new IncidentRoleAssignment { Id = Ids.New(time), IncidentId = incident.Id, UserId = commanderId, Role = IncidentRole.Commander, StartedAt = now, AssignedBy = actor.Name });
+            foreach (var channel in channels.Value!.DistinctBy(c => (c.Kind, c.Address!.ToLowerInvariant())))
+                db.IncidentChannels.Add(IncidentChannels.New(incident, channel, actor, time));
             var from = group is null ? "" : $" from alert group '{group.Title}' ({alerts.Count} alert{(alerts.Count == 1 ? "" : "s")} linked)";
-            Entry(incident, "declared", $"Declared {severity.Name}{from} by {actor.Name}; {commanderName} is incident commander. Expected response: {severity.ExpectedResponse}.", actor);
-            outbox.ToChannels(incident, "update", "declared", Headline(incident), $"{actor.Name} declared {severity.Name}: {severity.Meaning}. Commander: {commanderName}. {Services(services)}");
+            Entry(incident, "declared", $"Declared {severity.Name}{from} by {actor.Name}; {commanderName} is incident commander. Expected response: {severity.ExpectedResponse}."
+                + (channels.Value!.Count == 0 ? "" : $" Its updates also go to {string.Join(", ", channels.Value.Select(c => $"{c.Kind} {IncidentChannels.Describe(new IncidentChannel { Kind = c.Kind!, Address = c.Address!, AddedBy = "" })}"))}."), actor);
+            await outbox.ToChannelsAsync(incident, "update", "declared", Headline(incident), $"{actor.Name} declared {severity.Name}: {severity.Meaning}. Commander: {commanderName}. {Services(services)}", cancellationToken);
             if (severity.PagesAtOnce)
             {
                 foreach (var policyId in services.Select(s => s.EscalationPolicyId).OfType<Guid>().Distinct())
@@ -147,6 +154,7 @@ public sealed class IncidentCommands(
             {
                 await db.SaveChangesAsync(cancellationToken);
                 wake.Wake();
+                engine.Wake();
                 return incident;
             }
             catch (DbUpdateException e) when (attempt < Attempts && DbErrors.IsUniqueViolation(e))
@@ -183,7 +191,7 @@ public sealed class IncidentCommands(
                 incident.CadenceDone = CadenceStep.None;
             }
             Entry(incident, "severity", $"Severity {(up ? "raised" : "lowered")} from {from.Name} to {to.Name} by {actor.Name}: {input.Reason!.Trim()}", actor);
-            outbox.ToChannels(incident, "update", $"severity:{Ids.New(time):N}", Headline(incident), $"Severity {(up ? "raised" : "lowered")} from {from.Name} to {to.Name}: {input.Reason.Trim()}");
+            await outbox.ToChannelsAsync(incident, "update", $"severity:{Ids.New(time):N}", Headline(incident), $"Severity {(up ? "raised" : "lowered")} from {from.Name} to {to.Name}: {input.Reason.Trim()}", cancellationToken);
             if (up && to.PagesAtOnce && !from.PagesAtOnce && incident.IsOpen)
             {
                 foreach (var policyId in await PoliciesAsync(incident, cancellationToken))
@@ -238,8 +246,21 @@ public sealed class IncidentCommands(
             if (overrideReason is not null)
                 text += $" (resolution check overridden by the commander: {overrideReason})";
             Entry(incident, "status", text, actor);
+            if (to == IncidentStatus.Resolved && await Engine.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.OnCall.RunStates.Resolved, $"the incident was resolved by {actor.Name}", now, cancellationToken))
+                Entry(incident, "page", "Paging stopped: the incident is resolved", null);
             if (to == IncidentStatus.Resolved)
-                outbox.ToChannels(incident, "update", $"resolved:{now.ToUnixTimeMilliseconds()}", Headline(incident), $"Resolved by {actor.Name}{(overrideReason is null ? ", verified healthy" : $" (override: {overrideReason})")}.");
+                await outbox.ToChannelsAsync(incident, "update", $"resolved:{now.ToUnixTimeMilliseconds()}", Headline(incident), $"Resolved by {actor.Name}{(overrideReason is null ? ", verified healthy" : $" (override: {overrideReason})")}.", cancellationToken);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Someone has it: the incident's pages stop escalating (the link in a page does the same).</summary>
+    public Task<Outcome<Incident>> AcknowledgeAsync(Actor actor, string number, CancellationToken cancellationToken) =>
+        ActAsync(actor, number, async (incident, now) =>
+        {
+            if (!await Engine.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.OnCall.RunStates.Acknowledged, $"acknowledged by {actor.Name}", now, cancellationToken))
+                return Failure.Conflict("Nothing is paging for this incident: there is nothing to acknowledge.");
+            incident.AcknowledgedAt ??= now;
+            Entry(incident, "page", $"{actor.Name} acknowledged the incident's pages: escalation stopped", actor);
             return null;
         }, cancellationToken);
 
@@ -345,6 +366,7 @@ public sealed class IncidentCommands(
             {
                 await db.SaveChangesAsync(cancellationToken);
                 wake.Wake();
+                engine.Wake();
                 return incident;
             }
             catch (DbUpdateConcurrencyException) when (attempt < Attempts)

@@ -11,7 +11,8 @@ public sealed record DeclareInput(
     string? Summary = null,
     Guid? AlertId = null,
     Guid? AlertGroupId = null,
-    string? Commander = null);
+    string? Commander = null,
+    IReadOnlyList<ChannelInput?>? Channels = null);
 
 public sealed record SeverityInput(string? Severity = null, string? Reason = null);
 
@@ -51,7 +52,8 @@ public sealed record ServiceRefDto(Guid Id, string Name);
 
 public sealed record IncidentSummaryDto(
     Guid Id, int Number, string Title, string Severity, string Status, DateTimeOffset DeclaredAt, DateTimeOffset StartedAt,
-    Guid? CommanderId, string? Commander, IReadOnlyList<string> Services, DateTimeOffset? NextUpdateDueAt, IReadOnlyList<string> MyRoles);
+    Guid? CommanderId, string? Commander, IReadOnlyList<string> Services, DateTimeOffset? NextUpdateDueAt, IReadOnlyList<string> MyRoles,
+    DateTimeOffset? ResolvedAt = null, DateTimeOffset? ClosedAt = null);
 
 public sealed record LinkedAlertDto(Guid Id, string Summary, string Status, string Service, DateTimeOffset FirstSeenAt, DateTimeOffset? ResolvedAt);
 
@@ -111,4 +113,5 @@ public sealed record IncidentDto(
     IReadOnlyList<ChangeDto> ChangesBefore,
     ResolutionDto Resolution,
     RecordDto? Record,
-    bool PostmortemRequired);
+    bool PostmortemRequired,
+    IReadOnlyList<ChannelDto> Channels);

@@ -147,7 +147,8 @@ public sealed class IncidentQueries(SteadyDb db, IncidentSeverities severities, 
             roles.Select(r => new PersonRoleDto(r.UserId, names.GetValueOrDefault(r.UserId, "?"), Roles.Name(r.Role), r.StartedAt)).ToList(),
             services.Select(s => new ServiceRefDto(s.Id, s.Name)).ToList(),
             checklist, alerts, actions.Select(ActionDto.From).ToList(), updates.Select(UpdateDto.From).ToList(), changes,
-            await ResolutionAsync(incident.Id, cancellationToken), record, incident.PostmortemRequired);
+            await ResolutionAsync(incident.Id, cancellationToken), record, incident.PostmortemRequired,
+            (await db.IncidentChannels.AsNoTracking().Where(c => c.IncidentId == incident.Id).OrderBy(c => c.AddedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken)).Select(ChannelDto.From).ToList());
     }
 
     public async Task<List<EvidenceDto>> EvidenceAsync(Guid incidentId, bool withDocument, CancellationToken cancellationToken)

@@ -16,14 +16,14 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
     public async Task<Outcome<IncidentUpdate>> PostUpdateAsync(Actor actor, string number, UpdateInput input, CancellationToken cancellationToken)
     {
         IncidentUpdate? posted = null;
-        var outcome = await commands.ActAsync(actor, number, (incident, now) =>
+        var outcome = await commands.ActAsync(actor, number, async (incident, now) =>
         {
             if (incident.Status == IncidentStatus.Closed)
-                return Task.FromResult<Failure?>(Failure.Conflict("The incident is closed; its record is written."));
+                return Failure.Conflict("The incident is closed; its record is written.");
             var level = severities.Of(incident.Severity);
             var checkedUpdate = StatusUpdates.Check(new StatusUpdateDraft(input.Known, input.Unknown, input.Doing, input.NextUpdateAt, input.Visibility), incident.IsOpen ? level : level with { UpdateCadence = null }, now);
             if (!checkedUpdate.Succeeded)
-                return Task.FromResult(checkedUpdate.Failure);
+                return checkedUpdate.Failure;
             var content = checkedUpdate.Value!;
             posted = new IncidentUpdate
             {
@@ -50,8 +50,8 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
             var body = $"Known: {posted.Known}\nNot known: {posted.Unknown ?? "nothing noted"}\nDoing: {posted.Doing}"
                 + (posted.NextUpdateAt is { } next ? $"\nNext update by {next.UtcDateTime:HH:mm} UTC" : "");
             commands.Entry(incident, "update", $"{(posted.Visibility == UpdateVisibility.Public ? "Public" : "Internal")} update by {actor.Name} — {body.Replace('\n', ' ')}", actor, refId: posted.Id);
-            outbox.ToChannels(incident, "update", $"update:{posted.Id:N}", IncidentCommands.Headline(incident), body);
-            return Task.FromResult<Failure?>(null);
+            await outbox.ToChannelsAsync(incident, "update", $"update:{posted.Id:N}", IncidentCommands.Headline(incident), body, cancellationToken);
+            return null;
         }, cancellationToken);
         return outcome.Succeeded ? posted! : outcome.Failure!;
     }

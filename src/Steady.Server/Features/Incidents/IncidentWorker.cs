@@ -11,12 +11,13 @@ namespace Steady.Server.Features.Incidents;
 /// <summary>
 /// The incident's clockwork, on the injected clock: when an update is overdue it reminds the
 /// communications lead and the commander, and if it stays overdue it pages the commander's
-/// escalation (the incident's services' policies); and it sends the incident outbox (updates to the
-/// channels, reminders, pages), each message once, claimed before it is sent.
+/// escalation (the incident's services' policies) through the paging engine; and it sends the incident
+/// outbox (updates to the channels, reminders), each message once, claimed before it is sent.
 /// </summary>
 public sealed partial class IncidentWorker(
     IServiceScopeFactory scopes,
     WakeSignal<IncidentWorker> signal,
+    WakeSignal<Engine.EscalationWorker> engine,
     IOptions<IncidentOptions> options,
     TimeProvider time,
     ILogger<IncidentWorker> logger) : DueTimeWorker<IncidentWorker>(signal, time, logger)
@@ -102,6 +103,7 @@ public sealed partial class IncidentWorker(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            engine.Wake();
             LogCadence(logger, incident.Number, decision.Step);
         }
         catch (DbUpdateException)
@@ -150,6 +152,13 @@ public sealed partial class IncidentWorker(
                     return (DeliveryOutcome.Failed, "the incident channel is no longer configured");
                 var channel = options.Value.Channels[index];
                 targets.Add(ContactTarget.FromStored(channel.Kind, channel.Address, System.Text.Json.JsonSerializer.Serialize(channel.Settings)));
+            }
+            else if (notice.Recipient.StartsWith("incident-channel:", StringComparison.Ordinal) && Guid.TryParse(notice.Recipient["incident-channel:".Length..], out var channelId))
+            {
+                var channel = await db.IncidentChannels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, cancellationToken);
+                if (channel is null)
+                    return (DeliveryOutcome.Failed, "the channel was removed from the incident");
+                targets.Add(ContactTarget.FromStored(channel.Kind, channel.Address, channel.Settings));
             }
             else if (notice.Recipient.StartsWith("user:", StringComparison.Ordinal) && Guid.TryParse(notice.Recipient["user:".Length..], out var userId))
             {

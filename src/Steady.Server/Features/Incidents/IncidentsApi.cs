@@ -21,9 +21,14 @@ public static class IncidentsApi
         incidents.MapGet("/{number}", Get).WithSummary("An incident whole: roles, services, checklist, alerts, actions, updates, changes before it, resolution readiness");
         incidents.MapPost("/{number}/severity", Severity).WithSummary("Change the severity, with a reason");
         incidents.MapPost("/{number}/status", Status).WithSummary("Move through triage → mitigating → mitigated → resolved (back only with a reason; resolved is verified or overridden by the commander)");
+        incidents.MapGet("/{number}/pages", Pages).WithSummary("Every page the incident sent through the paging engine: to whom, how, its state and attempts");
+        incidents.MapPost("/{number}/acknowledge", Acknowledge).WithSummary("Acknowledge the incident's pages: their escalation stops (as the link in a page does)");
         incidents.MapPost("/{number}/close", Close).WithSummary("Close a resolved incident with the written record");
         incidents.MapPost("/{number}/roles", AssignRole).WithSummary("Give a role (commander: a handoff; communications-lead, scribe: replace; responder: add)");
         incidents.MapDelete("/{number}/roles/{role}/{user}", RemoveRole).WithSummary("Take a role from a person (never the commander: hand it over instead)");
+        incidents.MapGet("/{number}/channels", Channels).WithSummary("The incident's own channels (chat webhooks, email addresses); its updates go there and to the server-wide channels");
+        incidents.MapPost("/{number}/channels", AddChannel).WithSummary("Add a channel: {kind, address, settings} as a contact method; an email address list adds one per address");
+        incidents.MapDelete("/{number}/channels/{id:guid}", RemoveChannel).WithSummary("Remove one of the incident's channels");
         incidents.MapGet("/{number}/updates", Updates).WithSummary("The status updates, newest first");
         incidents.MapPost("/{number}/updates", PostUpdate).WithSummary("Post a structured update: known, unknown, doing, next update at; internal or public");
         incidents.MapGet("/{number}/timeline", Timeline).WithSummary("Every event in time order");
@@ -86,7 +91,8 @@ public static class IncidentsApi
             return new IncidentSummaryDto(i.Id, i.Number, i.Title, i.Severity, Lifecycle.Name(i.Status), i.DeclaredAt, i.StartedAt,
                 commander?.UserId, commander is null ? null : names.GetValueOrDefault(commander.UserId),
                 services.Where(s => s.IncidentId == i.Id).Select(s => s.Name).Order(StringComparer.Ordinal).ToList(),
-                i.NextUpdateDueAt, roles.Where(r => r.IncidentId == i.Id && r.UserId == actorId).Select(r => Roles.Name(r.Role)).ToList());
+                i.NextUpdateDueAt, roles.Where(r => r.IncidentId == i.Id && r.UserId == actorId).Select(r => Roles.Name(r.Role)).ToList(),
+                i.ResolvedAt, i.ClosedAt);
         }).ToList();
     }
 
@@ -119,6 +125,18 @@ public static class IncidentsApi
     private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Status(string number, StatusInput input, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>
         Respond(actors, queries, a => commands.ChangeStatusAsync(a, number, input, cancellationToken), cancellationToken);
 
+    private static async Task<Results<Ok<IReadOnlyList<Notifications.DeliveryDto>>, ProblemHttpResult>> Pages(string number, SteadyDb db, IncidentQueries queries, CancellationToken cancellationToken)
+    {
+        var incident = await queries.FindAsync(number, tracked: false, cancellationToken);
+        if (incident is null)
+            return NotFound(number);
+        var rows = await db.Deliveries.AsNoTracking().Where(d => d.IncidentId == incident.Id).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<Notifications.DeliveryDto>>(await Notifications.PagingApi.DtosAsync(db, rows, cancellationToken));
+    }
+
+    private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Acknowledge(string number, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>
+        Respond(actors, queries, a => commands.AcknowledgeAsync(a, number, cancellationToken), cancellationToken);
+
     private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Close(string number, CloseInput input, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>
         Respond(actors, queries, a => commands.CloseAsync(a, number, input, cancellationToken), cancellationToken);
 
@@ -127,6 +145,24 @@ public static class IncidentsApi
 
     private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> RemoveRole(string number, string role, string user, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>
         Respond(actors, queries, a => commands.RemoveRoleAsync(a, number, role, user, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Ok<IReadOnlyList<ChannelDto>>, ProblemHttpResult>> Channels(string number, IncidentQueries queries, IncidentChannels channels, CancellationToken cancellationToken)
+    {
+        var incident = await queries.FindAsync(number, tracked: false, cancellationToken);
+        return incident is null ? NotFound(number) : TypedResults.Ok<IReadOnlyList<ChannelDto>>(await channels.ListAsync(incident.Id, cancellationToken));
+    }
+
+    private static async Task<Results<Created<IReadOnlyList<ChannelDto>>, ProblemHttpResult>> AddChannel(string number, ChannelInput input, ActorAccessor actors, IncidentChannels channels, CancellationToken cancellationToken)
+    {
+        var outcome = await channels.AddAsync(await actors.RequireAsync(cancellationToken), number, input, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Created<IReadOnlyList<ChannelDto>>($"/api/v1/incidents/{number}/channels", outcome.Value!) : outcome.Failure!.ToProblem();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveChannel(string number, Guid id, ActorAccessor actors, IncidentChannels channels, CancellationToken cancellationToken)
+    {
+        var outcome = await channels.RemoveAsync(await actors.RequireAsync(cancellationToken), number, id, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure!.ToProblem();
+    }
 
     private static async Task<Results<Ok<IReadOnlyList<UpdateDto>>, ProblemHttpResult>> Updates(string number, SteadyDb db, IncidentQueries queries, CancellationToken cancellationToken)
     {

@@ -38,6 +38,18 @@ public sealed class IncidentsIndexModel(SteadyDb db, TimeProvider time) : Consol
         _ => "sev sev-info",
     };
 
+    /// <summary>
+    /// How long it has been going on, or how long it ran: an incident that is resolved (or closed)
+    /// ended when it was resolved. "running for 42 min", "ran for 1 h 5 min, resolved Nov 24 10:05 UTC".
+    /// </summary>
+    public static string Duration(DateTimeOffset startedAt, DateTimeOffset? resolvedAt, DateTimeOffset? closedAt, DateTimeOffset now)
+    {
+        if ((resolvedAt ?? closedAt) is not { } ended)
+            return $"running for {Span(now - startedAt)}";
+        var end = closedAt is { } closed ? $"closed {closed.UtcDateTime:MMM d HH:mm} UTC" : $"resolved {ended.UtcDateTime:MMM d HH:mm} UTC";
+        return $"ran for {Span(ended - startedAt)}, {end}";
+    }
+
     public static string Span(TimeSpan span) =>
         span.TotalMinutes < 1 ? "under a minute" : span.TotalHours < 1 ? $"{(int)span.TotalMinutes} min" : span.TotalDays < 1 ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{(int)span.TotalDays} d {span.Hours} h";
 }

@@ -50,6 +50,8 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
             var recipient = await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message).Select(d => d.UserId).FirstOrDefaultAsync(cancellationToken);
             var name = await db.Users.AsNoTracking().Where(u => u.Id == recipient).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken) ?? "someone";
             var actor = $"{name} (link)";
+            if (await IncidentOfAsync(link, cancellationToken) is { } incidentId)
+                return await ActOnIncidentAsync(link, incidentId, recipient, name, now, cancellationToken);
             var groupIds = await GroupIdsAsync(link, cancellationToken);
             var groups = await db.AlertGroups.Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
             var alerts = await db.Alerts.Where(a => groupIds.Contains(a.GroupId) && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
@@ -112,12 +114,61 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
     }
 
     private async Task<List<Guid>> GroupIdsAsync(LinkToken link, CancellationToken cancellationToken) =>
-        await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message).Select(d => d.GroupId).Distinct().ToListAsync(cancellationToken);
+        (await db.Deliveries.AsNoTracking().Where(d => (d.SentAs == link.Message || d.Id == link.Message) && d.GroupId != null).Select(d => d.GroupId).Distinct().ToListAsync(cancellationToken))
+        .OfType<Guid>().ToList();
+
+    /// <summary>The incident a page was about, when it was an incident's page (they are never bundled with alerts).</summary>
+    private async Task<Guid?> IncidentOfAsync(LinkToken link, CancellationToken cancellationToken) =>
+        await db.Deliveries.AsNoTracking().Where(d => (d.SentAs == link.Message || d.Id == link.Message) && d.IncidentId != null).Select(d => d.IncidentId).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// The link in an incident's page acknowledges the page: the incident's escalation stops, the person is
+    /// on the timeline. Incidents are resolved on their page, once verified, never by a link.
+    /// </summary>
+    private async Task<Outcome<string>> ActOnIncidentAsync(LinkToken link, Guid incidentId, Guid recipient, string name, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var incident = await db.Incidents.FirstAsync(i => i.Id == incidentId, cancellationToken);
+        if (link.Action != LinkAction.Acknowledge)
+            return Failure.Conflict($"An incident is resolved on its page once its alerts and checks are healthy: open /incidents/{incident.Number}.");
+        var stopped = await IncidentRunSteps.StopAsync(db, incidentId, RunStates.Acknowledged, $"acknowledged by {name}", now, cancellationToken);
+        incident.AcknowledgedAt ??= now;
+        incident.Version++;
+        db.Timeline.Add(new Steady.Core.Incidents.TimelineEntry
+        {
+            Id = Ids.New(time), IncidentId = incidentId, At = now, Kind = "page", RecordedAt = now, Source = "paging",
+            ActorId = recipient == Guid.Empty ? null : recipient, ActorName = name,
+            Text = stopped ? $"{name} acknowledged the page (from the link): escalation stopped" : $"{name} acknowledged the page (from the link); nothing was paging any more",
+        });
+        db.UsedLinks.Add(new UsedLink { Nonce = link.Nonce, UsedAt = now, ExpiresAt = link.ExpiresAt });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return Failure.Conflict("This link was already used.");
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Failure.Conflict("The incident changed at the same moment; open the link again.");
+        }
+        engine.Wake();
+        return stopped ? $"Acknowledged incident #{incident.Number}. Escalation stopped; it is yours now." : $"Incident #{incident.Number}: nothing was paging any more; someone got there first.";
+    }
 
     private async Task<(string Recipient, List<LinkGroup> Groups)> LoadAsync(LinkToken link, CancellationToken cancellationToken)
     {
         var recipient = await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message).Select(d => d.UserId).FirstOrDefaultAsync(cancellationToken);
         var name = await db.Users.AsNoTracking().Where(u => u.Id == recipient).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken) ?? "";
+        if (await IncidentOfAsync(link, cancellationToken) is { } incidentId)
+        {
+            var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == incidentId, cancellationToken);
+            var reason = await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message)
+                .Join(db.EscalationRuns, d => d.RunId, r => r.Id, (d, r) => r.Reason).FirstOrDefaultAsync(cancellationToken);
+            var paging = await db.EscalationRuns.AsNoTracking().CountAsync(r => r.IncidentId == incidentId && r.State == RunStates.Active, cancellationToken);
+            return (name, [new LinkGroup(incident.Id, null, $"incident #{incident.Number}", $"Incident #{incident.Number} ({incident.Severity}): {incident.Title}", reason ?? incident.Title,
+                incident.Severity.Equals("SEV1", StringComparison.OrdinalIgnoreCase) ? Severity.Critical : Severity.Error, paging, 0, incident.IsOpen ? 1 : 0)]);
+        }
         var groupIds = await GroupIdsAsync(link, cancellationToken);
         var groups = await db.AlertGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
         var serviceIds = groups.Select(g => g.ServiceId).Distinct().ToList();

@@ -12,9 +12,9 @@ public sealed record EscalationDto(string State, string Urgency, string Policy, 
 
 /// <summary>One delivery of the outbox: to whom, how, its state and attempts (never the address: contact details are private).</summary>
 public sealed record DeliveryDto(
-    Guid Id, Guid GroupId, Guid ServiceId, Guid UserId, string UserName, string? Channel, string Target, int Step, int Pass, string Urgency,
+    Guid Id, Guid? GroupId, Guid? ServiceId, Guid UserId, string UserName, string? Channel, string Target, int Step, int Pass, string Urgency,
     string State, int Attempts, DateTimeOffset DueAt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, DateTimeOffset? SentAt,
-    string? Error, string IdempotencyKey, Guid? SentAs, string? Reason);
+    string? Error, string IdempotencyKey, Guid? SentAs, string? Reason, Guid? IncidentId = null);
 
 /// <summary>Every notification for an alert's group, and its escalation; <c>Paging</c> says in words when nobody is paged.</summary>
 public sealed record AlertNotificationsDto(Guid AlertId, Guid GroupId, EscalationDto? Escalation, string? Paging, IReadOnlyList<DeliveryDto> Deliveries);
@@ -92,11 +92,11 @@ public static class PagingApi
         return TypedResults.Ok(Paging.Of((await DtosAsync(db, rows, cancellationToken)).ToList(), take, d => d.Id));
     }
 
-    private static async Task<List<DeliveryDto>> DtosAsync(SteadyDb db, List<Delivery> rows, CancellationToken cancellationToken)
+    internal static async Task<List<DeliveryDto>> DtosAsync(SteadyDb db, List<Delivery> rows, CancellationToken cancellationToken)
     {
         var userIds = rows.Select(r => r.UserId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
         return rows.Select(d => new DeliveryDto(d.Id, d.GroupId, d.ServiceId, d.UserId, names.GetValueOrDefault(d.UserId, "(deleted user)"), d.Channel, d.Target,
-            d.Step + 1, d.Pass, d.Urgency, d.State, d.Attempts, d.DueAt, d.CreatedAt, d.LastAttemptAt, d.SentAt, d.Error, d.IdempotencyKey, d.SentAs, d.Reason)).ToList();
+            d.Step + 1, d.Pass, d.Urgency, d.State, d.Attempts, d.DueAt, d.CreatedAt, d.LastAttemptAt, d.SentAt, d.Error, d.IdempotencyKey, d.SentAs, d.Reason, d.IncidentId)).ToList();
     }
 }
