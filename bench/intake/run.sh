@@ -119,23 +119,8 @@ service_id="$(api POST /api/v1/services "{\"name\":\"bench\",\"teamId\":\"$team_
 key="$(api POST "/api/v1/services/$service_id/integration-keys" '{"name":"bench"}' | jq -r .key)"
 [[ -n "$key" && "$key" != null ]] || { echo "could not create an integration key" >&2; exit 1; }
 
-busy_cores() { # CPU cores busy on the whole machine over $1 seconds, from /proc/stat
-    local a b
-    a=($(head -1 /proc/stat)); sleep "$1"; b=($(head -1 /proc/stat))
-    awk -v a="${a[*]}" -v b="${b[*]}" -v s="$1" 'BEGIN { split(a, x, " "); split(b, y, " ");
-        busy = (y[2]+y[3]+y[4]+y[7]+y[8]+y[9]) - (x[2]+x[3]+x[4]+x[7]+x[8]+x[9]); printf "%.2f", busy / 100 / s }'
-}
-quiet_deadline=$((SECONDS + ${WAIT_QUIET:-0}))
-while :; do
-    busy="$(busy_cores 3)"
-    awk -v b="$busy" 'BEGIN { exit !(b < 0.3) }' && break
-    if ((SECONDS >= quiet_deadline)); then
-        echo "warning: the machine is busy with other work ($busy of $(nproc) cores before the run): the numbers below are low for both servers" >&2
-        break
-    fi
-    echo "waiting for the machine to go quiet ($busy cores busy)" >&2
-    sleep 5
-done
+. "$root/bench/quiet.sh"
+wait_quiet "${WAIT_QUIET:-0}" "the numbers below are low for both servers"
 
 am_version="$(prometheus-alertmanager --version 2>&1 | head -1)"
 echo "Steady: $commit; machine busy before the run: $busy cores (both servers idle)"

@@ -65,23 +65,8 @@ steady_pid=$!
 for _ in $(seq 1 300); do curl -fs "$url/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fs "$url/readyz" >/dev/null || { cat "$work/steady.log" >&2; echo "Steady did not start" >&2; exit 1; }
 
-busy_cores() { # CPU cores busy on the whole machine over $1 seconds, from /proc/stat
-    local a b
-    a=($(head -1 /proc/stat)); sleep "$1"; b=($(head -1 /proc/stat))
-    awk -v a="${a[*]}" -v b="${b[*]}" -v s="$1" 'BEGIN { split(a, x, " "); split(b, y, " ");
-        busy = (y[2]+y[3]+y[4]+y[7]+y[8]+y[9]) - (x[2]+x[3]+x[4]+x[7]+x[8]+x[9]); printf "%.2f", busy / 100 / s }'
-}
-quiet_deadline=$((SECONDS + ${WAIT_QUIET:-0}))
-while :; do
-    busy="$(busy_cores 3)"
-    awk -v b="$busy" 'BEGIN { exit !(b < 0.3) }' && break
-    if ((SECONDS >= quiet_deadline)); then
-        echo "warning: the machine is busy with other work ($busy of $(nproc) cores before the run): latencies below include waiting for it" >&2
-        break
-    fi
-    echo "waiting for the machine to go quiet ($busy cores busy)" >&2
-    sleep 5
-done
+. "$root/bench/quiet.sh"
+wait_quiet "${WAIT_QUIET:-0}" "latencies below include waiting for it"
 echo "Steady: $(git -C "$root" rev-parse --short HEAD); machine busy before the run: $busy cores" >&2
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version)" >&2
 set +e
