@@ -123,6 +123,27 @@ public sealed class ConfigAsCodeTests
     private static Task<int> AuditCountAsync(SteadyHost host) => host.WithDbAsync((db, _) => Task.FromResult(db.AuditEntries.Count()));
 
     [Fact]
+    public async Task TheExampleInTheDocsAppliesAsItIsToAnEmptyServerAndAgainChangesNothing()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !System.IO.File.Exists(Path.Combine(root.FullName, "Steady.slnx")))
+            root = root.Parent;
+        Assert.NotNull(root);
+        var doc = await System.IO.File.ReadAllTextAsync(Path.Combine(root.FullName, "docs", "config-as-code.md"), TestContext.Current.CancellationToken);
+        var start = doc.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var example = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+
+        await using var host = await SteadyHost.StartAsync();
+        var (status, first) = await ApplyAsync(host.Admin(), example);
+        Assert.True(status == HttpStatusCode.OK, first.ToString());
+        Assert.Equal(0, first.GetProperty("updated").GetInt32());
+        Assert.True(first.GetProperty("created").GetInt32() >= 5, first.ToString());
+        var (again, second) = await ApplyAsync(host.Admin(), example);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(0, second.GetProperty("created").GetInt32() + second.GetProperty("updated").GetInt32());
+    }
+
+    [Fact]
     public async Task AFileAppliesOnceAndApplyingItAgainChangesNothing()
     {
         await using var host = await SteadyHost.StartAsync();
