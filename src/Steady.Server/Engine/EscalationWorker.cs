@@ -101,7 +101,6 @@ public sealed partial class EscalationWorker(
     private async Task<int> ProcessAsync(SteadyDb db, StepPlanner planner, List<Guid> runIds, string token, CancellationToken cancellationToken, bool rethrow = false)
     {
         db.ChangeTracker.Clear();
-        planner.Reset();
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

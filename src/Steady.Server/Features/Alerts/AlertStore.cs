@@ -404,29 +404,21 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
         private sealed record LatestOccurrence(Guid ServiceId, string DedupKey, int Occurrence);
 
-        private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
-        {
-            var list = new List<T>();
-            await foreach (var row in rows.WithCancellation(cancellationToken))
-                list.Add(row);
-            return list;
-        }
-
         public static async Task<Batch> LoadAsync(SteadyDb db, IReadOnlyList<ServiceEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
         {
             var serviceIds = events.Select(e => e.ServiceId).Distinct().ToList();
             var keys = events.Select(e => e.Alert.DedupKey).Distinct().ToList();
-            var services = await ToListAsync(ServicesQuery(db, serviceIds), cancellationToken);
-            var open = await ToListAsync(OpenQuery(db, serviceIds, keys), cancellationToken);
+            var services = await ServicesQuery(db, serviceIds).ToListAsync(cancellationToken);
+            var open = await OpenQuery(db, serviceIds, keys).ToListAsync(cancellationToken);
             var longestWindow = services.Select(s => s.GroupWindowSeconds).DefaultIfEmpty(0).Max();
             var cutoff = now.AddSeconds(-longestWindow);
             var groupIds = open.Select(a => a.GroupId).Distinct().ToList();
-            var groups = await ToListAsync(GroupsQuery(db, serviceIds, cutoff, groupIds), cancellationToken);
-            var silences = await ToListAsync(SilencesQuery(db, now, serviceIds), cancellationToken);
-            var maintenance = await ToListAsync(MaintenanceQuery(db, now, serviceIds), cancellationToken);
+            var groups = await GroupsQuery(db, serviceIds, cutoff, groupIds).ToListAsync(cancellationToken);
+            var silences = await SilencesQuery(db, now, serviceIds).ToListAsync(cancellationToken);
+            var maintenance = await MaintenanceQuery(db, now, serviceIds).ToListAsync(cancellationToken);
             var openKeys = open.Select(a => a.DedupKey).ToHashSet(StringComparer.Ordinal);
             var closedKeys = keys.Where(k => !openKeys.Contains(k)).ToList();
-            var history = closedKeys.Count == 0 ? [] : await ToListAsync(HistoryQuery(db, serviceIds, closedKeys), cancellationToken);
+            var history = closedKeys.Count == 0 ? [] : await HistoryQuery(db, serviceIds, closedKeys).ToListAsync(cancellationToken);
             return new Batch
             {
                 _history = history.ToDictionary(h => (h.ServiceId, h.DedupKey), h => h.Occurrence),
