@@ -42,6 +42,36 @@ public sealed class AlertSemanticsTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task OneBatchFindsEachAlertsGroupAmongManyOpenOnes()
+    {
+        // Intake reads only the groups a batch can touch (by the new alerts' keys and the open alerts' groups), not every open one.
+        var world = await AlertWorld.CreateAsync(_host, new { groupBy = new[] { "cluster" }, groupWindowSeconds = 300 });
+        var clusters = Enumerable.Range(0, 40).Select(i => $"c{i}").ToList();
+        (await world.PostAsync("generic", clusters.Select(c => new { summary = $"{c} down", dedup_key = $"{c}-1", labels = new { cluster = c } }).ToArray())).EnsureSuccessStatusCode();
+        var before = (await world.AlertsAsync()).ToDictionary(a => a.GetProperty("dedupKey").GetString()!, a => a.GetProperty("groupId").GetString());
+        Assert.Equal(40, before.Values.Distinct().Count());
+
+        // In one request: c3's only alert resolves and a new c3 alert follows (its group closes and takes it back, within the window),
+        // c7 gets a second alert, and a new cluster starts its own group.
+        (await world.PostAsync("generic", new object[]
+        {
+            new { dedup_key = "c3-1", status = "resolved" },
+            new { summary = "c3 again", dedup_key = "c3-2", labels = new { cluster = "c3" } },
+            new { summary = "c7 more", dedup_key = "c7-2", labels = new { cluster = "c7" } },
+            new { summary = "new", dedup_key = "n-1", labels = new { cluster = "new" } },
+        })).EnsureSuccessStatusCode();
+        Assert.Equal(before["c3-1"], (await world.AlertAsync("c3-2")).GetProperty("groupId").GetString());
+        Assert.Equal(before["c7-1"], (await world.AlertAsync("c7-2")).GetProperty("groupId").GetString());
+        var fresh = (await world.AlertAsync("n-1")).GetProperty("groupId").GetString();
+        Assert.DoesNotContain(fresh, before.Values);
+        var c3 = (await world.DetailAsync((await world.AlertAsync("c3-2")).GetProperty("id").GetString()!)).GetProperty("group");
+        Assert.Equal(2, c3.GetProperty("alertCount").GetInt32());
+        Assert.Equal(1, c3.GetProperty("openCount").GetInt32());
+        var c7 = (await world.DetailAsync((await world.AlertAsync("c7-2")).GetProperty("id").GetString()!)).GetProperty("group");
+        Assert.Equal(2, c7.GetProperty("openCount").GetInt32());
+    }
+
+    [Fact]
     public async Task AResolvedGroupTakesNewAlertsWithinItsWindowAndStartsAnewAfter()
     {
         var world = await AlertWorld.CreateAsync(_host, new { groupWindowSeconds = 300 });

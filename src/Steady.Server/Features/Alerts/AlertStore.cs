@@ -229,14 +229,8 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
     private AlertGroup Group(Service service, AlertSettings settings, IncomingAlert incoming, Batch batch, DateTimeOffset now)
     {
-        var (key, labels, title) = Grouping.KeyFor(settings.GroupBy, incoming.Labels, incoming.Summary);
-        // The latest group with this key (a plain loop: this runs for every new alert of a batch).
-        AlertGroup? group = null;
-        foreach (var candidate in batch.Groups)
-        {
-            if (candidate.ServiceId == service.Id && candidate.GroupKey == key && (group is null || candidate.LastAlertAt > group.LastAlertAt))
-                group = candidate;
-        }
+        var (key, labels, title) = batch.GroupKeyOf(service, incoming);
+        var group = batch.LatestGroup(service.Id, key);
         if (group is not null && Grouping.Joins(group, now, settings.GroupWindow))
         {
             if (!group.IsOpen)
@@ -258,7 +252,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
             Severity = incoming.Severity,
         };
         db.AlertGroups.Add(group);
-        batch.Groups.Add(group);
+        batch.AddGroup(group);
         return group;
     }
 
@@ -345,9 +339,9 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
     /// <summary>Everything a batch needs, loaded with a few queries up front.</summary>
     private sealed class Batch
     {
-        public Dictionary<Guid, Service> Services { get; private init; } = [];
+        public Dictionary<Guid, Service> Services { get; private set; } = [];
 
-        public Dictionary<(Guid, string), Alert> Open { get; private init; } = [];
+        public Dictionary<(Guid, string), Alert> Open { get; private set; } = [];
 
         public Dictionary<(Guid, string), (Guid Id, int Occurrence)> Previous { get; } = [];
 
@@ -355,16 +349,39 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
         public HashSet<(Guid, string)> FlappingNoted { get; } = [];
 
-        public List<AlertGroup> Groups { get; private init; } = [];
+        /// <summary>The groups the batch may touch, by id: those of its open alerts, and the open or recent ones with its new alerts' keys.</summary>
+        private readonly Dictionary<Guid, AlertGroup> _groups = [];
 
-        public List<Silence> Silences { get; private init; } = [];
+        /// <summary>The latest of those groups per service and group key.</summary>
+        private readonly Dictionary<(Guid, string), AlertGroup> _latest = [];
 
-        public List<MaintenanceWindow> Maintenance { get; private init; } = [];
+        /// <summary>Each new alert's group key, worked out once (while loading, to load only the groups with those keys).</summary>
+        private readonly Dictionary<IncomingAlert, (string Key, string LabelsJson, string Title)> _groupKeys = new(ReferenceEqualityComparer.Instance);
+
+        public List<Silence> Silences { get; private set; } = [];
+
+        public List<MaintenanceWindow> Maintenance { get; private set; } = [];
 
         /// <summary>Keys without an open alert that have earlier occurrences, with the latest occurrence number.</summary>
         private Dictionary<(Guid, string), int> _history = [];
 
-        public AlertGroup? GroupOf(Alert alert) => Groups.FirstOrDefault(g => g.Id == alert.GroupId);
+        public AlertGroup? GroupOf(Alert alert) => _groups.GetValueOrDefault(alert.GroupId);
+
+        public AlertGroup? LatestGroup(Guid serviceId, string groupKey) => _latest.GetValueOrDefault((serviceId, groupKey));
+
+        public void AddGroup(AlertGroup group)
+        {
+            _groups[group.Id] = group;
+            if (!_latest.TryGetValue((group.ServiceId, group.GroupKey), out var latest) || group.LastAlertAt > latest.LastAlertAt)
+                _latest[(group.ServiceId, group.GroupKey)] = group;
+        }
+
+        public (string Key, string LabelsJson, string Title) GroupKeyOf(Service service, IncomingAlert incoming)
+        {
+            if (!_groupKeys.TryGetValue(incoming, out var key))
+                _groupKeys[incoming] = key = Grouping.KeyFor(SettingsOf(service).GroupBy, incoming.Labels, incoming.Summary);
+            return key;
+        }
 
         private readonly Dictionary<Guid, AlertSettings> _settings = [];
 
@@ -384,9 +401,13 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
             (SteadyDb db, List<Guid> serviceIds, List<string> keys) => db.Alerts
                 .Where(a => a.Status != AlertStatus.Resolved && serviceIds.Contains(a.ServiceId) && keys.Contains(a.DedupKey)));
 
-        private static readonly Func<SteadyDb, List<Guid>, DateTimeOffset, List<Guid>, IAsyncEnumerable<AlertGroup>> GroupsQuery = EF.CompileAsyncQuery(
-            (SteadyDb db, List<Guid> serviceIds, DateTimeOffset cutoff, List<Guid> groupIds) => db.AlertGroups
-                .Where(g => serviceIds.Contains(g.ServiceId) && (g.IsOpen || g.LastAlertAt >= cutoff || groupIds.Contains(g.Id))));
+        // Two queries rather than one with OR, so each is an index lookup (service and key; id) whatever the service holds.
+        private static readonly Func<SteadyDb, List<Guid>, List<string>, DateTimeOffset, IAsyncEnumerable<AlertGroup>> GroupsByKeyQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> serviceIds, List<string> groupKeys, DateTimeOffset cutoff) => db.AlertGroups
+                .Where(g => serviceIds.Contains(g.ServiceId) && groupKeys.Contains(g.GroupKey) && (g.IsOpen || g.LastAlertAt >= cutoff)));
+
+        private static readonly Func<SteadyDb, List<Guid>, IAsyncEnumerable<AlertGroup>> GroupsByIdQuery = EF.CompileAsyncQuery(
+            (SteadyDb db, List<Guid> groupIds) => db.AlertGroups.Where(g => groupIds.Contains(g.Id)));
 
         private static readonly Func<SteadyDb, DateTimeOffset, List<Guid>, IAsyncEnumerable<Silence>> SilencesQuery = EF.CompileAsyncQuery(
             (SteadyDb db, DateTimeOffset now, List<Guid> serviceIds) => db.Silences.AsNoTracking()
@@ -412,22 +433,32 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
             var open = await OpenQuery(db, serviceIds, keys).ToListAsync(cancellationToken);
             var longestWindow = services.Select(s => s.GroupWindowSeconds).DefaultIfEmpty(0).Max();
             var cutoff = now.AddSeconds(-longestWindow);
+            var batch = new Batch();
+            var byId = services.ToDictionary(s => s.Id);
+            var groupKeys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (serviceId, incoming) in events)
+            {
+                if (incoming.Action == IntakeAction.Trigger && byId.TryGetValue(serviceId, out var service))
+                    groupKeys.Add(batch.GroupKeyOf(service, incoming).Key);
+            }
             var groupIds = open.Select(a => a.GroupId).Distinct().ToList();
-            var groups = await GroupsQuery(db, serviceIds, cutoff, groupIds).ToListAsync(cancellationToken);
+            // Tracked: a group both queries return is one instance.
+            var groups = groupKeys.Count == 0 ? [] : await GroupsByKeyQuery(db, serviceIds, groupKeys.ToList(), cutoff).ToListAsync(cancellationToken);
+            if (groupIds.Count > 0)
+                groups.AddRange(await GroupsByIdQuery(db, groupIds).ToListAsync(cancellationToken));
             var silences = await SilencesQuery(db, now, serviceIds).ToListAsync(cancellationToken);
             var maintenance = await MaintenanceQuery(db, now, serviceIds).ToListAsync(cancellationToken);
             var openKeys = open.Select(a => a.DedupKey).ToHashSet(StringComparer.Ordinal);
             var closedKeys = keys.Where(k => !openKeys.Contains(k)).ToList();
             var history = closedKeys.Count == 0 ? [] : await HistoryQuery(db, serviceIds, closedKeys).ToListAsync(cancellationToken);
-            return new Batch
-            {
-                _history = history.ToDictionary(h => (h.ServiceId, h.DedupKey), h => h.Occurrence),
-                Services = services.ToDictionary(s => s.Id),
-                Open = open.ToDictionary(a => (a.ServiceId, a.DedupKey)),
-                Groups = groups,
-                Silences = silences,
-                Maintenance = maintenance,
-            };
+            batch._history = history.ToDictionary(h => (h.ServiceId, h.DedupKey), h => h.Occurrence);
+            batch.Services = byId;
+            batch.Open = open.ToDictionary(a => (a.ServiceId, a.DedupKey));
+            batch.Silences = silences;
+            batch.Maintenance = maintenance;
+            foreach (var group in groups)
+                batch.AddGroup(group);
+            return batch;
         }
 
         /// <summary>The latest earlier occurrence of a key, so a new one can follow it.</summary>
