@@ -13,7 +13,7 @@
 # exist to hold pages back, and every probe here goes to the same person.
 #
 # Knobs (environment): RATE (200) background alerts/s, PROBES (300), OPEN (50000), LATE_PROBES (100),
-# BENCH_OUT: a file to copy the JSON results to, WAIT_QUIET: wait up to that many seconds for the
+# BENCH_OUT: a file to copy the JSON results to, KEEP_DB: a file to keep a copy of Steady's database in (to look at its query plans), WAIT_QUIET: wait up to that many seconds for the
 # rest of the machine to go quiet before the run (latencies measured beside a build are the build's).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -74,6 +74,7 @@ dotnet "$load_dll" --url "$url" --token "$token" --db "$work/steady/steady.db" \
     --rate "${RATE:-200}" --probes "${PROBES:-300}" --open "${OPEN:-50000}" --late-probes "${LATE_PROBES:-100}" | tee "$work/result.json"
 status=${PIPESTATUS[0]}
 set -e
+[[ -n "${KEEP_DB:-}" ]] && sqlite3 "$work/steady/steady.db" ".backup '$KEEP_DB'" && echo "database kept in $KEEP_DB" >&2
 rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$steady_pid/status" 2>/dev/null || echo 0)"
 echo "steady peak RSS: $((rss_kb / 1024)) MB" >&2
 [[ -n "${BENCH_OUT:-}" ]] && cp "$work/result.json" "$BENCH_OUT"

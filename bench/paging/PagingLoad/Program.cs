@@ -89,7 +89,8 @@ await Person("primary", true);
 await Person("secondary", true);
 await Person("bulk", false); // no contact method: its step is planned and recorded, nothing is sent
 var probePolicy = (await Post("/api/v1/escalation-policies", new { name = "probe", team = "bench", escalation_chain = new object[] { new { notify = "primary@bench.test", wait = "1m" }, new { notify = "secondary@bench.test", wait = "1m" } } })).GetProperty("id").GetGuid();
-var bulkPolicy = (await Post("/api/v1/escalation-policies", new { name = "bulk", team = "bench", escalation_chain = new object[] { new { notify = "bulk@bench.test", wait = "1d" } } })).GetProperty("id").GetGuid();
+// Two steps, so each open alert's run stays live after its first step, its next step a day away.
+var bulkPolicy = (await Post("/api/v1/escalation-policies", new { name = "bulk", team = "bench", escalation_chain = new object[] { new { notify = "bulk@bench.test", wait = "1d" }, new { notify = "bulk@bench.test", wait = "1d" } } })).GetProperty("id").GetGuid();
 // The API's shortest wait is a minute; the benchmark shortens the probe policy's in the database.
 Sqlite($"UPDATE escalation_policies SET steps = replace(steps, '\"waitSeconds\":60', '\"waitSeconds\":{WaitSeconds}') WHERE name = 'probe';");
 async Task<string> Service(string name, Guid? policy)
@@ -220,7 +221,7 @@ var result = new
     openAlertsFirstStepsDoneSeconds = Math.Round(settledIn, 1),
     escalationWithOpenAlerts = new { steps = lateness2.Count, p50Ms = Percentile(lateness2, 50), p99Ms = Percentile(lateness2, 99), maxMs = lateness2.Count == 0 ? 0 : Math.Round(lateness2.Max(), 1) },
 };
-Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 listener.Stop();
 return lost == 0 && lateness2.Count == lateProbes ? 0 : 1;
 
