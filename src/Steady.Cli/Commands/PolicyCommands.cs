@@ -64,17 +64,21 @@ internal static class PolicyCommands
             var description = ConfigCommands.Text(policy, "description");
             session.Out.WriteLine($"{Table.Clean(ConfigCommands.Text(policy, "name"))} (team {Table.Clean(teams.GetValueOrDefault(ConfigCommands.Text(policy, "teamId"), "?"))})"
                 + (description.Length > 0 ? ": " + Table.Clean(description) : ""));
+            var repeat = policy.GetProperty("repeat").GetInt32();
             var table = new Table("Step", "Notifies", "Who now", "Then wait");
-            foreach (var step in now.GetProperty("steps").EnumerateArray())
+            var steps = now.GetProperty("steps").EnumerateArray().ToList();
+            foreach (var step in steps)
             {
+                // The last step's wait only matters when the steps repeat: without a repeat the run ends there.
+                var last = step.GetProperty("step").GetInt32() == steps.Count;
+                var wait = !last ? ConfigCommands.Text(step, "wait") : repeat > 0 ? ConfigCommands.Text(step, "wait") + ", then step 1 again" : "- (last step)";
                 var targets = step.GetProperty("targets").EnumerateArray().ToList();
                 var who = targets.SelectMany(t => t.GetProperty("people").EnumerateArray().Select(x => ConfigCommands.Text(x, "name"))).Distinct().ToList();
                 table.Add(step.GetProperty("step").GetInt32().ToString(CultureInfo.InvariantCulture),
                     string.Join(", ", targets.Select(t => $"{ConfigCommands.Text(t, "type")} {ConfigCommands.Text(t, "name")}")),
-                    who.Count > 0 ? string.Join(", ", who) : "NOBODY (step skipped)", ConfigCommands.Text(step, "wait"));
+                    who.Count > 0 ? string.Join(", ", who) : "NOBODY (step skipped)", wait);
             }
             table.WriteTo(session.Out);
-            var repeat = policy.GetProperty("repeat").GetInt32();
             session.Out.WriteLine(repeat == 0
                 ? "After the last step: no repeat."
                 : $"After the last step: the steps run again, {repeat} more time{(repeat == 1 ? "" : "s")}.");

@@ -123,11 +123,27 @@ public sealed class OnCallTests(SteadyServer server) : IClassFixture<SteadyServe
         Assert.Equal($"ops-{Suffix} (team Ops {Suffix})", lines[0]);
         Assert.Matches(@"^STEP\s+NOTIFIES\s+WHO NOW\s+THEN WAIT\s*$", lines[1]);
         Assert.Matches($@"^1\s+schedule office-{Suffix}\s+(Ana {Suffix}|NOBODY \(step skipped\))\s+10m\s*$", lines[2]);
-        Assert.Matches($@"^2\s+user Ana {Suffix}\s+Ana {Suffix}\s+", lines[3]);
+        Assert.Matches($@"^2\s+user Ana {Suffix}\s+Ana {Suffix}\s+- \(last step\)\s*$", lines[3]);
         Assert.Equal("After the last step: no repeat.", lines[4]);
         Assert.Equal("No service pages through it yet.", lines[5]);
         var json = JsonDocument.Parse((await RunAsync("policy", "show", $"ops-{Suffix}", "--json")).Succeeded().Out).RootElement;
         Assert.Equal(2, json.GetProperty("steps").GetArrayLength());
+
+        // With a repeat, the last step's wait is the pause before the steps run again.
+        (await RunAsync("apply", "-f", await WriteAsync($"""
+            name: looping-{Suffix}
+            team: Ops {Suffix}
+            repeat: 2
+            escalation_chain:
+              - notify: ana.{Suffix}@example.com
+                wait: 5m
+              - notify: office-{Suffix}
+                wait: 15m
+            """))).Succeeded();
+        var looping = (await RunAsync("policy", "show", $"looping-{Suffix}")).Succeeded().Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^1\s+.*\s5m\s*$", looping[2]);
+        Assert.Matches(@"^2\s+.*\s15m, then step 1 again\s*$", looping[3]);
+        Assert.Equal("After the last step: the steps run again, 2 more times.", looping[4]);
 
         var unknown = (await RunAsync("policy", "show", $"nosuch-{Suffix}")).SingleErrorLine(ExitCodes.Error);
         Assert.Contains($"nosuch-{Suffix}", unknown, StringComparison.Ordinal);
