@@ -9,7 +9,7 @@ namespace Steady.Server.Engine;
 /// On PostgreSQL, a node is alive while its session holds its presence lock (an advisory lock keyed by
 /// <see cref="EngineNode.Number"/>, on a connection of its own, for the life of the process). When a node
 /// dies, even by SIGKILL, PostgreSQL ends its session and the lock goes with it: from then on, its claims
-/// on escalation runs and on messages being sent are released by the next node that looks — at its start
+/// on escalation runs, on pages being sent and on incident messages being sent are released by the next node that looks — at its start
 /// (before its workers run) and every <see cref="Interval"/> — instead of waiting out their lease. The
 /// lease (<c>Steady:Paging:Lease</c>) remains for a node that hangs while still connected. On SQLite the
 /// process holds the file lock and the workers release a predecessor's claims themselves.
@@ -19,6 +19,7 @@ public sealed partial class NodePresence(
     DatabaseInfo database,
     WakeSignal<EscalationWorker> escalations,
     WakeSignal<DeliveryWorker> deliveries,
+    WakeSignal<Features.Incidents.IncidentWorker> incidents,
     TimeProvider time,
     ILogger<NodePresence> logger) : BackgroundService
 {
@@ -36,6 +37,8 @@ public sealed partial class NodePresence(
         "UPDATE escalation_runs SET lease_owner = NULL, lease_until = NULL WHERE next_due_at IS NOT NULL AND lease_owner LIKE 'node-%' " +
         "AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ");" +
         "UPDATE deliveries SET due_at = @now, lease_owner = NULL WHERE state = 'sending' AND lease_owner LIKE 'node-%' " +
+        "AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ");" +
+        "UPDATE incident_notices SET due_at = @now, lease_owner = NULL WHERE lease_owner LIKE 'node-%' " +
         "AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ")";
 
     private NpgsqlConnection? _presence;
@@ -91,6 +94,7 @@ public sealed partial class NodePresence(
                 LogReleased(logger, released);
                 escalations.Wake();
                 deliveries.Wake();
+                incidents.Wake();
             }
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException or IOException)

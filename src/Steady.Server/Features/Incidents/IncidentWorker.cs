@@ -18,12 +18,32 @@ public sealed partial class IncidentWorker(
     IServiceScopeFactory scopes,
     WakeSignal<IncidentWorker> signal,
     WakeSignal<Engine.EscalationWorker> engine,
+    Engine.EngineNode node,
     IOptions<IncidentOptions> options,
     TimeProvider time,
     ILogger<IncidentWorker> logger) : DueTimeWorker<IncidentWorker>(signal, time, logger)
 {
     private const int MaxAttempts = 6;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>On SQLite this process is the only one (it holds the file lock): messages a dead process was sending are due again now.</summary>
+    protected override async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
+            if (!db.IsSqlite)
+                return; // PostgreSQL: NodePresence releases the claims of nodes that are gone
+            var now = Time.GetUtcNow();
+            await db.IncidentNotices.Where(n => n.LeaseOwner != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, now).SetProperty(n => n.LeaseOwner, (string?)null), cancellationToken);
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            LogReleaseFailed(logger, e);
+        }
+    }
 
     protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
     {
@@ -121,17 +141,20 @@ public sealed partial class IncidentWorker(
         var due = await db.IncidentNotices.AsNoTracking().Where(n => n.DueAt != null && n.DueAt <= now).OrderBy(n => n.DueAt).Take(50).ToListAsync(cancellationToken);
         foreach (var notice in due)
         {
-            // Claim: move its due time past a lease; only the node whose update matched sends it.
+            // Claim: move its due time past a lease and name this node; only the node whose update matched sends it.
+            // A node that hangs loses it when the lease runs out; one that dies, at once (see StartingAsync, NodePresence).
             var leased = now + Lease;
+            var owner = node.Id + "/" + Guid.NewGuid().ToString("N");
             var claimed = await db.IncidentNotices.Where(n => n.Id == notice.Id && n.DueAt == notice.DueAt)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, leased), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, leased).SetProperty(n => n.LeaseOwner, owner), cancellationToken);
             if (claimed == 0)
                 continue;
             var (outcome, detail) = await SendAsync(db, registry, notice, cancellationToken);
             var attempts = notice.Attempts + 1;
             DateTimeOffset? retryAt = outcome == DeliveryOutcome.Retry && attempts < MaxAttempts ? Time.GetUtcNow() + TimeSpan.FromSeconds(30 * Math.Pow(2, attempts - 1)) : null;
             DateTimeOffset? sentAt = outcome == DeliveryOutcome.Sent ? Time.GetUtcNow() : null;
-            await db.IncidentNotices.Where(n => n.Id == notice.Id).ExecuteUpdateAsync(s => s
+            await db.IncidentNotices.Where(n => n.Id == notice.Id && n.LeaseOwner == owner).ExecuteUpdateAsync(s => s
+                .SetProperty(n => n.LeaseOwner, (string?)null)
                 .SetProperty(n => n.DueAt, retryAt)
                 .SetProperty(n => n.SentAt, sentAt)
                 .SetProperty(n => n.Attempts, attempts)
@@ -189,6 +212,9 @@ public sealed partial class IncidentWorker(
             : results.Any(r => r.Outcome == DeliveryOutcome.Retry) ? DeliveryOutcome.Retry : DeliveryOutcome.Failed;
         return (outcome, string.Join("; ", results.Select(r => $"{r.Outcome.ToString().ToLowerInvariant()}: {r.Detail}")));
     }
+
+    [LoggerMessage(EventId = 901, Level = LogLevel.Warning, Message = "Could not take back the incident messages an earlier process was sending; they are sent when their lease runs out")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Incident #{Number}: cadence step {Step}")]
     private static partial void LogCadence(ILogger logger, int number, CadenceStep step);
