@@ -19,6 +19,9 @@ public static class IncidentRunSteps
     /// <summary>Incidents page at any hour.</summary>
     public const string Urgency = "high";
 
+    /// <summary>The states of a run still waiting for an answer (escalating, or every step ran): what acknowledging stops.</summary>
+    public static readonly string[] Unanswered = [RunStates.Active, RunStates.Exhausted];
+
     /// <summary>The people the runs' one-person pages name, for the planner to read with the policies' targets.</summary>
     public static IEnumerable<EscalationTarget> Targets(IEnumerable<EscalationRunRecord> runs) =>
         runs.Where(r => r.TargetUserId is not null).Select(r => new EscalationTarget(TargetKind.User, r.TargetUserId!.Value));
@@ -83,7 +86,7 @@ public static class IncidentRunSteps
     /// </summary>
     public static async Task<bool> StopAsync(SteadyDb db, Guid incidentId, string state, string note, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var runs = await db.EscalationRuns.Where(r => r.IncidentId == incidentId && (r.State == RunStates.Active || r.State == RunStates.Exhausted)).ToListAsync(cancellationToken);
+        var runs = await db.EscalationRuns.Where(r => r.IncidentId == incidentId && Unanswered.Contains(r.State)).ToListAsync(cancellationToken);
         var ids = runs.Select(r => r.Id).ToList();
         var pending = await db.Deliveries.Where(d => ids.Contains(d.RunId) && (d.State == DeliveryStates.Queued || d.State == DeliveryStates.FailedTemporary)).ToListAsync(cancellationToken);
         foreach (var delivery in pending)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core.OnCall;
 
 namespace Steady.Server.Tests.Incidents;
 
@@ -87,4 +89,69 @@ public sealed class IncidentConsoleTests
         Assert.Contains("ran for 1 h 5 min, closed", list, StringComparison.Ordinal);
         Assert.DoesNotContain("running for", list, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task APagedResponderAcknowledgesTheIncidentsPagesFromItsPageAndAViewerIsRefused()
+    {
+        await using var world = await IncidentWorld.CreateAsync();
+        await IncidentPagingTests.TwoStepPolicyAsync(world);
+        var number = (await world.DeclareAsync(new { title = "Checkout down", severity = "SEV1", services = new[] { world.Alerts.Service } }, who: "Cleo")).GetProperty("number").GetInt32();
+        await IncidentWorld.EventuallyAsync(() => world.Phone("Ana").FirstOrDefault(r => r.Text.Contains("SEV1 declared: Checkout down", StringComparison.Ordinal)), "the page to reach Ana");
+        var path = $"/incidents/{number}";
+
+        // A viewer of the team sees the pages but not the button, and posting anyway is refused beside the forms.
+        var (viewerId, _) = await world.Host.CreateUserAsync("Viv");
+        (await world.Admin.PutAsJsonAsync($"/api/v1/teams/{world.Alerts.TeamId}/members/{viewerId}", new { role = "viewer" })).EnsureSuccessStatusCode();
+        var viewer = await SignInAsync(world, viewerId);
+        var seen = await viewer.GetPageAsync(path);
+        Assert.Contains("data-testid=\"runs\"", seen, StringComparison.Ordinal);
+        Assert.Contains(">active</span> SEV1 declared", seen, StringComparison.Ordinal);
+        Assert.DoesNotContain("Acknowledge pages", seen, StringComparison.Ordinal);
+        var refused = await viewer.PostFormAsync(path, $"{path}?handler=Acknowledge");
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Only responders of the team that answers for this incident can change it.", System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(RunStates.Active, (await RunsAsync(world)).Single().State);
+
+        // Ana, paged, acknowledges from the incident page: the escalation stops, as the API's acknowledge does.
+        var ana = await SignInAsync(world, world.People["Ana"].Id);
+        var page = await ana.GetPageAsync(path);
+        Assert.Contains("data-testid=\"acknowledge-form\"", page, StringComparison.Ordinal);
+        Assert.Contains("Acknowledge pages", page, StringComparison.Ordinal);
+        var acked = await ana.PostFormFromAsync(page, $"{path}?handler=Acknowledge");
+        Assert.Equal(HttpStatusCode.Redirect, acked.StatusCode);
+        Assert.Equal(path, acked.Headers.Location!.OriginalString);
+
+        var run = (await RunsAsync(world)).Single();
+        Assert.Equal(RunStates.Acknowledged, run.State);
+        Assert.Null(run.NextDueAt); // step 2 (Ben) never runs
+        var pages = await world.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{number}/pages");
+        var sent = Assert.Single(pages.EnumerateArray());
+        Assert.Equal(world.People["Ana"].Id, sent.GetProperty("userId").GetGuid());
+        Assert.Equal(DeliveryStates.Sent, sent.GetProperty("state").GetString());
+        Assert.Contains((await world.TimelineAsync(number)).Select(e => e.GetProperty("text").GetString()), t => t == "Ana acknowledged the incident's pages: escalation stopped");
+        Assert.NotNull((await world.GetAsync(number)).GetProperty("acknowledgedAt").GetString());
+
+        page = await ana.GetPageAsync(path);
+        Assert.Contains("Pages acknowledged: their escalation stopped.", page, StringComparison.Ordinal);
+        Assert.Contains(">acknowledged</span> SEV1 declared", page, StringComparison.Ordinal);
+        Assert.Contains("acknowledged by Ana", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Acknowledge pages", page, StringComparison.Ordinal);
+
+        // The form sent again (a second tab, a double tap) says why nothing happened.
+        var twice = await ana.PostFormFromAsync(page, $"{path}?handler=Acknowledge");
+        Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
+        Assert.Contains("Nothing is paging for this incident: there is nothing to acknowledge.", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<ConsoleClient> SignInAsync(IncidentWorld world, Guid userId)
+    {
+        (await world.Admin.PutAsJsonAsync($"/api/v1/users/{userId}/password", new { newPassword = Password })).EnsureSuccessStatusCode();
+        var email = (await world.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{userId}")).GetProperty("email").GetString()!;
+        var browser = new ConsoleClient(world.Host);
+        await browser.SignInAsync(email, Password);
+        return browser;
+    }
+
+    private static Task<List<EscalationRunRecord>> RunsAsync(IncidentWorld world) =>
+        world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().Where(r => r.IncidentId != null).ToListAsync());
 }

@@ -13,7 +13,7 @@ public sealed class IncidentPagingTests
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>The service's policy becomes Ana, then (5 minutes on) Ben.</summary>
-    private static async Task TwoStepPolicyAsync(IncidentWorld world)
+    internal static async Task TwoStepPolicyAsync(IncidentWorld world)
     {
         var policy = await world.Admin.PostAsJsonAsync("/api/v1/escalation-policies", new
         {

@@ -4,11 +4,13 @@ using Microsoft.EntityFrameworkCore;
 using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.Incidents;
+using Steady.Core.OnCall;
 using Steady.Server.Data;
+using Steady.Server.Engine;
 
 namespace Steady.Server.Features.Incidents;
 
-/// <summary>The commander's one screen: header, checklist, update composer, roles, actions, changes, alerts, evidence, timeline.</summary>
+/// <summary>The commander's one screen: header, pages (and their acknowledgement), checklist, update composer, roles, actions, changes, alerts, evidence, timeline.</summary>
 public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, IncidentCommands commands, IncidentRecords records, IncidentChannels channels, IncidentSeverities severities, EmergencyLines lines, TimeProvider time) : ConsolePage
 {
     public EmergencySubmission? Submission { get; private set; }
@@ -32,6 +34,15 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
 
     public IReadOnlyList<SeverityLevel> Levels => severities.Table.Levels;
 
+    /// <summary>The incident's escalation runs (each page it asked the paging engine for), oldest first.</summary>
+    public IReadOnlyList<EscalationRunRecord> Runs { get; private set; } = [];
+
+    /// <summary>Every page the runs sent: to whom, how, its state (as <c>GET /api/v1/incidents/{number}/pages</c>).</summary>
+    public IReadOnlyList<Notifications.DeliveryDto> Deliveries { get; private set; } = [];
+
+    /// <summary>A run still waits for an answer: "Acknowledge pages" would stop it.</summary>
+    public bool Paging => Runs.Any(r => IncidentRunSteps.Unanswered.Contains(r.State));
+
     public bool CanRespond { get; private set; }
 
     public bool IsCommander { get; private set; }
@@ -47,6 +58,9 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
 
     public Task<IActionResult> OnPostUpdateAsync(int number, string? known, string? unknown, string? doing, int? nextMinutes, string? visibility) =>
         ActAsync(number, a => Result(records.PostUpdateAsync(a, Key(number), new UpdateInput(known, unknown, doing, nextMinutes is > 0 ? time.GetUtcNow().AddMinutes(nextMinutes.Value) : null, visibility), HttpContext.RequestAborted)), "Update posted and sent to the incident's channels.");
+
+    public Task<IActionResult> OnPostAcknowledgeAsync(int number) =>
+        ActAsync(number, a => Result(commands.AcknowledgeAsync(a, Key(number), HttpContext.RequestAborted)), "Pages acknowledged: their escalation stopped.");
 
     public Task<IActionResult> OnPostStatusAsync(int number, string? status, string? reason, string? overrideReason) =>
         ActAsync(number, a => Result(commands.ChangeStatusAsync(a, Key(number), new StatusInput(status, reason, overrideReason), HttpContext.RequestAborted)), "Status changed.");
@@ -118,6 +132,8 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
         Incident = await queries.DtoAsync(incident, HttpContext.RequestAborted);
         Timeline = await queries.TimelineAsync(incident, HttpContext.RequestAborted);
         Evidence = await queries.EvidenceAsync(incident.Id, withDocument: true, HttpContext.RequestAborted);
+        Runs = await db.EscalationRuns.AsNoTracking().Where(r => r.IncidentId == incident.Id).OrderBy(r => r.StartedAt).ThenBy(r => r.Id).ToListAsync(HttpContext.RequestAborted);
+        Deliveries = await Notifications.PagingApi.ForIncidentAsync(db, incident.Id, HttpContext.RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, incident.TeamId);
         Submission = await db.EmergencySubmissions.AsNoTracking().FirstOrDefaultAsync(s => s.IncidentId == incident.Id, HttpContext.RequestAborted);
         IsCommander = Incident.CommanderId == Actor.UserId;

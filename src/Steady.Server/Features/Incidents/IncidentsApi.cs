@@ -130,8 +130,7 @@ public static class IncidentsApi
         var incident = await queries.FindAsync(number, tracked: false, cancellationToken);
         if (incident is null)
             return NotFound(number);
-        var rows = await db.Deliveries.AsNoTracking().Where(d => d.IncidentId == incident.Id).OrderBy(d => d.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<Notifications.DeliveryDto>>(await Notifications.PagingApi.DtosAsync(db, rows, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<Notifications.DeliveryDto>>(await Notifications.PagingApi.ForIncidentAsync(db, incident.Id, cancellationToken));
     }
 
     private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Acknowledge(string number, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>

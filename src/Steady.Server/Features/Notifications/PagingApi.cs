@@ -59,6 +59,10 @@ public static class PagingApi
         return new AlertNotificationsDto(alertId, alert.GroupId, escalation, paging, await DtosAsync(db, rows, cancellationToken));
     }
 
+    /// <summary>Every page an incident sent through the paging engine, in the order they were made.</summary>
+    public static async Task<List<DeliveryDto>> ForIncidentAsync(SteadyDb db, Guid incidentId, CancellationToken cancellationToken) =>
+        await DtosAsync(db, await db.Deliveries.AsNoTracking().Where(d => d.IncidentId == incidentId).OrderBy(d => d.Id).ToListAsync(cancellationToken), cancellationToken);
+
     private static async Task<Results<Ok<Page<DeliveryDto>>, ProblemHttpResult>> Deliveries(
         SteadyDb db, ActorAccessor actors, string? state, string? service, int? limit, Guid? cursor, CancellationToken cancellationToken)
     {
