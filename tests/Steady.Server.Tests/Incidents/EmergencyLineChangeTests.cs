@@ -4,9 +4,11 @@ using System.Text.Json;
 
 namespace Steady.Server.Tests.Incidents;
 
-/// <summary>An agreement changed after it was written down: through the API, held to the rules of a new one.</summary>
+/// <summary>An agreement changed after it was written down: through the API and the admin page, held to the rules of a new one.</summary>
 public sealed class EmergencyLineChangeTests
 {
+    private const string Password = "a sufficiently long password";
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static async Task<JsonElement> AgreementAsync(IncidentWorld world, Guid id) =>
@@ -143,5 +145,61 @@ public sealed class EmergencyLineChangeTests
         Assert.Contains("Only organization admins", await IncidentWorld.DetailAsync(responder), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PatchAsync(world.Host.Anonymous(), id, new { hours = "never" })).StatusCode);
         Assert.Equal(before, (await AgreementAsync(world, id)).GetRawText());
+    }
+
+    [Fact]
+    public async Task TheAdminPageChangesAnAgreementThroughAPrefilledFormAndShowsRefusalsLikeItsOtherForms()
+    {
+        await using var world = await IncidentWorld.CreateAsync();
+        var (id, key) = await EmergencyLineTests.LineAsync(world);
+        var (olga, _) = await world.Host.CreateUserAsync("Olga", isAdmin: true);
+        (await world.Admin.PutAsJsonAsync($"/api/v1/users/{olga}/password", new { newPassword = Password }, Cancel)).EnsureSuccessStatusCode();
+        var email = (await world.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{olga}", Cancel)).GetProperty("email").GetString()!;
+        var benEmail = (await world.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{world.People["Ben"].Id}", Cancel)).GetProperty("email").GetString()!;
+        var browser = new ConsoleClient(world.Host);
+        await browser.SignInAsync(email, Password);
+
+        var page = System.Net.WebUtility.HtmlDecode(await browser.GetPageAsync("/emergency-lines"));
+        Assert.Contains("data-testid=\"edit-agreement\"", page, StringComparison.Ordinal);
+        Assert.Contains("name=\"hours\" maxlength=\"200\" value=\"24/7\"", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"SEV1\" checked=\"checked\"", page, StringComparison.Ordinal);
+        Assert.Contains($"<option value=\"payments-oncall\" selected=\"selected\">", page, StringComparison.Ordinal);
+
+        (string, string)[] Form(string hours) =>
+        [
+            ("id", id.ToString()), ("client", "Acme"), ("covered", "SEV1"), ("covered", "SEV2"), ("hours", hours),
+            ("purpose", "Short-term stabilization"), ("boundaries", "No guaranteed response times"),
+            ("service", world.Alerts.Service), ("policy", "payments-oncall"), ("commander", benEmail),
+        ];
+
+        // An emptied field is refused beside the form, which stays open with what was sent; nothing is written.
+        var before = (await AgreementAsync(world, id)).GetRawText();
+        var refused = await browser.PostFormAsync("/emergency-lines", "/emergency-lines?handler=Edit", Form(""));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var html = System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Cancel));
+        Assert.Contains("'hours' is required.", html, StringComparison.Ordinal);
+        Assert.Contains("<details open=\"open\" data-testid=\"edit-agreement\">", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"SEV2\" checked=\"checked\"", html, StringComparison.Ordinal);
+        Assert.Equal(before, (await AgreementAsync(world, id)).GetRawText());
+
+        var saved = await browser.PostFormAsync("/emergency-lines", "/emergency-lines?handler=Edit", Form("Mon–Fri 08:00–18:00 Europe/Berlin"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var line = await AgreementAsync(world, id);
+        Assert.Equal("Mon–Fri 08:00–18:00 Europe/Berlin", line.GetProperty("hours").GetString());
+        Assert.Equal(new[] { "SEV1", "SEV2" }, line.GetProperty("coveredSeverities").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(world.People["Ben"].Id, line.GetProperty("commanderId").GetGuid());
+        Assert.Equal(key, line.GetProperty("key").GetString());
+        var after = System.Net.WebUtility.HtmlDecode(await browser.GetPageAsync("/emergency-lines"));
+        Assert.Contains("is changed. Its intake URL stays the same.", after, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"line-commander\">Ben</strong>", after, StringComparison.Ordinal);
+
+        // Someone who is not an organization admin cannot post the form either.
+        (await world.Admin.PutAsJsonAsync($"/api/v1/users/{world.People["Ana"].Id}/password", new { newPassword = Password }, Cancel)).EnsureSuccessStatusCode();
+        var anaEmail = (await world.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{world.People["Ana"].Id}", Cancel)).GetProperty("email").GetString()!;
+        var ana = new ConsoleClient(world.Host);
+        await ana.SignInAsync(anaEmail, Password);
+        var notAdmin = await ana.PostFormFromAsync(await ana.GetPageAsync("/incidents"), "/emergency-lines?handler=Edit", Form("never"));
+        Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);
+        Assert.Equal("Mon–Fri 08:00–18:00 Europe/Berlin", (await AgreementAsync(world, id)).GetProperty("hours").GetString());
     }
 }
