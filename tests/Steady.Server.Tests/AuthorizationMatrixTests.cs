@@ -200,6 +200,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("DELETE", "/api/v1/freeze/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/freeze/{await w.NewFreezeAsync()}", null)),
         new("GET", "/api/v1/emergency-lines/", Access.OrgAdmin, Fixed("/api/v1/emergency-lines")),
         new("POST", "/api/v1/emergency-lines/", Access.OrgAdmin, async w => ("/api/v1/emergency-lines", await w.LineBodyAsync())),
+        new("PATCH", "/api/v1/emergency-lines/{id:guid}", Access.OrgAdmin, async w => ($"/api/v1/emergency-lines/{(await w.NewLineAsync()).Id}", new { hours = "Mon–Fri 08:00–18:00 Europe/Berlin" })),
         new("POST", "/api/v1/emergency-lines/{id:guid}/reinstate", Access.OrgAdmin, async w => ($"/api/v1/emergency-lines/{await w.NewSuspendedLineAsync()}/reinstate", new { })),
         new("GET", "/api/v1/emergency-lines/{id:guid}/submissions", Access.OrgAdmin, async w => ($"/api/v1/emergency-lines/{(await w.NewLineAsync()).Id}/submissions", null)),
         new("POST", "/api/v1/emergency-submissions/{id:guid}/misuse", Access.TeamResponder, async w => ($"/api/v1/emergency-submissions/{await w.NewSubmissionAsync((await w.NewLineAsync()).Key)}/misuse", new { reason = "not an emergency" })),

@@ -8,7 +8,7 @@ public sealed class EmergencyLineTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static async Task<(Guid Id, string Key)> LineAsync(IncidentWorld world)
+    internal static async Task<(Guid Id, string Key)> LineAsync(IncidentWorld world)
     {
         var created = await world.Admin.PostAsJsonAsync("/api/v1/emergency-lines", new
         {
@@ -25,7 +25,7 @@ public sealed class EmergencyLineTests
         return (body.GetProperty("id").GetGuid(), body.GetProperty("key").GetString()!);
     }
 
-    private static async Task<(Guid Id, int Incident)> SubmitAsync(IncidentWorld world, string key, string what = "Checkout is down for everyone")
+    internal static async Task<(Guid Id, int Incident)> SubmitAsync(IncidentWorld world, string key, string what = "Checkout is down for everyone")
     {
         var response = await world.Host.Anonymous().PostAsJsonAsync($"/emergency-line/{key}", new { name = "Erin (Acme ops)", contact = "+49 30 1234567", description = what }, Cancel);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

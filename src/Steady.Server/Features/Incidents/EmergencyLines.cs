@@ -11,6 +11,9 @@ namespace Steady.Server.Features.Incidents;
 
 public sealed record AgreementInput(string? Client = null, IReadOnlyList<string>? CoveredSeverities = null, string? Hours = null, string? Purpose = null, string? Boundaries = null, string? Service = null, string? EscalationPolicy = null, string? Commander = null);
 
+/// <summary>A change to an agreement: a field left out (null) stays as written; <c>commander</c> "" goes back to whoever wrote it down.</summary>
+public sealed record AgreementPatch(string? Client = null, IReadOnlyList<string>? CoveredSeverities = null, string? Hours = null, string? Purpose = null, string? Boundaries = null, string? Service = null, string? EscalationPolicy = null, string? Commander = null);
+
 public sealed record SubmissionInput(string? Name = null, string? Contact = null, string? Description = null, string? Severity = null);
 
 public sealed record MisuseInput(string? Reason = null);
@@ -96,6 +99,76 @@ public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, Incid
     {
         if (!Permissions.CanAdministerOrganization(actor))
             return Failure.Forbidden("Only organization admins can set up an emergency line.");
+        var check = await CheckAsync(input, actor.UserId, cancellationToken);
+        if (!check.Succeeded)
+            return check.Failure!;
+        var terms = check.Value!;
+        var agreement = new EmergencyAgreement
+        {
+            Id = Ids.New(time),
+            Client = terms.Client,
+            CoveredSeverities = terms.CoveredSeverities,
+            Hours = terms.Hours,
+            Purpose = terms.Purpose,
+            Boundaries = terms.Boundaries,
+            ServiceId = terms.ServiceId,
+            EscalationPolicyId = terms.EscalationPolicyId,
+            Key = Secrets.NewToken().Replace("stdy_", "line_", StringComparison.Ordinal),
+            CreatedAt = time.GetUtcNow(),
+            CreatedById = actor.UserId,
+            CommanderId = terms.CommanderId,
+        };
+        db.EmergencyAgreements.Add(agreement);
+        await db.SaveChangesAsync(cancellationToken);
+        return agreement;
+    }
+
+    /// <summary>
+    /// Changes an agreement's terms: the patch laid over what is written, then held to the same rules as a new
+    /// agreement, so a change cannot write down what creation would refuse. The key, the suspension and who wrote it stay.
+    /// </summary>
+    public async Task<Outcome<EmergencyAgreement>> UpdateAsync(Actor actor, Guid agreementId, AgreementPatch patch, CancellationToken cancellationToken)
+    {
+        if (!Permissions.CanAdministerOrganization(actor))
+            return Failure.Forbidden("Only organization admins can change an emergency line's agreement.");
+        var agreement = await db.EmergencyAgreements.FirstOrDefaultAsync(a => a.Id == agreementId, cancellationToken);
+        if (agreement is null)
+            return Failure.NotFound("The emergency line");
+        var input = new AgreementInput(
+            patch.Client ?? agreement.Client,
+            patch.CoveredSeverities ?? agreement.Severities(),
+            patch.Hours ?? agreement.Hours,
+            patch.Purpose ?? agreement.Purpose,
+            patch.Boundaries ?? agreement.Boundaries,
+            patch.Service ?? agreement.ServiceId.ToString(),
+            patch.EscalationPolicy ?? agreement.EscalationPolicyId.ToString(),
+            patch.Commander ?? agreement.CommanderId?.ToString());
+        var check = await CheckAsync(input, agreement.CreatedById, cancellationToken);
+        if (!check.Succeeded)
+            return check.Failure!;
+        var terms = check.Value!;
+        agreement.Client = terms.Client;
+        agreement.CoveredSeverities = terms.CoveredSeverities;
+        agreement.Hours = terms.Hours;
+        agreement.Purpose = terms.Purpose;
+        agreement.Boundaries = terms.Boundaries;
+        agreement.ServiceId = terms.ServiceId;
+        agreement.EscalationPolicyId = terms.EscalationPolicyId;
+        agreement.CommanderId = terms.CommanderId;
+        await db.SaveChangesAsync(cancellationToken);
+        return agreement;
+    }
+
+    /// <summary>An agreement's terms as they are stored, once they have passed <see cref="CheckAsync"/>.</summary>
+    private sealed record Terms(string Client, string CoveredSeverities, string Hours, string Purpose, string Boundaries, Guid ServiceId, Guid EscalationPolicyId, Guid? CommanderId);
+
+    /// <summary>
+    /// The rules every agreement meets, written down or changed: the texts, covered severities from the table, a
+    /// service and a policy that exist, and a commander (the one named, else <paramref name="writtenById"/>, who wrote
+    /// it down) who is active and responds for the service's team.
+    /// </summary>
+    private async Task<Outcome<Terms>> CheckAsync(AgreementInput input, Guid writtenById, CancellationToken cancellationToken)
+    {
         var validation = new Validation().Name("client", input.Client, 200).Name("hours", input.Hours, 200).Name("purpose", input.Purpose, 2000).Name("boundaries", input.Boundaries, 4000);
         var covered = (input.CoveredSeverities ?? []).Select(s => severities.Table.Find(s)?.Name).ToList();
         if (covered.Count == 0 || covered.Any(c => c is null))
@@ -112,34 +185,27 @@ public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, Incid
         var policy = await db.EscalationPolicyAsync(input.EscalationPolicy!, tracked: false, cancellationToken);
         if (policy is null)
             return Failure.Invalid("escalationPolicy", $"There is no escalation policy '{input.EscalationPolicy}'.");
-        Guid? commanderId = null;
-        if (!string.IsNullOrWhiteSpace(input.Commander))
+        var named = !string.IsNullOrWhiteSpace(input.Commander);
+        var commander = named
+            ? await db.UserAsync(input.Commander!, cancellationToken)
+            : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == writtenById, cancellationToken);
+        if (commander is null)
+            return Failure.Invalid("commander", $"There is no active user '{input.Commander}' to command the line's incidents.");
+        if (commander.DisabledAt is not null)
         {
-            var commander = await db.UserAsync(input.Commander, cancellationToken);
-            if (commander is null || commander.DisabledAt is not null)
-                return Failure.Invalid("commander", $"There is no active user '{input.Commander}' to command the line's incidents.");
-            if (!Permissions.CanRespondFor(await ActorOfAsync(commander, cancellationToken), service.TeamId))
-                return Failure.Invalid("commander", $"{commander.Name} cannot respond for {service.Name}'s team, so cannot command its incidents; make them a responder there first, or choose someone who is.");
-            commanderId = commander.Id;
+            return Failure.Invalid("commander", named
+                ? $"{commander.Name} is no longer active, so cannot command the line's incidents; choose someone who is."
+                : $"{commander.Name}, who wrote the agreement down and commands its incidents when nobody else is named, is no longer active; name a commander.");
         }
-        var agreement = new EmergencyAgreement
+        if (!Permissions.CanRespondFor(await ActorOfAsync(commander, cancellationToken), service.TeamId))
         {
-            Id = Ids.New(time),
-            Client = input.Client!.Trim(),
-            CoveredSeverities = JsonSerializer.Serialize(covered.Distinct()),
-            Hours = input.Hours!.Trim(),
-            Purpose = input.Purpose!.Trim(),
-            Boundaries = input.Boundaries!.Trim(),
-            ServiceId = service.Id,
-            EscalationPolicyId = policy.Id,
-            Key = Secrets.NewToken().Replace("stdy_", "line_", StringComparison.Ordinal),
-            CreatedAt = time.GetUtcNow(),
-            CreatedById = actor.UserId,
-            CommanderId = commanderId,
-        };
-        db.EmergencyAgreements.Add(agreement);
-        await db.SaveChangesAsync(cancellationToken);
-        return agreement;
+            return Failure.Invalid("commander", named
+                ? $"{commander.Name} cannot respond for {service.Name}'s team, so cannot command its incidents; make them a responder there first, or choose someone who is."
+                : $"{commander.Name}, who wrote the agreement down and commands its incidents when nobody else is named, cannot respond for {service.Name}'s team; name a commander who can.");
+        }
+        return new Terms(
+            input.Client!.Trim(), JsonSerializer.Serialize(covered.Distinct()), input.Hours!.Trim(), input.Purpose!.Trim(), input.Boundaries!.Trim(),
+            service.Id, policy.Id, named ? commander.Id : null);
     }
 
     public async Task<Outcome<(EmergencySubmission Submission, Incident Incident)>> SubmitAsync(string key, SubmissionInput input, CancellationToken cancellationToken)

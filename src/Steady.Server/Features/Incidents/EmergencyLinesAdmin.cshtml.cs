@@ -7,20 +7,25 @@ using Steady.Server.Data;
 
 namespace Steady.Server.Features.Incidents;
 
-/// <summary>The agreements admin page: write a line's boundaries down, see its intake URL and submissions, reinstate it.</summary>
+/// <summary>The agreements admin page: write a line's boundaries down, change them, see its intake URL and submissions, reinstate it.</summary>
 public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, IncidentSeverities severities) : ConsolePage
 {
     public IReadOnlyList<EmergencyAgreement> Agreements { get; private set; } = [];
 
     public IReadOnlyList<SubmissionDto> Submissions { get; private set; } = [];
 
-    public IReadOnlyList<string> ServiceNames { get; private set; } = [];
+    public IReadOnlyDictionary<Guid, string> Services { get; private set; } = new Dictionary<Guid, string>();
 
-    public IReadOnlyList<string> PolicyNames { get; private set; } = [];
+    public IReadOnlyDictionary<Guid, string> Policies { get; private set; } = new Dictionary<Guid, string>();
 
     public IReadOnlyDictionary<Guid, (string Name, string Email)> People { get; private set; } = new Dictionary<Guid, (string, string)>();
 
     public bool Allowed { get; private set; } = true;
+
+    /// <summary>The agreement whose change was refused, shown open with what was sent.</summary>
+    public Guid? EditingId { get; private set; }
+
+    public AgreementPatch? Edited { get; private set; }
 
     public IReadOnlyList<string> Levels => severities.Table.Levels.Select(l => l.Name).ToList();
 
@@ -48,6 +53,26 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
             return Page();
         }
         Notice($"Emergency line for {outcome.Value!.Client} written down. Give the client its intake URL: /emergency/{outcome.Value.Key}");
+        return RedirectToPage();
+    }
+
+    /// <summary>The edit form sends every field, so an emptied one is refused as required rather than left as it was.</summary>
+    public async Task<IActionResult> OnPostEditAsync(Guid id, string? client, string[]? covered, string? hours, string? purpose, string? boundaries, string? service, string? policy, string? commander)
+    {
+        if (!await LoadActorAsync())
+            return SignedOut();
+        var patch = new AgreementPatch(client ?? "", covered ?? [], hours ?? "", purpose ?? "", boundaries ?? "", service ?? "", policy ?? "", commander ?? "");
+        var outcome = await lines.UpdateAsync(Actor, id, patch, HttpContext.RequestAborted);
+        if (outcome.Failure?.Kind == Steady.Core.FailureKind.Forbidden)
+            return Refused();
+        if (!outcome.Succeeded)
+        {
+            ShowFailure(outcome.Failure!);
+            (EditingId, Edited) = (id, patch);
+            await LoadAsync();
+            return Page();
+        }
+        Notice($"The agreement for {outcome.Value!.Client} is changed. Its intake URL stays the same.");
         return RedirectToPage();
     }
 
@@ -79,9 +104,9 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLines lines, 
     {
         Agreements = await db.EmergencyAgreements.AsNoTracking().OrderBy(a => a.Client).ToListAsync(HttpContext.RequestAborted);
         Submissions = await lines.SubmissionsAsync(null, HttpContext.RequestAborted);
-        ServiceNames = await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(HttpContext.RequestAborted);
+        Services = (await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(HttpContext.RequestAborted)).ToDictionary(s => s.Id, s => s.Name);
         People = (await db.Users.AsNoTracking().OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email, u.DisabledAt }).ToListAsync(HttpContext.RequestAborted))
             .ToDictionary(u => u.Id, u => (u.DisabledAt is null ? u.Name : u.Name + " (disabled)", u.Email));
-        PolicyNames = await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(HttpContext.RequestAborted);
+        Policies = (await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).Select(p => new { p.Id, p.Name }).ToListAsync(HttpContext.RequestAborted)).ToDictionary(p => p.Id, p => p.Name);
     }
 }

@@ -17,6 +17,7 @@ public static class EmergencyLinesApi
         var lines = api.MapGroup("/emergency-lines").WithTags("Emergency lines");
         lines.MapGet("/", List).WithSummary("Agreements with their intake keys (organization admins)");
         lines.MapPost("/", Create).WithSummary("Write down an agreement: covered severities, hours, purpose, boundaries, service, policy (organization admins)");
+        lines.MapPatch("/{id:guid}", Update).WithSummary("Change an agreement: any field create takes (commander \"\" goes back to whoever wrote it down); the intake key stays (organization admins)");
         lines.MapPost("/{id:guid}/reinstate", Reinstate).WithSummary("Reinstate a suspended line (organization admins)");
         lines.MapGet("/{id:guid}/submissions", Submissions).WithSummary("A line's submissions (organization admins)");
         api.MapPost("/emergency-submissions/{id:guid}/misuse", Misuse).WithTags("Emergency lines").WithSummary("Triage: mark a submission as misuse (responders of the line's service team); repeated misuse suspends the line");
@@ -44,6 +45,12 @@ public static class EmergencyLinesApi
     {
         var outcome = await lines.CreateAsync(await actors.RequireAsync(cancellationToken), input, cancellationToken);
         return outcome.Succeeded ? TypedResults.Created($"/api/v1/emergency-lines/{outcome.Value!.Id}", AgreementDto.From(outcome.Value)) : outcome.Failure!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<AgreementDto>, ProblemHttpResult>> Update(Guid id, AgreementPatch patch, ActorAccessor actors, EmergencyLines lines, CancellationToken cancellationToken)
+    {
+        var outcome = await lines.UpdateAsync(await actors.RequireAsync(cancellationToken), id, patch, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(AgreementDto.From(outcome.Value!)) : outcome.Failure!.ToProblem();
     }
 
     private static async Task<Results<Ok<AgreementDto>, ProblemHttpResult>> Reinstate(Guid id, ActorAccessor actors, EmergencyLines lines, CancellationToken cancellationToken)
