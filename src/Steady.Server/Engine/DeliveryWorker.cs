@@ -42,7 +42,8 @@ public sealed partial class DeliveryWorker(
             if (db.IsSqlite)
             {
                 var now = Time.GetUtcNow();
-                await db.Deliveries.Where(d => d.State == DeliveryStates.Sending)
+                // By owner (an index of the claimed rows only): a released claim has none and is due already.
+                await db.Deliveries.Where(d => d.LeaseOwner != null && d.State == DeliveryStates.Sending)
                     .ExecuteUpdateAsync(s => s.SetProperty(d => d.DueAt, now).SetProperty(d => d.LeaseOwner, (string?)null), cancellationToken);
             }
         }

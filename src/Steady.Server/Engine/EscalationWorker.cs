@@ -143,13 +143,13 @@ public sealed partial class EscalationWorker(
         var group = batch.Groups[run.GroupId!.Value];
         var service = batch.Services[run.ServiceId!.Value];
         if (!group.IsOpen)
-            return Stop(run, RunStates.Resolved, "resolved", now);
+            return RunChanges.End(run, RunStates.Resolved, "resolved", now);
 
         var retriggered = false;
         if (run.State == RunStates.Acknowledged)
         {
             if (!await RetriggerAsync(db, run, group, service, now, cancellationToken))
-                return Stop(run, RunStates.Acknowledged, run.Note ?? "acknowledged", now);
+                return RunChanges.End(run, RunStates.Acknowledged, run.Note ?? "acknowledged", now);
             await db.SaveChangesAsync(cancellationToken); // the step below reads the alerts as re-triggered
             retriggered = true;
         }
@@ -177,8 +177,8 @@ public sealed partial class EscalationWorker(
                 ? await db.Alerts.AsNoTracking().AnyAsync(a => a.GroupId == group.Id && a.Status == AlertStatus.Acknowledged, cancellationToken)
                 : batch.Acknowledged.Contains(group.Id);
             return acknowledged
-                ? Stop(run, RunStates.Acknowledged, "acknowledged", now)
-                : Stop(run, RunStates.Suppressed, "every triggered alert is silenced or in maintenance", now);
+                ? RunChanges.End(run, RunStates.Acknowledged, "acknowledged", now)
+                : RunChanges.End(run, RunStates.Suppressed, "every triggered alert is silenced or in maintenance", now);
         }
         if (run.Urgency == "low" && service.ReadBusinessHours() is { } hours && !hours.IsOpenAt(Instant.FromDateTimeOffset(now)))
         {
@@ -189,27 +189,13 @@ public sealed partial class EscalationWorker(
         }
 
         if (batch.Policies.GetValueOrDefault(run.PolicyId) is not { } policy)
-            return Stop(run, RunStates.Exhausted, "its escalation policy was deleted", now);
+            return RunChanges.End(run, RunStates.Exhausted, "its escalation policy was deleted", now);
         var step = await planner.RunStepAsync(run, policy, policy.Steps.SelectMany(s => s.Targets).ToList(), cancellationToken);
         PagingMetrics.EscalationLateness.Observe(Math.Max(0, (now - due).TotalSeconds));
         if (step is null)
-            return Stop(run, RunStates.Exhausted, run.LastStepAt is null ? "nobody to notify: every step is empty right now" : "every step ran; nobody acknowledged", now);
+            return RunChanges.End(run, RunStates.Exhausted, run.LastStepAt is null ? "nobody to notify: every step is empty right now" : "every step ran; nobody acknowledged", now);
         var planned = await planner.PlanAsync(run, step, cancellationToken);
-        run.LastStepAt = now;
-        run.UpdatedAt = now;
-        if (step.Next is { } next)
-        {
-            run.Step = next.Step;
-            run.Pass = next.Pass;
-            run.NextDueAt = now + step.Wait.ToTimeSpan();
-            run.Note = step.SkippedSteps > 0 ? $"skipped {step.SkippedSteps} empty step(s)" : null;
-        }
-        else
-        {
-            run.State = RunStates.Exhausted;
-            run.NextDueAt = null;
-            run.Note = "the last step ran; nobody else to escalate to";
-        }
+        RunChanges.Advance(run, step, now);
         LogStep(logger, run.Id, step.Ran.Step + 1, step.Ran.Pass, step.Notify.Count, planned);
         return planned;
     }
@@ -244,15 +230,6 @@ public sealed partial class EscalationWorker(
         RunChanges.Restart(run, service, Urgencies.For(group.Severity, service.Urgency).ToWire(), now);
         run.Note = "re-triggered: the acknowledgement timed out";
         return true;
-    }
-
-    private static int Stop(EscalationRunRecord run, string state, string note, DateTimeOffset now)
-    {
-        run.State = state;
-        run.NextDueAt = null;
-        run.Note = note;
-        run.UpdatedAt = now;
-        return 0;
     }
 
     /// <summary>What a claim's runs need, read once for all of them.</summary>

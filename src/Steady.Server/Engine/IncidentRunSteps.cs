@@ -37,7 +37,7 @@ public static class IncidentRunSteps
         var now = time.GetUtcNow();
         var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == run.IncidentId, cancellationToken);
         if (!incident.IsOpen)
-            return Stop(run, RunStates.Resolved, "the incident was resolved", now);
+            return RunChanges.End(run, RunStates.Resolved, "the incident was resolved", now);
         if (run.State != RunStates.Active)
         {
             run.NextDueAt = null;
@@ -47,35 +47,21 @@ public static class IncidentRunSteps
         if (policy is null)
         {
             Entry(db, incident.Id, $"Could not page: the escalation policy was deleted ({run.Reason})", now, time);
-            return Stop(run, RunStates.Exhausted, "its escalation policy was deleted", now);
+            return RunChanges.End(run, RunStates.Exhausted, "its escalation policy was deleted", now);
         }
         var step = await planner.RunStepAsync(run, policy, policy.Steps.SelectMany(s => s.Targets).ToList(), cancellationToken);
         if (step is null)
         {
             if (run.LastStepAt is null)
                 Entry(db, incident.Id, $"Nobody to page right now: every step of {Describe(run, policy)} is empty ({run.Reason})", now, time);
-            return Stop(run, RunStates.Exhausted, run.LastStepAt is null ? "nobody to notify: every step is empty right now" : "every step ran; nobody acknowledged", now);
+            return RunChanges.End(run, RunStates.Exhausted, run.LastStepAt is null ? "nobody to notify: every step is empty right now" : "every step ran; nobody acknowledged", now);
         }
         var planned = await planner.PlanAsync(run, step, cancellationToken);
         var people = step.Notify.Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).OrderBy(u => u.Name).Select(u => u.Name).ToListAsync(cancellationToken);
         var which = run.TargetUserId is null ? $"step {step.Ran.Step + 1}{(step.Ran.Pass > 0 ? $" (repeat {step.Ran.Pass})" : "")} of {Describe(run, policy)}" : "directly";
         Entry(db, incident.Id, $"Paged {string.Join(", ", names)} {which}: {run.Reason}", now, time);
-        run.LastStepAt = now;
-        run.UpdatedAt = now;
-        if (step.Next is { } next)
-        {
-            run.Step = next.Step;
-            run.Pass = next.Pass;
-            run.NextDueAt = now + step.Wait.ToTimeSpan();
-            run.Note = step.SkippedSteps > 0 ? $"skipped {step.SkippedSteps} empty step(s)" : null;
-        }
-        else
-        {
-            run.State = RunStates.Exhausted;
-            run.NextDueAt = null;
-            run.Note = "the last step ran; nobody else to escalate to";
-        }
+        RunChanges.Advance(run, step, now);
         return planned;
     }
 
@@ -107,15 +93,6 @@ public static class IncidentRunSteps
 
     private static string Describe(EscalationRunRecord run, EscalationPolicy policy) =>
         run.TargetUserId is null ? $"escalation policy {policy.Name}" : policy.Name;
-
-    private static int Stop(EscalationRunRecord run, string state, string note, DateTimeOffset now)
-    {
-        run.State = state;
-        run.NextDueAt = null;
-        run.Note = note;
-        run.UpdatedAt = now;
-        return 0;
-    }
 
     private static void Entry(SteadyDb db, Guid incidentId, string text, DateTimeOffset now, TimeProvider time) =>
         db.Timeline.Add(new TimelineEntry { Id = Ids.New(time), IncidentId = incidentId, At = now, Kind = "page", Text = text, ActorName = "Steady", Source = "paging", RecordedAt = now });

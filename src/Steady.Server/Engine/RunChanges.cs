@@ -110,6 +110,36 @@ public sealed class RunChanges
         run.Version++;
     }
 
+    /// <summary>After a step ran: on to the next one after its wait, or exhausted when it was the last.</summary>
+    internal static void Advance(EscalationRunRecord run, EscalationRun step, DateTimeOffset now)
+    {
+        run.LastStepAt = now;
+        run.UpdatedAt = now;
+        if (step.Next is { } next)
+        {
+            run.Step = next.Step;
+            run.Pass = next.Pass;
+            run.NextDueAt = now + step.Wait.ToTimeSpan();
+            run.Note = step.SkippedSteps > 0 ? $"skipped {step.SkippedSteps} empty step(s)" : null;
+        }
+        else
+        {
+            run.State = RunStates.Exhausted;
+            run.NextDueAt = null;
+            run.Note = "the last step ran; nobody else to escalate to";
+        }
+    }
+
+    /// <summary>The engine ends a run it was stepping (resolved, acknowledged, suppressed, exhausted); returns the deliveries planned: none.</summary>
+    internal static int End(EscalationRunRecord run, string state, string note, DateTimeOffset now)
+    {
+        run.State = state;
+        run.NextDueAt = null;
+        run.Note = note;
+        run.UpdatedAt = now;
+        return 0;
+    }
+
     private static void Stop(EscalationRunRecord run, string state, DateTimeOffset? nextDue, string note, DateTimeOffset now)
     {
         run.State = state;
