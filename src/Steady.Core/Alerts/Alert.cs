@@ -91,8 +91,10 @@ public sealed class Alert
 }
 
 /// <summary>
-/// Related alerts of one service: those with the same values of the service's grouping labels
-/// within its window. The unit that pages a human, so a storm of 500 alerts pages once.
+/// Related alerts of one service within its window: by default those the sender grouped together
+/// (one Alertmanager group; each dedup key alone for senders without groups), or those with the same
+/// values of the service's grouping labels. The unit that pages a human, so a storm of 500 alerts
+/// pages once; a new alert joining it after someone acknowledged it still reaches a person.
 /// </summary>
 public sealed class AlertGroup
 {
@@ -142,7 +144,7 @@ public sealed class AlertEvent
 
     public DateTimeOffset At { get; set; }
 
-    /// <summary>triggered, reopened, acknowledged, resolved, silenced, maintenance, flapping.</summary>
+    /// <summary>One of <see cref="AlertEventKinds"/>: triggered, reopened, acknowledged, resolved, silenced, maintenance, flapping, …</summary>
     public required string Kind { get; set; }
 
     public Guid? ActorId { get; set; }
@@ -164,6 +166,12 @@ public static class AlertEventKinds
 
     /// <summary>An acknowledged alert nobody resolved within the service's acknowledgement timeout triggered again.</summary>
     public const string Retriggered = "retriggered";
+
+    /// <summary>
+    /// A new alert joined a group someone acknowledged: its note says what followed (that person was paged
+    /// about it, or the group triggered again).
+    /// </summary>
+    public const string JoinedAcknowledgedGroup = "joined-acknowledged-group";
 
     /// <summary>The kinds that count as a state change for flapping.</summary>
     public static readonly string[] StateChanges = [Triggered, Reopened, Resolved];

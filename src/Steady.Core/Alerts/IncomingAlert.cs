@@ -30,6 +30,12 @@ public sealed record IncomingAlert(
     /// </summary>
     public string LabelsJson { get; } = JsonSerializer.Serialize(Labels);
 
+    /// <summary>
+    /// The sender's own group for this alert, as a group key (<see cref="Grouping.SenderGroup"/>): Alertmanager's
+    /// groupKey. Null when the sender has no groups (PagerDuty events, generic alerts): each dedup key is its own.
+    /// </summary>
+    public string? SenderGroup { get; init; }
+
     /// <summary>The links as stored JSON, or null when there are none.</summary>
     public string? LinksJson { get; } = Links.Count == 0 ? null : JsonSerializer.Serialize(Links);
 }

@@ -161,6 +161,25 @@ public sealed class Delivery
 
     /// <summary>"step 1: at once", "step 2: after 5 min".</summary>
     public string? Reason { get; set; }
+
+    /// <summary>One of <see cref="DeliveryKinds"/>: a step's page, or a new alert told to the person who acknowledged its group.</summary>
+    public string Kind { get; set; } = DeliveryKinds.Page;
+
+    /// <summary>The new alert a <see cref="DeliveryKinds.NewAlertInAcknowledgedGroup"/> delivery tells about; null for pages.</summary>
+    public Guid? AlertId { get; set; }
+}
+
+/// <summary>Why a delivery pages someone.</summary>
+public static class DeliveryKinds
+{
+    /// <summary>A step of an escalation (an alert group's or an incident's).</summary>
+    public const string Page = "page";
+
+    /// <summary>
+    /// A new alert (a dedup key its group had not seen) joined a group someone acknowledged: that person is
+    /// paged about it through their own notification rules, while the group stays acknowledged.
+    /// </summary>
+    public const string NewAlertInAcknowledgedGroup = "new-alert-in-acknowledged-group";
 }
 
 /// <summary>A signed link used once: its nonce ("ack:ID"), so a second use is refused.</summary>

@@ -17,8 +17,11 @@ public sealed class Service : IAudited
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>JSON array of the label names whose values group this service's alerts; empty: one group.</summary>
-    public string GroupBy { get; set; } = "[]";
+    /// <summary>
+    /// JSON array of the label names whose values group this service's alerts; "[]": every alert in one
+    /// group; null (not set): the sender's own grouping (Alertmanager's group, else each dedup key alone).
+    /// </summary>
+    public string? GroupBy { get; set; }
 
     public int GroupWindowSeconds { get; set; } = 300;
 
@@ -52,8 +55,11 @@ public sealed class Service : IAudited
         ? null
         : OnCall.BusinessHours.Parse(System.Text.Json.JsonSerializer.Deserialize<OnCall.BusinessHoursDefinition>(BusinessHours, OnCall.Layers.Json), []);
 
+    /// <summary>The grouping labels as a list; null when not set (the sender's grouping).</summary>
+    public IReadOnlyList<string>? GroupByLabels() => GroupBy is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<string>>(GroupBy) ?? [];
+
     public Alerts.AlertSettings AlertSettings() => new(
-        System.Text.Json.JsonSerializer.Deserialize<List<string>>(GroupBy) ?? [],
+        GroupByLabels(),
         TimeSpan.FromSeconds(GroupWindowSeconds),
         FlapThreshold,
         TimeSpan.FromSeconds(FlapWindowSeconds));

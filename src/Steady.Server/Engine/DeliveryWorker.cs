@@ -96,14 +96,16 @@ public sealed partial class DeliveryWorker(
         var settings = options.CurrentValue;
         var runIds = claimed.Select(d => d.RunId).Distinct().ToList();
         var runs = await db.EscalationRuns.AsNoTracking().Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var alertIds = claimed.Where(d => d.AlertId is not null).Select(d => d.AlertId!.Value).Distinct().ToList();
+        var alerts = alertIds.Count == 0 ? [] : await db.Alerts.AsNoTracking().Where(a => alertIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Status, cancellationToken);
         var live = new List<Delivery>();
         foreach (var delivery in claimed)
         {
-            if (runs.TryGetValue(delivery.RunId, out var run) && RunStates.Stops(run.State))
+            if (Stopped(delivery, runs.GetValueOrDefault(delivery.RunId), alerts) is { } why)
             {
                 delivery.State = DeliveryStates.Cancelled;
                 delivery.LeaseOwner = null;
-                delivery.Error = $"{run.State} before it was sent";
+                delivery.Error = why;
             }
             else
             {
@@ -113,7 +115,9 @@ public sealed partial class DeliveryWorker(
 
         var bundles = live.Where(d => d.SentAs is not null).GroupBy(d => d.SentAs!.Value).Select(g => g.ToList()).ToList();
         // An incident's pages go as their own messages, never bundled with alerts, and do not wait out the bundle window.
-        var fresh = live.Where(d => d.SentAs is null).GroupBy(d => (d.ContactMethodId, d.ServiceId, d.IncidentId)).ToList();
+        // New alerts told to whoever acknowledged their group go as that group's own message (several new alerts, one message).
+        var fresh = live.Where(d => d.SentAs is null)
+            .GroupBy(d => (d.ContactMethodId, d.ServiceId, d.IncidentId, NewAlertsOf: d.Kind == DeliveryKinds.NewAlertInAcknowledgedGroup ? d.GroupId : null)).ToList();
         var methodIds = fresh.Select(g => g.Key.ContactMethodId).Distinct().ToList();
         var windowStart = now - (settings.BundleWindow > TimeSpan.FromMinutes(1) ? settings.BundleWindow : TimeSpan.FromMinutes(1));
         var recent = await db.Deliveries.AsNoTracking()
@@ -123,7 +127,7 @@ public sealed partial class DeliveryWorker(
         foreach (var group in fresh)
         {
             var rows = group.ToList();
-            var (method, service, incident) = group.Key;
+            var (method, service, incident, _) = group.Key;
             DateTimeOffset? hold = null;
             var lastForService = recent.Where(r => r.ContactMethodId == method && r.ServiceId == service && r.IncidentId == null).Select(r => (DateTimeOffset?)r.SentAt).Max();
             if (incident is null && lastForService is { } last && last + settings.BundleWindow > now)
@@ -218,6 +222,19 @@ public sealed partial class DeliveryWorker(
                 PagingMetrics.Failed.WithLabels(channel, rows[0].State == DeliveryStates.FailedTemporary ? "temporary" : "permanent").Inc();
         }
         await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Why a delivery is no longer to be sent, or null: a page, when its run stopped; a new alert told to whoever
+    /// acknowledged its group, when the alert was acknowledged or resolved meanwhile, or the group resolved.
+    /// </summary>
+    private static string? Stopped(Delivery delivery, EscalationRunRecord? run, Dictionary<Guid, Steady.Core.Alerts.AlertStatus> alerts)
+    {
+        if (delivery.Kind != DeliveryKinds.NewAlertInAcknowledgedGroup)
+            return run is not null && RunStates.Stops(run.State) ? $"{run.State} before it was sent" : null;
+        if (delivery.AlertId is { } alertId && alerts.GetValueOrDefault(alertId, Steady.Core.Alerts.AlertStatus.Triggered) is var status and not Steady.Core.Alerts.AlertStatus.Triggered)
+            return $"the alert was {status.ToString().ToLowerInvariant()} before it was sent";
+        return run?.State == RunStates.Resolved ? "resolved before it was sent" : null;
     }
 
     private static string AppendOnce(string? text, string addition) =>

@@ -35,6 +35,8 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
         }
         if (lead.IncidentId is { } incidentId)
             return (target, await IncidentMessageAsync(db, lead, incidentId, cancellationToken), null);
+        if (lead.Kind == DeliveryKinds.NewAlertInAcknowledgedGroup)
+            return (target, await NewAlertMessageAsync(db, rows, lead, cancellationToken), null);
         var groupIds = rows.Select(r => r.GroupId).OfType<Guid>().Distinct().ToList();
         var groups = await db.AlertGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
         var serviceIds = groups.Select(g => g.ServiceId).Distinct().ToList();
@@ -87,6 +89,40 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
                 lead.CreatedAt);
         }
         return (target, message, null);
+    }
+
+    /// <summary>
+    /// New alerts told to the person who acknowledged their group: marked as such in the title and in the summary
+    /// (what an SMS shows), with the group it joined; its links act on those alerts only, the details link opens the (first) one.
+    /// </summary>
+    private async Task<Notification> NewAlertMessageAsync(SteadyDb db, IReadOnlyList<Delivery> rows, Delivery lead, CancellationToken cancellationToken)
+    {
+        var alertIds = rows.Select(r => r.AlertId).OfType<Guid>().Distinct().ToList();
+        var alerts = (await db.Alerts.AsNoTracking().Where(a => alertIds.Contains(a.Id)).ToListAsync(cancellationToken))
+            .OrderByDescending(a => a.Severity).ThenBy(a => a.FirstSeenAt).ToList();
+        var group = await db.AlertGroups.AsNoTracking().FirstAsync(g => g.Id == lead.GroupId, cancellationToken);
+        var service = await db.Services.AsNoTracking().Where(s => s.Id == group.ServiceId).Select(s => s.Name).FirstAsync(cancellationToken);
+        var expires = lead.CreatedAt + options.CurrentValue.LinkLifetime;
+        var ack = await links.UrlAsync(LinkAction.Acknowledge, lead.Id, expires, cancellationToken);
+        var resolve = await links.UrlAsync(LinkAction.Resolve, lead.Id, expires, cancellationToken);
+        var first = alerts[0];
+        var what = alerts.Count == 1
+            ? first.Summary
+            : string.Join("; ", alerts.Take(5).Select(a => a.Summary)) + (alerts.Count > 5 ? $"; and {alerts.Count - 5} more" : "");
+        var marking = alerts.Count == 1 ? "New alert in a group you acknowledged" : "New alerts in a group you acknowledged";
+        return new Notification(
+            NotificationKind.Page,
+            alerts.Count == 1 ? $"{marking}: {first.Summary}" : marking,
+            $"{marking}: {what} (joined \"{group.Title}\")",
+            first.Severity,
+            service,
+            alerts.Count,
+            first.Links is { } json ? JsonSerializer.Deserialize<List<AlertLink>>(json, Web) ?? [] : [],
+            ack,
+            resolve,
+            new Uri($"{links.PublicUrl()}/alerts/{first.Id}"),
+            lead.IdempotencyKey,
+            lead.CreatedAt);
     }
 
     /// <summary>An incident's page: its number, severity and title, why it pages, an acknowledge link (resolving is done on the incident, once verified) and the incident's page.</summary>

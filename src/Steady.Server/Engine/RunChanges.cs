@@ -9,6 +9,8 @@ namespace Steady.Server.Engine;
 /// <summary>
 /// What alert changes mean for escalation runs, written in the same transaction as the alerts:
 /// a group that triggers (new, reopened, or an alert nobody silenced) starts or restarts its run;
+/// a new alert joining an acknowledged group pages the person who acknowledged it, or (more severe
+/// than the group's worst, or nobody to tell) restarts the run (<see cref="NewAlertInAcknowledgedGroup"/>);
 /// an acknowledgement stops it (and, with the service's acknowledgement timeout, sets when it
 /// re-triggers); a group that resolves ends it. Either way deliveries not yet sent are cancelled.
 /// Collect changes while applying a batch, then <see cref="ApplyAsync"/> once before saving.
@@ -18,18 +20,39 @@ public sealed class RunChanges
     private readonly Dictionary<Guid, (AlertGroup Group, Service Service)> _triggered = [];
     private readonly Dictionary<Guid, (string By, Service? Service)> _acknowledged = [];
     private readonly Dictionary<Guid, string> _resolved = [];
+    private readonly Dictionary<Guid, List<(Alert Alert, Severity GroupWorst)>> _joined = [];
+    private readonly List<(Alert Alert, string Note)> _joinedNotes = [];
 
     public bool IsEmpty => _triggered.Count == 0 && _acknowledged.Count == 0 && _resolved.Count == 0;
 
-    /// <summary>An alert that reaches people (not silenced, not in maintenance) triggered in the group.</summary>
-    public void Triggered(AlertGroup group, Service service) => _triggered[group.Id] = (group, service);
+    /// <summary>
+    /// An alert that reaches people (not silenced, not in maintenance) triggered in the group. <paramref name="joined"/>:
+    /// the alert, when it is new to the group (a dedup key the group had not seen), with the group's worst severity before it.
+    /// </summary>
+    public void Triggered(AlertGroup group, Service service, Alert? joined = null, Severity groupWorst = Severity.Info)
+    {
+        _triggered[group.Id] = (group, service);
+        if (joined is not null)
+        {
+            if (!_joined.TryGetValue(group.Id, out var alerts))
+                _joined[group.Id] = alerts = [];
+            alerts.Add((joined, groupWorst));
+        }
+    }
+
+    /// <summary>After <see cref="ApplyAsync"/>: each new alert that joined an acknowledged group, and what followed, in words (for its history).</summary>
+    public IReadOnlyList<(Alert Alert, string Note)> JoinedAcknowledgedGroups => _joinedNotes;
+
+    /// <summary>How many deliveries <see cref="ApplyAsync"/> planned (pages to the people who acknowledged groups new alerts joined).</summary>
+    public int Planned { get; private set; }
 
     public void Acknowledged(Guid groupId, string by, Service? service = null) => _acknowledged[groupId] = (by, service);
 
     /// <summary>The group's last open alert resolved.</summary>
     public void Resolved(Guid groupId, string by) => _resolved[groupId] = by;
 
-    public async Task ApplyAsync(SteadyDb db, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="planner">Plans the pages of new alerts joining acknowledged groups; needed when <see cref="Triggered"/> was told of one.</param>
+    public async Task ApplyAsync(SteadyDb db, DateTimeOffset now, CancellationToken cancellationToken, StepPlanner? planner = null)
     {
         if (IsEmpty)
             return;
@@ -81,6 +104,11 @@ public sealed class RunChanges
             else if (run.State is RunStates.Resolved or RunStates.Suppressed)
             {
                 Restart(run, service, urgency, now);
+            }
+            else if (run.State == RunStates.Acknowledged && _joined.TryGetValue(groupId, out var joined))
+            {
+                Planned += await NewAlertInAcknowledgedGroup.ApplyAsync(db, planner ?? throw new InvalidOperationException("New alerts joined acknowledged groups: a planner is needed."),
+                    run, group, service, joined, _joinedNotes, now, cancellationToken);
             }
             else if (run.State == RunStates.Active && run.Urgency == "low" && urgency == "high")
             {

@@ -48,31 +48,50 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
         var now = time.GetUtcNow();
         var people = step.Notify.Distinct().ToList();
         await LoadPeopleAsync(people, cancellationToken);
-        var planned = 0;
         var label = $"step {step.Ran.Step + 1}" + (step.Ran.Pass > 0 ? $" (repeat {step.Ran.Pass})" : "");
+        var planned = 0;
         foreach (var id in people)
-        {
-            var person = _people[id];
-            var own = person.Methods.ToDictionary(m => m.Id);
-            var plan = person.Rules.Where(r => (r.Urgency == run.Urgency || r.Urgency == "any") && own.ContainsKey(r.ContactMethodId))
-                .Select(r => (Method: own[r.ContactMethodId], r.DelayMinutes, Why: r.DelayMinutes == 0 ? $"{label}: at once" : $"{label}: after {r.DelayMinutes} min"))
-                .ToList();
-            if (plan.Count == 0)
-                plan = own.Values.Select(m => (Method: m, DelayMinutes: 0, Why: $"{label}: at once (no {run.Urgency}-urgency rules: every contact method)")).ToList();
-            if (plan.Count == 0)
-            {
-                Add(run, step, id, null, null, $"{person.Name ?? "someone"}: no contact method", DeliveryStates.FailedPermanent, now,
-                    $"{person.Name ?? "This person"} has no contact method, so cannot be paged.", label);
-                planned++;
-                continue;
-            }
-            foreach (var (method, delay, why) in plan.DistinctBy(p => (p.Method.Id, p.DelayMinutes)))
-            {
-                Add(run, step, id, method.Id, method.Kind, method.Label, DeliveryStates.Queued, now.AddMinutes(delay), null, why);
-                planned++;
-            }
-        }
+            planned += Plan(run, id, run.Urgency, label, new Planned(step.Ran.Step, step.Ran.Pass, DeliveryKinds.Page, null, now));
         return planned;
+    }
+
+    /// <summary>
+    /// Tells the person who acknowledged an alert group about a new alert in it: deliveries of the group's run
+    /// through that person's notification rules for the alert's urgency (at once and after their delays),
+    /// marked <see cref="DeliveryKinds.NewAlertInAcknowledgedGroup"/>, due from <paramref name="due"/>.
+    /// </summary>
+    public async Task<int> PlanNewAlertAsync(EscalationRunRecord run, Guid person, Guid alertId, string urgency, DateTimeOffset due, CancellationToken cancellationToken)
+    {
+        await LoadPeopleAsync([person], cancellationToken);
+        return Plan(run, person, urgency, "new alert in a group you acknowledged", new Planned(run.Step, run.Pass, DeliveryKinds.NewAlertInAcknowledgedGroup, alertId, due));
+    }
+
+    /// <summary>What the deliveries to one person are: their step and pass, kind, the alert a notice is about, and when they are due (before each rule's delay).</summary>
+    private sealed record Planned(int Step, int Pass, string Kind, Guid? AlertId, DateTimeOffset Due);
+
+    /// <summary>One person's deliveries: their rules for the urgency, else every contact method at once, else a failure saying they cannot be paged.</summary>
+    private int Plan(EscalationRunRecord run, Guid id, string urgency, string label, Planned planned)
+    {
+        var person = _people[id];
+        var own = person.Methods.ToDictionary(m => m.Id);
+        var plan = person.Rules.Where(r => (r.Urgency == urgency || r.Urgency == "any") && own.ContainsKey(r.ContactMethodId))
+            .Select(r => (Method: own[r.ContactMethodId], r.DelayMinutes, Why: r.DelayMinutes == 0 ? $"{label}: at once" : $"{label}: after {r.DelayMinutes} min"))
+            .ToList();
+        if (plan.Count == 0)
+            plan = own.Values.Select(m => (Method: m, DelayMinutes: 0, Why: $"{label}: at once (no {urgency}-urgency rules: every contact method)")).ToList();
+        if (plan.Count == 0)
+        {
+            Add(run, planned, id, urgency, null, null, $"{person.Name ?? "someone"}: no contact method", DeliveryStates.FailedPermanent, planned.Due,
+                $"{person.Name ?? "This person"} has no contact method, so cannot be paged.", label);
+            return 1;
+        }
+        var count = 0;
+        foreach (var (method, delay, why) in plan.DistinctBy(p => (p.Method.Id, p.DelayMinutes)))
+        {
+            Add(run, planned, id, urgency, method.Id, method.Kind, method.Label, DeliveryStates.Queued, planned.Due.AddMinutes(delay), null, why);
+            count++;
+        }
+        return count;
     }
 
     /// <summary>Names, contact methods and notification rules of the people not read yet, three queries for all of them.</summary>
@@ -90,7 +109,7 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
 
     private sealed record Person(string? Name, List<ContactMethod> Methods, List<NotificationRule> Rules);
 
-    private void Add(EscalationRunRecord run, EscalationRun step, Guid person, Guid? method, string? channel, string target, string state, DateTimeOffset due, string? error, string reason)
+    private void Add(EscalationRunRecord run, Planned planned, Guid person, string urgency, Guid? method, string? channel, string target, string state, DateTimeOffset due, string? error, string reason)
     {
         var id = Ids.New(time);
         db.Deliveries.Add(new Delivery
@@ -104,15 +123,17 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
             ContactMethodId = method,
             Channel = channel,
             Target = target,
-            Step = step.Ran.Step,
-            Pass = step.Ran.Pass,
-            Urgency = run.Urgency,
+            Step = planned.Step,
+            Pass = planned.Pass,
+            Urgency = urgency,
             State = state,
             DueAt = due,
             CreatedAt = time.GetUtcNow(),
             Error = error,
             IdempotencyKey = "dlv-" + id.ToString(),
             Reason = reason,
+            Kind = planned.Kind,
+            AlertId = planned.AlertId,
         });
     }
 

@@ -4,7 +4,8 @@ namespace Steady.Core.Alerts.Formats;
 
 /// <summary>
 /// The Prometheus Alertmanager webhook (version 4), also sent by Grafana's unified alerting: each
-/// alert becomes or updates one Steady alert, keyed by its fingerprint; "resolved" resolves it.
+/// alert becomes or updates one Steady alert, keyed by its fingerprint; "resolved" resolves it. The
+/// request's groupKey is the alerts' own group (<see cref="IncomingAlert.SenderGroup"/>).
 /// </summary>
 public static class AlertmanagerFormat
 {
@@ -22,6 +23,8 @@ public static class AlertmanagerFormat
             return IntakeParse.Invalid($"$.alerts has {alerts.GetArrayLength()} alerts; at most {IntakeLimits.MaxAlertsPerRequest} per request.");
 
         var externalUrl = fields.String(root, "externalURL", "$", 2000);
+        // Alertmanager's own group (its route's group_by, also as Grafana sends it): what the alerts are grouped by unless the service says otherwise.
+        var senderGroup = fields.String(root, "groupKey", "$") is { Length: > 0 } groupKey ? Grouping.SenderGroup(groupKey) : null;
         var result = new List<IncomingAlert>();
         var i = 0;
         foreach (var alert in alerts.EnumerateArray())
@@ -82,7 +85,7 @@ public static class AlertmanagerFormat
                 details,
                 links,
                 action == IntakeAction.Resolve ? endsAt : null,
-                format));
+                format) { SenderGroup = senderGroup });
         }
         return new IntakeParse(errors.Count == 0 ? result : [], errors);
     }

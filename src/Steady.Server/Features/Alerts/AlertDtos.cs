@@ -28,4 +28,8 @@ public sealed record OccurrenceDto(Guid Id, int Occurrence, string Status, DateT
 
 public sealed record AlertGroupDto(Guid Id, string Title, bool IsOpen, int AlertCount, int OpenCount, string Severity, DateTimeOffset OpenedAt, DateTimeOffset LastAlertAt, bool Flapping);
 
-public sealed record AlertDetailDto(AlertDto Alert, AlertGroupDto Group, IReadOnlyList<OccurrenceDto> Occurrences, IReadOnlyList<AlertEventDto> History);
+/// <summary>
+/// An alert with its group, occurrences and history. <c>JoinedAcknowledgedGroup</c>: when the alert was new to a group
+/// someone had acknowledged, what followed, in words (that person was paged about it, or the group triggered again).
+/// </summary>
+public sealed record AlertDetailDto(AlertDto Alert, AlertGroupDto Group, IReadOnlyList<OccurrenceDto> Occurrences, IReadOnlyList<AlertEventDto> History, string? JoinedAcknowledgedGroup = null);

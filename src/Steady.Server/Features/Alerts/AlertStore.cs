@@ -5,6 +5,7 @@ using Steady.Core.Alerts;
 using Steady.Core.Services;
 using Steady.Server.Data;
 using Steady.Server.Engine;
+using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Alerts;
 
@@ -14,9 +15,10 @@ public sealed record ServiceEvent(Guid ServiceId, IncomingAlert Alert);
 /// <summary>
 /// Folds a batch of incoming events into alerts in one transaction: dedup by (service, dedup key),
 /// occurrences, groups, silences, maintenance, flapping and history. Events apply in order, so
-/// a trigger then a resolve in one batch ends resolved.
+/// a trigger then a resolve in one batch ends resolved. A new alert joining an acknowledged group
+/// pages whoever acknowledged it (or triggers the group again) in the same transaction.
 /// </summary>
-public sealed class AlertStore(SteadyDb db, TimeProvider time)
+public sealed class AlertStore(SteadyDb db, TimeProvider time, StepPlanner planner, WakeSignal<DeliveryWorker> deliveries)
 {
     /// <summary>
     /// New alerts and history rows of the intake batch being applied on SQLite, kept out of the change
@@ -82,9 +84,13 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
                     break;
             }
         }
-        await runs.ApplyAsync(db, now, cancellationToken);
+        await runs.ApplyAsync(db, now, cancellationToken, planner);
+        foreach (var (alert, note) in runs.JoinedAcknowledgedGroups)
+            History(alert, AlertEventKinds.JoinedAcknowledgedGroup, now, null, "steady", note);
         await SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (runs.Planned > 0)
+            deliveries.Wake(); // the acknowledger's page goes now, not at the next sweep
     }
 
     /// <summary>
@@ -117,8 +123,8 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Groups before their escalation runs and the alerts that belong to them, alerts before their history.</summary>
-    private static readonly Type[] WriteOrder = [typeof(AlertGroup), typeof(Steady.Core.OnCall.EscalationRunRecord), typeof(Alert), typeof(AlertEvent)];
+    /// <summary>Groups before their escalation runs and the alerts that belong to them, alerts before their history and the pages about them.</summary>
+    private static readonly Type[] WriteOrder = [typeof(AlertGroup), typeof(Steady.Core.OnCall.EscalationRunRecord), typeof(Alert), typeof(AlertEvent), typeof(Steady.Core.OnCall.Delivery)];
 
     private void Repeat(Alert alert, IncomingAlert incoming, Batch batch, DateTimeOffset now)
     {
@@ -189,6 +195,9 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         var settings = batch.SettingsOf(service);
         var previous = await batch.PreviousAsync(db, service.Id, incoming.DedupKey, cancellationToken);
         var group = Group(service, settings, incoming, batch, now);
+        // New to the group: no earlier occurrence of its key was in it. Joining a group someone acknowledged, it must still reach a person.
+        var joined = previous?.GroupId != group.Id && group.AlertCount > 0;
+        var groupWorst = group.Severity;
         var alert = new Alert
         {
             Id = Ids.New(time),
@@ -210,7 +219,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         };
         Insert(alert);
         batch.Open[(service.Id, incoming.DedupKey)] = alert;
-        batch.Previous[(service.Id, incoming.DedupKey)] = (alert.Id, alert.Occurrence);
+        batch.Previous[(service.Id, incoming.DedupKey)] = (alert.Id, alert.Occurrence, group.Id);
         group.AlertCount++;
         group.OpenCount++;
         group.LastAlertAt = now;
@@ -224,7 +233,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         if (previous is not null)
             await CheckFlappingAsync(service, alert, batch, now, cancellationToken);
         if (!alert.IsSuppressed)
-            runs.Triggered(group, service);
+            runs.Triggered(group, service, joined ? alert : null, groupWorst);
     }
 
     private AlertGroup Group(Service service, AlertSettings settings, IncomingAlert incoming, Batch batch, DateTimeOffset now)
@@ -235,8 +244,10 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         {
             if (!group.IsOpen)
             {
+                // Reopened by a new alert: its title is that alert's (a page must not name a problem that resolved).
                 group.IsOpen = true;
                 group.ResolvedAt = null;
+                group.Title = title;
             }
             return group;
         }
@@ -343,7 +354,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
 
         public Dictionary<(Guid, string), Alert> Open { get; private set; } = [];
 
-        public Dictionary<(Guid, string), (Guid Id, int Occurrence)> Previous { get; } = [];
+        public Dictionary<(Guid, string), (Guid Id, int Occurrence, Guid GroupId)> Previous { get; } = [];
 
         public HashSet<(Guid, string)> ResolvedHere { get; } = [];
 
@@ -356,7 +367,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
         private readonly Dictionary<(Guid, string), AlertGroup> _latest = [];
 
         /// <summary>Each new alert's group key, worked out once (while loading, to load only the groups with those keys).</summary>
-        private readonly Dictionary<IncomingAlert, (string Key, string LabelsJson, string Title)> _groupKeys = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<IncomingAlert, GroupKey> _groupKeys = new(ReferenceEqualityComparer.Instance);
 
         public List<Silence> Silences { get; private set; } = [];
 
@@ -376,10 +387,10 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
                 _latest[(group.ServiceId, group.GroupKey)] = group;
         }
 
-        public (string Key, string LabelsJson, string Title) GroupKeyOf(Service service, IncomingAlert incoming)
+        public GroupKey GroupKeyOf(Service service, IncomingAlert incoming)
         {
             if (!_groupKeys.TryGetValue(incoming, out var key))
-                _groupKeys[incoming] = key = Grouping.KeyFor(SettingsOf(service).GroupBy, incoming.Labels, incoming.Summary);
+                _groupKeys[incoming] = key = Grouping.KeyFor(SettingsOf(service).GroupBy, incoming);
             return key;
         }
 
@@ -461,19 +472,19 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time)
             return batch;
         }
 
-        /// <summary>The latest earlier occurrence of a key, so a new one can follow it.</summary>
-        public async Task<(Guid Id, int Occurrence)?> PreviousAsync(SteadyDb db, Guid serviceId, string dedupKey, CancellationToken cancellationToken)
+        /// <summary>The latest earlier occurrence of a key (and its group), so a new one can follow it.</summary>
+        public async Task<(Guid Id, int Occurrence, Guid GroupId)?> PreviousAsync(SteadyDb db, Guid serviceId, string dedupKey, CancellationToken cancellationToken)
         {
             var key = (serviceId, dedupKey);
             if (Previous.TryGetValue(key, out var known))
                 return known;
             if (!_history.TryGetValue(key, out var occurrence))
                 return null;
-            var id = await db.Alerts.AsNoTracking()
+            var found = await db.Alerts.AsNoTracking()
                 .Where(a => a.ServiceId == serviceId && a.DedupKey == dedupKey && a.Occurrence == occurrence)
-                .Select(a => a.Id)
+                .Select(a => new { a.Id, a.GroupId })
                 .FirstAsync(cancellationToken);
-            return Previous[key] = (id, occurrence);
+            return Previous[key] = (found.Id, occurrence, found.GroupId);
         }
     }
 }

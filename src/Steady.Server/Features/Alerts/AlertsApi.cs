@@ -105,7 +105,8 @@ public static class AlertsApi
             AlertDto.From(alert, serviceName),
             new AlertGroupDto(group.Id, group.Title, group.IsOpen, group.AlertCount, group.OpenCount, group.Severity.ToWire(), group.OpenedAt, group.LastAlertAt, group.IsFlappingAt(now)),
             occurrences,
-            history);
+            history,
+            history.LastOrDefault(e => e.Kind == AlertEventKinds.JoinedAcknowledgedGroup) is { } joined ? $"New alert in an acknowledged group: it {joined.Note}." : null);
     }
 
     private static async Task<Results<Ok<AlertDto>, ProblemHttpResult>> Acknowledge(Guid id, SteadyDb db, ActorAccessor actors, AlertActions actions, CancellationToken cancellationToken)

@@ -580,8 +580,8 @@ public sealed class ConfigApply(SteadyDb db, TimeProvider time)
             service.RunbookUrl = Blank(doc.RunbookUrl);
         if (doc.EscalationPolicy is not null)
             service.EscalationPolicyId = policy?.Id;
-        if (doc.GroupBy is not null)
-            service.GroupBy = JsonSerializer.Serialize(doc.GroupBy.Select(g => g.Trim()).Distinct());
+        if (doc.GroupBySet)
+            service.GroupBy = doc.GroupBy is null ? null : JsonSerializer.Serialize(doc.GroupBy.Select(g => g.Trim()).Distinct());
         if (groupWindow is { } gw)
             service.GroupWindowSeconds = gw;
         if (doc.FlapThreshold is { } threshold)

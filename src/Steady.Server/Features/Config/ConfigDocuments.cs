@@ -110,11 +110,29 @@ public sealed record ServiceDocument(
     string? Description = null,
     string? RunbookUrl = null,
     string? EscalationPolicy = null,
-    IReadOnlyList<string>? GroupBy = null,
     string? GroupWindow = null,
     int? FlapThreshold = null,
     string? FlapWindow = null,
-    IReadOnlyList<string>? StabilizationChecklist = null);
+    IReadOnlyList<string>? StabilizationChecklist = null)
+{
+    /// <summary>
+    /// <c>group_by</c>: absent leaves it alone; null (<c>~</c>) is not set, so alerts follow the sender's own
+    /// grouping; <c>[]</c> every alert of the service in one group; labels group by their values.
+    /// </summary>
+    public IReadOnlyList<string>? GroupBy
+    {
+        get;
+        init
+        {
+            field = value;
+            GroupBySet = true;
+        }
+    }
+
+    /// <summary>Whether the document names <c>group_by</c> at all (null included).</summary>
+    [JsonIgnore]
+    public bool GroupBySet { get; private init; }
+}
 
 /// <summary>A name or a list of names: <c>notify: primary_engineer</c> and <c>notify: [a, b]</c>.</summary>
 public sealed class OneOrManyConverter : JsonConverter<IReadOnlyList<string>>

@@ -81,18 +81,18 @@ public static class ConfigExport
         var defaults = new Core.Services.Service { Name = "" };
         foreach (var service in services.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase))
         {
-            var groupBy = JsonSerializer.Deserialize<List<string>>(service.GroupBy) ?? [];
-            Add(ConfigKinds.Service, new ServiceDocument(
+            var document = new ServiceDocument(
                 service.Name,
                 teamName[service.TeamId],
                 service.Description,
                 service.RunbookUrl,
                 service.EscalationPolicyId is { } p ? policyName[p] : null,
-                groupBy.Count > 0 ? groupBy : null,
                 service.GroupWindowSeconds != defaults.GroupWindowSeconds ? Durations.Format(Duration.FromSeconds(service.GroupWindowSeconds)) : null,
                 service.FlapThreshold != defaults.FlapThreshold ? service.FlapThreshold : null,
                 service.FlapWindowSeconds != defaults.FlapWindowSeconds ? Durations.Format(Duration.FromSeconds(service.FlapWindowSeconds)) : null,
-                service.Checklist() is { Count: > 0 } checklist ? checklist : null));
+                service.Checklist() is { Count: > 0 } checklist ? checklist : null);
+            // Not set (the sender's grouping) is written as nothing; [] (one group) and labels as they are.
+            Add(ConfigKinds.Service, service.GroupByLabels() is { } groupBy ? document with { GroupBy = groupBy } : document);
         }
 
         var header = new List<string> { "Steady configuration. Apply with: steady apply -f FILE (see docs/config-as-code.md)." };

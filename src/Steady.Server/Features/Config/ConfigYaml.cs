@@ -148,9 +148,15 @@ public static partial class ConfigYaml
         return path.Length == 0 ? what : $"'{path}' {what}";
     }
 
-    /// <summary>A document type's fields as written: its constructor's parameters in snake_case.</summary>
-    public static IEnumerable<string> FieldsOf(Type type) =>
-        type.GetConstructors()[0].GetParameters().Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name!));
+    /// <summary>A document type's fields as written: its constructor's parameters, then the fields set apart (told apart from null), in snake_case.</summary>
+    public static IEnumerable<string> FieldsOf(Type type)
+    {
+        var parameters = type.GetConstructors()[0].GetParameters().Select(p => p.Name!).ToList();
+        var settable = type.GetProperties()
+            .Where(p => p.SetMethod is { IsPublic: true } && p.GetCustomAttributes(typeof(JsonIgnoreAttribute), true).Length == 0 && !parameters.Contains(p.Name, StringComparer.Ordinal))
+            .Select(p => p.Name);
+        return parameters.Concat(settable).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName);
+    }
 
     private static Exception Inner(Exception e) => e.InnerException is { } inner && inner is not YamlException ? inner : e;
 

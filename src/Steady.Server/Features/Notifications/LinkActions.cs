@@ -53,8 +53,9 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
             if (await IncidentOfAsync(link, cancellationToken) is { } incidentId)
                 return await ActOnIncidentAsync(link, incidentId, recipient, name, now, cancellationToken);
             var groupIds = await GroupIdsAsync(link, cancellationToken);
+            var only = await NewAlertIdsAsync(link, cancellationToken);
             var groups = await db.AlertGroups.Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
-            var alerts = await db.Alerts.Where(a => groupIds.Contains(a.GroupId) && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
+            var alerts = await db.Alerts.Where(a => groupIds.Contains(a.GroupId) && a.Status != AlertStatus.Resolved && (only.Count == 0 || only.Contains(a.Id))).ToListAsync(cancellationToken);
             var runs = new RunChanges();
             var acted = 0;
             foreach (var alert in alerts)
@@ -117,6 +118,11 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
         (await db.Deliveries.AsNoTracking().Where(d => (d.SentAs == link.Message || d.Id == link.Message) && d.GroupId != null).Select(d => d.GroupId).Distinct().ToListAsync(cancellationToken))
         .OfType<Guid>().ToList();
 
+    /// <summary>The new alerts a message told the person who acknowledged their group about: its links act on those alone. Empty for pages.</summary>
+    private async Task<List<Guid>> NewAlertIdsAsync(LinkToken link, CancellationToken cancellationToken) =>
+        (await db.Deliveries.AsNoTracking().Where(d => (d.SentAs == link.Message || d.Id == link.Message) && d.AlertId != null).Select(d => d.AlertId).Distinct().ToListAsync(cancellationToken))
+        .OfType<Guid>().ToList();
+
     /// <summary>The incident a page was about, when it was an incident's page (they are never bundled with alerts).</summary>
     private async Task<Guid?> IncidentOfAsync(LinkToken link, CancellationToken cancellationToken) =>
         await db.Deliveries.AsNoTracking().Where(d => (d.SentAs == link.Message || d.Id == link.Message) && d.IncidentId != null).Select(d => d.IncidentId).FirstOrDefaultAsync(cancellationToken);
@@ -173,7 +179,8 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
         var groups = await db.AlertGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
         var serviceIds = groups.Select(g => g.ServiceId).Distinct().ToList();
         var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
-        var alerts = await db.Alerts.AsNoTracking().Where(a => groupIds.Contains(a.GroupId) && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
+        var only = await NewAlertIdsAsync(link, cancellationToken);
+        var alerts = await db.Alerts.AsNoTracking().Where(a => groupIds.Contains(a.GroupId) && a.Status != AlertStatus.Resolved && (only.Count == 0 || only.Contains(a.Id))).ToListAsync(cancellationToken);
         var result = groups.Select(g =>
         {
             var open = alerts.Where(a => a.GroupId == g.Id).OrderByDescending(a => a.LastSeenAt).ToList();

@@ -10,11 +10,15 @@ namespace Steady.Server.Features.Notifications;
 /// <summary>Where the escalation of an alert's group stands: next step (1-based), pass, when it escalates next, why it waits or stopped.</summary>
 public sealed record EscalationDto(string State, string Urgency, string Policy, int NextStep, int Pass, DateTimeOffset? NextEscalationAt, DateTimeOffset StartedAt, DateTimeOffset? LastStepAt, string? Note);
 
-/// <summary>One delivery of the outbox: to whom, how, its state and attempts (never the address: contact details are private).</summary>
+/// <summary>
+/// One delivery of the outbox: to whom, how, its state and attempts (never the address: contact details are private).
+/// <c>Kind</c>: page (a step of an escalation) or new-alert-in-acknowledged-group (the person who acknowledged the
+/// group, told about the new alert <c>AlertId</c>).
+/// </summary>
 public sealed record DeliveryDto(
     Guid Id, Guid? GroupId, Guid? ServiceId, Guid UserId, string UserName, string? Channel, string Target, int Step, int Pass, string Urgency,
     string State, int Attempts, DateTimeOffset DueAt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, DateTimeOffset? SentAt,
-    string? Error, string IdempotencyKey, Guid? SentAs, string? Reason, Guid? IncidentId = null);
+    string? Error, string IdempotencyKey, Guid? SentAs, string? Reason, Guid? IncidentId = null, string Kind = DeliveryKinds.Page, Guid? AlertId = null);
 
 /// <summary>Every notification for an alert's group, and its escalation; <c>Paging</c> says in words when nobody is paged.</summary>
 public sealed record AlertNotificationsDto(Guid AlertId, Guid GroupId, EscalationDto? Escalation, string? Paging, IReadOnlyList<DeliveryDto> Deliveries);
@@ -101,6 +105,7 @@ public static class PagingApi
         var userIds = rows.Select(r => r.UserId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
         return rows.Select(d => new DeliveryDto(d.Id, d.GroupId, d.ServiceId, d.UserId, names.GetValueOrDefault(d.UserId, "(deleted user)"), d.Channel, d.Target,
-            d.Step + 1, d.Pass, d.Urgency, d.State, d.Attempts, d.DueAt, d.CreatedAt, d.LastAttemptAt, d.SentAt, d.Error, d.IdempotencyKey, d.SentAs, d.Reason, d.IncidentId)).ToList();
+            d.Step + 1, d.Pass, d.Urgency, d.State, d.Attempts, d.DueAt, d.CreatedAt, d.LastAttemptAt, d.SentAt, d.Error, d.IdempotencyKey, d.SentAs, d.Reason, d.IncidentId,
+            d.Kind, d.AlertId)).ToList();
     }
 }

@@ -15,7 +15,6 @@ public sealed record ServicePatch(
     Guid? TeamId = null,
     string? Description = null,
     string? RunbookUrl = null,
-    IReadOnlyList<string>? GroupBy = null,
     int? GroupWindowSeconds = null,
     int? FlapThreshold = null,
     int? FlapWindowSeconds = null,
@@ -23,7 +22,26 @@ public sealed record ServicePatch(
     IReadOnlyList<string>? StabilizationChecklist = null,
     string? Urgency = null,
     Steady.Core.OnCall.BusinessHoursDefinition? BusinessHours = null,
-    int? AckTimeoutSeconds = null);
+    int? AckTimeoutSeconds = null)
+{
+    /// <summary>
+    /// The labels whose values group the service's alerts. Absent: unchanged; null: not set, so alerts follow
+    /// the sender's own grouping (Alertmanager's group, else each dedup key alone); []: every alert in one group.
+    /// </summary>
+    public IReadOnlyList<string>? GroupBy
+    {
+        get;
+        init
+        {
+            field = value;
+            GroupBySet = true;
+        }
+    }
+
+    /// <summary>Whether the body named <see cref="GroupBy"/> at all (null included).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool GroupBySet { get; private init; }
+}
 
 public sealed record IntegrationKeyInput(string? Name = null);
 
@@ -110,8 +128,8 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
                 return Failure.Invalid("escalationPolicy", $"There is no escalation policy '{patch.EscalationPolicy}'.");
             }
         }
-        if (patch.GroupBy is not null)
-            service.GroupBy = System.Text.Json.JsonSerializer.Serialize(patch.GroupBy.Select(g => g.Trim()).Distinct());
+        if (patch.GroupBySet)
+            service.GroupBy = patch.GroupBy is null ? null : System.Text.Json.JsonSerializer.Serialize(patch.GroupBy.Select(g => g.Trim()).Distinct());
         service.GroupWindowSeconds = patch.GroupWindowSeconds ?? service.GroupWindowSeconds;
         service.FlapThreshold = patch.FlapThreshold ?? service.FlapThreshold;
         service.FlapWindowSeconds = patch.FlapWindowSeconds ?? service.FlapWindowSeconds;

@@ -19,11 +19,24 @@ public sealed record PagingSettingsDto(string Urgency, Steady.Core.OnCall.Busine
         s.AckTimeoutSeconds);
 }
 
-/// <summary>How a service groups its alerts and when they count as flapping.</summary>
-public sealed record AlertSettingsDto(IReadOnlyList<string> GroupBy, int GroupWindowSeconds, int FlapThreshold, int FlapWindowSeconds)
+/// <summary>
+/// How a service groups its alerts and when they count as flapping. <c>GroupBy</c> null: not set, alerts
+/// follow the sender's own grouping; [] every alert in one group. <c>Grouping</c> says which, in words.
+/// </summary>
+public sealed record AlertSettingsDto(IReadOnlyList<string>? GroupBy, int GroupWindowSeconds, int FlapThreshold, int FlapWindowSeconds, string Grouping)
 {
-    public static AlertSettingsDto From(Service s) =>
-        new(System.Text.Json.JsonSerializer.Deserialize<List<string>>(s.GroupBy) ?? [], s.GroupWindowSeconds, s.FlapThreshold, s.FlapWindowSeconds);
+    public static AlertSettingsDto From(Service s)
+    {
+        var groupBy = s.GroupByLabels();
+        return new(groupBy, s.GroupWindowSeconds, s.FlapThreshold, s.FlapWindowSeconds, Describe(groupBy));
+    }
+
+    public static string Describe(IReadOnlyList<string>? groupBy) => groupBy switch
+    {
+        null => "as the sender groups them: one group per Alertmanager group (Alertmanager, Grafana), each dedup key on its own (PagerDuty events, generic, heartbeats, checks)",
+        [] => "every alert of the service in one group",
+        _ => "by the values of " + string.Join(", ", groupBy),
+    };
 }
 
 public sealed record IntegrationKeyDto(Guid Id, Guid ServiceId, string Name, string Key, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
