@@ -54,6 +54,9 @@ public static class Grouping
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 
+    /// <summary>Whether a group is headed by an alert's summary (grouped as the sender groups, or all in one) rather than by its grouping labels' values.</summary>
+    public static bool IsTitledBySummary(AlertGroup group) => group.Labels == "{}";
+
     /// <summary>
     /// An alert joins the group with its key that is still open, or that saw an alert within the window;
     /// otherwise it starts a new group.

@@ -40,6 +40,8 @@ internal static class NewAlertInAcknowledgedGroup
         {
             RunChanges.Restart(run, service, Urgencies.For(group.Severity, service.Urgency).ToWire(), now);
             var (worst, before) = retrigger.MaxBy(j => j.Alert.Severity);
+            if (Grouping.IsTitledBySummary(group))
+                group.Title = worst.Summary; // the page names what triggered it again
             run.Note = person is null
                 ? $"re-triggered: a new alert joined and no person who can be paged acknowledged the group (acknowledged by {who})"
                 : $"re-triggered: a new {worst.Severity.ToWire()} alert is more severe than anything the group held ({before.ToWire()})";

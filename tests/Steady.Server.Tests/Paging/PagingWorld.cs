@@ -93,13 +93,16 @@ internal sealed class PagingWorld
         return world;
     }
 
-    /// <summary>Alertmanager (version 4) fires alerts: (name, fingerprint, severity, instance).</summary>
+    /// <summary>The Alertmanager group <see cref="FireAsync(ValueTuple{string, string, string, string}[])"/> sends its alerts in (one for all, unless a test changes it).</summary>
+    public string GroupKey { get; set; } = "{}:{alertname=\"x\"}";
+
+    /// <summary>Alertmanager (version 4) fires alerts: (name, fingerprint, severity, instance), in the group <see cref="GroupKey"/>.</summary>
     public async Task FireAsync(params (string Name, string Fingerprint, string Severity, string Instance)[] alerts)
     {
         var body = new
         {
             version = "4",
-            groupKey = "{}:{alertname=\"x\"}",
+            groupKey = GroupKey,
             status = "firing",
             receiver = "steady",
             externalURL = "http://alertmanager.example.com:9093",

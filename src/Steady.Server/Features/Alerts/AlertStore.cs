@@ -244,10 +244,11 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time, StepPlanner plann
         {
             if (!group.IsOpen)
             {
-                // Reopened by a new alert: its title is that alert's (a page must not name a problem that resolved).
+                // Reopened by a new alert: its title and severity are that alert's (a page must not name a problem that resolved).
                 group.IsOpen = true;
                 group.ResolvedAt = null;
                 group.Title = title;
+                group.Severity = incoming.Severity;
             }
             return group;
         }
