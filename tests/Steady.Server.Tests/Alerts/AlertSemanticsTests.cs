@@ -13,6 +13,7 @@ public sealed class AlertSemanticsTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task AStormOfFiveHundredAlertsBecomesOneGroup()
     {
+        // Five requests of one Alertmanager group (one groupKey): by default, Alertmanager's own group is Steady's.
         var world = await AlertWorld.CreateAsync(_host);
         var sends = Enumerable.Range(0, 5).Select(batch => world.PostAsync("alertmanager",
             AlertWorld.Alertmanager("firing", Enumerable.Range(0, 100).Select(i => ($"Storm{batch}-{i}", $"{batch:x4}{i:x12}")).ToArray())));
@@ -74,13 +75,15 @@ public sealed class AlertSemanticsTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task AResolvedGroupTakesNewAlertsWithinItsWindowAndStartsAnewAfter()
     {
-        var world = await AlertWorld.CreateAsync(_host, new { groupWindowSeconds = 300 });
+        // Every alert of the service in one group (set explicitly: by default each generic dedup key is its own group).
+        var world = await AlertWorld.CreateAsync(_host, new { groupBy = Array.Empty<string>(), groupWindowSeconds = 300 });
         (await world.PostAsync("generic", new { summary = "A", dedup_key = "a" })).EnsureSuccessStatusCode();
         (await world.PostAsync("generic", new { dedup_key = "a", status = "resolved" })).EnsureSuccessStatusCode();
         (await world.PostAsync("generic", new { summary = "B", dedup_key = "b" })).EnsureSuccessStatusCode();
         var a = await world.AlertAsync("a", "resolved");
         var b = await world.AlertAsync("b");
         Assert.Equal(a.GetProperty("groupId").GetString(), b.GetProperty("groupId").GetString());
+        Assert.Equal("B", (await world.DetailAsync(b.GetProperty("id").GetString()!)).GetProperty("group").GetProperty("title").GetString()); // reopened by B, titled by B
 
         (await world.PostAsync("generic", new { dedup_key = "b", status = "resolved" })).EnsureSuccessStatusCode();
         _host.Clock.Advance(TimeSpan.FromMinutes(6));
