@@ -95,6 +95,38 @@ public sealed class MigrationTests
         Assert.Equal((delivery, group, (Guid?)group, (Guid?)null, "sent", "dlv-1"), (kept.Id, kept.RunId, kept.GroupId, kept.IncidentId, kept.State, kept.IdempotencyKey));
     }
 
+    [Fact]
+    public async Task Migration14MovesServicesThatNeverChoseAGroupingToTheSendersAndKeepsChosenLabelsAndDeliveries()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync();
+        await using var db = Open(database);
+        await Migrator.MigrateAsync(db, 13, cancel);
+        var (user, team, plain, labelled, group, delivery) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        string Id(Guid id) => database.IsSqlite ? $"'{id.ToString().ToUpperInvariant()}'" : $"'{id}'";
+        var now = database.IsSqlite ? "0" : "now()";
+        var yes = database.IsSqlite ? "1" : "true";
+#pragma warning disable EF1002 // literals made here, not input
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO users (id, name, email, time_zone, created_at) VALUES ({Id(user)}, 'Ana', 'ana@example.com', 'UTC', {now})", cancel);
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO teams (id, name, created_at) VALUES ({Id(team)}, 'Payments', {now})", cancel);
+        // As 0013 left them: '[]' was the default nobody chose; labels were chosen.
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO services (id, name, team_id, created_at) VALUES ({Id(plain)}, 'payments-api', {Id(team)}, {now})", cancel);
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO services (id, name, team_id, created_at, group_by, group_window_seconds) VALUES ({Id(labelled)}, 'checkout', {Id(team)}, {now}, '[\"cluster\"]', 600)", cancel);
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO alert_groups (id, service_id, group_key, labels, title, is_open, opened_at, last_alert_at, alert_count, open_count, severity) VALUES ({Id(group)}, {Id(plain)}, '*', '{{{{}}}}', 'Error rate', {yes}, {now}, {now}, 1, 1, 'critical')", cancel);
+        await db.Database.ExecuteSqlRawAsync($"INSERT INTO deliveries (id, run_id, group_id, service_id, user_id, target, step, pass, urgency, state, attempts, due_at, created_at, idempotency_key) VALUES ({Id(delivery)}, {Id(group)}, {Id(group)}, {Id(plain)}, {Id(user)}, 'email', 0, 0, 'high', 'sent', 1, {now}, {now}, 'dlv-1')", cancel);
+#pragma warning restore EF1002
+
+        Assert.Contains(14, await Migrator.MigrateAsync(db, cancellationToken: cancel));
+        db.ChangeTracker.Clear();
+        var services = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, cancel);
+        Assert.Null(services[plain].GroupBy);
+        Assert.Null(services[plain].AlertSettings().GroupBy);
+        Assert.Equal(["cluster"], services[labelled].AlertSettings().GroupBy!);
+        Assert.Equal(600, services[labelled].GroupWindowSeconds);
+        var kept = await db.Deliveries.AsNoTracking().SingleAsync(cancel);
+        Assert.Equal((delivery, "page", (Guid?)null, "dlv-1"), (kept.Id, kept.Kind, kept.AlertId, kept.IdempotencyKey));
+    }
+
     private static SteadyDb Open(TestDatabase database)
     {
         var services = new ServiceCollection();

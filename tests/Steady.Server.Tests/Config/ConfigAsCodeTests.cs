@@ -365,4 +365,45 @@ public sealed class ConfigAsCodeTests
         stored = await source.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services/payments-api");
         Assert.Equal("Reduce load: shed the batch traffic", stored.GetProperty("stabilizationChecklist")[2].GetString());
     }
+
+    [Fact]
+    public async Task AServicesGroupingIsLeftAloneWhenAbsentSetByGroupByAndBackToTheSendersWithNull()
+    {
+        const string team = """
+            kind: team
+            name: Payments
+            ---
+            kind: service
+            name: payments-api
+            team: Payments
+            """;
+        await using var host = await SteadyHost.StartAsync();
+        async Task<JsonElement> GroupByAsync() => (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services/payments-api")).GetProperty("alerts").GetProperty("groupBy");
+
+        Assert.Equal(HttpStatusCode.OK, (await ApplyAsync(host.Admin(), team)).Status);
+        Assert.Equal(JsonValueKind.Null, (await GroupByAsync()).ValueKind); // not set: the sender's grouping
+        Assert.DoesNotContain("group_by", await ExportAsync(host.Admin()));
+
+        // Set to no labels: every alert in one group, and the export says so (a round trip keeps it).
+        Assert.Equal(HttpStatusCode.OK, (await ApplyAsync(host.Admin(), team + "\ngroup_by: []\n")).Status);
+        Assert.Equal(0, (await GroupByAsync()).GetArrayLength());
+        var exported = await ExportAsync(host.Admin());
+        Assert.Contains("group_by: []", exported);
+        await using var empty = await SteadyHost.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await ApplyAsync(empty.Admin(), exported)).Status);
+        Assert.Equal(exported, await ExportAsync(empty.Admin()));
+
+        // Absent leaves it alone; ~ goes back to the sender's grouping.
+        Assert.Equal("unchanged", Actions((await ApplyAsync(host.Admin(), team)).Body)["service payments-api"]);
+        Assert.Equal(0, (await GroupByAsync()).GetArrayLength());
+        var (status, reset) = await ApplyAsync(host.Admin(), team + "\ngroup_by: ~\n");
+        Assert.True(status == HttpStatusCode.OK, reset.ToString());
+        Assert.Equal("updated", Actions(reset)["service payments-api"]);
+        Assert.Equal(JsonValueKind.Null, (await GroupByAsync()).ValueKind);
+
+        // A typo is still refused, naming the fields a service has (group_by among them).
+        var (refused, problem) = await ApplyAsync(host.Admin(), team + "\ngroupby: []\n");
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Contains("group_by", problem.GetProperty("detail").GetString());
+    }
 }
