@@ -218,6 +218,10 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
     public async Task AlertsStoredInOneBatchStillGetShortIdsThatTellThemApart()
     {
         var key = await _person.ServiceWithKeyAsync("storm-svc");
+        // Every alert of the service in one group, chosen explicitly: by default each generic dedup key is its own group.
+        var grouping = Path.Combine(_person.Home, "storm-svc.yaml");
+        await File.WriteAllTextAsync(grouping, "kind: service\nname: storm-svc\nteam: storm-svc-team\ngroup_by: []\n", TestContext.Current.CancellationToken);
+        (await _person.RunAsync("apply", "-f", grouping)).Succeeded();
         using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
         var storm = Enumerable.Range(0, 40).Select(i => new { summary = $"edge-{i}: upstream errors", dedup_key = $"edge-{i}", severity = "error" }).ToArray();
         using (var response = await http.PostAsJsonAsync($"/intake/{key}/generic", storm, TestContext.Current.CancellationToken))
