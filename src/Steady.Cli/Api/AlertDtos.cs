@@ -19,7 +19,7 @@ public sealed record OccurrenceDto(Guid Id, int Occurrence, string Status, DateT
 
 public sealed record AlertEventDto(DateTimeOffset At, string Kind, string? ActorName, string? Note);
 
-public sealed record AlertDetailDto(AlertDto Alert, AlertGroupDto? Group, IReadOnlyList<OccurrenceDto>? Occurrences, IReadOnlyList<AlertEventDto>? History);
+public sealed record AlertDetailDto(AlertDto Alert, AlertGroupDto? Group, IReadOnlyList<OccurrenceDto>? Occurrences, IReadOnlyList<AlertEventDto>? History, string? JoinedAcknowledgedGroup = null);
 
 public sealed record SilenceMatcherDto(string Name, string Value, bool IsRegex, bool IsEqual);
 

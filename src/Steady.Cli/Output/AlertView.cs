@@ -32,6 +32,8 @@ public static class AlertView
             fields.Add("Occurrence", $"{a.Occurrence} (fired and resolved before; see Occurrences)");
         if (detail.Group is { AlertCount: > 1 } group)
             fields.Add("Group", $"{group.OpenCount} of {group.AlertCount} alerts open: steady alert list --status all --group {group.Id}");
+        if (detail.JoinedAcknowledgedGroup is { } joined)
+            fields.Add("Paging", Table.Clean(joined));
         if (a.SilencedBy is { } silence)
             fields.Add("Silenced", $"by silence {ShortId.Of(silence)}: nobody is paged for it");
         if (a.MaintenanceId is { } window)

@@ -146,6 +146,41 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
     }
 
     [Fact]
+    public async Task ShowSaysWhenANewAlertJoinedAGroupSomeoneAcknowledgedAndWhoWasPaged()
+    {
+        var key = await _person.ServiceWithKeyAsync("joined-svc");
+        var setup = Path.Combine(_person.Home, "joined-svc.yaml");
+        await File.WriteAllTextAsync(setup, """
+            kind: user
+            name: Ana Joined
+            email: ana.joined@example.com
+            ---
+            kind: escalation_policy
+            name: joined-oncall
+            team: joined-svc-team
+            escalation_chain:
+              - notify: ana.joined@example.com
+            ---
+            kind: service
+            name: joined-svc
+            team: joined-svc-team
+            escalation_policy: joined-oncall
+            group_by: []
+            """, TestContext.Current.CancellationToken);
+        (await _person.RunAsync("apply", "-f", setup)).Succeeded();
+        (await _person.RunAsync("alert", "send", "Disk /var full on db1", "--key", key, "--dedup-key", "disk", "--severity", "warning")).Succeeded();
+        var disk = Assert.Single(await _person.AlertsAsync("--service", "joined-svc"));
+        (await _person.RunAsync("alert", "ack", disk.Short())).Succeeded();
+
+        (await _person.RunAsync("alert", "send", "Load high on db1", "--key", key, "--dedup-key", "load", "--severity", "warning")).Succeeded();
+        var load = Assert.Single(await _person.AlertsAsync("--service", "joined-svc", "--status", "triggered"));
+        var show = (await _person.RunAsync("alert", "show", load.Short())).Succeeded();
+
+        Assert.Matches(@"(?m)^Paging:\s+New alert in an acknowledged group: it joined ""Disk /var full on db1"", which Administrator acknowledged at \d\d:\d\d UTC: Administrator is paged about it \(new alert in a group you acknowledged\); the group stays acknowledged\.$", show.Out);
+        Assert.Matches(@"(?m)^  .*\s+joined-acknowledged-group\s+steady\s+joined ", show.Out);
+    }
+
+    [Fact]
     public async Task ShowListsTheEarlierOccurrencesOfAnAlertThatFiredAgain()
     {
         var key = await _person.ServiceWithKeyAsync("again-svc");
