@@ -80,6 +80,7 @@ public sealed class NewAlertInAcknowledgedGroupTests
         Assert.Contains("New alert in an acknowledged group", page, StringComparison.Ordinal);
         Assert.Contains("new alert in a group they acknowledged", page, StringComparison.Ordinal);
         Assert.All(hooks.Requests, r => Assert.Equal("/ann", r.PathAndQuery));
+        Assert.Contains("Alerts are grouped as the sender groups them", await admin.GetPageAsync($"/services/{world.ServiceId}"), StringComparison.Ordinal);
 
         // The link in that page acknowledges the new alert alone.
         var noticeAck = new Uri(hooks.Requests[2].Json().GetProperty("ackUrl").GetString()!);
