@@ -89,6 +89,10 @@ public sealed partial class StartupTests
         Assert.All(oncall.EnumerateArray(), o => Assert.Equal(JsonValueKind.String, o.GetProperty("userName").ValueKind));
         var open = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/alerts?status=open", TestContext.Current.CancellationToken);
         Assert.True(open.GetProperty("items").GetArrayLength() >= 10);
+        // The storm on edge-proxy came as one Alertmanager group, so it is one group.
+        var storm = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/alerts?service=edge-proxy&status=open", TestContext.Current.CancellationToken);
+        Assert.Equal(12, storm.GetProperty("items").GetArrayLength());
+        Assert.Single(storm.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("groupId").GetString()).Distinct());
     }
 
     [Fact]

@@ -114,8 +114,12 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
     private async Task LoadAlertsAsync(CancellationToken cancellationToken)
     {
         var services = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Name, s => s.Id, cancellationToken);
+        // As Alertmanager sends them: grouped by alertname (its groupKey), which is how Steady groups them by default.
         static Core.Alerts.IncomingAlert Alert(string key, string summary, Core.Alerts.Severity severity, Dictionary<string, string> labels, Core.Alerts.IntakeAction action = Core.Alerts.IntakeAction.Trigger) =>
-            new(action, key, summary, severity, labels.GetValueOrDefault("instance"), labels, null, [], null, "alertmanager");
+            new(action, key, summary, severity, labels.GetValueOrDefault("instance"), labels, null, [], null, "alertmanager")
+            {
+                SenderGroup = labels.TryGetValue("alertname", out var name) ? Core.Alerts.Grouping.SenderGroup($"{{}}:{{alertname=\"{name}\"}}") : null,
+            };
         var events = new List<Alerts.ServiceEvent>
         {
             new(services["payments-api"], Alert("demo-latency", "p99 latency above 2 s on payments-api", Core.Alerts.Severity.Critical,
