@@ -115,11 +115,12 @@ public sealed class IncidentCommands(
             if (group is not null)
             {
                 // One alert group, one open incident: declaring again answers with the one that has it.
+                // Two declarations from the same group at once both change the group, read before looking: the
+                // second's save fails its concurrency check (or it read the group after the first was saved, and
+                // so sees the first's incident), and its next attempt answers with the first's incident.
+                var claimed = await db.AlertGroups.FirstAsync(g => g.Id == group.Id, cancellationToken);
                 if (await IncidentGroups.OpenIncidentOfAsync(db, group.Id, cancellationToken) is { } existing)
                     return IncidentGroups.AlreadyIn(group, existing);
-                // Two declarations from the same group at once: both change the group, so the second's save
-                // fails its concurrency check, and its next attempt finds the first's incident.
-                var claimed = await db.AlertGroups.FirstAsync(g => g.Id == group.Id, cancellationToken);
                 claimed.Version++;
             }
             var number = (await db.Incidents.MaxAsync(i => (int?)i.Number, cancellationToken) ?? 0) + 1;
