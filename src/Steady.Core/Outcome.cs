@@ -6,6 +6,9 @@ public sealed record Failure(FailureKind Kind, string Title, string Detail, IRea
     /// <summary>For <see cref="FailureKind.TooManyRequests"/>: when to try again.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>More for a program to act on, beside the words (e.g. the existing incident a refusal points to): extension members of the problem detail.</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     public static Failure TooMany(string detail, TimeSpan retryAfter) => new(FailureKind.TooManyRequests, "Too many requests.", detail) { RetryAfter = retryAfter };
 
     public static Failure Invalid(string field, string message) =>

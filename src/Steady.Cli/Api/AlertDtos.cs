@@ -11,7 +11,10 @@ public sealed record AlertDto(
     string Status, string Severity, string Summary, string? Source, IReadOnlyDictionary<string, string>? Labels, JsonElement? Details,
     IReadOnlyList<AlertLinkDto>? Links, string? Format, DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, int EventCount,
     DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy, DateTimeOffset? ResolvedAt, string? ResolvedBy,
-    Guid? SilencedBy, Guid? MaintenanceId, bool Flapping);
+    Guid? SilencedBy, Guid? MaintenanceId, bool Flapping, AlertIncidentDto? Incident = null);
+
+/// <summary>The incident an alert is in (open: where the work happens), as the server names it.</summary>
+public sealed record AlertIncidentDto(Guid Id, int Number, string Title, string Severity, string Status, bool Open);
 
 public sealed record AlertGroupDto(Guid Id, string Title, bool IsOpen, int AlertCount, int OpenCount, string Severity, DateTimeOffset OpenedAt, DateTimeOffset LastAlertAt, bool Flapping);
 

@@ -125,7 +125,7 @@ internal static class AlertCommands
         return $"{alerts.Count} open: {string.Join(", ", bySeverity)}; {waiting}.";
     }
 
-    /// <summary>The status and what else is true of it that changes who gets paged: "triggered, silenced".</summary>
+    /// <summary>The status and what else is true of it that changes who gets paged: "triggered, silenced", "acknowledged, incident #3".</summary>
     internal static string Status(AlertDto a)
     {
         var notes = new List<string> { a.Status };
@@ -135,6 +135,8 @@ internal static class AlertCommands
             notes.Add("maintenance");
         if (a.Flapping)
             notes.Add("flapping");
+        if (a.Incident is { Open: true } incident)
+            notes.Add($"incident #{incident.Number.ToString(CultureInfo.InvariantCulture)}");
         return string.Join(", ", notes);
     }
 
@@ -166,7 +168,7 @@ internal static class AlertCommands
                 return;
             }
             var detail = found.Deserialize(AlertJson.Default.AlertDetailDto)!;
-            AlertView.Write(session.Out, detail, await RunbookAsync(session.Api, detail.Alert.ServiceId, cancellationToken), session.Now);
+            AlertView.Write(session.Out, detail, await RunbookAsync(session.Api, detail.Alert.ServiceId, cancellationToken), session.Now, session.Connection.Server);
         });
         return command;
     }

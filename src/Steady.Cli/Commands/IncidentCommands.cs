@@ -149,6 +149,9 @@ internal static class IncidentCommands
                 + (incident.GetProperty("nextUpdateDueAt").ValueKind == JsonValueKind.String
                     ? $" · next update {(incident.GetProperty("updateOverdue").GetBoolean() ? "OVERDUE since " + Ago.Since(incident.GetProperty("nextUpdateDueAt").GetDateTimeOffset(), now) : "due " + Ago.Until(incident.GetProperty("nextUpdateDueAt").GetDateTimeOffset(), now))}"
                     : ""));
+            if (Str(incident, "summary") is { Length: > 0 } known)
+                o.WriteLine($"Known when declared: {Table.Clean(known)}");
+            o.WriteLine($"Page: {session.Connection.Server.TrimEnd('/')}/incidents/{incident.GetProperty("number").GetInt32()}");
             var status = Str(incident, "status");
             if (status is "triage" or "mitigating")
                 WriteChecklist(o, incident);
@@ -232,9 +235,9 @@ internal static class IncidentCommands
     private static Command Ack(Globals globals)
     {
         var number = Number();
-        var command = new Command("ack", "Acknowledge the incident's pages: their escalation stops (as the link in a page does)") { number };
+        var command = new Command("ack", "Acknowledge the incident: its pages and its alert groups' escalation stop, their alerts are acknowledged (as the link in a page does)") { number };
         globals.SetAction(command, async (session, parse, cancellationToken) =>
-            Done(session, await session.Api.PostAsync(Path(parse, number) + "/acknowledge", new JsonObject(), cancellationToken), "acknowledged: its pages stop escalating"));
+            Done(session, await session.Api.PostAsync(Path(parse, number) + "/acknowledge", new JsonObject(), cancellationToken), "acknowledged: its pages and its alerts' stop escalating"));
         return command;
     }
 

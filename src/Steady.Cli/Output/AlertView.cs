@@ -12,7 +12,8 @@ namespace Steady.Cli.Output;
 /// </summary>
 public static class AlertView
 {
-    public static void Write(TextWriter output, AlertDetailDto detail, string? runbook, DateTimeOffset now)
+    /// <param name="server">The server's address, for the link to the alert's incident.</param>
+    public static void Write(TextWriter output, AlertDetailDto detail, string? runbook, DateTimeOffset now, string? server = null)
     {
         var a = detail.Alert;
         var shortId = ShortId.Of(a.Id);
@@ -21,6 +22,8 @@ public static class AlertView
         var fields = new Fields()
             .Add("Status", State(a, now))
             .Add("Service", a.ServiceName);
+        if (a.Incident is { } incident)
+            fields.Add("Incident", Incident(incident, server));
         if (!string.IsNullOrWhiteSpace(runbook))
             fields.Add("Runbook", runbook);
         fields.Add("Id", $"{a.Id} (short: {shortId})")
@@ -85,6 +88,11 @@ public static class AlertView
             }
             Indented(output, table, header: true);
         }
+        if (a.Incident is { Open: true } open)
+        {
+            output.WriteLine();
+            output.WriteLine($"Its incident: steady incident show {open.Number}" + (a.Status == "triggered" ? $"    Acknowledge it (and this alert): steady incident ack {open.Number}" : ""));
+        }
         switch (a.Status)
         {
             case "triggered":
@@ -97,6 +105,11 @@ public static class AlertView
                 break;
         }
     }
+
+    /// <summary>"#3 SEV1 (triage) Checkout down: http://steady.example.com/incidents/3"; one it was part of says "was in".</summary>
+    public static string Incident(AlertIncidentDto incident, string? server) =>
+        $"{(incident.Open ? "" : "was in ")}#{incident.Number.ToString(CultureInfo.InvariantCulture)} {Table.Clean(incident.Severity)} ({Table.Clean(incident.Status)}) {Table.Clean(incident.Title)}"
+        + (string.IsNullOrWhiteSpace(server) ? "" : $": {server.TrimEnd('/')}/incidents/{incident.Number.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>"triggered 14m ago, not acknowledged", "acknowledged by Dave Silva 3m ago", "resolved by Alertmanager 1h 5m ago".</summary>
     public static string State(AlertDto a, DateTimeOffset now) => a.Status switch

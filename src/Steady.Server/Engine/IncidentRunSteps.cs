@@ -91,6 +91,11 @@ public static class IncidentRunSteps
         return runs.Count > 0;
     }
 
+    /// <summary>What is known so far, for the incident's pages and its link's page: the latest update's 'known', else the summary given when it was declared.</summary>
+    public static async Task<string?> KnownAsync(SteadyDb db, Incident incident, CancellationToken cancellationToken) =>
+        await db.IncidentUpdates.AsNoTracking().Where(u => u.IncidentId == incident.Id).OrderByDescending(u => u.At).Select(u => u.Known).FirstOrDefaultAsync(cancellationToken)
+        ?? incident.Summary;
+
     private static string Describe(EscalationRunRecord run, EscalationPolicy policy) =>
         run.TargetUserId is null ? $"escalation policy {policy.Name}" : policy.Name;
 

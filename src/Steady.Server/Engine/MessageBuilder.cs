@@ -125,7 +125,7 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
             lead.CreatedAt);
     }
 
-    /// <summary>An incident's page: its number, severity and title, why it pages, an acknowledge link (resolving is done on the incident, once verified) and the incident's page.</summary>
+    /// <summary>An incident's page: its number, severity and title, why it pages, what is known so far, an acknowledge link (resolving is done on the incident, once verified) and the incident's page.</summary>
     private async Task<Notification> IncidentMessageAsync(SteadyDb db, Delivery lead, Guid incidentId, CancellationToken cancellationToken)
     {
         var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == incidentId, cancellationToken);
@@ -133,10 +133,11 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
         var service = lead.ServiceId is { } serviceId ? await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken) : null;
         var ack = await links.UrlAsync(LinkAction.Acknowledge, lead.Id, lead.CreatedAt + options.CurrentValue.LinkLifetime, cancellationToken);
         var severity = incident.Severity.Equals("SEV1", StringComparison.OrdinalIgnoreCase) ? Severity.Critical : Severity.Error;
+        var known = await IncidentRunSteps.KnownAsync(db, incident, cancellationToken);
         return new Notification(
             NotificationKind.Page,
             $"Incident #{incident.Number} ({incident.Severity}): {incident.Title}",
-            reason ?? incident.Title,
+            (reason ?? incident.Title) + (known is null ? "" : $"\nKnown so far: {known}"),
             severity,
             service ?? $"incident #{incident.Number}",
             1,

@@ -18,6 +18,8 @@ public static class Problems
             _ => StatusCodes.Status400BadRequest,
         };
         var extensions = failure.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = failure.Errors };
+        foreach (var (name, value) in failure.Extensions ?? new Dictionary<string, object?>())
+            (extensions ??= [])[name] = value;
         return TypedResults.Problem(failure.Detail, statusCode: status, title: failure.Title, extensions: extensions);
     }
 

@@ -42,8 +42,8 @@ public static class NotificationText
     public static string CountSuffix(Notification n) => n.AlertCount > 1 ? $" ({n.AlertCount} alerts)" : "";
 
     /// <summary>
-    /// The SMS text, "[CRIT] payments-api: summary - ack: URL", cut to 160 characters where the link
-    /// allows. ASCII punctuation on purpose: a dash or ellipsis outside the GSM alphabet would switch the
+    /// The SMS text, "[CRIT] payments-api: summary - ack: URL" (an incident's message: "[Steady] text - its
+    /// page's URL"), cut to 160 characters where the link allows. ASCII punctuation on purpose: a dash or ellipsis outside the GSM alphabet would switch the
     /// whole message to UCS-2 and split it at 70 characters.
     /// </summary>
     public static string Sms(Notification n)
@@ -52,7 +52,8 @@ public static class NotificationText
         var summary = OneLine(n.Summary);
         if (n.Kind == NotificationKind.Page && n.AlertCount > 1)
             summary += $" (+{n.AlertCount - 1} more)";
-        var suffix = n.AckUrl is { } ack ? $" - ack: {ack.AbsoluteUri}" : "";
+        var suffix = n.AckUrl is { } ack ? $" - ack: {ack.AbsoluteUri}"
+            : n.Kind == NotificationKind.Incident && n.DetailsUrl is { } incident ? $" - {incident.AbsoluteUri}" : "";
         var room = Math.Max(SmsLength - prefix.Length - suffix.Length, 40);
         return prefix + Truncate(summary, room, "...") + suffix;
     }

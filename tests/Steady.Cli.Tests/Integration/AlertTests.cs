@@ -279,4 +279,31 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
         Assert.Equal(40, (await _person.AlertsAsync("--group", group)).Count);
         Assert.Equal("40 open: 40 error; 39 not acknowledged.", (await _person.RunAsync("alert", "list", "--service", "storm-svc")).Succeeded().Lines()[^1]);
     }
+
+    [Fact]
+    public async Task AnAlertInAnIncidentSaysSoWithItsLinkAndAcknowledgingTheIncidentAcknowledgesIt()
+    {
+        var key = await _person.ServiceWithKeyAsync("inc-svc");
+        (await _person.RunAsync("alert", "send", "Checkout 5xx above 10%", "--key", key, "--severity", "critical", "--dedup-key", "checkout-5xx")).Succeeded();
+        var alert = Assert.Single(await _person.AlertsAsync("--service", "inc-svc"));
+        var declared = (await _person.RunAsync("incident", "declare", "Checkout failing", "--severity", "SEV3", "--alert", alert.Id(), "--summary", "5xx since the deploy", "--json")).Succeeded();
+        var number = JsonDocument.Parse(declared.Out).RootElement.GetProperty("number").GetInt32();
+
+        // Declaring again from the same alert is refused, naming the incident that has it.
+        var again = await _person.RunAsync("incident", "declare", "Checkout failing again", "--severity", "SEV2", "--alert", alert.Id());
+        Assert.Contains($"already in incident #{number}", again.SingleErrorLine(ExitCodes.Error), StringComparison.Ordinal);
+
+        var show = (await _person.RunAsync("alert", "show", alert.Short())).Succeeded();
+        Assert.Contains($"Incident:    #{number} SEV3 (triage) Checkout failing: {server.Url}/incidents/{number}\n", show.Out, StringComparison.Ordinal);
+        Assert.Contains($"Its incident: steady incident show {number}    Acknowledge it (and this alert): steady incident ack {number}", show.Out, StringComparison.Ordinal);
+        Assert.Matches($@"(?m)^{alert.Short()}\s+critical\s+triggered, incident #{number}\s", (await _person.RunAsync("alert", "list", "--service", "inc-svc")).Succeeded().Out);
+        Assert.Equal(number, Assert.Single(await _person.AlertsAsync("--service", "inc-svc")).GetProperty("incident").GetProperty("number").GetInt32());
+        var incident = (await _person.RunAsync("incident", "show", number.ToString(System.Globalization.CultureInfo.InvariantCulture))).Succeeded();
+        Assert.Contains("Known when declared: 5xx since the deploy", incident.Out, StringComparison.Ordinal);
+        Assert.Contains($"Page: {server.Url}/incidents/{number}", incident.Out, StringComparison.Ordinal);
+
+        (await _person.RunAsync("incident", "ack", number.ToString(System.Globalization.CultureInfo.InvariantCulture))).Succeeded();
+        var acknowledged = Assert.Single(await _person.AlertsAsync("--service", "inc-svc"));
+        Assert.Equal("acknowledged", acknowledged.GetProperty("status").GetString());
+    }
 }

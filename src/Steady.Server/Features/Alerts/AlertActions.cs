@@ -20,15 +20,25 @@ public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider tim
                 return Failure.Conflict($"The alert was already resolved {Ago(now - alert.ResolvedAt!.Value)} by {alert.ResolvedBy}.");
             if (alert.Status == AlertStatus.Acknowledged)
                 return null;
-            alert.Status = AlertStatus.Acknowledged;
-            alert.AcknowledgedAt = now;
-            alert.AcknowledgedById = actor.UserId;
-            alert.AcknowledgedBy = actor.Name;
-            alert.Version++;
-            store.History(alert, AlertEventKinds.Acknowledged, now, actor.UserId, actor.Name);
-            runs.Acknowledged(alert.GroupId, actor.Name);
+            Acknowledge(store, alert, actor.UserId, actor.Name, now, runs);
             return null;
         }, cancellationToken);
+
+    /// <summary>
+    /// Acknowledges a triggered alert as someone, in the caller's unit of work: who and when, its history,
+    /// and its group's run stops (through <paramref name="runs"/>, applied before saving). The one place a
+    /// person's acknowledgement is written: from the API, the console, a signed link, or with an incident.
+    /// </summary>
+    internal static void Acknowledge(AlertStore store, Alert alert, Guid? actorId, string actorName, DateTimeOffset now, RunChanges runs, string? note = null)
+    {
+        alert.Status = AlertStatus.Acknowledged;
+        alert.AcknowledgedAt = now;
+        alert.AcknowledgedById = actorId;
+        alert.AcknowledgedBy = actorName;
+        alert.Version++;
+        store.History(alert, AlertEventKinds.Acknowledged, now, actorId, actorName, note);
+        runs.Acknowledged(alert.GroupId, actorName);
+    }
 
     public Task<Outcome<Alert>> ResolveAsync(Actor actor, Guid alertId, string? note, CancellationToken cancellationToken) =>
         ActAsync(actor, alertId, (alert, group, now, runs) =>

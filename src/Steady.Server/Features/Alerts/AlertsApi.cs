@@ -15,7 +15,7 @@ public static class AlertsApi
     {
         var alerts = api.MapGroup("/alerts").WithTags("Alerts");
         alerts.MapGet("/", List).WithSummary("Alerts, newest first; filter by service, status, label (name=value, repeatable), group and time");
-        alerts.MapGet("/{id:guid}", Get).WithSummary("An alert with its group, occurrences and history");
+        alerts.MapGet("/{id:guid}", Get).WithSummary("An alert with its group, occurrences, history, and the incident it is in (alert.incident)");
         alerts.MapPost("/{id:guid}/ack", Acknowledge).WithSummary("Acknowledge (responders of the service's team)");
         alerts.MapPost("/{id:guid}/resolve", Resolve).WithSummary("Resolve (responders of the service's team)");
         return api;
@@ -35,7 +35,8 @@ public static class AlertsApi
             q = q.Where(a => a.Id.CompareTo(before) < 0);
         var rows = await q.OrderByDescending(a => a.Id).Take(take + 1).ToListAsync(cancellationToken);
         var names = await ServiceNamesAsync(db, rows, cancellationToken);
-        return TypedResults.Ok(Paging.Of(rows.Select(a => AlertDto.From(a, names[a.ServiceId])).ToList(), take, a => a.Id));
+        var incidents = await Incidents.IncidentGroups.ForAlertsAsync(db, rows, cancellationToken);
+        return TypedResults.Ok(Paging.Of(rows.Select(a => AlertDto.From(a, names[a.ServiceId], incidents.GetValueOrDefault(a.Id))).ToList(), take, a => a.Id));
     }
 
     /// <summary>The filtered alerts query, shared with the console's alert list.</summary>
@@ -101,8 +102,9 @@ public static class AlertsApi
             .ToListAsync(cancellationToken);
         var history = await db.AlertEvents.AsNoTracking().Where(e => e.AlertId == id).OrderBy(e => e.Id)
             .Select(e => new AlertEventDto(e.At, e.Kind, e.ActorName, e.Note)).ToListAsync(cancellationToken);
+        var incidents = await Incidents.IncidentGroups.ForAlertsAsync(db, [alert], cancellationToken);
         return new AlertDetailDto(
-            AlertDto.From(alert, serviceName),
+            AlertDto.From(alert, serviceName, incidents.GetValueOrDefault(alert.Id)),
             new AlertGroupDto(group.Id, group.Title, group.IsOpen, group.AlertCount, group.OpenCount, group.Severity.ToWire(), group.OpenedAt, group.LastAlertAt, group.IsFlappingAt(now)),
             occurrences,
             history,
@@ -122,7 +124,8 @@ public static class AlertsApi
     }
 
     private static async Task<AlertDto> DtoAsync(SteadyDb db, Alert alert, CancellationToken cancellationToken) =>
-        AlertDto.From(alert, await db.Services.Where(s => s.Id == alert.ServiceId).Select(s => s.Name).FirstAsync(cancellationToken));
+        AlertDto.From(alert, await db.Services.Where(s => s.Id == alert.ServiceId).Select(s => s.Name).FirstAsync(cancellationToken),
+            (await Incidents.IncidentGroups.ForAlertsAsync(db, [alert], cancellationToken)).GetValueOrDefault(alert.Id));
 
     internal static async Task<Dictionary<Guid, string>> ServiceNamesAsync(SteadyDb db, IEnumerable<Alert> alerts, CancellationToken cancellationToken)
     {

@@ -52,6 +52,13 @@ public sealed class IncidentDeclareModel(SteadyDb db, IncidentCommands commands,
     {
         if (!await LoadActorAsync())
             return SignedOut();
+        // An alert whose group is already in an open incident: the work is there, not in a second incident.
+        if (Alert is { } id && await db.Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => (Guid?)a.GroupId).FirstOrDefaultAsync(HttpContext.RequestAborted) is { } groupId
+            && await IncidentGroups.OpenIncidentOfAsync(db, groupId, HttpContext.RequestAborted) is { } existing)
+        {
+            Notice($"This alert's group is already in incident #{existing.Number}: work on it here.");
+            return Redirect($"/incidents/{existing.Number}");
+        }
         await LoadAsync();
         return Page();
     }
@@ -62,6 +69,11 @@ public sealed class IncidentDeclareModel(SteadyDb db, IncidentCommands commands,
             return SignedOut();
         var input = new DeclareInput(Title, Severity, string.IsNullOrWhiteSpace(Service) ? null : [Service], null, Summary, Alert, Channels: Channels(ChatKind, ChatUrl, Emails));
         var outcome = await commands.DeclareAsync(Actor, input, HttpContext.RequestAborted);
+        if (outcome.Failure?.Extensions?.GetValueOrDefault("incident") is Alerts.AlertIncidentDto existing)
+        {
+            Notice(outcome.Failure.Detail);
+            return Redirect($"/incidents/{existing.Number}");
+        }
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);

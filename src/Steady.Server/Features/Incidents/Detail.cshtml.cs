@@ -34,8 +34,11 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
 
     public IReadOnlyList<SeverityLevel> Levels => severities.Table.Levels;
 
-    /// <summary>The incident's escalation runs (each page it asked the paging engine for), oldest first.</summary>
-    public IReadOnlyList<EscalationRunRecord> Runs { get; private set; } = [];
+    /// <summary>One escalation the incident owns: a page it asked the paging engine for, or its alert group's escalation.</summary>
+    public sealed record PageRun(string State, string What, DateTimeOffset StartedAt, DateTimeOffset? NextDueAt, string? Note);
+
+    /// <summary>The incident's escalation runs (each page it asked the paging engine for) and its alert groups', oldest first.</summary>
+    public IReadOnlyList<PageRun> Runs { get; private set; } = [];
 
     /// <summary>Every page the runs sent: to whom, how, its state (as <c>GET /api/v1/incidents/{number}/pages</c>).</summary>
     public IReadOnlyList<Notifications.DeliveryDto> Deliveries { get; private set; } = [];
@@ -132,7 +135,11 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
         Incident = await queries.DtoAsync(incident, HttpContext.RequestAborted);
         Timeline = await queries.TimelineAsync(incident, HttpContext.RequestAborted);
         Evidence = await queries.EvidenceAsync(incident.Id, withDocument: true, HttpContext.RequestAborted);
-        Runs = await db.EscalationRuns.AsNoTracking().Where(r => r.IncidentId == incident.Id).OrderBy(r => r.StartedAt).ThenBy(r => r.Id).ToListAsync(HttpContext.RequestAborted);
+        var groups = IncidentGroups.Of(db, incident.Id);
+        var runs = await db.EscalationRuns.AsNoTracking().Where(r => r.IncidentId == incident.Id || (r.GroupId != null && groups.Contains(r.GroupId.Value)))
+            .OrderBy(r => r.StartedAt).ThenBy(r => r.Id).ToListAsync(HttpContext.RequestAborted);
+        var titles = await db.AlertGroups.AsNoTracking().Where(g => groups.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Title, HttpContext.RequestAborted);
+        Runs = runs.Select(r => new PageRun(r.State, r.GroupId is { } g ? $"Alert group '{titles.GetValueOrDefault(g, "?")}': its escalation" : r.Reason ?? "", r.StartedAt, r.NextDueAt, r.Note)).ToList();
         Deliveries = await Notifications.PagingApi.ForIncidentAsync(db, incident.Id, HttpContext.RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, incident.TeamId);
         Submission = await db.EmergencySubmissions.AsNoTracking().FirstOrDefaultAsync(s => s.IncidentId == incident.Id, HttpContext.RequestAborted);

@@ -21,6 +21,7 @@ public sealed class IncidentCommands(
     IncidentSeverities severities,
     IncidentOutbox outbox,
     IIncidentPager pager,
+    Alerts.AlertStore alertStore,
     WakeSignal<IncidentWorker> wake,
     WakeSignal<Engine.EscalationWorker> engine,
     IOptions<IncidentOptions> options,
@@ -111,6 +112,17 @@ public sealed class IncidentCommands(
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
+            if (group is not null)
+            {
+                // One alert group, one open incident: declaring again answers with the one that has it.
+                // Two declarations from the same group at once both change the group, read before looking: the
+                // second's save fails its concurrency check (or it read the group after the first was saved, and
+                // so sees the first's incident), and its next attempt answers with the first's incident.
+                var claimed = await db.AlertGroups.FirstAsync(g => g.Id == group.Id, cancellationToken);
+                if (await IncidentGroups.OpenIncidentOfAsync(db, group.Id, cancellationToken) is { } existing)
+                    return IncidentGroups.AlreadyIn(group, existing);
+                claimed.Version++;
+            }
             var number = (await db.Incidents.MaxAsync(i => (int?)i.Number, cancellationToken) ?? 0) + 1;
             var acknowledged = alerts.Where(a => a.AcknowledgedAt is not null).Select(a => a.AcknowledgedAt!.Value).Append(now).Min();
             var incident = new Incident
@@ -141,7 +153,8 @@ public sealed class IncidentCommands(
             var from = group is null ? "" : $" from alert group '{group.Title}' ({alerts.Count} alert{(alerts.Count == 1 ? "" : "s")} linked)";
             Entry(incident, "declared", $"Declared {severity.Name}{from} by {actor.Name}; {commanderName} is incident commander. Expected response: {severity.ExpectedResponse}."
                 + (channels.Value!.Count == 0 ? "" : $" Its updates also go to {string.Join(", ", channels.Value.Select(c => $"{c.Kind} {IncidentChannels.Describe(new IncidentChannel { Kind = c.Kind!, Address = c.Address!, AddedBy = "" })}"))}."), actor);
-            await outbox.ToChannelsAsync(incident, "update", "declared", Headline(incident), $"{actor.Name} declared {severity.Name}: {severity.Meaning}. Commander: {commanderName}. {Services(services)}", cancellationToken);
+            await outbox.ToChannelsAsync(incident, "update", "declared", Headline(incident), $"{actor.Name} declared {severity.Name}: {severity.Meaning}. Commander: {commanderName}. {Services(services)}"
+                + (incident.Summary is { } known ? $"\nKnown so far: {known}" : ""), cancellationToken);
             if (severity.PagesAtOnce)
             {
                 foreach (var policyId in services.Select(s => s.EscalationPolicyId).OfType<Guid>().Distinct())
@@ -156,6 +169,10 @@ public sealed class IncidentCommands(
                 wake.Wake();
                 engine.Wake();
                 return incident;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                // the group changed meanwhile (another declaration from it, or intake): look again
             }
             catch (DbUpdateException e) when (attempt < Attempts && DbErrors.IsUniqueViolation(e))
             {
@@ -215,7 +232,7 @@ public sealed class IncidentCommands(
             {
                 var roles = await queries.CurrentRolesAsync(incident.Id, cancellationToken);
                 var isCommander = roles.Any(r => r.Role == IncidentRole.Commander && r.UserId == actor.UserId);
-                var signals = await queries.HealthAsync(incident.Id, cancellationToken);
+                var signals = await queries.HealthAsync(incident, cancellationToken);
                 if (Resolution.Check(signals, options.Value.HealthyFor, now, isCommander, overrideReason) is { } unverified)
                     return unverified;
                 incident.ResolutionOverride = overrideReason;
@@ -253,16 +270,20 @@ public sealed class IncidentCommands(
             return null;
         }, cancellationToken);
 
-    /// <summary>Someone has it: the incident's pages stop escalating (the link in a page does the same).</summary>
+    /// <summary>
+    /// Someone has it: the incident's pages stop escalating, and so does the escalation of its alert groups,
+    /// whose triggered alerts are acknowledged with it (the link in a page does the same).
+    /// </summary>
     public Task<Outcome<Incident>> AcknowledgeAsync(Actor actor, string number, CancellationToken cancellationToken) =>
         ActAsync(actor, number, async (incident, now) =>
         {
-            if (!await Engine.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.OnCall.RunStates.Acknowledged, $"acknowledged by {actor.Name}", now, cancellationToken))
+            var stopped = await IncidentGroups.AcknowledgeAsync(db, alertStore, incident, actor.UserId, actor.Name, now, cancellationToken);
+            if (!stopped.OwnRuns && stopped.Alerts == 0)
                 return Failure.Conflict("Nothing is paging for this incident: there is nothing to acknowledge.");
             incident.AcknowledgedAt ??= now;
-            Entry(incident, "page", $"{actor.Name} acknowledged the incident's pages: escalation stopped", actor);
+            Entry(incident, "page", IncidentGroups.Acknowledged(actor.Name, "the incident's pages", stopped), actor);
             return null;
-        }, cancellationToken);
+        }, cancellationToken, inTransaction: true);
 
     public Task<Outcome<Incident>> CloseAsync(Actor actor, string number, CloseInput input, CancellationToken cancellationToken) =>
         ActAsync(actor, number, (incident, now) =>
@@ -330,7 +351,12 @@ public sealed class IncidentCommands(
         incident.Version++;
         await db.SaveChangesAsync(cancellationToken);
         if (change.Value.Started is { } started)
-            db.IncidentRoles.Add(new IncidentRoleAssignment { Id = Ids.New(time), IncidentId = incident.Id, UserId = started.UserId, Role = started.Role, StartedAt = now, AssignedBy = actor.Name });
+        {
+            var assignment = new IncidentRoleAssignment { Id = Ids.New(time), IncidentId = incident.Id, UserId = started.UserId, Role = started.Role, StartedAt = now, AssignedBy = actor.Name };
+            db.IncidentRoles.Add(assignment);
+            if (started.Role == IncidentRole.Commander)
+                await TellOfHandoffAsync(incident, actor, assignment, change.Value.Ended.Select(e => e.UserId).ToList(), cancellationToken);
+        }
         Entry(incident, "role", $"{change.Value.Description} (by {actor.Name})", actor);
         try
         {
@@ -345,8 +371,37 @@ public sealed class IncidentCommands(
         return incident;
     }
 
-    /// <summary>Load the incident tracked, check the caller responds for it, let <paramref name="act"/> decide and change, save with retry on a concurrent change.</summary>
-    internal async Task<Outcome<Incident>> ActAsync(Actor actor, string number, Func<Incident, DateTimeOffset, Task<Failure?>> act, CancellationToken cancellationToken)
+    /// <summary>
+    /// A commander handoff reaches the people it changes, through all their contact methods (the incident's
+    /// outbox; each message carries the incident's link): the new commander, and the one who held it —
+    /// except whoever made the change, who knows.
+    /// </summary>
+    private async Task TellOfHandoffAsync(Incident incident, Actor actor, IncidentRoleAssignment assignment, IReadOnlyList<Guid> previous, CancellationToken cancellationToken)
+    {
+        var ids = previous.Append(assignment.UserId).ToList();
+        var names = await queries.UserNamesAsync(ids, cancellationToken);
+        var to = names.GetValueOrDefault(assignment.UserId, "?");
+        var from = previous.Count == 0 ? null : names.GetValueOrDefault(previous[0], "?");
+        var key = $"handoff:{assignment.Id:N}";
+        var next = incident.NextUpdateDueAt is { } due ? $" The next status update is due at {due.UtcDateTime:HH:mm} UTC." : "";
+        if (assignment.UserId != actor.UserId)
+        {
+            outbox.ToUser(incident, assignment.UserId, "handoff", key, $"You are now the incident commander of #{incident.Number} ({incident.Severity})",
+                $"{actor.Name} handed you command of incident #{incident.Number} {incident.Severity} [{Lifecycle.Name(incident.Status)}]: {incident.Title}."
+                + (from is null ? "" : $" {from} held it until now.") + next);
+        }
+        foreach (var old in previous.Where(p => p != actor.UserId && p != assignment.UserId))
+        {
+            outbox.ToUser(incident, old, "handoff", key, $"Incident #{incident.Number}: {to} is now the incident commander",
+                $"{actor.Name} handed command of incident #{incident.Number} {incident.Severity} [{Lifecycle.Name(incident.Status)}]: {incident.Title} from you to {to}. You are no longer its commander.");
+        }
+    }
+
+    /// <summary>
+    /// Load the incident tracked, check the caller responds for it, let <paramref name="act"/> decide and change, save with retry on a concurrent change.
+    /// <paramref name="inTransaction"/>: for acts that write some of their effects at once (cancelling deliveries), so all of it holds or none.
+    /// </summary>
+    internal async Task<Outcome<Incident>> ActAsync(Actor actor, string number, Func<Incident, DateTimeOffset, Task<Failure?>> act, CancellationToken cancellationToken, bool inTransaction = false)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -356,6 +411,7 @@ public sealed class IncidentCommands(
                 return Failure.NotFound($"Incident #{number.TrimStart('#')}");
             if (!Permissions.CanRespondFor(actor, incident.TeamId))
                 return Failure.Forbidden("Only responders of the team that answers for this incident can change it.");
+            await using var transaction = inTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             if (await act(incident, time.GetUtcNow()) is { } refused)
             {
                 db.ChangeTracker.Clear();
@@ -365,6 +421,8 @@ public sealed class IncidentCommands(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                if (transaction is not null)
+                    await transaction.CommitAsync(cancellationToken);
                 wake.Wake();
                 engine.Wake();
                 return incident;

@@ -36,15 +36,14 @@ public sealed class IncidentQueries(SteadyDb db, IncidentSeverities severities, 
     public Task<List<Guid>> ServiceIdsAsync(Guid incidentId, CancellationToken cancellationToken) =>
         db.IncidentServices.AsNoTracking().Where(s => s.IncidentId == incidentId).Select(s => s.ServiceId).ToListAsync(cancellationToken);
 
-    /// <summary>What must be healthy before resolving: every linked alert, and every enabled check on the incident's services.</summary>
-    public async Task<List<HealthSignal>> HealthAsync(Guid incidentId, CancellationToken cancellationToken)
+    /// <summary>What must be healthy before resolving: every alert of the incident (those of its groups too), and every enabled check on its services.</summary>
+    public async Task<List<HealthSignal>> HealthAsync(Incident incident, CancellationToken cancellationToken)
     {
         var signals = new List<HealthSignal>();
-        var alerts = await db.IncidentAlerts.AsNoTracking().Where(l => l.IncidentId == incidentId)
-            .Join(db.Alerts, l => l.AlertId, a => a.Id, (l, a) => a).ToListAsync(cancellationToken);
+        var alerts = await IncidentGroups.AlertsOf(db, incident).ToListAsync(cancellationToken);
         foreach (var alert in alerts)
             signals.Add(new HealthSignal($"alert '{alert.Summary}'", alert.Status == AlertStatus.Resolved, alert.ResolvedAt));
-        var serviceIds = await ServiceIdsAsync(incidentId, cancellationToken);
+        var serviceIds = await ServiceIdsAsync(incident.Id, cancellationToken);
         var checks = await db.Checks.AsNoTracking().Where(c => serviceIds.Contains(c.ServiceId) && c.Enabled).ToListAsync(cancellationToken);
         foreach (var check in checks)
         {
@@ -61,11 +60,11 @@ public sealed class IncidentQueries(SteadyDb db, IncidentSeverities severities, 
         return signals;
     }
 
-    public async Task<ResolutionDto> ResolutionAsync(Guid incidentId, CancellationToken cancellationToken)
+    public async Task<ResolutionDto> ResolutionAsync(Incident incident, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var healthyFor = options.Value.HealthyFor;
-        var signals = await HealthAsync(incidentId, cancellationToken);
+        var signals = await HealthAsync(incident, cancellationToken);
         var refusal = Resolution.Check(signals, healthyFor, now, isCommander: false, overrideReason: null);
         return new ResolutionDto(
             refusal is null,
@@ -100,20 +99,21 @@ public sealed class IncidentQueries(SteadyDb db, IncidentSeverities severities, 
 
     /// <summary>
     /// The whole story in time order: the incident's own entries (declared, status, severity, roles,
-    /// updates, actions, notes, evidence, imported journal entries), the history of its linked alerts,
-    /// and changes on its services from the change window before it started.
+    /// updates, actions, notes, evidence, imported journal entries, its own pages), the history of its
+    /// alerts, every page sent for its alert groups, and changes on its services from the change window
+    /// before it started.
     /// </summary>
     public async Task<List<TimelineDto>> TimelineAsync(Incident incident, CancellationToken cancellationToken)
     {
         var own = await db.Timeline.AsNoTracking().Where(t => t.IncidentId == incident.Id).ToListAsync(cancellationToken);
         var entries = own.Select(t => new TimelineDto(t.Id, t.At, t.Kind, t.Text, t.ActorName, t.Source, t.Host, t.Pinned, t.RefId)).ToList();
-        var alertEvents = await db.IncidentAlerts.AsNoTracking().Where(l => l.IncidentId == incident.Id)
-            .Join(db.AlertEvents, l => l.AlertId, e => e.AlertId, (l, e) => e)
-            .Join(db.Alerts, e => e.AlertId, a => a.Id, (e, a) => new { e.Id, e.At, e.Kind, e.ActorName, e.Note, a.Summary })
+        var alertEvents = await IncidentGroups.AlertsOf(db, incident)
+            .Join(db.AlertEvents, a => a.Id, e => e.AlertId, (a, e) => new { e.Id, e.At, e.Kind, e.ActorName, e.Note, a.Summary })
             .ToListAsync(cancellationToken);
         entries.AddRange(alertEvents.Select(e => new TimelineDto(null, e.At, "alert-" + e.Kind,
             $"Alert '{e.Summary}' {e.Kind}{(e.Kind is AlertEventKinds.Acknowledged or AlertEventKinds.Resolved ? " by " + e.ActorName : "")}{(string.IsNullOrEmpty(e.Note) ? "" : ": " + e.Note)}",
             e.ActorName, "alerts", null, false, null)));
+        entries.AddRange(await IncidentGroups.PagesAsync(db, incident.Id, cancellationToken));
         var serviceIds = await ServiceIdsAsync(incident.Id, cancellationToken);
         foreach (var change in await ChangesBeforeAsync(incident, serviceIds, cancellationToken))
             entries.Add(new TimelineDto(null, change.At, "change", $"{change.Kind} on {change.Service}: {change.Summary} ({change.Who})", change.Who, "changes", null, false, change.Id));
@@ -129,8 +129,7 @@ public sealed class IncidentQueries(SteadyDb db, IncidentSeverities severities, 
         var commander = roles.First(r => r.Role == IncidentRole.Commander);
         var services = await db.IncidentServices.AsNoTracking().Where(s => s.IncidentId == incident.Id)
             .Join(db.Services, l => l.ServiceId, s => s.Id, (l, s) => s).OrderBy(s => s.Name).ToListAsync(cancellationToken);
-        var alerts = await db.IncidentAlerts.AsNoTracking().Where(l => l.IncidentId == incident.Id)
-            .Join(db.Alerts, l => l.AlertId, a => a.Id, (l, a) => a)
+        var alerts = await IncidentGroups.AlertsOf(db, incident)
             .Join(db.Services, a => a.ServiceId, s => s.Id, (a, s) => new LinkedAlertDto(a.Id, a.Summary, a.Status.ToString().ToLowerInvariant(), s.Name, a.FirstSeenAt, a.ResolvedAt))
             .ToListAsync(cancellationToken);
         var actions = await db.IncidentActions.AsNoTracking().Where(a => a.IncidentId == incident.Id).OrderBy(a => a.DecidedAt).ToListAsync(cancellationToken);
@@ -147,7 +146,7 @@ public sealed class IncidentQueries(SteadyDb db, IncidentSeverities severities, 
             roles.Select(r => new PersonRoleDto(r.UserId, names.GetValueOrDefault(r.UserId, "?"), Roles.Name(r.Role), r.StartedAt)).ToList(),
             services.Select(s => new ServiceRefDto(s.Id, s.Name)).ToList(),
             checklist, alerts, actions.Select(ActionDto.From).ToList(), updates.Select(UpdateDto.From).ToList(), changes,
-            await ResolutionAsync(incident.Id, cancellationToken), record, incident.PostmortemRequired,
+            await ResolutionAsync(incident, cancellationToken), record, incident.PostmortemRequired,
             (await db.IncidentChannels.AsNoTracking().Where(c => c.IncidentId == incident.Id).OrderBy(c => c.AddedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken)).Select(ChannelDto.From).ToList());
     }
 

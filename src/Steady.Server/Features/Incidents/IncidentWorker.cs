@@ -12,13 +12,15 @@ namespace Steady.Server.Features.Incidents;
 /// The incident's clockwork, on the injected clock: when an update is overdue it reminds the
 /// communications lead and the commander, and if it stays overdue it pages the commander's
 /// escalation (the incident's services' policies) through the paging engine; and it sends the incident
-/// outbox (updates to the channels, reminders), each message once, claimed before it is sent.
+/// outbox (updates to the channels, reminders, commander handoffs), each message once, claimed before it
+/// is sent, each with the link to the incident's page.
 /// </summary>
 public sealed partial class IncidentWorker(
     IServiceScopeFactory scopes,
     WakeSignal<IncidentWorker> signal,
     WakeSignal<Engine.EscalationWorker> engine,
     Engine.EngineNode node,
+    Engine.AckLinks links,
     IOptions<IncidentOptions> options,
     TimeProvider time,
     ILogger<IncidentWorker> logger) : DueTimeWorker<IncidentWorker>(signal, time, logger)
@@ -201,10 +203,12 @@ public sealed partial class IncidentWorker(
         }
         var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == notice.IncidentId, cancellationToken);
         var severity = incident.Severity.Equals("SEV1", StringComparison.OrdinalIgnoreCase) ? Steady.Core.Alerts.Severity.Critical : Steady.Core.Alerts.Severity.Error;
+        // Every message leads somewhere: the incident's page, on the public URL (as the links in pages).
+        var page = new Uri($"{links.PublicUrl()}/incidents/{incident.Number}");
         var results = new List<DeliveryResult>();
         for (var i = 0; i < targets.Count; i++)
         {
-            var notification = new Notification(NotificationKind.Incident, notice.Title, notice.Body, severity, $"incident #{incident.Number}", 0, [], null, null, null,
+            var notification = new Notification(NotificationKind.Incident, notice.Title, notice.Body, severity, $"incident #{incident.Number}", 0, [], null, null, page,
                 $"incident-{notice.Id:N}-{i}", notice.CreatedAt);
             results.Add(await registry.SendAsync(targets[i], notification, cancellationToken));
         }

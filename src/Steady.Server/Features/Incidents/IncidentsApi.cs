@@ -17,12 +17,12 @@ public static class IncidentsApi
         api.MapGet("/incident-severities", Severities).WithTags("Incidents").WithSummary("The severity table: meaning, expected response, update cadence");
         var incidents = api.MapGroup("/incidents").WithTags("Incidents");
         incidents.MapGet("/", List).WithSummary("Incidents, newest first; ?status=open|closed|all|triage|..., severity, service, mine=true");
-        incidents.MapPost("/", Declare).WithSummary("Declare an incident, by hand or from an alert (alertId / alertGroupId links its group)");
+        incidents.MapPost("/", Declare).WithSummary("Declare an incident, by hand or from an alert (alertId / alertGroupId links its group; 409 naming the incident when the group is already in an open one)");
         incidents.MapGet("/{number}", Get).WithSummary("An incident whole: roles, services, checklist, alerts, actions, updates, changes before it, resolution readiness");
         incidents.MapPost("/{number}/severity", Severity).WithSummary("Change the severity, with a reason");
         incidents.MapPost("/{number}/status", Status).WithSummary("Move through triage → mitigating → mitigated → resolved (back only with a reason; resolved is verified or overridden by the commander)");
-        incidents.MapGet("/{number}/pages", Pages).WithSummary("Every page the incident sent through the paging engine: to whom, how, its state and attempts");
-        incidents.MapPost("/{number}/acknowledge", Acknowledge).WithSummary("Acknowledge the incident's pages: their escalation stops (as the link in a page does)");
+        incidents.MapGet("/{number}/pages", Pages).WithSummary("Every page of the incident: its own and its alert groups' (to whom, how, its state and attempts)");
+        incidents.MapPost("/{number}/acknowledge", Acknowledge).WithSummary("Acknowledge the incident: its pages and its alert groups' escalation stop, their triggered alerts are acknowledged (as the link in a page does)");
         incidents.MapPost("/{number}/close", Close).WithSummary("Close a resolved incident with the written record");
         incidents.MapPost("/{number}/roles", AssignRole).WithSummary("Give a role (commander: a handoff; communications-lead, scribe: replace; responder: add)");
         incidents.MapDelete("/{number}/roles/{role}/{user}", RemoveRole).WithSummary("Take a role from a person (never the commander: hand it over instead)");

@@ -5,6 +5,7 @@ using Steady.Core.OnCall;
 using Steady.Server.Data;
 using Steady.Server.Engine;
 using Steady.Server.Features.Alerts;
+using Steady.Server.Features.Incidents;
 using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Notifications;
@@ -12,8 +13,11 @@ namespace Steady.Server.Features.Notifications;
 /// <summary>One alert group a link acts on, as its page shows it.</summary>
 public sealed record LinkGroup(Guid GroupId, Guid? AlertId, string Service, string Title, string Summary, Severity Severity, int Triggered, int Acknowledged, int Open);
 
-/// <summary>What a link's page shows: the action, for whom it was sent, the groups, and why it cannot be used when it cannot.</summary>
-public sealed record LinkView(LinkAction Action, string Recipient, DateTimeOffset ExpiresAt, IReadOnlyList<LinkGroup> Groups, string? Refusal);
+/// <summary>The incident an incident's page is about, as its link's page shows it: why it paged, what is known, whether anything still pages.</summary>
+public sealed record LinkIncident(int Number, string Title, string Severity, string Status, string Commander, string? Why, string? Known, bool Paging);
+
+/// <summary>What a link's page shows: the action, for whom it was sent, the groups (or the incident), and why it cannot be used when it cannot.</summary>
+public sealed record LinkView(LinkAction Action, string Recipient, DateTimeOffset ExpiresAt, IReadOnlyList<LinkGroup> Groups, string? Refusal, LinkIncident? Incident = null);
 
 /// <summary>
 /// The signed links in notifications: the page shows what a link will do (GET, safe for mail
@@ -29,9 +33,9 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
         var link = await links.VerifyAsync(token, cancellationToken);
         if (link is null)
             return null;
-        var (recipient, groups) = await LoadAsync(link, cancellationToken);
+        var (recipient, groups, incident) = await LoadAsync(link, cancellationToken);
         var used = await db.UsedLinks.AsNoTracking().FirstOrDefaultAsync(u => u.Nonce == link.Nonce, cancellationToken);
-        return new LinkView(link.Action, recipient, link.ExpiresAt, groups, Refusal(link, used));
+        return new LinkView(link.Action, recipient, link.ExpiresAt, groups, Refusal(link, used), incident);
     }
 
     /// <summary>Acknowledges or resolves the link's groups; a refusal says why (expired, used, not valid).</summary>
@@ -51,7 +55,7 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
             var name = await db.Users.AsNoTracking().Where(u => u.Id == recipient).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken) ?? "someone";
             var actor = $"{name} (link)";
             if (await IncidentOfAsync(link, cancellationToken) is { } incidentId)
-                return await ActOnIncidentAsync(link, incidentId, recipient, name, now, cancellationToken);
+                return await ActOnIncidentAsync(link, incidentId, recipient, name, cancellationToken);
             var groupIds = await GroupIdsAsync(link, cancellationToken);
             var only = await NewAlertIdsAsync(link, cancellationToken);
             var groups = await db.AlertGroups.Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
@@ -65,13 +69,7 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
                 {
                     if (alert.Status != AlertStatus.Triggered)
                         continue;
-                    alert.Status = AlertStatus.Acknowledged;
-                    alert.AcknowledgedAt = now;
-                    alert.AcknowledgedById = recipient == Guid.Empty ? null : recipient;
-                    alert.AcknowledgedBy = actor;
-                    alert.Version++;
-                    store.History(alert, AlertEventKinds.Acknowledged, now, alert.AcknowledgedById, actor, "from the link in a notification");
-                    runs.Acknowledged(group.Id, actor);
+                    AlertActions.Acknowledge(store, alert, recipient == Guid.Empty ? null : recipient, actor, now, runs, "from the link in a notification");
                 }
                 else
                 {
@@ -128,41 +126,54 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
         await db.Deliveries.AsNoTracking().Where(d => (d.SentAs == link.Message || d.Id == link.Message) && d.IncidentId != null).Select(d => d.IncidentId).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
-    /// The link in an incident's page acknowledges the page: the incident's escalation stops, the person is
-    /// on the timeline. Incidents are resolved on their page, once verified, never by a link.
+    /// The link in an incident's page acknowledges the incident, as "Acknowledge pages" does: its escalation
+    /// and its alert groups' stop, the person is on the timeline. Incidents are resolved on their page, once
+    /// verified, never by a link.
     /// </summary>
-    private async Task<Outcome<string>> ActOnIncidentAsync(LinkToken link, Guid incidentId, Guid recipient, string name, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome<string>> ActOnIncidentAsync(LinkToken link, Guid incidentId, Guid recipient, string name, CancellationToken cancellationToken)
     {
-        var incident = await db.Incidents.FirstAsync(i => i.Id == incidentId, cancellationToken);
-        if (link.Action != LinkAction.Acknowledge)
-            return Failure.Conflict($"An incident is resolved on its page once its alerts and checks are healthy: open /incidents/{incident.Number}.");
-        var stopped = await IncidentRunSteps.StopAsync(db, incidentId, RunStates.Acknowledged, $"acknowledged by {name}", now, cancellationToken);
-        incident.AcknowledgedAt ??= now;
-        incident.Version++;
-        db.Timeline.Add(new Steady.Core.Incidents.TimelineEntry
+        for (var attempt = 1; ; attempt++)
         {
-            Id = Ids.New(time), IncidentId = incidentId, At = now, Kind = "page", RecordedAt = now, Source = "paging",
-            ActorId = recipient == Guid.Empty ? null : recipient, ActorName = name,
-            Text = stopped ? $"{name} acknowledged the page (from the link): escalation stopped" : $"{name} acknowledged the page (from the link); nothing was paging any more",
-        });
-        db.UsedLinks.Add(new UsedLink { Nonce = link.Nonce, UsedAt = now, ExpiresAt = link.ExpiresAt });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            var now = time.GetUtcNow();
+            var incident = await db.Incidents.FirstAsync(i => i.Id == incidentId, cancellationToken);
+            if (link.Action != LinkAction.Acknowledge)
+                return Failure.Conflict($"An incident is resolved on its page once its alerts and checks are healthy: open /incidents/{incident.Number}.");
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var stopped = await IncidentGroups.AcknowledgeAsync(db, store, incident, recipient == Guid.Empty ? null : recipient, name, now, cancellationToken);
+                var any = stopped.OwnRuns || stopped.Alerts > 0;
+                incident.AcknowledgedAt ??= now;
+                incident.Version++;
+                db.Timeline.Add(new Steady.Core.Incidents.TimelineEntry
+                {
+                    Id = Ids.New(time), IncidentId = incidentId, At = now, Kind = "page", RecordedAt = now, Source = "paging",
+                    ActorId = recipient == Guid.Empty ? null : recipient, ActorName = name,
+                    Text = any ? IncidentGroups.Acknowledged(name, "the page (from the link)", stopped) : $"{name} acknowledged the page (from the link); nothing was paging any more",
+                });
+                db.UsedLinks.Add(new UsedLink { Nonce = link.Nonce, UsedAt = now, ExpiresAt = link.ExpiresAt });
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                engine.Wake();
+                return any ? $"Acknowledged incident #{incident.Number}. Escalation stopped; it is yours now." : $"Incident #{incident.Number}: nothing was paging any more; someone got there first.";
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+            {
+                return Failure.Conflict("This link was already used.");
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                // the incident or one of its alerts changed at the same moment: read again
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return Failure.Conflict("The incident changed at the same moment; open the link again.");
+            }
         }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            return Failure.Conflict("This link was already used.");
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Failure.Conflict("The incident changed at the same moment; open the link again.");
-        }
-        engine.Wake();
-        return stopped ? $"Acknowledged incident #{incident.Number}. Escalation stopped; it is yours now." : $"Incident #{incident.Number}: nothing was paging any more; someone got there first.";
     }
 
-    private async Task<(string Recipient, List<LinkGroup> Groups)> LoadAsync(LinkToken link, CancellationToken cancellationToken)
+    private async Task<(string Recipient, List<LinkGroup> Groups, LinkIncident? Incident)> LoadAsync(LinkToken link, CancellationToken cancellationToken)
     {
         var recipient = await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message).Select(d => d.UserId).FirstOrDefaultAsync(cancellationToken);
         var name = await db.Users.AsNoTracking().Where(u => u.Id == recipient).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken) ?? "";
@@ -171,9 +182,11 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
             var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == incidentId, cancellationToken);
             var reason = await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message)
                 .Join(db.EscalationRuns, d => d.RunId, r => r.Id, (d, r) => r.Reason).FirstOrDefaultAsync(cancellationToken);
-            var paging = await db.EscalationRuns.AsNoTracking().CountAsync(r => r.IncidentId == incidentId && r.State == RunStates.Active, cancellationToken);
-            return (name, [new LinkGroup(incident.Id, null, $"incident #{incident.Number}", $"Incident #{incident.Number} ({incident.Severity}): {incident.Title}", reason ?? incident.Title,
-                incident.Severity.Equals("SEV1", StringComparison.OrdinalIgnoreCase) ? Severity.Critical : Severity.Error, paging, 0, incident.IsOpen ? 1 : 0)]);
+            var commander = await db.IncidentRoles.AsNoTracking().Where(r => r.IncidentId == incidentId && r.Role == Steady.Core.Incidents.IncidentRole.Commander && r.EndedAt == null)
+                .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => u.Name).FirstOrDefaultAsync(cancellationToken);
+            var known = await IncidentRunSteps.KnownAsync(db, incident, cancellationToken);
+            return (name, [], new LinkIncident(incident.Number, incident.Title, incident.Severity, Steady.Core.Incidents.Lifecycle.Name(incident.Status), commander ?? "?",
+                reason, known, incident.IsOpen && await IncidentGroups.PagingAsync(db, incidentId, cancellationToken)));
         }
         var groupIds = await GroupIdsAsync(link, cancellationToken);
         var groups = await db.AlertGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
@@ -187,6 +200,6 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
             return new LinkGroup(g.Id, open.FirstOrDefault()?.Id, services.GetValueOrDefault(g.ServiceId, ""), g.Title, open.FirstOrDefault()?.Summary ?? g.Title, g.Severity,
                 open.Count(a => a.Status == AlertStatus.Triggered), open.Count(a => a.Status == AlertStatus.Acknowledged), open.Count);
         }).OrderByDescending(g => g.Severity).ToList();
-        return (name, result);
+        return (name, result, null);
     }
 }

@@ -63,9 +63,14 @@ public static class PagingApi
         return new AlertNotificationsDto(alertId, alert.GroupId, escalation, paging, await DtosAsync(db, rows, cancellationToken));
     }
 
-    /// <summary>Every page an incident sent through the paging engine, in the order they were made.</summary>
-    public static async Task<List<DeliveryDto>> ForIncidentAsync(SteadyDb db, Guid incidentId, CancellationToken cancellationToken) =>
-        await DtosAsync(db, await db.Deliveries.AsNoTracking().Where(d => d.IncidentId == incidentId).OrderBy(d => d.Id).ToListAsync(cancellationToken), cancellationToken);
+    /// <summary>Every page of an incident, in the order they were made: its own, and those for its alert groups (<c>groupId</c> set), before and after it was declared.</summary>
+    public static async Task<List<DeliveryDto>> ForIncidentAsync(SteadyDb db, Guid incidentId, CancellationToken cancellationToken)
+    {
+        var groups = Incidents.IncidentGroups.Of(db, incidentId);
+        var rows = await db.Deliveries.AsNoTracking().Where(d => d.IncidentId == incidentId || (d.GroupId != null && groups.Contains(d.GroupId.Value)))
+            .OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        return await DtosAsync(db, rows, cancellationToken);
+    }
 
     private static async Task<Results<Ok<Page<DeliveryDto>>, ProblemHttpResult>> Deliveries(
         SteadyDb db, ActorAccessor actors, string? state, string? service, int? limit, Guid? cursor, CancellationToken cancellationToken)
