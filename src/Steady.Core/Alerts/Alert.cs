@@ -142,7 +142,7 @@ public sealed class AlertEvent
 
     public DateTimeOffset At { get; set; }
 
-    /// <summary>triggered, reopened, acknowledged, resolved, silenced, maintenance, flapping.</summary>
+    /// <summary>triggered, reopened, acknowledged, resolved, silenced, maintenance, flapping, retriggered, paging.</summary>
     public required string Kind { get; set; }
 
     public Guid? ActorId { get; set; }
@@ -164,6 +164,12 @@ public static class AlertEventKinds
 
     /// <summary>An acknowledged alert nobody resolved within the service's acknowledgement timeout triggered again.</summary>
     public const string Retriggered = "retriggered";
+
+    /// <summary>
+    /// The paging engine tells people what it did out of the ordinary with the group's escalation: its
+    /// policy changed under it, nobody was left to page, it could not run a step.
+    /// </summary>
+    public const string Paging = "paging";
 
     /// <summary>The kinds that count as a state change for flapping.</summary>
     public static readonly string[] StateChanges = [Triggered, Reopened, Resolved];
