@@ -214,6 +214,7 @@ public sealed partial class IncidentWorker(
                     LogNoticeFailed(logger, e, notice.Id, reason);
                     Engine.EngineFailures.Count(Engine.EngineFailures.IncidentMessage);
                     (outcome, detail) = (DeliveryOutcome.Failed, $"failed: Steady could not send it ({reason})");
+                    await TellAsync(db, notice.IncidentId, $"Steady could not send the {notice.Kind} message \"{notice.Title}\" ({reason}); it is not sent.", cancellationToken);
                 }
             }
             var attempts = notice.Attempts + 1;
@@ -245,6 +246,25 @@ public sealed partial class IncidentWorker(
             }
         }
         return await db.IncidentNotices.AsNoTracking().Where(n => n.DueAt != null).MinAsync(n => n.DueAt, cancellationToken);
+    }
+
+    /// <summary>A message that was set aside, on the incident's timeline, so people know it did not go.</summary>
+    private async Task TellAsync(SteadyDb db, Guid incidentId, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var now = Time.GetUtcNow();
+            db.Timeline.Add(new TimelineEntry { Id = Ids.New(Time), IncidentId = incidentId, At = now, Kind = "message", Text = text, ActorName = "Steady", Source = "messages", RecordedAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogNoticeFailed(logger, e, incidentId, Engine.EngineFailures.Describe(e));
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     private async Task<(DeliveryOutcome, string)> SendAsync(SteadyDb db, ChannelRegistry registry, IncidentNotice notice, CancellationToken cancellationToken)
