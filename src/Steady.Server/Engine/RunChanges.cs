@@ -152,7 +152,7 @@ public sealed class RunChanges
         {
             run.State = RunStates.Exhausted;
             run.NextDueAt = null;
-            run.Note = "the last step ran; nobody else to escalate to";
+            run.Note = "the last step ran" + (step.SkippedSteps > 0 ? $" (skipped {step.SkippedSteps} empty step(s) before it)" : "") + "; nobody else to escalate to";
         }
     }
 

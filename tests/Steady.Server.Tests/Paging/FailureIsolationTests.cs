@@ -23,8 +23,8 @@ public sealed class FailureIsolationTests
         await using var host = await SteadyHost.StartAsync();
         var shrunk = await PagingWorld.CreateAsync(host, hooks, people: ["ann", "ben"]);
         var other = await PagingWorld.CreateAsync(host, hooks, people: ["cat", "dan"]);
-        await ThreeStepsAsync(host, shrunk);
-        await ThreeStepsAsync(host, other);
+        await shrunk.ThreeStepsAsync();
+        await other.ThreeStepsAsync();
         var t0 = host.Clock.GetUtcNow();
 
         await shrunk.FireAsync("DiskFull", "critical");
@@ -35,11 +35,7 @@ public sealed class FailureIsolationTests
 
         // 75 s in, the first policy is cut to one step (the case: step 3 no longer exists).
         host.Clock.Advance(TimeSpan.FromSeconds(15));
-        var put = await host.Admin().PutAsJsonAsync($"/api/v1/escalation-policies/payments-oncall-{shrunk.Suffix}", new
-        {
-            escalation_chain = new object[] { new { notify = $"primary-{shrunk.Suffix}", wait = "1m" } },
-        }, Cancel);
-        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Cancel));
+        await shrunk.ReplacePolicyAsync(($"primary-{shrunk.Suffix}", "1m"));
 
         // At 2 min both runs fall due and are claimed together: each pages at once.
         host.Clock.Advance(TimeSpan.FromSeconds(45));
@@ -139,21 +135,6 @@ public sealed class FailureIsolationTests
         Assert.Equal(RunStates.Failed, run.State);
         Assert.Null(run.LeaseOwner);
         Assert.Null(run.NextDueAt);
-    }
-
-    /// <summary>Three steps a minute apart: primary, secondary, primary again.</summary>
-    private static async Task ThreeStepsAsync(SteadyHost host, PagingWorld world)
-    {
-        var put = await host.Admin().PutAsJsonAsync($"/api/v1/escalation-policies/payments-oncall-{world.Suffix}", new
-        {
-            escalation_chain = new object[]
-            {
-                new { notify = $"primary-{world.Suffix}", wait = "1m" },
-                new { notify = $"secondary-{world.Suffix}", wait = "1m" },
-                new { notify = $"primary-{world.Suffix}", wait = "1m" },
-            },
-        }, Cancel);
-        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Cancel));
     }
 
     private static int Count(LoopbackReceiver hooks, string path) => hooks.Requests.Count(r => r.PathAndQuery == path);
