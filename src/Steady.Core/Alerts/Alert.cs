@@ -168,6 +168,12 @@ public static class AlertEventKinds
     public const string Retriggered = "retriggered";
 
     /// <summary>
+    /// The paging engine tells people what it did out of the ordinary with the group's escalation: its
+    /// policy changed under it, nobody was left to page, it could not run a step.
+    /// </summary>
+    public const string Paging = "paging";
+
+    /// <summary>
     /// A new alert joined a group someone acknowledged: its note says what followed (that person was paged
     /// about it, or the group triggered again).
     /// </summary>

@@ -31,16 +31,31 @@ public sealed record EscalationRun(EscalationPosition Ran, IReadOnlyList<Guid> N
 /// <summary>
 /// The escalation state machine, pure: from a position, find the first step (in this pass or the
 /// next ones) whose targets resolve to at least one person, skipping empty steps; notify them and
-/// say where to continue after the step's wait. Stops after the last pass.
+/// say where to continue after the step's wait. Stops after the last pass. A policy may change while
+/// a run escalates through it (as in PagerDuty and GoAlert, the change applies at the next step):
+/// <see cref="Fit"/> says where such a run goes on.
 /// </summary>
 public static class Escalations
 {
+    /// <summary>
+    /// Where a run standing at <paramref name="at"/> goes on in the policy as it is now: the same place
+    /// while the policy still has it; its last step when the policy was shortened under it; null when
+    /// nothing is left to run (no steps, or the run already went through more passes than the policy now repeats).
+    /// </summary>
+    public static EscalationPosition? Fit(EscalationPolicy policy, EscalationPosition at)
+    {
+        if (policy.Steps.Count == 0 || at.Pass > policy.Repeat)
+            return null;
+        return new EscalationPosition(Math.Clamp(at.Step, 0, policy.Steps.Count - 1), Math.Max(0, at.Pass));
+    }
+
+    /// <param name="at">Where the run stands; a position the policy no longer has goes on from where <see cref="Fit"/> puts it.</param>
     /// <param name="resolve">Who a target means right now (a schedule's on-call person, a team's next member, a user).</param>
     public static EscalationRun? Run(EscalationPolicy policy, EscalationPosition at, Func<EscalationTarget, IReadOnlyList<Guid>> resolve)
     {
-        if (policy.Steps.Count == 0)
+        if (Fit(policy, at) is not { } start)
             return null;
-        var (step, pass) = (at.Step, at.Pass);
+        var (step, pass) = (start.Step, start.Pass);
         var skipped = 0;
         var tried = 0;
         var limit = policy.Steps.Count * (policy.Repeat + 1);

@@ -18,6 +18,13 @@ public static class RunStates
     /// <summary>Every triggered alert of the group is silenced or in maintenance.</summary>
     public const string Suppressed = "suppressed";
 
+    /// <summary>
+    /// The engine could not run its next step (data it cannot read, a bug): it stopped, the reason is in
+    /// its note, on the alert's history or the incident's timeline, and counted on /metrics. The group
+    /// triggering again starts it over; pages it planned before still go.
+    /// </summary>
+    public const string Failed = "failed";
+
     /// <summary>States in which nobody is paged any more.</summary>
     public static bool Stops(string state) => state is Acknowledged or Resolved or Suppressed;
 }

@@ -63,7 +63,7 @@ public sealed partial class DeliveryWorker(
             var claimed = await ClaimAsync(db, token, cancellationToken);
             if (claimed.Count == 0)
                 break;
-            var bundles = await BundleAsync(db, claimed, cancellationToken);
+            var bundles = await BundleEachAsync(db, claimed, token, cancellationToken);
             await SendAsync(db, bundles, cancellationToken);
             if (claimed.Count < BatchSize)
                 break;
@@ -83,6 +83,62 @@ public sealed partial class DeliveryWorker(
             [token, db.Param(now + options.CurrentValue.Lease), db.Param(now), BatchSize],
             cancellationToken);
         return await db.Deliveries.Where(d => d.LeaseOwner == token && d.State == DeliveryStates.Sending).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Bundles a claim's deliveries together; when that fails, one by one at once, so one that cannot be
+    /// prepared fails alone (failed-permanent, saying why; or, when the failure passes, due again shortly)
+    /// and the others go now, not after their lease.
+    /// </summary>
+    private async Task<List<List<Delivery>>> BundleEachAsync(SteadyDb db, List<Delivery> claimed, string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BundleAsync(db, claimed, cancellationToken);
+        }
+        catch (Exception e) when (claimed.Count > 1 && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        {
+            LogBundleFailed(logger, claimed.Count, EngineFailures.Describe(e));
+        }
+        db.ChangeTracker.Clear();
+        var ids = claimed.Select(d => d.Id).ToList();
+        var bundles = new List<List<Delivery>>();
+        foreach (var row in await db.Deliveries.Where(d => ids.Contains(d.Id) && d.LeaseOwner == token && d.State == DeliveryStates.Sending).OrderBy(d => d.Id).ToListAsync(cancellationToken))
+        {
+            try
+            {
+                bundles.AddRange(await BundleAsync(db, [row], cancellationToken));
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // What the failed attempt changed is forgotten; the rows bundled before it stay tracked, to be sent.
+                foreach (var entry in db.ChangeTracker.Entries().Where(x => x.State != EntityState.Unchanged).ToList())
+                    entry.State = EntityState.Detached;
+                await SetAsideAsync(db, row.Id, token, e, cancellationToken);
+            }
+        }
+        return bundles;
+    }
+
+    /// <summary>A delivery that cannot be prepared: due again shortly when the failure passes, else failed for good with the reason, counted.</summary>
+    private async Task SetAsideAsync(SteadyDb db, Guid id, string token, Exception error, CancellationToken cancellationToken)
+    {
+        var reason = EngineFailures.Describe(error);
+        var rows = db.Deliveries.Where(d => d.Id == id && d.LeaseOwner == token && d.State == DeliveryStates.Sending);
+        if (EngineFailures.IsTransient(error))
+        {
+            LogDeliveryRetried(logger, id, reason);
+            var due = Time.GetUtcNow() + Sweep;
+            await rows.ExecuteUpdateAsync(s => s.SetProperty(d => d.DueAt, due).SetProperty(d => d.LeaseOwner, (string?)null), cancellationToken);
+            return;
+        }
+        LogDeliveryFailed(logger, error, id, reason);
+        EngineFailures.Count(EngineFailures.Delivery);
+        var text = $"Steady could not prepare this page ({reason})";
+        await rows.ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.State, DeliveryStates.FailedPermanent)
+            .SetProperty(d => d.Error, text)
+            .SetProperty(d => d.LeaseOwner, (string?)null), cancellationToken);
     }
 
     /// <summary>
@@ -164,23 +220,34 @@ public sealed partial class DeliveryWorker(
     {
         if (bundles.Count == 0)
             return;
-        var prepared = new List<(List<Delivery> Rows, ContactTarget? Target, Notification? Message, string? Problem)>();
+        var prepared = new List<(List<Delivery> Rows, ContactTarget? Target, Notification? Message, DeliveryResult? Unsent)>();
         foreach (var rows in bundles)
         {
-            var (target, message, problem) = await messages.BuildAsync(db, rows, cancellationToken);
-            prepared.Add((rows, target, message, problem));
+            try
+            {
+                var (target, message, problem) = await messages.BuildAsync(db, rows, cancellationToken);
+                prepared.Add((rows, target, message, target is null || message is null ? DeliveryResult.Failed(problem ?? "nothing to send") : null));
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One message that cannot be built (data it cannot read) fails alone; the others go.
+                var reason = EngineFailures.Describe(e);
+                if (EngineFailures.IsTransient(e))
+                {
+                    prepared.Add((rows, null, null, DeliveryResult.Retry($"Steady could not build the message for now ({reason})")));
+                    continue;
+                }
+                LogDeliveryFailed(logger, e, rows[0].Id, reason);
+                EngineFailures.Count(EngineFailures.Delivery);
+                prepared.Add((rows, null, null, DeliveryResult.Failed($"Steady could not build the message ({reason})")));
+            }
         }
         var results = new DeliveryResult[prepared.Count];
         var attempted = Time.GetUtcNow(); // when they were handed to their channels: what "sent at" means
         await Parallel.ForAsync(0, prepared.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.CurrentValue.SendConcurrency), CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            var (rows, target, message, problem) = prepared[i];
-            if (target is null || message is null)
-            {
-                results[i] = DeliveryResult.Failed(problem ?? "nothing to send");
-                return;
-            }
-            results[i] = await channels.SendAsync(target, message, ct);
+            var (_, target, message, unsent) = prepared[i];
+            results[i] = unsent ?? await channels.SendAsync(target!, message!, ct);
         });
         var now = Time.GetUtcNow();
         var settings = options.CurrentValue;
@@ -221,7 +288,68 @@ public sealed partial class DeliveryWorker(
             else
                 PagingMetrics.Failed.WithLabels(channel, rows[0].State == DeliveryStates.FailedTemporary ? "temporary" : "permanent").Inc();
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        await RecordAsync(db, prepared.Select(p => p.Rows).ToList());
+    }
+
+    /// <summary>
+    /// Stores the outcomes of what was just sent, together; when that fails, bundle by bundle, so one
+    /// the database refuses does not leave every other message of the pass to be sent again after its
+    /// lease. A bundle whose outcome cannot be stored is sent again after its lease, with the same key.
+    /// </summary>
+    private async Task RecordAsync(SteadyDb db, List<List<Delivery>> bundles)
+    {
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+            return;
+        }
+        catch (Exception e) when (bundles.Count > 1)
+        {
+            LogRecordFailed(logger, e, bundles.Count, EngineFailures.Describe(e));
+        }
+        foreach (var rows in bundles)
+        {
+            db.ChangeTracker.Clear();
+            try
+            {
+                db.Deliveries.UpdateRange(rows);
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                LogRecordFailed(logger, e, 1, EngineFailures.Describe(e));
+                if (!EngineFailures.IsTransient(e))
+                    await RecordBareAsync(db, rows, EngineFailures.Describe(e));
+            }
+        }
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>The outcome without what it said (the part the database may have refused), so the message is not sent again and again.</summary>
+    private async Task RecordBareAsync(SteadyDb db, List<Delivery> rows, string reason)
+    {
+        EngineFailures.Count(EngineFailures.Delivery);
+        db.ChangeTracker.Clear();
+        foreach (var row in rows)
+        {
+            try
+            {
+                var error = $"Steady could not store this attempt's outcome in full ({reason})";
+                await db.Deliveries.Where(d => d.Id == row.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.State, row.State)
+                    .SetProperty(d => d.SentAt, row.SentAt)
+                    .SetProperty(d => d.DueAt, row.DueAt)
+                    .SetProperty(d => d.Attempts, row.Attempts)
+                    .SetProperty(d => d.LastAttemptAt, row.LastAttemptAt)
+                    .SetProperty(d => d.LeaseOwner, (string?)null)
+                    .SetProperty(d => d.Error, error), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Nothing more to do here: after its lease it is sent again, with the same key.
+                LogRecordFailed(logger, e, 1, EngineFailures.Describe(e));
+            }
+        }
     }
 
     /// <summary>
@@ -242,4 +370,16 @@ public sealed partial class DeliveryWorker(
 
     [LoggerMessage(EventId = 810, Level = LogLevel.Warning, Message = "Could not release the sends of an earlier process; their leases expire by themselves")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 811, Level = LogLevel.Warning, Message = "{Count} deliveries claimed together could not be prepared together ({Reason}); preparing them one by one")]
+    private static partial void LogBundleFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 812, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} could not be prepared for now ({Reason}); due again shortly")]
+    private static partial void LogDeliveryRetried(ILogger logger, Guid deliveryId, string reason);
+
+    [LoggerMessage(EventId = 813, Level = LogLevel.Error, Message = "Delivery {DeliveryId} failed and is set aside: {Reason}")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, Guid deliveryId, string reason);
+
+    [LoggerMessage(EventId = 814, Level = LogLevel.Error, Message = "Could not store the outcome of {Count} message(s) just sent ({Reason}); storing them one by one, or they are sent again after their lease")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, int count, string reason);
 }

@@ -76,29 +76,61 @@ public sealed partial class EscalationWorker(
     /// <summary>
     /// The runs of one claim, in one transaction with their effects: what they need is read once for
     /// all of them (groups, services, policies, which groups still page, the people the steps name).
-    /// When one of them changed meanwhile (someone acknowledged it), the transaction is dropped and the
-    /// runs go one by one, so the others still move on. Returns how many deliveries were planned.
+    /// When that fails — one of them changed meanwhile (someone acknowledged it), or one cannot be run —
+    /// the transaction is dropped and the runs go one by one at once, so the others still move on, on
+    /// time, and only the one that fails is set aside (<see cref="ProcessOneAsync"/>). Returns how many
+    /// deliveries were planned.
     /// </summary>
     private async Task<int> ProcessClaimAsync(SteadyDb db, StepPlanner planner, string token, CancellationToken cancellationToken)
     {
         var runIds = await db.EscalationRuns.AsNoTracking().Where(r => r.LeaseOwner == token).Select(r => r.Id).ToListAsync(cancellationToken);
-        if (runIds.Count <= 1)
-            return runIds.Count == 0 ? 0 : await ProcessAsync(db, planner, runIds, token, cancellationToken);
+        if (runIds.Count > 1)
+        {
+            try
+            {
+                return await ProcessAsync(db, planner, runIds, token, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                if (e is not DbUpdateConcurrencyException)
+                    LogBatchFailed(logger, runIds.Count, EngineFailures.Describe(e));
+            }
+        }
+        var planned = 0;
+        foreach (var runId in runIds)
+            planned += await ProcessOneAsync(db, planner, runId, token, cancellationToken);
+        return planned;
+    }
+
+    /// <summary>
+    /// One run alone. Changed meanwhile: let go, and look again on the next pass. A failure that passes
+    /// (the database busy or briefly away): let go, and try again after a sweep. Any other failure
+    /// would come back every pass: the run is marked failed (<see cref="FailAsync"/>).
+    /// </summary>
+    private async Task<int> ProcessOneAsync(SteadyDb db, StepPlanner planner, Guid runId, string token, CancellationToken cancellationToken)
+    {
         try
         {
-            return await ProcessAsync(db, planner, runIds, token, cancellationToken, rethrow: true);
+            return await ProcessAsync(db, planner, [runId], token, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            var planned = 0;
-            foreach (var runId in runIds)
-                planned += await ProcessAsync(db, planner, [runId], token, cancellationToken);
-            return planned;
+            await LetGoAsync(db, runId, token, null, cancellationToken);
         }
+        catch (Exception e) when ((e is not OperationCanceledException || !cancellationToken.IsCancellationRequested) && EngineFailures.IsTransient(e))
+        {
+            LogRunRetried(logger, runId, EngineFailures.Describe(e));
+            await LetGoAsync(db, runId, token, Time.GetUtcNow() + Sweep, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await FailAsync(db, runId, token, e, cancellationToken);
+        }
+        return 0;
     }
 
     /// <summary>Runs in one transaction with their effects; returns how many deliveries they planned.</summary>
-    private async Task<int> ProcessAsync(SteadyDb db, StepPlanner planner, List<Guid> runIds, string token, CancellationToken cancellationToken, bool rethrow = false)
+    private async Task<int> ProcessAsync(SteadyDb db, StepPlanner planner, List<Guid> runIds, string token, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         try
@@ -120,19 +152,72 @@ public sealed partial class EscalationWorker(
             await transaction.CommitAsync(cancellationToken);
             return planned;
         }
-        catch (DbUpdateConcurrencyException) when (!rethrow)
-        {
-            // Someone acknowledged or resolved it meanwhile: let go, and look again on the next pass.
-            db.ChangeTracker.Clear();
-            await db.EscalationRuns.Where(r => runIds.Contains(r.Id) && r.LeaseOwner == token)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
-            return 0;
-        }
         finally
         {
             planner.Reset();
         }
     }
+
+    /// <summary>Gives the claim up; with <paramref name="until"/>, nobody claims the run before then.</summary>
+    private static async Task LetGoAsync(SteadyDb db, Guid runId, string token, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        await db.EscalationRuns.Where(r => r.Id == runId && r.LeaseOwner == token)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, until), cancellationToken);
+    }
+
+    /// <summary>
+    /// A run the engine cannot move on (data it cannot read, a bug) would fail the same way every pass:
+    /// it is marked failed, with the reason in its note (the alert's Paging section and API, the
+    /// incident's Pages card) and on the alert's history or the incident's timeline, and counted on
+    /// /metrics. Nobody else is paged by it until its group triggers again; pages it planned before still go.
+    /// </summary>
+    private async Task FailAsync(SteadyDb db, Guid runId, string token, Exception error, CancellationToken cancellationToken)
+    {
+        var reason = EngineFailures.Describe(error);
+        LogRunFailed(logger, error, runId, reason);
+        EngineFailures.Count(EngineFailures.Escalation);
+        db.ChangeTracker.Clear();
+        var now = Time.GetUtcNow();
+        var run = await db.EscalationRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId && r.LeaseOwner == token, cancellationToken);
+        if (run is null)
+            return;
+        var note = $"failed: Steady could not run step {run.Step + 1} ({reason}); nobody else is paged by this escalation"
+            + (run.IncidentId is null ? " until its alerts trigger again" : "");
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await RunNotes.AddAsync(db, run, $"Escalation failed: Steady could not run step {run.Step + 1} of it ({reason}). Nobody else is paged by it"
+                + (run.IncidentId is null ? " until the alerts trigger again; acknowledge or page by hand." : "; page by hand."), now, Time, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await MarkFailedAsync(db, runId, token, note, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Telling people failed too (what is wrong may be in what the note touches): the run is marked failed all the same.
+            db.ChangeTracker.Clear();
+            try
+            {
+                await MarkFailedAsync(db, runId, token, note, now, cancellationToken);
+            }
+            catch (Exception again) when (again is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Not even that: it stays claimed until its lease runs out and is tried again then; the others go on.
+                LogMarkFailed(logger, again, runId);
+            }
+        }
+    }
+
+    private static Task<int> MarkFailedAsync(SteadyDb db, Guid runId, string token, string note, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.EscalationRuns.Where(r => r.Id == runId && r.LeaseOwner == token).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.State, RunStates.Failed)
+            .SetProperty(r => r.NextDueAt, (DateTimeOffset?)null)
+            .SetProperty(r => r.Note, note)
+            .SetProperty(r => r.UpdatedAt, now)
+            .SetProperty(r => r.LeaseOwner, (string?)null)
+            .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(r => r.Version, r => r.Version + 1), cancellationToken);
 
     private async Task<int> DecideAsync(SteadyDb db, StepPlanner planner, RunBatch batch, EscalationRunRecord run, CancellationToken cancellationToken)
     {
@@ -188,16 +273,44 @@ public sealed partial class EscalationWorker(
             return 0;
         }
 
+        // The policy as it is now: edits made while the run escalated apply from this step on.
+        string? change = null;
         if (batch.Policies.GetValueOrDefault(run.PolicyId) is not { } policy)
-            return RunChanges.End(run, RunStates.Exhausted, "its escalation policy was deleted", now);
+        {
+            // Deleted under it (its service was given another policy first): on with the service's policy, from its first step.
+            if (service.EscalationPolicyId is not { } current || batch.Policies.GetValueOrDefault(current) is not { } replacement)
+                return await EndNotedAsync(db, run, "its escalation policy was deleted", now, cancellationToken);
+            (policy, run.PolicyId, run.Step, run.Pass) = (replacement, current, 0, 0);
+            change = $"its escalation policy was deleted; it goes on with {service.Name}'s policy {replacement.Name}, from step 1";
+        }
+        var (goes, fitted) = RunChanges.Fit(run, policy);
+        change ??= fitted;
+        if (!goes)
+            return await EndNotedAsync(db, run, change!, now, cancellationToken);
         var step = await planner.RunStepAsync(run, policy, policy.Steps.SelectMany(s => s.Targets).ToList(), cancellationToken);
         PagingMetrics.EscalationLateness.Observe(Math.Max(0, (now - due).TotalSeconds));
         if (step is null)
-            return RunChanges.End(run, RunStates.Exhausted, run.LastStepAt is null ? "nobody to notify: every step is empty right now" : "every step ran; nobody acknowledged", now);
+        {
+            if (run.LastStepAt is null || change is not null)
+                return await EndNotedAsync(db, run, (change is null ? "" : change + "; ") + $"nobody to notify: every step of {policy.Name} is empty right now", now, cancellationToken);
+            return RunChanges.End(run, RunStates.Exhausted, "every step ran; nobody acknowledged", now);
+        }
         var planned = await planner.PlanAsync(run, step, cancellationToken);
         RunChanges.Advance(run, step, now);
+        if (change is not null)
+        {
+            await RunNotes.AddAsync(db, run, char.ToUpperInvariant(change[0]) + change[1..] + ".", now, Time, cancellationToken);
+            run.Note = run.Note is null ? change : $"{change}; {run.Note}";
+        }
         LogStep(logger, run.Id, step.Ran.Step + 1, step.Ran.Pass, step.Notify.Count, planned);
         return planned;
+    }
+
+    /// <summary>Ends a run that cannot go on (nothing left to run, nobody to page), saying why on the run and in its alerts' history.</summary>
+    private async Task<int> EndNotedAsync(SteadyDb db, EscalationRunRecord run, string why, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await RunNotes.AddAsync(db, run, $"Escalation ended: {why}. Nobody else is paged for these alerts unless they trigger again.", now, Time, cancellationToken);
+        return RunChanges.End(run, RunStates.Exhausted, why, now);
     }
 
     /// <summary>An acknowledgement timed out with the group still open: its acknowledged alerts trigger again and the run starts over.</summary>
@@ -232,50 +345,6 @@ public sealed partial class EscalationWorker(
         return true;
     }
 
-    /// <summary>What a claim's runs need, read once for all of them.</summary>
-    private sealed class RunBatch
-    {
-        public required List<EscalationRunRecord> Runs { get; init; }
-
-        public required Dictionary<Guid, AlertGroup> Groups { get; init; }
-
-        public required Dictionary<Guid, Steady.Core.Services.Service> Services { get; init; }
-
-        public required Dictionary<Guid, EscalationPolicy> Policies { get; init; }
-
-        /// <summary>Groups with a triggered alert that reaches people (not silenced, not in maintenance).</summary>
-        public required HashSet<Guid> Paging { get; init; }
-
-        /// <summary>Groups with an acknowledged alert.</summary>
-        public required HashSet<Guid> Acknowledged { get; init; }
-
-        public static async Task<RunBatch> LoadAsync(SteadyDb db, List<Guid> runIds, string token, CancellationToken cancellationToken)
-        {
-            var runs = await db.EscalationRuns.Where(r => runIds.Contains(r.Id) && r.LeaseOwner == token).OrderBy(r => r.NextDueAt).ToListAsync(cancellationToken);
-            var ids = runs.Select(r => r.GroupId).OfType<Guid>().ToList();
-            var serviceIds = runs.Select(r => r.ServiceId).OfType<Guid>().Distinct().ToList();
-            var policyIds = runs.Select(r => r.PolicyId).Distinct().ToList();
-            var groups = await db.AlertGroups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, cancellationToken);
-            var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
-            var policies = await db.EscalationPolicies.AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToListAsync(cancellationToken);
-            var paging = await db.Alerts.AsNoTracking()
-                .Where(a => ids.Contains(a.GroupId) && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
-                .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
-            var acknowledged = await db.Alerts.AsNoTracking()
-                .Where(a => ids.Contains(a.GroupId) && a.Status == AlertStatus.Acknowledged)
-                .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
-            return new RunBatch
-            {
-                Runs = runs,
-                Groups = groups,
-                Services = services,
-                Policies = policies.ToDictionary(p => p.Id, p => p.ToPolicy()),
-                Paging = paging.ToHashSet(),
-                Acknowledged = acknowledged.ToHashSet(),
-            };
-        }
-    }
-
     /// <summary>On SQLite this process is the only one (it holds the file lock): claims of a process that died are void at once.</summary>
     private async Task ReleaseStaleLeasesAsync(CancellationToken cancellationToken)
     {
@@ -299,4 +368,16 @@ public sealed partial class EscalationWorker(
 
     [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Could not release the claims of an earlier process; they expire by themselves")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 802, Level = LogLevel.Warning, Message = "{Count} escalation runs claimed together could not be run together ({Reason}); running them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 803, Level = LogLevel.Warning, Message = "Run {RunId} could not be run for now ({Reason}); trying again shortly")]
+    private static partial void LogRunRetried(ILogger logger, Guid runId, string reason);
+
+    [LoggerMessage(EventId = 805, Level = LogLevel.Error, Message = "Run {RunId} could not even be marked failed; it is tried again when its lease runs out")]
+    private static partial void LogMarkFailed(ILogger logger, Exception exception, Guid runId);
+
+    [LoggerMessage(EventId = 804, Level = LogLevel.Error, Message = "Run {RunId} failed and is set aside: {Reason}")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception, Guid runId, string reason);
 }

@@ -49,6 +49,13 @@ public static class IncidentRunSteps
             Entry(db, incident.Id, $"Could not page: the escalation policy was deleted ({run.Reason})", now, time);
             return RunChanges.End(run, RunStates.Exhausted, "its escalation policy was deleted", now);
         }
+        // The policy as it is now: edits made while the run escalated apply from this step on.
+        var (goes, change) = RunChanges.Fit(run, policy);
+        if (!goes)
+        {
+            Entry(db, incident.Id, $"Paging ended: {change} ({run.Reason})", now, time);
+            return RunChanges.End(run, RunStates.Exhausted, change!, now);
+        }
         var step = await planner.RunStepAsync(run, policy, policy.Steps.SelectMany(s => s.Targets).ToList(), cancellationToken);
         if (step is null)
         {
@@ -60,8 +67,10 @@ public static class IncidentRunSteps
         var people = step.Notify.Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).OrderBy(u => u.Name).Select(u => u.Name).ToListAsync(cancellationToken);
         var which = run.TargetUserId is null ? $"step {step.Ran.Step + 1}{(step.Ran.Pass > 0 ? $" (repeat {step.Ran.Pass})" : "")} of {Describe(run, policy)}" : "directly";
-        Entry(db, incident.Id, $"Paged {string.Join(", ", names)} {which}: {run.Reason}", now, time);
+        Entry(db, incident.Id, $"Paged {string.Join(", ", names)} {which}: {run.Reason}" + (change is null ? "" : $" ({change})"), now, time);
         RunChanges.Advance(run, step, now);
+        if (change is not null)
+            run.Note = run.Note is null ? change : $"{change}; {run.Note}";
         return planned;
     }
 
@@ -99,6 +108,5 @@ public static class IncidentRunSteps
     private static string Describe(EscalationRunRecord run, EscalationPolicy policy) =>
         run.TargetUserId is null ? $"escalation policy {policy.Name}" : policy.Name;
 
-    private static void Entry(SteadyDb db, Guid incidentId, string text, DateTimeOffset now, TimeProvider time) =>
-        db.Timeline.Add(new TimelineEntry { Id = Ids.New(time), IncidentId = incidentId, At = now, Kind = "page", Text = text, ActorName = "Steady", Source = "paging", RecordedAt = now });
+    private static void Entry(SteadyDb db, Guid incidentId, string text, DateTimeOffset now, TimeProvider time) => RunNotes.Incident(db, incidentId, text, now, time);
 }

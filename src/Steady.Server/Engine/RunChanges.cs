@@ -101,8 +101,9 @@ public sealed class RunChanges
                     UpdatedAt = now,
                 });
             }
-            else if (run.State is RunStates.Resolved or RunStates.Suppressed)
+            else if (run.State is RunStates.Resolved or RunStates.Suppressed or RunStates.Failed)
             {
+                // A failed run starts over too: what it failed on may have been fixed, and if not, it fails again, visibly.
                 Restart(run, service, urgency, now);
             }
             else if (run.State == RunStates.Acknowledged && _joined.TryGetValue(groupId, out var joined))
@@ -138,6 +139,31 @@ public sealed class RunChanges
         run.Version++;
     }
 
+    /// <summary>
+    /// A run whose policy changed under it (edited while it escalated: the change applies at its next
+    /// step) goes on where the policy now allows (<see cref="Escalations.Fit"/>): from the new last step
+    /// when the policy was shortened. Returns what changed, in words for people, or null when nothing did;
+    /// <c>Goes</c> is false when nothing is left to run, and the caller ends the run with that reason.
+    /// </summary>
+    internal static (bool Goes, string? Change) Fit(EscalationRunRecord run, EscalationPolicy policy)
+    {
+        var at = new EscalationPosition(run.Step, run.Pass);
+        var fitted = Escalations.Fit(policy, at);
+        if (fitted == at)
+            return (true, null);
+        if (fitted is null)
+        {
+            return (false, policy.Steps.Count == 0
+                ? $"{policy.Name} has no steps any more"
+                : $"{policy.Name} was changed while this escalated: it now runs {Passes(policy.Repeat + 1)}, and this escalation was at pass {run.Pass + 1}");
+        }
+        run.Step = fitted.Step;
+        run.Pass = fitted.Pass;
+        return (true, $"{policy.Name} was changed to {policy.Steps.Count} step{(policy.Steps.Count == 1 ? "" : "s")} while this escalated (it was due to run step {at.Step + 1}); it goes on from its last step, step {fitted.Step + 1}");
+    }
+
+    private static string Passes(int count) => count == 1 ? "once" : $"{count} times";
+
     /// <summary>After a step ran: on to the next one after its wait, or exhausted when it was the last.</summary>
     internal static void Advance(EscalationRunRecord run, EscalationRun step, DateTimeOffset now)
     {
@@ -154,7 +180,7 @@ public sealed class RunChanges
         {
             run.State = RunStates.Exhausted;
             run.NextDueAt = null;
-            run.Note = "the last step ran; nobody else to escalate to";
+            run.Note = "the last step ran" + (step.SkippedSteps > 0 ? $" (skipped {step.SkippedSteps} empty step(s) before it)" : "") + "; nobody else to escalate to";
         }
     }
 

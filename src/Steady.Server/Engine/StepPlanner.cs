@@ -149,11 +149,12 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
         var overrides = scheduleIds.Count == 0 ? [] : await db.ScheduleOverrides.AsNoTracking().Where(o => scheduleIds.Contains(o.ScheduleId) && o.StartsAt <= at && o.EndsAt > at).ToListAsync(cancellationToken);
         var members = teamIds.Count == 0 ? [] : await db.Memberships.AsNoTracking().Where(m => teamIds.Contains(m.TeamId) && m.Role >= TeamRole.Responder).ToListAsync(cancellationToken);
         var positions = teamIds.Count == 0 ? [] : await db.RoundRobinPositions.Where(p => teamIds.Contains(p.TeamId)).ToDictionaryAsync(p => p.TeamId, cancellationToken);
-        var people = userIds.Concat(members.Select(m => m.UserId)).Distinct().ToList();
+        var onCall = schedules.ToDictionary(s => s.Id, s => ScheduleCalculator.OnCallAt(Layers.ToRota(s, overrides.Where(o => o.ScheduleId == s.Id)), now));
+        // Whoever a target means must be an active user: someone disabled (gone) is never paged, also when a schedule still names them.
+        var people = userIds.Concat(members.Select(m => m.UserId)).Concat(onCall.Values.OfType<Guid>()).Distinct().ToList();
         var enabled = await db.Users.AsNoTracking()
             .Where(u => u.DisabledAt == null && people.Contains(u.Id))
             .Select(u => u.Id).ToListAsync(cancellationToken);
-        var onCall = schedules.ToDictionary(s => s.Id, s => ScheduleCalculator.OnCallAt(Layers.ToRota(s, overrides.Where(o => o.ScheduleId == s.Id)), now));
         return new Resolver(db, onCall, members, positions, enabled.ToHashSet());
     }
 
@@ -162,7 +163,7 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
         public IReadOnlyList<Guid> Resolve(EscalationTarget target) => target.Kind switch
         {
             TargetKind.User => enabled.Contains(target.Id) ? [target.Id] : [],
-            TargetKind.Schedule => onCall.GetValueOrDefault(target.Id) is { } person ? [person] : [],
+            TargetKind.Schedule => onCall.GetValueOrDefault(target.Id) is { } person && enabled.Contains(person) ? [person] : [],
             _ => Turn(target.Id) is { } next ? [next] : [],
         };
 

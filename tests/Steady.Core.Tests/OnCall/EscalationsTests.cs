@@ -59,6 +59,35 @@ public sealed class EscalationsTests
     }
 
     [Fact]
+    public void ARunWhosePolicyWasShortenedUnderItGoesOnFromTheNewLastStep()
+    {
+        var shortened = new EscalationPolicy("payments-oncall", [Step(Primary, 5)]);
+        Assert.Equal(new EscalationPosition(0, 0), Escalations.Fit(shortened, new(2, 0)));
+        var run = Escalations.Run(shortened, new(2, 0), Resolve)!;
+        Assert.Equal([Primary], run.Notify);
+        Assert.Equal(new EscalationPosition(0, 0), run.Ran);
+        Assert.Null(run.Next);
+        // A repeated policy shortened under a run in its second pass goes on in that pass.
+        var repeated = shortened with { Repeat = 2 };
+        Assert.Equal(new EscalationPosition(0, 1), Escalations.Fit(repeated, new(5, 1)));
+        Assert.Equal(new EscalationPosition(0, 2), Escalations.Run(repeated, new(5, 1), Resolve)!.Next);
+    }
+
+    [Fact]
+    public void APositionThePolicyStillHasIsKeptAndOneItCannotHaveEndsTheRun()
+    {
+        Assert.Equal(new EscalationPosition(1, 0), Escalations.Fit(Seed, new(1, 0)));
+        Assert.Equal(new EscalationPosition(0, 0), Escalations.Fit(Seed, new(-3, -1)));
+        // Fewer repeats than the run already went through: nothing is left to run.
+        Assert.Null(Escalations.Fit(Seed, new(0, 1)));
+        Assert.Null(Escalations.Run(Seed, new(0, 1), Resolve));
+        // No steps at all.
+        var empty = new EscalationPolicy("empty", []);
+        Assert.Null(Escalations.Fit(empty, new(0, 0)));
+        Assert.Null(Escalations.Run(empty, new(0, 0), Resolve));
+    }
+
+    [Fact]
     public void SeveralTargetsInOneStepAreNotifiedOnceEach()
     {
         var policy = new EscalationPolicy("both", [new EscalationStep([new(TargetKind.User, Primary), new(TargetKind.Schedule, Primary), new(TargetKind.User, Secondary)], Duration.FromMinutes(5))]);

@@ -95,6 +95,36 @@ public sealed class EmergencyLineTests
     }
 
     [Fact]
+    public async Task TwentySimultaneousSubmissionsToOneLineOpenExactlyThreeIncidents()
+    {
+        await using var world = await IncidentWorld.CreateAsync();
+        var (id, key) = await LineAsync(world);
+        var (_, otherKey) = await LineAsync(world);
+        var incidents = await world.Host.WithDbAsync((db, _) => Task.FromResult(db.Incidents.Count()));
+
+        // Twenty clients, each on its own connection, released at the same moment.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sends = Enumerable.Range(0, 20).Select(async i =>
+        {
+            using var client = world.Host.Anonymous();
+            await gate.Task;
+            var response = await client.PostAsJsonAsync($"/emergency-line/{key}", new { name = $"Erin {i}", contact = "+49 30 1234567", description = $"Checkout is down ({i})" }, Cancel);
+            return (response.StatusCode, Detail: await IncidentWorld.DetailAsync(response));
+        }).ToList();
+        gate.SetResult();
+        var answers = await Task.WhenAll(sends);
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.TooManyRequests, $"{a.StatusCode}: {a.Detail}"));
+        Assert.Equal(3, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests), a => Assert.Contains("already received 3 submissions", a.Detail, StringComparison.Ordinal));
+        Assert.Equal(3, await world.Host.WithDbAsync((db, _) => Task.FromResult(db.EmergencySubmissions.Count(s => s.AgreementId == id))));
+        Assert.Equal(incidents + 3, await world.Host.WithDbAsync((db, _) => Task.FromResult(db.Incidents.Count())));
+
+        // The limit is per line: another line still takes a submission.
+        await SubmitAsync(world, otherKey);
+    }
+
+    [Fact]
     public async Task ALinesKeyAnswersAtMostThirtyRequestsAMinute()
     {
         await using var world = await IncidentWorld.CreateAsync();

@@ -345,7 +345,7 @@ public sealed partial class EscalationTests
         builder.UseSetting("Steady:Smtp:From", "Steady <steady@example.test>");
     }
 
-    private static async Task<string> SetAdminPasswordAsync(SteadyHost host)
+    internal static async Task<string> SetAdminPasswordAsync(SteadyHost host)
     {
         const string password = "paging test password 1234";
         (await host.Admin().PutAsJsonAsync("/api/v1/users/admin@steady.local/password", new { newPassword = password })).EnsureSuccessStatusCode();

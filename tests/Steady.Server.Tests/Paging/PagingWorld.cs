@@ -96,6 +96,21 @@ internal sealed class PagingWorld
     /// <summary>The Alertmanager group <see cref="FireAsync(ValueTuple{string, string, string, string}[])"/> sends its alerts in (one for all, unless a test changes it).</summary>
     public string GroupKey { get; set; } = "{}:{alertname=\"x\"}";
 
+    public string Policy => "payments-oncall-" + Suffix;
+
+    /// <summary>Replaces the policy's steps (PUT, as people edit it): each step notifies a name (schedule, user's email, team:NAME) and waits.</summary>
+    public async Task ReplacePolicyAsync(params (string Notify, string Wait)[] steps)
+    {
+        var put = await _admin().PutAsJsonAsync($"/api/v1/escalation-policies/{Policy}", new
+        {
+            escalation_chain = steps.Select(s => new { notify = s.Notify, wait = s.Wait }).ToArray(),
+        });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Three steps a minute apart: primary, secondary, primary again.</summary>
+    public Task ThreeStepsAsync() => ReplacePolicyAsync(($"primary-{Suffix}", "1m"), ($"secondary-{Suffix}", "1m"), ($"primary-{Suffix}", "1m"));
+
     /// <summary>Alertmanager (version 4) fires alerts: (name, fingerprint, severity, instance), in the group <see cref="GroupKey"/>.</summary>
     public async Task FireAsync(params (string Name, string Fingerprint, string Severity, string Instance)[] alerts)
     {

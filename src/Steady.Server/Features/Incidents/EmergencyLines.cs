@@ -82,7 +82,9 @@ public sealed class EmergencyLineRequests(IOptions<EmergencyLineOptions> options
 /// opens a triage incident and pages the agreement's policy), misuse marked by triage, suspension after
 /// repeated misuse, reinstatement by an admin.
 /// </summary>
-public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, IncidentSeverities severities, IOptions<EmergencyLineOptions> options, TimeProvider time)
+public sealed class EmergencyLines(
+    SteadyDb db, IncidentCommands commands, IncidentSeverities severities, IOptions<EmergencyLineOptions> options, TimeProvider time,
+    Infrastructure.WakeSignal<IncidentWorker> incidents, Infrastructure.WakeSignal<Engine.EscalationWorker> engine)
 {
     public const string NoAgreement = "There is no emergency line here. Without a written agreement, please use the standard support channels.";
 
@@ -215,6 +217,10 @@ public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, Incid
             return new Failure(FailureKind.NotFound, "No emergency line.", NoAgreement);
         if (agreement.IsSuspended)
             return Failure.Forbidden(SuspendedMessage(agreement));
+        // Counted and stored under one lock per line, so simultaneous submissions cannot all count the same few:
+        // an UPDATE of the line's row holds its row lock until commit on PostgreSQL (across nodes), the write lock on SQLite.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.EmergencyAgreements.Where(a => a.Id == agreement.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Key, a => a.Key), cancellationToken);
         var limit = new SubmissionLimit(options.Value.SubmissionsPerWindow, options.Value.SubmissionWindow);
         var since = time.GetUtcNow() - limit.Window;
         var recent = await db.EmergencySubmissions.AsNoTracking().Where(s => s.AgreementId == agreement.Id && s.SubmittedAt > since).Select(s => s.SubmittedAt).ToListAsync(cancellationToken);
@@ -259,7 +265,13 @@ public sealed class EmergencyLines(SteadyDb db, IncidentCommands commands, Incid
                     commands.Entry(incident, "role", fallback, null);
             },
             cancellationToken);
-        return declared.Succeeded ? (submission!, declared.Value!) : declared.Failure!;
+        if (!declared.Succeeded)
+            return declared.Failure!;
+        await transaction.CommitAsync(cancellationToken);
+        // Woken again now that it is committed: woken inside the transaction, the workers may have looked before it was.
+        incidents.Wake();
+        engine.Wake();
+        return (submission!, declared.Value!);
     }
 
     /// <summary>

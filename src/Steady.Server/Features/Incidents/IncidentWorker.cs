@@ -68,8 +68,16 @@ public sealed partial class IncidentWorker(
             .OrderBy(i => i.NextUpdateDueAt).Select(i => i.Id).Take(100).ToListAsync(cancellationToken);
         foreach (var id in due)
         {
-            await using var stepScope = scopes.CreateAsyncScope();
-            await StepAsync(stepScope.ServiceProvider, id, escalateAfter, cancellationToken);
+            try
+            {
+                await using var stepScope = scopes.CreateAsyncScope();
+                await StepAsync(stepScope.ServiceProvider, id, escalateAfter, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One incident whose step cannot be taken never holds back the others' reminders.
+                await SetCadenceAsideAsync(id, e, cancellationToken);
+            }
         }
         // The next time the cadence needs a look: the earliest due time not yet reminded, or a reminded one's escalation.
         var nextDue = await db.Incidents.AsNoTracking()
@@ -134,6 +142,44 @@ public sealed partial class IncidentWorker(
         }
     }
 
+    /// <summary>
+    /// A cadence step that failed: when the failure passes, the next pass takes it again; otherwise it
+    /// would fail every pass, so this overdue update's reminders stop, saying why on the timeline, and the
+    /// next status update starts the cadence afresh.
+    /// </summary>
+    private async Task SetCadenceAsideAsync(Guid incidentId, Exception error, CancellationToken cancellationToken)
+    {
+        var reason = Engine.EngineFailures.Describe(error);
+        if (Engine.EngineFailures.IsTransient(error))
+        {
+            LogCadenceRetried(logger, incidentId, reason);
+            return;
+        }
+        LogCadenceFailed(logger, error, incidentId, reason);
+        Engine.EngineFailures.Count(Engine.EngineFailures.IncidentCadence);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
+            var now = Time.GetUtcNow();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Incidents.Where(i => i.Id == incidentId).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.CadenceDone, CadenceStep.Escalate)
+                .SetProperty(i => i.Version, i => i.Version + 1), cancellationToken);
+            db.Timeline.Add(new TimelineEntry
+            {
+                Id = Ids.New(Time), IncidentId = incidentId, At = now, Kind = "cadence", ActorName = "Steady", Source = "cadence", RecordedAt = now,
+                Text = $"Steady could not remind anyone of the overdue update ({reason}); no reminder or escalation follows for it. The next status update starts the cadence again.",
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogCadenceFailed(logger, e, incidentId, Engine.EngineFailures.Describe(e));
+        }
+    }
+
     private async Task<DateTimeOffset?> SendDueAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -151,18 +197,76 @@ public sealed partial class IncidentWorker(
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, leased).SetProperty(n => n.LeaseOwner, owner), cancellationToken);
             if (claimed == 0)
                 continue;
-            var (outcome, detail) = await SendAsync(db, registry, notice, cancellationToken);
+            DeliveryOutcome outcome;
+            string detail;
+            try
+            {
+                (outcome, detail) = await SendAsync(db, registry, notice, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One message that cannot be sent (data it cannot read) fails alone, saying why; the others go.
+                var reason = Engine.EngineFailures.Describe(e);
+                if (Engine.EngineFailures.IsTransient(e))
+                {
+                    (outcome, detail) = (DeliveryOutcome.Retry, $"retry: Steady could not send it for now ({reason})");
+                }
+                else
+                {
+                    LogNoticeFailed(logger, e, notice.Id, reason);
+                    Engine.EngineFailures.Count(Engine.EngineFailures.IncidentMessage);
+                    (outcome, detail) = (DeliveryOutcome.Failed, $"failed: Steady could not send it ({reason})");
+                    await TellAsync(db, notice.IncidentId, $"Steady could not send the {notice.Kind} message \"{notice.Title}\" ({reason}); it is not sent.", cancellationToken);
+                }
+            }
             var attempts = notice.Attempts + 1;
             DateTimeOffset? retryAt = outcome == DeliveryOutcome.Retry && attempts < MaxAttempts ? Time.GetUtcNow() + TimeSpan.FromSeconds(30 * Math.Pow(2, attempts - 1)) : null;
             DateTimeOffset? sentAt = outcome == DeliveryOutcome.Sent ? Time.GetUtcNow() : null;
-            await db.IncidentNotices.Where(n => n.Id == notice.Id && n.LeaseOwner == owner).ExecuteUpdateAsync(s => s
+            Task<int> RecordAsync(string outcomeText) => db.IncidentNotices.Where(n => n.Id == notice.Id && n.LeaseOwner == owner).ExecuteUpdateAsync(s => s
                 .SetProperty(n => n.LeaseOwner, (string?)null)
                 .SetProperty(n => n.DueAt, retryAt)
                 .SetProperty(n => n.SentAt, sentAt)
                 .SetProperty(n => n.Attempts, attempts)
-                .SetProperty(n => n.Outcome, detail), cancellationToken);
+                .SetProperty(n => n.Outcome, outcomeText), cancellationToken);
+            try
+            {
+                await RecordAsync(detail);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Stored without what it said (the part the database may have refused), so it is not sent again and again;
+                // failing that too, it goes again after its lease, and the other messages go on now.
+                LogNoticeFailed(logger, e, notice.Id, Engine.EngineFailures.Describe(e));
+                try
+                {
+                    await RecordAsync($"{outcome.ToString().ToLowerInvariant()}: Steady could not store this attempt's outcome in full ({Engine.EngineFailures.Describe(e)})");
+                }
+                catch (Exception again) when (again is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    LogNoticeFailed(logger, again, notice.Id, Engine.EngineFailures.Describe(again));
+                }
+            }
         }
         return await db.IncidentNotices.AsNoTracking().Where(n => n.DueAt != null).MinAsync(n => n.DueAt, cancellationToken);
+    }
+
+    /// <summary>A message that was set aside, on the incident's timeline, so people know it did not go.</summary>
+    private async Task TellAsync(SteadyDb db, Guid incidentId, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var now = Time.GetUtcNow();
+            db.Timeline.Add(new TimelineEntry { Id = Ids.New(Time), IncidentId = incidentId, At = now, Kind = "message", Text = text, ActorName = "Steady", Source = "messages", RecordedAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogNoticeFailed(logger, e, incidentId, Engine.EngineFailures.Describe(e));
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     private async Task<(DeliveryOutcome, string)> SendAsync(SteadyDb db, ChannelRegistry registry, IncidentNotice notice, CancellationToken cancellationToken)
@@ -219,6 +323,15 @@ public sealed partial class IncidentWorker(
 
     [LoggerMessage(EventId = 901, Level = LogLevel.Warning, Message = "Could not take back the incident messages an earlier process was sending; they are sent when their lease runs out")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 902, Level = LogLevel.Error, Message = "Incident message {NoticeId} failed and is set aside: {Reason}")]
+    private static partial void LogNoticeFailed(ILogger logger, Exception exception, Guid noticeId, string reason);
+
+    [LoggerMessage(EventId = 903, Level = LogLevel.Warning, Message = "The cadence step of incident {IncidentId} could not be taken for now ({Reason}); trying again on the next pass")]
+    private static partial void LogCadenceRetried(ILogger logger, Guid incidentId, string reason);
+
+    [LoggerMessage(EventId = 904, Level = LogLevel.Error, Message = "The cadence step of incident {IncidentId} failed and is set aside: {Reason}")]
+    private static partial void LogCadenceFailed(ILogger logger, Exception exception, Guid incidentId, string reason);
 
     [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Incident #{Number}: cadence step {Step}")]
     private static partial void LogCadence(ILogger logger, int number, CadenceStep step);
