@@ -161,6 +161,7 @@ public static class SteadyApp
         options.RespectRequiredConstructorParameters = true;
         options.MaxDepth = 32;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        StrictJson.Apply(options);
     }
 
     public static WebApplication UseSteady(this WebApplication app)
@@ -171,6 +172,7 @@ public static class SteadyApp
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRequestText();
         app.UseMiddleware<AuditActorMiddleware>();
 
         app.MapAssets();
@@ -178,7 +180,7 @@ public static class SteadyApp
         app.MapMetrics("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
 
-        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy);
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).AddEndpointFilterFactory(SaneDates.CheckQuery);
         api.MapUsersApi();
         api.MapTeamsApi();
         api.MapServicesApi();

@@ -24,7 +24,7 @@ public static class IntakeApi
 
     public static IEndpointRouteBuilder MapIntake(this IEndpointRouteBuilder app)
     {
-        var intake = app.MapGroup("/intake/{key}").WithTags("Intake").AllowAnonymous();
+        var intake = app.MapGroup("/intake/{key}").WithTags("Intake").AllowAnonymous().WithMetadata(RequestText.ReadsJson);
         intake.MapPost("/alertmanager", (string key, HttpContext http) => ReceiveAsync(http, key, root => AlertmanagerFormat.Parse(root)))
             .WithSummary("Prometheus Alertmanager webhook (version 4)");
         intake.MapPost("/grafana", (string key, HttpContext http) => ReceiveAsync(http, key, GrafanaFormat.Parse))
@@ -34,7 +34,7 @@ public static class IntakeApi
         intake.MapPost("/events", (string key, HttpContext http) => PagerDutyAsync(http, key))
             .WithSummary("PagerDuty Events API v2 (trigger, acknowledge, resolve)");
         app.MapPost("/v2/enqueue", (Delegate)((HttpContext http) => PagerDutyAsync(http, null)))
-            .WithTags("Intake").AllowAnonymous()
+            .WithTags("Intake").AllowAnonymous().WithMetadata(RequestText.ReadsJson)
             .WithSummary("PagerDuty Events API v2 drop-in: routing_key is the integration key");
         return app;
     }
@@ -49,7 +49,7 @@ public static class IntakeApi
         if (serviceId is null)
             return UnknownKey();
         using var document = await ReadAsync(http);
-        var parsed = Safely(() => parse(document.RootElement));
+        var parsed = parse(document.RootElement);
         if (!parsed.IsValid)
             return Invalid(parsed.Errors);
         return await SubmitAsync(http, serviceId.Value, parsed.Alerts, () => TypedResults.Json(new IntakeAccepted("accepted", parsed.Alerts.Count, parsed.Alerts.Select(a => a.DedupKey).ToList()), statusCode: 202));
@@ -72,7 +72,7 @@ public static class IntakeApi
         var serviceId = await IntakeKeys.ServiceOfAsync(services.GetRequiredService<SteadyDb>(), key, http.RequestAborted);
         if (serviceId is null)
             return UnknownKey();
-        var parsed = Safely(() => PagerDutyFormat.Parse(root, () => Guid.NewGuid().ToString("N")));
+        var parsed = PagerDutyFormat.Parse(root, () => Guid.NewGuid().ToString("N"));
         if (!parsed.IsValid)
             return Invalid(parsed.Errors);
         var dedupKey = parsed.Alerts[0].DedupKey;
@@ -95,24 +95,14 @@ public static class IntakeApi
         }
     }
 
-    /// <summary>Strings are decoded only when read: invalid UTF-8 inside one surfaces here, as the client's error.</summary>
-    private static IntakeParse Safely(Func<IntakeParse> parse)
-    {
-        try
-        {
-            return parse();
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || e.InnerException is System.Text.DecoderFallbackException)
-        {
-            return IntakeParse.Invalid("The request body is not valid UTF-8.");
-        }
-    }
-
+    /// <summary>The body, whose text <see cref="RequestText"/> has checked (its strings are all valid Unicode), as a document.</summary>
     private static async Task<JsonDocument> ReadAsync(HttpContext http)
     {
         try
         {
-            return await JsonDocument.ParseAsync(http.Request.Body, DocumentOptions, http.RequestAborted);
+            return RequestText.CheckedBody(http) is { } body
+                ? JsonDocument.Parse(body, DocumentOptions)
+                : await JsonDocument.ParseAsync(http.Request.Body, DocumentOptions, http.RequestAborted); // no body at all: the parser says so
         }
         catch (JsonException e)
         {
