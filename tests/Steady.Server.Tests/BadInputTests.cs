@@ -25,7 +25,21 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
         { "POST", "/api/v1/teams", "{\"name\": \"   \"}", 400, "'name' is required" },
         { "POST", "/api/v1/teams", "{\"name\": \"" + new string('x', 101) + "\"}", 400, "at most 100" },
         { "POST", "/api/v1/teams", "{\"name\": \"a\\u0000b\"}", 400, "control characters" },
-        { "POST", "/api/v1/teams", Nested(200), 400, "depth" },
+        { "POST", "/api/v1/escalation-policies", Nested(200), 400, "depth" },
+        { "POST", "/api/v1/teams", "{\"name\": \"x\", \"extra\": [[1]]}", 400, "'extra' is not a field" },
+        { "POST", "/api/v1/services", "{\"name\": \"svc\", \"teamId\": \"0195a9d2-0000-7000-8000-000000000000\", \"runbookURL\": \"https://x\"}", 400, "'runbookURL' is not a field" },
+        { "POST", "/api/v1/teams", "{\"name\": \"x\", \"name\": \"y\"}", 400, "'name' is given twice" },
+        { "POST", "/api/v1/teams", "{\"name\": \"x\", \"Name\": \"y\"}", 400, "given twice" },
+        { "POST", "/api/v1/teams", "{\"name\": \"a\\ud800b\"}", 400, "$.name holds an unpaired surrogate" },
+        { "POST", "/api/v1/teams", "{\"name\": \"x\", \"description\": \"\\udc00\"}", 400, "$.description holds an unpaired surrogate" },
+        { "POST", "/api/v1/escalation-policies", "{\"name\": \"p\", \"team\": \"Platform\", \"escalation_chain\": [null]}", 400, "'escalation_chain' must not hold null" },
+        { "POST", "/api/v1/schedules", "{\"name\": \"s\", \"team\": \"Platform\", \"timeZone\": \"UTC\", \"layers\": [null]}", 400, "'layers' must not hold null" },
+        { "POST", "/api/v1/schedules", "{\"name\": \"s\", \"team\": \"Platform\", \"timeZone\": \"UTC\", \"layers\": [{\"name\": \"l\", \"participants\": [], \"firstHandoff\": \"2026-01-05T09:00\", \"restrictions\": [null]}]}", 400, "'restrictions' must not hold null" },
+        { "POST", "/api/v1/silences", "{\"matchers\": [{\"name\": \"a\", \"value\": \"b\"}], \"reason\": \"r\", \"startsAt\": \"9999-12-31T23:59:59Z\"}", 400, "$.startsAt must be between 2000-01-01 and 2100-12-31" },
+        { "POST", "/api/v1/silences", "{\"matchers\": [{\"name\": \"a\", \"value\": \"b\"}], \"reason\": \"r\", \"endsAt\": \"0001-01-01T00:00:00Z\"}", 400, "$.endsAt must be between" },
+        { "POST", "/api/v1/tokens", "{\"name\": \"t\", \"expiresAt\": \"2101-01-01T00:00:00Z\"}", 400, "$.expiresAt must be between" },
+        { "GET", "/api/v1/oncall?at=9999-12-31T23:59:59Z", "", 400, "'at' must be between" },
+        { "GET", "/api/v1/alerts?since=0001-01-01T00:00:00Z", "", 400, "'since' must be between" },
         { "POST", "/api/v1/teams", "", 400, "body" },
         { "POST", "/api/v1/users", "{\"name\": \"X\", \"email\": \"not-an-email\"}", 400, "email" },
         { "POST", "/api/v1/users", "{\"name\": \"X\", \"email\": \"x@example.com\", \"timeZone\": \"Mars/Olympus\"}", 400, "time zone" },
@@ -161,5 +175,6 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
             await db.Users.CountAsync(), await db.Teams.CountAsync(), await db.Memberships.CountAsync(),
             await db.Services.CountAsync(), await db.IntegrationKeys.CountAsync(), await db.ApiTokens.CountAsync(), await db.AuditEntries.CountAsync()));
 
-    private static string Nested(int depth) => "{\"name\": \"deep\", \"extra\": " + string.Concat(Enumerable.Repeat("[", depth)) + string.Concat(Enumerable.Repeat("]", depth)) + "}";
+    /// <summary>A policy whose step notifies a list nested <paramref name="depth"/> deep (notify takes any JSON, so the nesting is read).</summary>
+    private static string Nested(int depth) => "{\"name\": \"deep\", \"team\": \"Platform\", \"escalation_chain\": [{\"notify\": " + string.Concat(Enumerable.Repeat("[", depth)) + string.Concat(Enumerable.Repeat("]", depth)) + "}]}";
 }

@@ -21,11 +21,8 @@ public static class RequestText
     /// <summary>Endpoint metadata: the endpoint reads its body as JSON whatever its Content-Type says (intake: senders label JSON as anything).</summary>
     public static readonly object ReadsJson = new ReadsJsonBody();
 
-    /// <summary>Where the first invalid text in a body is, and what is wrong with it.</summary>
-    public sealed record Problem(string Where, string What)
-    {
-        public string Message => $"{Where} {What}";
-    }
+    /// <summary>The first invalid text in a body: the field (a JSON path, a form field's name) and a sentence naming it.</summary>
+    public sealed record Problem(string Field, string Message);
 
     public static IApplicationBuilder UseRequestText(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -46,7 +43,7 @@ public static class RequestText
         var problem = kind == BodyKind.Json ? CheckJson(body.Span) : CheckForm(body.Span);
         if (problem is not null)
         {
-            await RefuseAsync(context, 400, "The request body holds text that is not valid Unicode.", problem.Message, problem.Where);
+            await RefuseAsync(context, 400, "The request body holds text that is not valid Unicode.", problem.Message, problem.Field);
             return;
         }
         context.Items[BodyKey] = body;
@@ -71,7 +68,10 @@ public static class RequestText
                 {
                     case JsonTokenType.PropertyName:
                         if (Check(ref reader) is { } badName)
-                            return new Problem("A property name in " + PathOf(frames, withCurrent: false), badName);
+                        {
+                            var parent = PathOf(frames, withCurrent: false);
+                            return new Problem(parent, $"A property name in {parent} {badName}");
+                        }
                         frames[^1].Name = reader.GetString();
                         continue;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
@@ -81,7 +81,8 @@ public static class RequestText
                         frames.RemoveAt(frames.Count - 1);
                         break;
                     case JsonTokenType.String when Check(ref reader) is { } badValue:
-                        return new Problem(PathOf(frames, withCurrent: true), badValue);
+                        var path = PathOf(frames, withCurrent: true);
+                        return new Problem(path, $"{path} {badValue}");
                 }
                 if (frames.Count > 0 && frames[^1].IsArray)
                     frames[^1].Index++;
@@ -104,10 +105,10 @@ public static class RequestText
             var equals = pair.IndexOf((byte)'=');
             var name = decoded.AsSpan(0, Decode(equals < 0 ? pair : pair[..equals], decoded));
             if (!Utf8.IsValid(name))
-                return new Problem("A form field name", "is not valid UTF-8.");
+                return new Problem("", "A form field's name is not valid UTF-8.");
             var field = Encoding.UTF8.GetString(name);
             if (equals >= 0 && !Utf8.IsValid(decoded.AsSpan(0, Decode(pair[(equals + 1)..], decoded))))
-                return new Problem($"The form field '{field}'", "is not valid UTF-8.");
+                return new Problem(field, $"The form field '{field}' is not valid UTF-8.");
         }
         return null;
     }

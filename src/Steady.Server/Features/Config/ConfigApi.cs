@@ -48,7 +48,7 @@ public static class ConfigApi
     private static Outcome<IReadOnlyList<ConfigDocument>> ReadJson(ReadOnlySpan<byte> body)
     {
         if (RequestText.CheckJson(body) is { } problem)
-            return Failure.Invalid("json", problem.Message);
+            return Failure.Invalid(problem.Field, problem.Message);
         try
         {
             return ConfigYaml.Read(JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = ConfigYaml.MaxDepth + 2, AllowDuplicateProperties = false }));
