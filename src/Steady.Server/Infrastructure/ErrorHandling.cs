@@ -85,6 +85,8 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         var path = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? null : json.Path;
         if (path is not null && message.StartsWith("must ", StringComparison.Ordinal))
             return $"{path} {message}"; // our converters' words: "$.startsAt must be between …"
+        if (path is not null && message.StartsWith('\'') && message.Contains("' must ", StringComparison.Ordinal))
+            return $"{path}.{message[1..].Replace("' must ", " must ", StringComparison.Ordinal)}"; // "$.layers[0].restrictions must not hold null (item 0)."
         return path is null ? message : $"{message} (at {path})";
     }
 

@@ -11,21 +11,27 @@ namespace Steady.Server.Infrastructure;
 /// How request bodies are read: nothing is silently dropped or guessed. An unknown property (a typo such
 /// as <c>runbookURL</c>) and a property given twice are refused, as is null in a list or map whose items
 /// may not be null — System.Text.Json's <see cref="JsonSerializerOptions.RespectNullableAnnotations"/>
-/// stops at the list itself — and a date outside <see cref="SaneDates"/>. Each is a
+/// stops at the list itself — a date outside <see cref="SaneDates"/>, and a string longer than
+/// <see cref="MaxText"/>: every text field has a limit, even one a request names but the endpoint does not
+/// use (fields with a smaller limit of their own say so when they are validated). Each is a
 /// <see cref="JsonException"/>, which the error handling turns into a 400 naming the field.
 /// </summary>
 public static class StrictJson
 {
+    /// <summary>The longest text any API field takes (a closing record's longest field takes 8,000).</summary>
+    public const int MaxText = 10_000;
+
     public static void Apply(JsonSerializerOptions options)
     {
         options.AllowDuplicateProperties = false;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.Converters.Add(new SaneDateConverter());
+        options.Converters.Add(new BoundedStringConverter());
         options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(NoNullItems);
     }
 
-    /// <summary>After an object is read, every list or map property whose items are not declared nullable is checked for null items.</summary>
-    private static void NoNullItems(JsonTypeInfo info)
+    /// <summary>A type info modifier: after an object is read, every list or map property whose items are not declared nullable is checked for null items.</summary>
+    public static void NoNullItems(JsonTypeInfo info)
     {
         if (info.Kind != JsonTypeInfoKind.Object)
             return;
@@ -85,6 +91,28 @@ public static class StrictJson
             : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>))
               ?? type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
         return generic?.GetGenericArguments().Last();
+    }
+
+    /// <summary>Strings as System.Text.Json reads them, at most <see cref="MaxText"/> characters; map keys too.</summary>
+    private sealed class BoundedStringConverter : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+                return null;
+            if (reader.TokenType != JsonTokenType.String)
+                throw new JsonException("must be a string.");
+            return Bounded(reader.GetString()!);
+        }
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+        public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Bounded(reader.GetString()!);
+
+        public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
+
+        private static string Bounded(string text) =>
+            text.Length <= MaxText ? text : throw new JsonException($"must be at most {MaxText} characters (it has {text.Length}).");
     }
 
     /// <summary>Reads ISO 8601 dates as System.Text.Json does, then refuses those outside <see cref="SaneDates"/>.</summary>

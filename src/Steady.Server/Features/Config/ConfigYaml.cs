@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Steady.Core;
 using YamlDotNet.Core;
@@ -32,6 +33,7 @@ public static partial class ConfigYaml
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = MaxDepth + 2,
         Converters = { new WordConverter() },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { Infrastructure.StrictJson.NoNullItems } },
     };
 
     private static readonly Dictionary<string, Type> Bodies = new(StringComparer.Ordinal)
@@ -120,7 +122,9 @@ public static partial class ConfigYaml
             var known = parent.Length == 0 ? $" (known fields: kind, {string.Join(", ", FieldsOf(type))})" : "";
             return $"unknown field '{field}'{known}.";
         }
-        var what = e.Message.StartsWith("must be", StringComparison.Ordinal) ? e.Message : "has the wrong type (a word, a number, a list or a mapping where another was expected).";
+        if (e.Message.StartsWith('\'') && e.Message.Contains("' must ", StringComparison.Ordinal))
+            return path.Length == 0 ? e.Message : $"'{path}.{e.Message[1..]}"; // "'layers[0].restrictions' must not hold null (item 0)."
+        var what = e.Message.StartsWith("must ", StringComparison.Ordinal) ? e.Message : "has the wrong type (a word, a number, a list or a mapping where another was expected).";
         return path.Length == 0 ? what : $"'{path}' {what}";
     }
 
