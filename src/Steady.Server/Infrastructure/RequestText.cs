@@ -8,7 +8,8 @@ namespace Steady.Server.Infrastructure;
 /// <summary>
 /// Text is valid by construction: before any parser sees a JSON or form body, every string, property
 /// name, form field name and value in it is checked to be valid Unicode — UTF-8 without invalid bytes,
-/// and JSON escapes without an unpaired surrogate such as "\ud800" — and a body that holds one is
+/// and JSON escapes without an unpaired surrogate such as "\ud800" — and free of NUL (U+0000, which
+/// PostgreSQL cannot store; query parameters are checked for it too), and a request that holds one is
 /// refused whole with a 400 naming where. So nothing downstream can store text that cannot be written
 /// back out (an unpaired surrogate in an alert's details once made every alert list fail), and every
 /// entry point (API, intake, console forms) refuses the same way. Bodies in other encodings (a charset
@@ -21,11 +22,19 @@ public static class RequestText
     /// <summary>Endpoint metadata: the endpoint reads its body as JSON whatever its Content-Type says (intake: senders label JSON as anything).</summary>
     public static readonly object ReadsJson = new ReadsJsonBody();
 
+    /// <summary>PostgreSQL cannot store U+0000 in text, so no database takes it: it is refused where it comes in.</summary>
+    private const string HoldsNul = "holds a NUL character (\\u0000), which Steady does not take in text.";
+
     /// <summary>The first invalid text in a body: the field (a JSON path, a form field's name) and a sentence naming it.</summary>
     public sealed record Problem(string Field, string Message);
 
     public static IApplicationBuilder UseRequestText(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        if (CheckQuery(context.Request.Query) is { } badQuery)
+        {
+            await RefuseAsync(context, 400, "The query string holds text Steady does not take.", badQuery.Message, badQuery.Field);
+            return;
+        }
         var kind = context.GetEndpoint()?.Metadata.GetMetadata<ReadsJsonBody>() is not null ? BodyKind.Json : KindOf(context.Request);
         if (kind == BodyKind.None || !HasBody(context.Request))
         {
@@ -95,6 +104,19 @@ public static class RequestText
         return null;
     }
 
+    /// <summary>The first query parameter holding a NUL (%00). ASP.NET leaves invalid UTF-8 (%FF) as the text "%FF", which is harmless.</summary>
+    public static Problem? CheckQuery(IQueryCollection query)
+    {
+        foreach (var (name, values) in query)
+        {
+            if (name.Contains('\0', StringComparison.Ordinal))
+                return new Problem("", "A query parameter's name " + HoldsNul);
+            if (values.Any(v => v is not null && v.Contains('\0', StringComparison.Ordinal)))
+                return new Problem(name, $"The query parameter '{name}' {HoldsNul}");
+        }
+        return null;
+    }
+
     /// <summary>The first field name or value of an application/x-www-form-urlencoded body that is not UTF-8 once percent-decoded, or null.</summary>
     public static Problem? CheckForm(ReadOnlySpan<byte> form)
     {
@@ -106,9 +128,16 @@ public static class RequestText
             var name = decoded.AsSpan(0, Decode(equals < 0 ? pair : pair[..equals], decoded));
             if (!Utf8.IsValid(name))
                 return new Problem("", "A form field's name is not valid UTF-8.");
+            if (name.Contains((byte)0))
+                return new Problem("", "A form field's name " + HoldsNul);
             var field = Encoding.UTF8.GetString(name);
-            if (equals >= 0 && !Utf8.IsValid(decoded.AsSpan(0, Decode(pair[(equals + 1)..], decoded))))
+            if (equals < 0)
+                continue;
+            var value = decoded.AsSpan(0, Decode(pair[(equals + 1)..], decoded));
+            if (!Utf8.IsValid(value))
                 return new Problem(field, $"The form field '{field}' is not valid UTF-8.");
+            if (value.Contains((byte)0))
+                return new Problem(field, $"The form field '{field}' {HoldsNul}");
         }
         return null;
     }
@@ -147,8 +176,7 @@ public static class RequestText
             return null;
         try
         {
-            reader.GetString();
-            return null;
+            return reader.GetString()!.Contains('\0', StringComparison.Ordinal) ? HoldsNul : null;
         }
         catch (InvalidOperationException)
         {

@@ -24,6 +24,9 @@ internal sealed class CorpusRun(DbFingerprint fingerprint)
 
     public Dictionary<int, int> Statuses { get; } = [];
 
+    /// <summary>Requests by kind (bad paths, query values, body fields, whole bodies, console pages, forms, YAML), and the time spent on each.</summary>
+    public Dictionary<string, (int Count, TimeSpan Took)> Kinds { get; } = [];
+
     /// <summary>Time spent waiting for answers and reading the database, and the slowest requests.</summary>
     public TimeSpan Answering { get; private set; }
 
@@ -63,6 +66,17 @@ internal sealed class CorpusRun(DbFingerprint fingerprint)
             return (0, "");
         }
         Answering += clock.Elapsed;
+        var kind = c.What switch
+        {
+            var w when w.StartsWith("path ", StringComparison.Ordinal) => "paths",
+            var w when w.StartsWith('?') => "queries",
+            var w when w.StartsWith("$.", StringComparison.Ordinal) || w.StartsWith("$[", StringComparison.Ordinal) => "fields",
+            var w when w.StartsWith("YAML", StringComparison.Ordinal) => "yaml",
+            var w when w.StartsWith("form ", StringComparison.Ordinal) => "forms",
+            var w when w.StartsWith("console", StringComparison.Ordinal) => "pages",
+            _ => "bodies",
+        };
+        Kinds[kind] = (Kinds.GetValueOrDefault(kind).Count + 1, Kinds.GetValueOrDefault(kind).Took + clock.Elapsed);
         Slowest.Add((clock.Elapsed, $"{c.Method} {Cut(c.Path, 80)} [{c.What}]"));
         if (Slowest.Count > 40)
         {

@@ -6,9 +6,9 @@ namespace Steady.Server.Tests.Corpus;
 
 /// <summary>
 /// Whether the database changed between two moments, cheaply enough to ask around every request. On SQLite,
-/// PRAGMA data_version moves exactly when another connection commits a write. On PostgreSQL, every table's
-/// row count and the sum of its rows' hashes, computed by the server in one query: two marks differ exactly
-/// when a row was added, removed or changed, and the difference names the tables.
+/// PRAGMA data_version moves exactly when another connection commits a write. On PostgreSQL, a row trigger on
+/// every table counts the rows each one has inserted, updated or deleted, in the writing transaction itself (a
+/// rolled-back write counts nothing): two marks differ exactly when a write was committed, and name its tables.
 /// </summary>
 internal sealed class DbFingerprint : IAsyncDisposable
 {
@@ -34,13 +34,24 @@ internal sealed class DbFingerprint : IAsyncDisposable
         var tables = new List<string>();
         await using (var command = postgres.CreateCommand())
         {
-            command.CommandText = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name";
+            command.CommandText = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name";
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
                 tables.Add(reader.GetString(0));
         }
-        var sql = string.Join(" UNION ALL ", tables.Select(t => $"SELECT '{t}', count(*) || ' rows ' || coalesce(sum(hashtextextended(x::text, 0)::numeric), 0) FROM \"{t}\" x"));
-        return new DbFingerprint(postgres, sql);
+        await using (var command = postgres.CreateCommand())
+        {
+            command.CommandText = """
+                CREATE TABLE corpus_changes (t text PRIMARY KEY, n bigint NOT NULL DEFAULT 0);
+                CREATE FUNCTION corpus_count() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN UPDATE corpus_changes SET n = n + 1 WHERE t = TG_TABLE_NAME; RETURN NULL; END $$;
+                """ + string.Concat(tables.Select(t => $"""
+                INSERT INTO corpus_changes (t) VALUES ('{t}');
+                CREATE TRIGGER corpus_count AFTER INSERT OR UPDATE OR DELETE ON "{t}" FOR EACH ROW EXECUTE FUNCTION corpus_count();
+                """));
+            await command.ExecuteNonQueryAsync();
+        }
+        return new DbFingerprint(postgres, "SELECT t, n FROM corpus_changes");
     }
 
     /// <summary>The database now.</summary>
@@ -55,13 +66,11 @@ internal sealed class DbFingerprint : IAsyncDisposable
         return mark;
     }
 
-    /// <summary>What differs between two marks, e.g. "alerts (3 rows → 4 rows)"; empty when nothing does.</summary>
+    /// <summary>What was written between two marks, e.g. "alerts (1 row written)"; empty when nothing was.</summary>
     public static List<string> Diff(Dictionary<string, string> before, Dictionary<string, string> after) =>
         before.Where(t => after[t.Key] != t.Value)
-            .Select(t => t.Key == "data_version" ? "the database (a write was committed)" : $"{t.Key} ({Rows(t.Value)} → {Rows(after[t.Key])})")
+            .Select(t => t.Key == "data_version" ? "the database (a write was committed)" : $"{t.Key} ({long.Parse(after[t.Key]) - long.Parse(t.Value)} rows written)")
             .ToList();
-
-    private static string Rows(string mark) => mark[..(mark.IndexOf(" rows", StringComparison.Ordinal) + 5)];
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }

@@ -27,6 +27,7 @@ internal static class YamlCorpus
         yield return Yaml("a stray continuation byte", [.. "kind: team\nname: "u8, 0x80, .. "\n"u8], Expect.Refused, "not valid UTF-8");
         yield return Text("an unpaired surrogate", "kind: team\nname: \"a\\ud800b\"\n", Expect.Refused);
         yield return Text("a NUL character", "kind: team\nname: a\u0000b\n", Expect.Refused);
+        yield return Text("an escaped NUL character", "kind: team\nname: \"a\\0b\"\n", Expect.Refused, "NUL", dryRun: false);
         yield return Text("a field given twice", "kind: team\nname: a\nname: b\n", Expect.Refused, "given twice");
         yield return Text("an unknown kind", "kind: spaceship\nname: a\n", Expect.Refused);
         yield return Text("an unknown field", "kind: team\nname: a\ncolour: red\n", Expect.Refused, "colour");

@@ -83,6 +83,8 @@ public static class BoundedYaml
                         open.Push(new Open(current is MappingStart ? new JsonObject() : new JsonArray(), anchor.IsEmpty ? null : anchor.Value, consumed));
                         continue;
                     case Scalar scalar:
+                        if (scalar.Value.Contains('\0', StringComparison.Ordinal))
+                            return Failure.Invalid($"documents[{index}]", $"document {index}: line {scalar.Start.Line}: the text holds a NUL character (\\0), which Steady does not take in text.");
                         if (LoneSurrogate(scalar.Value))
                             return Failure.Invalid($"documents[{index}]", $"document {index}: line {scalar.Start.Line}: the text has an unpaired surrogate (\\uD800-\\uDFFF alone), which is not valid Unicode.");
                         if (awaitingKey)

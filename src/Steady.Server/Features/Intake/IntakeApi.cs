@@ -48,7 +48,7 @@ public static class IntakeApi
         var serviceId = await IntakeKeys.ServiceOfAsync(services.GetRequiredService<SteadyDb>(), key, http.RequestAborted);
         if (serviceId is null)
             return UnknownKey();
-        using var document = await ReadAsync(http);
+        using var document = Read(http);
         var parsed = parse(document.RootElement);
         if (!parsed.IsValid)
             return Invalid(parsed.Errors);
@@ -58,7 +58,7 @@ public static class IntakeApi
     private static async Task<IResult> PagerDutyAsync(HttpContext http, string? pathKey)
     {
         var services = http.RequestServices;
-        using var document = await ReadAsync(http);
+        using var document = Read(http);
         var root = document.RootElement;
         var key = pathKey;
         if (key is null)
@@ -95,14 +95,12 @@ public static class IntakeApi
         }
     }
 
-    /// <summary>The body, whose text <see cref="RequestText"/> has checked (its strings are all valid Unicode), as a document.</summary>
-    private static async Task<JsonDocument> ReadAsync(HttpContext http)
+    /// <summary>The body, read and checked by <see cref="RequestText"/> (its strings are all valid Unicode), as a document.</summary>
+    private static JsonDocument Read(HttpContext http)
     {
         try
         {
-            return RequestText.CheckedBody(http) is { } body
-                ? JsonDocument.Parse(body, DocumentOptions)
-                : await JsonDocument.ParseAsync(http.Request.Body, DocumentOptions, http.RequestAborted); // no body at all: the parser says so
+            return JsonDocument.Parse(RequestText.CheckedBody(http) ?? ReadOnlyMemory<byte>.Empty, DocumentOptions); // none: the request had no body
         }
         catch (JsonException e)
         {
