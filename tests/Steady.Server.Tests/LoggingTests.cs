@@ -43,6 +43,17 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public void AnUnhandledErrorIsLoggedWithTheRoutesTemplateNotItsPath()
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Path = "/intake/a-secret-integration-key/generic";
+        var endpoint = new Microsoft.AspNetCore.Routing.RouteEndpoint(_ => Task.CompletedTask, Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/intake/{key}/generic"), 0, null, null);
+        // The exception handler clears the request's endpoint before handlers run; its feature keeps it.
+        context.Features.Set<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>(new Microsoft.AspNetCore.Diagnostics.ExceptionHandlerFeature { Error = new InvalidOperationException(), Endpoint = endpoint, Path = context.Request.Path });
+        Assert.Equal("/intake/{key}/generic", Steady.Server.Infrastructure.ErrorHandling.RouteOf(context));
+    }
+
+    [Fact]
     public async Task AUniqueKeyConflictTheCodeAnswersIsNotLoggedAsAnError()
     {
         var logs = new ScopedLogCapture();

@@ -58,7 +58,7 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
 
     /// <summary>The route as written (/intake/{key}/generic), as /metrics labels it: the path itself may carry a secret.</summary>
     public static string RouteOf(HttpContext context) =>
-        context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } template } ? template : "(no route)";
+        (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint()) is RouteEndpoint { RoutePattern.RawText: { } template } ? template : "(no route)";
 
     private static JsonException? FindJsonError(Exception exception)
     {

@@ -52,6 +52,16 @@ internal static partial class ConsoleCorpus
                 List<(string Name, string Value)> With(string value) => form.Fields.Select(f => f.Name == field.Name ? (f.Name, value) : f).ToList();
                 yield return Post($"{label}: {field.Name} invalid UTF-8", form.Action, With("caf%C3%28"), Expect.Refused, $"'{field.Name}'", raw: field.Name);
                 yield return Post($"{label}: {field.Name} with a NUL", form.Action, With("a\u0000b"), Expect.Refused, $"'{field.Name}'");
+                if (form.Types.GetValueOrDefault(field.Name) is "number")
+                {
+                    yield return Post($"{label}: {field.Name} the largest int", form.Action, With("2147483647"), Expect.Answer);
+                    yield return Post($"{label}: {field.Name} too big for an int", form.Action, With("99999999999999999999"), Expect.Refused);
+                }
+                if (form.Types.GetValueOrDefault(field.Name) is "datetime-local" or "date")
+                {
+                    yield return Post($"{label}: {field.Name} in year 9999", form.Action, With("9999-12-31T23:59"), Expect.Answer);
+                    yield return Post($"{label}: {field.Name} in year 1", form.Action, With("0001-01-01T00:00"), Expect.Answer);
+                }
                 // The cases that reach the handler (and render the page again) take turns field by field.
                 yield return (turn++ % 4) switch
                 {
@@ -74,7 +84,8 @@ internal static partial class ConsoleCorpus
     private static string WithHandler(string path, string handler) =>
         (path.Contains('?') ? path + "&" : path + "?") + "handler=" + handler;
 
-    private sealed record Form(string Action, List<(string Name, string Value)> Fields);
+    /// <summary>A form as served: where it posts, its fields with their values, and the input type of each field that has one.</summary>
+    private sealed record Form(string Action, List<(string Name, string Value)> Fields, Dictionary<string, string> Types);
 
     private static IEnumerable<Form> Forms(string page, string html)
     {
@@ -85,6 +96,7 @@ internal static partial class ConsoleCorpus
                 continue;
             var action = Attribute(attributes, "action");
             var fields = new List<(string, string)>();
+            var types = new Dictionary<string, string>(StringComparer.Ordinal);
             var inner = form.Groups[2].Value;
             foreach (Match input in InputElement().Matches(inner))
             {
@@ -95,12 +107,13 @@ internal static partial class ConsoleCorpus
                 if (type is "checkbox" or "radio" && !input.Groups[1].Value.Contains("checked", StringComparison.Ordinal) && fields.Any(f => f.Item1 == name))
                     continue;
                 fields.Add((name, Attribute(input.Groups[1].Value, "value") is { Length: > 0 } value ? value : type == "checkbox" ? "true" : ""));
+                types.TryAdd(name, type);
             }
             foreach (Match select in SelectElement().Matches(inner))
                 fields.Add((Attribute(select.Groups[1].Value, "name"), OptionValue().Match(select.Groups[2].Value) is { Success: true } option ? WebUtility.HtmlDecode(option.Groups[1].Value) : ""));
             foreach (Match area in TextAreaElement().Matches(inner))
                 fields.Add((Attribute(area.Groups[1].Value, "name"), WebUtility.HtmlDecode(area.Groups[2].Value)));
-            yield return new Form(action.Length > 0 ? action : page, fields.Where(f => f.Item1.Length > 0).DistinctBy(f => f.Item1).ToList());
+            yield return new Form(action.Length > 0 ? action : page, fields.Where(f => f.Item1.Length > 0).DistinctBy(f => f.Item1).ToList(), types);
         }
     }
 
