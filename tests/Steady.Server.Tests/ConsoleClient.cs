@@ -18,6 +18,9 @@ public sealed partial class ConsoleClient
 
     public CookieContainer Cookies { get; }
 
+    /// <summary>The browser's own client, for requests no form would make.</summary>
+    public HttpClient Http => _client;
+
     public Task<HttpResponseMessage> GetAsync(string path) => _client.GetAsync(path);
 
     public async Task<string> GetPageAsync(string path)

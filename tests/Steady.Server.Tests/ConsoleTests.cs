@@ -161,6 +161,54 @@ public sealed class ConsoleTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Contains("restarted the pool", page);
     }
 
+    [Fact]
+    public async Task AHandlerThePageDoesNotHaveIsNotFoundOnEveryPageAndDoesNothing()
+    {
+        var email = await PersonAsync(isAdmin: true);
+        var browser = new ConsoleClient(_host);
+        await browser.SignInAsync(email, Password);
+        var team = await _host.Admin().PostAsJsonAsync("/api/v1/teams", new { name = "Handlers " + Guid.NewGuid().ToString("N")[..6] }, _ct);
+        var teamId = (await team.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(_ct)).GetProperty("id").GetGuid();
+        var teamsBefore = await _host.Admin().GetStringAsync("/api/v1/teams", _ct);
+        foreach (var page in new[] { "/", "/teams", $"/teams/{teamId}", "/services", "/users", "/tokens", "/alerts", "/incidents", "/schedules", "/policies", "/audit", "/account" })
+        {
+            // Detail pages answered 500 (rendered with nothing loaded); list pages ran their create handler.
+            var html = await browser.GetPageAsync(page);
+            Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(page + "?handler=nope")).StatusCode);
+            var posted = await browser.PostFormFromAsync(html, page + "?handler=nope", ("Name", "Handled"));
+            Assert.True(posted.StatusCode == HttpStatusCode.NotFound, $"POST {page}?handler=nope: {(int)posted.StatusCode}");
+        }
+        Assert.Equal(teamsBefore, await _host.Admin().GetStringAsync("/api/v1/teams", _ct));
+    }
+
+    [Fact]
+    public async Task AFormFieldThePagesFormCouldNotHaveSentIsRefusedNamingIt()
+    {
+        var email = await PersonAsync(isAdmin: true);
+        var browser = new ConsoleClient(_host);
+        await browser.SignInAsync(email, Password);
+        // A checkbox is true or false: "yes please" made the page fail to render itself again (500).
+        var response = await browser.PostFormAsync("/users", "/users", ("Name", "Unreadable"), ("Email", "unreadable@example.com"), ("IsAdmin", "yes please"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("IsAdmin", await response.Content.ReadAsStringAsync(_ct));
+        Assert.DoesNotContain("unreadable@example.com", await _host.Admin().GetStringAsync("/api/v1/users?limit=500", _ct));
+    }
+
+    [Fact]
+    public async Task AFormFieldThatIsNotUtf8IsRefusedNamingIt()
+    {
+        var email = await PersonAsync(isAdmin: true);
+        var browser = new ConsoleClient(_host);
+        var page = await browser.SignInAsync(email, Password);
+        page = await browser.GetPageAsync("/teams");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var body = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes($"Name=caf%C3%28&__RequestVerificationToken={Uri.EscapeDataString(token)}"));
+        body.Headers.ContentType = new("application/x-www-form-urlencoded");
+        var response = await browser.Http.PostAsync("/teams", body, _ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The form field 'Name' is not valid UTF-8", await response.Content.ReadAsStringAsync(_ct));
+    }
+
     private async Task<string> PersonAsync(bool isAdmin)
     {
         var email = $"person.{Guid.NewGuid():N}@example.com";

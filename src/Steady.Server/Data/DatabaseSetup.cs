@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Steady.Server.Data;
 
@@ -23,6 +24,10 @@ public static class DatabaseSetup
         {
             var info = sp.GetRequiredService<DatabaseInfo>();
             var metrics = sp.GetRequiredService<DbMetrics>();
+            // A failed command is EF's error only by its own account: a unique-key violation the code expects and
+            // answers (409, "already exists") is not an error of the server. Errors nobody handles are logged where
+            // they end — a request's 500, a worker's failed pass — so EF's own lines drop to Debug.
+            builder.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
             if (info.Provider == DatabaseProvider.Sqlite)
                 builder.UseSqlite(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(new SqlitePragmas(), metrics);
             else

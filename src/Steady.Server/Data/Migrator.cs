@@ -11,10 +11,17 @@ public sealed record Migration(int Version, string Name, string Sql);
 /// <summary>
 /// Applies the embedded SQL migrations of the configured provider in version order, each in its own
 /// transaction together with its row in schema_migrations, under a lock so that several nodes
-/// starting at once apply each migration exactly once.
+/// starting at once apply each migration exactly once. A migration may add a code step after its SQL
+/// (<see cref="CodeSteps"/>), in the same transaction.
 /// </summary>
 public static partial class Migrator
 {
+    /// <summary>Migrations that are code after their SQL (a data repair SQL cannot write for both providers), run in the same transaction.</summary>
+    private static readonly Dictionary<int, Func<DbConnection, DbTransaction, bool, CancellationToken, Task>> CodeSteps = new()
+    {
+        [14] = StoredText.RepairAsync,
+    };
+
     public static IReadOnlyList<Migration> For(DatabaseProvider provider)
     {
         var assembly = typeof(Migrator).Assembly;
@@ -68,6 +75,8 @@ public static partial class Migrator
                     continue;
                 }
                 await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
+                if (CodeSteps.TryGetValue(migration.Version, out var code))
+                    await code(connection, transaction, provider == DatabaseProvider.Sqlite, cancellationToken);
                 await ExecuteAsync(connection, transaction, provider == DatabaseProvider.Sqlite
                     ? $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({migration.Version}, '{migration.Name}', datetime('now'))"
                     : $"INSERT INTO schema_migrations (version, name) VALUES ({migration.Version}, '{migration.Name}')",

@@ -7,7 +7,10 @@ namespace Steady.Server.Infrastructure;
 /// <summary>
 /// Every error a client can cause becomes a problem detail naming the reason: malformed or
 /// wrongly typed JSON (with its path), oversized bodies, wrong content types. Anything else is
-/// logged and answered with a 500 that leaks nothing.
+/// ours: logged (with the route's template, never the path, which may hold an integration key or a
+/// token) and answered with a 500 that leaks nothing. A JSON error is the client's only when it came
+/// from reading the request (ASP.NET wraps those in a BadHttpRequestException); one from writing a
+/// response is a 500, not a 400 blamed on the request.
 /// </summary>
 public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogger<ErrorHandling> logger) : IExceptionHandler
 {
@@ -17,7 +20,7 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
     {
         var (status, title, detail) = Describe(exception);
         if (status >= 500)
-            LogUnhandled(logger, context.Request.Method, context.Request.Path, exception);
+            LogUnhandled(logger, context.Request.Method, RouteOf(context), exception);
         context.Response.StatusCode = status;
         if (await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -44,10 +47,6 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
                 return (400, "The request body is missing.", "This endpoint needs a JSON request body.");
             case BadHttpRequestException bad:
                 return (bad.StatusCode, "The request is not valid.", bad.Message);
-            case JsonException json:
-                return (400, "The request body is not valid JSON for this endpoint.", DescribeJson(json));
-            case InvalidOperationException when exception.Message.Contains("invalid UTF-8", StringComparison.OrdinalIgnoreCase):
-                return (400, "The request body is not valid UTF-8.", "The request body is not valid UTF-8.");
             case Features.Accounts.AccountUnavailableException:
                 return (401, "Authentication required.", exception.Message);
             case OperationCanceledException:
@@ -56,6 +55,10 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
                 return (500, "An unexpected error occurred.", "The server could not complete the request; the error has been logged.");
         }
     }
+
+    /// <summary>The route as written (/intake/{key}/generic), as /metrics labels it: the path itself may carry a secret.</summary>
+    public static string RouteOf(HttpContext context) =>
+        (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint()) is RouteEndpoint { RoutePattern.RawText: { } template } ? template : "(no route)";
 
     private static JsonException? FindJsonError(Exception exception)
     {
@@ -75,18 +78,30 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         if (cut > 0)
             message = message[..cut];
         // Name fields, not .NET types: "for type 'Steady.Server...TeamInput'" means nothing to an API client.
+        message = Unmapped().Replace(message, "'$1' is not a field of this request (check its spelling).");
+        message = Duplicate().Replace(message, m => m.Groups[1].Success ? $"'{m.Groups[1].Value}' is given twice." : "A field is given twice.");
         message = TypeName().Replace(message, "");
         message = ConvertedTo().Replace(message, "The JSON value has the wrong type for this field.");
         var path = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? null : json.Path;
+        if (path is not null && message.StartsWith("must ", StringComparison.Ordinal))
+            return $"{path} {message}"; // our converters' words: "$.startsAt must be between …"
+        if (path is not null && message.StartsWith('\'') && message.Contains("' must ", StringComparison.Ordinal))
+            return $"{path}.{message[1..].Replace("' must ", " must ", StringComparison.Ordinal)}"; // "$.layers[0].restrictions must not hold null (item 0)."
         return path is null ? message : $"{message} (at {path})";
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"The JSON value could not be converted to [^ ]+\.")]
     private static partial System.Text.RegularExpressions.Regex ConvertedTo();
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"The JSON property '([^']*)' could not be mapped to any \.NET member contained in type '[^']+'\.")]
+    private static partial System.Text.RegularExpressions.Regex Unmapped();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Duplicate propert(?:y '([^']*)' encountered|ies not allowed) during deserialization(?: of type '[^']+')?\.")]
+    private static partial System.Text.RegularExpressions.Regex Duplicate();
+
     [System.Text.RegularExpressions.GeneratedRegex(@" (for|on|of) type '[^']+'")]
     private static partial System.Text.RegularExpressions.Regex TypeName();
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Route}")]
+    private static partial void LogUnhandled(ILogger logger, string method, string route, Exception exception);
 }

@@ -8,14 +8,16 @@ namespace Steady.Server.Infrastructure;
 /// </summary>
 public static class StatusPages
 {
-    public static async Task WriteAsync(StatusCodeContext context)
+    public static Task WriteAsync(StatusCodeContext context) => WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode);
+
+    /// <summary>The status with a body: a page saying <paramref name="detail"/> (or what the status means) for people, a problem detail for programs.</summary>
+    public static async Task WriteAsync(HttpContext http, int status, string? detail = null)
     {
-        var http = context.HttpContext;
-        var status = http.Response.StatusCode;
+        http.Response.StatusCode = status;
         if (IsForPeople(http.Request))
         {
             http.Response.ContentType = "text/html; charset=utf-8";
-            var text = System.Net.WebUtility.HtmlEncode(Title(status));
+            var text = System.Net.WebUtility.HtmlEncode(detail ?? Title(status));
             await http.Response.WriteAsync($"""
                 <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
                 <title>{status} · Steady</title><link rel="stylesheet" href="/steady.css"></head>
@@ -24,7 +26,7 @@ public static class StatusPages
             return;
         }
         // Written whatever the Accept header says: an API client gets a problem detail even if it asked for HTML.
-        await TypedResults.Problem(Detail(http.Request, status), statusCode: status, title: Title(status)).ExecuteAsync(http);
+        await TypedResults.Problem(detail ?? Detail(http.Request, status), statusCode: status, title: Title(status)).ExecuteAsync(http);
     }
 
     private static bool IsForPeople(HttpRequest request) =>

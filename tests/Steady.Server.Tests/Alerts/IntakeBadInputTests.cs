@@ -55,6 +55,26 @@ public sealed class IntakeBadInputTests(ServerFixture fixture) : IClassFixture<S
         { "/intake/KEY/generic", "{\"summary\":\"s\",\"links\":{\"href\":\"x\"}}", 400, "links must be an array" },
         { "/intake/KEY/generic", "[{\"summary\":\"ok\"},{\"summary\":7}]", 400, "$[1].summary" },
         { "/intake/KEY/generic", "{\"summary\":\"s\",\"details\":" + new string('[', 100) + new string(']', 100) + "}", 400, "depth" },
+
+        // Text must be valid Unicode without NUL, in every field of every format, read or not: a 400 naming it (these were 500s,
+        // or stored and then broke every alert list).
+        { "/intake/KEY/generic", "{\"summary\":\"a\\ud800\"}", 400, "$.summary holds an unpaired surrogate" },
+        { "/intake/KEY/generic", "{\"summary\":\"s\",\"labels\":{\"env\":\"\\udc00\"}}", 400, "$.labels.env holds an unpaired surrogate" },
+        { "/intake/KEY/generic", "{\"summary\":\"poison\",\"dedup_key\":\"p1\",\"details\":{\"note\":\"\\ud800\"}}", 400, "$.details.note holds an unpaired surrogate" },
+        { "/intake/KEY/generic", "{\"summary\":\"s\",\"labels\":{\"env\":\"a\\u0000b\"}}", 400, "$.labels.env holds a NUL character" },
+        { "/intake/KEY/alertmanager", "{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"a\":\"b\"},\"annotations\":{\"summary\":\"\\ud800\"}}]}", 400, "$.alerts[0].annotations.summary holds an unpaired surrogate" },
+        { "/intake/KEY/alertmanager", "{\"receiver\":\"\\ud800\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"a\":\"b\"}}]}", 400, "$.receiver holds an unpaired surrogate" },
+        { "/intake/KEY/events", "{\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"x\",\"severity\":\"info\",\"custom_details\":{\"k\":\"\\udfff\"}}}", 400, "$.payload.custom_details.k holds an unpaired surrogate" },
+        { "/v2/enqueue", "{\"routing_key\":\"\\ud800\",\"event_action\":\"trigger\"}", 400, "$.routing_key holds an unpaired surrogate" },
+        { "/intake/KEY/grafana", "{\"state\":\"alerting\",\"ruleName\":\"\\ud800\"}", 400, "$.ruleName holds an unpaired surrogate" },
+
+        // A field over its limit is refused whole, the same in every format (generic, events and v2/enqueue cut it to 1,024).
+        { "/intake/KEY/generic", "{\"summary\":\"" + new string('x', 100_000) + "\"}", 400, "$.summary is 100000 characters; at most 1024" },
+        { "/intake/KEY/events", "{\"event_action\":\"trigger\",\"payload\":{\"summary\":\"" + new string('x', 100_000) + "\",\"source\":\"x\",\"severity\":\"info\"}}", 400, "$.payload.summary is 100000 characters; at most 1024" },
+        { "/v2/enqueue", "{\"routing_key\":\"KEY\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"" + new string('x', 100_000) + "\",\"source\":\"x\",\"severity\":\"info\"}}", 400, "$.payload.summary is 100000 characters; at most 1024" },
+        { "/intake/KEY/grafana", "{\"state\":\"alerting\",\"ruleId\":1,\"title\":\"" + new string('x', 100_000) + "\"}", 400, "$.title is 100000 characters; at most 1024" },
+        { "/intake/KEY/alertmanager", "{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"a\":\"b\"},\"annotations\":{\"summary\":\"" + new string('x', 100_000) + "\"}}]}", 400, "$.alerts[0].annotations.summary is over 4 KiB" },
+        { "/intake/KEY/events", "{\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"" + new string('x', 256) + "\",\"severity\":\"info\"}}", 400, "$.payload.source is 256 characters; at most 255" },
     };
 
     [Theory]
@@ -98,6 +118,17 @@ public sealed class IntakeBadInputTests(ServerFixture fixture) : IClassFixture<S
         var body = "{\"summary\":\"" + new string('x', 1024 * 1024 + 1) + "\"}";
         var response = await world.PostRawAsync(endpoint.Replace("KEY", world.Key, StringComparison.Ordinal), body);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAlertmanagerEndOfYearOneOrTenThousandIsAsIfNotGivenAndTheAlertIsStillTaken()
+    {
+        var world = await AlertWorld.CreateAsync(_host);
+        (await world.PostAsync("alertmanager", AlertWorld.Alertmanager("firing", ("Ends", "eeee000000000001")))).EnsureSuccessStatusCode();
+        var resolved = "{\"version\":\"4\",\"status\":\"resolved\",\"alerts\":[{\"status\":\"resolved\",\"labels\":{\"alertname\":\"Ends\"},\"fingerprint\":\"eeee000000000001\",\"endsAt\":\"9999-12-31T23:59:59Z\"}]}";
+        Assert.Equal(HttpStatusCode.Accepted, (await world.PostRawAsync($"/intake/{world.Key}/alertmanager", resolved)).StatusCode);
+        var alert = await world.AlertAsync("eeee000000000001", "resolved");
+        Assert.Equal(_host.Clock.GetUtcNow(), alert.GetProperty("resolvedAt").GetDateTimeOffset());
     }
 
     private Task<string> StoredAsync() => _host.WithDbAsync(async (db, _) =>

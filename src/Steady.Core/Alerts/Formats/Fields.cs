@@ -5,7 +5,12 @@ using System.Text.Json;
 
 namespace Steady.Core.Alerts.Formats;
 
-/// <summary>Reads the fields of an intake payload, collecting an error naming the path for each one that is wrong.</summary>
+/// <summary>
+/// Reads the fields of an intake payload, collecting an error naming the path for each one that is wrong.
+/// A field longer than its limit is wrong, the same in every format: the request is refused whole, never
+/// stored cut short. (A title Steady derives from other fields, such as an Alertmanager alert's from its
+/// description, is shortened for display instead: the sender's fields were within their limits.)
+/// </summary>
 internal sealed class Fields(List<string> errors)
 {
     public List<string> Errors { get; } = errors;
@@ -18,7 +23,8 @@ internal sealed class Fields(List<string> errors)
         return false;
     }
 
-    public string? String(JsonElement parent, string name, string path, int max = int.MaxValue, bool required = false)
+    /// <summary>A string field, at most <paramref name="max"/> characters (by default as long as a label may be).</summary>
+    public string? String(JsonElement parent, string name, string path, int max = IntakeLimits.MaxLabelBytes, bool required = false)
     {
         if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -37,10 +43,15 @@ internal sealed class Fields(List<string> errors)
             Errors.Add($"{path}.{name} must not be empty.");
             return null;
         }
-        return text.Length > max ? text[..max] : text;
+        if (text.Length > max)
+        {
+            Errors.Add($"{path}.{name} is {text.Length} characters; at most {max} are allowed.");
+            return null;
+        }
+        return text;
     }
 
-    /// <summary>A key whose length is a contract (dedup keys): too long is refused, not cut.</summary>
+    /// <summary>A key whose length is a contract (dedup keys).</summary>
     public string? Key(JsonElement parent, string name, string path)
     {
         var key = String(parent, name, path);
@@ -58,7 +69,7 @@ internal sealed class Fields(List<string> errors)
         if (text is null)
             return null;
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-            return at;
+            return SaneDates.Contains(at) ? at : null; // Alertmanager sends 0001-01-01 for "no end": as if not given, the time of arrival counts
         Errors.Add($"{path}.{name} must be an ISO 8601 timestamp.");
         return null;
     }

@@ -42,9 +42,9 @@ public static class GrafanaFormat
         if (fields.String(root, "ruleUrl", "$", 2000) is { Length: > 0 } url)
             fields.AddLink(links, url, "Grafana rule", "$.ruleUrl");
         var details = fields.Raw(root, "evalMatches", "$");
+        var title = fields.String(root, "title", "$", IntakeLimits.MaxSummaryLength) ?? ruleName ?? "Grafana alert " + ruleId;
         if (errors.Count > 0)
             return new IntakeParse([], errors);
-        var title = fields.String(root, "title", "$", IntakeLimits.MaxSummaryLength) ?? ruleName ?? "Grafana alert " + ruleId;
         return new IntakeParse(
             [new IncomingAlert(action, "grafana-rule-" + (ruleId ?? ruleName), title, Severities.Parse(labels.GetValueOrDefault("severity")) ?? Severity.Warning,
                 "grafana", labels, details, links, null, "grafana")],

@@ -1,6 +1,6 @@
 namespace Steady.Core.Alerts.Formats;
 
-/// <summary>What one intake request may carry. Beyond these, the request is refused whole with a 400 naming the field.</summary>
+/// <summary>What one intake request may carry, the same in every format. Beyond these, the request is refused whole with a 400 naming the field and the limit.</summary>
 public static class IntakeLimits
 {
     public const int MaxLabels = 64;

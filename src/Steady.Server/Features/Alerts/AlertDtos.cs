@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Steady.Core.Alerts;
+using Steady.Server.Data;
 
 namespace Steady.Server.Features.Alerts;
 
@@ -16,7 +17,7 @@ public sealed record AlertDto(
         a.Id, a.ServiceId, serviceName, a.GroupId, a.DedupKey, a.Occurrence, a.PreviousId,
         a.Status.ToWire(), a.Severity.ToWire(), a.Summary, a.Source,
         JsonSerializer.Deserialize<Dictionary<string, string>>(a.Labels) ?? [],
-        a.Details is null ? null : JsonDocument.Parse(a.Details).RootElement.Clone(),
+        a.Details is null ? null : StoredText.Json(a.Details),
         a.Links is null ? [] : JsonSerializer.Deserialize<List<AlertLink>>(a.Links, Web) ?? [],
         a.Format, a.FirstSeenAt, a.LastSeenAt, a.EventCount, a.AcknowledgedAt, a.AcknowledgedBy, a.ResolvedAt, a.ResolvedBy,
         a.SilencedBy, a.MaintenanceId, a.Flapping, incident);

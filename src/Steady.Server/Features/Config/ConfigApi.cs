@@ -1,6 +1,7 @@
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Steady.Core;
 using Steady.Server.Data;
 using Steady.Server.Features.Accounts;
 using Steady.Server.Infrastructure;
@@ -26,12 +27,13 @@ public static class ConfigApi
 
     private static async Task<Results<Ok<ApplyResultDto>, ProblemHttpResult>> Apply(HttpRequest request, bool? dryRun, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<OnCall.HandoffNotifier> handoffs, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(request.Body, new UTF8Encoding(false, true));
-        var text = await reader.ReadToEndAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken); // at most ErrorHandling.MaxBodyBytes: Kestrel answers 413 beyond
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        var documents = mediaType is "application/json" || (mediaType is null && text.TrimStart().StartsWith('{'))
-            ? ConfigYaml.Read(JsonNode.Parse(text))
-            : ConfigYaml.Read(text);
+        var documents = mediaType is "application/json" || (mediaType is null && body.TrimStart(" \t\r\n"u8).StartsWith("{"u8))
+            ? ReadJson(body)
+            : ConfigYaml.Read(body);
         if (!documents.Succeeded)
             return documents.Failure!.ToProblem();
         var outcome = await new ConfigApply(db, time).ApplyAsync(await actors.RequireAsync(cancellationToken), documents.Value!, dryRun ?? false, cancellationToken);
@@ -40,6 +42,21 @@ public static class ConfigApi
         if (!outcome.Value!.DryRun)
             handoffs.Wake();
         return TypedResults.Ok(outcome.Value);
+    }
+
+    /// <summary>The same documents as JSON: strict about text and duplicate fields, as nested as YAML may be.</summary>
+    private static Outcome<IReadOnlyList<ConfigDocument>> ReadJson(ReadOnlySpan<byte> body)
+    {
+        if (RequestText.CheckJson(body) is { } problem)
+            return Failure.Invalid(problem.Field, problem.Message);
+        try
+        {
+            return ConfigYaml.Read(JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = ConfigYaml.MaxDepth + 2, AllowDuplicateProperties = false }));
+        }
+        catch (JsonException e)
+        {
+            return Failure.Invalid("json", $"The JSON cannot be read: {e.Message}");
+        }
     }
 
     private static async Task<ContentHttpResult> Export(bool? includeSecrets, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)

@@ -3,11 +3,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Steady.Core;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
-using YamlDotNet.RepresentationModel;
 
 namespace Steady.Server.Features.Config;
 
@@ -33,6 +33,7 @@ public static partial class ConfigYaml
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = MaxDepth + 2,
         Converters = { new WordConverter() },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { Infrastructure.StrictJson.NoNullItems } },
     };
 
     private static readonly Dictionary<string, Type> Bodies = new(StringComparer.Ordinal)
@@ -45,36 +46,13 @@ public static partial class ConfigYaml
     };
 
     /// <summary>The documents of a YAML stream, or why it cannot be read (every document's problem).</summary>
-    public static Outcome<IReadOnlyList<ConfigDocument>> Read(string yaml)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            return Failure.Invalid("yaml", $"The YAML cannot be read at line {e.Start.Line}, column {e.Start.Column}: {Inner(e).Message}");
-        }
-        var nodes = new List<(int Index, JsonNode? Node)>();
-        var budget = MaxNodes;
-        var index = 0;
-        foreach (var document in stream.Documents)
-        {
-            index++;
-            if (document.RootNode is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" })
-                continue; // an empty document, e.g. after a trailing ---
-            try
-            {
-                nodes.Add((index, ToJson(document.RootNode, ref budget, 0)));
-            }
-            catch (FormatException e)
-            {
-                return Failure.Invalid($"documents[{index}]", $"document {index}: {e.Message}");
-            }
-        }
-        return Read(nodes);
-    }
+    public static Outcome<IReadOnlyList<ConfigDocument>> Read(string yaml) => Read(BoundedYaml.Read(yaml));
+
+    /// <summary>The documents of a YAML file as sent: UTF-8 bytes.</summary>
+    public static Outcome<IReadOnlyList<ConfigDocument>> Read(ReadOnlySpan<byte> yaml) => Read(BoundedYaml.Read(yaml));
+
+    private static Outcome<IReadOnlyList<ConfigDocument>> Read(Outcome<IReadOnlyList<(int Index, JsonNode? Node)>> nodes) =>
+        nodes.Succeeded ? Read(nodes.Value!.ToList()) : nodes.Failure!;
 
     /// <summary>The documents of a JSON body: one document object, or an array of them.</summary>
     public static Outcome<IReadOnlyList<ConfigDocument>> Read(JsonNode? json)
@@ -144,7 +122,9 @@ public static partial class ConfigYaml
             var known = parent.Length == 0 ? $" (known fields: kind, {string.Join(", ", FieldsOf(type))})" : "";
             return $"unknown field '{field}'{known}.";
         }
-        var what = e.Message.StartsWith("must be", StringComparison.Ordinal) ? e.Message : "has the wrong type (a word, a number, a list or a mapping where another was expected).";
+        if (e.Message.StartsWith('\'') && e.Message.Contains("' must ", StringComparison.Ordinal))
+            return path.Length == 0 ? e.Message : $"'{path}.{e.Message[1..]}"; // "'layers[0].restrictions' must not hold null (item 0)."
+        var what = e.Message.StartsWith("must ", StringComparison.Ordinal) ? e.Message : "has the wrong type (a word, a number, a list or a mapping where another was expected).";
         return path.Length == 0 ? what : $"'{path}' {what}";
     }
 
@@ -158,44 +138,11 @@ public static partial class ConfigYaml
         return parameters.Concat(settable).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName);
     }
 
-    private static Exception Inner(Exception e) => e.InnerException is { } inner && inner is not YamlException ? inner : e;
-
-    private static JsonNode? ToJson(YamlNode node, ref int budget, int depth)
-    {
-        if (--budget < 0)
-            throw new FormatException($"has more than {MaxNodes} values (counting aliases).");
-        if (depth > MaxDepth)
-            throw new FormatException($"is nested deeper than {MaxDepth} levels (line {node.Start.Line}).");
-        switch (node)
-        {
-            case YamlMappingNode mapping:
-                var obj = new JsonObject();
-                foreach (var (keyNode, valueNode) in mapping.Children)
-                {
-                    if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key })
-                        throw new FormatException($"line {keyNode.Start.Line}: a field name must be a word.");
-                    if (obj.ContainsKey(key))
-                        throw new FormatException($"line {keyNode.Start.Line}: '{key}' is given twice.");
-                    obj[key] = ToJson(valueNode, ref budget, depth + 1);
-                }
-                return obj;
-            case YamlSequenceNode sequence:
-                var array = new JsonArray();
-                foreach (var item in sequence.Children)
-                    array.Add(ToJson(item, ref budget, depth + 1));
-                return array;
-            case YamlScalarNode scalar:
-                return Scalar(scalar);
-            default:
-                throw new FormatException($"line {node.Start.Line}: unexpected YAML node.");
-        }
-    }
-
     /// <summary>Plain scalars are typed as YAML's core schema says (null, true/false, integers); everything else is text.</summary>
-    private static JsonValue? Scalar(YamlScalarNode scalar)
+    internal static JsonValue? Scalar(string? value, ScalarStyle style, TagName tag)
     {
-        var text = scalar.Value ?? "";
-        if (scalar.Style != ScalarStyle.Plain || (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value == "tag:yaml.org,2002:str"))
+        var text = value ?? "";
+        if (style != ScalarStyle.Plain || (!tag.IsEmpty && !tag.IsNonSpecific && tag.Value == "tag:yaml.org,2002:str"))
             return JsonValue.Create(text);
         if (text is "" or "~" or "null" or "Null" or "NULL")
             return null;
@@ -269,7 +216,7 @@ public static partial class ConfigYaml
         {
             var text = value.GetValue<string>();
             // A string our reader (or YAML 1.1 tools) would take for something else is quoted; the rest stays plain where YAML allows.
-            var quote = text.Length == 0 || text.Trim() != text || Scalar(new YamlScalarNode(text)) is not { } typed || typed.GetValueKind() != JsonValueKind.String || Clock().IsMatch(text)
+            var quote = text.Length == 0 || text.Trim() != text || Scalar(text, ScalarStyle.Any, TagName.Empty) is not { } typed || typed.GetValueKind() != JsonValueKind.String || Clock().IsMatch(text)
                 || text is "yes" or "no" or "on" or "off" or "Yes" or "No" or "On" or "Off" or "YES" or "NO" || Numeric().IsMatch(text);
             emitter.Emit(new YamlDotNet.Core.Events.Scalar(null, null, text, quote ? ScalarStyle.DoubleQuoted : ScalarStyle.Any, true, true));
             return;

@@ -60,7 +60,7 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
     }
 
     public Task<IActionResult> OnPostUpdateAsync(int number, string? known, string? unknown, string? doing, int? nextMinutes, string? visibility) =>
-        ActAsync(number, a => Result(records.PostUpdateAsync(a, Key(number), new UpdateInput(known, unknown, doing, nextMinutes is > 0 ? time.GetUtcNow().AddMinutes(nextMinutes.Value) : null, visibility), HttpContext.RequestAborted)), "Update posted and sent to the incident's channels.");
+        ActAsync(number, a => Minutes("nextMinutes", nextMinutes, 1440) ?? Result(records.PostUpdateAsync(a, Key(number), new UpdateInput(known, unknown, doing, nextMinutes is > 0 ? time.GetUtcNow().AddMinutes(nextMinutes.Value) : null, visibility), HttpContext.RequestAborted)), "Update posted and sent to the incident's channels.");
 
     public Task<IActionResult> OnPostAcknowledgeAsync(int number) =>
         ActAsync(number, a => Result(commands.AcknowledgeAsync(a, Key(number), HttpContext.RequestAborted)), "Pages acknowledged: their escalation stopped.");
@@ -78,7 +78,7 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
         ActAsync(number, a => Result(commands.RemoveRoleAsync(a, Key(number), role, user, HttpContext.RequestAborted)), "Role taken away.");
 
     public Task<IActionResult> OnPostNoteAsync(int number, string? text, int? minutesAgo, bool pinned) =>
-        ActAsync(number, a => Result(records.AddNoteAsync(a, Key(number), new NoteInput(text, minutesAgo is > 0 ? time.GetUtcNow().AddMinutes(-minutesAgo.Value) : null, pinned), HttpContext.RequestAborted)), "Noted.");
+        ActAsync(number, a => Minutes("minutesAgo", minutesAgo, 10080) ?? Result(records.AddNoteAsync(a, Key(number), new NoteInput(text, minutesAgo is > 0 ? time.GetUtcNow().AddMinutes(-minutesAgo.Value) : null, pinned), HttpContext.RequestAborted)), "Noted.");
 
     public Task<IActionResult> OnPostPinAsync(int number, Guid entry, bool pinned) =>
         ActAsync(number, a => Result(records.PinAsync(a, Key(number), entry, pinned, HttpContext.RequestAborted)), pinned ? "Pinned." : "Unpinned.");
@@ -112,6 +112,10 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
     private static string Key(int number) => number.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<Failure?> Result<T>(Task<Outcome<T>> outcome) => (await outcome).Failure;
+
+    /// <summary>A number of minutes from the form within what its field allows (a crafted 2147483647 overflowed the clock: a 500), or why not.</summary>
+    private static Task<Failure?>? Minutes(string field, int? minutes, int max) =>
+        minutes is < 0 || minutes > max ? Task.FromResult<Failure?>(Failure.Invalid(field, $"'{field}' must be between 0 and {max} minutes.")) : null;
 
     private async Task<IActionResult> ActAsync(int number, Func<Actor, Task<Failure?>> act, string notice)
     {

@@ -59,10 +59,12 @@ public static class EmergencyLinesApi
         return outcome.Succeeded ? TypedResults.Ok(AgreementDto.From(outcome.Value!)) : outcome.Failure!.ToProblem();
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<SubmissionDto>>, ProblemHttpResult>> Submissions(Guid id, ActorAccessor actors, EmergencyLines lines, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<SubmissionDto>>, ProblemHttpResult>> Submissions(Guid id, ActorAccessor actors, EmergencyLines lines, SteadyDb db, CancellationToken cancellationToken)
     {
         if (!Permissions.CanAdministerOrganization(await actors.RequireAsync(cancellationToken)))
             return Problems.Forbidden("Only organization admins can list a line's submissions.");
+        if (!await db.EmergencyAgreements.AnyAsync(a => a.Id == id, cancellationToken))
+            return Problems.NotFound("The emergency line");
         return TypedResults.Ok<IReadOnlyList<SubmissionDto>>(await lines.SubmissionsAsync(id, cancellationToken));
     }
 

@@ -159,5 +159,5 @@ public sealed class IncidentQueries(SteadyDb db, IncidentSeverities severities, 
     public static EvidenceDto ToDto(IncidentEvidence e, bool withDocument) => new(
         e.Id, e.Kind, e.Host, e.TakenAt, e.AddedAt, e.AddedBy,
         JsonSerializer.Deserialize<List<FindingDto>>(e.Findings, JsonSerializerOptions.Web) ?? [],
-        withDocument ? JsonDocument.Parse(e.Document).RootElement.Clone() : null);
+        withDocument ? StoredText.Json(e.Document) : null);
 }

@@ -24,7 +24,7 @@ public static class IntakeApi
 
     public static IEndpointRouteBuilder MapIntake(this IEndpointRouteBuilder app)
     {
-        var intake = app.MapGroup("/intake/{key}").WithTags("Intake").AllowAnonymous();
+        var intake = app.MapGroup("/intake/{key}").WithTags("Intake").AllowAnonymous().WithMetadata(RequestText.ReadsJson);
         intake.MapPost("/alertmanager", (string key, HttpContext http) => ReceiveAsync(http, key, root => AlertmanagerFormat.Parse(root)))
             .WithSummary("Prometheus Alertmanager webhook (version 4)");
         intake.MapPost("/grafana", (string key, HttpContext http) => ReceiveAsync(http, key, GrafanaFormat.Parse))
@@ -34,7 +34,7 @@ public static class IntakeApi
         intake.MapPost("/events", (string key, HttpContext http) => PagerDutyAsync(http, key))
             .WithSummary("PagerDuty Events API v2 (trigger, acknowledge, resolve)");
         app.MapPost("/v2/enqueue", (Delegate)((HttpContext http) => PagerDutyAsync(http, null)))
-            .WithTags("Intake").AllowAnonymous()
+            .WithTags("Intake").AllowAnonymous().WithMetadata(RequestText.ReadsJson)
             .WithSummary("PagerDuty Events API v2 drop-in: routing_key is the integration key");
         return app;
     }
@@ -48,8 +48,8 @@ public static class IntakeApi
         var serviceId = await IntakeKeys.ServiceOfAsync(services.GetRequiredService<SteadyDb>(), key, http.RequestAborted);
         if (serviceId is null)
             return UnknownKey();
-        using var document = await ReadAsync(http);
-        var parsed = Safely(() => parse(document.RootElement));
+        using var document = Read(http);
+        var parsed = parse(document.RootElement);
         if (!parsed.IsValid)
             return Invalid(parsed.Errors);
         return await SubmitAsync(http, serviceId.Value, parsed.Alerts, () => TypedResults.Json(new IntakeAccepted("accepted", parsed.Alerts.Count, parsed.Alerts.Select(a => a.DedupKey).ToList()), statusCode: 202));
@@ -58,7 +58,7 @@ public static class IntakeApi
     private static async Task<IResult> PagerDutyAsync(HttpContext http, string? pathKey)
     {
         var services = http.RequestServices;
-        using var document = await ReadAsync(http);
+        using var document = Read(http);
         var root = document.RootElement;
         var key = pathKey;
         if (key is null)
@@ -72,7 +72,7 @@ public static class IntakeApi
         var serviceId = await IntakeKeys.ServiceOfAsync(services.GetRequiredService<SteadyDb>(), key, http.RequestAborted);
         if (serviceId is null)
             return UnknownKey();
-        var parsed = Safely(() => PagerDutyFormat.Parse(root, () => Guid.NewGuid().ToString("N")));
+        var parsed = PagerDutyFormat.Parse(root, () => Guid.NewGuid().ToString("N"));
         if (!parsed.IsValid)
             return Invalid(parsed.Errors);
         var dedupKey = parsed.Alerts[0].DedupKey;
@@ -95,24 +95,12 @@ public static class IntakeApi
         }
     }
 
-    /// <summary>Strings are decoded only when read: invalid UTF-8 inside one surfaces here, as the client's error.</summary>
-    private static IntakeParse Safely(Func<IntakeParse> parse)
+    /// <summary>The body, read and checked by <see cref="RequestText"/> (its strings are all valid Unicode), as a document.</summary>
+    private static JsonDocument Read(HttpContext http)
     {
         try
         {
-            return parse();
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || e.InnerException is System.Text.DecoderFallbackException)
-        {
-            return IntakeParse.Invalid("The request body is not valid UTF-8.");
-        }
-    }
-
-    private static async Task<JsonDocument> ReadAsync(HttpContext http)
-    {
-        try
-        {
-            return await JsonDocument.ParseAsync(http.Request.Body, DocumentOptions, http.RequestAborted);
+            return JsonDocument.Parse(RequestText.CheckedBody(http) ?? ReadOnlyMemory<byte>.Empty, DocumentOptions); // none: the request had no body
         }
         catch (JsonException e)
         {

@@ -146,6 +146,8 @@ public static class SchedulesApi
         var user = string.IsNullOrWhiteSpace(input.User) ? null : await db.UserAsync(input.User, cancellationToken);
         if (user is null)
             return Failure.Invalid("user", $"There is no user '{input.User}'.");
+        if (!SaneDates.Contains(input.StartsAt) || !SaneDates.Contains(input.EndsAt))
+            return Failure.Invalid(SaneDates.Contains(input.StartsAt) ? "endsAt" : "startsAt", $"An override must start and end between {SaneDates.Description}.");
         if (input.EndsAt <= input.StartsAt)
             return Failure.Invalid("endsAt", "'endsAt' must be after 'startsAt'.");
         if (input.EndsAt - input.StartsAt > MaxWindow)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Text;
+using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
@@ -75,6 +76,12 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
         if (!start.Success || !end.Success)
         {
             ModelState.AddModelError(string.Empty, "Give the override's start and end as dates and times.");
+            return Page();
+        }
+        if (start.Value.Year is < 2000 or > 2100 || end.Value.Year is < 2000 or > 2100)
+        {
+            // Before they become instants: year 1 or 9999 in a zone with an offset is no instant .NET can hold (a 500).
+            ModelState.AddModelError(string.Empty, $"An override must start and end between {SaneDates.Description}.");
             return Page();
         }
         var outcome = await SchedulesApi.AddOverrideAsync(db, Actor, Schedule, new OverrideInput(OverrideUser.ToString(),
