@@ -7,7 +7,7 @@ using Steady.Server.Tests.Alerts;
 
 namespace Steady.Server.Tests.Data;
 
-/// <summary>Client JSON stored before request text was checked: read back whole, and repaired by migration 14.</summary>
+/// <summary>Client JSON stored before request text was checked: read back whole, and repaired by migration 15.</summary>
 public sealed class StoredTextTests
 {
     [Theory]
@@ -29,7 +29,7 @@ public sealed class StoredTextTests
         Assert.Equal("{\"a\":\"x\uFFFDy\"}", StoredText.RepairJson("{\"a\":\"x\ud800y\"}"));
 
     [Fact]
-    public async Task StoredJsonWithAnUnpairedSurrogateIsReadBackWholeAndMigration14RepairsIt()
+    public async Task StoredJsonWithAnUnpairedSurrogateIsReadBackWholeAndMigration15RepairsIt()
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var host = await SteadyHost.StartAsync();
@@ -64,9 +64,9 @@ public sealed class StoredTextTests
         var repaired = await host.WithDbAsync(async (db, _) =>
         {
 #pragma warning disable EF1002 // a constant
-            await db.Database.ExecuteSqlRawAsync("DELETE FROM schema_migrations WHERE version = 14", cancel);
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM schema_migrations WHERE version = 15", cancel);
 #pragma warning restore EF1002
-            Assert.Contains(14, await Migrator.MigrateAsync(db, cancellationToken: cancel));
+            Assert.Contains(15, await Migrator.MigrateAsync(db, cancellationToken: cancel));
             return (await db.Alerts.AsNoTracking().SingleAsync(a => a.DedupKey == "poison", cancel)).Details + " " + (await db.IncidentEvidence.AsNoTracking().SingleAsync(e => e.Id == evidence, cancel)).Document;
         });
         Assert.Equal("""{"note":"\ufffd","pair":"\ud83d\ude00","text":"\\ud800"} {"schema":"steady.snapshot/v1","host":{"hostname":"\ufffd"},"takenAt":"2026-11-24T08:00:00Z","findings":[]}""", repaired);
