@@ -19,7 +19,7 @@ public static partial class Migrator
     /// <summary>Migrations that are code after their SQL (a data repair SQL cannot write for both providers), run in the same transaction.</summary>
     private static readonly Dictionary<int, Func<DbConnection, DbTransaction, bool, CancellationToken, Task>> CodeSteps = new()
     {
-        [14] = StoredText.RepairAsync,
+        [15] = StoredText.RepairAsync,
     };
 
     public static IReadOnlyList<Migration> For(DatabaseProvider provider)

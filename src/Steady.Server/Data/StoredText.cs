@@ -10,7 +10,7 @@ namespace Steady.Server.Data;
 /// as U+FFFD (Microsoft.Data.Sqlite) or refuse it (Npgsql). What could still hold one is JSON kept as
 /// the sender wrote it — an alert's details, a snapshot document — since an escape such as "\ud800" is
 /// plain ASCII until it is decoded, and a response writing it failed half-way. Such rows, stored before
-/// the check existed, are repaired by migration 14 (<see cref="RepairAsync"/>); stored JSON read for a
+/// the check existed, are repaired by migration 15 (<see cref="RepairAsync"/>); stored JSON read for a
 /// response goes through <see cref="Json"/>, which repairs on the way out whatever the rows hold.
 /// </summary>
 public static class StoredText
@@ -84,7 +84,7 @@ public static class StoredText
             : null;
     }
 
-    /// <summary>Migration 14: rewrites the rows of <see cref="RawJsonColumns"/> that hold an unpaired surrogate, in the migration's transaction.</summary>
+    /// <summary>Migration 15: rewrites the rows of <see cref="RawJsonColumns"/> that hold an unpaired surrogate, in the migration's transaction.</summary>
     public static async Task RepairAsync(DbConnection connection, DbTransaction transaction, bool sqlite, CancellationToken cancellationToken)
     {
         foreach (var (table, column) in RawJsonColumns)
