@@ -33,9 +33,9 @@ public static class AlertView
         if (detail.Group is { AlertCount: > 1 } group)
             fields.Add("Group", $"{group.OpenCount} of {group.AlertCount} alerts open: steady alert list --status all --group {group.Id}");
         if (a.SilencedBy is { } silence)
-            fields.Add("Silenced", $"by silence {ShortId.Of(silence)}: nobody is paged for it");
+            fields.Add("Silenced", $"by silence {ShortId.Of(silence)}: nobody is paged for it until the silence ends");
         if (a.MaintenanceId is { } window)
-            fields.Add("Maintenance", $"fired during maintenance {ShortId.Of(window)}: nobody is paged for it");
+            fields.Add("Maintenance", $"in maintenance {ShortId.Of(window)}: nobody is paged for it until the window ends");
         if (a.Flapping || detail.Group?.Flapping == true)
             fields.Add("Flapping", "yes: it keeps firing and resolving; notifications are held until it settles");
         fields.WriteTo(output);
