@@ -92,7 +92,7 @@ public static class MaintenanceApi
         var now = time.GetUtcNow();
         if (window.IsOverAt(now))
         {
-            return Failure.Conflict(window.EndsAt <= window.StartsAt
+            return Failure.Conflict(window.EndsAt <= window.StartsAt && window.StartsAt > window.CreatedAt
                 ? $"This maintenance window was called off before it started (it was to start at {window.StartsAt:yyyy-MM-dd HH:mm} UTC); there is nothing to end."
                 : $"This maintenance window already ended at {window.EndsAt:yyyy-MM-dd HH:mm} UTC; there is nothing to end.").ToProblem();
         }

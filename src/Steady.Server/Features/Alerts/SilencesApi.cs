@@ -116,7 +116,7 @@ public static class SilencesApi
         var now = time.GetUtcNow();
         if (silence.IsOverAt(now))
         {
-            return Failure.Conflict(silence.EndsAt <= silence.StartsAt
+            return Failure.Conflict(silence.EndsAt <= silence.StartsAt && silence.StartsAt > silence.CreatedAt
                 ? $"This silence was called off before it started (it was to start at {silence.StartsAt:yyyy-MM-dd HH:mm} UTC); there is nothing to expire."
                 : $"This silence already expired at {silence.EndsAt:yyyy-MM-dd HH:mm} UTC; there is nothing to expire.").ToProblem();
         }
