@@ -9,8 +9,8 @@ using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Notifications;
 
-/// <summary>One alert group a link acts on, as its page shows it.</summary>
-public sealed record LinkGroup(Guid GroupId, Guid? AlertId, string Service, string Title, string Summary, Severity Severity, int Triggered, int Acknowledged, int Open);
+/// <summary>One alert group a link acts on, as its page shows it, with what the monitoring tool said about its latest alert.</summary>
+public sealed record LinkGroup(Guid GroupId, Guid? AlertId, string Service, string Title, string Summary, Severity Severity, int Triggered, int Acknowledged, int Open, AlertDescription? About = null);
 
 /// <summary>What a link's page shows: the action, for whom it was sent, the groups, and why it cannot be used when it cannot.</summary>
 public sealed record LinkView(LinkAction Action, string Recipient, DateTimeOffset ExpiresAt, IReadOnlyList<LinkGroup> Groups, string? Refusal);
@@ -177,8 +177,10 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
         var result = groups.Select(g =>
         {
             var open = alerts.Where(a => a.GroupId == g.Id).OrderByDescending(a => a.LastSeenAt).ToList();
-            return new LinkGroup(g.Id, open.FirstOrDefault()?.Id, services.GetValueOrDefault(g.ServiceId, ""), g.Title, open.FirstOrDefault()?.Summary ?? g.Title, g.Severity,
-                open.Count(a => a.Status == AlertStatus.Triggered), open.Count(a => a.Status == AlertStatus.Acknowledged), open.Count);
+            var latest = open.FirstOrDefault();
+            return new LinkGroup(g.Id, latest?.Id, services.GetValueOrDefault(g.ServiceId, ""), g.Title, latest?.Summary ?? g.Title, g.Severity,
+                open.Count(a => a.Status == AlertStatus.Triggered), open.Count(a => a.Status == AlertStatus.Acknowledged), open.Count,
+                latest is null ? null : AlertDescription.Of(latest));
         }).OrderByDescending(g => g.Severity).ToList();
         return (name, result);
     }
