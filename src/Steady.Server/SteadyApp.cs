@@ -119,8 +119,11 @@ public static class SteadyApp
         services.AddSingleton<WakeSignal<HeartbeatMonitor>>();
         services.AddScoped<AlertStore>();
         services.AddScoped<AlertActions>();
+        services.AddScoped<Suppressions>();
+        services.AddSingleton<WakeSignal<SuppressionWorker>>();
         services.AddHostedService<IntakeWriter>();
         services.AddHostedService<HeartbeatMonitor>();
+        services.AddHostedService<SuppressionWorker>();
         services.AddSingleton<WakeSignal<CheckRunner>>();
         services.AddHttpClient(CheckRunner.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })

@@ -43,7 +43,9 @@ internal static class MaintenanceCommands
             var m = created.Deserialize(AlertJson.Default.MaintenanceDto)!;
             var output = session.Out;
             output.WriteLine($"Maintenance {ShortId.Of(m.Id)} on {Table.Clean(serviceName)} until {Ago.Both(m.EndsAt, session.Now)}: {Table.Clean(m.Reason)}");
-            output.WriteLine("Alerts that fire meanwhile are stored and page nobody; alerts already open are unchanged.");
+            output.WriteLine(m.Active
+                ? "Its alerts, open now or firing meanwhile, are stored and page nobody until it ends; those still triggered then page."
+                : "From its start, its alerts (open then or firing meanwhile) are stored and page nobody until it ends; those still triggered then page.");
             output.WriteLine($"End it early with: steady maintenance end --service {ServiceCommands.Quote(serviceName)} {ShortId.Of(m.Id)}");
         });
         return command;
@@ -82,7 +84,7 @@ internal static class MaintenanceCommands
     {
         var service = ServiceOption();
         var id = ShortId.Argument("ID", "The window's id, or the short id 'steady maintenance list' shows");
-        var command = new Command("end", "End a maintenance window now: the service's alerts page again (responders of the owning team)") { service, id };
+        var command = new Command("end", "End a maintenance window now: the service's alerts still triggered page, and new ones page as usual (responders of the owning team)") { service, id };
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var serviceName = parse.GetRequiredValue(service).Trim();
@@ -98,7 +100,7 @@ internal static class MaintenanceCommands
                 return;
             }
             var m = ended.Deserialize(AlertJson.Default.MaintenanceDto)!;
-            session.Out.WriteLine($"Ended maintenance {ShortId.Of(m.Id)} on {Table.Clean(serviceName)}: its alerts page again from now on.");
+            session.Out.WriteLine($"Ended maintenance {ShortId.Of(m.Id)} on {Table.Clean(serviceName)}: its alerts still triggered page now, and new ones page as usual.");
         });
         return command;
     }

@@ -127,7 +127,7 @@ internal static class SilenceCommands
     private static Command Expire(Globals globals)
     {
         var id = ShortId.Argument("ID", "The silence's id, or the short id 'steady silence list' shows");
-        var command = new Command("expire", "End a silence now: matching alerts page again from now on") { id };
+        var command = new Command("expire", "End a silence now: matching alerts still triggered page, and new ones page as usual") { id };
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var typed = parse.GetRequiredValue(id);
@@ -142,7 +142,7 @@ internal static class SilenceCommands
                 return;
             }
             var s = expired.Deserialize(AlertJson.Default.SilenceDto)!;
-            session.Out.WriteLine($"Expired silence {ShortId.Of(s.Id)} ({Matchers(s.Matchers)}): matching alerts page again from now on.");
+            session.Out.WriteLine($"Expired silence {ShortId.Of(s.Id)} ({Matchers(s.Matchers)}): its alerts still triggered page now, and new ones page as usual.");
         });
         return command;
     }

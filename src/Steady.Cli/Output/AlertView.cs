@@ -38,9 +38,9 @@ public static class AlertView
         if (detail.JoinedAcknowledgedGroup is { } joined)
             fields.Add("Paging", Table.Clean(joined));
         if (a.SilencedBy is { } silence)
-            fields.Add("Silenced", $"by silence {ShortId.Of(silence)}: nobody is paged for it");
+            fields.Add("Silenced", $"by silence {ShortId.Of(silence)}: nobody is paged for it until the silence ends");
         if (a.MaintenanceId is { } window)
-            fields.Add("Maintenance", $"fired during maintenance {ShortId.Of(window)}: nobody is paged for it");
+            fields.Add("Maintenance", $"in maintenance {ShortId.Of(window)}: nobody is paged for it until the window ends");
         if (a.Flapping || detail.Group?.Flapping == true)
             fields.Add("Flapping", "yes: it keeps firing and resolving; notifications are held until it settles");
         fields.WriteTo(output);

@@ -73,10 +73,10 @@ public sealed class Alert
 
     public string? ResolvedBy { get; set; }
 
-    /// <summary>The silence that matched when it triggered: stored and visible, but nobody is paged.</summary>
+    /// <summary>The silence that covers it now: stored and visible, but nobody is paged. Cleared when the silence ends.</summary>
     public Guid? SilencedBy { get; set; }
 
-    /// <summary>The maintenance window it triggered in.</summary>
+    /// <summary>The maintenance window of its service that is on now. Cleared when the window ends.</summary>
     public Guid? MaintenanceId { get; set; }
 
     public bool Flapping { get; set; }
@@ -162,6 +162,12 @@ public static class AlertEventKinds
     public const string Resolved = "resolved";
     public const string Silenced = "silenced";
     public const string Maintenance = "maintenance";
+
+    /// <summary>The silence that covered it ended (expired, or expired by a person).</summary>
+    public const string SilenceEnded = "silence-ended";
+
+    /// <summary>The maintenance window it was in ended.</summary>
+    public const string MaintenanceEnded = "maintenance-ended";
     public const string Flapping = "flapping";
 
     /// <summary>An acknowledged alert nobody resolved within the service's acknowledgement timeout triggered again.</summary>

@@ -54,7 +54,8 @@ public sealed record Matcher(string Name, string Value, bool IsRegex = false, bo
 
 /// <summary>
 /// Silences alerts whose labels match every matcher, for a time, with a reason. Silenced alerts are
-/// stored and visible; nobody is paged for them.
+/// stored and visible; nobody is paged for them while it lasts. When it ends, its mark comes off
+/// them, and those still triggered page.
 /// </summary>
 public sealed class Silence : IAudited
 {
@@ -80,7 +81,16 @@ public sealed class Silence : IAudited
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>When it covered the alerts already open as it started; null until it starts.</summary>
+    public DateTimeOffset? AppliedAt { get; set; }
+
+    /// <summary>When its mark came off its alerts after it ended; null until then.</summary>
+    public DateTimeOffset? LiftedAt { get; set; }
+
     public bool IsActiveAt(DateTimeOffset now) => StartsAt <= now && now < EndsAt;
+
+    /// <summary>Expired, or called off before it started: it covers nothing any more.</summary>
+    public bool IsOverAt(DateTimeOffset now) => EndsAt <= now || EndsAt <= StartsAt;
 
     public IReadOnlyList<Matcher> ParsedMatchers() => JsonSerializer.Deserialize<List<Matcher>>(Matchers, Json) ?? [];
 
@@ -90,7 +100,10 @@ public sealed class Silence : IAudited
     public static string Serialize(IEnumerable<Matcher> matchers) => JsonSerializer.Serialize(matchers, Json);
 }
 
-/// <summary>Planned work on a service: alerts that trigger during it are stored, marked, and page nobody.</summary>
+/// <summary>
+/// Planned work on a service: its open alerts, and those that trigger during it, are stored, marked,
+/// and page nobody while it is on. When it ends, the mark comes off, and those still triggered page.
+/// </summary>
 public sealed class MaintenanceWindow : IAudited
 {
     public Guid Id { get; set; }
@@ -109,5 +122,14 @@ public sealed class MaintenanceWindow : IAudited
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>When it covered the service's alerts already open as it started; null until it starts.</summary>
+    public DateTimeOffset? AppliedAt { get; set; }
+
+    /// <summary>When its mark came off its alerts after it ended; null until then.</summary>
+    public DateTimeOffset? LiftedAt { get; set; }
+
     public bool IsActiveAt(DateTimeOffset now) => StartsAt <= now && now < EndsAt;
+
+    /// <summary>Ended, or called off before it started: it covers nothing any more.</summary>
+    public bool IsOverAt(DateTimeOffset now) => EndsAt <= now || EndsAt <= StartsAt;
 }

@@ -10,7 +10,8 @@ namespace Steady.Server.Engine;
 
 /// <summary>
 /// The message for a bundle of deliveries to one contact method: one alert group reads as itself
-/// ("Error rate above 5%", 3 alerts); several read as "12 alerts on payments-api". Its key and
+/// ("Error rate above 5%", 3 alerts), with what the monitoring tool said about its latest alert (the
+/// description and other annotations or details); several read as "12 alerts on payments-api". Its key and
 /// creation time are the first delivery's, so a retry is the same message; its acknowledge and
 /// resolve links act on every group in it.
 /// </summary>
@@ -56,6 +57,7 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
         {
             var group = groups[0];
             var alert = latest.FirstOrDefault(a => a.GroupId == group.Id);
+            var alertLinks = alert?.Links is { } json ? JsonSerializer.Deserialize<List<AlertLink>>(json, Web) ?? [] : [];
             message = new Notification(
                 NotificationKind.Page,
                 group.Title,
@@ -63,12 +65,15 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
                 severity,
                 serviceName,
                 count,
-                alert?.Links is { } json ? JsonSerializer.Deserialize<List<AlertLink>>(json, Web) ?? [] : [],
+                alertLinks,
                 ack,
                 resolve,
                 alert is null ? null : new Uri($"{links.PublicUrl()}/alerts/{alert.Id}"),
                 lead.IdempotencyKey,
-                lead.CreatedAt);
+                lead.CreatedAt)
+            {
+                About = alert is null ? AlertDescription.None : AlertDescription.Of(alert),
+            };
         }
         else
         {

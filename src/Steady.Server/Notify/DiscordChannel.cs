@@ -17,10 +17,10 @@ public sealed class DiscordChannel(HttpDelivery delivery) : INotificationChannel
 
     public static JsonObject Payload(Notification n)
     {
-        var description = n.Summary;
+        var description = NotificationText.Body(n);
         var actions = NotificationText.Actions(n).Select(a => $"**{NotificationText.MarkdownLink(a.Label, a.Url)}**").ToList();
         if (actions.Count > 0)
-            description += "\n\n" + string.Join(" · ", actions);
+            description += (description.Length > 0 ? "\n\n" : "") + string.Join(" · ", actions);
         var links = NotificationText.MarkdownLinks(NotificationText.SafeLinks(n));
         if (links.Length > 0)
             description += "\n" + links;

@@ -8,8 +8,8 @@ using Steady.Core.Alerts;
 namespace Steady.Server.Notify;
 
 /// <summary>
-/// The page as an email: a plain-text and an HTML part with the summary, severity, service, alert
-/// count, links and big Acknowledge / Resolve buttons. Its Message-ID and Date come from the delivery
+/// The page as an email: a plain-text and an HTML part with the summary, the alert's description and
+/// fields, severity, service, alert count, links and big Acknowledge / Resolve buttons. Its Message-ID and Date come from the delivery
 /// (idempotency key, creation time), so a retried send is recognisably the same message.
 /// </summary>
 public static partial class EmailMessage
@@ -52,7 +52,9 @@ public static partial class EmailMessage
         var text = new StringBuilder();
         if (n.Kind == NotificationKind.Page)
             text.Append($"{n.Severity.ToString().ToUpperInvariant()} · {n.ServiceName}\n");
-        text.Append($"{n.Title}\n\n{n.Summary}\n\n");
+        text.Append($"{n.Title}\n\n");
+        if (NotificationText.Body(n) is { Length: > 0 } body)
+            text.Append($"{body}\n\n");
         if (n.Kind == NotificationKind.Page)
             text.Append($"Alerts in this group: {n.AlertCount}\n\n");
         foreach (var (label, url) in NotificationText.Actions(n))
@@ -81,7 +83,17 @@ public static partial class EmailMessage
         if (n.Kind == NotificationKind.Page)
             html.Append($"<p style=\"margin:0 0 4px;font-size:13px;color:#57606a\"><strong style=\"color:{color};letter-spacing:.04em;text-transform:uppercase\">{E(NotificationText.SeverityName(n.Severity))}</strong> · {E(n.ServiceName)}</p>");
         html.Append($"<h1 style=\"margin:0 0 12px;font-size:22px;line-height:1.3\">{E(n.Title)}</h1>");
-        html.Append($"<p style=\"margin:0 0 16px;font-size:16px;line-height:1.5;white-space:pre-wrap\">{E(n.Summary)}</p>");
+        if (!string.Equals(n.Summary.Trim(), n.Title.Trim(), StringComparison.Ordinal))
+            html.Append($"<p style=\"margin:0 0 16px;font-size:16px;line-height:1.5;white-space:pre-wrap\">{E(n.Summary.Trim())}</p>");
+        if (n.About.Text is { } description)
+            html.Append($"<p style=\"margin:0 0 16px;font-size:15px;line-height:1.5;white-space:pre-wrap\">{E(description)}</p>");
+        if (n.About.Fields.Count > 0)
+        {
+            html.Append("<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 16px;font-size:14px;line-height:1.5\">");
+            foreach (var field in n.About.Fields)
+                html.Append($"<tr><td style=\"padding:0 12px 4px 0;color:#57606a;vertical-align:top\">{E(field.Name)}</td><td style=\"padding:0 0 4px;white-space:pre-wrap;word-break:break-word\">{E(field.Value)}</td></tr>");
+            html.Append("</table>");
+        }
         if (n.Kind == NotificationKind.Page)
             html.Append($"<p style=\"margin:0 0 20px;font-size:14px;color:#57606a\">Alerts in this group: <strong>{n.AlertCount}</strong></p>");
         foreach (var (label, url) in NotificationText.Actions(n).Where(a => a.Label != "Details"))

@@ -17,10 +17,10 @@ public sealed class MattermostChannel(HttpDelivery delivery) : INotificationChan
     public static JsonObject Payload(Notification n)
     {
         var headline = NotificationText.Headline(n);
-        var text = n.Summary;
+        var text = NotificationText.Body(n);
         var actions = NotificationText.Actions(n).Select(a => $"**{NotificationText.MarkdownLink(a.Label, a.Url)}**").ToList();
         if (actions.Count > 0)
-            text += "\n\n" + string.Join(" · ", actions);
+            text += (text.Length > 0 ? "\n\n" : "") + string.Join(" · ", actions);
         var links = NotificationText.MarkdownLinks(NotificationText.SafeLinks(n));
         if (links.Length > 0)
             text += "\n\n" + links;

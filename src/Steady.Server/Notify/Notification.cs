@@ -50,7 +50,11 @@ public sealed record Notification(
     Uri? ResolveUrl,
     Uri? DetailsUrl,
     string IdempotencyKey,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>What the monitoring tool said about the alert beyond its summary (its description and other fields), for a page about one alert group.</summary>
+    public AlertDescription About { get; init; } = AlertDescription.None;
+}
 
 /// <summary>
 /// Where to: an email address, a URL or a phone number, and the method's own settings (a webhook's

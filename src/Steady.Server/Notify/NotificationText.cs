@@ -38,6 +38,23 @@ public static class NotificationText
         _ => $"[{n.Severity.ToString().ToUpperInvariant()}] {n.ServiceName}: {n.Title}{CountSuffix(n)}",
     };
 
+    /// <summary>
+    /// The text under a message's title: the summary when it says more than the title, then what the
+    /// monitoring tool said about the alert — its description, then its other fields as "name: value"
+    /// lines. Empty when the title says it all (a channel that needs a body uses the summary).
+    /// </summary>
+    public static string Body(Notification n)
+    {
+        var parts = new List<string>();
+        if (!string.Equals(n.Summary.Trim(), n.Title.Trim(), StringComparison.Ordinal))
+            parts.Add(n.Summary.Trim());
+        if (n.About.Text is { } description)
+            parts.Add(description);
+        if (n.About.Fields.Count > 0)
+            parts.Add(n.About.FieldLines());
+        return string.Join("\n\n", parts);
+    }
+
     /// <summary>" (3 alerts)" when a group holds more than one alert, else nothing.</summary>
     public static string CountSuffix(Notification n) => n.AlertCount > 1 ? $" ({n.AlertCount} alerts)" : "";
 

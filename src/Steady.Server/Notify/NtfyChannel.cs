@@ -19,7 +19,7 @@ public sealed class NtfyChannel(HttpDelivery delivery) : INotificationChannel
     {
         if (HttpDelivery.Url(target.Address) is not { } url)
             return HttpDelivery.NotAUrl;
-        var body = notification.Summary;
+        var body = NotificationText.Body(notification) is { Length: > 0 } text ? text : notification.Summary; // ntfy needs a body
         var links = NotificationText.SafeLinks(notification).Select(l => $"{l.Text}: {l.Href.AbsoluteUri}").ToList();
         if (links.Count > 0)
             body += "\n\n" + string.Join('\n', links);

@@ -21,7 +21,7 @@ public static partial class ProviderTemplate
     public const string ContentTypeSetting = "contentType";
 
     public static readonly IReadOnlyList<string> Placeholders =
-        ["to", "message", "ack_url", "resolve_url", "details_url", "severity", "service", "summary", "alert_count", "idempotency_key"];
+        ["to", "message", "ack_url", "resolve_url", "details_url", "severity", "service", "summary", "description", "alert_count", "idempotency_key"];
 
     /// <summary>The provider request for this target and text, or why the template cannot make one.</summary>
     public static (HttpRequestMessage? Request, string? Error) Build(ContactTarget target, Notification n, string message)
@@ -36,6 +36,7 @@ public static partial class ProviderTemplate
             ["severity"] = NotificationText.SeverityName(n.Severity),
             ["service"] = n.ServiceName,
             ["summary"] = n.Summary,
+            ["description"] = n.About.Text ?? "",
             ["alert_count"] = n.AlertCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["idempotency_key"] = n.IdempotencyKey,
         };

@@ -16,20 +16,18 @@ public sealed class SlackChannel(HttpDelivery delivery) : INotificationChannel
     public static JsonObject Payload(Notification n)
     {
         var headline = NotificationText.Headline(n);
-        var body = Escape(n.Summary);
+        var body = Escape(NotificationText.Body(n));
         var links = NotificationText.SafeLinks(n).Select(l => $"<{Href(l.Href)}|{Escape(l.Text)}>").ToList();
         if (links.Count > 0)
-            body += "\n" + string.Join(" · ", links);
-        var blocks = new JsonArray
+            body += (body.Length > 0 ? "\n" : "") + string.Join(" · ", links);
+        var blocks = new JsonArray { new JsonObject { ["type"] = "header", ["text"] = PlainText(NotificationText.Truncate(headline, 150)) } };
+        if (body.Length > 0) // Slack refuses a section without text
+            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = NotificationText.Truncate(body, 3000) } });
+        blocks.Add(new JsonObject
         {
-            new JsonObject { ["type"] = "header", ["text"] = PlainText(NotificationText.Truncate(headline, 150)) },
-            new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = NotificationText.Truncate(body, 3000) } },
-            new JsonObject
-            {
-                ["type"] = "context",
-                ["elements"] = new JsonArray(new JsonObject { ["type"] = "mrkdwn", ["text"] = Escape(NotificationText.FactsLine(n)) }),
-            },
-        };
+            ["type"] = "context",
+            ["elements"] = new JsonArray(new JsonObject { ["type"] = "mrkdwn", ["text"] = Escape(NotificationText.FactsLine(n)) }),
+        });
         var buttons = new JsonArray();
         foreach (var (label, url) in NotificationText.Actions(n))
         {

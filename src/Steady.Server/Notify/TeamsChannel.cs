@@ -35,13 +35,14 @@ public sealed class TeamsChannel(HttpDelivery delivery) : INotificationChannel
                     _ => "Default",
                 },
             },
-            new JsonObject { ["type"] = "TextBlock", ["text"] = n.Summary, ["wrap"] = true },
-            new JsonObject
-            {
-                ["type"] = "FactSet",
-                ["facts"] = new JsonArray(NotificationText.Facts(n).Select(f => (JsonNode)new JsonObject { ["title"] = f.Name, ["value"] = f.Value }).ToArray()),
-            },
         };
+        if (NotificationText.Body(n) is { Length: > 0 } text)
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = text, ["wrap"] = true });
+        body.Add(new JsonObject
+        {
+            ["type"] = "FactSet",
+            ["facts"] = new JsonArray(NotificationText.Facts(n).Select(f => (JsonNode)new JsonObject { ["title"] = f.Name, ["value"] = f.Value }).ToArray()),
+        });
         var links = NotificationText.MarkdownLinks(NotificationText.SafeLinks(n));
         if (links.Length > 0)
             body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = links, ["wrap"] = true, ["isSubtle"] = true });

@@ -55,7 +55,9 @@ public sealed class WebhookChannel(HttpDelivery delivery, TimeProvider time) : I
         NotificationText.SafeLinks(n).Select(l => new WebhookLink(l.Href.AbsoluteUri, l.Text)).ToList(),
         n.AckUrl?.AbsoluteUri,
         n.ResolveUrl?.AbsoluteUri,
-        n.DetailsUrl?.AbsoluteUri);
+        n.DetailsUrl?.AbsoluteUri,
+        n.About.Text,
+        n.About.Fields.Count == 0 ? null : n.About.Fields.GroupBy(f => f.Name).ToDictionary(g => g.Key, g => g.First().Value));
 }
 
 public sealed record WebhookBody(
@@ -72,6 +74,8 @@ public sealed record WebhookBody(
     IReadOnlyList<WebhookLink> Links,
     string? AckUrl,
     string? ResolveUrl,
-    string? DetailsUrl);
+    string? DetailsUrl,
+    string? Description = null,
+    IReadOnlyDictionary<string, string>? Details = null);
 
 public sealed record WebhookLink(string Href, string Text);

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Steady.Cli.Tests.Integration;
 
-/// <summary>steady silence and steady maintenance against the real server: alerts that fire meanwhile are marked and page nobody.</summary>
+/// <summary>steady silence and steady maintenance against the real server: alerts they cover are marked and page nobody until they end.</summary>
 public sealed class SilenceTests(SteadyServer server) : IClassFixture<SteadyServer>, IDisposable
 {
     private readonly Person _person = AlertPeople.Responder(server);
@@ -44,12 +44,16 @@ public sealed class SilenceTests(SteadyServer server) : IClassFixture<SteadyServ
         var table = (await _person.RunAsync("alert", "list", "--service", "db-svc")).Succeeded();
         Assert.Matches($@"(?m)^{alerts["silenced"].Short()}\s+warning\s+triggered, silenced\s+Disk full on db2\s", table.Out);
         var show = (await _person.RunAsync("alert", "show", alerts["silenced"].Short())).Succeeded();
-        Assert.Matches($@"(?m)^Silenced:\s+by silence {silence}: nobody is paged for it$", show.Out);
+        Assert.Matches($@"(?m)^Silenced:\s+by silence {silence}: nobody is paged for it until the silence ends$", show.Out);
         Assert.Matches(@"(?m)^  .*\s+silenced\s+Administrator\s+disk migration$", show.Out);
 
         var expired = (await _person.RunAsync("silence", "expire", silence)).Succeeded();
 
-        Assert.Equal($"Expired silence {silence} (alertname=\"DiskFull\", env=~\"prod|staging\"): matching alerts page again from now on.\n", expired.Out);
+        Assert.Equal($"Expired silence {silence} (alertname=\"DiskFull\", env=~\"prod|staging\"): its alerts still triggered page now, and new ones page as usual.\n", expired.Out);
+        // The mark comes off every alert it covered, the acknowledged one too; expiring it again is refused.
+        Assert.All(await _person.AlertsAsync("--service", "db-svc"), a => Assert.Equal(JsonValueKind.Null, a.GetProperty("silencedBy").ValueKind));
+        var again = await _person.RunAsync("silence", "expire", silence);
+        Assert.Matches(@"^steady: This silence already expired at \d{4}-\d\d-\d\d \d\d:\d\d UTC; there is nothing to expire\.$", again.SingleErrorLine(ExitCodes.Error));
         Assert.DoesNotContain(silence, (await _person.RunAsync("silence", "list")).Succeeded().Out, StringComparison.Ordinal);
         Assert.Matches($@"(?m)^{silence}\s+expired\s+db-svc\s+", (await _person.RunAsync("silence", "list", "--all")).Succeeded().Out);
         (await _person.RunAsync("alert", "send", "Disk full on db3", "--key", key, "--dedup-key", "after", "--label", "alertname=DiskFull", "--label", "env=prod")).Succeeded();
@@ -116,7 +120,7 @@ public sealed class SilenceTests(SteadyServer server) : IClassFixture<SteadyServ
         var lines = started.Lines();
         var window = System.Text.RegularExpressions.Regex.Match(lines[0], @"^Maintenance ([0-9a-f]{8}) on kernel-svc until \d{4}-\d\d-\d\d \d\d:\d\d \(in 1h\): kernel upgrade$").Groups[1].Value;
         Assert.NotEmpty(window);
-        Assert.Equal("Alerts that fire meanwhile are stored and page nobody; alerts already open are unchanged.", lines[1]);
+        Assert.Equal("Its alerts, open now or firing meanwhile, are stored and page nobody until it ends; those still triggered then page.", lines[1]);
         Assert.Equal($"End it early with: steady maintenance end --service kernel-svc {window}", lines[2]);
         var list = (await _person.RunAsync("maintenance", "list", "--service", "kernel-svc")).Succeeded();
         Assert.Matches(@"^ID\s+STATUS\s+STARTS\s+ENDS\s+REASON\s+BY\n", list.Out);
@@ -128,7 +132,10 @@ public sealed class SilenceTests(SteadyServer server) : IClassFixture<SteadyServ
 
         var ended = (await _person.RunAsync("maintenance", "end", "--service", "kernel-svc", window)).Succeeded();
 
-        Assert.Equal($"Ended maintenance {window} on kernel-svc: its alerts page again from now on.\n", ended.Out);
+        Assert.Equal($"Ended maintenance {window} on kernel-svc: its alerts still triggered page now, and new ones page as usual.\n", ended.Out);
+        Assert.Equal(JsonValueKind.Null, Assert.Single(await _person.AlertsAsync("--service", "kernel-svc")).GetProperty("maintenanceId").ValueKind);
+        var again = await _person.RunAsync("maintenance", "end", "--service", "kernel-svc", window);
+        Assert.Matches(@"^steady: This maintenance window already ended at \d{4}-\d\d-\d\d \d\d:\d\d UTC; there is nothing to end\.$", again.SingleErrorLine(ExitCodes.Error));
         Assert.Matches($@"(?m)^{window}\s+ended\s+", (await _person.RunAsync("maintenance", "list", "--service", "kernel-svc")).Succeeded().Out);
         (await _person.RunAsync("alert", "send", "Node down", "--key", key, "--dedup-key", "after")).Succeeded();
         var after = (await _person.AlertsAsync("--service", "kernel-svc")).Single(a => a.GetProperty("dedupKey").GetString() == "after");

@@ -38,8 +38,8 @@ public sealed class AlertViewTests
     {
         var text = Show(Alert(silencedBy: Guid.Parse("0197a3b2-0000-7000-8000-0000aaaabbbb"), maintenanceId: Guid.Parse("0197a3b2-0000-7000-8000-0000ccccdddd"), flapping: true));
 
-        Assert.Contains("Silenced:     by silence aaaabbbb: nobody is paged for it\n", text, StringComparison.Ordinal);
-        Assert.Contains("Maintenance:  fired during maintenance ccccdddd: nobody is paged for it\n", text, StringComparison.Ordinal);
+        Assert.Contains("Silenced:     by silence aaaabbbb: nobody is paged for it until the silence ends\n", text, StringComparison.Ordinal);
+        Assert.Contains("Maintenance:  in maintenance ccccdddd: nobody is paged for it until the window ends\n", text, StringComparison.Ordinal);
         Assert.Contains("Flapping:     yes: it keeps firing and resolving; notifications are held until it settles\n", text, StringComparison.Ordinal);
     }
 

@@ -74,6 +74,9 @@ public static class AlertmanagerFormat
             if (externalUrl is { Length: > 0 })
                 fields.AddLink(links, externalUrl, format == "grafana" ? "Grafana" : "Alertmanager", "$.externalURL");
 
+            // Grafana says what the query saw at alert level; it goes beside the annotations.
+            if (format == "grafana" && fields.String(alert, "valueString", path, IntakeLimits.MaxLabelBytes) is { Length: > 0 } value)
+                annotations.TryAdd("valueString", value);
             var details = annotations.Count == 0 ? null : JsonSerializer.Serialize(annotations);
             result.Add(new IncomingAlert(
                 action,

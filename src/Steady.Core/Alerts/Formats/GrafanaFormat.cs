@@ -1,10 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Steady.Core.Alerts.Formats;
 
 /// <summary>
 /// Grafana's alerting webhook. Unified alerting sends the Alertmanager shape (with extra fields);
-/// legacy dashboard alerts send one rule with "state" alerting/ok, keyed by the rule.
+/// legacy dashboard alerts send one rule with "state" alerting/ok, keyed by the rule; its "message"
+/// is kept as the alert's description, with the "evalMatches" beside it.
 /// </summary>
 public static class GrafanaFormat
 {
@@ -41,7 +43,19 @@ public static class GrafanaFormat
         var links = new List<AlertLink>();
         if (fields.String(root, "ruleUrl", "$", 2000) is { Length: > 0 } url)
             fields.AddLink(links, url, "Grafana rule", "$.ruleUrl");
-        var details = fields.Raw(root, "evalMatches", "$");
+        // The rule's message is the alert's description; the matches that fired it go beside it.
+        var message = fields.String(root, "message", "$", IntakeLimits.MaxDetailsBytes / 4);
+        var matches = fields.Raw(root, "evalMatches", "$");
+        string? details = null;
+        if (!string.IsNullOrWhiteSpace(message) || matches is not null)
+        {
+            var body = new JsonObject();
+            if (!string.IsNullOrWhiteSpace(message))
+                body["message"] = message;
+            if (matches is not null)
+                body["evalMatches"] = JsonNode.Parse(matches);
+            details = body.ToJsonString();
+        }
         var title = fields.String(root, "title", "$", IntakeLimits.MaxSummaryLength) ?? ruleName ?? "Grafana alert " + ruleId;
         if (errors.Count > 0)
             return new IntakeParse([], errors);

@@ -11,6 +11,9 @@ public sealed class AlertDetailModel(SteadyDb db, AlertActions actions, TimeProv
 
     public bool CanRespond { get; private set; }
 
+    /// <summary>What the monitoring tool said beyond the summary: the description and the other annotations or details.</summary>
+    public Steady.Core.Alerts.AlertDescription About { get; private set; } = Steady.Core.Alerts.AlertDescription.None;
+
     /// <summary>The group's escalation and every notification sent for it.</summary>
     public Notifications.AlertNotificationsDto? Notifications { get; private set; }
 
@@ -54,6 +57,7 @@ public sealed class AlertDetailModel(SteadyDb db, AlertActions actions, TimeProv
         if (detail is null)
             return false;
         Detail = detail;
+        About = Steady.Core.Alerts.AlertDescription.Read(detail.Alert.Details?.GetRawText(), detail.Alert.Summary, detail.Alert.Links.Select(l => l.Href));
         Notifications = await Steady.Server.Features.Notifications.PagingApi.ForAlertAsync(db, id, HttpContext.RequestAborted);
         var teamId = await db.Services.Where(s => s.Id == detail.Alert.ServiceId).Select(s => s.TeamId).FirstAsync();
         CanRespond = Permissions.CanRespondFor(Actor, teamId);

@@ -41,7 +41,7 @@ public static class MaintenanceApi
         return TypedResults.Ok<IReadOnlyList<MaintenanceDto>>(rows.Select(m => MaintenanceDto.From(m, now)).ToList());
     }
 
-    private static async Task<Results<Created<MaintenanceDto>, ProblemHttpResult>> Create(string service, MaintenanceInput input, SteadyDb db, ActorAccessor actors, AlertStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<MaintenanceDto>, ProblemHttpResult>> Create(string service, MaintenanceInput input, SteadyDb db, ActorAccessor actors, Suppressions suppressions, TimeProvider time, CancellationToken cancellationToken)
     {
         var found = await db.ServiceAsync(service, cancellationToken);
         if (found is null)
@@ -74,12 +74,12 @@ public static class MaintenanceApi
         };
         db.MaintenanceWindows.Add(window);
         await db.SaveChangesAsync(cancellationToken);
-        if (window.IsActiveAt(now))
-            await store.SuppressOpenAsync(found.Id, [], [window], cancellationToken);
+        await suppressions.StartedAsync(window, cancellationToken);
         return TypedResults.Created($"/api/v1/services/{found.Id}/maintenance/{window.Id}", MaintenanceDto.From(window, now));
     }
 
-    private static async Task<Results<Ok<MaintenanceDto>, ProblemHttpResult>> End(string service, Guid id, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Ends it now (one not started yet is called off); its alerts lose the mark, and those still triggered page. Ending one that is over is a conflict.</summary>
+    private static async Task<Results<Ok<MaintenanceDto>, ProblemHttpResult>> End(string service, Guid id, SteadyDb db, ActorAccessor actors, Suppressions suppressions, TimeProvider time, CancellationToken cancellationToken)
     {
         var found = await db.ServiceAsync(service, cancellationToken);
         if (found is null)
@@ -90,11 +90,15 @@ public static class MaintenanceApi
         if (window is null)
             return Problems.NotFound("The maintenance window");
         var now = time.GetUtcNow();
-        if (window.EndsAt > now)
+        if (window.IsOverAt(now))
         {
-            window.EndsAt = now < window.StartsAt ? window.StartsAt : now;
-            await db.SaveChangesAsync(cancellationToken);
+            return Failure.Conflict(window.EndsAt <= window.StartsAt && window.StartsAt > window.CreatedAt
+                ? $"This maintenance window was called off before it started (it was to start at {window.StartsAt:yyyy-MM-dd HH:mm} UTC); there is nothing to end."
+                : $"This maintenance window already ended at {window.EndsAt:yyyy-MM-dd HH:mm} UTC; there is nothing to end.").ToProblem();
         }
+        window.EndsAt = now < window.StartsAt ? window.StartsAt : now;
+        await db.SaveChangesAsync(cancellationToken);
+        await suppressions.EndedAsync(window, cancellationToken);
         return TypedResults.Ok(MaintenanceDto.From(window, now));
     }
 

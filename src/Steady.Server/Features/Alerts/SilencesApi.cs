@@ -17,7 +17,10 @@ public sealed record SilenceDto(Guid Id, Guid? ServiceId, IReadOnlyList<Matcher>
         new(s.Id, s.ServiceId, s.ParsedMatchers(), s.StartsAt, s.EndsAt, s.Reason, s.CreatedBy, s.CreatedAt, s.IsActiveAt(now));
 }
 
-/// <summary>Silences by label matchers, with creator, reason and expiry. Expiring ends one now; the record stays.</summary>
+/// <summary>
+/// Silences by label matchers, with creator, reason and expiry. Expiring ends one now; the record
+/// stays. <see cref="Suppressions"/> marks the alerts a silence covers, and unmarks them when it ends.
+/// </summary>
 public static class SilencesApi
 {
     public static RouteGroupBuilder MapSilencesApi(this RouteGroupBuilder api)
@@ -39,7 +42,7 @@ public static class SilencesApi
         return TypedResults.Ok<IReadOnlyList<SilenceDto>>(rows.Select(s => SilenceDto.From(s, now)).ToList());
     }
 
-    private static async Task<Results<Created<SilenceDto>, ProblemHttpResult>> Create(SilenceInput input, SteadyDb db, ActorAccessor actors, AlertStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<SilenceDto>, ProblemHttpResult>> Create(SilenceInput input, SteadyDb db, ActorAccessor actors, Suppressions suppressions, TimeProvider time, CancellationToken cancellationToken)
     {
         var actor = await actors.RequireAsync(cancellationToken);
         var now = time.GetUtcNow();
@@ -89,12 +92,12 @@ public static class SilencesApi
         };
         db.Silences.Add(silence);
         await db.SaveChangesAsync(cancellationToken);
-        if (silence.IsActiveAt(now))
-            await store.SuppressOpenAsync(serviceId, [silence], [], cancellationToken);
+        await suppressions.StartedAsync(silence, cancellationToken);
         return TypedResults.Created($"/api/v1/silences/{silence.Id}", SilenceDto.From(silence, now));
     }
 
-    private static async Task<Results<Ok<SilenceDto>, ProblemHttpResult>> Expire(Guid id, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Ends it now (one not started yet is called off); its alerts lose the mark, and those still triggered page. Expiring one that is over is a conflict.</summary>
+    private static async Task<Results<Ok<SilenceDto>, ProblemHttpResult>> Expire(Guid id, SteadyDb db, ActorAccessor actors, Suppressions suppressions, TimeProvider time, CancellationToken cancellationToken)
     {
         var actor = await actors.RequireAsync(cancellationToken);
         var silence = await db.Silences.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
@@ -111,11 +114,15 @@ public static class SilencesApi
             return Problems.Forbidden("Only organization administrators can expire a silence across all services.");
         }
         var now = time.GetUtcNow();
-        if (silence.EndsAt > now)
+        if (silence.IsOverAt(now))
         {
-            silence.EndsAt = now < silence.StartsAt ? silence.StartsAt : now;
-            await db.SaveChangesAsync(cancellationToken);
+            return Failure.Conflict(silence.EndsAt <= silence.StartsAt && silence.StartsAt > silence.CreatedAt
+                ? $"This silence was called off before it started (it was to start at {silence.StartsAt:yyyy-MM-dd HH:mm} UTC); there is nothing to expire."
+                : $"This silence already expired at {silence.EndsAt:yyyy-MM-dd HH:mm} UTC; there is nothing to expire.").ToProblem();
         }
+        silence.EndsAt = now < silence.StartsAt ? silence.StartsAt : now;
+        await db.SaveChangesAsync(cancellationToken);
+        await suppressions.EndedAsync(silence, cancellationToken);
         return TypedResults.Ok(SilenceDto.From(silence, now));
     }
 }

@@ -10,8 +10,8 @@ using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Notifications;
 
-/// <summary>One alert group a link acts on, as its page shows it.</summary>
-public sealed record LinkGroup(Guid GroupId, Guid? AlertId, string Service, string Title, string Summary, Severity Severity, int Triggered, int Acknowledged, int Open);
+/// <summary>One alert group a link acts on, as its page shows it, with what the monitoring tool said about its latest alert.</summary>
+public sealed record LinkGroup(Guid GroupId, Guid? AlertId, string Service, string Title, string Summary, Severity Severity, int Triggered, int Acknowledged, int Open, AlertDescription? About = null);
 
 /// <summary>The incident an incident's page is about, as its link's page shows it: why it paged, what is known, whether anything still pages.</summary>
 public sealed record LinkIncident(int Number, string Title, string Severity, string Status, string Commander, string? Why, string? Known, bool Paging);
@@ -197,8 +197,10 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
         var result = groups.Select(g =>
         {
             var open = alerts.Where(a => a.GroupId == g.Id).OrderByDescending(a => a.LastSeenAt).ToList();
-            return new LinkGroup(g.Id, open.FirstOrDefault()?.Id, services.GetValueOrDefault(g.ServiceId, ""), g.Title, open.FirstOrDefault()?.Summary ?? g.Title, g.Severity,
-                open.Count(a => a.Status == AlertStatus.Triggered), open.Count(a => a.Status == AlertStatus.Acknowledged), open.Count);
+            var latest = open.FirstOrDefault();
+            return new LinkGroup(g.Id, latest?.Id, services.GetValueOrDefault(g.ServiceId, ""), g.Title, latest?.Summary ?? g.Title, g.Severity,
+                open.Count(a => a.Status == AlertStatus.Triggered), open.Count(a => a.Status == AlertStatus.Acknowledged), open.Count,
+                latest is null ? null : AlertDescription.Of(latest));
         }).OrderByDescending(g => g.Severity).ToList();
         return (name, result, null);
     }
