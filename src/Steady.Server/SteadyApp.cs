@@ -10,12 +10,11 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
-using Steady.Server.Engine;
+using Steady.Server.Features.Paging;
 using Steady.Server.Features.Accounts;
 using Steady.Server.Features.Alerts;
 using Steady.Server.Features.Intake;
 using Steady.Server.Features.OnCall;
-using Steady.Server.Features.Notifications;
 using Steady.Server.Features.Audit;
 using Steady.Server.Features.Checks;
 using Steady.Server.Features.Config;
@@ -28,6 +27,9 @@ using Steady.Server.Features.Tokens;
 using Steady.Server.Features.Users;
 using Steady.Server.Infrastructure;
 using Steady.Server.Notify;
+using Steady.Server.Features.EmergencyLines;
+using Steady.Server.Features.Changes;
+using Steady.Server.Features.Setup;
 
 namespace Steady.Server;
 
@@ -91,6 +93,7 @@ public static class SteadyApp
         services.AddSteadyDatabase();
         services.AddSteadyNotifications(configuration);
         services.AddHostedService<DatabaseStartup>();
+        services.AddHostedService<FirstStart>(); // after DatabaseStartup: hosted services start in order
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
@@ -144,7 +147,7 @@ public static class SteadyApp
         services.AddScoped<IncidentRecords>();
         services.AddScoped<IncidentChannels>();
         services.Configure<EmergencyLineOptions>(configuration.GetSection(EmergencyLineOptions.Section));
-        services.AddScoped<EmergencyLines>();
+        services.AddScoped<EmergencyLineCommands>();
         services.AddSingleton<EmergencyLineRequests>();
         services.AddHostedService<IncidentWorker>();
         services.AddSteadyPaging(configuration);
@@ -173,9 +176,9 @@ public static class SteadyApp
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Accounts/Login");
             o.Conventions.AllowAnonymousToPage("/Shell/Error");
-            o.Conventions.AllowAnonymousToPage("/Incidents/EmergencyIntake");
-            o.Conventions.AllowAnonymousToPage("/Notifications/Link");
-            o.Conventions.AddPageRoute("/Notifications/Link", "resolve/{token}");
+            o.Conventions.AllowAnonymousToPage("/EmergencyLines/EmergencyIntake");
+            o.Conventions.AllowAnonymousToPage("/Paging/Link");
+            o.Conventions.AddPageRoute("/Paging/Link", "resolve/{token}");
             o.Conventions.ConfigureFilter(new UnknownHandlers());
             o.Conventions.ConfigureFilter(new UnreadableFields());
         });

@@ -1,3 +1,5 @@
+using Steady.Server.Features.Setup;
+
 namespace Steady.Server;
 
 /// <summary>The "Steady" configuration section (appsettings, environment Steady__..., command line).</summary>

@@ -237,8 +237,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         // Anyone signed in sees a person's profile; their contact details only themselves and organization admins (ConsoleOnCallTests).
         new("PAGE", "users/{id:guid}", Access.SignedIn, async w => ($"/users/{await w.NewUserAsync()}", null)),
         // The links in notifications: the signed token is the credential, so no sign-in.
-        new("PAGE", "ack/{token}", Access.Public, async w => (await w.LinkAsync(Steady.Server.Engine.LinkAction.Acknowledge), null)),
-        new("PAGE", "resolve/{token}", Access.Public, async w => (await w.LinkAsync(Steady.Server.Engine.LinkAction.Resolve), null)),
+        new("PAGE", "ack/{token}", Access.Public, async w => (await w.LinkAsync(Steady.Server.Features.Paging.LinkAction.Acknowledge), null)),
+        new("PAGE", "resolve/{token}", Access.Public, async w => (await w.LinkAsync(Steady.Server.Features.Paging.LinkAction.Resolve), null)),
     ];
 
     [Fact]
@@ -428,9 +428,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         }
 
         /// <summary>A valid signed link (for a message with no alerts left): its page shows, without sign-in.</summary>
-        public async Task<string> LinkAsync(Steady.Server.Engine.LinkAction action)
+        public async Task<string> LinkAsync(Steady.Server.Features.Paging.LinkAction action)
         {
-            var links = _host.Services.GetRequiredService<Steady.Server.Engine.AckLinks>();
+            var links = _host.Services.GetRequiredService<Steady.Server.Features.Paging.AckLinks>();
             var url = await links.UrlAsync(action, Guid.NewGuid(), _host.Clock.GetUtcNow().AddHours(1), CancellationToken.None);
             return url.PathAndQuery;
         }
@@ -543,10 +543,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             {
                 var incident = await db.Incidents.SingleAsync(i => i.Number == number);
                 var now = _host.Clock.GetUtcNow();
-                db.EscalationRuns.Add(new Steady.Core.OnCall.EscalationRunRecord
+                db.EscalationRuns.Add(new Steady.Core.Paging.EscalationRunRecord
                 {
                     Id = Guid.CreateVersion7(), IncidentId = incident.Id, PolicyId = Guid.Empty, TargetUserId = incident.DeclaredById, Key = "matrix", Reason = "matrix",
-                    State = Steady.Core.OnCall.RunStates.Active, Urgency = "high", NextDueAt = now.AddHours(1), StartedAt = now, UpdatedAt = now,
+                    State = Steady.Core.Paging.RunStates.Active, Urgency = "high", NextDueAt = now.AddHours(1), StartedAt = now, UpdatedAt = now,
                 });
                 return await db.SaveChangesAsync();
             });

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Steady.Server.Data;
 using Steady.Server.Features.Accounts;
+using Steady.Server.Features.Setup;
 
 namespace Steady.Server.Tests;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
 using Steady.Server.Features.Tokens;
+using Steady.Server.Features.Setup;
 
 namespace Steady.Server.Tests;
 
@@ -54,7 +55,7 @@ public sealed class SteadyHost : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton(new Steady.Server.Features.Accounts.OperatorConsole(TextWriter.Null));
+            services.AddSingleton(new Steady.Server.Features.Setup.OperatorConsole(TextWriter.Null));
         });
         _configure?.Invoke(builder);
     }

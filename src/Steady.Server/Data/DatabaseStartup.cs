@@ -4,7 +4,7 @@ namespace Steady.Server.Data;
 
 /// <summary>
 /// Before the server listens: take the SQLite file lock, switch it to WAL, and bring the schema up to
-/// date. Then the first-start bootstrap and, when asked, the demo.
+/// date. Setup's <c>FirstStart</c>, started right after, creates the first admin and, when asked, the demo.
 /// </summary>
 public sealed partial class DatabaseStartup(IServiceProvider services, DatabaseInfo database, SqliteLockHolder sqliteLock, ILogger<DatabaseStartup> logger) : IHostedService
 {
@@ -25,8 +25,6 @@ public sealed partial class DatabaseStartup(IServiceProvider services, DatabaseI
         {
             throw new StartupException($"Cannot prepare the {database.Provider} database: {e.Message}");
         }
-
-        await scope.ServiceProvider.GetRequiredService<Features.Accounts.Bootstrap>().RunAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -11,6 +11,7 @@ using Steady.Core.Audit;
 using Steady.Core.Incidents;
 using Steady.Core.OnCall;
 using Steady.Core.Services;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Data;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Server.Features.Accounts;
+using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features;
 

@@ -9,7 +9,7 @@ public sealed class HomeModel(SteadyDb db, TimeProvider time) : ConsolePage
 {
     public int OpenAlerts { get; private set; }
 
-    public IReadOnlyList<Schedules.OnCallSummary> OnCall { get; private set; } = [];
+    public IReadOnlyList<Features.OnCall.Schedules.OnCallSummary> OnCall { get; private set; } = [];
 
     public int Services { get; private set; }
 
@@ -24,7 +24,7 @@ public sealed class HomeModel(SteadyDb db, TimeProvider time) : ConsolePage
         if (!await LoadActorAsync())
             return SignedOut();
         var now = time.GetUtcNow();
-        OnCall = await Schedules.OnCallSummary.ForAllAsync(db, now, HttpContext.RequestAborted, max: 20);
+        OnCall = await Features.OnCall.Schedules.OnCallSummary.ForAllAsync(db, now, HttpContext.RequestAborted, max: 20);
         OpenAlerts = await db.Alerts.CountAsync(a => a.Status != Steady.Core.Alerts.AlertStatus.Resolved);
         Services = await db.Services.CountAsync();
         Teams = await db.Teams.CountAsync();

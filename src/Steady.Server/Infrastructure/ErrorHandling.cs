@@ -47,7 +47,7 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
                 return (400, "The request body is missing.", "This endpoint needs a JSON request body.");
             case BadHttpRequestException bad:
                 return (bad.StatusCode, "The request is not valid.", bad.Message);
-            case Features.Accounts.AccountUnavailableException:
+            case AccountUnavailableException:
                 return (401, "Authentication required.", exception.Message);
             case OperationCanceledException:
                 return (499, "The request was cancelled.", "The client closed the request.");

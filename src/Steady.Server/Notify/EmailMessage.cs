@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
 using Steady.Core.Alerts;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Notify;
 

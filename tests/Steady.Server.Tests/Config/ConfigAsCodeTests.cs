@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Steady.Server.Features.Setup;
 
 namespace Steady.Server.Tests.Config;
 

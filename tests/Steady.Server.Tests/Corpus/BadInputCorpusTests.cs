@@ -28,7 +28,7 @@ public sealed class BadInputCorpusTests
 {
     private static readonly Type[] Workers =
     [
-        typeof(Steady.Server.Engine.NodePresence), typeof(Steady.Server.Engine.EscalationWorker), typeof(Steady.Server.Engine.DeliveryWorker),
+        typeof(Steady.Server.Features.Paging.NodePresence), typeof(Steady.Server.Features.Paging.EscalationWorker), typeof(Steady.Server.Features.Paging.DeliveryWorker),
         typeof(HeartbeatMonitor), typeof(Steady.Server.Features.Checks.CheckRunner), typeof(Steady.Server.Features.OnCall.HandoffNotifier),
         typeof(Steady.Server.Features.Incidents.IncidentWorker), typeof(SqliteCheckpointer),
     ];

@@ -6,6 +6,7 @@ using Steady.Core.OnCall;
 using Steady.Server.Tests.Alerts;
 using Steady.Server.Tests.Notify;
 using Steady.Server.Tests.Paging;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Tests.Incidents;
 

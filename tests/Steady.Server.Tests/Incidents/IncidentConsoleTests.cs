@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Steady.Core.OnCall;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Tests.Incidents;
 

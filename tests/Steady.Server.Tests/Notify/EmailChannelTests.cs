@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using MimeKit;
 using Steady.Server.Notify;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Tests.Notify;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Steady.Server.Notify;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Tests.Notify;
 

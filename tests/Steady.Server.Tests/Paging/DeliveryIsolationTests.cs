@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Steady.Core.OnCall;
 using Steady.Server.Tests.Notify;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Tests.Paging;
 

@@ -7,6 +7,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.TestHost;
 using Steady.Server.Tests.Notify;
+using Steady.Core.Paging;
+using Steady.Server.Features.Setup;
 
 namespace Steady.Server.Tests.Paging;
 

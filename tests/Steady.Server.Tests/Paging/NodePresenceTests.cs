@@ -2,8 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Steady.Server.Engine;
+using Steady.Server.Features.Paging;
 using Steady.Server.Tests.Notify;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Tests.Paging;
 

@@ -3,7 +3,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.Alerts;
 using Steady.Server.Data;
-using Steady.Server.Engine;
+using Steady.Server.Features.Paging;
 using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Alerts;

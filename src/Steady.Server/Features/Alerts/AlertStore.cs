@@ -4,7 +4,7 @@ using Steady.Core;
 using Steady.Core.Alerts;
 using Steady.Core.Services;
 using Steady.Server.Data;
-using Steady.Server.Engine;
+using Steady.Server.Features.Paging;
 using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Alerts;
@@ -124,7 +124,7 @@ public sealed class AlertStore(SteadyDb db, TimeProvider time, StepPlanner plann
     }
 
     /// <summary>Groups before their escalation runs and the alerts that belong to them, alerts before their history and the pages about them.</summary>
-    private static readonly Type[] WriteOrder = [typeof(AlertGroup), typeof(Steady.Core.OnCall.EscalationRunRecord), typeof(Alert), typeof(AlertEvent), typeof(Steady.Core.OnCall.Delivery)];
+    private static readonly Type[] WriteOrder = [typeof(AlertGroup), typeof(Steady.Core.Paging.EscalationRunRecord), typeof(Alert), typeof(AlertEvent), typeof(Steady.Core.Paging.Delivery)];
 
     private void Repeat(Alert alert, IncomingAlert incoming, Batch batch, DateTimeOffset now)
     {

@@ -29,14 +29,14 @@ public static class AlertsApi
         var query = await QueryAsync(db, new Filter(service, status, label, group, since, until), cancellationToken);
         if (!query.Succeeded)
             return query.Failure!.ToProblem();
-        var take = Paging.Limit(limit);
+        var take = Pagination.Limit(limit);
         var q = query.Value!;
         if (cursor is { } before)
             q = q.Where(a => a.Id.CompareTo(before) < 0);
         var rows = await q.OrderByDescending(a => a.Id).Take(take + 1).ToListAsync(cancellationToken);
         var names = await ServiceNamesAsync(db, rows, cancellationToken);
         var incidents = await Incidents.IncidentGroups.ForAlertsAsync(db, rows, cancellationToken);
-        return TypedResults.Ok(Paging.Of(rows.Select(a => AlertDto.From(a, names[a.ServiceId], incidents.GetValueOrDefault(a.Id))).ToList(), take, a => a.Id));
+        return TypedResults.Ok(Pagination.Of(rows.Select(a => AlertDto.From(a, names[a.ServiceId], incidents.GetValueOrDefault(a.Id))).ToList(), take, a => a.Id));
     }
 
     /// <summary>The filtered alerts query, shared with the console's alert list.</summary>

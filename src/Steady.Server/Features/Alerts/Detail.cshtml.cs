@@ -15,7 +15,7 @@ public sealed class AlertDetailModel(SteadyDb db, AlertActions actions, TimeProv
     public Steady.Core.Alerts.AlertDescription About { get; private set; } = Steady.Core.Alerts.AlertDescription.None;
 
     /// <summary>The group's escalation and every notification sent for it.</summary>
-    public Notifications.AlertNotificationsDto? Notifications { get; private set; }
+    public Features.Paging.AlertNotificationsDto? Notifications { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
@@ -58,7 +58,7 @@ public sealed class AlertDetailModel(SteadyDb db, AlertActions actions, TimeProv
             return false;
         Detail = detail;
         About = Steady.Core.Alerts.AlertDescription.Read(detail.Alert.Details?.GetRawText(), detail.Alert.Summary, detail.Alert.Links.Select(l => l.Href));
-        Notifications = await Steady.Server.Features.Notifications.PagingApi.ForAlertAsync(db, id, HttpContext.RequestAborted);
+        Notifications = await Steady.Server.Features.Paging.PagingApi.ForAlertAsync(db, id, HttpContext.RequestAborted);
         var teamId = await db.Services.Where(s => s.Id == detail.Alert.ServiceId).Select(s => s.TeamId).FirstAsync();
         CanRespond = Permissions.CanRespondFor(Actor, teamId);
         return true;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Steady.Core.Alerts;
 using Steady.Server.Data;
-using Steady.Server.Engine;
+using Steady.Server.Features.Paging;
 using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Alerts;

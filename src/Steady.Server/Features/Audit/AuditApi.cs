@@ -29,7 +29,7 @@ public static class AuditApi
     {
         if (!Permissions.CanReadAudit(await actors.RequireAsync(cancellationToken)))
             return Problems.Forbidden("Only organization administrators can read the audit log.");
-        var take = Paging.Limit(limit);
+        var take = Pagination.Limit(limit);
         var query = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrEmpty(entityType))
             query = query.Where(e => e.EntityType == entityType);
@@ -40,6 +40,6 @@ public static class AuditApi
         if (cursor is { } before)
             query = query.Where(e => e.Id.CompareTo(before) < 0);
         var rows = await query.OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.Of(rows.Select(AuditEntryDto.From).ToList(), take, e => e.Id));
+        return TypedResults.Ok(Pagination.Of(rows.Select(AuditEntryDto.From).ToList(), take, e => e.Id));
     }
 }

@@ -6,12 +6,13 @@ using Steady.Core.Accounts;
 using Steady.Core.Incidents;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
-using Steady.Server.Engine;
+using Steady.Server.Features.Paging;
+using Steady.Server.Features.EmergencyLines;
 
 namespace Steady.Server.Features.Incidents;
 
 /// <summary>The commander's one screen: header, pages (and their acknowledgement), checklist, update composer, roles, actions, changes, alerts, evidence, timeline.</summary>
-public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, IncidentCommands commands, IncidentRecords records, IncidentChannels channels, IncidentSeverities severities, EmergencyLines lines, TimeProvider time) : ConsolePage
+public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, IncidentCommands commands, IncidentRecords records, IncidentChannels channels, IncidentSeverities severities, EmergencyLineCommands lines, TimeProvider time) : ConsolePage
 {
     public EmergencySubmission? Submission { get; private set; }
 
@@ -41,7 +42,7 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
     public IReadOnlyList<PageRun> Runs { get; private set; } = [];
 
     /// <summary>Every page the runs sent: to whom, how, its state (as <c>GET /api/v1/incidents/{number}/pages</c>).</summary>
-    public IReadOnlyList<Notifications.DeliveryDto> Deliveries { get; private set; } = [];
+    public IReadOnlyList<Features.Paging.DeliveryDto> Deliveries { get; private set; } = [];
 
     /// <summary>A run still waits for an answer: "Acknowledge pages" would stop it.</summary>
     public bool Paging => Runs.Any(r => IncidentRunSteps.Unanswered.Contains(r.State));
@@ -144,7 +145,7 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
             .OrderBy(r => r.StartedAt).ThenBy(r => r.Id).ToListAsync(HttpContext.RequestAborted);
         var titles = await db.AlertGroups.AsNoTracking().Where(g => groups.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Title, HttpContext.RequestAborted);
         Runs = runs.Select(r => new PageRun(r.State, r.GroupId is { } g ? $"Alert group '{titles.GetValueOrDefault(g, "?")}': its escalation" : r.Reason ?? "", r.StartedAt, r.NextDueAt, r.Note)).ToList();
-        Deliveries = await Notifications.PagingApi.ForIncidentAsync(db, incident.Id, HttpContext.RequestAborted);
+        Deliveries = await Features.Paging.PagingApi.ForIncidentAsync(db, incident.Id, HttpContext.RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, incident.TeamId);
         Submission = await db.EmergencySubmissions.AsNoTracking().FirstOrDefaultAsync(s => s.IncidentId == incident.Id, HttpContext.RequestAborted);
         IsCommander = Incident.CommanderId == Actor.UserId;

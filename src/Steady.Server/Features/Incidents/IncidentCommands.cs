@@ -23,7 +23,7 @@ public sealed class IncidentCommands(
     IIncidentPager pager,
     Alerts.AlertStore alertStore,
     WakeSignal<IncidentWorker> wake,
-    WakeSignal<Engine.EscalationWorker> engine,
+    WakeSignal<Paging.EscalationWorker> engine,
     IOptions<IncidentOptions> options,
     TimeProvider time)
 {
@@ -263,7 +263,7 @@ public sealed class IncidentCommands(
             if (overrideReason is not null)
                 text += $" (resolution check overridden by the commander: {overrideReason})";
             Entry(incident, "status", text, actor);
-            if (to == IncidentStatus.Resolved && await Engine.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.OnCall.RunStates.Resolved, $"the incident was resolved by {actor.Name}", now, cancellationToken))
+            if (to == IncidentStatus.Resolved && await Paging.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.Paging.RunStates.Resolved, $"the incident was resolved by {actor.Name}", now, cancellationToken))
                 Entry(incident, "page", "Paging stopped: the incident is resolved", null);
             if (to == IncidentStatus.Resolved)
                 await outbox.ToChannelsAsync(incident, "update", $"resolved:{now.ToUnixTimeMilliseconds()}", Headline(incident), $"Resolved by {actor.Name}{(overrideReason is null ? ", verified healthy" : $" (override: {overrideReason})")}.", cancellationToken);

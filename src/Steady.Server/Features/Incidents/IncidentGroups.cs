@@ -4,8 +4,9 @@ using Steady.Core.Alerts;
 using Steady.Core.Incidents;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
-using Steady.Server.Engine;
+using Steady.Server.Features.Paging;
 using Steady.Server.Features.Alerts;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Features.Incidents;
 

@@ -4,6 +4,7 @@ using Steady.Core;
 using Steady.Core.Incidents;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
+using Steady.Core.Paging;
 
 namespace Steady.Server.Features.Incidents;
 
@@ -94,7 +95,7 @@ public sealed class EngineIncidentPager(SteadyDb db, TimeProvider time) : IIncid
             Key = key,
             Reason = reason,
             State = RunStates.Active,
-            Urgency = Engine.IncidentRunSteps.Urgency,
+            Urgency = Paging.IncidentRunSteps.Urgency,
             NextDueAt = now,
             StartedAt = now,
             UpdatedAt = now,

@@ -18,9 +18,9 @@ namespace Steady.Server.Features.Incidents;
 public sealed partial class IncidentWorker(
     IServiceScopeFactory scopes,
     WakeSignal<IncidentWorker> signal,
-    WakeSignal<Engine.EscalationWorker> engine,
-    Engine.EngineNode node,
-    Engine.AckLinks links,
+    WakeSignal<Paging.EscalationWorker> engine,
+    Paging.EngineNode node,
+    Paging.AckLinks links,
     IOptions<IncidentOptions> options,
     TimeProvider time,
     ILogger<IncidentWorker> logger) : DueTimeWorker<IncidentWorker>(signal, time, logger)
@@ -149,14 +149,14 @@ public sealed partial class IncidentWorker(
     /// </summary>
     private async Task SetCadenceAsideAsync(Guid incidentId, Exception error, CancellationToken cancellationToken)
     {
-        var reason = Engine.EngineFailures.Describe(error);
-        if (Engine.EngineFailures.IsTransient(error))
+        var reason = Paging.EngineFailures.Describe(error);
+        if (Paging.EngineFailures.IsTransient(error))
         {
             LogCadenceRetried(logger, incidentId, reason);
             return;
         }
         LogCadenceFailed(logger, error, incidentId, reason);
-        Engine.EngineFailures.Count(Engine.EngineFailures.IncidentCadence);
+        Paging.EngineFailures.Count(Paging.EngineFailures.IncidentCadence);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -176,7 +176,7 @@ public sealed partial class IncidentWorker(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogCadenceFailed(logger, e, incidentId, Engine.EngineFailures.Describe(e));
+            LogCadenceFailed(logger, e, incidentId, Paging.EngineFailures.Describe(e));
         }
     }
 
@@ -206,15 +206,15 @@ public sealed partial class IncidentWorker(
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // One message that cannot be sent (data it cannot read) fails alone, saying why; the others go.
-                var reason = Engine.EngineFailures.Describe(e);
-                if (Engine.EngineFailures.IsTransient(e))
+                var reason = Paging.EngineFailures.Describe(e);
+                if (Paging.EngineFailures.IsTransient(e))
                 {
                     (outcome, detail) = (DeliveryOutcome.Retry, $"retry: Steady could not send it for now ({reason})");
                 }
                 else
                 {
                     LogNoticeFailed(logger, e, notice.Id, reason);
-                    Engine.EngineFailures.Count(Engine.EngineFailures.IncidentMessage);
+                    Paging.EngineFailures.Count(Paging.EngineFailures.IncidentMessage);
                     (outcome, detail) = (DeliveryOutcome.Failed, $"failed: Steady could not send it ({reason})");
                     await TellAsync(db, notice.IncidentId, $"Steady could not send the {notice.Kind} message \"{notice.Title}\" ({reason}); it is not sent.", cancellationToken);
                 }
@@ -236,14 +236,14 @@ public sealed partial class IncidentWorker(
             {
                 // Stored without what it said (the part the database may have refused), so it is not sent again and again;
                 // failing that too, it goes again after its lease, and the other messages go on now.
-                LogNoticeFailed(logger, e, notice.Id, Engine.EngineFailures.Describe(e));
+                LogNoticeFailed(logger, e, notice.Id, Paging.EngineFailures.Describe(e));
                 try
                 {
-                    await RecordAsync($"{outcome.ToString().ToLowerInvariant()}: Steady could not store this attempt's outcome in full ({Engine.EngineFailures.Describe(e)})");
+                    await RecordAsync($"{outcome.ToString().ToLowerInvariant()}: Steady could not store this attempt's outcome in full ({Paging.EngineFailures.Describe(e)})");
                 }
                 catch (Exception again) when (again is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    LogNoticeFailed(logger, again, notice.Id, Engine.EngineFailures.Describe(again));
+                    LogNoticeFailed(logger, again, notice.Id, Paging.EngineFailures.Describe(again));
                 }
             }
         }
@@ -261,7 +261,7 @@ public sealed partial class IncidentWorker(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogNoticeFailed(logger, e, incidentId, Engine.EngineFailures.Describe(e));
+            LogNoticeFailed(logger, e, incidentId, Paging.EngineFailures.Describe(e));
         }
         finally
         {

@@ -100,9 +100,9 @@ public static class IncidentsApi
         SteadyDb db, ActorAccessor actors, string? status, string? severity, string? service, bool? mine, int? limit, Guid? cursor, CancellationToken cancellationToken)
     {
         var actor = await actors.RequireAsync(cancellationToken);
-        var take = Paging.Limit(limit);
+        var take = Pagination.Limit(limit);
         var rows = await ListAsync(db, actor.UserId, new ListFilter(status, severity, service, mine == true), take + 1, cursor, cancellationToken);
-        return rows.Succeeded ? TypedResults.Ok(Paging.Of(rows.Value!, take, i => i.Id)) : rows.Failure!.ToProblem();
+        return rows.Succeeded ? TypedResults.Ok(Pagination.Of(rows.Value!, take, i => i.Id)) : rows.Failure!.ToProblem();
     }
 
     private static async Task<Results<Created<IncidentDto>, ProblemHttpResult>> Declare(DeclareInput input, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken)
@@ -125,12 +125,12 @@ public static class IncidentsApi
     private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Status(string number, StatusInput input, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>
         Respond(actors, queries, a => commands.ChangeStatusAsync(a, number, input, cancellationToken), cancellationToken);
 
-    private static async Task<Results<Ok<IReadOnlyList<Notifications.DeliveryDto>>, ProblemHttpResult>> Pages(string number, SteadyDb db, IncidentQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<Features.Paging.DeliveryDto>>, ProblemHttpResult>> Pages(string number, SteadyDb db, IncidentQueries queries, CancellationToken cancellationToken)
     {
         var incident = await queries.FindAsync(number, tracked: false, cancellationToken);
         if (incident is null)
             return NotFound(number);
-        return TypedResults.Ok<IReadOnlyList<Notifications.DeliveryDto>>(await Notifications.PagingApi.ForIncidentAsync(db, incident.Id, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<Features.Paging.DeliveryDto>>(await Features.Paging.PagingApi.ForIncidentAsync(db, incident.Id, cancellationToken));
     }
 
     private static Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Acknowledge(string number, ActorAccessor actors, IncidentCommands commands, IncidentQueries queries, CancellationToken cancellationToken) =>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Steady.Server.Data;
-using Steady.Server.Engine;
+using Steady.Server.Features.Paging;
 using Steady.Server.Features.Alerts;
 using Steady.Server.Infrastructure;
 

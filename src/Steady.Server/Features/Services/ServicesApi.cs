@@ -62,7 +62,7 @@ public static class ServicesApi
 
     private static async Task<Results<Ok<Page<ServiceDto>>, ProblemHttpResult>> List(SteadyDb db, string? team, int? limit, Guid? cursor, CancellationToken cancellationToken)
     {
-        var take = Paging.Limit(limit);
+        var take = Pagination.Limit(limit);
         var query = db.Services.AsNoTracking();
         if (!string.IsNullOrEmpty(team))
         {
@@ -76,7 +76,7 @@ public static class ServicesApi
         var rows = await query.OrderBy(s => s.Id).Take(take + 1)
             .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => new ServiceDto(s.Id, s.Name, s.TeamId, t.Name, s.Description, s.RunbookUrl, s.CreatedAt))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.Of(rows.OrderBy(s => s.Id).ToList(), take, s => s.Id));
+        return TypedResults.Ok(Pagination.Of(rows.OrderBy(s => s.Id).ToList(), take, s => s.Id));
     }
 
     private static async Task<Results<Created<ServiceDto>, ProblemHttpResult>> Create(ServiceInput input, SteadyDb db, ActorAccessor actors, ServiceCommands commands, CancellationToken cancellationToken)

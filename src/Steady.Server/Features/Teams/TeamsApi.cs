@@ -33,12 +33,12 @@ public static class TeamsApi
 
     private static async Task<Ok<Page<TeamDto>>> List(SteadyDb db, int? limit, Guid? cursor, CancellationToken cancellationToken)
     {
-        var take = Paging.Limit(limit);
+        var take = Pagination.Limit(limit);
         var query = db.Teams.AsNoTracking();
         if (cursor is { } after)
             query = query.Where(t => t.Id.CompareTo(after) > 0);
         var rows = await query.OrderBy(t => t.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.Of(rows.Select(t => TeamDto.From(t)).ToList(), take, t => t.Id));
+        return TypedResults.Ok(Pagination.Of(rows.Select(t => TeamDto.From(t)).ToList(), take, t => t.Id));
     }
 
     private static async Task<Results<Created<TeamDto>, ProblemHttpResult>> Create(TeamInput input, ActorAccessor actors, TeamCommands commands, CancellationToken cancellationToken)

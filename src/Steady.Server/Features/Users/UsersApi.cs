@@ -43,12 +43,12 @@ public static class UsersApi
 
     private static async Task<Ok<Page<UserDto>>> List(SteadyDb db, int? limit, Guid? cursor, CancellationToken cancellationToken)
     {
-        var take = Paging.Limit(limit);
+        var take = Pagination.Limit(limit);
         var query = db.Users.AsNoTracking();
         if (cursor is { } after)
             query = query.Where(u => u.Id.CompareTo(after) > 0);
         var rows = await query.OrderBy(u => u.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.Of(rows.Select(UserDto.From).ToList(), take, u => u.Id));
+        return TypedResults.Ok(Pagination.Of(rows.Select(UserDto.From).ToList(), take, u => u.Id));
     }
 
     private static async Task<Results<Created<UserDto>, ProblemHttpResult>> Create(UserInput input, ActorAccessor actors, UserCommands commands, CancellationToken cancellationToken)

@@ -1,0 +1,136 @@
+using System.Data.Common;
+using Npgsql;
+using Steady.Server.Data;
+using Steady.Server.Infrastructure;
+
+namespace Steady.Server.Features.Paging;
+
+/// <summary>
+/// On PostgreSQL, a node is alive while its session holds its presence lock (an advisory lock keyed by
+/// <see cref="EngineNode.Number"/>, on a connection of its own, for the life of the process). When a node
+/// dies, even by SIGKILL, PostgreSQL ends its session and the lock goes with it: from then on, its claims
+/// on escalation runs, on pages being sent and on incident messages being sent are released by the next node that looks — at its start
+/// (before its workers run) and every <see cref="Interval"/> — instead of waiting out their lease. The
+/// lease (<c>Steady:Paging:Lease</c>) remains for a node that hangs while still connected. On SQLite the
+/// process holds the file lock and the workers release a predecessor's claims themselves.
+/// </summary>
+public sealed partial class NodePresence(
+    EngineNode node,
+    DatabaseInfo database,
+    WakeSignal<EscalationWorker> escalations,
+    WakeSignal<DeliveryWorker> deliveries,
+    WakeSignal<Features.Incidents.IncidentWorker> incidents,
+    TimeProvider time,
+    ILogger<NodePresence> logger) : BackgroundService
+{
+    /// <summary>The advisory lock class of presence locks: (this, node number). "Stdy".</summary>
+    internal const int LockClass = 0x53746479;
+
+    /// <summary>How often a node looks for claims of nodes that are gone: paging resumes well within 5 s of a node's death.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    /// <summary>The node numbers whose presence lock is held in this database, as the prefix their claims carry.</summary>
+    private static readonly string LiveNodes = "SELECT 'node-' || l.objid::text FROM pg_locks l JOIN pg_database d ON d.oid = l.database " +
+        $"WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.classid = {LockClass}::oid AND l.objsubid = 2 AND l.granted";
+
+    private static readonly string ReleaseSql =
+        "UPDATE escalation_runs SET lease_owner = NULL, lease_until = NULL WHERE next_due_at IS NOT NULL AND lease_owner LIKE 'node-%' " +
+        "AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ");" +
+        "UPDATE deliveries SET due_at = @now, lease_owner = NULL WHERE state = 'sending' AND lease_owner LIKE 'node-%' " +
+        "AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ");" +
+        "UPDATE incident_notices SET due_at = @now, lease_owner = NULL WHERE lease_owner LIKE 'node-%' " +
+        "AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ")";
+
+    private NpgsqlConnection? _presence;
+
+    private bool OnPostgres => database.Provider == DatabaseProvider.Postgres;
+
+    /// <summary>Present, and the dead released, before the workers (registered after this) start.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (OnPostgres)
+            await LookAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!OnPostgres)
+            return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            await LookAsync(stoppingToken);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_presence is not null)
+            await _presence.DisposeAsync();
+        _presence = null;
+    }
+
+    /// <summary>Holds this node's presence lock (again, if its connection was lost), then releases the claims of nodes without one.</summary>
+    internal async Task LookAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_presence is null)
+                _presence = await ConnectAsync(cancellationToken);
+            await using var release = new NpgsqlCommand(ReleaseSql, _presence);
+            release.Parameters.AddWithValue("now", time.GetUtcNow());
+            var released = await release.ExecuteNonQueryAsync(cancellationToken);
+            if (released > 0)
+            {
+                LogReleased(logger, released);
+                escalations.Wake();
+                deliveries.Wake();
+                incidents.Wake();
+            }
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException or IOException)
+        {
+            // The presence connection is gone with its lock: another node may release this one's claims meanwhile (their
+            // messages then go again with the same idempotency key). Connect again at the next look.
+            LogLookFailed(logger, e);
+            if (_presence is not null)
+                await _presence.DisposeAsync();
+            _presence = null;
+        }
+    }
+
+    private async Task<NpgsqlConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        // Its own connection, outside the pool: the lock lives exactly as long as this session.
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false, ApplicationName = $"steady {node.Id}" };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockClass}, {node.Number})", connection);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+                throw new InvalidOperationException($"Another session holds the presence lock of node number {node.Number}.");
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    [LoggerMessage(EventId = 820, Level = LogLevel.Warning, Message = "Released {Count} claim(s) of engine nodes that are gone")]
+    private static partial void LogReleased(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 821, Level = LogLevel.Warning, Message = "Could not hold this node's presence lock or release the claims of nodes that are gone; trying again shortly")]
+    private static partial void LogLookFailed(ILogger logger, Exception exception);
+}
