@@ -14,7 +14,41 @@ public static class ScheduleCalculator
     public static readonly ZoneLocalMappingResolver Resolver = Resolvers.LenientResolver;
 
     /// <summary>The final schedule from <paramref name="from"/> to <paramref name="to"/>: consecutive shifts covering the window, gaps included (UserId null).</summary>
-    public static IReadOnlyList<Shift> Final(Rota rota, Instant from, Instant to)
+    public static IReadOnlyList<Shift> Final(Rota rota, Instant from, Instant to) => Compose(rota, from, to, byTurn: false);
+
+    /// <summary>
+    /// The shifts that overlap the window, each whole — never cut to the window's edges: a turn of a
+    /// layer, from the handoff it starts at to the one it ends at (or the part of it that is on top,
+    /// where a later layer, an override or a restriction cuts it), or an override from its start to its
+    /// end. Consecutive turns of the same person stay apart, each its own shift. Gaps are left out. The
+    /// same shift has the same start and end whenever it is asked for, which calendars need.
+    /// </summary>
+    public static IReadOnlyList<Shift> WholeShifts(Rota rota, Instant from, Instant to)
+    {
+        if (to <= from)
+            return [];
+        // A shift overlapping an edge lies within one turn of a layer or one override: looking a longest
+        // turn past each edge, and to the ends of the overrides that cross the window, finds where it starts and ends.
+        var margin = Reach(rota);
+        var (start, end) = (from - margin, to + margin);
+        foreach (var o in (rota.Overrides ?? []).Where(o => o.End > from && o.Start < to))
+            (start, end) = (Min(start, o.Start), Max(end, o.End));
+        return Compose(rota, start, end, byTurn: true).Where(s => !s.IsGap && s.End > from && s.Start < to).ToList();
+    }
+
+    /// <summary>
+    /// How far past a window's edges <see cref="WholeShifts"/> looks (its longest turn, and a day for DST and
+    /// restrictions): the overrides it needs are those within this reach of the window, or crossing it.
+    /// </summary>
+    public static Duration Reach(Rota rota) =>
+        Duration.FromDays(1) + Duration.FromTimeSpan(rota.Layers.Select(l => l.Length.Nominal).DefaultIfEmpty(TimeSpan.Zero).Max());
+
+    /// <summary>
+    /// The window cut at every boundary of every source, each piece given to the source on top. Pieces in a
+    /// row join up: by the same person from the same source (<paramref name="byTurn"/> false), or only
+    /// within the same turn or override (true).
+    /// </summary>
+    private static List<Shift> Compose(Rota rota, Instant from, Instant to, bool byTurn)
     {
         if (to <= from)
             return [];
@@ -37,6 +71,7 @@ public static class ScheduleCalculator
         }
         var points = boundaries.ToList();
         var result = new List<Shift>();
+        Shift? previousTop = null;
         for (var i = 0; i + 1 < points.Count; i++)
         {
             var (start, end) = (points[i], points[i + 1]);
@@ -44,10 +79,14 @@ public static class ScheduleCalculator
             for (var s = sources.Count - 1; s >= 0 && top is null; s--)
                 top = sources[s].FirstOrDefault(x => x.Start <= start && x.End >= end);
             var piece = new Shift(top?.UserId, start, end, top?.Source ?? "gap");
-            if (result.Count > 0 && result[^1].UserId == piece.UserId && result[^1].Source == piece.Source && result[^1].End == piece.Start)
+            var joins = byTurn
+                ? ReferenceEquals(top, previousTop)
+                : result.Count > 0 && result[^1].UserId == piece.UserId && result[^1].Source == piece.Source;
+            if (result.Count > 0 && joins && result[^1].End == piece.Start)
                 result[^1] = result[^1] with { End = end };
             else
                 result.Add(piece);
+            previousTop = top;
         }
         return result;
     }

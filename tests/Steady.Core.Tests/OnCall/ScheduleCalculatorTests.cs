@@ -171,4 +171,48 @@ public sealed class ScheduleCalculatorTests
              (Cem, Utc("2026-03-29T12:00:00Z"), Utc("2026-03-29T13:00:00Z")), (Ben, Utc("2026-03-29T13:00:00Z"), Utc("2026-03-30T07:00:00Z"))],
             arrivals.Select(a => (a.UserId!.Value, a.Start, a.End)));
     }
+
+    [Fact]
+    public void WholeShiftsAreNeverCutAtTheWindowsEdgesAndAreTheSameWhereverTheWindowFalls()
+    {
+        var rota = Daily("Europe/Berlin", "2026-03-20T09:00:00", Ana, Ben);
+        // 11:28:46 on the 27th to 10:15 on the 30th: the first shift began at 09:00 that morning, the last ends at 09:00 on the 30th.
+        var shifts = ScheduleCalculator.WholeShifts(rota, Utc("2026-03-27T10:28:46Z"), Utc("2026-03-30T08:15:00Z"));
+        Assert.Equal(
+            [(Utc("2026-03-27T08:00:00Z"), Utc("2026-03-28T08:00:00Z")), (Utc("2026-03-28T08:00:00Z"), Utc("2026-03-29T07:00:00Z")),
+             (Utc("2026-03-29T07:00:00Z"), Utc("2026-03-30T07:00:00Z")), (Utc("2026-03-30T07:00:00Z"), Utc("2026-03-31T07:00:00Z"))],
+            shifts.Select(s => (s.Start, s.End)));
+        Assert.Equal(shifts.Skip(1).Take(2), ScheduleCalculator.WholeShifts(rota, Utc("2026-03-28T15:00:00Z"), Utc("2026-03-29T16:00:00Z")));
+        // Final cuts at the window, as it should for "who is on call from now".
+        Assert.Equal(Utc("2026-03-27T10:28:46Z"), ScheduleCalculator.Final(rota, Utc("2026-03-27T10:28:46Z"), Utc("2026-03-30T08:15:00Z"))[0].Start);
+    }
+
+    [Fact]
+    public void WholeShiftsKeepEachTurnOfAPersonAloneOnCallApartAndCutTurnsOnlyWhereAnOverrideOrAHigherLayerBeginsOrEnds()
+    {
+        var weekdays = new[] { IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday };
+        var rota = new Rota("Europe/Berlin",
+        [
+            new Layer("around the clock", [Ana], Local("2026-01-05T09:00:00"), ShiftLength.Weekly),
+            new Layer("office hours", [Ben], Local("2026-01-05T09:00:00"), ShiftLength.Weekly, [new Restriction(new LocalTime(9, 0), new LocalTime(17, 0), weekdays)]),
+        ])
+        {
+            Overrides = [new ScheduleOverride(Cem, Utc("2026-11-28T10:00:00Z"), Utc("2026-12-02T10:00:00Z"))],
+        };
+
+        // Saturday 28 November, 12:00Z: Cem's override, whole, though it began before and ends after the window.
+        var cem = Assert.Single(ScheduleCalculator.WholeShifts(rota, Utc("2026-11-28T12:00:00Z"), Utc("2026-11-28T13:00:00Z")));
+        Assert.Equal((Cem, Utc("2026-11-28T10:00:00Z"), Utc("2026-12-02T10:00:00Z"), "override"), (cem.UserId!.Value, cem.Start, cem.End, cem.Source));
+
+        // Sunday 22 November: Ana's turn on top from Friday's 17:00 (when Ben's office hours ended) to Monday's 09:00 handoff.
+        var sunday = ScheduleCalculator.WholeShifts(rota, Utc("2026-11-22T12:00:00Z"), Utc("2026-11-23T12:00:00Z"));
+        Assert.Equal([(Ana, Utc("2026-11-20T16:00:00Z"), Utc("2026-11-23T08:00:00Z")), (Ben, Utc("2026-11-23T08:00:00Z"), Utc("2026-11-23T16:00:00Z"))],
+            sunday.Select(s => (s.UserId!.Value, s.Start, s.End)));
+
+        // A person alone in a daily rotation: each day's turn is a shift of its own (Final joins them).
+        var alone = Daily("Etc/UTC", "2026-01-01T09:00:00", Ana);
+        Assert.Equal([(Utc("2026-11-24T09:00:00Z"), Utc("2026-11-25T09:00:00Z")), (Utc("2026-11-25T09:00:00Z"), Utc("2026-11-26T09:00:00Z"))],
+            ScheduleCalculator.WholeShifts(alone, Utc("2026-11-24T12:00:00Z"), Utc("2026-11-25T12:00:00Z")).Select(s => (s.Start, s.End)));
+        Assert.Single(ScheduleCalculator.Final(alone, Utc("2026-11-24T12:00:00Z"), Utc("2026-11-25T12:00:00Z")));
+    }
 }

@@ -17,11 +17,14 @@ public sealed record CalendarFeedDto(string Url, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// iCal (RFC 5545) feeds of on-call shifts at secret URLs, per schedule and per person, for any
-/// calendar app. Creating a feed again rotates it: the old URL stops working at once.
+/// calendar app. Each event is a whole shift — from the handoff it starts at to the one it ends at,
+/// never cut to the feed's window — with a UID made from the schedule, the person and the start, so
+/// the same shift is the same event in every fetch. Creating a feed again rotates it: the old URL
+/// stops working at once.
 /// </summary>
 public static class CalendarFeeds
 {
-    /// <summary>The window a feed covers: the past two weeks and the next 90 days.</summary>
+    /// <summary>The window a feed covers: the shifts that overlap the past two weeks and the next 90 days.</summary>
     public static readonly TimeSpan Past = TimeSpan.FromDays(14);
 
     public static readonly TimeSpan Ahead = TimeSpan.FromDays(90);
@@ -123,7 +126,7 @@ public static class CalendarFeeds
         if (schedule is null)
             return Problems.NotFound("The calendar feed");
         var now = time.GetUtcNow();
-        var shifts = (await SchedulesApi.FinalAsync(db, schedule, now - Past, now + Ahead, cancellationToken)).Where(s => s.UserId is not null);
+        var shifts = await SchedulesApi.WholeShiftsAsync(db, schedule, now - Past, now + Ahead, cancellationToken);
         var events = shifts.Select(s => new CalendarEvent(Uid(schedule.Id, s), s.Start, s.End, $"On call: {s.UserName} ({schedule.Name})", $"{s.UserName} is on call for {schedule.Name} ({s.Source})."));
         return Calendar($"On call: {schedule.Name}", events, now);
     }
@@ -140,7 +143,7 @@ public static class CalendarFeeds
         var events = new List<CalendarEvent>();
         foreach (var schedule in await db.Schedules.AsNoTracking().OrderBy(s => s.Name).ToListAsync(cancellationToken))
         {
-            foreach (var s in (await SchedulesApi.FinalAsync(db, schedule, now - Past, now + Ahead, cancellationToken)).Where(s => s.UserId == user.Id))
+            foreach (var s in (await SchedulesApi.WholeShiftsAsync(db, schedule, now - Past, now + Ahead, cancellationToken)).Where(s => s.UserId == user.Id))
                 events.Add(new CalendarEvent(Uid(schedule.Id, s), s.Start, s.End, $"On call: {schedule.Name}", $"You are on call for {schedule.Name} ({s.Source})."));
         }
         return Calendar($"On call: {user.Name}", events, now);

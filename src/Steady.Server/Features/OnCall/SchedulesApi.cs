@@ -199,6 +199,21 @@ public static class SchedulesApi
         return TypedResults.Ok<IReadOnlyList<OnCallDto>>(result);
     }
 
+    /// <summary>
+    /// The whole shifts that overlap the window, with people's names, for the calendar feeds: never cut at
+    /// the window's edges, so a feed fetched at 11:28 starts at a real handoff.
+    /// </summary>
+    internal static async Task<IReadOnlyList<ShiftDto>> WholeShiftsAsync(SteadyDb db, Schedule schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        (from, to) = (from.ToUniversalTime(), to.ToUniversalTime());
+        var reach = ScheduleCalculator.Reach(Layers.ToRota(schedule, [])).ToTimeSpan();
+        var (before, after) = (from - reach, to + reach);
+        var overrides = await db.ScheduleOverrides.AsNoTracking()
+            .Where(o => o.ScheduleId == schedule.Id && o.EndsAt > before && o.StartsAt < after)
+            .ToListAsync(cancellationToken);
+        return await NamedAsync(db, ScheduleCalculator.WholeShifts(Layers.ToRota(schedule, overrides), Instant.FromDateTimeOffset(from), Instant.FromDateTimeOffset(to)), cancellationToken);
+    }
+
     /// <summary>The final schedule with people's names, shared with the console.</summary>
     internal static async Task<IReadOnlyList<ShiftDto>> FinalAsync(SteadyDb db, Schedule schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -207,7 +222,11 @@ public static class SchedulesApi
         var overrides = await db.ScheduleOverrides.AsNoTracking()
             .Where(o => o.ScheduleId == schedule.Id && o.EndsAt > from && o.StartsAt < to)
             .ToListAsync(cancellationToken);
-        var shifts = ScheduleCalculator.Final(Layers.ToRota(schedule, overrides), Instant.FromDateTimeOffset(from), Instant.FromDateTimeOffset(to));
+        return await NamedAsync(db, ScheduleCalculator.Final(Layers.ToRota(schedule, overrides), Instant.FromDateTimeOffset(from), Instant.FromDateTimeOffset(to)), cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<ShiftDto>> NamedAsync(SteadyDb db, IReadOnlyList<Shift> shifts, CancellationToken cancellationToken)
+    {
         var ids = shifts.Where(s => s.UserId is not null).Select(s => s.UserId!.Value).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
         return shifts.Select(s => new ShiftDto(s.UserId, s.UserId is { } id ? names.GetValueOrDefault(id) : null, s.Start.ToDateTimeOffset(), s.End.ToDateTimeOffset(), s.Source)).ToList();
