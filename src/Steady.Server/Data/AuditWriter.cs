@@ -1,0 +1,88 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Steady.Core;
+using Steady.Core.Audit;
+
+namespace Steady.Server.Data;
+
+/// <summary>
+/// Every change to an audited entity becomes an audit entry in the same transaction as the change:
+/// <see cref="SteadyDb"/> calls <see cref="Write"/> as it saves.
+/// </summary>
+internal static class AuditWriter
+{
+    public static void Write(SteadyDb db, AuditContext audit, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var entries = db.ChangeTracker.Entries()
+            .Where(e => e.Entity is IAudited && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .ToList();
+        foreach (var entry in entries)
+        {
+            var changes = DescribeChanges(entry);
+            if (entry.State == EntityState.Modified && changes.Count == 0)
+                continue;
+            db.AuditEntries.Add(new AuditEntry
+            {
+                Id = Ids.New(time),
+                At = now,
+                ActorId = audit.ActorId,
+                ActorName = audit.ActorName,
+                Action = entry.State switch
+                {
+                    EntityState.Added => "created",
+                    EntityState.Deleted => "deleted",
+                    _ => "updated",
+                },
+                EntityType = SteadyDb.SnakeCase(entry.Metadata.ClrType.Name),
+                EntityId = string.Join("/", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString())),
+                Changes = JsonSerializer.Serialize(changes),
+            });
+        }
+    }
+
+    private static Dictionary<string, object?[]> DescribeChanges(EntityEntry entry)
+    {
+        var changes = new Dictionary<string, object?[]>(StringComparer.Ordinal);
+        foreach (var property in entry.Properties)
+        {
+            var member = property.Metadata.PropertyInfo;
+            if (member?.GetCustomAttribute<AuditIgnoreAttribute>() is not null || property.Metadata.Name == "PasswordHash")
+            {
+                if (entry.State == EntityState.Modified && property.IsModified && property.Metadata.Name == "PasswordHash")
+                    changes["password"] = ["(changed)"];
+                continue;
+            }
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Metadata.Name);
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    changes[name] = [null, property.CurrentValue];
+                    break;
+                case EntityState.Deleted:
+                    changes[name] = [property.OriginalValue, null];
+                    break;
+                case EntityState.Modified when property.IsModified && !Equals(property.OriginalValue, property.CurrentValue):
+                    changes[name] = [property.OriginalValue, property.CurrentValue];
+                    break;
+            }
+        }
+        return changes;
+    }
+}
+
+/// <summary>Who the audit log names for changes saved in this scope: the signed-in user, or the system.</summary>
+public sealed class AuditContext
+{
+    public Guid? ActorId { get; private set; }
+
+    public string ActorName { get; private set; } = "system";
+
+    public void Set(Guid? actorId, string actorName)
+    {
+        ActorId = actorId;
+        ActorName = actorName;
+    }
+}
