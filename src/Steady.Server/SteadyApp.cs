@@ -109,6 +109,7 @@ public static class SteadyApp
         services.AddScoped<ActorAccessor>();
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton(new OperatorConsole(Console.Out));
+        services.AddSingleton<PublicUrls>();
         services.AddScoped<Bootstrap>();
         services.AddScoped<Demo>();
         services.AddScoped<TeamCommands>();

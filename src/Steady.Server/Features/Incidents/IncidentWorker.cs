@@ -20,7 +20,7 @@ public sealed partial class IncidentWorker(
     WakeSignal<IncidentWorker> signal,
     WakeSignal<Paging.EscalationWorker> engine,
     Paging.EngineNode node,
-    Paging.AckLinks links,
+    PublicUrls urls,
     IOptions<IncidentOptions> options,
     TimeProvider time,
     ILogger<IncidentWorker> logger) : DueTimeWorker<IncidentWorker>(signal, time, logger)
@@ -308,7 +308,7 @@ public sealed partial class IncidentWorker(
         var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == notice.IncidentId, cancellationToken);
         var severity = incident.Severity.Equals("SEV1", StringComparison.OrdinalIgnoreCase) ? Steady.Core.Alerts.Severity.Critical : Steady.Core.Alerts.Severity.Error;
         // Every message leads somewhere: the incident's page, on the public URL (as the links in pages).
-        var page = new Uri($"{links.PublicUrl()}/incidents/{incident.Number}");
+        var page = new Uri($"{urls.Base()}/incidents/{incident.Number}");
         var results = new List<DeliveryResult>();
         for (var i = 0; i < targets.Count; i++)
         {

@@ -56,7 +56,7 @@ public static class CalendarFeeds
         var actor = await actors.RequireAsync(cancellationToken);
         if (!Permissions.CanRespondFor(actor, found.TeamId))
             return Problems.Forbidden("Only responders of the schedule's team can make or rotate its calendar feed.");
-        var dto = await IssueAsync(db, CalendarFeed.ScheduleKind, found.Id, actor.Name, BaseUrl(http), time, cancellationToken);
+        var dto = await IssueAsync(db, CalendarFeed.ScheduleKind, found.Id, actor.Name, http.PublicUrl(), time, cancellationToken);
         return TypedResults.Created($"/api/v1/schedules/{found.Id}/calendar-feed", dto);
     }
 
@@ -78,7 +78,7 @@ public static class CalendarFeeds
         var actor = await actors.RequireAsync(cancellationToken);
         if (!Permissions.CanEditUser(actor, found.Id))
             return Problems.Forbidden("Only the person and organization administrators can make a person's calendar feed.");
-        var dto = await IssueAsync(db, CalendarFeed.UserKind, found.Id, actor.Name, BaseUrl(http), time, cancellationToken);
+        var dto = await IssueAsync(db, CalendarFeed.UserKind, found.Id, actor.Name, http.PublicUrl(), time, cancellationToken);
         return TypedResults.Created($"/api/v1/users/{found.Id}/calendar-feed", dto);
     }
 
@@ -113,9 +113,6 @@ public static class CalendarFeeds
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
-
-    internal static string BaseUrl(HttpContext http) =>
-        http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SteadyOptions>>().Value.PublicUrl?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}";
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ScheduleFeed(string token, HttpContext http, CalendarFeedLimits limits, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)
     {

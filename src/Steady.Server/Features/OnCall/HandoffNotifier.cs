@@ -24,6 +24,7 @@ public sealed partial class HandoffNotifier(
     IServiceScopeFactory scopes,
     ChannelRegistry channels,
     IOptions<SteadyOptions> options,
+    PublicUrls urls,
     ILogger<HandoffNotifier> logger) : DueTimeWorker<HandoffNotifier>(signal, time, logger)
 {
     protected override TimeSpan Sweep => TimeSpan.FromMinutes(1);
@@ -97,7 +98,7 @@ public sealed partial class HandoffNotifier(
         var local = (DateTimeOffset t) => Instant.FromDateTimeOffset(t).InZone(zone).ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         var before = ScheduleCalculator.OnCallAt(rota, Instant.FromDateTimeOffset(start) - Duration.FromSeconds(1));
         var from = before is { } previous && previous != userId ? await db.Users.AsNoTracking().Where(u => u.Id == previous).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken) : null;
-        var baseUrl = options.Value.PublicUrl?.TrimEnd('/');
+        var baseUrl = urls.Configured;
         var results = new List<string>();
         var sent = 0;
         foreach (var method in methods)

@@ -1,12 +1,10 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
+using Steady.Server.Infrastructure;
 using Steady.Core.Paging;
 
 namespace Steady.Server.Features.Paging;
@@ -29,7 +27,7 @@ public sealed record LinkToken(LinkAction Action, Guid Message, DateTimeOffset E
 /// HMAC-SHA256 (cut to 128 bits) by a key kept in the database, so every node signs and checks
 /// alike. 56 URL-safe characters: short enough for an SMS. Single use is enforced where they are used.
 /// </summary>
-public sealed class AckLinks(IServiceScopeFactory scopes, IServer server, IOptions<SteadyOptions> options, TimeProvider time)
+public sealed class AckLinks(IServiceScopeFactory scopes, PublicUrls urls, TimeProvider time)
 {
     private const string KeyName = "ack-link-key";
     private const int PayloadLength = 26;
@@ -39,7 +37,7 @@ public sealed class AckLinks(IServiceScopeFactory scopes, IServer server, IOptio
     public async Task<Uri> UrlAsync(LinkAction action, Guid message, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var token = Sign(await KeyAsync(cancellationToken), new LinkToken(action, message, expiresAt));
-        return new Uri($"{PublicUrl()}/{(action == LinkAction.Acknowledge ? "ack" : "resolve")}/{token}");
+        return new Uri($"{urls.Base()}/{(action == LinkAction.Acknowledge ? "ack" : "resolve")}/{token}");
     }
 
     /// <summary>The link's content when its signature holds (expired or not: the caller says which); null for anything forged or malformed.</summary>
@@ -63,15 +61,6 @@ public sealed class AckLinks(IServiceScopeFactory scopes, IServer server, IOptio
             return null;
         var seconds = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(18, 8));
         return new LinkToken((LinkAction)bytes[1], new Guid(bytes.AsSpan(2, 16), bigEndian: true), DateTimeOffset.FromUnixTimeSeconds(seconds));
-    }
-
-    public string PublicUrl()
-    {
-        if (!string.IsNullOrWhiteSpace(options.Value.PublicUrl))
-            return options.Value.PublicUrl.TrimEnd('/');
-        var first = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? SteadyApp.DefaultUrl;
-        return first.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
     }
 
     private static string Sign(byte[] key, LinkToken link)

@@ -16,7 +16,7 @@ namespace Steady.Server.Features.Paging;
 /// creation time are the first delivery's, so a retry is the same message; its acknowledge and
 /// resolve links act on every group in it.
 /// </summary>
-public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions> options)
+public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls urls, IOptionsMonitor<PagingOptions> options)
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
@@ -69,7 +69,7 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
                 alertLinks,
                 ack,
                 resolve,
-                alert is null ? null : new Uri($"{links.PublicUrl()}/alerts/{alert.Id}"),
+                alert is null ? null : new Uri($"{urls.Base()}/alerts/{alert.Id}"),
                 lead.IdempotencyKey,
                 lead.CreatedAt)
             {
@@ -90,7 +90,7 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
                 [],
                 ack,
                 resolve,
-                first is null ? null : new Uri($"{links.PublicUrl()}/alerts?service={Uri.EscapeDataString(services.Values.First())}"),
+                first is null ? null : new Uri($"{urls.Base()}/alerts?service={Uri.EscapeDataString(services.Values.First())}"),
                 lead.IdempotencyKey,
                 lead.CreatedAt);
         }
@@ -126,7 +126,7 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
             first.Links is { } json ? JsonSerializer.Deserialize<List<AlertLink>>(json, Web) ?? [] : [],
             ack,
             resolve,
-            new Uri($"{links.PublicUrl()}/alerts/{first.Id}"),
+            new Uri($"{urls.Base()}/alerts/{first.Id}"),
             lead.IdempotencyKey,
             lead.CreatedAt);
     }
@@ -150,7 +150,7 @@ public sealed class MessageBuilder(AckLinks links, IOptionsMonitor<PagingOptions
             [],
             ack,
             null,
-            new Uri($"{links.PublicUrl()}/incidents/{incident.Number}"),
+            new Uri($"{urls.Base()}/incidents/{incident.Number}"),
             lead.IdempotencyKey,
             lead.CreatedAt);
     }

@@ -5,6 +5,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
 using Steady.Server.Features.Tokens;
+using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Setup;
 
@@ -16,6 +17,7 @@ public sealed partial class Bootstrap(
     SteadyDb db,
     TimeProvider time,
     IOptions<SteadyOptions> options,
+    PublicUrls urls,
     IPasswordHasher<User> hasher,
     TokenCommands tokens,
     Demo demo,
@@ -64,7 +66,7 @@ public sealed partial class Bootstrap(
         await db.SaveChangesAsync(cancellationToken);
         LogAdminCreated(logger, email, password is null ? "api-token" : "password");
 
-        var url = (options.Value.PublicUrl ?? FirstUrl() ?? "http://127.0.0.1:8080").TrimEnd('/');
+        var url = urls.Configured ?? (FirstUrl() ?? SteadyApp.DefaultUrl).TrimEnd('/');
         var message = password is null
             ? $"""
 

@@ -6,6 +6,7 @@ using Steady.Core.Accounts;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
 using Steady.Server.Features.OnCall;
+using Steady.Server.Infrastructure;
 using Steady.Server.Notify;
 
 namespace Steady.Server.Features.Users;
@@ -232,7 +233,7 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.UserKind, id, Actor.Name, CalendarFeeds.BaseUrl(HttpContext), time, HttpContext.RequestAborted);
+        var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.UserKind, id, Actor.Name, HttpContext.PublicUrl(), time, HttpContext.RequestAborted);
         TempData["FeedUrl"] = feed.Url;
         Notice("A new calendar feed URL was made; any earlier one no longer works. Copy it now: it is not shown again.");
         return RedirectToPage(new { id });

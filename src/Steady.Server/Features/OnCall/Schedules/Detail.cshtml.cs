@@ -123,7 +123,7 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
             return NotFound();
         if (!CanRespond)
             return StatusCode(StatusCodes.Status403Forbidden);
-        var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.ScheduleKind, id, Actor.Name, CalendarFeeds.BaseUrl(HttpContext), time, HttpContext.RequestAborted);
+        var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.ScheduleKind, id, Actor.Name, HttpContext.PublicUrl(), time, HttpContext.RequestAborted);
         TempData["FeedUrl"] = feed.Url;
         Notice("A new calendar feed URL was made; any earlier one no longer works. Copy it now: it is not shown again.");
         return RedirectToPage(new { id });
