@@ -1,9 +1,13 @@
+using Steady.Core.Alerts;
+
 namespace Steady.Core.Incidents;
 
 /// <summary>
 /// One severity an incident can have, with what it means and what it asks of people: the seed's
 /// table (meaning, example, expected response), how often updates are due, whether it pages the
-/// service's policy at once, freezes changes on its services, and will need a full postmortem.
+/// service's policy at once, freezes changes on its services, and will need a full postmortem; and what
+/// it means for paging: the alert severity its pages and notices carry (<see cref="AlertSeverity"/>,
+/// critical for SEV1, error otherwise), which sets how loud a channel is (ntfy priority, colours).
 /// </summary>
 public sealed record SeverityLevel(
     string Name,
@@ -14,7 +18,8 @@ public sealed record SeverityLevel(
     bool PagesAtOnce,
     bool Freezes,
     bool RequiresPostmortem,
-    bool StatusPage = false);
+    bool StatusPage = false,
+    Severity AlertSeverity = Severity.Error);
 
 /// <summary>The organization's severities, most severe first. Configurable; the default is the seed's table.</summary>
 public sealed class SeverityTable
@@ -22,7 +27,7 @@ public sealed class SeverityTable
     public static readonly SeverityTable Default = new(
     [
         new("SEV1", "Critical, major user impact", "Whole site down, data loss", "All hands, page immediately, update status page",
-            TimeSpan.FromMinutes(30), PagesAtOnce: true, Freezes: true, RequiresPostmortem: true, StatusPage: true),
+            TimeSpan.FromMinutes(30), PagesAtOnce: true, Freezes: true, RequiresPostmortem: true, StatusPage: true, AlertSeverity: Severity.Critical),
         new("SEV2", "Serious, partial impact", "One key feature broken, login flaky", "Page on-call, fix within hours",
             TimeSpan.FromMinutes(60), PagesAtOnce: true, Freezes: true, RequiresPostmortem: true),
         new("SEV3", "Minor, limited impact", "Slow page, cosmetic bug", "Handle in business hours",
@@ -46,6 +51,9 @@ public sealed class SeverityTable
 
     public SeverityLevel? Find(string? name) =>
         name is null ? null : Levels.FirstOrDefault(l => string.Equals(l.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The alert severity an incident's pages and notices carry: the level's; error for a name the table does not hold.</summary>
+    public Severity AlertSeverityOf(string name) => Find(name)?.AlertSeverity ?? Severity.Error;
 
     /// <summary>The level by name, or the failure that names the known ones.</summary>
     public Outcome<SeverityLevel> Resolve(string field, string? name) =>

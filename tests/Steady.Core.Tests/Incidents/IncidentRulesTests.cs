@@ -1,3 +1,4 @@
+using Steady.Core.Alerts;
 using Steady.Core.Incidents;
 
 namespace Steady.Core.Tests.Incidents;
@@ -21,6 +22,15 @@ public sealed class IncidentRulesTests
         Assert.Equal("Handle in business hours", levels[2].ExpectedResponse);
         Assert.False(SeverityTable.Default.Resolve("severity", "SEV9").Succeeded);
     }
+
+    [Theory]
+    [InlineData("SEV1", Severity.Critical)]
+    [InlineData("sev1", Severity.Critical)]
+    [InlineData("SEV2", Severity.Error)]
+    [InlineData("SEV3", Severity.Error)]
+    [InlineData("SEV9", Severity.Error)]
+    public void TheSeverityTableSaysWhatAnIncidentsPagesCarry(string severity, Severity pages) =>
+        Assert.Equal(pages, SeverityTable.Default.AlertSeverityOf(severity));
 
     [Fact]
     public void ASeverityTableRefusesDuplicates() =>

@@ -66,7 +66,8 @@ public sealed class IncidentSeverities(IOptions<IncidentOptions> options)
         : new SeverityTable(options.Value.Severities.Select(s => new SeverityLevel(
             s.Name.Trim(), s.Meaning, s.Example, s.ExpectedResponse,
             s.UpdateCadence is { } c && c > TimeSpan.Zero ? c : null,
-            s.PagesAtOnce, s.Freezes, s.RequiresPostmortem, s.StatusPage)).ToList()));
+            s.PagesAtOnce, s.Freezes, s.RequiresPostmortem, s.StatusPage,
+            SeverityTable.Default.AlertSeverityOf(s.Name))).ToList()));
 
     public SeverityTable Table => _table.Value;
 

@@ -306,7 +306,7 @@ public sealed partial class IncidentWorker(
             return (DeliveryOutcome.Failed, e.Message);
         }
         var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == notice.IncidentId, cancellationToken);
-        var severity = incident.Severity.Equals("SEV1", StringComparison.OrdinalIgnoreCase) ? Steady.Core.Alerts.Severity.Critical : Steady.Core.Alerts.Severity.Error;
+        var severity = SeverityTable.Default.AlertSeverityOf(incident.Severity);
         // Every message leads somewhere: the incident's page, on the public URL (as the links in pages).
         var page = new Uri($"{urls.Base()}/incidents/{incident.Number}");
         var results = new List<DeliveryResult>();

@@ -138,7 +138,7 @@ public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls url
         var reason = await db.EscalationRuns.AsNoTracking().Where(r => r.Id == lead.RunId).Select(r => r.Reason).FirstOrDefaultAsync(cancellationToken);
         var service = lead.ServiceId is { } serviceId ? await db.Services.AsNoTracking().Where(s => s.Id == serviceId).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken) : null;
         var ack = await links.UrlAsync(LinkAction.Acknowledge, lead.Id, lead.CreatedAt + options.CurrentValue.LinkLifetime, cancellationToken);
-        var severity = incident.Severity.Equals("SEV1", StringComparison.OrdinalIgnoreCase) ? Severity.Critical : Severity.Error;
+        var severity = Steady.Core.Incidents.SeverityTable.Default.AlertSeverityOf(incident.Severity);
         var known = await IncidentRunSteps.KnownAsync(db, incident, cancellationToken);
         return new Notification(
             NotificationKind.Page,
