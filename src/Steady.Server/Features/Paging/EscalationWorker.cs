@@ -22,20 +22,16 @@ public sealed partial class EscalationWorker(
     WakeSignal<EscalationWorker> signal,
     WakeSignal<DeliveryWorker> deliveries,
     IServiceScopeFactory scopes,
-    EngineNode node,
-    IOptionsMonitor<PagingOptions> options,
+    OutboxClaims claims,
     TimeProvider time,
     ILogger<EscalationWorker> logger) : DueTimeWorker<EscalationWorker>(signal, time, logger)
 {
     private const int BatchSize = 200;
 
-    private const string ClaimSql = "UPDATE escalation_runs SET lease_owner = {0}, lease_until = {1} WHERE id IN (" +
-        "SELECT id FROM escalation_runs WHERE next_due_at <= {2} AND (lease_until IS NULL OR lease_until <= {2}) ORDER BY next_due_at LIMIT {3}";
-    private readonly string _node = node.Id;
-
     protected override TimeSpan Sweep => TimeSpan.FromSeconds(5);
 
-    protected override Task StartingAsync(CancellationToken cancellationToken) => ReleaseStaleLeasesAsync(cancellationToken);
+    protected override Task StartingAsync(CancellationToken cancellationToken) =>
+        claims.ReleaseOnStartAsync(ClaimedTable.EscalationRuns, e => LogReleaseFailed(logger, e), cancellationToken);
 
     protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
     {
@@ -51,11 +47,8 @@ public sealed partial class EscalationWorker(
             // mostly finds nothing due, and the claim (a write) would queue for the database's one writer.
             if (!await db.EscalationRuns.AsNoTracking().AnyAsync(r => r.NextDueAt <= now && (r.LeaseUntil == null || r.LeaseUntil <= now), cancellationToken))
                 break;
-            var token = _node + "/" + Guid.NewGuid().ToString("N");
-            var claimed = await db.Database.ExecuteSqlRawAsync(
-                db.IsSqlite ? ClaimSql + ")" : ClaimSql + DbTime.SkipLocked + ")",
-                [token, db.Param(now + options.CurrentValue.Lease), db.Param(now), BatchSize],
-                cancellationToken);
+            var token = claims.NewOwner();
+            var claimed = await claims.ClaimAsync(db, ClaimedTable.EscalationRuns, token, now, BatchSize, cancellationToken);
             if (claimed == 0)
                 break;
             planned += await ProcessClaimAsync(db, planner, token, cancellationToken);
@@ -344,24 +337,6 @@ public sealed partial class EscalationWorker(
         RunChanges.Restart(run, service, Urgencies.For(group.Severity, service.Urgency).ToWire(), now);
         run.Note = "re-triggered: the acknowledgement timed out";
         return true;
-    }
-
-    /// <summary>On SQLite this process is the only one (it holds the file lock): claims of a process that died are void at once.</summary>
-    private async Task ReleaseStaleLeasesAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
-            if (!db.IsSqlite)
-                return;
-            await db.EscalationRuns.Where(r => r.LeaseOwner != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
-        }
-        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
-        {
-            LogReleaseFailed(logger, e);
-        }
     }
 
     [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Run {RunId}: step {Step} (pass {Pass}) notifies {People} people with {Deliveries} deliveries")]

@@ -195,7 +195,12 @@ public sealed class RunChanges
         return 0;
     }
 
-    private static void Stop(EscalationRunRecord run, string state, DateTimeOffset? nextDue, string note, DateTimeOffset now)
+    /// <summary>
+    /// The one way a run stops because of people (acknowledged, resolved; an alert group's or an incident's): its
+    /// state, when it acts next (a re-trigger after the acknowledgement timeout, or never), and why. Its deliveries
+    /// not yet sent are cancelled with <see cref="CancelPendingAsync"/>.
+    /// </summary>
+    internal static void Stop(EscalationRunRecord run, string state, DateTimeOffset? nextDue, string note, DateTimeOffset now)
     {
         run.State = state;
         run.NextDueAt = nextDue;
@@ -204,7 +209,10 @@ public sealed class RunChanges
         run.Version++;
     }
 
-    /// <summary>Deliveries of stopped runs (by run id: an alert group's is the group's) that have not gone out are cancelled, saying why.</summary>
+    /// <summary>
+    /// Deliveries of stopped runs (by run id: an alert group's is the group's) that have not gone out are cancelled,
+    /// saying why. Written at once (a worker claiming one meanwhile keeps it): the caller saves in a transaction.
+    /// </summary>
     internal static async Task CancelPendingAsync(SteadyDb db, Dictionary<Guid, string> stopped, CancellationToken cancellationToken)
     {
         foreach (var reasons in stopped.GroupBy(s => s.Value))
