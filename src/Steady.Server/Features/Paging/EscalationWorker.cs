@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using NodaTime;
 using Steady.Core;
 using Steady.Core.Alerts;
 using Steady.Core.OnCall;
@@ -221,50 +220,41 @@ public sealed partial class EscalationWorker(
         var due = run.NextDueAt ?? now;
         var group = batch.Groups[run.GroupId!.Value];
         var service = batch.Services[run.ServiceId!.Value];
-        if (!group.IsOpen)
-            return RunChanges.End(run, RunStates.Resolved, "resolved", now);
-
+        var decision = RunDecisions.OnDue(run.State, group.IsOpen);
         var retriggered = false;
-        if (run.State == RunStates.Acknowledged)
+        if (decision.Action == RunAction.Retrigger)
         {
-            if (!await RetriggerAsync(db, run, group, service, now, cancellationToken))
-                return RunChanges.End(run, RunStates.Acknowledged, run.Note ?? "acknowledged", now);
-            await db.SaveChangesAsync(cancellationToken); // the step below reads the alerts as re-triggered
-            retriggered = true;
+            decision = RunDecisions.AfterAcknowledgement(await RetriggerAsync(db, run, group, service, now, cancellationToken), run.Note);
+            if (decision.Action == RunAction.Retrigger)
+            {
+                await db.SaveChangesAsync(cancellationToken); // what follows reads the alerts as re-triggered
+                retriggered = true;
+            }
         }
-        else if (run.State != RunStates.Active)
+        if (decision.Action == RunAction.Step || retriggered)
         {
-            run.NextDueAt = null;
-            return 0;
-        }
-
-        if (group.IsFlappingAt(now))
-        {
-            run.NextDueAt = group.FlappingUntil;
-            run.Note = "held while the group is flapping";
-            run.UpdatedAt = now;
-            return 0;
-        }
-        var paging = retriggered
-            ? await db.Alerts.AsNoTracking()
-                .Where(a => a.GroupId == group.Id && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
-                .AnyAsync(cancellationToken)
-            : batch.Paging.Contains(group.Id);
-        if (!paging)
-        {
-            var acknowledged = retriggered
+            var paging = retriggered
+                ? await db.Alerts.AsNoTracking()
+                    .Where(a => a.GroupId == group.Id && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
+                    .AnyAsync(cancellationToken)
+                : batch.Paging.Contains(group.Id);
+            var acknowledged = !paging && (retriggered
                 ? await db.Alerts.AsNoTracking().AnyAsync(a => a.GroupId == group.Id && a.Status == AlertStatus.Acknowledged, cancellationToken)
-                : batch.Acknowledged.Contains(group.Id);
-            return acknowledged
-                ? RunChanges.End(run, RunStates.Acknowledged, "acknowledged", now)
-                : RunChanges.End(run, RunStates.Suppressed, "every triggered alert is silenced or in maintenance", now);
+                : batch.Acknowledged.Contains(group.Id));
+            decision = RunDecisions.BeforeStep(group.FlappingUntil, paging, acknowledged, Urgencies.Parse(run.Urgency), service.ReadBusinessHours(), now);
         }
-        if (run.Urgency == "low" && service.ReadBusinessHours() is { } hours && !hours.IsOpenAt(Instant.FromDateTimeOffset(now)))
+        switch (decision.Action)
         {
-            run.NextDueAt = hours.NextOpening(Instant.FromDateTimeOffset(now)).ToDateTimeOffset();
-            run.Note = $"low urgency: waits for business hours ({hours.Describe()})";
-            run.UpdatedAt = now;
-            return 0;
+            case RunAction.End:
+                return RunChanges.End(run, decision.State!, decision.Note!, now);
+            case RunAction.Hold:
+                run.NextDueAt = decision.Until;
+                run.Note = decision.Note;
+                run.UpdatedAt = now;
+                return 0;
+            case RunAction.Idle:
+                run.NextDueAt = null;
+                return 0;
         }
 
         // The policy as it is now: edits made while the run escalated apply from this step on.
