@@ -268,7 +268,7 @@ public sealed class IncidentCommands(
             if (to == IncidentStatus.Resolved)
                 await outbox.ToChannelsAsync(incident, "update", $"resolved:{now.ToUnixTimeMilliseconds()}", Headline(incident), $"Resolved by {actor.Name}{(overrideReason is null ? ", verified healthy" : $" (override: {overrideReason})")}.", cancellationToken);
             return null;
-        }, cancellationToken);
+        }, cancellationToken, inTransaction: true); // resolving stops its pages, cancelling their deliveries at once
 
     /// <summary>
     /// Someone has it: the incident's pages stop escalating, and so does the escalation of its alert groups,

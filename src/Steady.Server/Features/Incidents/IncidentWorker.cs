@@ -19,33 +19,17 @@ public sealed partial class IncidentWorker(
     IServiceScopeFactory scopes,
     WakeSignal<IncidentWorker> signal,
     WakeSignal<Paging.EscalationWorker> engine,
-    Paging.EngineNode node,
+    Paging.OutboxClaims claims,
     PublicUrls urls,
     IOptions<IncidentOptions> options,
     TimeProvider time,
     ILogger<IncidentWorker> logger) : DueTimeWorker<IncidentWorker>(signal, time, logger)
 {
-    private const int MaxAttempts = 6;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private const int BatchSize = 50;
 
-    /// <summary>On SQLite this process is the only one (it holds the file lock): messages a dead process was sending are due again now.</summary>
-    protected override async Task StartingAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
-            if (!db.IsSqlite)
-                return; // PostgreSQL: NodePresence releases the claims of nodes that are gone
-            var now = Time.GetUtcNow();
-            await db.IncidentNotices.Where(n => n.LeaseOwner != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, now).SetProperty(n => n.LeaseOwner, (string?)null), cancellationToken);
-        }
-        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
-        {
-            LogReleaseFailed(logger, e);
-        }
-    }
+    /// <summary>Messages a dead process was sending are due again now (<see cref="Paging.OutboxClaims"/>).</summary>
+    protected override Task StartingAsync(CancellationToken cancellationToken) =>
+        claims.ReleaseOnStartAsync(Paging.ClaimedTable.IncidentNotices, e => LogReleaseFailed(logger, e), cancellationToken);
 
     protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
     {
@@ -186,17 +170,15 @@ public sealed partial class IncidentWorker(
         var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
         var registry = scope.ServiceProvider.GetRequiredService<ChannelRegistry>();
         var now = Time.GetUtcNow();
-        var due = await db.IncidentNotices.AsNoTracking().Where(n => n.DueAt != null && n.DueAt <= now).OrderBy(n => n.DueAt).Take(50).ToListAsync(cancellationToken);
+        // Claimed before sent (a lease; only the claim's owner records the outcome). A node that hangs loses it when the
+        // lease runs out; one that dies, at once (see StartingAsync, NodePresence). Looking first is a read, which never waits.
+        var owner = claims.NewOwner();
+        var due = !await db.IncidentNotices.AsNoTracking().AnyAsync(n => n.DueAt != null && n.DueAt <= now, cancellationToken)
+            || await claims.ClaimAsync(db, Paging.ClaimedTable.IncidentNotices, owner, now, BatchSize, cancellationToken) == 0
+            ? []
+            : await db.IncidentNotices.AsNoTracking().Where(n => n.LeaseOwner == owner).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
         foreach (var notice in due)
         {
-            // Claim: move its due time past a lease and name this node; only the node whose update matched sends it.
-            // A node that hangs loses it when the lease runs out; one that dies, at once (see StartingAsync, NodePresence).
-            var leased = now + Lease;
-            var owner = node.Id + "/" + Guid.NewGuid().ToString("N");
-            var claimed = await db.IncidentNotices.Where(n => n.Id == notice.Id && n.DueAt == notice.DueAt)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, leased).SetProperty(n => n.LeaseOwner, owner), cancellationToken);
-            if (claimed == 0)
-                continue;
             DeliveryOutcome outcome;
             string detail;
             try
@@ -220,7 +202,7 @@ public sealed partial class IncidentWorker(
                 }
             }
             var attempts = notice.Attempts + 1;
-            DateTimeOffset? retryAt = outcome == DeliveryOutcome.Retry && attempts < MaxAttempts ? Time.GetUtcNow() + TimeSpan.FromSeconds(30 * Math.Pow(2, attempts - 1)) : null;
+            var retryAt = outcome == DeliveryOutcome.Retry ? claims.RetryAt(attempts, Time.GetUtcNow()) : null;
             DateTimeOffset? sentAt = outcome == DeliveryOutcome.Sent ? Time.GetUtcNow() : null;
             Task<int> RecordAsync(string outcomeText) => db.IncidentNotices.Where(n => n.Id == notice.Id && n.LeaseOwner == owner).ExecuteUpdateAsync(s => s
                 .SetProperty(n => n.LeaseOwner, (string?)null)

@@ -18,7 +18,7 @@ namespace Steady.Server.Features.Paging;
 public sealed partial class DeliveryWorker(
     WakeSignal<DeliveryWorker> signal,
     IServiceScopeFactory scopes,
-    EngineNode node,
+    OutboxClaims claims,
     ChannelRegistry channels,
     MessageBuilder messages,
     IOptionsMonitor<PagingOptions> options,
@@ -27,32 +27,11 @@ public sealed partial class DeliveryWorker(
 {
     private const int BatchSize = 200;
 
-    private const string ClaimSql = "UPDATE deliveries SET state = 'sending', lease_owner = {0}, due_at = {1} WHERE id IN (" +
-        "SELECT id FROM deliveries WHERE state IN ('queued', 'failed-temporary', 'sending') AND due_at <= {2} ORDER BY due_at LIMIT {3}";
-    private readonly string _node = node.Id;
-
     protected override TimeSpan Sweep => TimeSpan.FromSeconds(5);
 
-    protected override async Task StartingAsync(CancellationToken cancellationToken)
-    {
-        // On SQLite this process is the only one (it holds the file lock): a dead process's sends are due again now.
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
-            if (db.IsSqlite)
-            {
-                var now = Time.GetUtcNow();
-                // By owner (an index of the claimed rows only): a released claim has none and is due already.
-                await db.Deliveries.Where(d => d.LeaseOwner != null && d.State == DeliveryStates.Sending)
-                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.DueAt, now).SetProperty(d => d.LeaseOwner, (string?)null), cancellationToken);
-            }
-        }
-        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
-        {
-            LogReleaseFailed(logger, e);
-        }
-    }
+    // A dead process's sends are due again now.
+    protected override Task StartingAsync(CancellationToken cancellationToken) =>
+        claims.ReleaseOnStartAsync(ClaimedTable.Deliveries, e => LogReleaseFailed(logger, e), cancellationToken);
 
     protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
     {
@@ -60,7 +39,7 @@ public sealed partial class DeliveryWorker(
         var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
         while (!cancellationToken.IsCancellationRequested)
         {
-            var token = _node + "/" + Guid.NewGuid().ToString("N");
+            var token = claims.NewOwner();
             var claimed = await ClaimAsync(db, token, cancellationToken);
             if (claimed.Count == 0)
                 break;
@@ -79,10 +58,7 @@ public sealed partial class DeliveryWorker(
     {
         db.ChangeTracker.Clear();
         var now = Time.GetUtcNow();
-        await db.Database.ExecuteSqlRawAsync(
-            db.IsSqlite ? ClaimSql + ")" : ClaimSql + DbTime.SkipLocked + ")",
-            [token, db.Param(now + options.CurrentValue.Lease), db.Param(now), BatchSize],
-            cancellationToken);
+        await claims.ClaimAsync(db, ClaimedTable.Deliveries, token, now, BatchSize, cancellationToken);
         return await db.Deliveries.Where(d => d.LeaseOwner == token && d.State == DeliveryStates.Sending).OrderBy(d => d.Id).ToListAsync(cancellationToken);
     }
 
@@ -251,7 +227,6 @@ public sealed partial class DeliveryWorker(
             results[i] = unsent ?? await channels.SendAsync(target!, message!, ct);
         });
         var now = Time.GetUtcNow();
-        var settings = options.CurrentValue;
         for (var i = 0; i < prepared.Count; i++)
         {
             var (rows, _, _, _) = prepared[i];
@@ -269,9 +244,9 @@ public sealed partial class DeliveryWorker(
                         row.SentAt = attempted;
                         row.Error = null;
                         break;
-                    case DeliveryOutcome.Retry when row.Attempts < settings.MaxAttempts:
+                    case DeliveryOutcome.Retry when claims.RetryAt(row.Attempts, now, result.RetryAfter) is { } retryAt:
                         row.State = DeliveryStates.FailedTemporary;
-                        row.DueAt = now + Backoff.After(row.Attempts, settings.RetryInitial, settings.RetryCap, result.RetryAfter);
+                        row.DueAt = retryAt;
                         row.Error = result.Detail;
                         break;
                     case DeliveryOutcome.Retry:

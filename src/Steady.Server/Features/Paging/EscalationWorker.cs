@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using NodaTime;
 using Steady.Core;
 using Steady.Core.Alerts;
 using Steady.Core.OnCall;
@@ -22,20 +21,16 @@ public sealed partial class EscalationWorker(
     WakeSignal<EscalationWorker> signal,
     WakeSignal<DeliveryWorker> deliveries,
     IServiceScopeFactory scopes,
-    EngineNode node,
-    IOptionsMonitor<PagingOptions> options,
+    OutboxClaims claims,
     TimeProvider time,
     ILogger<EscalationWorker> logger) : DueTimeWorker<EscalationWorker>(signal, time, logger)
 {
     private const int BatchSize = 200;
 
-    private const string ClaimSql = "UPDATE escalation_runs SET lease_owner = {0}, lease_until = {1} WHERE id IN (" +
-        "SELECT id FROM escalation_runs WHERE next_due_at <= {2} AND (lease_until IS NULL OR lease_until <= {2}) ORDER BY next_due_at LIMIT {3}";
-    private readonly string _node = node.Id;
-
     protected override TimeSpan Sweep => TimeSpan.FromSeconds(5);
 
-    protected override Task StartingAsync(CancellationToken cancellationToken) => ReleaseStaleLeasesAsync(cancellationToken);
+    protected override Task StartingAsync(CancellationToken cancellationToken) =>
+        claims.ReleaseOnStartAsync(ClaimedTable.EscalationRuns, e => LogReleaseFailed(logger, e), cancellationToken);
 
     protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
     {
@@ -51,11 +46,8 @@ public sealed partial class EscalationWorker(
             // mostly finds nothing due, and the claim (a write) would queue for the database's one writer.
             if (!await db.EscalationRuns.AsNoTracking().AnyAsync(r => r.NextDueAt <= now && (r.LeaseUntil == null || r.LeaseUntil <= now), cancellationToken))
                 break;
-            var token = _node + "/" + Guid.NewGuid().ToString("N");
-            var claimed = await db.Database.ExecuteSqlRawAsync(
-                db.IsSqlite ? ClaimSql + ")" : ClaimSql + DbTime.SkipLocked + ")",
-                [token, db.Param(now + options.CurrentValue.Lease), db.Param(now), BatchSize],
-                cancellationToken);
+            var token = claims.NewOwner();
+            var claimed = await claims.ClaimAsync(db, ClaimedTable.EscalationRuns, token, now, BatchSize, cancellationToken);
             if (claimed == 0)
                 break;
             planned += await ProcessClaimAsync(db, planner, token, cancellationToken);
@@ -228,50 +220,41 @@ public sealed partial class EscalationWorker(
         var due = run.NextDueAt ?? now;
         var group = batch.Groups[run.GroupId!.Value];
         var service = batch.Services[run.ServiceId!.Value];
-        if (!group.IsOpen)
-            return RunChanges.End(run, RunStates.Resolved, "resolved", now);
-
+        var decision = RunDecisions.OnDue(run.State, group.IsOpen);
         var retriggered = false;
-        if (run.State == RunStates.Acknowledged)
+        if (decision.Action == RunAction.Retrigger)
         {
-            if (!await RetriggerAsync(db, run, group, service, now, cancellationToken))
-                return RunChanges.End(run, RunStates.Acknowledged, run.Note ?? "acknowledged", now);
-            await db.SaveChangesAsync(cancellationToken); // the step below reads the alerts as re-triggered
-            retriggered = true;
+            decision = RunDecisions.AfterAcknowledgement(await RetriggerAsync(db, run, group, service, now, cancellationToken), run.Note);
+            if (decision.Action == RunAction.Retrigger)
+            {
+                await db.SaveChangesAsync(cancellationToken); // what follows reads the alerts as re-triggered
+                retriggered = true;
+            }
         }
-        else if (run.State != RunStates.Active)
+        if (decision.Action == RunAction.Step || retriggered)
         {
-            run.NextDueAt = null;
-            return 0;
-        }
-
-        if (group.IsFlappingAt(now))
-        {
-            run.NextDueAt = group.FlappingUntil;
-            run.Note = "held while the group is flapping";
-            run.UpdatedAt = now;
-            return 0;
-        }
-        var paging = retriggered
-            ? await db.Alerts.AsNoTracking()
-                .Where(a => a.GroupId == group.Id && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
-                .AnyAsync(cancellationToken)
-            : batch.Paging.Contains(group.Id);
-        if (!paging)
-        {
-            var acknowledged = retriggered
+            var paging = retriggered
+                ? await db.Alerts.AsNoTracking()
+                    .Where(a => a.GroupId == group.Id && a.Status == AlertStatus.Triggered && a.SilencedBy == null && a.MaintenanceId == null)
+                    .AnyAsync(cancellationToken)
+                : batch.Paging.Contains(group.Id);
+            var acknowledged = !paging && (retriggered
                 ? await db.Alerts.AsNoTracking().AnyAsync(a => a.GroupId == group.Id && a.Status == AlertStatus.Acknowledged, cancellationToken)
-                : batch.Acknowledged.Contains(group.Id);
-            return acknowledged
-                ? RunChanges.End(run, RunStates.Acknowledged, "acknowledged", now)
-                : RunChanges.End(run, RunStates.Suppressed, "every triggered alert is silenced or in maintenance", now);
+                : batch.Acknowledged.Contains(group.Id));
+            decision = RunDecisions.BeforeStep(group.FlappingUntil, paging, acknowledged, Urgencies.Parse(run.Urgency), service.ReadBusinessHours(), now);
         }
-        if (run.Urgency == "low" && service.ReadBusinessHours() is { } hours && !hours.IsOpenAt(Instant.FromDateTimeOffset(now)))
+        switch (decision.Action)
         {
-            run.NextDueAt = hours.NextOpening(Instant.FromDateTimeOffset(now)).ToDateTimeOffset();
-            run.Note = $"low urgency: waits for business hours ({hours.Describe()})";
-            run.UpdatedAt = now;
-            return 0;
+            case RunAction.End:
+                return RunChanges.End(run, decision.State!, decision.Note!, now);
+            case RunAction.Hold:
+                run.NextDueAt = decision.Until;
+                run.Note = decision.Note;
+                run.UpdatedAt = now;
+                return 0;
+            case RunAction.Idle:
+                run.NextDueAt = null;
+                return 0;
         }
 
         // The policy as it is now: edits made while the run escalated apply from this step on.
@@ -344,24 +327,6 @@ public sealed partial class EscalationWorker(
         RunChanges.Restart(run, service, Urgencies.For(group.Severity, service.Urgency).ToWire(), now);
         run.Note = "re-triggered: the acknowledgement timed out";
         return true;
-    }
-
-    /// <summary>On SQLite this process is the only one (it holds the file lock): claims of a process that died are void at once.</summary>
-    private async Task ReleaseStaleLeasesAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
-            if (!db.IsSqlite)
-                return;
-            await db.EscalationRuns.Where(r => r.LeaseOwner != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
-        }
-        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
-        {
-            LogReleaseFailed(logger, e);
-        }
     }
 
     [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Run {RunId}: step {Step} (pass {Pass}) notifies {People} people with {Deliveries} deliveries")]

@@ -78,26 +78,15 @@ public static class IncidentRunSteps
     /// <summary>
     /// Stops the incident's runs nobody has acknowledged yet (escalating, or every step ran), tracked in
     /// the caller's unit of work, and cancels their deliveries not yet sent: acknowledged (by someone) or
-    /// resolved. False when nothing was waiting for an answer.
+    /// resolved — as <see cref="RunChanges"/> stops an alert group's run. Cancelling is written at once: the
+    /// caller saves in a transaction. False when nothing was waiting for an answer.
     /// </summary>
     public static async Task<bool> StopAsync(SteadyDb db, Guid incidentId, string state, string note, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var runs = await db.EscalationRuns.Where(r => r.IncidentId == incidentId && Unanswered.Contains(r.State)).ToListAsync(cancellationToken);
-        var ids = runs.Select(r => r.Id).ToList();
-        var pending = await db.Deliveries.Where(d => ids.Contains(d.RunId) && (d.State == DeliveryStates.Queued || d.State == DeliveryStates.FailedTemporary)).ToListAsync(cancellationToken);
-        foreach (var delivery in pending)
-        {
-            delivery.State = DeliveryStates.Cancelled;
-            delivery.Error = $"{note} before it was sent";
-        }
         foreach (var run in runs)
-        {
-            run.State = state;
-            run.NextDueAt = null;
-            run.Note = note;
-            run.UpdatedAt = now;
-            run.Version++;
-        }
+            RunChanges.Stop(run, state, null, note, now);
+        await RunChanges.CancelPendingAsync(db, runs.ToDictionary(r => r.Id, _ => $"{note} before it was sent"), cancellationToken);
         return runs.Count > 0;
     }
 

@@ -33,13 +33,9 @@ public sealed partial class NodePresence(
     private static readonly string LiveNodes = "SELECT 'node-' || l.objid::text FROM pg_locks l JOIN pg_database d ON d.oid = l.database " +
         $"WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.classid = {LockClass}::oid AND l.objsubid = 2 AND l.granted";
 
-    private static readonly string ReleaseSql =
-        "UPDATE escalation_runs SET lease_owner = NULL, lease_until = NULL WHERE next_due_at IS NOT NULL AND lease_owner LIKE 'node-%' " +
-        "AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ");" +
-        "UPDATE deliveries SET due_at = @now, lease_owner = NULL WHERE state = 'sending' AND lease_owner LIKE 'node-%' " +
-        "AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ");" +
-        "UPDATE incident_notices SET due_at = @now, lease_owner = NULL WHERE lease_owner LIKE 'node-%' " +
-        "AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ")";
+    /// <summary>Lets go of the claims of nodes that are gone, in every outbox (<see cref="ClaimedTable"/>).</summary>
+    private static readonly string ReleaseSql = string.Join(";", ClaimedTable.All.Select(t =>
+        t.ReleaseSql("@now", "lease_owner LIKE 'node-%' AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ")")));
 
     private NpgsqlConnection? _presence;
 

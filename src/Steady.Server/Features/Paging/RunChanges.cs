@@ -83,7 +83,7 @@ public sealed class RunChanges
         {
             if (_resolved.ContainsKey(groupId) || _acknowledged.ContainsKey(groupId) || !group.IsOpen)
                 continue;
-            var urgency = Urgencies.For(group.Severity, service.Urgency).ToWire();
+            var urgency = Urgencies.For(group.Severity, service.Urgency);
             runs.TryGetValue(groupId, out var run);
             if (run is null)
             {
@@ -96,7 +96,7 @@ public sealed class RunChanges
                     ServiceId = service.Id,
                     PolicyId = policyId,
                     State = RunStates.Active,
-                    Urgency = urgency,
+                    Urgency = urgency.ToWire(),
                     NextDueAt = now,
                     StartedAt = now,
                     UpdatedAt = now,
@@ -105,17 +105,17 @@ public sealed class RunChanges
             else if (run.State is RunStates.Resolved or RunStates.Suppressed or RunStates.Failed)
             {
                 // A failed run starts over too: what it failed on may have been fixed, and if not, it fails again, visibly.
-                Restart(run, service, urgency, now);
+                Restart(run, service, urgency.ToWire(), now);
             }
             else if (run.State == RunStates.Acknowledged && _joined.TryGetValue(groupId, out var joined))
             {
                 Planned += await NewAlertInAcknowledgedGroup.ApplyAsync(db, planner ?? throw new InvalidOperationException("New alerts joined acknowledged groups: a planner is needed."),
                     run, group, service, joined, _joinedNotes, now, cancellationToken);
             }
-            else if (run.State == RunStates.Active && run.Urgency == "low" && urgency == "high")
+            else if (run.State == RunStates.Active && Urgencies.Parse(run.Urgency) == Urgency.Low && urgency == Urgency.High)
             {
                 // A more severe alert joined a group waiting for business hours: page now.
-                run.Urgency = urgency;
+                run.Urgency = urgency.ToWire();
                 run.NextDueAt = run.NextDueAt is { } due && due < now ? due : now;
                 run.Note = null;
                 run.UpdatedAt = now;
@@ -195,7 +195,12 @@ public sealed class RunChanges
         return 0;
     }
 
-    private static void Stop(EscalationRunRecord run, string state, DateTimeOffset? nextDue, string note, DateTimeOffset now)
+    /// <summary>
+    /// The one way a run stops because of people (acknowledged, resolved; an alert group's or an incident's): its
+    /// state, when it acts next (a re-trigger after the acknowledgement timeout, or never), and why. Its deliveries
+    /// not yet sent are cancelled with <see cref="CancelPendingAsync"/>.
+    /// </summary>
+    internal static void Stop(EscalationRunRecord run, string state, DateTimeOffset? nextDue, string note, DateTimeOffset now)
     {
         run.State = state;
         run.NextDueAt = nextDue;
@@ -204,7 +209,10 @@ public sealed class RunChanges
         run.Version++;
     }
 
-    /// <summary>Deliveries of stopped runs (by run id: an alert group's is the group's) that have not gone out are cancelled, saying why.</summary>
+    /// <summary>
+    /// Deliveries of stopped runs (by run id: an alert group's is the group's) that have not gone out are cancelled,
+    /// saying why. Written at once (a worker claiming one meanwhile keeps it): the caller saves in a transaction.
+    /// </summary>
     internal static async Task CancelPendingAsync(SteadyDb db, Dictionary<Guid, string> stopped, CancellationToken cancellationToken)
     {
         foreach (var reasons in stopped.GroupBy(s => s.Value))
