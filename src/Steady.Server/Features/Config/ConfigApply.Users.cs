@@ -53,12 +53,12 @@ public sealed partial class ConfigApply
         {
             var doc = methods[i];
             var path = $"contact_methods[{i}]";
-            var kind = doc.Kind?.Trim().ToLowerInvariant() ?? "";
+            var kind = ContactMethodCommands.NormalizeKind(doc.Kind);
             var address = doc.Address?.Trim() ?? "";
             var method = existing.FirstOrDefault(m => m.Kind == kind && string.Equals(m.Address, address, kind == "email" ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal) && !kept.Contains(m));
-            var settings = doc.Settings ?? (method?.Settings is { } stored ? JsonSerializer.Deserialize<Dictionary<string, string>>(stored) : null);
+            var settings = doc.Settings ?? (method?.Settings is { } stored ? ContactMethodCommands.ReadSettings(stored) : null);
             var v = new Validation();
-            ContactMethodsApi.Validate(v, doc.Kind, doc.Address, doc.Label, settings);
+            ContactMethodCommands.Validate(v, doc.Kind, doc.Address, doc.Label, settings);
             if (!v.IsValid)
             {
                 foreach (var (field, messages) in v.ToFailure()!.Errors!)
@@ -82,7 +82,7 @@ public sealed partial class ConfigApply
             kept.Add(method);
             method.Address = address;
             if (doc.Label is not null || db.Entry(method).State == EntityState.Added)
-                method.Label = string.IsNullOrWhiteSpace(doc.Label) ? kind : doc.Label.Trim();
+                method.Label = ContactMethodCommands.LabelOr(doc.Label, kind);
             if (doc.Settings is not null)
                 method.Settings = doc.Settings.Count > 0 ? JsonSerializer.Serialize(new SortedDictionary<string, string>(doc.Settings, StringComparer.Ordinal)) : null;
             touched.Add(method);
@@ -109,12 +109,12 @@ public sealed partial class ConfigApply
         for (var i = 0; i < rules.Count; i++)
         {
             var after = rules[i].After is null ? Duration.Zero : Durations.Parse(rules[i].After);
-            var urgency = (rules[i].Urgency ?? "any").Trim().ToLowerInvariant();
-            if (after is null || after.Value.TotalMinutes > 1440 || after.Value.TotalSeconds % 60 != 0)
+            var urgency = ContactMethodCommands.Urgency(rules[i].Urgency ?? "any");
+            if (after is null || after.Value.TotalMinutes > ContactMethodCommands.MaxDelayMinutes || after.Value.TotalSeconds % 60 != 0)
                 Error(d, $"{path}.rules[{i}].after", $"{path}.rules[{i}].after '{rules[i].After}' must be whole minutes between 0m and 1d, like 2m.");
-            if (urgency is not ("high" or "low" or "any"))
-                Error(d, $"{path}.rules[{i}].urgency", $"{path}.rules[{i}].urgency must be high, low or any; got '{rules[i].Urgency}'.");
-            if (after is not null)
+            if (urgency is null)
+                Error(d, $"{path}.rules[{i}].urgency", ContactMethodCommands.UrgencyProblem($"{path}.rules[{i}].urgency", rules[i].Urgency));
+            if (after is not null && urgency is not null)
                 wanted.Add(((int)after.Value.TotalMinutes, urgency));
         }
         foreach (var existing in _rules.Where(r => r.ContactMethodId == method.Id).ToList())
