@@ -11,7 +11,8 @@ namespace Steady.Server.Features.Users;
 
 /// <summary>
 /// A person's profile: the schedules they are in, and — for themselves and organization admins —
-/// their contact methods with a "send test" button, their notification rules and their calendar feed.
+/// their contact methods with a "send test" button and their notification rules (the OnCall feature's panel and
+/// commands), and their calendar feed.
 /// </summary>
 public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands, TimeProvider time) : ConsolePage
 {
@@ -21,46 +22,9 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
 
     public IReadOnlyList<(Guid Id, string Name, bool OnCallNow)> Schedules { get; private set; } = [];
 
-    public IReadOnlyList<ContactMethod> Methods { get; private set; } = [];
-
-    public IReadOnlyList<(NotificationRule Rule, ContactMethod Method)> Rules { get; private set; } = [];
-
+    /// <summary>The contact methods and notification rules (Features/OnCall/_ContactMethods.cshtml), loaded when <see cref="CanEdit"/>.</summary>
     [BindProperty]
-    public string? Kind { get; set; } = "email";
-
-    [BindProperty]
-    public string? Address { get; set; }
-
-    [BindProperty]
-    public string? Label { get; set; }
-
-    /// <summary>SMS and voice: the provider's request template (docs/notifications.md). Editing, an empty field keeps what is set.</summary>
-    [BindProperty]
-    public string? ProviderUrl { get; set; }
-
-    [BindProperty]
-    public string? ProviderMethod { get; set; }
-
-    [BindProperty]
-    public string? ProviderHeaders { get; set; }
-
-    [BindProperty]
-    public string? ProviderBody { get; set; }
-
-    [BindProperty]
-    public string? ProviderContentType { get; set; }
-
-    /// <summary>The contact method being edited (?edit=ID), if any.</summary>
-    public ContactMethod? Editing { get; private set; }
-
-    [BindProperty]
-    public Guid RuleMethod { get; set; }
-
-    [BindProperty]
-    public int RuleDelay { get; set; }
-
-    [BindProperty]
-    public string? RuleUrgency { get; set; } = "any";
+    public ContactMethodsPanel ContactMethods { get; set; } = new();
 
     public async Task<IActionResult> OnGetAsync(Guid id, Guid? edit)
     {
@@ -68,13 +32,8 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
             return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
-        if (edit is { } methodId && Methods.FirstOrDefault(m => m.Id == methodId) is { } method)
-        {
-            Editing = method;
-            Kind = method.Kind;
-            Address = method.Address;
-            Label = method.Label;
-        }
+        if (edit is { } methodId)
+            ContactMethods.Edit(methodId, fill: true);
         return Page();
     }
 
@@ -82,14 +41,12 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var kind = ContactMethodCommands.NormalizeKind(Kind);
-        var settings = TemplateSettings(kind);
-        if (kind is "sms" or "voice" && !settings.ContainsKey(ProviderTemplate.UrlSetting))
+        if (ContactMethods.NeedsProviderUrl)
         {
-            ModelState.AddModelError(nameof(ProviderUrl), "SMS and voice go through your provider's HTTP API: give the request's URL (and, as it needs them, method, headers and body).");
+            ModelState.AddModelError(nameof(ContactMethodsPanel.ProviderUrl), "SMS and voice go through your provider's HTTP API: give the request's URL (and, as it needs them, method, headers and body).");
             return Page();
         }
-        var outcome = await commands.AddAsync(Actor, id, new ContactMethodInput(Kind ?? "", Address!, Label, settings), HttpContext.RequestAborted);
+        var outcome = await commands.AddAsync(Actor, id, ContactMethods.NewMethod(), HttpContext.RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -104,11 +61,9 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        if (Methods.FirstOrDefault(m => m.Id == methodId) is not { } method)
+        if (!ContactMethods.Edit(methodId, fill: false))
             return RedirectToPage(new { id });
-        Editing = method;
-        Kind = method.Kind;
-        var outcome = await commands.EditAsync(Actor, id, methodId, new ContactMethodEdit(Address, Label, TemplateSettings(method.Kind)), HttpContext.RequestAborted);
+        var outcome = await commands.EditAsync(Actor, id, methodId, ContactMethods.Change(), HttpContext.RequestAborted);
         if (outcome.Failure is { Kind: FailureKind.NotFound })
             return RedirectToPage(new { id });
         if (!outcome.Succeeded)
@@ -118,24 +73,6 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
         }
         Notice($"Contact method {outcome.Value!.Label} changed. Send it a test: it counts as verified again once a test goes through.");
         return RedirectToPage(new { id });
-    }
-
-    /// <summary>The settings the form gives: for SMS and voice, the template fields filled in (an empty field keeps what is set).</summary>
-    private Dictionary<string, string> TemplateSettings(string kind)
-    {
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (kind is not ("sms" or "voice"))
-            return settings;
-        foreach (var (name, value) in new[]
-        {
-            (ProviderTemplate.UrlSetting, ProviderUrl), (ProviderTemplate.MethodSetting, ProviderMethod), (ProviderTemplate.HeadersSetting, ProviderHeaders),
-            (ProviderTemplate.BodySetting, ProviderBody), (ProviderTemplate.ContentTypeSetting, ProviderContentType),
-        })
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-                settings[name] = value.Trim();
-        }
-        return settings;
     }
 
     public async Task<IActionResult> OnPostRemoveMethodAsync(Guid id, Guid methodId)
@@ -167,7 +104,9 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var outcome = await commands.AddRuleAsync(Actor, id, new RuleInput(RuleMethod, RuleDelay, RuleUrgency!), HttpContext.RequestAborted);
+        if (!ModelState.IsValid)
+            return Page(); // a delay or method the form could not read
+        var outcome = await commands.AddRuleAsync(Actor, id, ContactMethods.NewRule(), HttpContext.RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -224,11 +163,7 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
         }
         Schedules = schedules;
         if (CanEdit)
-        {
-            Methods = await db.ContactMethods.AsNoTracking().Where(m => m.UserId == id).OrderBy(m => m.Id).ToListAsync();
-            var rules = await db.NotificationRules.AsNoTracking().Where(r => r.UserId == id).ToListAsync();
-            Rules = rules.Join(Methods, r => r.ContactMethodId, m => m.Id, (r, m) => (r, m)).OrderBy(x => x.r.DelayMinutes).ThenBy(x => x.m.Label).ToList();
-        }
+            await ContactMethods.LoadAsync(db, id, person.Name, Actor.UserId == id, HttpContext.RequestAborted);
         return true;
     }
 }
