@@ -134,6 +134,8 @@ public static class SteadyApp
             .RemoveAllLoggers(); // check URLs may carry tokens: never log them
         services.AddHostedService<CheckRunner>();
         services.AddSingleton<WakeSignal<HandoffNotifier>>();
+        services.AddScoped<ContactMethodCommands>();
+        services.AddScoped<OverrideCommands>();
         services.AddHostedService<HandoffNotifier>();
         services.Configure<CalendarFeedOptions>(configuration.GetSection(CalendarFeedOptions.Section));
         services.AddSingleton<CalendarFeedLimits>();

@@ -54,7 +54,7 @@ public sealed class IncidentChannels(SteadyDb db, IncidentCommands commands, Tim
             foreach (var address in addresses)
             {
                 var v = new Validation();
-                ContactMethodsApi.Validate(v, kind, address, null, input.Settings);
+                ContactMethodCommands.Validate(v, kind, address, null, input.Settings);
                 if (v.ToFailure() is { } invalid)
                 {
                     foreach (var (_, messages) in invalid.Errors!)

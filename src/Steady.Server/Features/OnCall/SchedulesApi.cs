@@ -12,8 +12,6 @@ namespace Steady.Server.Features.OnCall;
 
 public sealed record ScheduleInput(string? Name = null, string? Team = null, string? TimeZone = null, string? Description = null, IReadOnlyList<LayerDefinition>? Layers = null);
 
-public sealed record OverrideInput(string User, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
-
 public sealed record ScheduleDto(Guid Id, string Name, Guid TeamId, string TimeZone, string? Description, IReadOnlyList<LayerDefinition> Layers, DateTimeOffset CreatedAt);
 
 public sealed record OverrideDto(Guid Id, Guid UserId, string UserName, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string CreatedBy);
@@ -125,63 +123,25 @@ public static class SchedulesApi
         return TypedResults.Ok(new FinalScheduleDto(found.Id, found.Name, found.TimeZone, start, end, shifts, shifts.Where(s => s.UserId is null).ToList()));
     }
 
-    private static async Task<Results<Created<OverrideDto>, ProblemHttpResult>> AddOverride(string schedule, OverrideInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
+    private static async Task<Results<Created<OverrideDto>, ProblemHttpResult>> AddOverride(string schedule, OverrideInput input, SteadyDb db, ActorAccessor actors, OverrideCommands overrides, CancellationToken cancellationToken)
     {
         var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
-        var outcome = await AddOverrideAsync(db, await actors.RequireAsync(cancellationToken), found, input, time, cancellationToken);
+        var outcome = await overrides.AddAsync(await actors.RequireAsync(cancellationToken), found, input, cancellationToken);
         if (!outcome.Succeeded)
             return outcome.Failure!.ToProblem();
-        handoffs.Wake();
         var (row, userName) = outcome.Value;
         return TypedResults.Created($"/api/v1/schedules/{found.Id}/overrides/{row.Id}", new OverrideDto(row.Id, row.UserId, userName, row.StartsAt, row.EndsAt, row.CreatedBy));
     }
 
-    /// <summary>Someone covers part of the schedule: checked and saved, shared with the console's override form.</summary>
-    internal static async Task<Outcome<(ScheduleOverrideRow Row, string UserName)>> AddOverrideAsync(SteadyDb db, Actor actor, Schedule found, OverrideInput input, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (!Permissions.CanRespondFor(actor, found.TeamId))
-            return Failure.Forbidden("Only responders of the schedule's team can add overrides.");
-        var user = string.IsNullOrWhiteSpace(input.User) ? null : await db.UserAsync(input.User, cancellationToken);
-        if (user is null)
-            return Failure.Invalid("user", $"There is no user '{input.User}'.");
-        if (!SaneDates.Contains(input.StartsAt) || !SaneDates.Contains(input.EndsAt))
-            return Failure.Invalid(SaneDates.Contains(input.StartsAt) ? "endsAt" : "startsAt", $"An override must start and end between {SaneDates.Description}.");
-        if (input.EndsAt <= input.StartsAt)
-            return Failure.Invalid("endsAt", "'endsAt' must be after 'startsAt'.");
-        if (input.EndsAt - input.StartsAt > MaxWindow)
-            return Failure.Invalid("endsAt", "An override may last at most 366 days.");
-        var row = new ScheduleOverrideRow
-        {
-            Id = Ids.New(time),
-            ScheduleId = found.Id,
-            UserId = user.Id,
-            StartsAt = input.StartsAt.ToUniversalTime(),
-            EndsAt = input.EndsAt.ToUniversalTime(),
-            CreatedById = actor.UserId,
-            CreatedBy = actor.Name,
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.ScheduleOverrides.Add(row);
-        await db.SaveChangesAsync(cancellationToken);
-        return (row, user.Name);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOverride(string schedule, Guid id, SteadyDb db, ActorAccessor actors, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOverride(string schedule, Guid id, SteadyDb db, ActorAccessor actors, OverrideCommands overrides, CancellationToken cancellationToken)
     {
         var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
-        if (!Permissions.CanRespondFor(await actors.RequireAsync(cancellationToken), found.TeamId))
-            return Problems.Forbidden("Only responders of the schedule's team can remove overrides.");
-        var row = await db.ScheduleOverrides.FirstOrDefaultAsync(o => o.Id == id && o.ScheduleId == found.Id, cancellationToken);
-        if (row is null)
-            return Problems.NotFound("The override");
-        db.ScheduleOverrides.Remove(row);
-        await db.SaveChangesAsync(cancellationToken);
-        handoffs.Wake();
-        return TypedResults.NoContent();
+        var outcome = await overrides.RemoveAsync(await actors.RequireAsync(cancellationToken), found, id, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure!.ToProblem();
     }
 
     private static async Task<Ok<IReadOnlyList<OnCallDto>>> OnCall(DateTimeOffset? at, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)

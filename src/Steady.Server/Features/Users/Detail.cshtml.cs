@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Steady.Core;
@@ -13,9 +12,10 @@ namespace Steady.Server.Features.Users;
 
 /// <summary>
 /// A person's profile: the schedules they are in, and — for themselves and organization admins —
-/// their contact methods with a "send test" button, their notification rules and their calendar feed.
+/// their contact methods with a "send test" button and their notification rules (the OnCall feature's panel and
+/// commands), and their calendar feed.
 /// </summary>
-public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeProvider time) : ConsolePage
+public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands, TimeProvider time) : ConsolePage
 {
     public User Person { get; private set; } = null!;
 
@@ -23,46 +23,9 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
 
     public IReadOnlyList<(Guid Id, string Name, bool OnCallNow)> Schedules { get; private set; } = [];
 
-    public IReadOnlyList<ContactMethod> Methods { get; private set; } = [];
-
-    public IReadOnlyList<(NotificationRule Rule, ContactMethod Method)> Rules { get; private set; } = [];
-
+    /// <summary>The contact methods and notification rules (Features/OnCall/_ContactMethods.cshtml), loaded when <see cref="CanEdit"/>.</summary>
     [BindProperty]
-    public string? Kind { get; set; } = "email";
-
-    [BindProperty]
-    public string? Address { get; set; }
-
-    [BindProperty]
-    public string? Label { get; set; }
-
-    /// <summary>SMS and voice: the provider's request template (docs/notifications.md). Editing, an empty field keeps what is set.</summary>
-    [BindProperty]
-    public string? ProviderUrl { get; set; }
-
-    [BindProperty]
-    public string? ProviderMethod { get; set; }
-
-    [BindProperty]
-    public string? ProviderHeaders { get; set; }
-
-    [BindProperty]
-    public string? ProviderBody { get; set; }
-
-    [BindProperty]
-    public string? ProviderContentType { get; set; }
-
-    /// <summary>The contact method being edited (?edit=ID), if any.</summary>
-    public ContactMethod? Editing { get; private set; }
-
-    [BindProperty]
-    public Guid RuleMethod { get; set; }
-
-    [BindProperty]
-    public int RuleDelay { get; set; }
-
-    [BindProperty]
-    public string? RuleUrgency { get; set; } = "any";
+    public ContactMethodsPanel ContactMethods { get; set; } = new();
 
     public async Task<IActionResult> OnGetAsync(Guid id, Guid? edit)
     {
@@ -70,13 +33,8 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
             return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
-        if (edit is { } methodId && Methods.FirstOrDefault(m => m.Id == methodId) is { } method)
-        {
-            Editing = method;
-            Kind = method.Kind;
-            Address = method.Address;
-            Label = method.Label;
-        }
+        if (edit is { } methodId)
+            ContactMethods.Edit(methodId, fill: true);
         return Page();
     }
 
@@ -84,21 +42,17 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var kind = Kind?.Trim().ToLowerInvariant() ?? "";
-        var settings = TemplateSettings(kind, []);
-        if (!Validate(kind, settings))
-            return Page();
-        db.ContactMethods.Add(new ContactMethod
+        if (ContactMethods.NeedsProviderUrl)
         {
-            Id = Ids.New(time),
-            UserId = id,
-            Kind = kind,
-            Label = string.IsNullOrWhiteSpace(Label) ? kind : Label.Trim(),
-            Address = Address!.Trim(),
-            Settings = settings.Count > 0 ? JsonSerializer.Serialize(settings) : null,
-            CreatedAt = time.GetUtcNow(),
-        });
-        await db.SaveChangesAsync();
+            ModelState.AddModelError(nameof(ContactMethodsPanel.ProviderUrl), "SMS and voice go through your provider's HTTP API: give the request's URL (and, as it needs them, method, headers and body).");
+            return Page();
+        }
+        var outcome = await commands.AddAsync(Actor, id, ContactMethods.NewMethod(), HttpContext.RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            ShowFailure(outcome.Failure!);
+            return Page();
+        }
         Notice($"Contact method added. Send it a test to check it reaches {(Actor.UserId == id ? "you" : Person.Name)}.");
         return RedirectToPage(new { id });
     }
@@ -108,70 +62,27 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var method = await db.ContactMethods.FirstOrDefaultAsync(m => m.Id == methodId && m.UserId == id);
-        if (method is null)
+        if (!ContactMethods.Edit(methodId, fill: false))
             return RedirectToPage(new { id });
-        Editing = method;
-        Kind = method.Kind;
-        var current = method.Settings is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(method.Settings) ?? [];
-        var settings = TemplateSettings(method.Kind, current);
-        if (!Validate(method.Kind, settings))
+        var outcome = await commands.EditAsync(Actor, id, methodId, ContactMethods.Change(), HttpContext.RequestAborted);
+        if (outcome.Failure is { Kind: FailureKind.NotFound })
+            return RedirectToPage(new { id });
+        if (!outcome.Succeeded)
+        {
+            ShowFailure(outcome.Failure!);
             return Page();
-        method.Address = Address!.Trim();
-        method.Label = string.IsNullOrWhiteSpace(Label) ? method.Kind : Label.Trim();
-        method.Settings = settings.Count > 0 ? JsonSerializer.Serialize(settings) : null;
-        method.VerifiedAt = null;
-        await db.SaveChangesAsync();
-        Notice($"Contact method {method.Label} changed. Send it a test: it counts as verified again once a test goes through.");
+        }
+        Notice($"Contact method {outcome.Value!.Label} changed. Send it a test: it counts as verified again once a test goes through.");
         return RedirectToPage(new { id });
-    }
-
-    /// <summary>The settings the form gives: for SMS and voice, the template fields filled in, over <paramref name="current"/>.</summary>
-    private Dictionary<string, string> TemplateSettings(string kind, Dictionary<string, string> current)
-    {
-        var settings = new Dictionary<string, string>(current, StringComparer.Ordinal);
-        if (kind is not ("sms" or "voice"))
-            return settings;
-        foreach (var (name, value) in new[]
-        {
-            (ProviderTemplate.UrlSetting, ProviderUrl), (ProviderTemplate.MethodSetting, ProviderMethod), (ProviderTemplate.HeadersSetting, ProviderHeaders),
-            (ProviderTemplate.BodySetting, ProviderBody), (ProviderTemplate.ContentTypeSetting, ProviderContentType),
-        })
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-                settings[name] = value.Trim();
-        }
-        return settings;
-    }
-
-    /// <summary>The API's rules (a phone number in international form, a template that can make a request), as messages on the form.</summary>
-    private bool Validate(string kind, Dictionary<string, string> settings)
-    {
-        if (kind is "sms" or "voice" && !settings.ContainsKey(ProviderTemplate.UrlSetting))
-        {
-            ModelState.AddModelError(nameof(ProviderUrl), "SMS and voice go through your provider's HTTP API: give the request's URL (and, as it needs them, method, headers and body).");
-            return false;
-        }
-        var v = new Validation();
-        ContactMethodsApi.Validate(v, kind, Address, Label, settings);
-        if (v.ToFailure() is not { } invalid)
-            return true;
-        ShowFailure(invalid);
-        return false;
     }
 
     public async Task<IActionResult> OnPostRemoveMethodAsync(Guid id, Guid methodId)
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var method = await db.ContactMethods.FirstOrDefaultAsync(m => m.Id == methodId && m.UserId == id);
-        if (method is not null)
-        {
-            db.NotificationRules.RemoveRange(await db.NotificationRules.Where(r => r.ContactMethodId == methodId).ToListAsync());
-            db.ContactMethods.Remove(method);
-            await db.SaveChangesAsync();
-            Notice($"Contact method {method.Label} removed, with its rules.");
-        }
+        var outcome = await commands.RemoveAsync(Actor, id, methodId, HttpContext.RequestAborted);
+        if (outcome.Succeeded)
+            Notice($"Contact method {outcome.Value!.Label} removed, with its rules.");
         return RedirectToPage(new { id });
     }
 
@@ -179,20 +90,14 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var method = await db.ContactMethods.FirstOrDefaultAsync(m => m.Id == methodId && m.UserId == id);
-        if (method is null)
+        var outcome = await commands.TestAsync(Actor, id, methodId, new Uri($"{Request.Scheme}://{Request.Host}/users/{id}"), HttpContext.RequestAborted);
+        if (!outcome.Succeeded)
             return RedirectToPage(new { id });
-        var result = await channels.SendTestAsync(ContactTarget.FromStored(method.Kind, method.Address, method.Settings), new Uri($"{Request.Scheme}://{Request.Host}/users/{id}"), HttpContext.RequestAborted);
+        var (method, result) = outcome.Value;
         if (result.Outcome == DeliveryOutcome.Sent)
-        {
-            method.VerifiedAt = time.GetUtcNow();
-            await db.SaveChangesAsync();
             Notice($"Test sent to {method.Label}: {result.Detail}");
-        }
         else
-        {
             TempData["Problem"] = $"The test to {method.Label} did not go through ({result.Outcome.ToString().ToLowerInvariant()}): {result.Detail}";
-        }
         return RedirectToPage(new { id });
     }
 
@@ -200,17 +105,14 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var urgency = RuleUrgency?.Trim().ToLowerInvariant();
-        if (!Methods.Any(m => m.Id == RuleMethod))
-            ModelState.AddModelError(string.Empty, "Choose one of the contact methods.");
-        if (RuleDelay is < 0 or > 1440)
-            ModelState.AddModelError(string.Empty, "The delay must be between 0 and 1440 minutes.");
-        if (urgency is not ("high" or "low" or "any"))
-            ModelState.AddModelError(string.Empty, "The urgency must be high, low or any.");
         if (!ModelState.IsValid)
+            return Page(); // a delay or method the form could not read
+        var outcome = await commands.AddRuleAsync(Actor, id, ContactMethods.NewRule(), HttpContext.RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            ShowFailure(outcome.Failure!);
             return Page();
-        db.NotificationRules.Add(new NotificationRule { Id = Ids.New(time), UserId = id, ContactMethodId = RuleMethod, DelayMinutes = RuleDelay, Urgency = urgency!, CreatedAt = time.GetUtcNow() });
-        await db.SaveChangesAsync();
+        }
         Notice("Notification rule added.");
         return RedirectToPage(new { id });
     }
@@ -219,13 +121,8 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var rule = await db.NotificationRules.FirstOrDefaultAsync(r => r.Id == ruleId && r.UserId == id);
-        if (rule is not null)
-        {
-            db.NotificationRules.Remove(rule);
-            await db.SaveChangesAsync();
+        if ((await commands.RemoveRuleAsync(Actor, id, ruleId, HttpContext.RequestAborted)).Succeeded)
             Notice("Notification rule removed.");
-        }
         return RedirectToPage(new { id });
     }
 
@@ -267,14 +164,7 @@ public sealed class UserDetailModel(SteadyDb db, ChannelRegistry channels, TimeP
         }
         Schedules = schedules;
         if (CanEdit)
-        {
-            Methods = await db.ContactMethods.AsNoTracking().Where(m => m.UserId == id).OrderBy(m => m.Id).ToListAsync();
-            var rules = await db.NotificationRules.AsNoTracking().Where(r => r.UserId == id).ToListAsync();
-            Rules = rules.Join(Methods, r => r.ContactMethodId, m => m.Id, (r, m) => (r, m)).OrderBy(x => x.r.DelayMinutes).ThenBy(x => x.m.Label).ToList();
-        }
+            await ContactMethods.LoadAsync(db, id, person.Name, Actor.UserId == id, HttpContext.RequestAborted);
         return true;
     }
-
-    public static IReadOnlyList<string> SettingNames(ContactMethod m) =>
-        m.Settings is null ? [] : (JsonSerializer.Deserialize<Dictionary<string, string>>(m.Settings) ?? []).Keys.Order(StringComparer.Ordinal).ToList();
 }

@@ -12,7 +12,7 @@ using Steady.Server.Infrastructure;
 namespace Steady.Server.Features.OnCall.Schedules;
 
 /// <summary>One schedule: its layers, the final schedule on a 14-day timeline with gaps marked, overrides, and its calendar feed.</summary>
-public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSignal<HandoffNotifier> handoffs) : ConsolePage
+public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, OverrideCommands overrides) : ConsolePage
 {
     public const int Days = 14;
 
@@ -84,14 +84,13 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
             ModelState.AddModelError(string.Empty, $"An override must start and end between {SaneDates.Description}.");
             return Page();
         }
-        var outcome = await SchedulesApi.AddOverrideAsync(db, Actor, Schedule, new OverrideInput(OverrideUser.ToString(),
-            Zone.ResolveLocal(start.Value, ScheduleCalculator.Resolver).ToDateTimeOffset(), Zone.ResolveLocal(end.Value, ScheduleCalculator.Resolver).ToDateTimeOffset()), time, HttpContext.RequestAborted);
+        var outcome = await overrides.AddAsync(Actor, Schedule, new OverrideInput(OverrideUser.ToString(),
+            Zone.ResolveLocal(start.Value, ScheduleCalculator.Resolver).ToDateTimeOffset(), Zone.ResolveLocal(end.Value, ScheduleCalculator.Resolver).ToDateTimeOffset()), HttpContext.RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
             return Page();
         }
-        handoffs.Wake();
         Notice($"{outcome.Value.UserName} covers {Schedule.Name} from {Zoned.Format(outcome.Value.Row.StartsAt, Schedule.TimeZone)} to {Zoned.Format(outcome.Value.Row.EndsAt, Schedule.TimeZone)}.");
         return RedirectToPage(new { id });
     }
@@ -102,16 +101,11 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, WakeSign
             return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
-        if (!CanRespond)
+        var outcome = await overrides.RemoveAsync(Actor, Schedule, overrideId, HttpContext.RequestAborted);
+        if (outcome.Failure is { Kind: FailureKind.Forbidden })
             return StatusCode(StatusCodes.Status403Forbidden);
-        var row = await db.ScheduleOverrides.FirstOrDefaultAsync(o => o.Id == overrideId && o.ScheduleId == id);
-        if (row is not null)
-        {
-            db.ScheduleOverrides.Remove(row);
-            await db.SaveChangesAsync();
-            handoffs.Wake();
+        if (outcome.Succeeded)
             Notice("Override removed.");
-        }
         return RedirectToPage(new { id });
     }
 
