@@ -17,10 +17,8 @@ public sealed class IncidentsIndexModel(SteadyDb db, TimeProvider time) : Consol
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         Now = time.GetUtcNow();
-        var rows = await IncidentsApi.ListAsync(db, Actor.UserId, new IncidentsApi.ListFilter(Status ?? "open", null, null, Mine), 200, null, HttpContext.RequestAborted);
+        var rows = await IncidentsApi.ListAsync(db, Actor.UserId, new IncidentsApi.ListFilter(Status ?? "open", null, null, Mine), 200, null, RequestAborted);
         if (!rows.Succeeded)
         {
             ShowFailure(rows.Failure!);
