@@ -28,14 +28,6 @@ public sealed class IncidentsIndexModel(SteadyDb db, TimeProvider time) : Consol
         return Page();
     }
 
-    public static string SevClass(string severity) => severity.ToUpperInvariant() switch
-    {
-        "SEV1" => "sev sev-critical",
-        "SEV2" => "sev sev-error",
-        "SEV3" => "sev sev-warning",
-        _ => "sev sev-info",
-    };
-
     /// <summary>
     /// How long it has been going on, or how long it ran: an incident that is resolved (or closed)
     /// ended when it was resolved. "running for 42 min", "ran for 1 h 5 min, resolved Nov 24 10:05 UTC".
