@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Steady.Core;
 using Steady.Core.Accounts;
@@ -7,14 +8,33 @@ using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features;
 
-/// <summary>A console page: the signed-in actor, and refused commands shown as form errors.</summary>
+/// <summary>
+/// A console page: the signed-in actor, loaded before every handler runs (no actor: the sign-in
+/// redirect, and the handler does not run), the request's cancellation token, and refused commands
+/// shown as form errors. Pages open to anyone (sign-in, ack links, the emergency line) are plain
+/// <see cref="PageModel"/>s, not console pages.
+/// </summary>
 public abstract class ConsolePage : PageModel
 {
     public Actor Actor { get; private set; } = null!;
 
+    /// <summary>The request's cancellation token (the browser went away): pass it to every database and async call.</summary>
+    protected CancellationToken RequestAborted => HttpContext.RequestAborted;
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (!await LoadActorAsync())
+        {
+            context.Result = SignedOut();
+            return;
+        }
+        await next();
+    }
+
+    /// <summary>Loads the signed-in actor (once per request); false when nobody is signed in. The base calls it before every handler.</summary>
     protected async Task<bool> LoadActorAsync()
     {
-        var actor = await HttpContext.RequestServices.GetRequiredService<ActorAccessor>().GetAsync(HttpContext.RequestAborted);
+        var actor = await HttpContext.RequestServices.GetRequiredService<ActorAccessor>().GetAsync(RequestAborted);
         if (actor is null)
             return false;
         Actor = actor;

@@ -21,16 +21,14 @@ public sealed class HomeModel(SteadyDb db, TimeProvider time) : ConsolePage
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         var now = time.GetUtcNow();
-        OnCall = await Features.OnCall.Schedules.OnCallSummary.ForAllAsync(db, now, HttpContext.RequestAborted, max: 20);
-        OpenAlerts = await db.Alerts.CountAsync(a => a.Status != Steady.Core.Alerts.AlertStatus.Resolved);
-        Services = await db.Services.CountAsync();
-        Teams = await db.Teams.CountAsync();
-        People = await db.Users.CountAsync(u => u.DisabledAt == null);
+        OnCall = await Features.OnCall.Schedules.OnCallSummary.ForAllAsync(db, now, RequestAborted, max: 20);
+        OpenAlerts = await db.Alerts.CountAsync(a => a.Status != Steady.Core.Alerts.AlertStatus.Resolved, RequestAborted);
+        Services = await db.Services.CountAsync(RequestAborted);
+        Teams = await db.Teams.CountAsync(RequestAborted);
+        People = await db.Users.CountAsync(u => u.DisabledAt == null, RequestAborted);
         var mine = await db.Memberships.AsNoTracking().Where(m => m.UserId == Actor.UserId)
-            .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { t.Id, t.Name, m.Role }).ToListAsync();
+            .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { t.Id, t.Name, m.Role }).ToListAsync(RequestAborted);
         MyTeams = mine.OrderBy(t => t.Name).Select(t => (t.Id, t.Name, t.Role)).ToList();
         return Page();
     }

@@ -21,9 +21,7 @@ public sealed class AccountModel(SteadyDb db, UserCommands users) : ConsolePage
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == Actor.UserId);
+        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == Actor.UserId, RequestAborted);
         Name = user.Name;
         TimeZone = user.TimeZone;
         return Page();
@@ -31,9 +29,7 @@ public sealed class AccountModel(SteadyDb db, UserCommands users) : ConsolePage
 
     public async Task<IActionResult> OnPostProfileAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await users.UpdateAsync(Actor, Actor.UserId, new UserPatch(Name, null, TimeZone, null, null), HttpContext.RequestAborted);
+        var outcome = await users.UpdateAsync(Actor, Actor.UserId, new UserPatch(Name, null, TimeZone, null, null), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!, "");
@@ -45,13 +41,11 @@ public sealed class AccountModel(SteadyDb db, UserCommands users) : ConsolePage
 
     public async Task<IActionResult> OnPostPasswordAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await users.ChangePasswordAsync(Actor, Actor.UserId, new PasswordInput(NewPassword, CurrentPassword), HttpContext.RequestAborted);
+        var outcome = await users.ChangePasswordAsync(Actor, Actor.UserId, new PasswordInput(NewPassword, CurrentPassword), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
-            var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == Actor.UserId);
+            var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == Actor.UserId, RequestAborted);
             Name = user.Name;
             TimeZone = user.TimeZone;
             return Page();

@@ -19,24 +19,18 @@ public sealed class AlertDetailModel(SteadyDb db, AlertActions actions, TimeProv
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         return await LoadAsync(id) ? Page() : NotFound();
     }
 
     public async Task<IActionResult> OnPostAckAsync(Guid id)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await actions.AcknowledgeAsync(Actor, id, HttpContext.RequestAborted);
+        var outcome = await actions.AcknowledgeAsync(Actor, id, RequestAborted);
         return await AfterAsync(id, outcome.Failure, "Acknowledged. Escalation stops; it is yours now.");
     }
 
     public async Task<IActionResult> OnPostResolveAsync(Guid id, string? note)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await actions.ResolveAsync(Actor, id, note, HttpContext.RequestAborted);
+        var outcome = await actions.ResolveAsync(Actor, id, note, RequestAborted);
         return await AfterAsync(id, outcome.Failure, "Resolved.");
     }
 
@@ -53,13 +47,13 @@ public sealed class AlertDetailModel(SteadyDb db, AlertActions actions, TimeProv
 
     private async Task<bool> LoadAsync(Guid id)
     {
-        var detail = await AlertsApi.DetailAsync(db, id, time.GetUtcNow(), HttpContext.RequestAborted);
+        var detail = await AlertsApi.DetailAsync(db, id, time.GetUtcNow(), RequestAborted);
         if (detail is null)
             return false;
         Detail = detail;
         About = Steady.Core.Alerts.AlertDescription.Read(detail.Alert.Details?.GetRawText(), detail.Alert.Summary, detail.Alert.Links.Select(l => l.Href));
-        Notifications = await Steady.Server.Features.Paging.PagingApi.ForAlertAsync(db, id, HttpContext.RequestAborted);
-        var teamId = await db.Services.Where(s => s.Id == detail.Alert.ServiceId).Select(s => s.TeamId).FirstAsync();
+        Notifications = await Steady.Server.Features.Paging.PagingApi.ForAlertAsync(db, id, RequestAborted);
+        var teamId = await db.Services.Where(s => s.Id == detail.Alert.ServiceId).Select(s => s.TeamId).FirstAsync(RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, teamId);
         return true;
     }

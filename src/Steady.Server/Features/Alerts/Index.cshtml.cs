@@ -36,13 +36,11 @@ public sealed class AlertsPageModel(SteadyDb db, TimeProvider time) : ConsolePag
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         Now = time.GetUtcNow();
         Status = string.IsNullOrEmpty(Status) ? "open" : Status;
-        ServiceNames = await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync();
+        ServiceNames = await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(RequestAborted);
         var filter = new AlertsApi.Filter(string.IsNullOrEmpty(Service) ? null : Service, Status, string.IsNullOrWhiteSpace(Label) ? null : [Label.Trim()], null, null, null);
-        var query = await AlertsApi.QueryAsync(db, filter, HttpContext.RequestAborted);
+        var query = await AlertsApi.QueryAsync(db, filter, RequestAborted);
         if (!query.Succeeded)
         {
             ShowFailure(query.Failure!);
@@ -51,14 +49,14 @@ public sealed class AlertsPageModel(SteadyDb db, TimeProvider time) : ConsolePag
         var q = query.Value!;
         if (Before is { } before)
             q = q.Where(a => a.Id.CompareTo(before) < 0);
-        var rows = await q.OrderByDescending(a => a.Id).Take(PageSize + 1).ToListAsync();
+        var rows = await q.OrderByDescending(a => a.Id).Take(PageSize + 1).ToListAsync(RequestAborted);
         if (rows.Count > PageSize)
         {
             rows.RemoveAt(PageSize);
             Older = rows[^1].Id;
         }
         Rows = rows;
-        Names = await AlertsApi.ServiceNamesAsync(db, rows, HttpContext.RequestAborted);
+        Names = await AlertsApi.ServiceNamesAsync(db, rows, RequestAborted);
         return Page();
     }
 }

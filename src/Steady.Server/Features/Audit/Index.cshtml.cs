@@ -18,8 +18,6 @@ public sealed class AuditModel(SteadyDb db) : ConsolePage
 
     public async Task<IActionResult> OnGetAsync(Guid? before)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         Allowed = Permissions.CanReadAudit(Actor);
         if (!Allowed)
         {
@@ -29,7 +27,7 @@ public sealed class AuditModel(SteadyDb db) : ConsolePage
         var query = db.AuditEntries.AsNoTracking();
         if (before is { } cursor)
             query = query.Where(e => e.Id.CompareTo(cursor) < 0);
-        var rows = await query.OrderByDescending(e => e.Id).Take(PageSize + 1).ToListAsync();
+        var rows = await query.OrderByDescending(e => e.Id).Take(PageSize + 1).ToListAsync(RequestAborted);
         if (rows.Count > PageSize)
         {
             rows.RemoveAt(PageSize);

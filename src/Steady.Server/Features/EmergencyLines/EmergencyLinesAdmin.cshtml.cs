@@ -32,8 +32,6 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLineCommands 
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         if (!Permissions.CanAdministerOrganization(Actor))
             return Refused();
         await LoadAsync();
@@ -42,9 +40,7 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLineCommands 
 
     public async Task<IActionResult> OnPostCreateAsync(string? client, string[]? covered, string? hours, string? purpose, string? boundaries, string? service, string? policy, string? commander)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await lines.CreateAsync(Actor, new AgreementInput(client, covered, hours, purpose, boundaries, service, policy, string.IsNullOrWhiteSpace(commander) ? null : commander), HttpContext.RequestAborted);
+        var outcome = await lines.CreateAsync(Actor, new AgreementInput(client, covered, hours, purpose, boundaries, service, policy, string.IsNullOrWhiteSpace(commander) ? null : commander), RequestAborted);
         if (!outcome.Succeeded)
         {
             if (outcome.Failure!.Kind == Steady.Core.FailureKind.Forbidden)
@@ -60,10 +56,8 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLineCommands 
     /// <summary>The edit form sends every field, so an emptied one is refused as required rather than left as it was.</summary>
     public async Task<IActionResult> OnPostEditAsync(Guid id, string? client, string[]? covered, string? hours, string? purpose, string? boundaries, string? service, string? policy, string? commander)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         var patch = new AgreementPatch(client ?? "", covered ?? [], hours ?? "", purpose ?? "", boundaries ?? "", service ?? "", policy ?? "", commander ?? "");
-        var outcome = await lines.UpdateAsync(Actor, id, patch, HttpContext.RequestAborted);
+        var outcome = await lines.UpdateAsync(Actor, id, patch, RequestAborted);
         if (outcome.Failure?.Kind == Steady.Core.FailureKind.Forbidden)
             return Refused();
         if (!outcome.Succeeded)
@@ -79,9 +73,7 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLineCommands 
 
     public async Task<IActionResult> OnPostReinstateAsync(Guid id)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await lines.ReinstateAsync(Actor, id, HttpContext.RequestAborted);
+        var outcome = await lines.ReinstateAsync(Actor, id, RequestAborted);
         if (outcome.Failure?.Kind == Steady.Core.FailureKind.Forbidden)
             return Refused();
         if (!outcome.Succeeded)
@@ -103,11 +95,11 @@ public sealed class EmergencyLinesAdminModel(SteadyDb db, EmergencyLineCommands 
 
     private async Task LoadAsync()
     {
-        Agreements = await db.EmergencyAgreements.AsNoTracking().OrderBy(a => a.Client).ToListAsync(HttpContext.RequestAborted);
-        Submissions = await lines.SubmissionsAsync(null, HttpContext.RequestAborted);
-        Services = (await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(HttpContext.RequestAborted)).ToDictionary(s => s.Id, s => s.Name);
-        People = (await db.Users.AsNoTracking().OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email, u.DisabledAt }).ToListAsync(HttpContext.RequestAborted))
+        Agreements = await db.EmergencyAgreements.AsNoTracking().OrderBy(a => a.Client).ToListAsync(RequestAborted);
+        Submissions = await lines.SubmissionsAsync(null, RequestAborted);
+        Services = (await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(RequestAborted)).ToDictionary(s => s.Id, s => s.Name);
+        People = (await db.Users.AsNoTracking().OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email, u.DisabledAt }).ToListAsync(RequestAborted))
             .ToDictionary(u => u.Id, u => (u.DisabledAt is null ? u.Name : u.Name + " (disabled)", u.Email));
-        Policies = (await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).Select(p => new { p.Id, p.Name }).ToListAsync(HttpContext.RequestAborted)).ToDictionary(p => p.Id, p => p.Name);
+        Policies = (await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).Select(p => new { p.Id, p.Name }).ToListAsync(RequestAborted)).ToDictionary(p => p.Id, p => p.Name);
     }
 }

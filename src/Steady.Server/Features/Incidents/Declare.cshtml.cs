@@ -50,11 +50,9 @@ public sealed class IncidentDeclareModel(SteadyDb db, IncidentCommands commands,
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         // An alert whose group is already in an open incident: the work is there, not in a second incident.
-        if (Alert is { } id && await db.Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => (Guid?)a.GroupId).FirstOrDefaultAsync(HttpContext.RequestAborted) is { } groupId
-            && await IncidentGroups.OpenIncidentOfAsync(db, groupId, HttpContext.RequestAborted) is { } existing)
+        if (Alert is { } id && await db.Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => (Guid?)a.GroupId).FirstOrDefaultAsync(RequestAborted) is { } groupId
+            && await IncidentGroups.OpenIncidentOfAsync(db, groupId, RequestAborted) is { } existing)
         {
             Notice($"This alert's group is already in incident #{existing.Number}: work on it here.");
             return Redirect($"/incidents/{existing.Number}");
@@ -65,10 +63,8 @@ public sealed class IncidentDeclareModel(SteadyDb db, IncidentCommands commands,
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         var input = new DeclareInput(Title, Severity, string.IsNullOrWhiteSpace(Service) ? null : [Service], null, Summary, Alert, Channels: Channels(ChatKind, ChatUrl, Emails));
-        var outcome = await commands.DeclareAsync(Actor, input, HttpContext.RequestAborted);
+        var outcome = await commands.DeclareAsync(Actor, input, RequestAborted);
         if (outcome.Failure?.Extensions?.GetValueOrDefault("incident") is Alerts.AlertIncidentDto existing)
         {
             Notice(outcome.Failure.Detail);
@@ -86,8 +82,8 @@ public sealed class IncidentDeclareModel(SteadyDb db, IncidentCommands commands,
 
     private async Task LoadAsync()
     {
-        ServiceNames = await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(HttpContext.RequestAborted);
+        ServiceNames = await db.Services.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(RequestAborted);
         if (Alert is { } id)
-            AlertSummary = await db.Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => a.Summary).FirstOrDefaultAsync(HttpContext.RequestAborted);
+            AlertSummary = await db.Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => a.Summary).FirstOrDefaultAsync(RequestAborted);
     }
 }

@@ -19,10 +19,10 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
     public Task<IActionResult> OnPostMisuseAsync(int number, string? reason) =>
         ActAsync(number, async a =>
         {
-            var submission = await db.EmergencySubmissions.AsNoTracking().Where(s => s.IncidentId == db.Incidents.Where(i => i.Number == number).Select(i => i.Id).FirstOrDefault()).FirstOrDefaultAsync(HttpContext.RequestAborted);
+            var submission = await db.EmergencySubmissions.AsNoTracking().Where(s => s.IncidentId == db.Incidents.Where(i => i.Number == number).Select(i => i.Id).FirstOrDefault()).FirstOrDefaultAsync(RequestAborted);
             if (submission is null)
                 return Failure.NotFound("The emergency-line submission");
-            return (await lines.MarkMisuseAsync(a, submission.Id, new MisuseInput(reason), HttpContext.RequestAborted)).Failure;
+            return (await lines.MarkMisuseAsync(a, submission.Id, new MisuseInput(reason), RequestAborted)).Failure;
         }, "Marked as misuse.");
 
     public IncidentDto Incident { get; private set; } = null!;
@@ -55,43 +55,41 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
 
     public async Task<IActionResult> OnGetAsync(int number)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         return await LoadAsync(number) ? Page() : NotFound();
     }
 
     public Task<IActionResult> OnPostUpdateAsync(int number, string? known, string? unknown, string? doing, int? nextMinutes, string? visibility) =>
-        ActAsync(number, a => Minutes("nextMinutes", nextMinutes, 1440) ?? Result(records.PostUpdateAsync(a, Key(number), new UpdateInput(known, unknown, doing, nextMinutes is > 0 ? time.GetUtcNow().AddMinutes(nextMinutes.Value) : null, visibility), HttpContext.RequestAborted)), "Update posted and sent to the incident's channels.");
+        ActAsync(number, a => Minutes("nextMinutes", nextMinutes, 1440) ?? Result(records.PostUpdateAsync(a, Key(number), new UpdateInput(known, unknown, doing, nextMinutes is > 0 ? time.GetUtcNow().AddMinutes(nextMinutes.Value) : null, visibility), RequestAborted)), "Update posted and sent to the incident's channels.");
 
     public Task<IActionResult> OnPostAcknowledgeAsync(int number) =>
-        ActAsync(number, a => Result(commands.AcknowledgeAsync(a, Key(number), HttpContext.RequestAborted)), "Pages acknowledged: their escalation stopped.");
+        ActAsync(number, a => Result(commands.AcknowledgeAsync(a, Key(number), RequestAborted)), "Pages acknowledged: their escalation stopped.");
 
     public Task<IActionResult> OnPostStatusAsync(int number, string? status, string? reason, string? overrideReason) =>
-        ActAsync(number, a => Result(commands.ChangeStatusAsync(a, Key(number), new StatusInput(status, reason, overrideReason), HttpContext.RequestAborted)), "Status changed.");
+        ActAsync(number, a => Result(commands.ChangeStatusAsync(a, Key(number), new StatusInput(status, reason, overrideReason), RequestAborted)), "Status changed.");
 
     public Task<IActionResult> OnPostSeverityAsync(int number, string? severity, string? reason) =>
-        ActAsync(number, a => Result(commands.ChangeSeverityAsync(a, Key(number), new SeverityInput(severity, reason), HttpContext.RequestAborted)), "Severity changed.");
+        ActAsync(number, a => Result(commands.ChangeSeverityAsync(a, Key(number), new SeverityInput(severity, reason), RequestAborted)), "Severity changed.");
 
     public Task<IActionResult> OnPostRoleAsync(int number, string? role, string? user) =>
-        ActAsync(number, a => Result(commands.AssignRoleAsync(a, Key(number), new RoleInput(role, user), HttpContext.RequestAborted)), "Role given.");
+        ActAsync(number, a => Result(commands.AssignRoleAsync(a, Key(number), new RoleInput(role, user), RequestAborted)), "Role given.");
 
     public Task<IActionResult> OnPostRemoveRoleAsync(int number, string role, string user) =>
-        ActAsync(number, a => Result(commands.RemoveRoleAsync(a, Key(number), role, user, HttpContext.RequestAborted)), "Role taken away.");
+        ActAsync(number, a => Result(commands.RemoveRoleAsync(a, Key(number), role, user, RequestAborted)), "Role taken away.");
 
     public Task<IActionResult> OnPostNoteAsync(int number, string? text, int? minutesAgo, bool pinned) =>
-        ActAsync(number, a => Minutes("minutesAgo", minutesAgo, 10080) ?? Result(records.AddNoteAsync(a, Key(number), new NoteInput(text, minutesAgo is > 0 ? time.GetUtcNow().AddMinutes(-minutesAgo.Value) : null, pinned), HttpContext.RequestAborted)), "Noted.");
+        ActAsync(number, a => Minutes("minutesAgo", minutesAgo, 10080) ?? Result(records.AddNoteAsync(a, Key(number), new NoteInput(text, minutesAgo is > 0 ? time.GetUtcNow().AddMinutes(-minutesAgo.Value) : null, pinned), RequestAborted)), "Noted.");
 
     public Task<IActionResult> OnPostPinAsync(int number, Guid entry, bool pinned) =>
-        ActAsync(number, a => Result(records.PinAsync(a, Key(number), entry, pinned, HttpContext.RequestAborted)), pinned ? "Pinned." : "Unpinned.");
+        ActAsync(number, a => Result(records.PinAsync(a, Key(number), entry, pinned, RequestAborted)), pinned ? "Pinned." : "Unpinned.");
 
     public Task<IActionResult> OnPostActionAsync(int number, string? intent, string? expectedEffect, string? decidedBy, bool done) =>
-        ActAsync(number, a => Result(records.RecordActionAsync(a, Key(number), new ActionInput(intent, expectedEffect, decidedBy, done ? time.GetUtcNow() : null), HttpContext.RequestAborted)), "Action recorded.");
+        ActAsync(number, a => Result(records.RecordActionAsync(a, Key(number), new ActionInput(intent, expectedEffect, decidedBy, done ? time.GetUtcNow() : null), RequestAborted)), "Action recorded.");
 
     public Task<IActionResult> OnPostObserveAsync(int number, Guid action, string? observedEffect, bool done) =>
-        ActAsync(number, a => Result(records.ObserveAsync(a, Key(number), action, new ObservationInput(done ? time.GetUtcNow() : null, observedEffect), HttpContext.RequestAborted)), "Recorded what the action did.");
+        ActAsync(number, a => Result(records.ObserveAsync(a, Key(number), action, new ObservationInput(done ? time.GetUtcNow() : null, observedEffect), RequestAborted)), "Recorded what the action did.");
 
     public Task<IActionResult> OnPostCloseAsync(int number, string? whatHappened, string? whatWasDone, string? failedAssumptions, string? whatShouldChange, string? cause) =>
-        ActAsync(number, a => Result(commands.CloseAsync(a, Key(number), new CloseInput(whatHappened, whatWasDone, failedAssumptions, whatShouldChange, cause), HttpContext.RequestAborted)), "Closed, with the written record.");
+        ActAsync(number, a => Result(commands.CloseAsync(a, Key(number), new CloseInput(whatHappened, whatWasDone, failedAssumptions, whatShouldChange, cause), RequestAborted)), "Closed, with the written record.");
 
     public Task<IActionResult> OnPostChannelAsync(int number, string? chatKind, string? chatUrl, string? emails) =>
         ActAsync(number, async a =>
@@ -101,14 +99,14 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
                 return Failure.Invalid("channel", "Give a chat webhook URL or email addresses.");
             foreach (var channel in given)
             {
-                if ((await channels.AddAsync(a, Key(number), channel, HttpContext.RequestAborted)).Failure is { } failure)
+                if ((await channels.AddAsync(a, Key(number), channel, RequestAborted)).Failure is { } failure)
                     return failure;
             }
             return null;
         }, "Channel added: the incident's updates go there from now on.");
 
     public Task<IActionResult> OnPostRemoveChannelAsync(int number, Guid channel) =>
-        ActAsync(number, a => Result(channels.RemoveAsync(a, Key(number), channel, HttpContext.RequestAborted)), "Channel removed.");
+        ActAsync(number, a => Result(channels.RemoveAsync(a, Key(number), channel, RequestAborted)), "Channel removed.");
 
     private static string Key(int number) => number.ToString(CultureInfo.InvariantCulture);
 
@@ -120,8 +118,6 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
 
     private async Task<IActionResult> ActAsync(int number, Func<Actor, Task<Failure?>> act, string notice)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         if (await act(Actor) is { } failure)
         {
             ShowFailure(failure);
@@ -134,22 +130,22 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
     private async Task<bool> LoadAsync(int number)
     {
         Now = time.GetUtcNow();
-        var incident = await queries.FindAsync(Key(number), tracked: false, HttpContext.RequestAborted);
+        var incident = await queries.FindAsync(Key(number), tracked: false, RequestAborted);
         if (incident is null)
             return false;
-        Incident = await queries.DtoAsync(incident, HttpContext.RequestAborted);
-        Timeline = await queries.TimelineAsync(incident, HttpContext.RequestAborted);
-        Evidence = await queries.EvidenceAsync(incident.Id, withDocument: true, HttpContext.RequestAborted);
+        Incident = await queries.DtoAsync(incident, RequestAborted);
+        Timeline = await queries.TimelineAsync(incident, RequestAborted);
+        Evidence = await queries.EvidenceAsync(incident.Id, withDocument: true, RequestAborted);
         var groups = IncidentGroups.Of(db, incident.Id);
         var runs = await db.EscalationRuns.AsNoTracking().Where(r => r.IncidentId == incident.Id || (r.GroupId != null && groups.Contains(r.GroupId.Value)))
-            .OrderBy(r => r.StartedAt).ThenBy(r => r.Id).ToListAsync(HttpContext.RequestAborted);
-        var titles = await db.AlertGroups.AsNoTracking().Where(g => groups.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Title, HttpContext.RequestAborted);
+            .OrderBy(r => r.StartedAt).ThenBy(r => r.Id).ToListAsync(RequestAborted);
+        var titles = await db.AlertGroups.AsNoTracking().Where(g => groups.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Title, RequestAborted);
         Runs = runs.Select(r => new PageRun(r.State, r.GroupId is { } g ? $"Alert group '{titles.GetValueOrDefault(g, "?")}': its escalation" : r.Reason ?? "", r.StartedAt, r.NextDueAt, r.Note)).ToList();
-        Deliveries = await Features.Paging.PagingApi.ForIncidentAsync(db, incident.Id, HttpContext.RequestAborted);
+        Deliveries = await Features.Paging.PagingApi.ForIncidentAsync(db, incident.Id, RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, incident.TeamId);
-        Submission = await db.EmergencySubmissions.AsNoTracking().FirstOrDefaultAsync(s => s.IncidentId == incident.Id, HttpContext.RequestAborted);
+        Submission = await db.EmergencySubmissions.AsNoTracking().FirstOrDefaultAsync(s => s.IncidentId == incident.Id, RequestAborted);
         IsCommander = Incident.CommanderId == Actor.UserId;
-        People = (await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email }).ToListAsync(HttpContext.RequestAborted))
+        People = (await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email }).ToListAsync(RequestAborted))
             .Select(u => (u.Id, u.Name, u.Email)).ToList();
         return true;
     }

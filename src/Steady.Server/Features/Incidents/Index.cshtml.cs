@@ -17,10 +17,8 @@ public sealed class IncidentsIndexModel(SteadyDb db, TimeProvider time) : Consol
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         Now = time.GetUtcNow();
-        var rows = await IncidentsApi.ListAsync(db, Actor.UserId, new IncidentsApi.ListFilter(Status ?? "open", null, null, Mine), 200, null, HttpContext.RequestAborted);
+        var rows = await IncidentsApi.ListAsync(db, Actor.UserId, new IncidentsApi.ListFilter(Status ?? "open", null, null, Mine), 200, null, RequestAborted);
         if (!rows.Succeeded)
         {
             ShowFailure(rows.Failure!);
@@ -29,14 +27,6 @@ public sealed class IncidentsIndexModel(SteadyDb db, TimeProvider time) : Consol
         Incidents = rows.Value!;
         return Page();
     }
-
-    public static string SevClass(string severity) => severity.ToUpperInvariant() switch
-    {
-        "SEV1" => "sev sev-critical",
-        "SEV2" => "sev sev-error",
-        "SEV3" => "sev sev-warning",
-        _ => "sev sev-info",
-    };
 
     /// <summary>
     /// How long it has been going on, or how long it ran: an incident that is resolved (or closed)

@@ -19,16 +19,12 @@ public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services) : 
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         return await LoadAsync(id) ? Page() : NotFound();
     }
 
     public async Task<IActionResult> OnPostKeyAsync(Guid id, string? keyName)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await services.CreateKeyAsync(Actor, id, new IntegrationKeyInput(keyName), HttpContext.RequestAborted);
+        var outcome = await services.CreateKeyAsync(Actor, id, new IntegrationKeyInput(keyName), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -40,9 +36,7 @@ public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services) : 
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid id, Guid keyId)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await services.RevokeKeyAsync(Actor, id, keyId, HttpContext.RequestAborted);
+        var outcome = await services.RevokeKeyAsync(Actor, id, keyId, RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -54,14 +48,14 @@ public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services) : 
 
     private async Task<bool> LoadAsync(Guid id)
     {
-        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id);
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, RequestAborted);
         if (service is null)
             return false;
         Service = service;
-        Checks = await db.Checks.AsNoTracking().Where(c => c.ServiceId == id).OrderBy(c => c.Name).ToListAsync();
-        TeamName = await db.Teams.Where(t => t.Id == service.TeamId).Select(t => t.Name).FirstAsync();
+        Checks = await db.Checks.AsNoTracking().Where(c => c.ServiceId == id).OrderBy(c => c.Name).ToListAsync(RequestAborted);
+        TeamName = await db.Teams.Where(t => t.Id == service.TeamId).Select(t => t.Name).FirstAsync(RequestAborted);
         Keys = Permissions.CanSeeIntegrationKeysOf(Actor, service.TeamId)
-            ? await db.IntegrationKeys.AsNoTracking().Where(k => k.ServiceId == id).OrderBy(k => k.RevokedAt != null).ThenBy(k => k.Id).ToListAsync()
+            ? await db.IntegrationKeys.AsNoTracking().Where(k => k.ServiceId == id).OrderBy(k => k.RevokedAt != null).ThenBy(k => k.Id).ToListAsync(RequestAborted)
             : null;
         return true;
     }

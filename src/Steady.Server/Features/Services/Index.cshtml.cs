@@ -26,17 +26,13 @@ public sealed class ServicesModel(SteadyDb db, ServiceCommands services) : Conso
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await services.CreateAsync(Actor, new ServiceInput(Name, TeamId, Description, RunbookUrl), HttpContext.RequestAborted);
+        var outcome = await services.CreateAsync(Actor, new ServiceInput(Name, TeamId, Description, RunbookUrl), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -51,8 +47,8 @@ public sealed class ServicesModel(SteadyDb db, ServiceCommands services) : Conso
     {
         Rows = await db.Services.AsNoTracking().OrderBy(s => s.Name)
             .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => new ServiceDto(s.Id, s.Name, s.TeamId, t.Name, s.Description, s.RunbookUrl, s.CreatedAt))
-            .ToListAsync();
-        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).ToListAsync();
+            .ToListAsync(RequestAborted);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).ToListAsync(RequestAborted);
         ManagedTeams = teams.Where(t => Permissions.CanManageServicesOf(Actor, t.Id)).ToList();
     }
 }

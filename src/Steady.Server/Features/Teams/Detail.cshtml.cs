@@ -18,16 +18,12 @@ public sealed class TeamDetailModel(SteadyDb db, TeamCommands teams) : ConsolePa
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         return await LoadAsync(id) ? Page() : NotFound();
     }
 
     public async Task<IActionResult> OnPostMemberAsync(Guid id, Guid userId, string role)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await teams.SetMemberAsync(Actor, id, userId, new MemberInput(role), HttpContext.RequestAborted);
+        var outcome = await teams.SetMemberAsync(Actor, id, userId, new MemberInput(role), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -39,9 +35,7 @@ public sealed class TeamDetailModel(SteadyDb db, TeamCommands teams) : ConsolePa
 
     public async Task<IActionResult> OnPostRemoveAsync(Guid id, Guid userId)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await teams.RemoveMemberAsync(Actor, id, userId, HttpContext.RequestAborted);
+        var outcome = await teams.RemoveMemberAsync(Actor, id, userId, RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -53,13 +47,13 @@ public sealed class TeamDetailModel(SteadyDb db, TeamCommands teams) : ConsolePa
 
     private async Task<bool> LoadAsync(Guid id)
     {
-        var team = await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id);
+        var team = await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, RequestAborted);
         if (team is null)
             return false;
         Team = team;
-        Members = await TeamsApi.MembersOf(db, id, HttpContext.RequestAborted);
-        People = await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).OrderBy(u => u.Name).ToListAsync();
-        Services = await db.Services.AsNoTracking().Where(s => s.TeamId == id).OrderBy(s => s.Name).ToListAsync();
+        Members = await TeamsApi.MembersOf(db, id, RequestAborted);
+        People = await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).OrderBy(u => u.Name).ToListAsync(RequestAborted);
+        Services = await db.Services.AsNoTracking().Where(s => s.TeamId == id).OrderBy(s => s.Name).ToListAsync(RequestAborted);
         return true;
     }
 }

@@ -18,17 +18,13 @@ public sealed class TeamsModel(SteadyDb db, TeamCommands teams) : ConsolePage
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await teams.CreateAsync(Actor, new TeamInput(Name, Description), HttpContext.RequestAborted);
+        var outcome = await teams.CreateAsync(Actor, new TeamInput(Name, Description), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -43,6 +39,6 @@ public sealed class TeamsModel(SteadyDb db, TeamCommands teams) : ConsolePage
     {
         Rows = await db.Teams.AsNoTracking().OrderBy(t => t.Name)
             .Select(t => new Row(t.Id, t.Name, t.Description, db.Memberships.Count(m => m.TeamId == t.Id), db.Services.Count(s => s.TeamId == t.Id)))
-            .ToListAsync();
+            .ToListAsync(RequestAborted);
     }
 }

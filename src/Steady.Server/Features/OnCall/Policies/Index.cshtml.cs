@@ -11,12 +11,10 @@ public sealed class PoliciesModel(SteadyDb db) : ConsolePage
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name);
+        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, RequestAborted);
         var list = new List<(PolicyDto, string)>();
-        foreach (var row in await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).ToListAsync())
-            list.Add((await PoliciesApi.DtoAsync(db, row, HttpContext.RequestAborted), teams.GetValueOrDefault(row.TeamId, "?")));
+        foreach (var row in await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).ToListAsync(RequestAborted))
+            list.Add((await PoliciesApi.DtoAsync(db, row, RequestAborted), teams.GetValueOrDefault(row.TeamId, "?")));
         Policies = list;
         return Page();
     }

@@ -12,9 +12,7 @@ public sealed class SchedulesModel(SteadyDb db, TimeProvider time) : ConsolePage
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
-        Schedules = await OnCallSummary.ForAllAsync(db, time.GetUtcNow(), HttpContext.RequestAborted);
+        Schedules = await OnCallSummary.ForAllAsync(db, time.GetUtcNow(), RequestAborted);
         return Page();
     }
 }
