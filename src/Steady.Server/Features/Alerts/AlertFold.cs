@@ -1,11 +1,8 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Steady.Core;
 using Steady.Core.Alerts;
 using Steady.Core.Services;
-using Steady.Server.Data;
 using Steady.Server.Features.Paging;
-using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.Alerts;
 
