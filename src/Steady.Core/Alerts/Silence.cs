@@ -57,9 +57,12 @@ public sealed record Matcher(string Name, string Value, bool IsRegex = false, bo
 /// stored and visible; nobody is paged for them while it lasts. When it ends, its mark comes off
 /// them, and those still triggered page.
 /// </summary>
-public sealed class Silence : IAudited
+public sealed class Silence : SuppressionWindow, IAudited
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    /// <summary>What a person may ask of a new silence.</summary>
+    public static readonly WindowKind Kind = new("silence", "silence", TimeSpan.FromDays(90), "expire", "expired");
 
     public Guid Id { get; set; }
 
@@ -68,29 +71,6 @@ public sealed class Silence : IAudited
 
     /// <summary>JSON array of matchers.</summary>
     public required string Matchers { get; set; }
-
-    public DateTimeOffset StartsAt { get; set; }
-
-    public DateTimeOffset EndsAt { get; set; }
-
-    public required string Reason { get; set; }
-
-    public Guid? CreatedById { get; set; }
-
-    public required string CreatedBy { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
-
-    /// <summary>When it covered the alerts already open as it started; null until it starts.</summary>
-    public DateTimeOffset? AppliedAt { get; set; }
-
-    /// <summary>When its mark came off its alerts after it ended; null until then.</summary>
-    public DateTimeOffset? LiftedAt { get; set; }
-
-    public bool IsActiveAt(DateTimeOffset now) => StartsAt <= now && now < EndsAt;
-
-    /// <summary>Expired, or called off before it started: it covers nothing any more.</summary>
-    public bool IsOverAt(DateTimeOffset now) => EndsAt <= now || EndsAt <= StartsAt;
 
     public IReadOnlyList<Matcher> ParsedMatchers() => JsonSerializer.Deserialize<List<Matcher>>(Matchers, Json) ?? [];
 
@@ -104,32 +84,12 @@ public sealed class Silence : IAudited
 /// Planned work on a service: its open alerts, and those that trigger during it, are stored, marked,
 /// and page nobody while it is on. When it ends, the mark comes off, and those still triggered page.
 /// </summary>
-public sealed class MaintenanceWindow : IAudited
+public sealed class MaintenanceWindow : SuppressionWindow, IAudited
 {
+    /// <summary>What a person may ask of a new maintenance window.</summary>
+    public static readonly WindowKind Kind = new("maintenance", "maintenance window", TimeSpan.FromDays(30), "end", "ended");
+
     public Guid Id { get; set; }
 
     public Guid ServiceId { get; set; }
-
-    public DateTimeOffset StartsAt { get; set; }
-
-    public DateTimeOffset EndsAt { get; set; }
-
-    public required string Reason { get; set; }
-
-    public Guid? CreatedById { get; set; }
-
-    public required string CreatedBy { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
-
-    /// <summary>When it covered the service's alerts already open as it started; null until it starts.</summary>
-    public DateTimeOffset? AppliedAt { get; set; }
-
-    /// <summary>When its mark came off its alerts after it ended; null until then.</summary>
-    public DateTimeOffset? LiftedAt { get; set; }
-
-    public bool IsActiveAt(DateTimeOffset now) => StartsAt <= now && now < EndsAt;
-
-    /// <summary>Ended, or called off before it started: it covers nothing any more.</summary>
-    public bool IsOverAt(DateTimeOffset now) => EndsAt <= now || EndsAt <= StartsAt;
 }

@@ -11,8 +11,6 @@ namespace Steady.Server.Features.Alerts;
 /// <summary>People acting on alerts: acknowledge and resolve, with who and when, never overwriting intake's changes.</summary>
 public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider time, WakeSignal<EscalationWorker> engine)
 {
-    private const int Attempts = 3;
-
     public Task<Outcome<Alert>> AcknowledgeAsync(Actor actor, Guid alertId, CancellationToken cancellationToken) =>
         ActAsync(actor, alertId, (alert, _, now, runs) =>
         {
@@ -31,12 +29,7 @@ public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider tim
     /// </summary>
     internal static void Acknowledge(AlertStore store, Alert alert, Guid? actorId, string actorName, DateTimeOffset now, RunChanges runs, string? note = null)
     {
-        alert.Status = AlertStatus.Acknowledged;
-        alert.AcknowledgedAt = now;
-        alert.AcknowledgedById = actorId;
-        alert.AcknowledgedBy = actorName;
-        alert.Version++;
-        store.History(alert, AlertEventKinds.Acknowledged, now, actorId, actorName, note);
+        store.Record(alert.Acknowledge(store.NewEventId(), now, actorId, actorName, note));
         runs.Acknowledged(alert.GroupId, actorName);
     }
 
@@ -45,17 +38,16 @@ public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider tim
         {
             if (alert.Status == AlertStatus.Resolved)
                 return null;
-            store.Resolve(alert, group, now, actor.UserId, actor.Name, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+            store.Record(alert.Resolve(group, store.NewEventId(), now, actor.UserId, actor.Name, string.IsNullOrWhiteSpace(note) ? null : note.Trim()));
             if (group is { IsOpen: false })
                 runs.Resolved(group.Id, actor.Name);
             return null;
         }, cancellationToken);
 
-    private async Task<Outcome<Alert>> ActAsync(Actor actor, Guid alertId, Func<Alert, AlertGroup?, DateTimeOffset, RunChanges, Failure?> act, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    /// <summary>Intake (or another person) may change the alert meanwhile: then it is read again and decided again.</summary>
+    private Task<Outcome<Alert>> ActAsync(Actor actor, Guid alertId, Func<Alert, AlertGroup?, DateTimeOffset, RunChanges, Failure?> act, CancellationToken cancellationToken) =>
+        db.RetryAsync<Outcome<Alert>>(async _ =>
         {
-            db.ChangeTracker.Clear();
             var alert = await db.Alerts.FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
             if (alert is null)
                 return Failure.NotFound("The alert");
@@ -67,22 +59,14 @@ public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider tim
             var runs = new RunChanges();
             if (act(alert, group, now, runs) is { } refused)
                 return refused;
-            try
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                await runs.ApplyAsync(db, now, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                if (!runs.IsEmpty)
-                    engine.Wake();
-                return alert;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-            {
-                // Intake (or another person) changed it meanwhile: read it again and decide again.
-            }
-        }
-    }
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await runs.ApplyAsync(db, now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (!runs.IsEmpty)
+                engine.Wake();
+            return alert;
+        });
 
     private static string Ago(TimeSpan span) => span.TotalMinutes < 1 ? "just now" : span.TotalHours < 1 ? $"{span.TotalMinutes:0} min ago" : $"{span.TotalHours:0.#} h ago";
 }

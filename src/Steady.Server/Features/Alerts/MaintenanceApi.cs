@@ -50,15 +50,8 @@ public static class MaintenanceApi
         if (!Permissions.CanRespondFor(actor, found.TeamId))
             return Problems.Forbidden("Only responders of the owning team can plan maintenance.");
         var now = time.GetUtcNow();
-        var startsAt = input.StartsAt?.ToUniversalTime() ?? now;
-        var endsAt = input.EndsAt?.ToUniversalTime() ?? (input.DurationMinutes is { } minutes ? startsAt.AddMinutes(minutes) : (DateTimeOffset?)null);
         var validation = new Validation().Name("reason", input.Reason, 500);
-        if (endsAt is null)
-            validation.Add("endsAt", "Say when the maintenance ends: 'endsAt' or 'durationMinutes'.");
-        else if (endsAt <= startsAt || endsAt <= now)
-            validation.Add("endsAt", "The maintenance must end in the future, after it starts.");
-        else if (endsAt - startsAt > TimeSpan.FromDays(30))
-            validation.Add("endsAt", "A maintenance window may last at most 30 days.");
+        var (startsAt, endsAt) = SuppressionWindow.Plan(MaintenanceWindow.Kind, input.StartsAt, input.EndsAt, input.DurationMinutes, now, validation);
         if (validation.ToFailure() is { } invalid)
             return invalid.ToProblem();
         var window = new MaintenanceWindow
@@ -66,7 +59,7 @@ public static class MaintenanceApi
             Id = Ids.New(time),
             ServiceId = found.Id,
             StartsAt = startsAt,
-            EndsAt = endsAt!.Value,
+            EndsAt = endsAt,
             Reason = input.Reason.Trim(),
             CreatedById = actor.UserId,
             CreatedBy = actor.Name,
@@ -90,13 +83,8 @@ public static class MaintenanceApi
         if (window is null)
             return Problems.NotFound("The maintenance window");
         var now = time.GetUtcNow();
-        if (window.IsOverAt(now))
-        {
-            return Failure.Conflict(window.EndsAt <= window.StartsAt && window.StartsAt > window.CreatedAt
-                ? $"This maintenance window was called off before it started (it was to start at {window.StartsAt:yyyy-MM-dd HH:mm} UTC); there is nothing to end."
-                : $"This maintenance window already ended at {window.EndsAt:yyyy-MM-dd HH:mm} UTC; there is nothing to end.").ToProblem();
-        }
-        window.EndsAt = now < window.StartsAt ? window.StartsAt : now;
+        if (window.EndAt(now, MaintenanceWindow.Kind) is { } over)
+            return Failure.Conflict(over).ToProblem();
         await db.SaveChangesAsync(cancellationToken);
         await suppressions.EndedAsync(window, cancellationToken);
         return TypedResults.Ok(MaintenanceDto.From(window, now));

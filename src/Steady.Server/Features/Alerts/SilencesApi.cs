@@ -53,14 +53,7 @@ public static class SilencesApi
             validation.Add("matchers", "'matchers' may have at most 20 matchers.");
         foreach (var problem in (input.Matchers ?? []).Select(m => m is null ? "a matcher is null." : m.Problem()).OfType<string>())
             validation.Add("matchers", problem);
-        var startsAt = input.StartsAt?.ToUniversalTime() ?? now;
-        var endsAt = input.EndsAt?.ToUniversalTime() ?? (input.DurationMinutes is { } minutes ? startsAt.AddMinutes(minutes) : (DateTimeOffset?)null);
-        if (endsAt is null)
-            validation.Add("endsAt", "Say when the silence ends: 'endsAt' or 'durationMinutes'.");
-        else if (endsAt <= startsAt || endsAt <= now)
-            validation.Add("endsAt", "The silence must end in the future, after it starts.");
-        else if (endsAt - startsAt > TimeSpan.FromDays(90))
-            validation.Add("endsAt", "A silence may last at most 90 days.");
+        var (startsAt, endsAt) = SuppressionWindow.Plan(Silence.Kind, input.StartsAt, input.EndsAt, input.DurationMinutes, now, validation);
         if (validation.ToFailure() is { } invalid)
             return invalid.ToProblem();
 
@@ -84,7 +77,7 @@ public static class SilencesApi
             ServiceId = serviceId,
             Matchers = Silence.Serialize(input.Matchers!),
             StartsAt = startsAt,
-            EndsAt = endsAt!.Value,
+            EndsAt = endsAt,
             Reason = input.Reason.Trim(),
             CreatedById = actor.UserId,
             CreatedBy = actor.Name,
@@ -114,13 +107,8 @@ public static class SilencesApi
             return Problems.Forbidden("Only organization administrators can expire a silence across all services.");
         }
         var now = time.GetUtcNow();
-        if (silence.IsOverAt(now))
-        {
-            return Failure.Conflict(silence.EndsAt <= silence.StartsAt && silence.StartsAt > silence.CreatedAt
-                ? $"This silence was called off before it started (it was to start at {silence.StartsAt:yyyy-MM-dd HH:mm} UTC); there is nothing to expire."
-                : $"This silence already expired at {silence.EndsAt:yyyy-MM-dd HH:mm} UTC; there is nothing to expire.").ToProblem();
-        }
-        silence.EndsAt = now < silence.StartsAt ? silence.StartsAt : now;
+        if (silence.EndAt(now, Silence.Kind) is { } over)
+            return Failure.Conflict(over).ToProblem();
         await db.SaveChangesAsync(cancellationToken);
         await suppressions.EndedAsync(silence, cancellationToken);
         return TypedResults.Ok(SilenceDto.From(silence, now));

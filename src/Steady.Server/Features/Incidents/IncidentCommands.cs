@@ -109,9 +109,10 @@ public sealed class IncidentCommands(
             return Failure.Invalid("title", "'title' is required: one line saying what is wrong for users.");
         var severity = level.Value!;
 
-        for (var attempt = 1; ; attempt++)
+        // The group may change meanwhile (another declaration from it, or intake), or another node may take
+        // this number at the same moment: then look again, and take the next number.
+        return await db.RetryAsync<Outcome<Incident>>(async _ =>
         {
-            db.ChangeTracker.Clear();
             if (group is not null)
             {
                 // One alert group, one open incident: declaring again answers with the one that has it.
@@ -163,22 +164,11 @@ public sealed class IncidentCommands(
             if (pagePolicyId is { } linePolicy)
                 await pager.PagePolicyAsync(incident, linePolicy, $"Emergency line: {title}", "declare:page", cancellationToken);
             alsoAdd?.Invoke(incident);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                wake.Wake();
-                engine.Wake();
-                return incident;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-            {
-                // the group changed meanwhile (another declaration from it, or intake): look again
-            }
-            catch (DbUpdateException e) when (attempt < Attempts && DbErrors.IsUniqueViolation(e))
-            {
-                // another node took this number at the same moment: take the next
-            }
-        }
+            await db.SaveChangesAsync(cancellationToken);
+            wake.Wake();
+            engine.Wake();
+            return incident;
+        }, e => ConcurrentChanges.IsConcurrentChange(e) || (e is DbUpdateException update && DbErrors.IsUniqueViolation(update)), Attempts);
     }
 
     public Task<Outcome<Incident>> ChangeSeverityAsync(Actor actor, string number, SeverityInput input, CancellationToken cancellationToken) =>
@@ -403,9 +393,9 @@ public sealed class IncidentCommands(
     /// </summary>
     internal async Task<Outcome<Incident>> ActAsync(Actor actor, string number, Func<Incident, DateTimeOffset, Task<Failure?>> act, CancellationToken cancellationToken, bool inTransaction = false)
     {
-        for (var attempt = 1; ; attempt++)
+        // Changed meanwhile (an update, the cadence worker): read again, decide again.
+        return await db.RetryAsync<Outcome<Incident>>(async _ =>
         {
-            db.ChangeTracker.Clear();
             var incident = await queries.FindAsync(number, tracked: true, cancellationToken);
             if (incident is null)
                 return Failure.NotFound($"Incident #{number.TrimStart('#')}");
@@ -418,20 +408,13 @@ public sealed class IncidentCommands(
                 return refused;
             }
             incident.Version++;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                if (transaction is not null)
-                    await transaction.CommitAsync(cancellationToken);
-                wake.Wake();
-                engine.Wake();
-                return incident;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-            {
-                // changed meanwhile (an update, the cadence worker): read again, decide again
-            }
-        }
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+                await transaction.CommitAsync(cancellationToken);
+            wake.Wake();
+            engine.Wake();
+            return incident;
+        }, attempts: Attempts);
     }
 
     internal TimelineEntry Entry(Incident incident, string kind, string text, Actor? actor, DateTimeOffset? at = null, Guid? refId = null)

@@ -44,12 +44,12 @@ public static class HeartbeatIntake
             return TypedResults.Problem(invalid.Detail, statusCode: 400, title: invalid.Title, extensions: new Dictionary<string, object?> { ["errors"] = invalid.Errors });
         var heartbeatName = (name ?? "default").Trim();
 
-        for (var attempt = 1; ; attempt++)
+        // The monitor may mark it down, or a concurrent first ping create it, meanwhile: then read again.
+        var (saved, wasDown) = await db.RetryAsync(async _ =>
         {
-            db.ChangeTracker.Clear();
             var now = time.GetUtcNow();
             var heartbeat = await db.Heartbeats.FirstOrDefaultAsync(h => h.ServiceId == serviceId && h.Name == heartbeatName, http.RequestAborted);
-            var wasDown = false;
+            var down = false;
             if (heartbeat is null)
             {
                 heartbeat = new Heartbeat
@@ -65,7 +65,7 @@ public static class HeartbeatIntake
             }
             else
             {
-                wasDown = heartbeat.IsDown;
+                down = heartbeat.IsDown;
                 heartbeat.IntervalSeconds = intervalSeconds ?? heartbeat.IntervalSeconds;
                 heartbeat.GraceSeconds = graceSeconds ?? heartbeat.GraceSeconds;
                 heartbeat.IsDown = false;
@@ -73,28 +73,22 @@ public static class HeartbeatIntake
             }
             heartbeat.LastPingAt = now;
             heartbeat.DueAt = Heartbeat.DueAfter(now, heartbeat.IntervalSeconds, heartbeat.GraceSeconds);
-            try
+            await db.SaveChangesAsync(http.RequestAborted);
+            return (heartbeat, down);
+        }, e => e is DbUpdateException);
+        if (wasDown)
+        {
+            var resolve = new IncomingAlert(IntakeAction.Resolve, saved.DedupKey, $"Heartbeat '{saved.Name}' is back", Severity.Critical, "heartbeat",
+                new Dictionary<string, string> { ["heartbeat"] = saved.Name }, null, [], null, "heartbeat");
+            var result = await http.RequestServices.GetRequiredService<IntakeQueue>().SubmitAsync([new ServiceEvent(saved.ServiceId, resolve)]);
+            if (result != IntakeResult.Stored)
             {
-                await db.SaveChangesAsync(http.RequestAborted);
+                http.Response.Headers.RetryAfter = "5";
+                return TypedResults.Problem("The ping was recorded but its alert could not be resolved yet; ping again shortly.", statusCode: 503, title: "Storage unavailable.");
             }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                continue; // the monitor marked it down, or a concurrent first ping created it: read again
-            }
-            if (wasDown)
-            {
-                var resolve = new IncomingAlert(IntakeAction.Resolve, heartbeat.DedupKey, $"Heartbeat '{heartbeat.Name}' is back", Severity.Critical, "heartbeat",
-                    new Dictionary<string, string> { ["heartbeat"] = heartbeat.Name }, null, [], null, "heartbeat");
-                var result = await http.RequestServices.GetRequiredService<IntakeQueue>().SubmitAsync([new ServiceEvent(heartbeat.ServiceId, resolve)]);
-                if (result != IntakeResult.Stored)
-                {
-                    http.Response.Headers.RetryAfter = "5";
-                    return TypedResults.Problem("The ping was recorded but its alert could not be resolved yet; ping again shortly.", statusCode: 503, title: "Storage unavailable.");
-                }
-            }
-            signal.Wake();
-            return TypedResults.Ok(new HeartbeatPing("ok", heartbeat.Name, heartbeat.IntervalSeconds, heartbeat.GraceSeconds, heartbeat.DueAt));
         }
+        signal.Wake();
+        return TypedResults.Ok(new HeartbeatPing("ok", saved.Name, saved.IntervalSeconds, saved.GraceSeconds, saved.DueAt));
     }
 
     /// <summary>Seconds from "90", "90s", "5m", "1h" or "1d"; null when not given.</summary>

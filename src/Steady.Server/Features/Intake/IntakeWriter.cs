@@ -17,7 +17,6 @@ namespace Steady.Server.Features.Intake;
 /// </summary>
 public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory scopes, IOptions<IntakeOptions> options, WakeSignal<EscalationWorker> engine, ILogger<IntakeWriter> logger) : BackgroundService
 {
-    private const int Attempts = 3;
     private static readonly Histogram BatchSize = Metrics.CreateHistogram("steady_intake_batch_alerts", "Alerts committed per intake transaction.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 13) });
     private static readonly Histogram CommitSeconds = Metrics.CreateHistogram("steady_intake_commit_seconds", "Time to fold and commit one intake batch.",
@@ -63,9 +62,10 @@ public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory
     private async Task<IntakeResult> CommitAsync(List<ServiceEvent> events, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            // Someone acted on the same alert (a person, another node) between load and save: load again, in a new scope.
+            return await ConcurrentChanges.RetryAsync(async _ =>
             {
                 await using var scope = scopes.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<AuditContext>().Set(null, "intake");
@@ -74,17 +74,12 @@ public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory
                 CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 Stored.Inc(events.Count);
                 return IntakeResult.Stored;
-            }
-            catch (Exception e) when (attempt < Attempts && IsConflict(e))
-            {
-                // Someone acted on the same alert (a person, another node) between load and save: load again.
-                LogRetry(logger, events.Count, attempt, e.Message);
-            }
-            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
-            {
-                LogFailed(logger, events.Count, e);
-                return IntakeResult.StorageFailed;
-            }
+            }, IsConflict, (attempt, e) => LogRetry(logger, events.Count, attempt, e.Message));
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            LogFailed(logger, events.Count, e);
+            return IntakeResult.StorageFailed;
         }
     }
 

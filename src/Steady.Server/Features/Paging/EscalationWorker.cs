@@ -304,25 +304,7 @@ public sealed partial class EscalationWorker(
         if (acknowledged.Count == 0)
             return false;
         foreach (var alert in acknowledged)
-        {
-            var note = $"acknowledged by {alert.AcknowledgedBy} at {alert.AcknowledgedAt:HH:mm} UTC and not resolved within the acknowledgement timeout";
-            alert.Status = AlertStatus.Triggered;
-            alert.AcknowledgedAt = null;
-            alert.AcknowledgedById = null;
-            alert.AcknowledgedBy = null;
-            alert.Version++;
-            db.AlertEvents.Add(new AlertEvent
-            {
-                Id = Ids.New(Time),
-                AlertId = alert.Id,
-                ServiceId = alert.ServiceId,
-                DedupKey = alert.DedupKey,
-                At = now,
-                Kind = AlertEventKinds.Retriggered,
-                ActorName = "steady",
-                Note = note,
-            });
-        }
+            db.AlertEvents.Add(alert.Retrigger(Ids.New(Time), now));
         group.Version++;
         RunChanges.Restart(run, service, Urgencies.For(group.Severity, service.Urgency).ToWire(), now);
         run.Note = "re-triggered: the acknowledgement timed out";

@@ -27,8 +27,6 @@ public sealed record LinkView(LinkAction Action, string Recipient, DateTimeOffse
 /// </summary>
 public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, TimeProvider time, WakeSignal<EscalationWorker> engine)
 {
-    private const int Attempts = 3;
-
     public async Task<LinkView?> ViewAsync(string token, CancellationToken cancellationToken)
     {
         var link = await links.VerifyAsync(token, cancellationToken);
@@ -45,9 +43,9 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
         var link = await links.VerifyAsync(token, cancellationToken);
         if (link is null)
             return Failure.NotFound("This link");
-        for (var attempt = 1; ; attempt++)
+        // Intake may change an alert meanwhile: then everything is read again.
+        return await db.RetryAsync<Outcome<string>>(async _ =>
         {
-            db.ChangeTracker.Clear();
             var now = time.GetUtcNow();
             var used = await db.UsedLinks.AsNoTracking().FirstOrDefaultAsync(u => u.Nonce == link.Nonce, cancellationToken);
             if (Refusal(link, used) is { } refusal)
@@ -74,7 +72,7 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
                 }
                 else
                 {
-                    store.Resolve(alert, group, now, recipient == Guid.Empty ? null : recipient, actor, "from the link in a notification");
+                    store.Record(alert.Resolve(group, store.NewEventId(), now, recipient == Guid.Empty ? null : recipient, actor, "from the link in a notification"));
                     if (!group.IsOpen)
                         runs.Resolved(group.Id, actor);
                 }
@@ -92,16 +90,12 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
             {
                 return Failure.Conflict("This link was already used.");
             }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-            {
-                continue; // intake changed an alert meanwhile: read again
-            }
             engine.Wake();
             var verb = link.Action == LinkAction.Acknowledge ? "Acknowledged" : "Resolved";
             return acted == 0
                 ? $"Nothing left to {(link.Action == LinkAction.Acknowledge ? "acknowledge" : "resolve")}: someone got there first."
                 : $"{verb} {acted} alert{(acted == 1 ? "" : "s")}. {(link.Action == LinkAction.Acknowledge ? "Escalation stopped; it is yours now." : "Paging stopped.")}";
-        }
+        });
     }
 
     private string? Refusal(LinkToken link, UsedLink? used)
@@ -133,44 +127,43 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
     /// </summary>
     private async Task<Outcome<string>> ActOnIncidentAsync(LinkToken link, Guid incidentId, Guid recipient, string name, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            db.ChangeTracker.Clear();
-            var now = time.GetUtcNow();
-            var incident = await db.Incidents.FirstAsync(i => i.Id == incidentId, cancellationToken);
-            if (link.Action != LinkAction.Acknowledge)
-                return Failure.Conflict($"An incident is resolved on its page once its alerts and checks are healthy: open /incidents/{incident.Number}.");
-            try
+            // The incident or one of its alerts may change at the same moment: then everything is read again.
+            return await db.RetryAsync<Outcome<string>>(async _ =>
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var stopped = await IncidentGroups.AcknowledgeAsync(db, store, incident, recipient == Guid.Empty ? null : recipient, name, now, cancellationToken);
-                var any = stopped.OwnRuns || stopped.Alerts > 0;
-                incident.AcknowledgedAt ??= now;
-                incident.Version++;
-                db.Timeline.Add(new Steady.Core.Incidents.TimelineEntry
+                var now = time.GetUtcNow();
+                var incident = await db.Incidents.FirstAsync(i => i.Id == incidentId, cancellationToken);
+                if (link.Action != LinkAction.Acknowledge)
+                    return Failure.Conflict($"An incident is resolved on its page once its alerts and checks are healthy: open /incidents/{incident.Number}.");
+                try
                 {
-                    Id = Ids.New(time), IncidentId = incidentId, At = now, Kind = "page", RecordedAt = now, Source = "paging",
-                    ActorId = recipient == Guid.Empty ? null : recipient, ActorName = name,
-                    Text = any ? IncidentGroups.Acknowledged(name, "the page (from the link)", stopped) : $"{name} acknowledged the page (from the link); nothing was paging any more",
-                });
-                db.UsedLinks.Add(new UsedLink { Nonce = link.Nonce, UsedAt = now, ExpiresAt = link.ExpiresAt });
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                engine.Wake();
-                return any ? $"Acknowledged incident #{incident.Number}. Escalation stopped; it is yours now." : $"Incident #{incident.Number}: nothing was paging any more; someone got there first.";
-            }
-            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-            {
-                return Failure.Conflict("This link was already used.");
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-            {
-                // the incident or one of its alerts changed at the same moment: read again
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return Failure.Conflict("The incident changed at the same moment; open the link again.");
-            }
+                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    var stopped = await IncidentGroups.AcknowledgeAsync(db, store, incident, recipient == Guid.Empty ? null : recipient, name, now, cancellationToken);
+                    var any = stopped.OwnRuns || stopped.Alerts > 0;
+                    incident.AcknowledgedAt ??= now;
+                    incident.Version++;
+                    db.Timeline.Add(new Steady.Core.Incidents.TimelineEntry
+                    {
+                        Id = Ids.New(time), IncidentId = incidentId, At = now, Kind = "page", RecordedAt = now, Source = "paging",
+                        ActorId = recipient == Guid.Empty ? null : recipient, ActorName = name,
+                        Text = any ? IncidentGroups.Acknowledged(name, "the page (from the link)", stopped) : $"{name} acknowledged the page (from the link); nothing was paging any more",
+                    });
+                    db.UsedLinks.Add(new UsedLink { Nonce = link.Nonce, UsedAt = now, ExpiresAt = link.ExpiresAt });
+                    await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    engine.Wake();
+                    return any ? $"Acknowledged incident #{incident.Number}. Escalation stopped; it is yours now." : $"Incident #{incident.Number}: nothing was paging any more; someone got there first.";
+                }
+                catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+                {
+                    return Failure.Conflict("This link was already used.");
+                }
+            });
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Failure.Conflict("The incident changed at the same moment; open the link again.");
         }
     }
 
