@@ -5,14 +5,12 @@ namespace Steady.Core.OnCall;
 /// <summary>A way to reach a person: an email address, a webhook or chat URL, an ntfy topic, a phone number.</summary>
 public sealed class ContactMethod : IAudited
 {
-    public static readonly IReadOnlyList<string> Kinds = ["email", "webhook", "slack", "teams", "mattermost", "discord", "ntfy", "sms", "voice"];
-
     public Guid Id { get; set; }
 
     public Guid UserId { get; set; }
 
-    /// <summary>One of <see cref="Kinds"/>.</summary>
-    public required string Kind { get; set; }
+    /// <summary>Stored as its lowercase text (<see cref="ContactKinds.ToWire"/>).</summary>
+    public required ContactKind Kind { get; set; }
 
     public required string Label { get; set; }
 

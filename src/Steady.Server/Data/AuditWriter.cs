@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Steady.Core;
 using Steady.Core.Audit;
+using Steady.Core.OnCall;
 
 namespace Steady.Server.Data;
 
@@ -59,18 +60,21 @@ internal static class AuditWriter
             switch (entry.State)
             {
                 case EntityState.Added:
-                    changes[name] = [null, property.CurrentValue];
+                    changes[name] = [null, AsWritten(property.CurrentValue)];
                     break;
                 case EntityState.Deleted:
-                    changes[name] = [property.OriginalValue, null];
+                    changes[name] = [AsWritten(property.OriginalValue), null];
                     break;
                 case EntityState.Modified when property.IsModified && !Equals(property.OriginalValue, property.CurrentValue):
-                    changes[name] = [property.OriginalValue, property.CurrentValue];
+                    changes[name] = [AsWritten(property.OriginalValue), AsWritten(property.CurrentValue)];
                     break;
             }
         }
         return changes;
     }
+
+    /// <summary>A contact method's kind is written as its text ("email"), as it was before it became an enum.</summary>
+    private static object? AsWritten(object? value) => value is ContactKind kind ? kind.ToWire() : value;
 }
 
 /// <summary>Who the audit log names for changes saved in this scope: the signed-in user, or the system.</summary>

@@ -31,8 +31,8 @@ public abstract class ConsolePage : PageModel
         await next();
     }
 
-    /// <summary>Loads the signed-in actor (once per request); false when nobody is signed in. The base calls it before every handler.</summary>
-    protected async Task<bool> LoadActorAsync()
+    /// <summary>Loads the signed-in actor (once per request); false when nobody is signed in.</summary>
+    private async Task<bool> LoadActorAsync()
     {
         var actor = await HttpContext.RequestServices.GetRequiredService<ActorAccessor>().GetAsync(RequestAborted);
         if (actor is null)
@@ -58,7 +58,7 @@ public abstract class ConsolePage : PageModel
         }
     }
 
-    protected IActionResult SignedOut() => Redirect("/login?returnUrl=" + Uri.EscapeDataString(Request.Path + Request.QueryString));
+    private RedirectResult SignedOut() => Redirect("/login?returnUrl=" + Uri.EscapeDataString(Request.Path + Request.QueryString));
 
     protected void Notice(string message) => TempData["Notice"] = message;
 }

@@ -1,5 +1,6 @@
 using Steady.Core;
 using Steady.Core.Alerts;
+using Steady.Core.OnCall;
 
 namespace Steady.Server.Notify;
 

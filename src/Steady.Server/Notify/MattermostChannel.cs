@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Steady.Core.OnCall;
 
 namespace Steady.Server.Notify;
 

@@ -1,21 +1,8 @@
 using System.Text.Json;
 using Steady.Core.Alerts;
+using Steady.Core.OnCall;
 
 namespace Steady.Server.Notify;
-
-/// <summary>The ways a person can be reached; one <see cref="INotificationChannel"/> each.</summary>
-public enum ContactKind
-{
-    Email,
-    Webhook,
-    Slack,
-    Teams,
-    Mattermost,
-    Discord,
-    Ntfy,
-    Sms,
-    Voice,
-}
 
 /// <summary>Why a notification is sent.</summary>
 public enum NotificationKind
@@ -74,10 +61,12 @@ public sealed record ContactTarget(ContactKind Kind, string Address, IReadOnlyDi
     /// as a JSON object. A value that is not a string (an SMS template's "headers" object) is kept as
     /// its JSON text. Throws <see cref="FormatException"/> for an unknown kind or settings that are not an object.
     /// </summary>
-    public static ContactTarget FromStored(string kind, string address, string? settingsJson)
+    public static ContactTarget FromStored(string kind, string address, string? settingsJson) =>
+        FromStored(ContactKinds.Parse(kind), address, settingsJson);
+
+    /// <summary>A stored contact method as a target (see the overload taking the kind as text).</summary>
+    public static ContactTarget FromStored(ContactKind kind, string address, string? settingsJson)
     {
-        if (!Enum.TryParse<ContactKind>(kind, ignoreCase: true, out var contactKind) || !Enum.IsDefined(contactKind) || int.TryParse(kind, out _))
-            throw new FormatException($"'{kind}' is not a kind of contact method.");
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!string.IsNullOrWhiteSpace(settingsJson))
         {
@@ -101,7 +90,7 @@ public sealed record ContactTarget(ContactKind Kind, string Address, IReadOnlyDi
                 throw new FormatException("A contact method's settings are not valid JSON.", e);
             }
         }
-        return new ContactTarget(contactKind, address, settings);
+        return new ContactTarget(kind, address, settings);
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Steady.Core.Alerts;
+using Steady.Core.OnCall;
 using Steady.Core.Paging;
 
 namespace Steady.Server.Notify;

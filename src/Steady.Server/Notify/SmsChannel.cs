@@ -1,3 +1,5 @@
+using Steady.Core.OnCall;
+
 namespace Steady.Server.Notify;
 
 /// <summary>SMS through any HTTP provider's request template, with the short text (160 characters where the link allows).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Steady.Core.Alerts;
+using Steady.Core.OnCall;
 
 namespace Steady.Server.Notify;
 

@@ -1,3 +1,5 @@
+using Steady.Core.OnCall;
+
 namespace Steady.Server.Notify;
 
 /// <summary>A voice call through any HTTP provider's request template; {{message}} is the text to speak, with no links.</summary>

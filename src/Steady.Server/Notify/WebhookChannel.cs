@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Steady.Core.OnCall;
 using Steady.Core.Paging;
 
 namespace Steady.Server.Notify;

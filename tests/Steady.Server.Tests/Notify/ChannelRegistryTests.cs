@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Steady.Core.OnCall;
 using Steady.Server.Notify;
 
 namespace Steady.Server.Tests.Notify;

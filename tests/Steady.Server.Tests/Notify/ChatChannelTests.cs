@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Steady.Core.OnCall;
 using Steady.Server.Notify;
 
 namespace Steady.Server.Tests.Notify;

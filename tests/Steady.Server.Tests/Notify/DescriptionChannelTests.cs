@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Steady.Core.Alerts;
+using Steady.Core.OnCall;
 using Steady.Server.Notify;
 
 namespace Steady.Server.Tests.Notify;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using MimeKit;
+using Steady.Core.OnCall;
 using Steady.Server.Notify;
 using Steady.Core.Paging;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Steady.Core.Alerts;
+using Steady.Core.OnCall;
 using Steady.Server.Notify;
 
 namespace Steady.Server.Tests.Notify;

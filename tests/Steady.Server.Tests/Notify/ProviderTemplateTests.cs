@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Web;
+using Steady.Core.OnCall;
 using Steady.Server.Notify;
 
 namespace Steady.Server.Tests.Notify;

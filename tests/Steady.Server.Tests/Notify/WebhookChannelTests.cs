@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Steady.Core.OnCall;
 using Steady.Server.Notify;
 using Steady.Core.Paging;
 

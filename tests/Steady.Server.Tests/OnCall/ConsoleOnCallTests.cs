@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Steady.Core.OnCall;
 using Steady.Server.Tests.Config;
 using Steady.Server.Tests.Notify;
 
@@ -111,12 +112,12 @@ public sealed class ConsoleOnCallTests
         Assert.Contains("unknown placeholder {{phone}}", await TextAsync(unknown), StringComparison.Ordinal);
         var badHeaders = await alice.PostFormAsync(page, add, ("Kind", "voice"), ("Address", "+4915112345678"), ("ProviderUrl", provider.Url("call")), ("ProviderHeaders", "Authorization: Bearer x"));
         Assert.Contains("headers are not valid JSON", await TextAsync(badHeaders), StringComparison.Ordinal);
-        Assert.Equal(0, await host.WithDbAsync((db, _) => Task.FromResult(db.ContactMethods.Count(m => m.Kind == "sms" || m.Kind == "voice"))));
+        Assert.Equal(0, await host.WithDbAsync((db, _) => Task.FromResult(db.ContactMethods.Count(m => m.Kind == ContactKind.Sms || m.Kind == ContactKind.Voice))));
 
         // A JSON SMS provider, then a test that reaches it with the number and the text filled in.
         Assert.Equal(HttpStatusCode.Redirect, (await alice.PostFormAsync(page, add, ("Kind", "sms"), ("Address", "+4915112345678"), ("Label", "phone"),
             ("ProviderUrl", provider.Url("sms")), ("ProviderHeaders", "{\"Authorization\": \"Bearer sms-secret\"}"), ("ProviderBody", "{\"to\": \"{{to}}\", \"text\": \"{{message}}\"}"))).StatusCode);
-        var sms = await host.WithDbAsync((db, _) => Task.FromResult(db.ContactMethods.Single(m => m.Kind == "sms")));
+        var sms = await host.WithDbAsync((db, _) => Task.FromResult(db.ContactMethods.Single(m => m.Kind == ContactKind.Sms)));
         Assert.Equal(HttpStatusCode.Redirect, (await alice.PostFormAsync(page, $"{page}?handler=Test", ("methodId", sms.Id.ToString()))).StatusCode);
         var sent = provider.Single();
         Assert.Equal("/sms", sent.PathAndQuery);

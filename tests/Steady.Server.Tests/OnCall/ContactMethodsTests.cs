@@ -34,6 +34,19 @@ public sealed class ContactMethodsTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task TheAuditLogNamesAContactMethodsKindAsText()
+    {
+        var (me, token) = await _host.CreateUserAsync("Aude Audit");
+        var created = await _host.As(token).PostAsJsonAsync($"/api/v1/users/{me}/contact-methods", new { kind = "email", address = "aude@example.com" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var audit = await _host.Admin().GetFromJsonAsync<JsonElement>($"/api/v1/audit?entityType=contact_method&entityId={id}");
+        var entry = Assert.Single(audit.GetProperty("items").EnumerateArray());
+        Assert.Equal("created", entry.GetProperty("action").GetString());
+        Assert.Equal("[null,\"email\"]", entry.GetProperty("changes").GetProperty("kind").GetRawText());
+    }
+
+    [Fact]
     public async Task SendTestReachesARealReceiverAndMarksTheMethodVerified()
     {
         var (me, token) = await _host.CreateUserAsync("Tess Test");

@@ -55,7 +55,7 @@ public sealed partial class ConfigApply
             var path = $"contact_methods[{i}]";
             var kind = ContactMethodCommands.NormalizeKind(doc.Kind);
             var address = doc.Address?.Trim() ?? "";
-            var method = existing.FirstOrDefault(m => m.Kind == kind && string.Equals(m.Address, address, kind == "email" ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal) && !kept.Contains(m));
+            var method = existing.FirstOrDefault(m => m.Kind.ToWire() == kind && string.Equals(m.Address, address, kind == "email" ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal) && !kept.Contains(m));
             var settings = doc.Settings ?? (method?.Settings is { } stored ? ContactMethodCommands.ReadSettings(stored) : null);
             var v = new Validation();
             ContactMethodCommands.Validate(v, doc.Kind, doc.Address, doc.Label, settings);
@@ -70,7 +70,7 @@ public sealed partial class ConfigApply
             }
             if (method is null)
             {
-                method = new ContactMethod { Id = Ids.New(time), UserId = user.Id, Kind = kind, Label = kind, Address = address, CreatedAt = _now };
+                method = new ContactMethod { Id = Ids.New(time), UserId = user.Id, Kind = ContactKinds.Parse(kind), Label = kind, Address = address, CreatedAt = _now };
                 db.ContactMethods.Add(method);
                 _methods.Add(method);
             }

@@ -44,11 +44,11 @@ public static class ConfigExport
             List<ContactMethodDocument>? contact = null;
             if (Permissions.CanEditUser(actor, user.Id))
             {
-                contact = methods.Where(m => m.UserId == user.Id).OrderBy(m => m.Kind, StringComparer.Ordinal).ThenBy(m => m.Address, StringComparer.Ordinal).ThenBy(m => m.Id)
+                contact = methods.Where(m => m.UserId == user.Id).OrderBy(m => m.Kind.ToWire(), StringComparer.Ordinal).ThenBy(m => m.Address, StringComparer.Ordinal).ThenBy(m => m.Id)
                     .Select(m => new ContactMethodDocument(
-                        m.Kind,
+                        m.Kind.ToWire(),
                         m.Address,
-                        m.Label == m.Kind ? null : m.Label,
+                        m.Label == m.Kind.ToWire() ? null : m.Label,
                         includeSecrets && m.Settings is { } settings ? new Dictionary<string, string>(new SortedDictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(settings) ?? [], StringComparer.Ordinal)) : null,
                         rules.Where(r => r.ContactMethodId == m.Id).OrderBy(r => r.DelayMinutes).ThenBy(r => r.Urgency, StringComparer.Ordinal)
                             .Select(r => new RuleDocument(r.DelayMinutes == 0 ? "0m" : Durations.Format(Duration.FromMinutes(r.DelayMinutes)), r.Urgency == "any" ? null : r.Urgency)).ToList() is { Count: > 0 } list ? list : null))

@@ -34,13 +34,13 @@ public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time
         Validate(v, input.Kind, input.Address, input.Label, input.Settings);
         if (v.ToFailure() is { } invalid)
             return invalid;
-        var kind = NormalizeKind(input.Kind);
+        var kind = ContactKinds.Parse(input.Kind);
         var method = new ContactMethod
         {
             Id = Ids.New(time),
             UserId = owner,
             Kind = kind,
-            Label = LabelOr(input.Label, kind),
+            Label = LabelOr(input.Label, kind.ToWire()),
             Address = input.Address.Trim(),
             Settings = Serialize(input.Settings),
             CreatedAt = time.GetUtcNow(),
@@ -62,11 +62,11 @@ public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time
         foreach (var (name, value) in edit.Settings)
             settings[name] = value;
         var v = new Validation();
-        Validate(v, method.Kind, edit.Address, edit.Label, settings);
+        Validate(v, method.Kind.ToWire(), edit.Address, edit.Label, settings);
         if (v.ToFailure() is { } invalid)
             return invalid;
         method.Address = edit.Address!.Trim();
-        method.Label = LabelOr(edit.Label, method.Kind);
+        method.Label = LabelOr(edit.Label, method.Kind.ToWire());
         method.Settings = Serialize(settings);
         method.VerifiedAt = null;
         await db.SaveChangesAsync(cancellationToken);
@@ -145,18 +145,17 @@ public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time
     /// <summary>What a contact method needs: a known kind and an address of its shape (an email, an international phone number with a provider template, or a URL).</summary>
     internal static void Validate(Validation v, string? kindText, string? address, string? label, IReadOnlyDictionary<string, string>? settings)
     {
-        var kind = NormalizeKind(kindText);
-        if (!ContactMethod.Kinds.Contains(kind))
-            v.Add("kind", $"'kind' must be one of {string.Join(", ", ContactMethod.Kinds)}; got '{kindText}'.");
-        else if (kind == "email")
+        if (!ContactKinds.TryParse(kindText, out var kind))
+            v.Add("kind", $"'kind' must be one of {string.Join(", ", ContactKinds.All)}; got '{kindText}'.");
+        else if (kind == ContactKind.Email)
             v.Email("address", address);
-        else if (kind is "sms" or "voice")
+        else if (kind is ContactKind.Sms or ContactKind.Voice)
         {
             if (string.IsNullOrWhiteSpace(address) || !PhoneNumber().IsMatch(address.Trim()))
                 v.Add("address", "'address' must be a phone number in international form, like +4915112345678.");
             if (settings?.ContainsKey("url") != true)
                 v.Add("settings", "SMS and voice need the provider's request template in 'settings' (at least 'url'; see docs/notifications.md).");
-            else if (ProviderTemplate.Check(new ContactTarget(kind == "sms" ? ContactKind.Sms : ContactKind.Voice, address?.Trim() ?? "", settings)) is { } problem)
+            else if (ProviderTemplate.Check(new ContactTarget(kind, address?.Trim() ?? "", settings)) is { } problem)
                 v.Add("settings", $"The provider's request template cannot work: {problem}.");
         }
         else if (string.IsNullOrWhiteSpace(address))

@@ -66,7 +66,7 @@ public sealed class ContactMethodsPanel
         if (Methods.FirstOrDefault(m => m.Id == methodId) is not { } method)
             return false;
         Editing = method;
-        Kind = method.Kind;
+        Kind = method.Kind.ToWire();
         if (fill)
         {
             Address = method.Address;
@@ -77,7 +77,7 @@ public sealed class ContactMethodsPanel
 
     public ContactMethodInput NewMethod() => new(Kind ?? "", Address!, Label, TemplateSettings(ContactMethodCommands.NormalizeKind(Kind)));
 
-    public ContactMethodEdit Change() => new(Address, Label, TemplateSettings(Editing?.Kind ?? ""));
+    public ContactMethodEdit Change() => new(Address, Label, TemplateSettings(Editing?.Kind.ToWire() ?? ""));
 
     public RuleInput NewRule() => new(RuleMethod, RuleDelay, RuleUrgency!);
 

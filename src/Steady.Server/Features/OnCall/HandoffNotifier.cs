@@ -89,7 +89,7 @@ public sealed partial class HandoffNotifier(
         }
 
         var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == userId, cancellationToken);
-        var methods = await db.ContactMethods.AsNoTracking().Where(m => m.UserId == userId && m.Kind != "voice").OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var methods = await db.ContactMethods.AsNoTracking().Where(m => m.UserId == userId && m.Kind != ContactKind.Voice).OrderBy(m => m.Id).ToListAsync(cancellationToken);
         var immediate = await db.NotificationRules.AsNoTracking().Where(r => r.UserId == userId && r.DelayMinutes == 0 && r.Urgency != "high").Select(r => r.ContactMethodId).ToListAsync(cancellationToken);
         if (methods.Any(m => immediate.Contains(m.Id)))
             methods = methods.Where(m => immediate.Contains(m.Id)).ToList();
@@ -127,7 +127,7 @@ public sealed partial class HandoffNotifier(
             }
             if (result.Outcome == DeliveryOutcome.Sent)
                 sent++;
-            results.Add($"{method.Kind} ({method.Label}): {result.Outcome.ToString().ToLowerInvariant()}{(result.Outcome == DeliveryOutcome.Sent ? "" : " - " + result.Detail)}");
+            results.Add($"{method.Kind.ToWire()} ({method.Label}): {result.Outcome.ToString().ToLowerInvariant()}{(result.Outcome == DeliveryOutcome.Sent ? "" : " - " + result.Detail)}");
         }
         notice.Outcome = methods.Count == 0 ? HandoffNotice.Unreachable : sent > 0 ? HandoffNotice.Sent : HandoffNotice.Failed;
         notice.SentAt = sent > 0 ? Time.GetUtcNow() : null;

@@ -18,6 +18,7 @@ internal sealed class OnCallMapping :
     public void Configure(EntityTypeBuilder<ContactMethod> e)
     {
         e.ToTable("contact_methods");
+        e.Property(x => x.Kind).HasConversion(kind => kind.ToWire(), text => ContactKinds.Parse(text));
         e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
     }
 

@@ -89,7 +89,7 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
         var count = 0;
         foreach (var (method, delay, why) in plan.DistinctBy(p => (p.Method.Id, p.DelayMinutes)))
         {
-            Add(run, planned, id, urgency, method.Id, method.Kind, method.Label, DeliveryStates.Queued, planned.Due.AddMinutes(delay), null, why);
+            Add(run, planned, id, urgency, method.Id, method.Kind.ToWire(), method.Label, DeliveryStates.Queued, planned.Due.AddMinutes(delay), null, why);
             count++;
         }
         return count;

@@ -57,7 +57,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
             var user = new User { Id = Ids.New(time), Name = name, Email = email, TimeZone = zone, CreatedAt = now };
             db.Users.Add(user);
             // Pages reach each demo person by email at once (sent when Steady:Smtp is set up; otherwise the alert shows why not).
-            var mail = new Core.OnCall.ContactMethod { Id = Ids.New(time), UserId = user.Id, Kind = "email", Label = "work email", Address = email, CreatedAt = now };
+            var mail = new Core.OnCall.ContactMethod { Id = Ids.New(time), UserId = user.Id, Kind = Core.OnCall.ContactKind.Email, Label = "work email", Address = email, CreatedAt = now };
             db.ContactMethods.Add(mail);
             db.NotificationRules.Add(new Core.OnCall.NotificationRule { Id = Ids.New(time), UserId = user.Id, ContactMethodId = mail.Id, DelayMinutes = 0, Urgency = "any", CreatedAt = now });
             return user;

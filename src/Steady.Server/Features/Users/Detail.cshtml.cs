@@ -29,8 +29,6 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
 
     public async Task<IActionResult> OnGetAsync(Guid id, Guid? edit)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
         if (edit is { } methodId)
@@ -47,7 +45,7 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
             ModelState.AddModelError(nameof(ContactMethodsPanel.ProviderUrl), "SMS and voice go through your provider's HTTP API: give the request's URL (and, as it needs them, method, headers and body).");
             return Page();
         }
-        var outcome = await commands.AddAsync(Actor, id, ContactMethods.NewMethod(), HttpContext.RequestAborted);
+        var outcome = await commands.AddAsync(Actor, id, ContactMethods.NewMethod(), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -64,7 +62,7 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
             return refused;
         if (!ContactMethods.Edit(methodId, fill: false))
             return RedirectToPage(new { id });
-        var outcome = await commands.EditAsync(Actor, id, methodId, ContactMethods.Change(), HttpContext.RequestAborted);
+        var outcome = await commands.EditAsync(Actor, id, methodId, ContactMethods.Change(), RequestAborted);
         if (outcome.Failure is { Kind: FailureKind.NotFound })
             return RedirectToPage(new { id });
         if (!outcome.Succeeded)
@@ -80,7 +78,7 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var outcome = await commands.RemoveAsync(Actor, id, methodId, HttpContext.RequestAborted);
+        var outcome = await commands.RemoveAsync(Actor, id, methodId, RequestAborted);
         if (outcome.Succeeded)
             Notice($"Contact method {outcome.Value!.Label} removed, with its rules.");
         return RedirectToPage(new { id });
@@ -90,7 +88,7 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var outcome = await commands.TestAsync(Actor, id, methodId, new Uri($"{Request.Scheme}://{Request.Host}/users/{id}"), HttpContext.RequestAborted);
+        var outcome = await commands.TestAsync(Actor, id, methodId, new Uri($"{Request.Scheme}://{Request.Host}/users/{id}"), RequestAborted);
         if (!outcome.Succeeded)
             return RedirectToPage(new { id });
         var (method, result) = outcome.Value;
@@ -107,7 +105,7 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
             return refused;
         if (!ModelState.IsValid)
             return Page(); // a delay or method the form could not read
-        var outcome = await commands.AddRuleAsync(Actor, id, ContactMethods.NewRule(), HttpContext.RequestAborted);
+        var outcome = await commands.AddRuleAsync(Actor, id, ContactMethods.NewRule(), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -121,7 +119,7 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        if ((await commands.RemoveRuleAsync(Actor, id, ruleId, HttpContext.RequestAborted)).Succeeded)
+        if ((await commands.RemoveRuleAsync(Actor, id, ruleId, RequestAborted)).Succeeded)
             Notice("Notification rule removed.");
         return RedirectToPage(new { id });
     }
@@ -130,17 +128,15 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
     {
         if (await GuardAsync(id) is { } refused)
             return refused;
-        var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.UserKind, id, Actor.Name, HttpContext.PublicUrl(), time, HttpContext.RequestAborted);
+        var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.UserKind, id, Actor.Name, HttpContext.PublicUrl(), time, RequestAborted);
         TempData["FeedUrl"] = feed.Url;
         Notice("A new calendar feed URL was made; any earlier one no longer works. Copy it now: it is not shown again.");
         return RedirectToPage(new { id });
     }
 
-    /// <summary>Signed in, the person exists, and their contact details are the caller's to change.</summary>
+    /// <summary>The person exists, and their contact details are the caller's to change.</summary>
     private async Task<IActionResult?> GuardAsync(Guid id)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
         return CanEdit ? null : StatusCode(StatusCodes.Status403Forbidden);
@@ -148,23 +144,23 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
 
     private async Task<bool> LoadAsync(Guid id)
     {
-        var person = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id);
+        var person = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, RequestAborted);
         if (person is null)
             return false;
         Person = person;
         CanEdit = Permissions.CanEditUser(Actor, id);
         var now = time.GetUtcNow();
         var schedules = new List<(Guid, string, bool)>();
-        foreach (var schedule in await db.Schedules.AsNoTracking().OrderBy(s => s.Name).ToListAsync())
+        foreach (var schedule in await db.Schedules.AsNoTracking().OrderBy(s => s.Name).ToListAsync(RequestAborted))
         {
             var inLayers = Layers.Read(schedule.Layers).Any(l => l.Participants.Contains(id));
-            var current = (await SchedulesApi.FinalAsync(db, schedule, now, now.AddMinutes(1), HttpContext.RequestAborted)).FirstOrDefault()?.UserId == id;
+            var current = (await SchedulesApi.FinalAsync(db, schedule, now, now.AddMinutes(1), RequestAborted)).FirstOrDefault()?.UserId == id;
             if (inLayers || current)
                 schedules.Add((schedule.Id, schedule.Name, current));
         }
         Schedules = schedules;
         if (CanEdit)
-            await ContactMethods.LoadAsync(db, id, person.Name, Actor.UserId == id, HttpContext.RequestAborted);
+            await ContactMethods.LoadAsync(db, id, person.Name, Actor.UserId == id, RequestAborted);
         return true;
     }
 }

@@ -46,8 +46,6 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
     /// <summary><paramref name="cover"/>: a shift's start and end ("START_END" in local time) to fill the override form with, from the shift's "Cover" link.</summary>
     public async Task<IActionResult> OnGetAsync(Guid id, string? cover)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
         if (cover?.Split('_') is [var coverFrom, var coverTo])
@@ -66,8 +64,6 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
 
     public async Task<IActionResult> OnPostOverrideAsync(Guid id)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
         var pattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm");
@@ -85,7 +81,7 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
             return Page();
         }
         var outcome = await overrides.AddAsync(Actor, Schedule, new OverrideInput(OverrideUser.ToString(),
-            Zone.ResolveLocal(start.Value, ScheduleCalculator.Resolver).ToDateTimeOffset(), Zone.ResolveLocal(end.Value, ScheduleCalculator.Resolver).ToDateTimeOffset()), HttpContext.RequestAborted);
+            Zone.ResolveLocal(start.Value, ScheduleCalculator.Resolver).ToDateTimeOffset(), Zone.ResolveLocal(end.Value, ScheduleCalculator.Resolver).ToDateTimeOffset()), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);
@@ -97,11 +93,9 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
 
     public async Task<IActionResult> OnPostRemoveOverrideAsync(Guid id, Guid overrideId)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
-        var outcome = await overrides.RemoveAsync(Actor, Schedule, overrideId, HttpContext.RequestAborted);
+        var outcome = await overrides.RemoveAsync(Actor, Schedule, overrideId, RequestAborted);
         if (outcome.Failure is { Kind: FailureKind.Forbidden })
             return StatusCode(StatusCodes.Status403Forbidden);
         if (outcome.Succeeded)
@@ -111,13 +105,11 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
 
     public async Task<IActionResult> OnPostFeedAsync(Guid id)
     {
-        if (!await LoadActorAsync())
-            return SignedOut();
         if (!await LoadAsync(id))
             return NotFound();
         if (!CanRespond)
             return StatusCode(StatusCodes.Status403Forbidden);
-        var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.ScheduleKind, id, Actor.Name, HttpContext.PublicUrl(), time, HttpContext.RequestAborted);
+        var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.ScheduleKind, id, Actor.Name, HttpContext.PublicUrl(), time, RequestAborted);
         TempData["FeedUrl"] = feed.Url;
         Notice("A new calendar feed URL was made; any earlier one no longer works. Copy it now: it is not shown again.");
         return RedirectToPage(new { id });
@@ -125,14 +117,14 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
 
     private async Task<bool> LoadAsync(Guid id)
     {
-        var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id);
+        var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, RequestAborted);
         if (schedule is null)
             return false;
         Schedule = schedule;
         Zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
-        TeamName = await db.Teams.Where(t => t.Id == schedule.TeamId).Select(t => t.Name).FirstAsync();
+        TeamName = await db.Teams.Where(t => t.Id == schedule.TeamId).Select(t => t.Name).FirstAsync(RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, schedule.TeamId);
-        var users = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u);
+        var users = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u, RequestAborted);
         Layers = Core.OnCall.Layers.Read(schedule.Layers).Select(l => (l, (IReadOnlyList<string>)l.Participants.Select(p => users.TryGetValue(p, out var u) ? u.Name : "(deleted)").ToList())).ToList();
         People = users.Values.Where(u => u.DisabledAt is null).OrderBy(u => u.Name).Select(u => (u.Id, u.Name)).ToList();
 
@@ -140,7 +132,7 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
         var today = Instant.FromDateTimeOffset(now).InZone(Zone).Date;
         var from = Zone.AtStartOfDay(today).ToDateTimeOffset();
         var to = Zone.AtStartOfDay(today.PlusDays(Days)).ToDateTimeOffset();
-        var shifts = await SchedulesApi.FinalAsync(db, schedule, from, to, HttpContext.RequestAborted);
+        var shifts = await SchedulesApi.FinalAsync(db, schedule, from, to, RequestAborted);
         Shifts = shifts.Where(s => s.End > now).ToList();
         var palette = shifts.Where(s => s.UserId is not null).Select(s => s.UserId!.Value).Distinct().Select((u, i) => (u, i)).ToDictionary(x => x.u, x => x.i % 6);
         var days = new List<TimelineDay>();
@@ -165,7 +157,7 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
             days.Add(new TimelineDay(date.ToString("ddd d MMM", null), date == today, segments, nowAt));
         }
         Timeline = days;
-        var overrides = await db.ScheduleOverrides.AsNoTracking().Where(o => o.ScheduleId == id && o.EndsAt > now).OrderBy(o => o.StartsAt).ToListAsync();
+        var overrides = await db.ScheduleOverrides.AsNoTracking().Where(o => o.ScheduleId == id && o.EndsAt > now).OrderBy(o => o.StartsAt).ToListAsync(RequestAborted);
         Overrides = overrides.Select(o => (o.Id, users.TryGetValue(o.UserId, out var u) ? u.Name : "(deleted)", o.StartsAt, o.EndsAt, o.CreatedBy)).ToList();
         return true;
     }
