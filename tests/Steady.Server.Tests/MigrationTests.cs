@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Steady.Core.Paging;
 using Steady.Server.Data;
 
 namespace Steady.Server.Tests;
@@ -90,9 +91,9 @@ public sealed class MigrationTests
         Assert.Contains(11, await Migrator.MigrateAsync(db, cancellationToken: cancel));
         db.ChangeTracker.Clear();
         var run = await db.EscalationRuns.AsNoTracking().SingleAsync(cancel);
-        Assert.Equal((group, group, (Guid?)null, (Guid?)service, policy, "active", 1), (run.Id, run.GroupId!.Value, run.IncidentId, run.ServiceId, run.PolicyId, run.State, run.Step));
+        Assert.Equal((group, group, (Guid?)null, (Guid?)service, policy, RunState.Active, 1), (run.Id, run.GroupId!.Value, run.IncidentId, run.ServiceId, run.PolicyId, run.State, run.Step));
         var kept = await db.Deliveries.AsNoTracking().SingleAsync(cancel);
-        Assert.Equal((delivery, group, (Guid?)group, (Guid?)null, "sent", "dlv-1"), (kept.Id, kept.RunId, kept.GroupId, kept.IncidentId, kept.State, kept.IdempotencyKey));
+        Assert.Equal((delivery, group, (Guid?)group, (Guid?)null, DeliveryState.Sent, "dlv-1"), (kept.Id, kept.RunId, kept.GroupId, kept.IncidentId, kept.State, kept.IdempotencyKey));
     }
 
     [Fact]

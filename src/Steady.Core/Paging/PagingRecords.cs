@@ -1,32 +1,54 @@
 namespace Steady.Core.Paging;
 
-/// <summary>Where a run stands.</summary>
-public static class RunStates
+/// <summary>Where a run stands. Stored and shown as its text (<see cref="RunStates.ToWire"/>: "active", "acknowledged", …).</summary>
+public enum RunState
 {
     /// <summary>Escalating: the step at (Step, Pass) runs at NextDueAt.</summary>
-    public const string Active = "active";
+    Active,
 
     /// <summary>Someone acknowledged; with an acknowledgement timeout, NextDueAt is when it re-triggers.</summary>
-    public const string Acknowledged = "acknowledged";
+    Acknowledged,
 
     /// <summary>The group resolved.</summary>
-    public const string Resolved = "resolved";
+    Resolved,
 
     /// <summary>Every step of every pass ran and nobody acknowledged.</summary>
-    public const string Exhausted = "exhausted";
+    Exhausted,
 
     /// <summary>Every triggered alert of the group is silenced or in maintenance.</summary>
-    public const string Suppressed = "suppressed";
+    Suppressed,
 
     /// <summary>
     /// The engine could not run its next step (data it cannot read, a bug): it stopped, the reason is in
     /// its note, on the alert's history or the incident's timeline, and counted on /metrics. The group
     /// triggering again starts it over; pages it planned before still go.
     /// </summary>
-    public const string Failed = "failed";
+    Failed,
+}
+
+/// <summary>A run state's text, the one the database, the API and the console hold.</summary>
+public static class RunStates
+{
+    /// <summary>The text stored and shown: the database's rows and the API's JSON depend on it, so it never changes.</summary>
+    public static string ToWire(this RunState state) => state switch
+    {
+        RunState.Active => "active",
+        RunState.Acknowledged => "acknowledged",
+        RunState.Resolved => "resolved",
+        RunState.Exhausted => "exhausted",
+        RunState.Suppressed => "suppressed",
+        RunState.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    /// <summary>The state whose text is <paramref name="wire"/>; a text no state has is an error (the database holds only these).</summary>
+    public static RunState Parse(string wire) =>
+        ByWire.TryGetValue(wire, out var state) ? state : throw new FormatException($"'{wire}' is not a run state.");
+
+    private static readonly Dictionary<string, RunState> ByWire = Enum.GetValues<RunState>().ToDictionary(ToWire, StringComparer.Ordinal);
 
     /// <summary>States in which nobody is paged any more.</summary>
-    public static bool Stops(string state) => state is Acknowledged or Resolved or Suppressed;
+    public static bool Stops(this RunState state) => state is RunState.Acknowledged or RunState.Resolved or RunState.Suppressed;
 }
 
 /// <summary>
@@ -60,8 +82,7 @@ public sealed class EscalationRunRecord
     /// <summary>An incident's run: why it pages, the text of its messages.</summary>
     public string? Reason { get; set; }
 
-    /// <summary>One of <see cref="RunStates"/>.</summary>
-    public required string State { get; set; }
+    public required RunState State { get; set; }
 
     /// <summary>high or low.</summary>
     public required string Urgency { get; set; }
@@ -90,20 +111,45 @@ public sealed class EscalationRunRecord
     public int Version { get; set; }
 }
 
-/// <summary>The states of a delivery in the outbox.</summary>
+/// <summary>The states of a delivery in the outbox. Stored and shown as its text (<see cref="DeliveryStates.ToWire"/>: "queued", "failed-permanent", …).</summary>
+public enum DeliveryState
+{
+    Queued,
+    Sending,
+    Sent,
+    FailedTemporary,
+    FailedPermanent,
+    Cancelled,
+}
+
+/// <summary>A delivery state's text, the one the database, the API and the console hold, and the groups of states the outbox asks for.</summary>
 public static class DeliveryStates
 {
-    public const string Queued = "queued";
-    public const string Sending = "sending";
-    public const string Sent = "sent";
-    public const string FailedTemporary = "failed-temporary";
-    public const string FailedPermanent = "failed-permanent";
-    public const string Cancelled = "cancelled";
-
-    public static readonly IReadOnlyList<string> All = [Queued, Sending, Sent, FailedTemporary, FailedPermanent, Cancelled];
+    public static readonly IReadOnlyList<DeliveryState> All = Enum.GetValues<DeliveryState>();
 
     /// <summary>States a worker may still claim (sending: only once its lease ran out).</summary>
-    public static readonly string[] Pending = [Queued, FailedTemporary, Sending];
+    public static readonly DeliveryState[] Pending = [DeliveryState.Queued, DeliveryState.FailedTemporary, DeliveryState.Sending];
+
+    /// <summary>The text stored and shown: the database's rows, its partial indexes, the claim's SQL and the API's JSON depend on it, so it never changes.</summary>
+    public static string ToWire(this DeliveryState state) => state switch
+    {
+        DeliveryState.Queued => "queued",
+        DeliveryState.Sending => "sending",
+        DeliveryState.Sent => "sent",
+        DeliveryState.FailedTemporary => "failed-temporary",
+        DeliveryState.FailedPermanent => "failed-permanent",
+        DeliveryState.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    /// <summary>The state whose text is <paramref name="wire"/>; a text no state has is an error (the database holds only these).</summary>
+    public static DeliveryState Parse(string wire) =>
+        TryParse(wire, out var state) ? state : throw new FormatException($"'{wire}' is not a delivery state.");
+
+    /// <summary>The state whose text is <paramref name="wire"/>, if one has it (what a caller typed).</summary>
+    public static bool TryParse(string wire, out DeliveryState state) => ByWire.TryGetValue(wire, out state);
+
+    private static readonly Dictionary<string, DeliveryState> ByWire = All.ToDictionary(ToWire, StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -142,8 +188,7 @@ public sealed class Delivery
 
     public required string Urgency { get; set; }
 
-    /// <summary>One of <see cref="DeliveryStates"/>.</summary>
-    public required string State { get; set; }
+    public required DeliveryState State { get; set; }
 
     public int Attempts { get; set; }
 

@@ -23,7 +23,7 @@ public enum RunAction
 }
 
 /// <summary>A decision of <see cref="RunDecisions"/>: what to do, and for Hold and End, until when or in which state, and why.</summary>
-public sealed record RunDecision(RunAction Action, string? State = null, DateTimeOffset? Until = null, string? Note = null)
+public sealed record RunDecision(RunAction Action, RunState? State = null, DateTimeOffset? Until = null, string? Note = null)
 {
     public static readonly RunDecision Step = new(RunAction.Step);
 
@@ -31,7 +31,7 @@ public sealed record RunDecision(RunAction Action, string? State = null, DateTim
 
     public static readonly RunDecision Idle = new(RunAction.Idle);
 
-    public static RunDecision End(string state, string note) => new(RunAction.End, state, null, note);
+    public static RunDecision End(RunState state, string note) => new(RunAction.End, state, null, note);
 
     public static RunDecision Hold(DateTimeOffset until, string note) => new(RunAction.Hold, null, until, note);
 }
@@ -49,13 +49,13 @@ public static class RunDecisions
     /// timed out (<see cref="RunAction.Retrigger"/>, subject to <see cref="AfterAcknowledgement"/>); any other
     /// stopped run has nothing to do; an active run goes on to <see cref="BeforeStep"/> (<see cref="RunAction.Step"/>).
     /// </summary>
-    public static RunDecision OnDue(string state, bool groupOpen)
+    public static RunDecision OnDue(RunState state, bool groupOpen)
     {
         if (!groupOpen)
-            return RunDecision.End(RunStates.Resolved, "resolved");
-        if (state == RunStates.Acknowledged)
+            return RunDecision.End(RunState.Resolved, "resolved");
+        if (state == RunState.Acknowledged)
             return RunDecision.Retrigger;
-        return state == RunStates.Active ? RunDecision.Step : RunDecision.Idle;
+        return state == RunState.Active ? RunDecision.Step : RunDecision.Idle;
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ public static class RunDecisions
     /// over; when none is acknowledged any more (resolved, or triggered again meanwhile), the run stays acknowledged.
     /// </summary>
     public static RunDecision AfterAcknowledgement(bool anyAcknowledged, string? note) =>
-        anyAcknowledged ? RunDecision.Retrigger : RunDecision.End(RunStates.Acknowledged, note ?? "acknowledged");
+        anyAcknowledged ? RunDecision.Retrigger : RunDecision.End(RunState.Acknowledged, note ?? "acknowledged");
 
     /// <summary>
     /// Whether an active run's step runs now: held while its group flaps (until it stops flapping); ended when no
@@ -80,8 +80,8 @@ public static class RunDecisions
         if (!paging)
         {
             return acknowledged
-                ? RunDecision.End(RunStates.Acknowledged, "acknowledged")
-                : RunDecision.End(RunStates.Suppressed, "every triggered alert is silenced or in maintenance");
+                ? RunDecision.End(RunState.Acknowledged, "acknowledged")
+                : RunDecision.End(RunState.Suppressed, "every triggered alert is silenced or in maintenance");
         }
         var at = Instant.FromDateTimeOffset(now);
         if (urgency == Urgency.Low && hours is not null && !hours.IsOpenAt(at))

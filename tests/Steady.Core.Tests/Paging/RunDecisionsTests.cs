@@ -19,19 +19,19 @@ public sealed class RunDecisionsTests
     [Fact]
     public void ARunWhoseGroupResolvedEndsResolvedWhateverItsState()
     {
-        foreach (var state in new[] { RunStates.Active, RunStates.Acknowledged, RunStates.Exhausted })
-            Assert.Equal(RunDecision.End(RunStates.Resolved, "resolved"), RunDecisions.OnDue(state, groupOpen: false));
+        foreach (var state in new[] { RunState.Active, RunState.Acknowledged, RunState.Exhausted })
+            Assert.Equal(RunDecision.End(RunState.Resolved, "resolved"), RunDecisions.OnDue(state, groupOpen: false));
     }
 
     [Fact]
     public void AnAcknowledgedRunFallingDueIsItsAcknowledgementTimingOut() =>
-        Assert.Equal(RunAction.Retrigger, RunDecisions.OnDue(RunStates.Acknowledged, groupOpen: true).Action);
+        Assert.Equal(RunAction.Retrigger, RunDecisions.OnDue(RunState.Acknowledged, groupOpen: true).Action);
 
     [Fact]
     public void AnActiveRunGoesOnToItsStepAndAStoppedOneHasNothingToDo()
     {
-        Assert.Equal(RunAction.Step, RunDecisions.OnDue(RunStates.Active, groupOpen: true).Action);
-        foreach (var state in new[] { RunStates.Exhausted, RunStates.Suppressed, RunStates.Failed })
+        Assert.Equal(RunAction.Step, RunDecisions.OnDue(RunState.Active, groupOpen: true).Action);
+        foreach (var state in new[] { RunState.Exhausted, RunState.Suppressed, RunState.Failed })
             Assert.Equal(RunAction.Idle, RunDecisions.OnDue(state, groupOpen: true).Action);
     }
 
@@ -39,8 +39,8 @@ public sealed class RunDecisionsTests
     public void AnAcknowledgementThatTimedOutRetriggersOnlyWhileAnAlertIsStillAcknowledged()
     {
         Assert.Equal(RunAction.Retrigger, RunDecisions.AfterAcknowledgement(anyAcknowledged: true, "acknowledged by Ada").Action);
-        Assert.Equal(RunDecision.End(RunStates.Acknowledged, "acknowledged by Ada"), RunDecisions.AfterAcknowledgement(anyAcknowledged: false, "acknowledged by Ada"));
-        Assert.Equal(RunDecision.End(RunStates.Acknowledged, "acknowledged"), RunDecisions.AfterAcknowledgement(anyAcknowledged: false, null));
+        Assert.Equal(RunDecision.End(RunState.Acknowledged, "acknowledged by Ada"), RunDecisions.AfterAcknowledgement(anyAcknowledged: false, "acknowledged by Ada"));
+        Assert.Equal(RunDecision.End(RunState.Acknowledged, "acknowledged"), RunDecisions.AfterAcknowledgement(anyAcknowledged: false, null));
     }
 
     [Fact]
@@ -58,9 +58,9 @@ public sealed class RunDecisionsTests
     [Fact]
     public void NothingLeftToPageEndsAcknowledgedWhenSomeoneHasItElseSuppressed()
     {
-        Assert.Equal(RunDecision.End(RunStates.Acknowledged, "acknowledged"),
+        Assert.Equal(RunDecision.End(RunState.Acknowledged, "acknowledged"),
             RunDecisions.BeforeStep(null, paging: false, acknowledged: true, Urgency.High, null, TuesdayMorning));
-        Assert.Equal(RunDecision.End(RunStates.Suppressed, "every triggered alert is silenced or in maintenance"),
+        Assert.Equal(RunDecision.End(RunState.Suppressed, "every triggered alert is silenced or in maintenance"),
             RunDecisions.BeforeStep(null, paging: false, acknowledged: false, Urgency.High, null, TuesdayMorning));
     }
 

@@ -71,7 +71,7 @@ public sealed class IncidentAlertGroupTests
         Assert.Equal("Dev", alert.GetProperty("acknowledgedBy").GetString());
         var groupId = alert.GetProperty("groupId").GetGuid();
         var groupRun = await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().SingleAsync(r => r.GroupId == groupId, Cancel));
-        Assert.Equal(RunStates.Acknowledged, groupRun.State);
+        Assert.Equal(RunState.Acknowledged, groupRun.State);
         Assert.Null(groupRun.NextDueAt);
         Assert.Contains(await TextsAsync(world, number), t => t == "Dev acknowledged the incident's pages: escalation stopped; 1 alert of its alert group was acknowledged with it");
         Assert.Contains((await world.Alerts.DetailAsync(alertId)).GetProperty("history").EnumerateArray(),
@@ -86,7 +86,7 @@ public sealed class IncidentAlertGroupTests
         // Every page for the group — the one before the incident too — is on the incident's timeline and in its pages.
         var pages = (await world.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{number}/pages", Cancel)).EnumerateArray().ToList();
         var groupPages = pages.Where(p => p.GetProperty("groupId").ValueKind == JsonValueKind.String).ToList();
-        var sent = Assert.Single(groupPages, p => p.GetProperty("state").GetString() == DeliveryStates.Sent);
+        var sent = Assert.Single(groupPages, p => p.GetProperty("state").GetString() == "sent");
         Assert.Equal(world.People["Ana"].Id, sent.GetProperty("userId").GetGuid());
         Assert.Contains(pages, p => p.GetProperty("incidentId").ValueKind == JsonValueKind.String); // and its own
         var timeline = await world.TimelineAsync(number);
@@ -120,7 +120,7 @@ public sealed class IncidentAlertGroupTests
 
         world.Host.Clock.Advance(TimeSpan.FromMinutes(6));
         var groupRun = await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().SingleAsync(r => r.GroupId != null, Cancel));
-        Assert.Equal(RunStates.Acknowledged, groupRun.State);
+        Assert.Equal(RunState.Acknowledged, groupRun.State);
         Assert.Equal(0, await world.Host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.UserId == world.People["Ben"].Id, Cancel)));
         var twice = await world.As("Dev").PostAsJsonAsync($"/api/v1/incidents/{number}/acknowledge", new { }, Cancel);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);

@@ -35,7 +35,7 @@ public sealed class IncidentIsolationTests
         await IncidentWorld.EventuallyAsync(() => world.Phone("Ben").FirstOrDefault(r => r.Text.Contains("Checkout down", StringComparison.Ordinal)), "the healthy incident's step 2");
         Assert.Single(world.Phone("Ben"));
         var failed = await IncidentWorld.EventuallyAsync(async () =>
-            await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().FirstOrDefaultAsync(r => r.IncidentId != null && r.State == RunStates.Failed, Cancel)), "the poisoned run to fail");
+            await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().FirstOrDefaultAsync(r => r.IncidentId != null && r.State == RunState.Failed, Cancel)), "the poisoned run to fail");
         Assert.Equal(other.PolicyId, failed.PolicyId);
         Assert.StartsWith("failed: Steady could not run step 2 (JsonException: ", failed.Note, StringComparison.Ordinal);
         Assert.Null(failed.LeaseOwner);

@@ -56,7 +56,7 @@ public sealed class IncidentPagingTests
         Assert.Equal(body.GetProperty("idempotencyKey").GetString(), first.GetProperty("idempotencyKey").GetString());
         var run = await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().SingleAsync(r => r.IncidentId != null, Cancel));
         Assert.Null(run.GroupId);
-        Assert.Equal(RunStates.Active, run.State);
+        Assert.Equal(RunState.Active, run.State);
         Assert.Equal(world.Host.Clock.GetUtcNow().AddMinutes(5), run.NextDueAt);
         var texts = await TimelineTextsAsync(world, number);
         Assert.True(texts.Any(t => t.StartsWith("Paged Ana step 1 of escalation policy incident-chain: SEV1 declared", StringComparison.Ordinal)), string.Join("\n", texts));
@@ -73,7 +73,7 @@ public sealed class IncidentPagingTests
         var ackedText = System.Net.WebUtility.HtmlDecode(await acked.Content.ReadAsStringAsync(Cancel));
         Assert.True(acked.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect, ackedText);
         run = await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().SingleAsync(r => r.IncidentId != null, Cancel));
-        Assert.Equal(RunStates.Acknowledged, run.State);
+        Assert.Equal(RunState.Acknowledged, run.State);
         Assert.Null(run.NextDueAt);
         Assert.Contains(await TimelineTextsAsync(world, number), t => t == "Ana acknowledged the page (from the link): escalation stopped");
         Assert.NotNull((await world.GetAsync(number)).GetProperty("acknowledgedAt").GetString());
@@ -107,7 +107,7 @@ public sealed class IncidentPagingTests
 
         // Both runs stopped before their second step: nothing is due, and Ben was never paged.
         var runs = await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().Where(r => r.IncidentId != null).OrderBy(r => r.StartedAt).ThenBy(r => r.Id).ToListAsync(Cancel));
-        Assert.Equal([RunStates.Acknowledged, RunStates.Resolved], runs.Select(r => r.State));
+        Assert.Equal([RunState.Acknowledged, RunState.Resolved], runs.Select(r => r.State));
         Assert.All(runs, r => Assert.Null(r.NextDueAt));
         Assert.DoesNotContain(world.Phone("Ben"), r => r.Text.Contains("SEV1 declared", StringComparison.Ordinal));
     }
@@ -148,7 +148,7 @@ public sealed class IncidentPagingTests
         await PageAsync(world, "Dev", "has been overdue");
         var run = await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().SingleAsync(r => r.IncidentId != null, Cancel));
         Assert.Equal(world.People["Dev"].Id, run.TargetUserId);
-        Assert.Equal(RunStates.Exhausted, run.State);
+        Assert.Equal(RunState.Exhausted, run.State);
         Assert.Contains(await TimelineTextsAsync(world, number), t => t.StartsWith("Paged Dev directly: The status update", StringComparison.Ordinal));
     }
 }

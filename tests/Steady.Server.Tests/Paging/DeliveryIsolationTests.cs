@@ -51,7 +51,7 @@ public sealed class DeliveryIsolationTests
         // It stays failed: no pass tries it again, and nothing is held by a claim.
         host.Clock.Advance(TimeSpan.FromMinutes(3));
         await PagingWorld.EventuallyAsync(
-            async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.State == DeliveryStates.Sending, Cancel)) == 0,
+            async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.State == DeliveryState.Sending, Cancel)) == 0,
             "no delivery left claimed");
         Assert.Equal(0, Count(hooks, "/ben"));
         Assert.Equal(1, Count(hooks, "/dan"));
@@ -98,7 +98,7 @@ public sealed class DeliveryIsolationTests
         // Past the lease: neither message is sent again.
         host.Clock.Advance(TimeSpan.FromMinutes(3));
         await PagingWorld.EventuallyAsync(
-            async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.State == DeliveryStates.Sending, Cancel)) == 0,
+            async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.State == DeliveryState.Sending, Cancel)) == 0,
             "no delivery left claimed");
         Assert.Equal(1, Count(hooks, "/ann"));
         Assert.Equal(1, Count(hooks, "/ann-poisoned"));

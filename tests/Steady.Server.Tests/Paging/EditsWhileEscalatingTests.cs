@@ -110,11 +110,11 @@ public sealed class EditsWhileEscalatingTests
 
         // Each went out at once, except the page whose contact method was removed, which says so.
         await PagingWorld.EventuallyAsync(
-            async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.State == DeliveryStates.Sent, Cancel)) == expected.Length - 1,
+            async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.State == DeliveryState.Sent, Cancel)) == expected.Length - 1,
             "every page sent");
-        var removed = await host.WithDbAsync((db, _) => db.Deliveries.AsNoTracking().SingleAsync(d => d.State != DeliveryStates.Sent, Cancel));
-        Assert.Equal(("later", DeliveryStates.FailedPermanent, "the contact method was deleted"), (removed.Target, removed.State, removed.Error));
-        Assert.All(await host.WithDbAsync((db, _) => db.Deliveries.AsNoTracking().Where(d => d.State == DeliveryStates.Sent).ToListAsync(Cancel)), d => Assert.Equal(d.CreatedAt, d.SentAt));
+        var removed = await host.WithDbAsync((db, _) => db.Deliveries.AsNoTracking().SingleAsync(d => d.State != DeliveryState.Sent, Cancel));
+        Assert.Equal(("later", DeliveryState.FailedPermanent, "the contact method was deleted"), (removed.Target, removed.State, removed.Error));
+        Assert.All(await host.WithDbAsync((db, _) => db.Deliveries.AsNoTracking().Where(d => d.State == DeliveryState.Sent).ToListAsync(Cancel)), d => Assert.Equal(d.CreatedAt, d.SentAt));
         Assert.Equal(1, hooks.Requests.Count(r => r.PathAndQuery == "/ben6-phone"));
         Assert.Equal(0, hooks.Requests.Count(r => r.PathAndQuery is "/ben6" or "/ann6-later" or "/ben7"));
 
@@ -124,7 +124,7 @@ public sealed class EditsWhileEscalatingTests
         var runs = await host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().ToListAsync(Cancel));
         Assert.Equal(replacement, runs.Single(r => r.ServiceId == policyDeleted.ServiceId).PolicyId);
         Assert.Contains("skipped 1 empty step", runs.Single(r => r.ServiceId == disabled.ServiceId).Note ?? "", StringComparison.Ordinal);
-        Assert.All(runs, r => Assert.Equal(RunStates.Exhausted, r.State));
+        Assert.All(runs, r => Assert.Equal(RunState.Exhausted, r.State));
         Assert.All(runs, r => Assert.Null(r.LeaseOwner));
     }
 
@@ -136,7 +136,7 @@ public sealed class EditsWhileEscalatingTests
         PagingWorld.EventuallyAsync(
             async () => await host.WithDbAsync(async (db, _) =>
                 await db.Deliveries.CountAsync(d => d.CreatedAt == at, Cancel) == count
-                && await db.Deliveries.CountAsync(d => d.State == DeliveryStates.Sending || (d.State == DeliveryStates.Queued && d.DueAt <= at), Cancel) == 0
+                && await db.Deliveries.CountAsync(d => d.State == DeliveryState.Sending || (d.State == DeliveryState.Queued && d.DueAt <= at), Cancel) == 0
                 && await db.EscalationRuns.CountAsync(r => r.LeaseOwner != null, Cancel) == 0),
             $"{count} pages made and sent at {at:HH:mm:ss}");
 

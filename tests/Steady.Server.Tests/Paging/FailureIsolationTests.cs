@@ -64,7 +64,7 @@ public sealed class FailureIsolationTests
         // Nothing is left failing: no run is held by a claim, none failed.
         var runs = await host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().ToListAsync(Cancel));
         Assert.All(runs, r => Assert.Null(r.LeaseOwner));
-        Assert.DoesNotContain(runs, r => r.State == RunStates.Failed);
+        Assert.DoesNotContain(runs, r => r.State == RunState.Failed);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class FailureIsolationTests
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Any(r => r.PathAndQuery == "/ben"), "the secondary's page for the 199");
         host.Clock.Advance(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(
-            async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.ServiceId == many.ServiceId && d.Step == 1 && d.State == DeliveryStates.Sent, Cancel)) == 199,
+            async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.ServiceId == many.ServiceId && d.Step == 1 && d.State == DeliveryState.Sent, Cancel)) == 199,
             "every page of step 2 sent");
 
         // The poisoned run is failed, saying why, on the alert's Paging section and API, in its history, on the console, on /metrics.
@@ -131,9 +131,9 @@ public sealed class FailureIsolationTests
         Assert.True(fired.IsSuccessStatusCode, await fired.Content.ReadAsStringAsync(Cancel));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count(r => r.PathAndQuery == "/ann") == pagesBefore + 1, "the new alert's page after the restart");
         var fresh = await restarted.WithDbAsync((db, _) => db.Deliveries.AsNoTracking().Where(d => d.ServiceId == many.ServiceId && d.CreatedAt == later).ToListAsync(Cancel));
-        Assert.Equal("sent", Assert.Single(fresh).State);
+        Assert.Equal(DeliveryState.Sent, Assert.Single(fresh).State);
         var run = await restarted.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().SingleAsync(r => r.ServiceId == poisoned.ServiceId, Cancel));
-        Assert.Equal(RunStates.Failed, run.State);
+        Assert.Equal(RunState.Failed, run.State);
         Assert.Null(run.LeaseOwner);
         Assert.Null(run.NextDueAt);
     }

@@ -5,6 +5,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.Incidents;
 using Steady.Core.OnCall;
+using Steady.Core.Paging;
 using Steady.Server.Data;
 using Steady.Server.Features.Paging;
 using Steady.Server.Features.EmergencyLines;
@@ -36,7 +37,7 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
     public IReadOnlyList<SeverityLevel> Levels => severities.Table.Levels;
 
     /// <summary>One escalation the incident owns: a page it asked the paging engine for, or its alert group's escalation.</summary>
-    public sealed record PageRun(string State, string What, DateTimeOffset StartedAt, DateTimeOffset? NextDueAt, string? Note);
+    public sealed record PageRun(RunState State, string What, DateTimeOffset StartedAt, DateTimeOffset? NextDueAt, string? Note);
 
     /// <summary>The incident's escalation runs (each page it asked the paging engine for) and its alert groups', oldest first.</summary>
     public IReadOnlyList<PageRun> Runs { get; private set; } = [];

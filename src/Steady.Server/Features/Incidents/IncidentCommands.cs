@@ -253,7 +253,7 @@ public sealed class IncidentCommands(
             if (overrideReason is not null)
                 text += $" (resolution check overridden by the commander: {overrideReason})";
             Entry(incident, "status", text, actor);
-            if (to == IncidentStatus.Resolved && await Paging.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.Paging.RunStates.Resolved, $"the incident was resolved by {actor.Name}", now, cancellationToken))
+            if (to == IncidentStatus.Resolved && await Paging.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.Paging.RunState.Resolved, $"the incident was resolved by {actor.Name}", now, cancellationToken))
                 Entry(incident, "page", "Paging stopped: the incident is resolved", null);
             if (to == IncidentStatus.Resolved)
                 await outbox.ToChannelsAsync(incident, "update", $"resolved:{now.ToUnixTimeMilliseconds()}", Headline(incident), $"Resolved by {actor.Name}{(overrideReason is null ? ", verified healthy" : $" (override: {overrideReason})")}.", cancellationToken);

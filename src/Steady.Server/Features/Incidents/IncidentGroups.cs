@@ -91,7 +91,7 @@ public static class IncidentGroups
     /// </summary>
     public static async Task<(bool OwnRuns, int Alerts)> AcknowledgeAsync(SteadyDb db, AlertStore store, Incident incident, Guid? actorId, string actorName, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var own = await IncidentRunSteps.StopAsync(db, incident.Id, RunStates.Acknowledged, $"acknowledged by {actorName}", now, cancellationToken);
+        var own = await IncidentRunSteps.StopAsync(db, incident.Id, RunState.Acknowledged, $"acknowledged by {actorName}", now, cancellationToken);
         var groupIds = await Of(db, incident.Id).ToListAsync(cancellationToken);
         var alerts = groupIds.Count == 0 ? [] : await db.Alerts.Where(a => groupIds.Contains(a.GroupId) && a.Status == AlertStatus.Triggered).ToListAsync(cancellationToken);
         var runs = new RunChanges();
@@ -123,7 +123,7 @@ public static class IncidentGroups
     {
         var groups = Of(db, incidentId);
         var rows = await db.Deliveries.AsNoTracking()
-            .Where(d => d.GroupId != null && groups.Contains(d.GroupId.Value) && (d.State == DeliveryStates.Sent || d.State == DeliveryStates.FailedPermanent))
+            .Where(d => d.GroupId != null && groups.Contains(d.GroupId.Value) && (d.State == DeliveryState.Sent || d.State == DeliveryState.FailedPermanent))
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
             return [];
@@ -136,7 +136,7 @@ public static class IncidentGroups
             var who = names.GetValueOrDefault(d.UserId, "(deleted user)");
             var group = titles.GetValueOrDefault(d.GroupId!.Value, "?");
             var how = d.Channel is null ? "" : $" by {d.Channel} ({d.Target})";
-            var text = d.State == DeliveryStates.Sent
+            var text = d.State == DeliveryState.Sent
                 ? $"Paged {who}{how} for alert group '{group}' ({d.Reason ?? $"step {d.Step + 1}"})"
                 : $"Could not page {who}{how} for alert group '{group}': {d.Error}";
             return new TimelineDto(null, d.SentAt ?? d.LastAttemptAt ?? d.CreatedAt, "page", text, "Steady", "paging", null, false, d.Id);

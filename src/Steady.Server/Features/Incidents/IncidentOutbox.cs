@@ -94,7 +94,7 @@ public sealed class EngineIncidentPager(SteadyDb db, TimeProvider time) : IIncid
             TargetUserId = userId,
             Key = key,
             Reason = reason,
-            State = RunStates.Active,
+            State = RunState.Active,
             Urgency = Paging.IncidentRunSteps.Urgency,
             NextDueAt = now,
             StartedAt = now,

@@ -59,7 +59,7 @@ public sealed partial class DeliveryWorker(
         db.ChangeTracker.Clear();
         var now = Time.GetUtcNow();
         await claims.ClaimAsync(db, ClaimedTable.Deliveries, token, now, BatchSize, cancellationToken);
-        return await db.Deliveries.Where(d => d.LeaseOwner == token && d.State == DeliveryStates.Sending).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        return await db.Deliveries.Where(d => d.LeaseOwner == token && d.State == DeliveryState.Sending).OrderBy(d => d.Id).ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -80,7 +80,7 @@ public sealed partial class DeliveryWorker(
         db.ChangeTracker.Clear();
         var ids = claimed.Select(d => d.Id).ToList();
         var bundles = new List<List<Delivery>>();
-        foreach (var row in await db.Deliveries.Where(d => ids.Contains(d.Id) && d.LeaseOwner == token && d.State == DeliveryStates.Sending).OrderBy(d => d.Id).ToListAsync(cancellationToken))
+        foreach (var row in await db.Deliveries.Where(d => ids.Contains(d.Id) && d.LeaseOwner == token && d.State == DeliveryState.Sending).OrderBy(d => d.Id).ToListAsync(cancellationToken))
         {
             try
             {
@@ -101,7 +101,7 @@ public sealed partial class DeliveryWorker(
     private async Task SetAsideAsync(SteadyDb db, Guid id, string token, Exception error, CancellationToken cancellationToken)
     {
         var reason = EngineFailures.Describe(error);
-        var rows = db.Deliveries.Where(d => d.Id == id && d.LeaseOwner == token && d.State == DeliveryStates.Sending);
+        var rows = db.Deliveries.Where(d => d.Id == id && d.LeaseOwner == token && d.State == DeliveryState.Sending);
         if (EngineFailures.IsTransient(error))
         {
             LogDeliveryRetried(logger, id, reason);
@@ -113,7 +113,7 @@ public sealed partial class DeliveryWorker(
         EngineFailures.Count(EngineFailures.Delivery);
         var text = $"Steady could not prepare this page ({reason})";
         await rows.ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.State, DeliveryStates.FailedPermanent)
+            .SetProperty(d => d.State, DeliveryState.FailedPermanent)
             .SetProperty(d => d.Error, text)
             .SetProperty(d => d.LeaseOwner, (string?)null), cancellationToken);
     }
@@ -136,7 +136,7 @@ public sealed partial class DeliveryWorker(
         {
             if (Stopped(delivery, runs.GetValueOrDefault(delivery.RunId), alerts) is { } why)
             {
-                delivery.State = DeliveryStates.Cancelled;
+                delivery.State = DeliveryState.Cancelled;
                 delivery.LeaseOwner = null;
                 delivery.Error = why;
             }
@@ -175,7 +175,7 @@ public sealed partial class DeliveryWorker(
             {
                 foreach (var row in rows)
                 {
-                    row.State = DeliveryStates.Queued;
+                    row.State = DeliveryState.Queued;
                     row.LeaseOwner = null;
                     row.DueAt = until;
                     row.Reason = AppendOnce(row.Reason, "bundled: waits for the bundle window or throttle");
@@ -240,21 +240,21 @@ public sealed partial class DeliveryWorker(
                 switch (result.Outcome)
                 {
                     case DeliveryOutcome.Sent:
-                        row.State = DeliveryStates.Sent;
+                        row.State = DeliveryState.Sent;
                         row.SentAt = attempted;
                         row.Error = null;
                         break;
                     case DeliveryOutcome.Retry when claims.RetryAt(row.Attempts, now, result.RetryAfter) is { } retryAt:
-                        row.State = DeliveryStates.FailedTemporary;
+                        row.State = DeliveryState.FailedTemporary;
                         row.DueAt = retryAt;
                         row.Error = result.Detail;
                         break;
                     case DeliveryOutcome.Retry:
-                        row.State = DeliveryStates.FailedPermanent;
+                        row.State = DeliveryState.FailedPermanent;
                         row.Error = $"gave up after {row.Attempts} attempts: {result.Detail}";
                         break;
                     default:
-                        row.State = DeliveryStates.FailedPermanent;
+                        row.State = DeliveryState.FailedPermanent;
                         row.Error = result.Detail;
                         break;
                 }
@@ -262,7 +262,7 @@ public sealed partial class DeliveryWorker(
             if (result.Outcome == DeliveryOutcome.Sent)
                 PagingMetrics.Sent.WithLabels(channel).Inc();
             else
-                PagingMetrics.Failed.WithLabels(channel, rows[0].State == DeliveryStates.FailedTemporary ? "temporary" : "permanent").Inc();
+                PagingMetrics.Failed.WithLabels(channel, rows[0].State == DeliveryState.FailedTemporary ? "temporary" : "permanent").Inc();
         }
         await RecordAsync(db, prepared.Select(p => p.Rows).ToList());
     }
@@ -335,10 +335,10 @@ public sealed partial class DeliveryWorker(
     private static string? Stopped(Delivery delivery, EscalationRunRecord? run, Dictionary<Guid, Steady.Core.Alerts.AlertStatus> alerts)
     {
         if (delivery.Kind != DeliveryKinds.NewAlertInAcknowledgedGroup)
-            return run is not null && RunStates.Stops(run.State) ? $"{run.State} before it was sent" : null;
+            return run is not null && RunStates.Stops(run.State) ? $"{run.State.ToWire()} before it was sent" : null;
         if (delivery.AlertId is { } alertId && alerts.GetValueOrDefault(alertId, Steady.Core.Alerts.AlertStatus.Triggered) is var status and not Steady.Core.Alerts.AlertStatus.Triggered)
             return $"the alert was {status.ToString().ToLowerInvariant()} before it was sent";
-        return run?.State == RunStates.Resolved ? "resolved before it was sent" : null;
+        return run?.State == RunState.Resolved ? "resolved before it was sent" : null;
     }
 
     private static string AppendOnce(string? text, string addition) =>

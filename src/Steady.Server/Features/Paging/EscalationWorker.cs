@@ -204,7 +204,7 @@ public sealed partial class EscalationWorker(
 
     private static Task<int> MarkFailedAsync(SteadyDb db, Guid runId, string token, string note, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.EscalationRuns.Where(r => r.Id == runId && r.LeaseOwner == token).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.State, RunStates.Failed)
+            .SetProperty(r => r.State, RunState.Failed)
             .SetProperty(r => r.NextDueAt, (DateTimeOffset?)null)
             .SetProperty(r => r.Note, note)
             .SetProperty(r => r.UpdatedAt, now)
@@ -246,7 +246,7 @@ public sealed partial class EscalationWorker(
         switch (decision.Action)
         {
             case RunAction.End:
-                return RunChanges.End(run, decision.State!, decision.Note!, now);
+                return RunChanges.End(run, decision.State!.Value, decision.Note!, now);
             case RunAction.Hold:
                 run.NextDueAt = decision.Until;
                 run.Note = decision.Note;
@@ -277,7 +277,7 @@ public sealed partial class EscalationWorker(
         {
             if (run.LastStepAt is null || change is not null)
                 return await EndNotedAsync(db, run, (change is null ? "" : change + "; ") + $"nobody to notify: every step of {policy.Name} is empty right now", now, cancellationToken);
-            return RunChanges.End(run, RunStates.Exhausted, "every step ran; nobody acknowledged", now);
+            return RunChanges.End(run, RunState.Exhausted, "every step ran; nobody acknowledged", now);
         }
         var planned = await planner.PlanAsync(run, step, cancellationToken);
         RunChanges.Advance(run, step, now);
@@ -294,7 +294,7 @@ public sealed partial class EscalationWorker(
     private async Task<int> EndNotedAsync(SteadyDb db, EscalationRunRecord run, string why, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await RunNotes.AddAsync(db, run, $"Escalation ended: {why}. Nobody else is paged for these alerts unless they trigger again.", now, Time, cancellationToken);
-        return RunChanges.End(run, RunStates.Exhausted, why, now);
+        return RunChanges.End(run, RunState.Exhausted, why, now);
     }
 
     /// <summary>An acknowledgement timed out with the group still open: its acknowledged alerts trigger again and the run starts over.</summary>

@@ -21,7 +21,7 @@ public static class IncidentRunSteps
     public const string Urgency = "high";
 
     /// <summary>The states of a run still waiting for an answer (escalating, or every step ran): what acknowledging stops.</summary>
-    public static readonly string[] Unanswered = [RunStates.Active, RunStates.Exhausted];
+    public static readonly RunState[] Unanswered = [RunState.Active, RunState.Exhausted];
 
     /// <summary>The people the runs' one-person pages name, for the planner to read with the policies' targets.</summary>
     public static IEnumerable<EscalationTarget> Targets(IEnumerable<EscalationRunRecord> runs) =>
@@ -38,8 +38,8 @@ public static class IncidentRunSteps
         var now = time.GetUtcNow();
         var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == run.IncidentId, cancellationToken);
         if (!incident.IsOpen)
-            return RunChanges.End(run, RunStates.Resolved, "the incident was resolved", now);
-        if (run.State != RunStates.Active)
+            return RunChanges.End(run, RunState.Resolved, "the incident was resolved", now);
+        if (run.State != RunState.Active)
         {
             run.NextDueAt = null;
             return 0;
@@ -48,21 +48,21 @@ public static class IncidentRunSteps
         if (policy is null)
         {
             Entry(db, incident.Id, $"Could not page: the escalation policy was deleted ({run.Reason})", now, time);
-            return RunChanges.End(run, RunStates.Exhausted, "its escalation policy was deleted", now);
+            return RunChanges.End(run, RunState.Exhausted, "its escalation policy was deleted", now);
         }
         // The policy as it is now: edits made while the run escalated apply from this step on.
         var (goes, change) = RunChanges.Fit(run, policy);
         if (!goes)
         {
             Entry(db, incident.Id, $"Paging ended: {change} ({run.Reason})", now, time);
-            return RunChanges.End(run, RunStates.Exhausted, change!, now);
+            return RunChanges.End(run, RunState.Exhausted, change!, now);
         }
         var step = await planner.RunStepAsync(run, policy, policy.Steps.SelectMany(s => s.Targets).ToList(), cancellationToken);
         if (step is null)
         {
             if (run.LastStepAt is null)
                 Entry(db, incident.Id, $"Nobody to page right now: every step of {Describe(run, policy)} is empty ({run.Reason})", now, time);
-            return RunChanges.End(run, RunStates.Exhausted, run.LastStepAt is null ? "nobody to notify: every step is empty right now" : "every step ran; nobody acknowledged", now);
+            return RunChanges.End(run, RunState.Exhausted, run.LastStepAt is null ? "nobody to notify: every step is empty right now" : "every step ran; nobody acknowledged", now);
         }
         var planned = await planner.PlanAsync(run, step, cancellationToken);
         var people = step.Notify.Distinct().ToList();
@@ -81,7 +81,7 @@ public static class IncidentRunSteps
     /// resolved — as <see cref="RunChanges"/> stops an alert group's run. Cancelling is written at once: the
     /// caller saves in a transaction. False when nothing was waiting for an answer.
     /// </summary>
-    public static async Task<bool> StopAsync(SteadyDb db, Guid incidentId, string state, string note, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<bool> StopAsync(SteadyDb db, Guid incidentId, RunState state, string note, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var runs = await db.EscalationRuns.Where(r => r.IncidentId == incidentId && Unanswered.Contains(r.State)).ToListAsync(cancellationToken);
         foreach (var run in runs)

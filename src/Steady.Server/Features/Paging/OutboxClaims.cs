@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Steady.Core.OnCall;
+using Steady.Core.Paging;
 using Steady.Server.Data;
 
 namespace Steady.Server.Features.Paging;
@@ -26,11 +27,11 @@ public sealed record ClaimedTable(string Table, string Lease, string Due, string
 
     /// <summary>Deliveries: claimed ones are 'sending', due again (to the next claim) when the lease runs out.</summary>
     public static readonly ClaimedTable Deliveries = new("deliveries",
-        Lease: "state = 'sending', lease_owner = {0}, due_at = {1}",
-        Due: "state IN ('queued', 'failed-temporary', 'sending') AND due_at <= {2}",
+        Lease: $"state = {Text(DeliveryState.Sending)}, lease_owner = {{0}}, due_at = {{1}}",
+        Due: $"state IN ({string.Join(", ", DeliveryStates.Pending.Select(Text))}) AND due_at <= {{2}}",
         OrderBy: "due_at",
         Release: "due_at = @now, lease_owner = NULL",
-        Held: "state = 'sending' AND lease_owner IS NOT NULL");
+        Held: $"state = {Text(DeliveryState.Sending)} AND lease_owner IS NOT NULL");
 
     /// <summary>Incident messages: due again (to the next claim) when the lease runs out.</summary>
     public static readonly ClaimedTable IncidentNotices = new("incident_notices",
@@ -41,6 +42,9 @@ public sealed record ClaimedTable(string Table, string Lease, string Due, string
         Held: "lease_owner IS NOT NULL");
 
     public static readonly IReadOnlyList<ClaimedTable> All = [EscalationRuns, Deliveries, IncidentNotices];
+
+    /// <summary>A delivery state as a SQL literal: its stored text, as EF writes it.</summary>
+    private static string Text(DeliveryState state) => $"'{state.ToWire()}'";
 
     /// <summary>Claims up to <c>{3}</c> due rows, earliest first; on PostgreSQL skipping rows another node is claiming.</summary>
     public string ClaimSql(bool skipLocked) =>

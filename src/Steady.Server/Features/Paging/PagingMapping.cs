@@ -7,7 +7,11 @@ using Steady.Core.Paging;
 
 namespace Steady.Server.Features.Paging;
 
-/// <summary>Paging's tables: escalation runs, deliveries (the outbox), used ack links, the link-signing key, round-robin positions.</summary>
+/// <summary>
+/// Paging's tables: escalation runs, deliveries (the outbox), used ack links, the link-signing key, round-robin positions.
+/// A run's and a delivery's state are stored as their text (<see cref="RunStates.ToWire"/>, <see cref="DeliveryStates.ToWire"/>),
+/// the same text the claim's SQL (<see cref="ClaimedTable.Deliveries"/>) and the migrations' partial indexes name.
+/// </summary>
 internal sealed class PagingMapping :
     IEntityTypeConfiguration<EscalationRunRecord>,
     IEntityTypeConfiguration<Delivery>,
@@ -22,6 +26,7 @@ internal sealed class PagingMapping :
         e.HasOne<AlertGroup>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
         e.Property(x => x.Version).IsConcurrencyToken();
+        e.Property(x => x.State).HasConversion(s => s.ToWire(), s => RunStates.Parse(s));
     }
 
     public void Configure(EntityTypeBuilder<Delivery> e)
@@ -31,6 +36,7 @@ internal sealed class PagingMapping :
         e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<Alert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Restrict);
+        e.Property(x => x.State).HasConversion(s => s.ToWire(), s => DeliveryStates.Parse(s));
     }
 
     public void Configure(EntityTypeBuilder<UsedLink> e)

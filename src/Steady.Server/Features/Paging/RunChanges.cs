@@ -64,19 +64,19 @@ public sealed class RunChanges
 
         foreach (var (groupId, by) in _resolved)
         {
-            if (runs.TryGetValue(groupId, out var run) && run.State != RunStates.Resolved)
+            if (runs.TryGetValue(groupId, out var run) && run.State != RunState.Resolved)
             {
-                Stop(run, RunStates.Resolved, null, $"resolved by {by}", now);
+                Stop(run, RunState.Resolved, null, $"resolved by {by}", now);
                 stopped[groupId] = $"resolved by {by} before it was sent";
             }
         }
         foreach (var (groupId, (by, known)) in _acknowledged)
         {
-            if (_resolved.ContainsKey(groupId) || !runs.TryGetValue(groupId, out var run) || run.State is not (RunStates.Active or RunStates.Exhausted))
+            if (_resolved.ContainsKey(groupId) || !runs.TryGetValue(groupId, out var run) || run.State is not (RunState.Active or RunState.Exhausted))
                 continue;
             var service = known ?? await db.Services.AsNoTracking().FirstAsync(s => s.Id == run.ServiceId, cancellationToken);
             var timeout = service.AckTimeoutSeconds is > 0 ? now.AddSeconds(service.AckTimeoutSeconds.Value) : (DateTimeOffset?)null;
-            Stop(run, RunStates.Acknowledged, timeout, timeout is null ? $"acknowledged by {by}" : $"acknowledged by {by}; re-triggers if not resolved by then", now);
+            Stop(run, RunState.Acknowledged, timeout, timeout is null ? $"acknowledged by {by}" : $"acknowledged by {by}; re-triggers if not resolved by then", now);
             stopped[groupId] = $"acknowledged by {by} before it was sent";
         }
         foreach (var (groupId, (group, service)) in _triggered)
@@ -95,24 +95,24 @@ public sealed class RunChanges
                     GroupId = groupId,
                     ServiceId = service.Id,
                     PolicyId = policyId,
-                    State = RunStates.Active,
+                    State = RunState.Active,
                     Urgency = urgency.ToWire(),
                     NextDueAt = now,
                     StartedAt = now,
                     UpdatedAt = now,
                 });
             }
-            else if (run.State is RunStates.Resolved or RunStates.Suppressed or RunStates.Failed)
+            else if (run.State is RunState.Resolved or RunState.Suppressed or RunState.Failed)
             {
                 // A failed run starts over too: what it failed on may have been fixed, and if not, it fails again, visibly.
                 Restart(run, service, urgency.ToWire(), now);
             }
-            else if (run.State == RunStates.Acknowledged && _joined.TryGetValue(groupId, out var joined))
+            else if (run.State == RunState.Acknowledged && _joined.TryGetValue(groupId, out var joined))
             {
                 Planned += await NewAlertInAcknowledgedGroup.ApplyAsync(db, planner ?? throw new InvalidOperationException("New alerts joined acknowledged groups: a planner is needed."),
                     run, group, service, joined, _joinedNotes, now, cancellationToken);
             }
-            else if (run.State == RunStates.Active && Urgencies.Parse(run.Urgency) == Urgency.Low && urgency == Urgency.High)
+            else if (run.State == RunState.Active && Urgencies.Parse(run.Urgency) == Urgency.Low && urgency == Urgency.High)
             {
                 // A more severe alert joined a group waiting for business hours: page now.
                 run.Urgency = urgency.ToWire();
@@ -129,7 +129,7 @@ public sealed class RunChanges
     internal static void Restart(EscalationRunRecord run, Service service, string urgency, DateTimeOffset now)
     {
         run.PolicyId = service.EscalationPolicyId ?? run.PolicyId;
-        run.State = RunStates.Active;
+        run.State = RunState.Active;
         run.Urgency = urgency;
         run.Step = 0;
         run.Pass = 0;
@@ -179,14 +179,14 @@ public sealed class RunChanges
         }
         else
         {
-            run.State = RunStates.Exhausted;
+            run.State = RunState.Exhausted;
             run.NextDueAt = null;
             run.Note = "the last step ran" + (step.SkippedSteps > 0 ? $" (skipped {step.SkippedSteps} empty step(s) before it)" : "") + "; nobody else to escalate to";
         }
     }
 
     /// <summary>The engine ends a run it was stepping (resolved, acknowledged, suppressed, exhausted); returns the deliveries planned: none.</summary>
-    internal static int End(EscalationRunRecord run, string state, string note, DateTimeOffset now)
+    internal static int End(EscalationRunRecord run, RunState state, string note, DateTimeOffset now)
     {
         run.State = state;
         run.NextDueAt = null;
@@ -200,7 +200,7 @@ public sealed class RunChanges
     /// state, when it acts next (a re-trigger after the acknowledgement timeout, or never), and why. Its deliveries
     /// not yet sent are cancelled with <see cref="CancelPendingAsync"/>.
     /// </summary>
-    internal static void Stop(EscalationRunRecord run, string state, DateTimeOffset? nextDue, string note, DateTimeOffset now)
+    internal static void Stop(EscalationRunRecord run, RunState state, DateTimeOffset? nextDue, string note, DateTimeOffset now)
     {
         run.State = state;
         run.NextDueAt = nextDue;
@@ -220,8 +220,8 @@ public sealed class RunChanges
             var groups = reasons.Select(r => r.Key).ToList();
             var reason = reasons.Key;
             await db.Deliveries
-                .Where(d => groups.Contains(d.RunId) && (d.State == DeliveryStates.Queued || d.State == DeliveryStates.FailedTemporary))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryStates.Cancelled).SetProperty(d => d.Error, reason), cancellationToken);
+                .Where(d => groups.Contains(d.RunId) && (d.State == DeliveryState.Queued || d.State == DeliveryState.FailedTemporary))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Cancelled).SetProperty(d => d.Error, reason), cancellationToken);
         }
     }
 }

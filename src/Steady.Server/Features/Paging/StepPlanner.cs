@@ -82,14 +82,14 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
             plan = own.Values.Select(m => (Method: m, DelayMinutes: 0, Why: $"{label}: at once (no {urgency}-urgency rules: every contact method)")).ToList();
         if (plan.Count == 0)
         {
-            Add(run, planned, id, urgency, null, null, $"{person.Name ?? "someone"}: no contact method", DeliveryStates.FailedPermanent, planned.Due,
+            Add(run, planned, id, urgency, null, null, $"{person.Name ?? "someone"}: no contact method", DeliveryState.FailedPermanent, planned.Due,
                 $"{person.Name ?? "This person"} has no contact method, so cannot be paged.", label);
             return 1;
         }
         var count = 0;
         foreach (var (method, delay, why) in plan.DistinctBy(p => (p.Method.Id, p.DelayMinutes)))
         {
-            Add(run, planned, id, urgency, method.Id, method.Kind.ToWire(), method.Label, DeliveryStates.Queued, planned.Due.AddMinutes(delay), null, why);
+            Add(run, planned, id, urgency, method.Id, method.Kind.ToWire(), method.Label, DeliveryState.Queued, planned.Due.AddMinutes(delay), null, why);
             count++;
         }
         return count;
@@ -110,7 +110,7 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
 
     private sealed record Person(string? Name, List<ContactMethod> Methods, List<NotificationRule> Rules);
 
-    private void Add(EscalationRunRecord run, Planned planned, Guid person, string urgency, Guid? method, string? channel, string target, string state, DateTimeOffset due, string? error, string reason)
+    private void Add(EscalationRunRecord run, Planned planned, Guid person, string urgency, Guid? method, string? channel, string target, DeliveryState state, DateTimeOffset due, string? error, string reason)
     {
         var id = Ids.New(time);
         db.Deliveries.Add(new Delivery
