@@ -22,6 +22,9 @@ public abstract class ConsolePage : PageModel
     /// <summary>Times as the signed-in person reads them, in the zone on their user record.</summary>
     public Shared.PersonalTime Time { get; private set; } = Shared.PersonalTime.For(null);
 
+    /// <summary>For organization admins: what is not set up that people depend on (the layout shows it as a banner).</summary>
+    public IReadOnlyList<string> SetupWarnings { get; private set; } = [];
+
     /// <summary>The request's cancellation token (the browser went away): pass it to every database and async call.</summary>
     protected CancellationToken RequestAborted => HttpContext.RequestAborted;
 
@@ -45,6 +48,11 @@ public abstract class ConsolePage : PageModel
         var db = HttpContext.RequestServices.GetRequiredService<Data.SteadyDb>();
         Time = Shared.PersonalTime.For(await db.Users.AsNoTracking().Where(u => u.Id == actor.UserId).Select(u => u.TimeZone).FirstOrDefaultAsync(RequestAborted));
         HttpContext.Items[typeof(Shared.PersonalTime)] = Time;
+        if (actor.IsAdmin)
+        {
+            var smtp = HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Notify.SmtpOptions>>().CurrentValue;
+            SetupWarnings = await Shared.SetupWarnings.ForAdminsAsync(db, smtp, RequestAborted);
+        }
         return true;
     }
 

@@ -15,7 +15,7 @@ namespace Steady.Server.Features.Users;
 /// their contact methods with a "send test" button and their notification rules (the OnCall feature's panel and
 /// commands), and their calendar feed.
 /// </summary>
-public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands, TimeProvider time) : ConsolePage
+public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands, UserCommands users, TimeProvider time) : ConsolePage
 {
     public User Person { get; private set; } = null!;
 
@@ -133,6 +133,23 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
         var feed = await CalendarFeeds.IssueAsync(db, CalendarFeed.UserKind, id, Actor.Name, HttpContext.PublicUrl(), time, HttpContext.RequestAborted);
         TempData["FeedUrl"] = feed.Url;
         Notice("A new calendar feed URL was made; any earlier one no longer works. Copy it now: it is not shown again.");
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>An organization admin sets (or resets) someone else's password, through the same command as the API.</summary>
+    public async Task<IActionResult> OnPostPasswordAsync(Guid id, string? newPassword)
+    {
+        if (!await LoadAsync(id))
+            return NotFound();
+        if (!Actor.IsAdmin || Actor.UserId == id)
+            return StatusCode(StatusCodes.Status403Forbidden);
+        var outcome = await users.ChangePasswordAsync(Actor, id, new PasswordInput(newPassword ?? ""), RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            ShowFailure(outcome.Failure!);
+            return Page();
+        }
+        Notice($"{Person.Name}'s password is set. Tell them through a channel you trust; they can change it under their profile.");
         return RedirectToPage(new { id });
     }
 
