@@ -89,6 +89,9 @@ public sealed class LayoutTests(Chromium chromium) : IClassFixture<Chromium>, IA
         }
         """;
 
+    /// <summary>The pages kept as screenshots (artifacts/screenshots; the best are copied to docs/screenshots).</summary>
+    private static readonly Dictionary<string, string> Shots = new() { ["/"] = "home", ["/incidents/1"] = "incident", ["/alerts"] = "alerts", ["/audit"] = "audit", ["/incidents"] = "incidents" };
+
     [Fact]
     public async Task EveryConsolePageFitsAPhoneAndALaptopInLightAndDarkWithReadableBadges()
     {
@@ -115,6 +118,8 @@ public sealed class LayoutTests(Chromium chromium) : IClassFixture<Chromium>, IA
                     }
                     foreach (var problem in await page.EvaluateAsync<string[]>(Inspect))
                         failures.Add($"{width}×{height} {scheme} {path}: {problem}");
+                    if (Shots.TryGetValue(path, out var shot))
+                        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Chromium.ScreenshotFolder, $"{shot}-{width}-{scheme.ToString().ToLowerInvariant()}.png"), FullPage = width < 1000 });
                 }
             }
         }
