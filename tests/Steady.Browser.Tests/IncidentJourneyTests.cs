@@ -73,6 +73,15 @@ public sealed class IncidentJourneyTests(Chromium chromium) : IClassFixture<Chro
         return page;
     }
 
+    /// <summary>The incident page folds its long forms in &lt;details&gt;: open the one holding this form, as a person would.</summary>
+    private static async Task<ILocator> FoldedAsync(IPage page, string testId)
+    {
+        var fold = page.Locator($"details:has([data-testid={testId}])");
+        if (await fold.CountAsync() > 0 && await fold.GetAttributeAsync("open") is null)
+            await fold.Locator("summary").First.ClickAsync();
+        return page.GetByTestId(testId);
+    }
+
     private async Task<bool> FrozenAsync() =>
         (await _host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/freeze?service=payments-api")).GetProperty("frozen").GetBoolean();
 
@@ -123,19 +132,19 @@ public sealed class IncidentJourneyTests(Chromium chromium) : IClassFixture<Chro
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("incident-declared.png"), FullPage = true });
 
         // The commander is handed over; Cal becomes communications lead.
-        var roles = page.GetByTestId("role-form");
+        var roles = await FoldedAsync(page, "role-form");
         await roles.Locator("select[name=role]").SelectOptionAsync("commander");
         await roles.Locator("select[name=user]").SelectOptionAsync(new SelectOptionValue { Label = "Ivan Commander" });
         await roles.GetByRole(AriaRole.Button, new() { Name = "Give role" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("commander")).ToHaveTextAsync("Ivan Commander");
-        roles = page.GetByTestId("role-form");
+        roles = await FoldedAsync(page, "role-form");
         await roles.Locator("select[name=role]").SelectOptionAsync("communications-lead");
         await roles.Locator("select[name=user]").SelectOptionAsync(new SelectOptionValue { Label = "Cal Comms" });
         await roles.GetByRole(AriaRole.Button, new() { Name = "Give role" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("roles")).ToContainTextAsync("communications-lead Cal Comms");
 
         // Handing the commander role to nobody is refused, nothing changes.
-        roles = page.GetByTestId("role-form");
+        roles = await FoldedAsync(page, "role-form");
         await roles.Locator("select[name=role]").SelectOptionAsync("commander");
         await roles.Locator("select[name=user]").SelectOptionAsync("");
         await roles.GetByRole(AriaRole.Button, new() { Name = "Give role" }).ClickAsync();
@@ -157,7 +166,7 @@ public sealed class IncidentJourneyTests(Chromium chromium) : IClassFixture<Chro
         await using var calContext = await chromium.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var cal = await SignInAsync(calContext, "cal@example.com");
         await cal.GotoAsync("/incidents/1");
-        var update = cal.GetByTestId("update-form");
+        var update = await FoldedAsync(cal, "update-form");
         await update.GetByLabel("What is known").FillAsync("Card checkout fails for about 30% of customers since 08:20 UTC.");
         await update.GetByLabel("What is not known").FillAsync("Whether the payment provider is involved.");
         await update.GetByLabel("What is being done").FillAsync("Rolling back deploy v2.4.1, which halved the connection pool.");
@@ -167,7 +176,7 @@ public sealed class IncidentJourneyTests(Chromium chromium) : IClassFixture<Chro
 
         // Resolution is refused while the check still fails.
         await page.GotoAsync("/incidents/1");
-        var status = page.GetByTestId("status-form");
+        var status = await FoldedAsync(page, "status-form");
         await status.Locator("select[name=status]").SelectOptionAsync("resolved");
         await status.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("errors")).ToContainTextAsync("still unhealthy");
@@ -188,7 +197,7 @@ public sealed class IncidentJourneyTests(Chromium chromium) : IClassFixture<Chro
         }
         _host.Clock.Advance(TimeSpan.FromMinutes(10));
         await page.GotoAsync("/incidents/1");
-        status = page.GetByTestId("status-form");
+        status = await FoldedAsync(page, "status-form");
         await status.Locator("select[name=status]").SelectOptionAsync("resolved");
         await status.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("resolved");

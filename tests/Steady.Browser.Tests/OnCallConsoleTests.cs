@@ -200,6 +200,8 @@ public sealed class OnCallConsoleTests(Chromium chromium) : IClassFixture<Chromi
         Assert.SkipWhen(Chromium.MissingReason is not null, Chromium.MissingReason ?? "");
         await using var context = await chromium.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
         var page = await SignInAsync(context);
+        // On a phone the navigation is behind the Menu (a <details>): open it as a person would.
+        await page.Locator("details.menu > summary").ClickAsync();
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Schedules" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "office_hours" }).ClickAsync();
         await Assertions.Expect(page.Locator("#timeline")).ToBeVisibleAsync();

@@ -56,12 +56,15 @@ internal static class OnCallCommands
                 }
                 else
                 {
+                    // Times in the reader's own zone (their user record), the zone named.
+                    var zone = await MyZoneAsync(session, cancellationToken);
+                    session.Out.WriteLine($"On call at {Format.InZone(when, zone)}:");
                     var table = new Table("Schedule", "On call", "Email", "Until", "Source");
                     foreach (var s in schedules)
                     {
                         var person = ConfigCommands.Text(s, "userName");
                         table.Add(ConfigCommands.Text(s, "schedule"), person.Length > 0 ? person : "NOBODY (gap)", Format.OrDash(ConfigCommands.Text(s, "email")),
-                            s.TryGetProperty("until", out var until) && until.ValueKind == JsonValueKind.String ? Format.Time(until.GetDateTimeOffset()) : "-", ConfigCommands.Text(s, "source"));
+                            s.TryGetProperty("until", out var until) && until.ValueKind == JsonValueKind.String ? Format.InZone(until.GetDateTimeOffset(), zone) : "-", ConfigCommands.Text(s, "source"));
                     }
                     table.WriteTo(session.Out);
                 }
@@ -86,6 +89,20 @@ internal static class OnCallCommands
             }
         });
         return command;
+    }
+
+    /// <summary>The zone on the reader's user record; null (this machine's zone) when the token has no user to ask about.</summary>
+    private static async Task<string?> MyZoneAsync(Session session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var me = await session.Api.GetAsync("me", cancellationToken);
+            return me.TryGetProperty("user", out var user) && user.TryGetProperty("timeZone", out var zone) ? zone.GetString() : null;
+        }
+        catch (CliException)
+        {
+            return null;
+        }
     }
 
     public static Command Schedule(Globals globals)

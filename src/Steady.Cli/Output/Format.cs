@@ -9,5 +9,14 @@ public static class Format
     public static string Time(DateTimeOffset? instant) =>
         instant is { } value ? TimeZoneInfo.ConvertTime(value, TimeZoneInfo.Local).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
 
+    /// <summary>An instant in the named IANA zone, the zone named: "Mon 2026-11-30 09:00 Europe/Berlin"; this machine's zone when the id is unknown.</summary>
+    public static string InZone(DateTimeOffset instant, string? zoneId)
+    {
+        var zone = TimeZoneInfo.Local;
+        if (zoneId is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var found))
+            zone = found;
+        return TimeZoneInfo.ConvertTime(instant, zone).ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + zone.Id;
+    }
+
     public static string OrDash(string? text) => string.IsNullOrWhiteSpace(text) ? "-" : Table.Clean(text);
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Steady.Core;
@@ -17,6 +18,12 @@ namespace Steady.Server.Features;
 public abstract class ConsolePage : PageModel
 {
     public Actor Actor { get; private set; } = null!;
+
+    /// <summary>Times as the signed-in person reads them, in the zone on their user record.</summary>
+    public Shared.PersonalTime Time { get; private set; } = Shared.PersonalTime.For(null);
+
+    /// <summary>For organization admins: what is not set up that people depend on (the layout shows it as a banner).</summary>
+    public IReadOnlyList<string> SetupWarnings { get; private set; } = [];
 
     /// <summary>The request's cancellation token (the browser went away): pass it to every database and async call.</summary>
     protected CancellationToken RequestAborted => HttpContext.RequestAborted;
@@ -38,6 +45,14 @@ public abstract class ConsolePage : PageModel
         if (actor is null)
             return false;
         Actor = actor;
+        var db = HttpContext.RequestServices.GetRequiredService<Data.SteadyDb>();
+        Time = Shared.PersonalTime.For(await db.Users.AsNoTracking().Where(u => u.Id == actor.UserId).Select(u => u.TimeZone).FirstOrDefaultAsync(RequestAborted));
+        HttpContext.Items[typeof(Shared.PersonalTime)] = Time;
+        if (actor.IsAdmin)
+        {
+            var smtp = HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Notify.SmtpOptions>>().CurrentValue;
+            SetupWarnings = await Shared.SetupWarnings.ForAdminsAsync(db, smtp, RequestAborted);
+        }
         return true;
     }
 

@@ -100,6 +100,10 @@ public sealed class OnCallTests(SteadyServer server) : IClassFixture<SteadyServe
 
         var day = (await RunAsync("oncall", "--at", "2026-11-24T10:00Z", "--policy", $"ops-{Suffix}")).Succeeded();
         Assert.Matches($@"ops-{Suffix}\s+1\s+schedule office-{Suffix}\s+Ana {Suffix}\s+10m", day.Out);
+        // Times in the reader's zone (the bootstrap admin's is Etc/UTC), the zone named.
+        var office = (await RunAsync("oncall", "--at", "2026-11-24T10:00Z", "--schedule", $"office-{Suffix}")).Succeeded();
+        Assert.StartsWith("On call at Tue 2026-11-24 10:00 Etc/UTC:", office.Out, StringComparison.Ordinal);
+        Assert.Matches($@"office-{Suffix}\s+Ana {Suffix}\s+\S+\s+Tue 2026-11-24 17:00 Etc/UTC\s+", office.Out);
         var night = (await RunAsync("oncall", "--at", "2026-11-24T22:00Z", "--schedule", $"office-{Suffix}")).Succeeded();
         Assert.Contains("NOBODY (gap)", night.Out, StringComparison.Ordinal);
         var nightPolicy = (await RunAsync("oncall", "--at", "2026-11-24T22:00Z", "--policy", $"ops-{Suffix}")).Succeeded();

@@ -80,12 +80,12 @@ public sealed class IncidentConsoleTests
         world.Host.Clock.Advance(TimeSpan.FromHours(3));
         page = await browser.GetPageAsync($"/incidents/{number}");
         Assert.DoesNotContain("running for", page, StringComparison.Ordinal);
-        Assert.Contains("ran for 1 h 5 min, resolved Nov 24 10:05 UTC", page, StringComparison.Ordinal);
+        Assert.Contains("ran for 1 h 5 min, resolved Tue 24 Nov 11:05 CET", page, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"next-update\"", page, StringComparison.Ordinal);
 
         (await world.As("Ana").PostAsJsonAsync($"/api/v1/incidents/{number}/close", new { whatHappened = "w", whatWasDone = "d", failedAssumptions = "a", whatShouldChange = "c", cause = "pool" })).EnsureSuccessStatusCode();
         page = await browser.GetPageAsync($"/incidents/{number}");
-        Assert.Contains("ran for 1 h 5 min, closed Nov 24 13:05 UTC", page, StringComparison.Ordinal);
+        Assert.Contains("ran for 1 h 5 min, closed Tue 24 Nov 14:05 CET", page, StringComparison.Ordinal);
         list = await browser.GetPageAsync("/incidents?status=all");
         Assert.Contains("ran for 1 h 5 min, closed", list, StringComparison.Ordinal);
         Assert.DoesNotContain("running for", list, StringComparison.Ordinal);

@@ -5,9 +5,27 @@ using Steady.Server.Data;
 
 namespace Steady.Server.Features.Alerts;
 
-public sealed class AlertsPageModel(SteadyDb db, TimeProvider time) : ConsolePage
+/// <summary>
+/// The alert list for triage: one row per alert group (a storm of twelve is one row with its count),
+/// the most severe first, then what still waits for a person, then the latest; several groups are
+/// acknowledged at once with the same command the API's acknowledge uses.
+/// </summary>
+public sealed class AlertsPageModel(SteadyDb db, AlertActions actions, TimeProvider time) : ConsolePage
 {
     private const int PageSize = 100;
+
+    /// <summary>A group as one row: its most urgent alert leads; the others are listed under it.</summary>
+    public sealed record GroupRow(Guid GroupId, string? Title, Alert Lead, IReadOnlyList<Alert> Alerts)
+    {
+        public Severity Severity => Lead.Severity;
+
+        public AlertStatus Status => Alerts.Min(a => a.Status);
+
+        public DateTimeOffset LastSeen => Alerts.Max(a => a.LastSeenAt);
+
+        /// <summary>The alerts a tick acknowledges: those still triggered.</summary>
+        public string Triggered => string.Join(",", Alerts.Where(a => a.Status == AlertStatus.Triggered).Select(a => a.Id));
+    }
 
     [BindProperty(SupportsGet = true)]
     public string? Service { get; set; }
@@ -22,7 +40,7 @@ public sealed class AlertsPageModel(SteadyDb db, TimeProvider time) : ConsolePag
     [BindProperty(SupportsGet = true)]
     public Guid? Before { get; set; }
 
-    public IReadOnlyList<Alert> Rows { get; private set; } = [];
+    public IReadOnlyList<GroupRow> Groups { get; private set; } = [];
 
     public Dictionary<Guid, string> Names { get; private set; } = [];
 
@@ -34,7 +52,43 @@ public sealed class AlertsPageModel(SteadyDb db, TimeProvider time) : ConsolePag
 
     public string OlderLink => $"/alerts?service={Uri.EscapeDataString(Service ?? "")}&status={Status}&label={Uri.EscapeDataString(Label ?? "")}&before={Older}";
 
+    private string Here => $"/alerts?service={Uri.EscapeDataString(Service ?? "")}&status={Uri.EscapeDataString(Status ?? "")}&label={Uri.EscapeDataString(Label ?? "")}";
+
     public async Task<IActionResult> OnGetAsync()
+    {
+        await LoadAsync();
+        return Page();
+    }
+
+    /// <summary>Acknowledges every ticked group's triggered alerts, each through <see cref="AlertActions.AcknowledgeAsync"/> as the API does.</summary>
+    public async Task<IActionResult> OnPostAcknowledgeAsync(string[]? groups)
+    {
+        var ids = (groups ?? []).SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(s => Guid.TryParse(s, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            ModelState.AddModelError(string.Empty, "Tick the alerts to acknowledge first.");
+            await LoadAsync();
+            return Page();
+        }
+        var done = 0;
+        foreach (var id in ids)
+        {
+            var outcome = await actions.AcknowledgeAsync(Actor, id, RequestAborted);
+            if (outcome.Succeeded)
+                done++;
+            else
+                ModelState.AddModelError(string.Empty, outcome.Failure!.Detail);
+        }
+        if (!ModelState.IsValid)
+        {
+            await LoadAsync();
+            return Page();
+        }
+        Notice(done == 1 ? "Acknowledged 1 alert." : $"Acknowledged {done} alerts.");
+        return Redirect(Here);
+    }
+
+    private async Task LoadAsync()
     {
         Now = time.GetUtcNow();
         Status = string.IsNullOrEmpty(Status) ? "open" : Status;
@@ -44,7 +98,7 @@ public sealed class AlertsPageModel(SteadyDb db, TimeProvider time) : ConsolePag
         if (!query.Succeeded)
         {
             ShowFailure(query.Failure!);
-            return Page();
+            return;
         }
         var q = query.Value!;
         if (Before is { } before)
@@ -55,8 +109,16 @@ public sealed class AlertsPageModel(SteadyDb db, TimeProvider time) : ConsolePag
             rows.RemoveAt(PageSize);
             Older = rows[^1].Id;
         }
-        Rows = rows;
+        var groupIds = rows.Select(a => a.GroupId).Distinct().ToList();
+        var titles = await db.AlertGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Title, RequestAborted);
+        Groups = rows.GroupBy(a => a.GroupId)
+            .Select(g =>
+            {
+                var ordered = g.OrderByDescending(a => a.Severity).ThenBy(a => a.Status).ThenByDescending(a => a.LastSeenAt).ToList();
+                return new GroupRow(g.Key, titles.GetValueOrDefault(g.Key), ordered[0], ordered);
+            })
+            .OrderByDescending(g => g.Severity).ThenBy(g => g.Status).ThenByDescending(g => g.LastSeen)
+            .ToList();
         Names = await AlertsApi.ServiceNamesAsync(db, rows, RequestAborted);
-        return Page();
     }
 }

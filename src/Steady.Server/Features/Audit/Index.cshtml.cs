@@ -6,17 +6,26 @@ using Steady.Server.Data;
 
 namespace Steady.Server.Features.Audit;
 
+/// <summary>
+/// The audit log, read by people: who (by name) did what to which thing (by name), the changes as a
+/// small before/after table, fifty entries a page, newest first, with older and newer pages.
+/// </summary>
 public sealed class AuditModel(SteadyDb db) : ConsolePage
 {
-    private const int PageSize = 100;
+    private const int PageSize = 50;
 
     public bool Allowed { get; private set; }
 
     public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
 
+    /// <summary>Names of the people, teams, services, schedules and policies the page's entries mention.</summary>
+    public IReadOnlyDictionary<Guid, string> Names { get; private set; } = new Dictionary<Guid, string>();
+
     public Guid? Older { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid? before)
+    public Guid? Newer { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid? before, Guid? after)
     {
         Allowed = Permissions.CanReadAudit(Actor);
         if (!Allowed)
@@ -25,15 +34,51 @@ public sealed class AuditModel(SteadyDb db) : ConsolePage
             return Page();
         }
         var query = db.AuditEntries.AsNoTracking();
-        if (before is { } cursor)
-            query = query.Where(e => e.Id.CompareTo(cursor) < 0);
-        var rows = await query.OrderByDescending(e => e.Id).Take(PageSize + 1).ToListAsync(RequestAborted);
-        if (rows.Count > PageSize)
+        List<AuditEntry> rows;
+        if (after is { } newer)
         {
-            rows.RemoveAt(PageSize);
-            Older = rows[^1].Id;
+            // The page just newer than a cursor: read upwards, show newest first.
+            rows = await query.Where(e => e.Id.CompareTo(newer) > 0).OrderBy(e => e.Id).Take(PageSize + 1).ToListAsync(RequestAborted);
+            var more = rows.Count > PageSize;
+            rows = rows.Take(PageSize).Reverse().ToList();
+            Newer = more ? rows[0].Id : null;
+            Older = rows.Count > 0 ? rows[^1].Id : null;
+        }
+        else
+        {
+            if (before is { } cursor)
+                query = query.Where(e => e.Id.CompareTo(cursor) < 0);
+            rows = await query.OrderByDescending(e => e.Id).Take(PageSize + 1).ToListAsync(RequestAborted);
+            if (rows.Count > PageSize)
+            {
+                rows.RemoveAt(PageSize);
+                Older = rows[^1].Id;
+            }
+            Newer = before is not null && rows.Count > 0 ? rows[0].Id : null;
         }
         Entries = rows;
+        Names = await NamesAsync(rows);
         return Page();
+    }
+
+    private async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IReadOnlyList<AuditEntry> rows)
+    {
+        var ids = rows.SelectMany(e => AuditChanges.Ids(e.EntityId).Concat(AuditChanges.Ids(e.Changes))).Distinct().ToList();
+        var names = new Dictionary<Guid, string>();
+        if (ids.Count == 0)
+            return names;
+        foreach (var x in await db.Users.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(x => new { x.Id, x.Name }).ToListAsync(RequestAborted))
+            names[x.Id] = x.Name;
+        foreach (var x in await db.Teams.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(x => new { x.Id, x.Name }).ToListAsync(RequestAborted))
+            names[x.Id] = x.Name;
+        foreach (var x in await db.Services.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(x => new { x.Id, x.Name }).ToListAsync(RequestAborted))
+            names[x.Id] = x.Name;
+        foreach (var x in await db.Schedules.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(x => new { x.Id, x.Name }).ToListAsync(RequestAborted))
+            names[x.Id] = x.Name;
+        foreach (var x in await db.EscalationPolicies.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(x => new { x.Id, x.Name }).ToListAsync(RequestAborted))
+            names[x.Id] = x.Name;
+        foreach (var x in await db.Incidents.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(x => new { x.Id, x.Number, x.Title }).ToListAsync(RequestAborted))
+            names[x.Id] = $"#{x.Number} {x.Title}";
+        return names;
     }
 }

@@ -30,13 +30,13 @@ public sealed class IncidentsIndexModel(SteadyDb db, TimeProvider time) : Consol
 
     /// <summary>
     /// How long it has been going on, or how long it ran: an incident that is resolved (or closed)
-    /// ended when it was resolved. "running for 42 min", "ran for 1 h 5 min, resolved Nov 24 10:05 UTC".
+    /// ended when it was resolved. "running for 42 min", "ran for 1 h 5 min, resolved Tue 24 Nov 11:05 CET" (in the reader's zone).
     /// </summary>
-    public static string Duration(DateTimeOffset startedAt, DateTimeOffset? resolvedAt, DateTimeOffset? closedAt, DateTimeOffset now)
+    public static string Duration(DateTimeOffset startedAt, DateTimeOffset? resolvedAt, DateTimeOffset? closedAt, DateTimeOffset now, Shared.PersonalTime time)
     {
         if ((resolvedAt ?? closedAt) is not { } ended)
             return $"running for {Span(now - startedAt)}";
-        var end = closedAt is { } closed ? $"closed {closed.UtcDateTime:MMM d HH:mm} UTC" : $"resolved {ended.UtcDateTime:MMM d HH:mm} UTC";
+        var end = closedAt is { } closed ? $"closed {time.Text(closed)}" : $"resolved {time.Text(ended)}";
         return $"ran for {Span(ended - startedAt)}, {end}";
     }
 

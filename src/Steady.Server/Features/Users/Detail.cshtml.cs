@@ -15,7 +15,7 @@ namespace Steady.Server.Features.Users;
 /// their contact methods with a "send test" button and their notification rules (the OnCall feature's panel and
 /// commands), and their calendar feed.
 /// </summary>
-public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands, TimeProvider time) : ConsolePage
+public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands, UserCommands users, TimeProvider time) : ConsolePage
 {
     public User Person { get; private set; } = null!;
 
@@ -134,7 +134,24 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
         return RedirectToPage(new { id });
     }
 
-    /// <summary>The person exists, and their contact details are the caller's to change.</summary>
+    /// <summary>An organization admin sets (or resets) someone else's password, through the same command as the API.</summary>
+    public async Task<IActionResult> OnPostPasswordAsync(Guid id, string? newPassword)
+    {
+        if (!await LoadAsync(id))
+            return NotFound();
+        if (!Actor.IsAdmin || Actor.UserId == id)
+            return StatusCode(StatusCodes.Status403Forbidden);
+        var outcome = await users.ChangePasswordAsync(Actor, id, new PasswordInput(newPassword ?? ""), RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            ShowFailure(outcome.Failure!);
+            return Page();
+        }
+        Notice($"{Person.Name}'s password is set. Tell them through a channel you trust; they can change it under their profile.");
+        return RedirectToPage(new { id });
+    }
+
+        /// <summary>The person exists, and their contact details are the caller's to change.</summary>
     private async Task<IActionResult?> GuardAsync(Guid id)
     {
         if (!await LoadAsync(id))

@@ -5,6 +5,9 @@
   const target = script.dataset.target, stamp = script.dataset.stamp, every = Number(script.dataset.every || 5000);
   async function refresh() {
     if (document.hidden) return;
+    // Never pull the rug: not while the person has ticked something, opened a fold or is typing in the region.
+    const region = document.getElementById(target);
+    if (region && (region.querySelector("input:checked, details[open]") || region.contains(document.activeElement))) return;
     try {
       const response = await fetch(location.href, { headers: { "Accept": "text/html" }, credentials: "same-origin" });
       if (!response.ok || response.redirected) return;

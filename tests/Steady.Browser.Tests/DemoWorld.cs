@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Steady.Server.Tests;
+
+namespace Steady.Browser.Tests;
+
+/// <summary>The demo organization (as <c>--demo</c> loads it) with a living incident, for tests that look at every page.</summary>
+public static class DemoWorld
+{
+    /// <summary>An organization admin on the Payments team, in Europe/Berlin.</summary>
+    public const string Olivia = "olivia@example.com";
+
+    public const string Password = "correct horse battery staple";
+
+    /// <summary>
+    /// The demo organization, a signed-in admin on its Payments team, a SEV1 declared from the demo's
+    /// critical alert with a structured update, an action and a pinned note, a resolved SEV3 and an
+    /// emergency line; returns every console page worth opening over it.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> PagesAsync(SteadyHost host)
+    {
+        await host.WithDbAsync(async (_, sp) =>
+        {
+            await sp.GetRequiredService<Steady.Server.Features.Setup.Demo>().LoadAsync(CancellationToken.None);
+            return 0;
+        });
+        var admin = host.Admin();
+        var me = await Created(await admin.PostAsJsonAsync("/api/v1/users", new { name = "Olivia Lead", email = Olivia, password = Password, isAdmin = true, timeZone = "Europe/Berlin" }));
+        var teams = await Items(admin, "/api/v1/teams");
+        var payments = teams.First(t => t.GetProperty("name").GetString() == "Payments").GetProperty("id").GetGuid();
+        (await admin.PutAsJsonAsync($"/api/v1/teams/{payments}/members/{me}", new { role = "admin" })).EnsureSuccessStatusCode();
+
+        var alerts = await Items(admin, "/api/v1/alerts?status=all");
+        var latency = alerts.First(a => a.GetProperty("dedupKey").GetString() == "demo-latency").GetProperty("id").GetGuid();
+        var edge = alerts.First(a => a.GetProperty("dedupKey").GetString() == "demo-edge-1").GetProperty("id").GetGuid();
+        (await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Checkout payments time out", severity = "SEV1", alertId = latency, commander = Olivia })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/incidents/1/roles", new { role = "communications-lead", user = Olivia })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/incidents/1/updates", new
+        {
+            known = "Card checkout fails for about 30% of customers since 08:20 UTC; errors come from the payments API's connection pool.",
+            unknown = "Whether the payment provider is involved.",
+            doing = "Rolling back deploy v2.4.1, which halved the connection pool.",
+        })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/incidents/1/actions", new { intent = "Roll back deploy v2.4.1 on every payments-api instance", expectedEffect = "Error rate under 1% within 10 minutes", decidedBy = "Olivia Lead" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/incidents/1/notes", new { text = "Connection pool exhausted on payments-1 through payments-4 (https://grafana.example.com/d/payments-api-overview?orgId=1&from=now-1h)", pinned = true })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Slow ledger exports", severity = "SEV3", services = new[] { "postgres-primary" } })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/emergency-lines", new
+        {
+            client = "Acme Retail",
+            coveredSeverities = new[] { "SEV1" },
+            hours = "24/7",
+            purpose = "Short-term stabilization during rare, high-severity incidents.",
+            boundaries = "No continuous availability, no guaranteed response times.",
+            service = "payments-api",
+            escalationPolicy = "payments-oncall",
+        })).EnsureSuccessStatusCode();
+
+        var pages = new List<string> { "/", "/incidents", "/incidents/1", "/incidents/2", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
+            "/schedules", "/policies", "/services", "/teams", "/users", "/tokens", "/audit", "/emergency-lines", "/account" };
+        pages.AddRange((await Items(admin, "/api/v1/schedules")).Select(s => $"/schedules/{s.GetProperty("id").GetGuid()}"));
+        pages.AddRange((await Items(admin, "/api/v1/escalation-policies")).Select(s => $"/policies/{s.GetProperty("id").GetGuid()}"));
+        pages.AddRange((await Items(admin, "/api/v1/services")).Take(2).Select(s => $"/services/{s.GetProperty("id").GetGuid()}"));
+        pages.Add($"/teams/{payments}");
+        pages.Add($"/users/{me}");
+        return pages;
+    }
+
+    public static async Task<Guid> Created(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    public static async Task<IReadOnlyList<JsonElement>> Items(HttpClient client, string url)
+    {
+        var body = await client.GetFromJsonAsync<JsonElement>(url);
+        var list = body.ValueKind == JsonValueKind.Array ? body : body.GetProperty("items");
+        return list.EnumerateArray().ToList();
+    }
+
+    public static async Task<IPage> SignInAsync(IBrowserContext context, string email)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        return page;
+    }
+
+}
