@@ -136,6 +136,7 @@ public static class SteadyApp
         services.AddSingleton<WakeSignal<HandoffNotifier>>();
         services.AddScoped<ContactMethodCommands>();
         services.AddScoped<OverrideCommands>();
+        services.AddScoped<ScheduleCommands>();
         services.AddHostedService<HandoffNotifier>();
         services.Configure<CalendarFeedOptions>(configuration.GetSection(CalendarFeedOptions.Section));
         services.AddSingleton<CalendarFeedLimits>();

@@ -232,6 +232,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "incidents/{number:int}", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}", null)),
         new("PAGE", "schedules", Access.SignedIn, Fixed("/schedules")),
         new("PAGE", "schedules/{id:guid}", Access.SignedIn, async w => ($"/schedules/{await w.NewScheduleOfAAsync()}", null)),
+        // Editing a schedule is for admins of its team (the empty form, for admins of any team: ScheduleEditingTests).
+        new("PAGE", "schedules/edit/{id:guid?}", Access.TeamAdmin, async w => ($"/schedules/edit/{await w.NewScheduleOfAAsync()}", null)),
         new("PAGE", "policies", Access.SignedIn, Fixed("/policies")),
         new("PAGE", "policies/{id:guid}", Access.SignedIn, async w => ($"/policies/{await w.NewPolicyOfAAsync()}", null)),
         // Anyone signed in sees a person's profile; their contact details only themselves and organization admins (ConsoleOnCallTests).
