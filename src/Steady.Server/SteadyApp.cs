@@ -137,6 +137,7 @@ public static class SteadyApp
         services.AddScoped<ContactMethodCommands>();
         services.AddScoped<OverrideCommands>();
         services.AddScoped<ScheduleCommands>();
+        services.AddScoped<PolicyCommands>();
         services.AddHostedService<HandoffNotifier>();
         services.Configure<CalendarFeedOptions>(configuration.GetSection(CalendarFeedOptions.Section));
         services.AddSingleton<CalendarFeedLimits>();

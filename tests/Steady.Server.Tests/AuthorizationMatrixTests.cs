@@ -236,6 +236,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "schedules/edit/{id:guid?}", Access.TeamAdmin, async w => ($"/schedules/edit/{await w.NewScheduleOfAAsync()}", null)),
         new("PAGE", "policies", Access.SignedIn, Fixed("/policies")),
         new("PAGE", "policies/{id:guid}", Access.SignedIn, async w => ($"/policies/{await w.NewPolicyOfAAsync()}", null)),
+        new("PAGE", "policies/edit/{id:guid?}", Access.TeamAdmin, async w => ($"/policies/edit/{await w.NewPolicyOfAAsync()}", null)),
         // Anyone signed in sees a person's profile; their contact details only themselves and organization admins (ConsoleOnCallTests).
         new("PAGE", "users/{id:guid}", Access.SignedIn, async w => ($"/users/{await w.NewUserAsync()}", null)),
         // The links in notifications: the signed token is the credential, so no sign-in.
