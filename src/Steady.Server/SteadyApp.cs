@@ -124,6 +124,7 @@ public static class SteadyApp
         services.AddScoped<AlertStore>();
         services.AddScoped<AlertActions>();
         services.AddScoped<Suppressions>();
+        services.AddScoped<SuppressionCommands>();
         services.AddSingleton<WakeSignal<SuppressionWorker>>();
         services.AddHostedService<IntakeWriter>();
         services.AddHostedService<HeartbeatMonitor>();

@@ -237,6 +237,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "policies", Access.SignedIn, Fixed("/policies")),
         new("PAGE", "policies/{id:guid}", Access.SignedIn, async w => ($"/policies/{await w.NewPolicyOfAAsync()}", null)),
         new("PAGE", "policies/edit/{id:guid?}", Access.TeamAdmin, async w => ($"/policies/edit/{await w.NewPolicyOfAAsync()}", null)),
+        new("PAGE", "silences", Access.SignedIn, Fixed("/silences")),
+        new("PAGE", "maintenance", Access.SignedIn, Fixed("/maintenance")),
         // Anyone signed in sees a person's profile; their contact details only themselves and organization admins (ConsoleOnCallTests).
         new("PAGE", "users/{id:guid}", Access.SignedIn, async w => ($"/users/{await w.NewUserAsync()}", null)),
         // The links in notifications: the signed token is the credential, so no sign-in.

@@ -55,6 +55,9 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
         var users = await db.Services.Where(s => s.EscalationPolicyId == found.Id).Select(s => s.Name).ToListAsync(cancellationToken);
         if (users.Count > 0)
             return Failure.Conflict($"{found.Name} pages for {string.Join(", ", users.Take(5))}; give those services another policy first.");
+        var lines = await db.EmergencyAgreements.Where(a => a.EscalationPolicyId == found.Id).Select(a => a.Client).ToListAsync(cancellationToken);
+        if (lines.Count > 0)
+            return Failure.Conflict($"{found.Name} pages for the emergency line of {string.Join(", ", lines.Take(5))}; give those lines another policy first.");
         db.EscalationPolicies.Remove(found);
         await db.SaveChangesAsync(cancellationToken);
         return found;

@@ -151,7 +151,10 @@ public sealed partial class PolicyEditModel(SteadyDb db, TimeProvider time, Poli
     private IActionResult Shown()
     {
         foreach (var step in Steps)
+        {
+            step.Notify.RemoveAll(string.IsNullOrWhiteSpace);
             step.Notify.AddRange([null, null]);
+        }
         return Page();
     }
 

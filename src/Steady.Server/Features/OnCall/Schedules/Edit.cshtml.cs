@@ -154,6 +154,8 @@ public sealed class ScheduleEditModel(SteadyDb db, TimeProvider time, ScheduleCo
     {
         foreach (var layer in Layers)
         {
+            layer.Participants.RemoveAll(string.IsNullOrWhiteSpace);
+            layer.Restrictions.RemoveAll(r => r.IsBlank);
             layer.Participants.AddRange([null, null]);
             layer.Restrictions.Add(new RestrictionForm());
         }
