@@ -124,6 +124,7 @@ public static class SteadyApp
         services.AddScoped<AlertStore>();
         services.AddScoped<AlertActions>();
         services.AddScoped<Suppressions>();
+        services.AddScoped<SuppressionCommands>();
         services.AddSingleton<WakeSignal<SuppressionWorker>>();
         services.AddHostedService<IntakeWriter>();
         services.AddHostedService<HeartbeatMonitor>();
@@ -136,6 +137,8 @@ public static class SteadyApp
         services.AddSingleton<WakeSignal<HandoffNotifier>>();
         services.AddScoped<ContactMethodCommands>();
         services.AddScoped<OverrideCommands>();
+        services.AddScoped<ScheduleCommands>();
+        services.AddScoped<PolicyCommands>();
         services.AddHostedService<HandoffNotifier>();
         services.Configure<CalendarFeedOptions>(configuration.GetSection(CalendarFeedOptions.Section));
         services.AddSingleton<CalendarFeedLimits>();

@@ -233,8 +233,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "incidents/{number:int}", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}", null)),
         new("PAGE", "schedules", Access.SignedIn, Fixed("/schedules")),
         new("PAGE", "schedules/{id:guid}", Access.SignedIn, async w => ($"/schedules/{await w.NewScheduleOfAAsync()}", null)),
+        // Editing a schedule is for admins of its team (the empty form, for admins of any team: ScheduleEditingTests).
+        new("PAGE", "schedules/edit/{id:guid?}", Access.TeamAdmin, async w => ($"/schedules/edit/{await w.NewScheduleOfAAsync()}", null)),
         new("PAGE", "policies", Access.SignedIn, Fixed("/policies")),
         new("PAGE", "policies/{id:guid}", Access.SignedIn, async w => ($"/policies/{await w.NewPolicyOfAAsync()}", null)),
+        new("PAGE", "policies/edit/{id:guid?}", Access.TeamAdmin, async w => ($"/policies/edit/{await w.NewPolicyOfAAsync()}", null)),
+        new("PAGE", "silences", Access.SignedIn, Fixed("/silences")),
+        new("PAGE", "maintenance", Access.SignedIn, Fixed("/maintenance")),
         // Anyone signed in sees a person's profile; their contact details only themselves and organization admins (ConsoleOnCallTests).
         new("PAGE", "users/{id:guid}", Access.SignedIn, async w => ($"/users/{await w.NewUserAsync()}", null)),
         // The links in notifications: the signed token is the credential, so no sign-in.

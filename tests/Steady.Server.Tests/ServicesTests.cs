@@ -81,6 +81,34 @@ public sealed class ServicesTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.Equal(["many-0", "many-1", "many-2", "many-3", "many-4"], names.Order());
     }
 
+    [Fact]
+    public async Task TheServiceListShowsTheSameSettingsAsTheSingleService()
+    {
+        var admin = _host.Admin();
+        var team = await TeamAsync("Listed");
+        var person = "Listed Person " + Guid.NewGuid().ToString("N")[..6];
+        await _host.CreateUserAsync(person);
+        var policy = await admin.PostAsJsonAsync("/api/v1/escalation-policies", new { name = "listed-policy", team = team.ToString(), escalation_chain = new[] { new { notify = person } } }, _ct);
+        Assert.Equal(HttpStatusCode.Created, policy.StatusCode);
+        (await admin.PostAsJsonAsync("/api/v1/services", new { name = "listed", teamId = team }, _ct)).EnsureSuccessStatusCode();
+        (await admin.PatchAsJsonAsync("/api/v1/services/listed", new
+        {
+            escalationPolicy = "listed-policy",
+            urgency = "low",
+            businessHours = new { timeZone = "Europe/Berlin", days = new[] { "monday", "tuesday" }, start = "09:00", end = "17:00" },
+            ackTimeoutSeconds = 600,
+            groupBy = new[] { "alertname" },
+            stabilizationChecklist = new[] { "Pause deploys" },
+        }, _ct)).EnsureSuccessStatusCode();
+
+        var single = await admin.GetFromJsonAsync<JsonElement>("/api/v1/services/listed", _ct);
+        var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/services?team=Listed", _ct);
+        var listed = Assert.Single(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(JsonValueKind.String, listed.GetProperty("escalationPolicyId").ValueKind);
+        Assert.Equal("low", listed.GetProperty("paging").GetProperty("urgency").GetString());
+        Assert.Equal(single.GetRawText(), listed.GetRawText());
+    }
+
     private async Task<Guid> TeamAsync(string name)
     {
         var response = await _host.Admin().PostAsJsonAsync("/api/v1/teams", new { name }, _ct);

@@ -78,4 +78,32 @@ public sealed class PoliciesTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.Contains("escalation_chain[2].wait 'soon'", detail);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/escalation-policies/ghosts")).StatusCode);
     }
+
+    [Fact]
+    public async Task APolicyAnEmergencyLinePagesWithIsNotDeleted()
+    {
+        var admin = _host.Admin();
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var team = (await (await admin.PostAsJsonAsync("/api/v1/teams", new { name = "Lines " + suffix })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var (person, _) = await _host.CreateUserAsync("Line Person " + suffix);
+        var email = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{person}")).GetProperty("email").GetString();
+        (await admin.PostAsJsonAsync("/api/v1/escalation-policies", new { name = "line-policy-" + suffix, team = team.ToString(), escalation_chain = new[] { new { notify = email } } })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/services", new { name = "line-service-" + suffix, teamId = team })).EnsureSuccessStatusCode();
+        var line = await admin.PostAsJsonAsync("/api/v1/emergency-lines", new
+        {
+            client = "Client " + suffix,
+            coveredSeverities = new[] { "SEV1" },
+            hours = "24/7",
+            purpose = "Stabilization in rare SEV1 incidents",
+            boundaries = "No guaranteed response times",
+            service = "line-service-" + suffix,
+            escalationPolicy = "line-policy-" + suffix,
+        });
+        Assert.True(line.IsSuccessStatusCode, await line.Content.ReadAsStringAsync());
+
+        var refused = await admin.DeleteAsync($"/api/v1/escalation-policies/line-policy-{suffix}");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("emergency line of Client " + suffix, await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/escalation-policies/line-policy-{suffix}")).StatusCode);
+    }
 }

@@ -41,53 +41,25 @@ public static class MaintenanceApi
         return TypedResults.Ok<IReadOnlyList<MaintenanceDto>>(rows.Select(m => MaintenanceDto.From(m, now)).ToList());
     }
 
-    private static async Task<Results<Created<MaintenanceDto>, ProblemHttpResult>> Create(string service, MaintenanceInput input, SteadyDb db, ActorAccessor actors, Suppressions suppressions, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<MaintenanceDto>, ProblemHttpResult>> Create(string service, MaintenanceInput input, SteadyDb db, ActorAccessor actors, SuppressionCommands commands, TimeProvider time, CancellationToken cancellationToken)
     {
         var found = await db.ServiceAsync(service, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Service '{service}'");
-        var actor = await actors.RequireAsync(cancellationToken);
-        if (!Permissions.CanRespondFor(actor, found.TeamId))
-            return Problems.Forbidden("Only responders of the owning team can plan maintenance.");
-        var now = time.GetUtcNow();
-        var validation = new Validation().Name("reason", input.Reason, 500);
-        var (startsAt, endsAt) = SuppressionWindow.Plan(MaintenanceWindow.Kind, input.StartsAt, input.EndsAt, input.DurationMinutes, now, validation);
-        if (validation.ToFailure() is { } invalid)
-            return invalid.ToProblem();
-        var window = new MaintenanceWindow
-        {
-            Id = Ids.New(time),
-            ServiceId = found.Id,
-            StartsAt = startsAt,
-            EndsAt = endsAt,
-            Reason = input.Reason.Trim(),
-            CreatedById = actor.UserId,
-            CreatedBy = actor.Name,
-            CreatedAt = now,
-        };
-        db.MaintenanceWindows.Add(window);
-        await db.SaveChangesAsync(cancellationToken);
-        await suppressions.StartedAsync(window, cancellationToken);
-        return TypedResults.Created($"/api/v1/services/{found.Id}/maintenance/{window.Id}", MaintenanceDto.From(window, now));
+        var outcome = await commands.PlanMaintenanceAsync(await actors.RequireAsync(cancellationToken), found.Id, input, cancellationToken);
+        return outcome.Succeeded
+            ? TypedResults.Created($"/api/v1/services/{found.Id}/maintenance/{outcome.Value!.Id}", MaintenanceDto.From(outcome.Value, time.GetUtcNow()))
+            : outcome.Failure!.ToProblem();
     }
 
     /// <summary>Ends it now (one not started yet is called off); its alerts lose the mark, and those still triggered page. Ending one that is over is a conflict.</summary>
-    private static async Task<Results<Ok<MaintenanceDto>, ProblemHttpResult>> End(string service, Guid id, SteadyDb db, ActorAccessor actors, Suppressions suppressions, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MaintenanceDto>, ProblemHttpResult>> End(string service, Guid id, SteadyDb db, ActorAccessor actors, SuppressionCommands commands, TimeProvider time, CancellationToken cancellationToken)
     {
         var found = await db.ServiceAsync(service, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Service '{service}'");
-        if (!Permissions.CanRespondFor(await actors.RequireAsync(cancellationToken), found.TeamId))
-            return Problems.Forbidden("Only responders of the owning team can end maintenance.");
-        var window = await db.MaintenanceWindows.FirstOrDefaultAsync(m => m.Id == id && m.ServiceId == found.Id, cancellationToken);
-        if (window is null)
-            return Problems.NotFound("The maintenance window");
-        var now = time.GetUtcNow();
-        if (window.EndAt(now, MaintenanceWindow.Kind) is { } over)
-            return Failure.Conflict(over).ToProblem();
-        await db.SaveChangesAsync(cancellationToken);
-        await suppressions.EndedAsync(window, cancellationToken);
-        return TypedResults.Ok(MaintenanceDto.From(window, now));
+        var outcome = await commands.EndMaintenanceAsync(await actors.RequireAsync(cancellationToken), found.Id, id, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(MaintenanceDto.From(outcome.Value!, time.GetUtcNow())) : outcome.Failure!.ToProblem();
     }
 
     private static async Task<Results<Ok<IReadOnlyList<HeartbeatDto>>, ProblemHttpResult>> Heartbeats(string service, SteadyDb db, CancellationToken cancellationToken)

@@ -62,28 +62,12 @@ public static class PoliciesApi
         return TypedResults.Ok<IReadOnlyList<PolicyDto>>(result);
     }
 
-    private static async Task<Results<Created<PolicyDto>, ProblemHttpResult>> Create(PolicyInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<PolicyDto>, ProblemHttpResult>> Create(PolicyInput input, SteadyDb db, ActorAccessor actors, PolicyCommands commands, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(input.Team))
-            return Failure.Invalid("team", "'team' is required: the team that owns the policy.").ToProblem();
-        var team = await db.TeamAsync(input.Team, cancellationToken);
-        if (team is null)
-            return Failure.Invalid("team", $"There is no team '{input.Team}'.").ToProblem();
-        if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), team.Id))
-            return Problems.Forbidden($"Only admins of {team.Name} can create its escalation policies.");
-        var policy = new EscalationPolicyRecord { Id = Ids.New(time), Name = "", TeamId = team.Id, Steps = "[]", CreatedAt = time.GetUtcNow() };
-        if (await ApplyAsync(db, policy, input, cancellationToken) is { } invalid)
-            return invalid.ToProblem();
-        db.EscalationPolicies.Add(policy);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            return Failure.Conflict($"An escalation policy named '{policy.Name}' already exists.").ToProblem();
-        }
-        return TypedResults.Created($"/api/v1/escalation-policies/{policy.Id}", await DtoAsync(db, policy, cancellationToken));
+        var outcome = await commands.CreateAsync(await actors.RequireAsync(cancellationToken), input, cancellationToken);
+        return outcome.Succeeded
+            ? TypedResults.Created($"/api/v1/escalation-policies/{outcome.Value!.Id}", await DtoAsync(db, outcome.Value, cancellationToken))
+            : outcome.Failure!.ToProblem();
     }
 
     private static async Task<Results<Ok<PolicyDto>, ProblemHttpResult>> Get(string policy, SteadyDb db, CancellationToken cancellationToken)
@@ -92,40 +76,22 @@ public static class PoliciesApi
         return found is null ? Problems.NotFound($"Escalation policy '{policy}'") : TypedResults.Ok(await DtoAsync(db, found, cancellationToken));
     }
 
-    private static async Task<Results<Ok<PolicyDto>, ProblemHttpResult>> Replace(string policy, PolicyInput input, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PolicyDto>, ProblemHttpResult>> Replace(string policy, PolicyInput input, SteadyDb db, ActorAccessor actors, PolicyCommands commands, CancellationToken cancellationToken)
     {
-        var found = await db.EscalationPolicyAsync(policy, true, cancellationToken);
+        var found = await db.EscalationPolicyAsync(policy, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Escalation policy '{policy}'");
-        if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
-            return Problems.Forbidden("Only admins of the policy's team can change it.");
-        if (await ApplyAsync(db, found, input with { Name = input.Name ?? found.Name }, cancellationToken) is { } invalid)
-            return invalid.ToProblem();
-        found.Version++;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            return Failure.Conflict($"An escalation policy named '{found.Name}' already exists.").ToProblem();
-        }
-        return TypedResults.Ok(await DtoAsync(db, found, cancellationToken));
+        var outcome = await commands.ReplaceAsync(await actors.RequireAsync(cancellationToken), found.Id, input, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(await DtoAsync(db, outcome.Value!, cancellationToken)) : outcome.Failure!.ToProblem();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string policy, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string policy, SteadyDb db, ActorAccessor actors, PolicyCommands commands, CancellationToken cancellationToken)
     {
-        var found = await db.EscalationPolicyAsync(policy, true, cancellationToken);
+        var found = await db.EscalationPolicyAsync(policy, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Escalation policy '{policy}'");
-        if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
-            return Problems.Forbidden("Only admins of the policy's team can delete it.");
-        var users = await db.Services.Where(s => s.EscalationPolicyId == found.Id).Select(s => s.Name).ToListAsync(cancellationToken);
-        if (users.Count > 0)
-            return Failure.Conflict($"{found.Name} pages for {string.Join(", ", users.Take(5))}; give those services another policy first.").ToProblem();
-        db.EscalationPolicies.Remove(found);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.NoContent();
+        var outcome = await commands.DeleteAsync(await actors.RequireAsync(cancellationToken), found.Id, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure!.ToProblem();
     }
 
     private static async Task<Results<Ok<PolicyOnCallDto>, ProblemHttpResult>> OnCall(string policy, DateTimeOffset? at, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)
@@ -159,70 +125,6 @@ public static class PoliciesApi
             steps.Add(new StepOnCallDto(i + 1, dto.Steps[i].Wait, targets));
         }
         return new PolicyOnCallDto(policy.Id, policy.Name, at, steps);
-    }
-
-    /// <summary>Resolves every name in the chain; refuses the whole input naming each step that is wrong.</summary>
-    private static async Task<Failure?> ApplyAsync(SteadyDb db, EscalationPolicyRecord policy, PolicyInput input, CancellationToken cancellationToken)
-    {
-        var v = new Validation().PathName("name", input.Name).Text("description", input.Description, 2000);
-        if (input.Repeat is < 0 or > 9)
-            v.Add("repeat", "'repeat' must be between 0 and 9.");
-        var chain = input.EscalationChain ?? [];
-        if (chain.Count == 0)
-            v.Add("escalation_chain", "'escalation_chain' needs at least one step.");
-        if (chain.Count > 20)
-            v.Add("escalation_chain", "'escalation_chain' may have at most 20 steps.");
-        var steps = new List<StoredStep>();
-        for (var i = 0; i < chain.Count && i < 20; i++)
-        {
-            var path = $"escalation_chain[{i}]";
-            var names = chain[i].Notify.ValueKind switch
-            {
-                JsonValueKind.String => [chain[i].Notify.GetString()!],
-                JsonValueKind.Array when chain[i].Notify.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) => chain[i].Notify.EnumerateArray().Select(e => e.GetString()!).ToList(),
-                _ => (List<string>?)null,
-            };
-            if (names is null || names.Count == 0)
-            {
-                v.Add(path, $"{path}.notify must be a name or a list of names (a schedule, a user's email or name, or team:NAME).");
-                continue;
-            }
-            var wait = chain[i].Wait is null ? EscalationPolicy.DefaultWait : Durations.Parse(chain[i].Wait);
-            if (wait is null || wait.Value.TotalMinutes < 1 || wait.Value.TotalDays > 1)
-                v.Add(path, $"{path}.wait '{chain[i].Wait}' must be a duration between 1m and 1d, like 5m.");
-            var targets = new List<EscalationTarget>();
-            foreach (var name in names)
-            {
-                if (await ResolveAsync(db, name, cancellationToken) is { } target)
-                    targets.Add(target);
-                else
-                    v.Add(path, $"{path}.notify '{name}' is neither a schedule, a user (email or name), nor team:NAME.");
-            }
-            if (wait is not null)
-                steps.Add(new StoredStep(targets, (int)wait.Value.TotalSeconds));
-        }
-        if (v.ToFailure() is { } invalid)
-            return invalid;
-        policy.Name = input.Name!.Trim();
-        policy.Description = string.IsNullOrWhiteSpace(input.Description) ? policy.Description : input.Description.Trim();
-        policy.Repeat = input.Repeat ?? policy.Repeat;
-        policy.Steps = EscalationPolicyRecord.WriteSteps(steps);
-        return null;
-    }
-
-    /// <summary>A schedule by name first (the seed's "primary_engineer" reads as a rota), then a user by email or name, or team:NAME.</summary>
-    private static async Task<EscalationTarget?> ResolveAsync(SteadyDb db, string name, CancellationToken cancellationToken)
-    {
-        var trimmed = name.Trim();
-        if (trimmed.StartsWith("team:", StringComparison.OrdinalIgnoreCase))
-            return await db.TeamAsync(trimmed[5..], cancellationToken) is { } team ? new EscalationTarget(TargetKind.TeamRoundRobin, team.Id) : null;
-        if (await db.ScheduleAsync(trimmed, tracked: false, cancellationToken) is { } schedule)
-            return new EscalationTarget(TargetKind.Schedule, schedule.Id);
-        if (await db.UserAsync(trimmed, cancellationToken) is { } byEmail)
-            return new EscalationTarget(TargetKind.User, byEmail.Id);
-        var lower = trimmed.ToLowerInvariant();
-        var byName = await db.Users.AsNoTracking().Where(u => u.Name.ToLower() == lower).Select(u => u.Id).Take(2).ToListAsync(cancellationToken);
-        return byName.Count == 1 ? new EscalationTarget(TargetKind.User, byName[0]) : null;
     }
 
     internal static async Task<PolicyDto> DtoAsync(SteadyDb db, EscalationPolicyRecord policy, CancellationToken cancellationToken)

@@ -48,23 +48,10 @@ public static class SchedulesApi
         return TypedResults.Ok<IReadOnlyList<ScheduleDto>>(rows.Select(Dto).ToList());
     }
 
-    private static async Task<Results<Created<ScheduleDto>, ProblemHttpResult>> Create(ScheduleInput input, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ScheduleDto>, ProblemHttpResult>> Create(ScheduleInput input, ActorAccessor actors, ScheduleCommands commands, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(input.Team))
-            return Failure.Invalid("team", "'team' is required: the team that owns the schedule (name or id).").ToProblem();
-        var team = await db.TeamAsync(input.Team, cancellationToken);
-        if (team is null)
-            return Failure.Invalid("team", $"There is no team '{input.Team}'.").ToProblem();
-        if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), team.Id))
-            return Problems.Forbidden($"Only admins of {team.Name} can create its schedules.");
-        var schedule = new Schedule { Id = Ids.New(time), Name = "", TeamId = team.Id, TimeZone = "", Layers = "[]", CreatedAt = time.GetUtcNow() };
-        if (await ApplyAsync(db, schedule, input with { Layers = input.Layers ?? [] }, creating: true, cancellationToken) is { } invalid)
-            return invalid.ToProblem();
-        db.Schedules.Add(schedule);
-        if (await SaveAsync(db, schedule, cancellationToken) is { } conflict)
-            return conflict.ToProblem();
-        handoffs.Wake();
-        return TypedResults.Created($"/api/v1/schedules/{schedule.Id}", Dto(schedule));
+        var outcome = await commands.CreateAsync(await actors.RequireAsync(cancellationToken), input, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Created($"/api/v1/schedules/{outcome.Value!.Id}", Dto(outcome.Value)) : outcome.Failure!.ToProblem();
     }
 
     private static async Task<Results<Ok<ScheduleDto>, ProblemHttpResult>> Get(string schedule, SteadyDb db, CancellationToken cancellationToken)
@@ -73,41 +60,22 @@ public static class SchedulesApi
         return found is null ? Problems.NotFound($"Schedule '{schedule}'") : TypedResults.Ok(Dto(found));
     }
 
-    private static async Task<Results<Ok<ScheduleDto>, ProblemHttpResult>> Update(string schedule, ScheduleInput input, SteadyDb db, ActorAccessor actors, WakeSignal<HandoffNotifier> handoffs, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ScheduleDto>, ProblemHttpResult>> Update(string schedule, ScheduleInput input, SteadyDb db, ActorAccessor actors, ScheduleCommands commands, CancellationToken cancellationToken)
     {
-        var found = await db.ScheduleAsync(schedule, true, cancellationToken);
+        var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
-        if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
-            return Problems.Forbidden("Only admins of the schedule's team can change it.");
-        if (input.Team is not null)
-            return Failure.Invalid("team", "A schedule's team cannot be changed; create a schedule in the other team.").ToProblem();
-        if (await ApplyAsync(db, found, input, creating: false, cancellationToken) is { } invalid)
-            return invalid.ToProblem();
-        found.Version++;
-        if (await SaveAsync(db, found, cancellationToken) is { } conflict)
-            return conflict.ToProblem();
-        handoffs.Wake();
-        return TypedResults.Ok(Dto(found));
+        var outcome = await commands.UpdateAsync(await actors.RequireAsync(cancellationToken), found.Id, input, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(Dto(outcome.Value!)) : outcome.Failure!.ToProblem();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string schedule, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string schedule, SteadyDb db, ActorAccessor actors, ScheduleCommands commands, CancellationToken cancellationToken)
     {
-        var found = await db.ScheduleAsync(schedule, true, cancellationToken);
+        var found = await db.ScheduleAsync(schedule, false, cancellationToken);
         if (found is null)
             return Problems.NotFound($"Schedule '{schedule}'");
-        if (!Permissions.CanManageTeam(await actors.RequireAsync(cancellationToken), found.TeamId))
-            return Problems.Forbidden("Only admins of the schedule's team can delete it.");
-        var pagedBy = (await db.EscalationPolicies.AsNoTracking().ToListAsync(cancellationToken))
-            .Where(p => p.ReadSteps().Any(step => step.Targets.Any(t => t.Kind == TargetKind.Schedule && t.Id == found.Id))).Select(p => p.Name).ToList();
-        if (pagedBy.Count > 0)
-            return Failure.Conflict($"Escalation policies page through {found.Name} ({string.Join(", ", pagedBy.Take(5))}); change them first.").ToProblem();
-        db.ScheduleOverrides.RemoveRange(await db.ScheduleOverrides.Where(o => o.ScheduleId == found.Id).ToListAsync(cancellationToken));
-        db.HandoffNotices.RemoveRange(await db.HandoffNotices.Where(n => n.ScheduleId == found.Id).ToListAsync(cancellationToken));
-        db.CalendarFeeds.RemoveRange(await db.CalendarFeeds.Where(f => f.Kind == CalendarFeed.ScheduleKind && f.SubjectId == found.Id).ToListAsync(cancellationToken));
-        db.Schedules.Remove(found);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.NoContent();
+        var outcome = await commands.DeleteAsync(await actors.RequireAsync(cancellationToken), found.Id, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure!.ToProblem();
     }
 
     private static async Task<Results<Ok<FinalScheduleDto>, ProblemHttpResult>> Final(string schedule, DateTimeOffset? from, DateTimeOffset? to, SteadyDb db, TimeProvider time, CancellationToken cancellationToken)
@@ -192,55 +160,5 @@ public static class SchedulesApi
         return shifts.Select(s => new ShiftDto(s.UserId, s.UserId is { } id ? names.GetValueOrDefault(id) : null, s.Start.ToDateTimeOffset(), s.End.ToDateTimeOffset(), s.Source)).ToList();
     }
 
-    private static async Task<Failure?> ApplyAsync(SteadyDb db, Schedule schedule, ScheduleInput input, bool creating, CancellationToken cancellationToken)
-    {
-        var validation = new Validation();
-        var name = input.Name ?? (creating ? null : schedule.Name);
-        validation.PathName("name", name);
-        var zone = input.TimeZone ?? (creating ? null : schedule.TimeZone);
-        validation.TimeZone("timeZone", zone);
-        validation.Text("description", input.Description, 2000);
-        var errors = new List<string>();
-        if (input.Layers is { } layers)
-        {
-            if (layers.Count > 20)
-                errors.Add("layers: at most 20 layers.");
-            for (var i = 0; i < layers.Count; i++)
-                Layers.Parse(layers[i], $"layers[{i}]", errors);
-            var people = layers.SelectMany(l => l.Participants ?? []).Distinct().ToList();
-            var known = await db.Users.Where(u => people.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);
-            foreach (var missing in people.Except(known))
-                errors.Add($"layers: there is no user {missing}.");
-        }
-        foreach (var error in errors)
-            validation.Add("layers", error);
-        if (validation.ToFailure() is { } invalid)
-            return invalid;
-        schedule.Name = name!.Trim();
-        schedule.TimeZone = zone!;
-        if (input.Description is not null)
-            schedule.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
-        if (input.Layers is not null)
-            schedule.Layers = Layers.Write(input.Layers);
-        return null;
-    }
-
-    private static async Task<Failure?> SaveAsync(SteadyDb db, Schedule schedule, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return null;
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            return Failure.Conflict($"A schedule named '{schedule.Name}' already exists.");
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Failure.Conflict("The schedule was changed meanwhile; reload and try again.");
-        }
-    }
-
-    private static ScheduleDto Dto(Schedule s) => new(s.Id, s.Name, s.TeamId, s.TimeZone, s.Description, Layers.Read(s.Layers), s.CreatedAt);
+    internal static ScheduleDto Dto(Schedule s) => new(s.Id, s.Name, s.TeamId, s.TimeZone, s.Description, Layers.Read(s.Layers), s.CreatedAt);
 }

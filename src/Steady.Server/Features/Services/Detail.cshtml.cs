@@ -2,12 +2,38 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Steady.Core.Accounts;
 using Steady.Core.Services;
+using Steady.Core.Alerts;
+using Steady.Core.Incidents;
 using Steady.Server.Data;
+using Steady.Server.Features.Changes;
+using Steady.Server.Features.Incidents;
 
 namespace Steady.Server.Features.Services;
 
-public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services) : ConsolePage
+/// <summary>
+/// One service: how it pages (policy, urgency, business hours, acknowledgement timeout, grouping, checklist,
+/// editable by its team's admins through <see cref="ServiceCommands"/>), what is open on it now (alerts,
+/// incidents, the freeze, a maintenance window), its checks and integration keys.
+/// </summary>
+public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services, IncidentSeverities severities, TimeProvider time) : ConsolePage
 {
+    [BindProperty]
+    public ServiceSettingsForm Settings { get; set; } = new();
+
+    public string? PolicyName { get; private set; }
+
+    public IReadOnlyList<string> PolicyNames { get; private set; } = [];
+
+    public int OpenAlerts { get; private set; }
+
+    public IReadOnlyList<(int Number, string Title, string Severity, IncidentStatus Status)> OpenIncidents { get; private set; } = [];
+
+    public FreezeDto Freeze { get; private set; } = null!;
+
+    public MaintenanceWindow? Maintenance { get; private set; }
+
+    public bool CanManage { get; private set; }
+
     public Service Service { get; private set; } = null!;
 
     public string TeamName { get; private set; } = "";
@@ -19,8 +45,37 @@ public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services) : 
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
-        return await LoadAsync(id) ? Page() : NotFound();
+        if (!await LoadAsync(id))
+            return NotFound();
+        Settings = ServiceSettingsForm.From(Service, PolicyName);
+        return Page();
     }
+
+    public async Task<IActionResult> OnPostSettingsAsync(Guid id)
+    {
+        if (!await LoadAsync(id))
+            return NotFound();
+        if (!CanManage)
+            return StatusCode(StatusCodes.Status403Forbidden);
+        if (Settings.Grouping == "labels" && string.IsNullOrWhiteSpace(Settings.GroupBy))
+            ModelState.AddModelError("groupBy", "Name the labels whose values group alerts, like alertname, instance.");
+        if (!ModelState.IsValid)
+            return Page();
+        var outcome = await services.UpdateAsync(Actor, id, Settings.ToPatch(), RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            if (outcome.Failure!.Kind == Steady.Core.FailureKind.Forbidden)
+                return StatusCode(StatusCodes.Status403Forbidden);
+            ShowFailure(outcome.Failure);
+            return Page();
+        }
+        Notice($"Paging settings of {outcome.Value!.Name} saved.");
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>The errors recorded for one field (the command's name for it, or the form's).</summary>
+    public IEnumerable<string> Errors(string key) =>
+        ModelState.TryGetValue(key, out var entry) ? entry.Errors.Select(e => string.IsNullOrEmpty(e.ErrorMessage) ? "This value is not valid." : e.ErrorMessage) : [];
 
     public async Task<IActionResult> OnPostKeyAsync(Guid id, string? keyName)
     {
@@ -54,6 +109,23 @@ public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services) : 
         Service = service;
         Checks = await db.Checks.AsNoTracking().Where(c => c.ServiceId == id).OrderBy(c => c.Name).ToListAsync(RequestAborted);
         TeamName = await db.Teams.Where(t => t.Id == service.TeamId).Select(t => t.Name).FirstAsync(RequestAborted);
+        CanManage = Permissions.CanManageServicesOf(Actor, service.TeamId);
+        PolicyNames = await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(RequestAborted);
+        PolicyName = service.EscalationPolicyId is { } policyId
+            ? await db.EscalationPolicies.Where(p => p.Id == policyId).Select(p => p.Name).FirstOrDefaultAsync(RequestAborted)
+            : null;
+        var now = time.GetUtcNow();
+        OpenAlerts = await db.Alerts.CountAsync(a => a.ServiceId == id && a.Status != AlertStatus.Resolved, RequestAborted);
+        OpenIncidents = (await db.IncidentServices.AsNoTracking().Where(l => l.ServiceId == id)
+            .Join(db.Incidents, l => l.IncidentId, i => i.Id, (l, i) => i)
+            .Where(i => i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed)
+            .OrderBy(i => i.Number)
+            .ToListAsync(RequestAborted))
+            .Select(i => (i.Number, i.Title, i.Severity, i.Status)).ToList();
+        Freeze = await ChangesApi.VerdictAsync(db, service, severities, now, RequestAborted);
+        Maintenance = await db.MaintenanceWindows.AsNoTracking()
+            .Where(m => m.ServiceId == id && m.StartsAt <= now && m.EndsAt > now)
+            .OrderBy(m => m.EndsAt).FirstOrDefaultAsync(RequestAborted);
         Keys = Permissions.CanSeeIntegrationKeysOf(Actor, service.TeamId)
             ? await db.IntegrationKeys.AsNoTracking().Where(k => k.ServiceId == id).OrderBy(k => k.RevokedAt != null).ThenBy(k => k.Id).ToListAsync(RequestAborted)
             : null;

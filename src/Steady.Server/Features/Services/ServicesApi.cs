@@ -74,9 +74,10 @@ public static class ServicesApi
         if (cursor is { } after)
             query = query.Where(s => s.Id.CompareTo(after) > 0);
         var rows = await query.OrderBy(s => s.Id).Take(take + 1)
-            .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => new ServiceDto(s.Id, s.Name, s.TeamId, t.Name, s.Description, s.RunbookUrl, s.CreatedAt))
+            .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => new { Service = s, TeamName = t.Name })
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(Pagination.Of(rows.OrderBy(s => s.Id).ToList(), take, s => s.Id));
+        var dtos = rows.Select(r => Dto(r.Service, r.TeamName)).OrderBy(s => s.Id).ToList();
+        return TypedResults.Ok(Pagination.Of(dtos, take, s => s.Id));
     }
 
     private static async Task<Results<Created<ServiceDto>, ProblemHttpResult>> Create(ServiceInput input, SteadyDb db, ActorAccessor actors, ServiceCommands commands, CancellationToken cancellationToken)
@@ -148,6 +149,10 @@ public static class ServicesApi
     private static async Task<ServiceDto> DtoAsync(SteadyDb db, Service service, CancellationToken cancellationToken)
     {
         var teamName = await db.Teams.Where(t => t.Id == service.TeamId).Select(t => t.Name).FirstAsync(cancellationToken);
-        return new ServiceDto(service.Id, service.Name, service.TeamId, teamName, service.Description, service.RunbookUrl, service.CreatedAt, AlertSettingsDto.From(service), service.EscalationPolicyId, service.Checklist(), PagingSettingsDto.From(service));
+        return Dto(service, teamName);
     }
+
+    /// <summary>A service as the API shows it, in the list and alone alike.</summary>
+    private static ServiceDto Dto(Service service, string teamName) =>
+        new ServiceDto(service.Id, service.Name, service.TeamId, teamName, service.Description, service.RunbookUrl, service.CreatedAt, AlertSettingsDto.From(service), service.EscalationPolicyId, service.Checklist(), PagingSettingsDto.From(service));
 }

@@ -12,7 +12,7 @@ using Steady.Server.Infrastructure;
 namespace Steady.Server.Features.OnCall.Schedules;
 
 /// <summary>One schedule: its layers, the final schedule on a 14-day timeline with gaps marked, overrides, and its calendar feed.</summary>
-public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, OverrideCommands overrides) : ConsolePage
+public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, OverrideCommands overrides, ScheduleCommands schedules) : ConsolePage
 {
     public const int Days = 14;
 
@@ -33,6 +33,11 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
     public IReadOnlyList<(Guid Id, string Name)> People { get; private set; } = [];
 
     public bool CanRespond { get; private set; }
+
+    public bool CanManage { get; private set; }
+
+    /// <summary>Why the schedule could not be deleted, shown by the delete button.</summary>
+    public string? DeleteError { get; private set; }
 
     [BindProperty]
     public Guid OverrideUser { get; set; }
@@ -103,6 +108,22 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
         return RedirectToPage(new { id });
     }
 
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id)
+    {
+        if (!await LoadAsync(id))
+            return NotFound();
+        var outcome = await schedules.DeleteAsync(Actor, id, RequestAborted);
+        if (outcome.Failure is { Kind: FailureKind.Forbidden })
+            return StatusCode(StatusCodes.Status403Forbidden);
+        if (!outcome.Succeeded)
+        {
+            DeleteError = outcome.Failure!.Detail;
+            return Page();
+        }
+        Notice($"Schedule {Schedule.Name} deleted.");
+        return Redirect("/schedules");
+    }
+
     public async Task<IActionResult> OnPostFeedAsync(Guid id)
     {
         if (!await LoadAsync(id))
@@ -124,6 +145,7 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
         Zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(schedule.TimeZone) ?? DateTimeZone.Utc;
         TeamName = await db.Teams.Where(t => t.Id == schedule.TeamId).Select(t => t.Name).FirstAsync(RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, schedule.TeamId);
+        CanManage = Permissions.CanManageTeam(Actor, schedule.TeamId);
         var users = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u, RequestAborted);
         Layers = Core.OnCall.Layers.Read(schedule.Layers).Select(l => (l, (IReadOnlyList<string>)l.Participants.Select(p => users.TryGetValue(p, out var u) ? u.Name : "(deleted)").ToList())).ToList();
         People = users.Values.Where(u => u.DisabledAt is null).OrderBy(u => u.Name).Select(u => (u.Id, u.Name)).ToList();
@@ -134,37 +156,9 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
         var to = Zone.AtStartOfDay(today.PlusDays(Days)).ToDateTimeOffset();
         var shifts = await SchedulesApi.FinalAsync(db, schedule, from, to, RequestAborted);
         Shifts = shifts.Where(s => s.End > now).ToList();
-        var palette = shifts.Where(s => s.UserId is not null).Select(s => s.UserId!.Value).Distinct().Select((u, i) => (u, i)).ToDictionary(x => x.u, x => x.i % 6);
-        var days = new List<TimelineDay>();
-        for (var d = 0; d < Days; d++)
-        {
-            var date = today.PlusDays(d);
-            var dayStart = Zone.AtStartOfDay(date).ToDateTimeOffset();
-            var dayEnd = Zone.AtStartOfDay(date.PlusDays(1)).ToDateTimeOffset();
-            var length = (dayEnd - dayStart).TotalMinutes;
-            var segments = shifts.Where(s => s.End > dayStart && s.Start < dayEnd).Select(s =>
-            {
-                var s0 = s.Start < dayStart ? dayStart : s.Start;
-                var s1 = s.End > dayEnd ? dayEnd : s.End;
-                return new TimelineSegment(
-                    Math.Round((s0 - dayStart).TotalMinutes / length * 100, 3),
-                    Math.Round((s1 - s0).TotalMinutes / length * 100, 3),
-                    s.UserName ?? "gap",
-                    s.UserId is { } user ? $"p{palette[user]}" : "gap",
-                    $"{s.UserName ?? "Nobody on call (gap)"} {Zoned.Time(s0, Zone)}–{Zoned.Time(s1, Zone)}{(s.UserId is null ? "" : $" ({s.Source})")}");
-            }).ToList();
-            double? nowAt = now >= dayStart && now < dayEnd ? Math.Round((now - dayStart).TotalMinutes / length * 100, 3) : null;
-            days.Add(new TimelineDay(date.ToString("ddd d MMM", null), date == today, segments, nowAt));
-        }
-        Timeline = days;
+        Timeline = ScheduleTimeline.Build(shifts, Zone, today, Days, now);
         var overrides = await db.ScheduleOverrides.AsNoTracking().Where(o => o.ScheduleId == id && o.EndsAt > now).OrderBy(o => o.StartsAt).ToListAsync(RequestAborted);
         Overrides = overrides.Select(o => (o.Id, users.TryGetValue(o.UserId, out var u) ? u.Name : "(deleted)", o.StartsAt, o.EndsAt, o.CreatedBy)).ToList();
         return true;
     }
 }
-
-/// <summary>One day of the timeline; <c>Now</c> is where the current time falls in it (percent), on today's row.</summary>
-public sealed record TimelineDay(string Label, bool IsToday, IReadOnlyList<TimelineSegment> Segments, double? Now);
-
-/// <summary>A piece of a day's bar: where it starts and how wide it is (percent of the day), who, and a tooltip.</summary>
-public sealed record TimelineSegment(double Left, double Width, string Name, string Css, string Title);

@@ -10,9 +10,13 @@ public sealed class SchedulesModel(SteadyDb db, TimeProvider time) : ConsolePage
 {
     public IReadOnlyList<OnCallSummary> Schedules { get; private set; } = [];
 
+    /// <summary>Whether the person administers a team, so can make schedules.</summary>
+    public bool CanCreate { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         Schedules = await OnCallSummary.ForAllAsync(db, time.GetUtcNow(), RequestAborted);
+        CanCreate = Actor.IsAdmin || Actor.Teams.Values.Any(role => role == Steady.Core.Accounts.TeamRole.Admin);
         return Page();
     }
 }
