@@ -116,6 +116,8 @@ public static class SteadyApp
         services.AddScoped<UserCommands>();
         services.AddScoped<ServiceCommands>();
         services.AddScoped<TokenCommands>();
+        services.Configure<SignInThrottleOptions>(configuration.GetSection(SignInThrottleOptions.Section));
+        services.AddScoped<SignIns>();
 
         services.Configure<IntakeOptions>(configuration.GetSection($"{SteadyOptions.Section}:Intake"));
         services.AddSingleton<IntakeQueue>();
