@@ -118,6 +118,8 @@ public static class SteadyApp
         services.AddScoped<TokenCommands>();
         services.Configure<SignInThrottleOptions>(configuration.GetSection(SignInThrottleOptions.Section));
         services.AddScoped<SignIns>();
+        services.Configure<ConsoleSessionOptions>(configuration.GetSection(ConsoleSessionOptions.Section));
+        services.AddScoped<ConsoleSessions>();
 
         services.Configure<IntakeOptions>(configuration.GetSection($"{SteadyOptions.Section}:Intake"));
         services.AddSingleton<IntakeQueue>();
@@ -166,15 +168,18 @@ public static class SteadyApp
                 o.Cookie.Name = "steady_session";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure over HTTPS, directly or through a trusted proxy
+                o.SessionStore = new DatabaseTicketStore(); // the cookie carries a session's key; its row decides (Features/Accounts/ConsoleSessions)
                 o.LoginPath = "/login";
                 o.LogoutPath = "/logout";
                 o.AccessDeniedPath = "/";
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
-                o.SlidingExpiration = true;
+                o.SlidingExpiration = false; // idle and absolute expiry are the session row's (Steady:Sessions)
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
 
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
@@ -218,6 +223,7 @@ public static class SteadyApp
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).AddEndpointFilterFactory(SaneDateQuery.Filter);
         api.MapUsersApi();
+        api.MapSessionsApi();
         api.MapTeamsApi();
         api.MapServicesApi();
         api.MapTokensApi();

@@ -9,3 +9,21 @@ CREATE TABLE sign_in_throttles (
     window_started_at timestamptz NOT NULL,
     locked_until      timestamptz
 );
+
+-- Console sessions, server-side: the cookie carries only a reference (a random key, of which only the
+-- SHA-256 hash is stored here), so any node accepts a session and ending it (sign-out, a password
+-- change, an administrator) refuses its cookie at once. Ended and expired sessions are kept a while
+-- for the person's list, then deleted.
+CREATE TABLE sessions (
+    id           uuid NOT NULL PRIMARY KEY,
+    user_id      uuid NOT NULL REFERENCES users (id),
+    key_hash     text NOT NULL,
+    created_at   timestamptz NOT NULL,
+    last_seen_at timestamptz NOT NULL,
+    ended_at     timestamptz,
+    ended_reason text,
+    address      text,
+    user_agent   text
+);
+CREATE UNIQUE INDEX ix_sessions_key_hash ON sessions (key_hash);
+CREATE INDEX ix_sessions_user ON sessions (user_id);
