@@ -105,6 +105,7 @@ public static class SteadyApp
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp, sp.GetRequiredService<TimeProvider>())));
 
+        services.AddTrustedProxies(configuration);
         services.AddHttpContextAccessor();
         services.AddScoped<ActorAccessor>();
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
@@ -207,6 +208,8 @@ public static class SteadyApp
 
     public static WebApplication UseSteady(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // only from Steady:ForwardedHeaders' proxies (Infrastructure/TrustedProxies)
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseOversizedBodies();
         app.UseStatusCodePages(StatusPages.WriteAsync);

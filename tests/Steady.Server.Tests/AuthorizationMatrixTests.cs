@@ -75,6 +75,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/openapi/{documentName}.json", Access.Public, Fixed("/openapi/v1.json")),
         new("GET", "/steady.css", Access.Public, Fixed("/steady.css")),
         new("GET", "/refresh.js", Access.Public, Fixed("/refresh.js")),
+        new("GET", "/contact-methods.js", Access.Public, Fixed("/contact-methods.js")),
 
         new("GET", "/api/v1/me", Access.SignedIn, Fixed("/api/v1/me")),
         new("GET", "/api/v1/users/", Access.SignedIn, Fixed("/api/v1/users")),
