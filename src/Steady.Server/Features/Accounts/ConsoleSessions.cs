@@ -57,6 +57,9 @@ public sealed class ConsoleSessions(SteadyDb db, TimeProvider time, IOptionsMoni
     /// <summary>The claim naming the session a console request belongs to.</summary>
     public const string SessionClaim = "steady:session";
 
+    /// <summary>Present while the person's password is a one-time one they must change (<see cref="User.MustChangePassword"/>).</summary>
+    public const string MustChangePasswordClaim = "steady:must-change-password";
+
     /// <summary>Starts a session for the person a sign-in ticket names; returns the key the cookie will carry.</summary>
     public async Task<string> StartAsync(AuthenticationTicket ticket, HttpContext http, CancellationToken cancellationToken)
     {
@@ -104,6 +107,8 @@ public sealed class ConsoleSessions(SteadyDb db, TimeProvider time, IOptionsMoni
                 new Claim(SessionClaim, found.Session.Id.ToString()),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme);
+        if (found.User.MustChangePassword)
+            identity.AddClaim(new Claim(MustChangePasswordClaim, "true"));
         // No issued or expiry time on the ticket: the session's row decides, on the injected clock.
         return new AuthenticationTicket(new ClaimsPrincipal(identity), CookieAuthenticationDefaults.AuthenticationScheme);
     }

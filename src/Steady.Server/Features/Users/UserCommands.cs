@@ -103,6 +103,8 @@ public sealed class UserCommands(SteadyDb db, TimeProvider time, IPasswordHasher
         if (new Validation().Password("newPassword", input.NewPassword).ToFailure() is { } invalid)
             return invalid;
         user.PasswordHash = hasher.HashPassword(user, input.NewPassword);
+        if (changingOwn)
+            user.MustChangePassword = false;
         await sessions.MarkEndedAsync(actor, userId, null, keepSession, "password changed", cancellationToken);
         if (input.RevokeTokens)
         {

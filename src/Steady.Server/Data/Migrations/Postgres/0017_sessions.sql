@@ -27,3 +27,7 @@ CREATE TABLE sessions (
 );
 CREATE UNIQUE INDEX ix_sessions_key_hash ON sessions (key_hash);
 CREATE INDEX ix_sessions_user ON sessions (user_id);
+
+-- The first administrator's printed password is a one-time one: the console asks for a new one at
+-- first sign-in, before anything else.
+ALTER TABLE users ADD COLUMN must_change_password boolean NOT NULL DEFAULT false;
