@@ -105,6 +105,7 @@ public static class SteadyApp
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp, sp.GetRequiredService<TimeProvider>())));
 
+        services.AddTrustedProxies(configuration);
         services.AddHttpContextAccessor();
         services.AddScoped<ActorAccessor>();
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
@@ -116,6 +117,10 @@ public static class SteadyApp
         services.AddScoped<UserCommands>();
         services.AddScoped<ServiceCommands>();
         services.AddScoped<TokenCommands>();
+        services.Configure<SignInThrottleOptions>(configuration.GetSection(SignInThrottleOptions.Section));
+        services.AddScoped<SignIns>();
+        services.Configure<ConsoleSessionOptions>(configuration.GetSection(ConsoleSessionOptions.Section));
+        services.AddScoped<ConsoleSessions>();
 
         services.Configure<IntakeOptions>(configuration.GetSection($"{SteadyOptions.Section}:Intake"));
         services.AddSingleton<IntakeQueue>();
@@ -167,15 +172,18 @@ public static class SteadyApp
                 o.Cookie.Name = "steady_session";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure over HTTPS, directly or through a trusted proxy
+                o.SessionStore = new DatabaseTicketStore(); // the cookie carries a session's key; its row decides (Features/Accounts/ConsoleSessions)
                 o.LoginPath = "/login";
                 o.LogoutPath = "/logout";
                 o.AccessDeniedPath = "/";
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
-                o.SlidingExpiration = true;
+                o.SlidingExpiration = false; // idle and absolute expiry are the session row's (Steady:Sessions)
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
 
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
@@ -203,6 +211,8 @@ public static class SteadyApp
 
     public static WebApplication UseSteady(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // only from Steady:ForwardedHeaders' proxies (Infrastructure/TrustedProxies)
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseOversizedBodies();
         app.UseStatusCodePages(StatusPages.WriteAsync);
@@ -219,6 +229,7 @@ public static class SteadyApp
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).AddEndpointFilterFactory(SaneDateQuery.Filter);
         api.MapUsersApi();
+        api.MapSessionsApi();
         api.MapTeamsApi();
         api.MapServicesApi();
         api.MapTokensApi();

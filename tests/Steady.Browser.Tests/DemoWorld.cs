@@ -58,7 +58,8 @@ public static class DemoWorld
         })).EnsureSuccessStatusCode();
 
         var pages = new List<string> { "/", "/incidents", "/incidents/1", "/incidents/2", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
-            "/schedules", "/policies", "/services", "/teams", "/users", "/tokens", "/audit", "/emergency-lines", "/account" };
+            "/schedules", "/policies", "/services", "/teams", "/users", "/tokens", "/audit", "/emergency-lines", "/account",
+            "/silences", "/maintenance", "/schedules/edit", "/policies/edit" };
         pages.AddRange((await Items(admin, "/api/v1/schedules")).Select(s => $"/schedules/{s.GetProperty("id").GetGuid()}"));
         pages.AddRange((await Items(admin, "/api/v1/escalation-policies")).Select(s => $"/policies/{s.GetProperty("id").GetGuid()}"));
         pages.AddRange((await Items(admin, "/api/v1/services")).Take(2).Select(s => $"/services/{s.GetProperty("id").GetGuid()}"));

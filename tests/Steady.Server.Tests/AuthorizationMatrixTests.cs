@@ -76,6 +76,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/steady.css", Access.Public, Fixed("/steady.css")),
         new("GET", "/refresh.js", Access.Public, Fixed("/refresh.js")),
         new("GET", "/favicon.svg", Access.Public, Fixed("/favicon.svg")),
+        new("GET", "/contact-methods.js", Access.Public, Fixed("/contact-methods.js")),
 
         new("GET", "/api/v1/me", Access.SignedIn, Fixed("/api/v1/me")),
         new("GET", "/api/v1/users/", Access.SignedIn, Fixed("/api/v1/users")),
@@ -83,6 +84,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/users/{user}", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/api/v1/users/{w.Ids[Who.Responder]}", null))),
         new("PATCH", "/api/v1/users/{user}", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}", new { name = "Renamed" })),
         new("PUT", "/api/v1/users/{user}/password", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/password", new { newPassword = "a long enough password" })),
+        // Another person's console sessions: only organization admins (a person's own: SessionTests).
+        new("GET", "/api/v1/users/{user}/sessions/", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/sessions", null)),
+        new("DELETE", "/api/v1/users/{user}/sessions/", Access.OrgAdmin, async w => ($"/api/v1/users/{await w.NewUserAsync()}/sessions", null)),
 
         new("GET", "/api/v1/teams/", Access.SignedIn, Fixed("/api/v1/teams")),
         new("POST", "/api/v1/teams/", Access.OrgAdmin, _ => Task.FromResult<(string, object?)>(("/api/v1/teams", new { name = "Team " + Guid.NewGuid().ToString("N")[..8] }))),

@@ -32,7 +32,7 @@ public sealed partial class StartupTests
     }
 
     [Fact]
-    public async Task WithoutABootstrapTokenTheFirstStartPrintsAOneTimePasswordThatSignsIn()
+    public async Task WithoutABootstrapTokenTheFirstStartPrintsAOneTimePasswordThatMustBeChangedAtFirstSignIn()
     {
         var printed = new StringWriter();
         await using var host = await SteadyHost.StartAsync(builder =>
@@ -45,9 +45,22 @@ public sealed partial class StartupTests
         Assert.False(string.IsNullOrEmpty(password), text);
         Assert.Contains("admin@steady.local", text);
 
+        // The one-time password signs in, but every page sends the administrator to choose a password of their own first.
         var console = new ConsoleClient(host);
-        var home = await console.SignInAsync("admin@steady.local", password);
-        Assert.Contains("Good to see you", home);
+        var login = await console.PostFormAsync("/login", "/login", ("Email", "admin@steady.local"), ("Password", password));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, login.StatusCode);
+        foreach (var path in new[] { "/", "/tokens", "/users" })
+        {
+            var page = await console.GetAsync(path);
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, page.StatusCode);
+            Assert.Equal("/account#password", page.Headers.Location!.OriginalString);
+        }
+        Assert.Contains("one-time password", await console.GetPageAsync("/account"));
+
+        var changed = await console.PostFormAsync("/account", "/account?handler=Password", ("CurrentPassword", password), ("NewPassword", "the administrator's own password"));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Contains("Good to see you", await console.GetPageAsync("/"));
+        Assert.DoesNotContain("one-time password", await console.GetPageAsync("/account"));
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed class User : IAudited
 
     public string? PasswordHash { get; set; }
 
+    /// <summary>The password is a one-time one (the first admin's, printed at first start): the console asks for a new one before anything else.</summary>
+    public bool MustChangePassword { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? DisabledAt { get; set; }

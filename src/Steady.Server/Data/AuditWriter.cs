@@ -44,6 +44,23 @@ internal static class AuditWriter
         }
     }
 
+    /// <summary>
+    /// An event that is no record's change (a sign-in, a failed one, a lockout, a sign-out): one audit entry with its
+    /// details, saved with the next SaveChanges.
+    /// </summary>
+    public static void Event(SteadyDb db, TimeProvider time, string action, string entityType, string entityId, Guid? actorId, string actorName, IReadOnlyDictionary<string, string?> details) =>
+        db.AuditEntries.Add(new AuditEntry
+        {
+            Id = Ids.New(time),
+            At = time.GetUtcNow(),
+            ActorId = actorId,
+            ActorName = actorName,
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId,
+            Changes = JsonSerializer.Serialize(details),
+        });
+
     private static Dictionary<string, object?[]> DescribeChanges(EntityEntry entry)
     {
         var changes = new Dictionary<string, object?[]>(StringComparer.Ordinal);

@@ -161,6 +161,10 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         }
     }
 
+    /// <summary>Adds an audit entry for an event that changes no audited record (sign-ins, sign-outs, lockouts); saved with the next SaveChanges.</summary>
+    public void AuditEvent(string action, string entityType, string entityId, Guid? actorId, string actorName, IReadOnlyDictionary<string, string?> details) =>
+        AuditWriter.Event(this, time, action, entityType, entityId, actorId, actorName, details);
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         AuditWriter.Write(this, audit, time);

@@ -35,6 +35,12 @@ public abstract class ConsolePage : PageModel
             context.Result = SignedOut();
             return;
         }
+        if (User.HasClaim(c => c.Type == ConsoleSessions.MustChangePasswordClaim) && this is not AccountModel)
+        {
+            // A one-time password (the first admin's, printed at first start): nothing else until it is changed.
+            context.Result = Redirect("/account#password");
+            return;
+        }
         await next();
     }
 

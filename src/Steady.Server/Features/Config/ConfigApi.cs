@@ -61,7 +61,14 @@ public static class ConfigApi
 
     private static async Task<ContentHttpResult> Export(bool? includeSecrets, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
     {
-        var yaml = await ConfigExport.ExportAsync(db, await actors.RequireAsync(cancellationToken), includeSecrets ?? false, cancellationToken);
+        var actor = await actors.RequireAsync(cancellationToken);
+        var yaml = await ConfigExport.ExportAsync(db, actor, includeSecrets ?? false, cancellationToken);
+        if (includeSecrets == true)
+        {
+            // Secrets leaving the server are an event of their own in the audit log (who, when; never the values).
+            db.AuditEvent("secrets_exported", "config", "export", actor.UserId, actor.Name, new Dictionary<string, string?>());
+            await db.SaveChangesAsync(cancellationToken);
+        }
         return TypedResults.Text(yaml, YamlType + "; charset=utf-8");
     }
 }

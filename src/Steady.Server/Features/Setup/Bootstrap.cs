@@ -58,6 +58,7 @@ public sealed partial class Bootstrap(
         {
             password = Secrets.NewPassword();
             admin.PasswordHash = hasher.HashPassword(admin, password);
+            admin.MustChangePassword = true; // printed on the console: a one-time password, changed at first sign-in
         }
         else
         {
@@ -82,7 +83,7 @@ public sealed partial class Bootstrap(
                     {url}/login
                     email:    {email}
                     password: {password}
-                This password is shown only now. Change it under Account.
+                This password is shown only now and works once: Steady asks for a new one at sign-in.
                ================================================================
 
                """;

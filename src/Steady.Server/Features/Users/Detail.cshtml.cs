@@ -151,7 +151,17 @@ public sealed class UserDetailModel(SteadyDb db, ContactMethodCommands commands,
         return RedirectToPage(new { id });
     }
 
-        /// <summary>The person exists, and their contact details are the caller's to change.</summary>
+    /// <summary>Ends every console session of this person (their cookies are refused at once): the person, or organization admins.</summary>
+    public async Task<IActionResult> OnPostEndSessionsAsync(Guid id, [FromServices] Accounts.ConsoleSessions sessions)
+    {
+        if (await GuardAsync(id) is { } refused)
+            return refused;
+        var outcome = await sessions.EndAsync(Actor, id, null, null, RequestAborted);
+        Notice(outcome.Succeeded ? $"{outcome.Value} session{(outcome.Value == 1 ? "" : "s")} of {Person.Name} ended." : outcome.Failure!.Detail);
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>The person exists, and their contact details are the caller's to change.</summary>
     private async Task<IActionResult?> GuardAsync(Guid id)
     {
         if (!await LoadAsync(id))

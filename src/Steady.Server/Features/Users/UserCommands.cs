@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
+using Steady.Server.Features.Accounts;
 using Steady.Server.Features.Teams;
 
 namespace Steady.Server.Features.Users;
@@ -11,10 +12,11 @@ public sealed record UserInput(string Name, string Email, string? TimeZone = nul
 
 public sealed record UserPatch(string? Name = null, string? Email = null, string? TimeZone = null, bool? IsAdmin = null, bool? Disabled = null);
 
-public sealed record PasswordInput(string NewPassword, string? CurrentPassword = null);
+/// <summary>A new password; <paramref name="RevokeTokens"/> also revokes the person's API tokens.</summary>
+public sealed record PasswordInput(string NewPassword, string? CurrentPassword = null, bool RevokeTokens = false);
 
 /// <summary>Creating and changing people. Passwords go through ASP.NET Core's PasswordHasher (PBKDF2).</summary>
-public sealed class UserCommands(SteadyDb db, TimeProvider time, IPasswordHasher<User> hasher)
+public sealed class UserCommands(SteadyDb db, TimeProvider time, IPasswordHasher<User> hasher, ConsoleSessions sessions)
 {
     public const string DefaultTimeZone = "Etc/UTC";
 
@@ -83,7 +85,11 @@ public sealed class UserCommands(SteadyDb db, TimeProvider time, IPasswordHasher
         return await SaveAsync(user, cancellationToken);
     }
 
-    public async Task<Outcome<User>> ChangePasswordAsync(Actor actor, Guid userId, PasswordInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets a password and ends the person's console sessions but <paramref name="keepSession"/> (the one the change
+    /// was made in), in the same transaction; with <see cref="PasswordInput.RevokeTokens"/> their API tokens too.
+    /// </summary>
+    public async Task<Outcome<User>> ChangePasswordAsync(Actor actor, Guid userId, PasswordInput input, CancellationToken cancellationToken, Guid? keepSession = null)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
@@ -97,6 +103,15 @@ public sealed class UserCommands(SteadyDb db, TimeProvider time, IPasswordHasher
         if (new Validation().Password("newPassword", input.NewPassword).ToFailure() is { } invalid)
             return invalid;
         user.PasswordHash = hasher.HashPassword(user, input.NewPassword);
+        if (changingOwn)
+            user.MustChangePassword = false;
+        await sessions.MarkEndedAsync(actor, userId, null, keepSession, "password changed", cancellationToken);
+        if (input.RevokeTokens)
+        {
+            var now = time.GetUtcNow();
+            foreach (var token in await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null).ToListAsync(cancellationToken))
+                token.RevokedAt = now;
+        }
         await db.SaveChangesAsync(cancellationToken);
         return user;
     }
