@@ -62,26 +62,40 @@ public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, Statu
     }
 
     /// <summary>
-    /// For a public update of a Steady incident (<c>POST /api/v1/incidents/{n}/updates</c>, visibility public):
-    /// stages the update on the default page, on the incident's public incident (made on its first
-    /// public update, titled as the incident). The caller saves, in the same transaction as its own update.
+    /// For a public update of a Steady incident (<c>POST /api/v1/incidents/{n}/updates</c> with visibility public, the
+    /// incident page's form): stages it on the default page, on the incident's public incident (made on its
+    /// first public update, titled as the incident unless <c>publicTitle</c> says otherwise). The status
+    /// defaults from the incident's (investigating; monitoring once mitigated; resolved once resolved), the
+    /// body from what is known and being done. The caller saves, with its own update, all or nothing.
     /// </summary>
-    public async Task<Outcome<PublicIncidentUpdate>> StageForIncidentAsync(Actor actor, Incident incident, string? title, PublicUpdateInput input, CancellationToken cancellationToken)
+    /// Without a status page there is nowhere to post it: the update stays the incident's public update, as before status pages.
+    public async Task<Failure?> StageForIncidentAsync(Actor actor, Incident incident, Incidents.UpdateInput input, IncidentUpdate update, CancellationToken cancellationToken)
     {
         var page = await pages.PageAsync(null, cancellationToken);
         if (page is null)
-            return Failure.Invalid("visibility", "There is no status page yet for a public update; create one (POST /api/v1/status-pages) or post the update as internal.");
+            return null;
         var now = time.GetUtcNow();
         var publicIncident = await db.Set<PublicIncident>().FirstOrDefaultAsync(p => p.PageId == page.Id && p.IncidentId == incident.Id, cancellationToken);
         var past = publicIncident is null ? [] : await PastStatesAsync(publicIncident.Id, cancellationToken);
-        var validation = new Validation();
+        var validation = new Validation().Text("publicTitle", input.PublicTitle, 200);
         if (publicIncident is null)
         {
-            validation.Text("publicTitle", title, 200);
-            publicIncident = new PublicIncident { Id = Ids.New(time), PageId = page.Id, IncidentId = incident.Id, Title = StatusPageCommands.Blank(title) ?? incident.Title, Impact = "none", CreatedAt = now, UpdatedAt = now };
+            publicIncident = new PublicIncident { Id = Ids.New(time), PageId = page.Id, IncidentId = incident.Id, Title = StatusPageCommands.Blank(input.PublicTitle) ?? incident.Title, Impact = "none", CreatedAt = now, UpdatedAt = now };
             db.Add(publicIncident);
         }
-        return await StageAsync(page, publicIncident, input, past, actor.Name, now, validation, cancellationToken);
+        else if (StatusPageCommands.Blank(input.PublicTitle) is { } title)
+        {
+            publicIncident.Title = title;
+        }
+        var status = input.PublicStatus ?? incident.Status switch
+        {
+            IncidentStatus.Resolved or IncidentStatus.Closed => "resolved",
+            IncidentStatus.Mitigated => "monitoring",
+            _ => "investigating",
+        };
+        var body = StatusPageCommands.Blank(input.PublicBody) ?? $"{update.Known}\n\n{update.Doing}";
+        pages.InvalidateOnSave();
+        return (await StageAsync(page, publicIncident, new PublicUpdateInput(status, body, input.Components), past, actor.Name, now, validation, cancellationToken)).Failure;
     }
 
     /// <summary>Checks an update and adds it (its status, the components' states, the incident's impact) to the unit of work; writes nothing on failure.</summary>

@@ -240,6 +240,17 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
         cache.Invalidate();
     }
 
+    /// <summary>For changes another command saves (an incident's public update): drop this node's readings once they are written.</summary>
+    public void InvalidateOnSave()
+    {
+        void Saved(object? sender, Microsoft.EntityFrameworkCore.SavedChangesEventArgs e)
+        {
+            db.SavedChanges -= Saved;
+            cache.Invalidate();
+        }
+        db.SavedChanges += Saved;
+    }
+
     private async Task<(Guid? Group, Guid? Service)> ReferencesAsync(PublicStatusPage page, ComponentInput input, Validation validation, CancellationToken cancellationToken)
     {
         Guid? groupId = null, serviceId = null;

@@ -10,9 +10,12 @@ public static class StatusPageServices
         services.AddSingleton<StatusPageCache>();
         services.AddScoped<StatusPageCommands>();
         services.AddScoped<PublicIncidentCommands>();
-        services.Configure<RazorPagesOptions>(o =>
+        // After AddRazorPages set the root and the sign-in rule for every folder.
+        services.PostConfigure<RazorPagesOptions>(o =>
         {
             o.Conventions.AllowAnonymousToPage("/StatusPage/Public");
+            o.Conventions.AllowAnonymousToPage("/StatusPage/PublicIncident");
+            o.Conventions.AddPageRoute("/StatusPage/PublicIncident", "status/{slug}/incidents/{id:guid}");
         });
         return services;
     }
@@ -20,6 +23,7 @@ public static class StatusPageServices
     public static WebApplication MapStatusPages(this WebApplication app, RouteGroupBuilder api)
     {
         api.MapStatusPagesApi();
+        app.MapPublicFeeds();
         return app;
     }
 }

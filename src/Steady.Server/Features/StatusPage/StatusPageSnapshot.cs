@@ -8,7 +8,9 @@ namespace Steady.Server.Features.StatusPage;
 /// <summary>One component as the page shows it: its state, its 90 days and its uptime.</summary>
 public sealed record ComponentView(StatusComponent Component, string? Group, UptimeBars Uptime, IReadOnlyList<IReadOnlyList<string>> DayIncidents);
 
-public sealed record UpdateView(PublicIncidentUpdate Update, IReadOnlyList<(string Name, ComponentState State)> Components);
+public sealed record AffectedView(Guid ComponentId, string Name, ComponentState OldState, ComponentState NewState);
+
+public sealed record UpdateView(PublicIncidentUpdate Update, IReadOnlyList<AffectedView> Affected);
 
 public sealed record IncidentView(PublicIncident Incident, IReadOnlyList<UpdateView> Updates, IReadOnlyList<Guid> ComponentIds);
 
@@ -63,7 +65,7 @@ public sealed record StatusPageSnapshot(
         var incidentViews = incidents.Select(i =>
         {
             var own = updates.Where(u => u.PublicIncidentId == i.Id).ToList();
-            var views = own.Select(u => new UpdateView(u, affected[u.Id].Select(a => (names.GetValueOrDefault(a.ComponentId, "?"), a.NewState)).ToList())).ToList();
+            var views = own.Select(u => new UpdateView(u, affected[u.Id].Select(a => new AffectedView(a.ComponentId, names.GetValueOrDefault(a.ComponentId, "?"), a.OldState, a.NewState)).ToList())).ToList();
             return new IncidentView(i, views, own.SelectMany(u => affected[u.Id].Select(a => a.ComponentId)).Distinct().ToList());
         }).ToList();
 
