@@ -64,8 +64,8 @@ public sealed class StatusPageJourneyTests(Chromium chromium) : IClassFixture<Ch
         var form = page.Locator("[data-testid=public-update-form]");
         await Assertions.Expect(form).ToContainTextAsync("linked to payments-api, a service of this incident");
         await form.Locator("select[name=publicStatus]").SelectOptionAsync("investigating");
-        await form.GetByLabel("What is known").FillAsync("Some card payments fail at checkout.");
-        await form.GetByLabel("What is being done").FillAsync("We are investigating.");
+        await form.GetByLabel("What is known", new() { Exact = true }).FillAsync("Some card payments fail at checkout.");
+        await form.GetByLabel("What is being done", new() { Exact = true }).FillAsync("We are investigating.");
         await form.Locator("select[name^=components]").First.SelectOptionAsync("partial_outage");
         await form.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("preview")).ToContainTextAsync("Checkout: Partial outage");
@@ -79,8 +79,8 @@ public sealed class StatusPageJourneyTests(Chromium chromium) : IClassFixture<Ch
             await page.GotoAsync($"/incidents/{number}");
             var f = page.Locator("[data-testid=public-update-form]");
             await f.Locator("select[name=publicStatus]").SelectOptionAsync(status);
-            await f.GetByLabel("What is known").FillAsync(known);
-            await f.GetByLabel("What is being done").FillAsync(doing);
+            await f.GetByLabel("What is known", new() { Exact = true }).FillAsync(known);
+            await f.GetByLabel("What is being done", new() { Exact = true }).FillAsync(doing);
             if (checkout is not null)
                 await f.Locator("select[name^=components]").First.SelectOptionAsync(checkout);
             await f.GetByRole(AriaRole.Button, new() { Name = "Post to the status page" }).ClickAsync();

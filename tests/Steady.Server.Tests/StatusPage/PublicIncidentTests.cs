@@ -130,7 +130,7 @@ public sealed class PublicIncidentTests
         Assert.Contains("data-testid=\"public-update-form\"", page, StringComparison.Ordinal);
         Assert.Contains($"linked to {world.Alerts.Service}, a service of this incident", page, StringComparison.Ordinal);
         var checkoutId = (await world.Admin.GetFromJsonAsync<JsonElement>("/api/v1/status-pages/acme/components", _ct)).EnumerateArray().Single(c => c.GetProperty("name").GetString() == "Checkout").GetProperty("id").GetGuid();
-        (string, string)[] fields = [("publicStatus", "investigating"), ("publicTitle", "Checkout trouble"), ("known", "Some payments fail."), ("doing", "We are investigating."), ("publicBody", ""), ($"components[{checkoutId}]", "partial_outage")];
+        (string, string)[] fields = [("publicStatus", "investigating"), ("publicTitle", "Checkout trouble"), ("known", "Some payments fail."), ("doing", "We are investigating."), ("publicBody", ""), ($"components[{checkoutId}]", "partial_outage"), ($"components[{Guid.Empty}]", "")]; // an untouched select sends ""
 
         var preview = await browser.PostFormAsync($"/incidents/{number}", $"/incidents/{number}/public-update", [.. fields, ("preview", "true")]);
         var previewPage = await preview.Content.ReadAsStringAsync(_ct);

@@ -26,9 +26,9 @@ public sealed class IncidentUpdateModel(SteadyDb db, IncidentRecords records) : 
 
     public async Task<IActionResult> OnGetAsync(int number) => await LoadAsync(number) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAsync(int number, string? publicStatus, string? publicTitle, string? known, string? doing, string? publicBody, Dictionary<string, string>? components, bool preview)
+    public async Task<IActionResult> OnPostAsync(int number, string? publicStatus, string? publicTitle, string? known, string? doing, string? publicBody, Dictionary<string, string?>? components, bool preview)
     {
-        var chosen = (components ?? []).Where(c => !string.IsNullOrWhiteSpace(c.Value)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        var chosen = (components ?? []).Where(c => !string.IsNullOrWhiteSpace(c.Value)).ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal);
         Draft = new PublicUpdateDraft(publicStatus, publicTitle, known, doing, publicBody, chosen);
         if (!await LoadAsync(number))
             return NotFound();
