@@ -30,6 +30,7 @@ using Steady.Server.Notify;
 using Steady.Server.Features.EmergencyLines;
 using Steady.Server.Features.Changes;
 using Steady.Server.Features.Setup;
+using Steady.Server.Features.StatusPage;
 
 namespace Steady.Server;
 
@@ -162,6 +163,7 @@ public static class SteadyApp
         services.AddSingleton<EmergencyLineRequests>();
         services.AddHostedService<IncidentWorker>();
         services.AddSteadyPaging(configuration);
+        services.AddStatusPages();
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
@@ -251,6 +253,7 @@ public static class SteadyApp
         app.MapIntake();
         app.MapHeartbeatIntake();
         app.MapEmergencyIntake();
+        app.MapStatusPages(api);
 
         app.MapRazorPages();
         return app;

@@ -60,6 +60,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 
         /// <summary>Organization admins only.</summary>
         OrgAdmin,
+
+        /// <summary>Responders (and admins) of any team, and organization admins: for what belongs to the organization, such as its status pages.</summary>
+        AnyResponder,
     }
 
     /// <summary>A request to make; <c>Arrange</c> builds fresh targets for each caller, so no call sees another's effects.</summary>
@@ -211,6 +214,45 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("POST", "/api/v1/emergency-submissions/{id:guid}/misuse", Access.TeamResponder, async w => ($"/api/v1/emergency-submissions/{await w.NewSubmissionAsync((await w.NewLineAsync()).Key)}/misuse", new { reason = "not an emergency" })),
         new("GET", "/emergency-line/{key}", Access.Public, async w => ($"/emergency-line/{(await w.NewLineAsync()).Key}", null)),
         new("POST", "/emergency-line/{key}", Access.Public, async w => ($"/emergency-line/{(await w.NewLineAsync()).Key}", World.Submission)),
+
+        // Status pages: shaped by organization admins, told by responders of any team (the page is the organization's), read by anyone signed in.
+        new("GET", "/api/v1/status-pages/", Access.SignedIn, Fixed("/api/v1/status-pages")),
+        new("POST", "/api/v1/status-pages/", Access.OrgAdmin, _ => Task.FromResult<(string, object?)>(("/api/v1/status-pages", new { name = "Matrix page", slug = "m-" + Guid.NewGuid().ToString("N")[..10] }))),
+        new("GET", "/api/v1/status-pages/{slug}", Access.SignedIn, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}", null)),
+        new("PATCH", "/api/v1/status-pages/{slug}", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}", new { description = "Changed" })),
+        new("GET", "/api/v1/status-pages/{slug}/groups", Access.SignedIn, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/groups", null)),
+        new("POST", "/api/v1/status-pages/{slug}/groups", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/groups", new { name = "Shop" })),
+        new("GET", "/api/v1/status-pages/{slug}/components", Access.SignedIn, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/components", null)),
+        new("POST", "/api/v1/status-pages/{slug}/components", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/components", new { name = "Search" })),
+        new("PATCH", "/api/v1/status-pages/{slug}/components/{component}", Access.AnyResponder, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/components/Checkout", new { state = "partial_outage" })),
+        new("GET", "/api/v1/status-pages/{slug}/components/{component}/history", Access.SignedIn, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/components/Checkout/history", null)),
+        new("GET", "/api/v1/status-pages/{slug}/incidents", Access.SignedIn, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/incidents", null)),
+        new("POST", "/api/v1/status-pages/{slug}/incidents", Access.AnyResponder, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/incidents", new { title = "Matrix", status = "investigating", body = "Looking." })),
+        new("GET", "/api/v1/status-pages/{slug}/incidents/{id:guid}", Access.SignedIn, async w => await w.StatusIncidentPathAsync("/api/v1/status-pages/{0}/incidents/{1}")),
+        new("POST", "/api/v1/status-pages/{slug}/incidents/{id:guid}/updates", Access.AnyResponder, async w => (((await w.StatusIncidentPathAsync("/api/v1/status-pages/{0}/incidents/{1}/updates")).Item1), new { status = "identified", body = "Found it." })),
+
+        new("GET", "/api/v2/summary.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/summary.json", null); }),
+        new("GET", "/status/{slug}/api/v2/summary.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/summary.json", null)),
+        new("GET", "/api/v2/status.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/status.json", null); }),
+        new("GET", "/status/{slug}/api/v2/status.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/status.json", null)),
+        new("GET", "/api/v2/components.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/components.json", null); }),
+        new("GET", "/status/{slug}/api/v2/components.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/components.json", null)),
+        new("GET", "/api/v2/incidents.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/incidents.json", null); }),
+        new("GET", "/status/{slug}/api/v2/incidents.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/incidents.json", null)),
+        new("GET", "/api/v2/incidents/unresolved.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/incidents/unresolved.json", null); }),
+        new("GET", "/status/{slug}/api/v2/incidents/unresolved.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/incidents/unresolved.json", null)),
+        new("GET", "/api/v2/scheduled-maintenances.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/scheduled-maintenances.json", null); }),
+        new("GET", "/status/{slug}/api/v2/scheduled-maintenances.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/scheduled-maintenances.json", null)),
+        new("GET", "/api/v2/scheduled-maintenances/upcoming.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/scheduled-maintenances/upcoming.json", null); }),
+        new("GET", "/status/{slug}/api/v2/scheduled-maintenances/upcoming.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/scheduled-maintenances/upcoming.json", null)),
+        new("GET", "/api/v2/scheduled-maintenances/active.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/scheduled-maintenances/active.json", null); }),
+        new("GET", "/status/{slug}/api/v2/scheduled-maintenances/active.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/scheduled-maintenances/active.json", null)),
+        new("GET", "/history.atom", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/history.atom", null); }),
+        new("GET", "/status/{slug}/history.atom", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/history.atom", null)),
+        new("GET", "/history.rss", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/history.rss", null); }),
+        new("GET", "/status/{slug}/history.rss", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/history.rss", null)),
+        new("GET", "/status/history.atom", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/status/history.atom", null); }),
+        new("GET", "/status/history.rss", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/status/history.rss", null); }),
     ];
 
     /// <summary>Console pages, read with GET by a signed-in browser; their forms run the same commands the API rows check.</summary>
@@ -249,6 +291,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         // The links in notifications: the signed token is the credential, so no sign-in.
         new("PAGE", "ack/{token}", Access.Public, async w => (await w.LinkAsync(Steady.Server.Features.Paging.LinkAction.Acknowledge), null)),
         new("PAGE", "resolve/{token}", Access.Public, async w => (await w.LinkAsync(Steady.Server.Features.Paging.LinkAction.Resolve), null)),
+        // The public status pages, and the incident's public update form (posting it is the incident's responders', IncidentRecords).
+        new("PAGE", "status/{slug?}", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/status", null); }),
+        new("PAGE", "status/incidents/{id:guid}", Access.Public, async w => await w.StatusIncidentPathAsync("/status/incidents/{1}", onDefault: true)),
+        new("PAGE", "status/{slug}/incidents/{id:guid}", Access.Public, async w => await w.StatusIncidentPathAsync("/status/{0}/incidents/{1}")),
+        new("PAGE", "incidents/{number:int}/public-update", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}/public-update", null)),
     ];
 
     [Fact]
@@ -341,6 +388,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         Access.TeamResponder => who is Who.Responder or Who.TeamAdmin or Who.OrgAdmin,
         Access.TeamAdmin => who is Who.TeamAdmin or Who.OrgAdmin,
         Access.OrgAdmin => who == Who.OrgAdmin,
+        Access.AnyResponder => who is Who.Responder or Who.TeamAdmin or Who.OtherTeam or Who.OrgAdmin,
         _ => false,
     };
 
@@ -521,6 +569,29 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         public static readonly object Record = new { whatHappened = "h", whatWasDone = "d", failedAssumptions = "a", whatShouldChange = "c", cause = "x" };
 
         public static readonly object Snapshot = new { schema = "steady.snapshot/v1", host = new { hostname = "web-1" }, takenAt = "2026-11-24T08:00:00Z", findings = new[] { new { severity = "critical", area = "filesystem", text = "/var is 97% full" } } };
+
+        /// <summary>A status page of its own (the first one made is the default, at /status) with a component "Checkout" and an open public incident.</summary>
+        public async Task<(string Slug, Guid Incident)> NewStatusPageAsync()
+        {
+            var admin = _host.Admin();
+            var slug = "p-" + Guid.NewGuid().ToString("N")[..10];
+            await PostIdAsync(admin, "/api/v1/status-pages", new { name = "Page " + slug, slug });
+            await PostIdAsync(admin, $"/api/v1/status-pages/{slug}/components", new { name = "Checkout" });
+            return (slug, await PostIdAsync(admin, $"/api/v1/status-pages/{slug}/incidents", new { title = "Matrix", status = "investigating", body = "Looking." }));
+        }
+
+        /// <summary>A path to a new public incident: <paramref name="format"/> with {0} the page's slug and {1} the incident's id; on the default page if asked.</summary>
+        public async Task<(string, object?)> StatusIncidentPathAsync(string format, bool onDefault = false)
+        {
+            var (slug, incident) = await NewStatusPageAsync();
+            if (onDefault)
+            {
+                var page = await _host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/status-pages/default");
+                slug = page.GetProperty("slug").GetString()!;
+                incident = await PostIdAsync(_host.Admin(), $"/api/v1/status-pages/{slug}/incidents", new { title = "Matrix", status = "investigating", body = "Looking." });
+            }
+            return (string.Format(System.Globalization.CultureInfo.InvariantCulture, format, slug, incident), null);
+        }
 
         /// <summary>A new SEV3 incident on service A, declared by the organization admin; its number.</summary>
         public async Task<int> NewIncidentOfAAsync()

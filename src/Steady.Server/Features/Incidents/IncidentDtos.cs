@@ -20,7 +20,9 @@ public sealed record StatusInput(string? Status = null, string? Reason = null, s
 
 public sealed record RoleInput(string? Role = null, string? User = null);
 
-public sealed record UpdateInput(string? Known = null, string? Unknown = null, string? Doing = null, DateTimeOffset? NextUpdateAt = null, string? Visibility = null);
+/// <summary>A status update; a public one is also posted to the default status page (<c>publicStatus</c>, <c>publicTitle</c>, <c>publicBody</c> and <c>components</c> shape it there).</summary>
+public sealed record UpdateInput(string? Known = null, string? Unknown = null, string? Doing = null, DateTimeOffset? NextUpdateAt = null, string? Visibility = null,
+    string? PublicStatus = null, string? PublicTitle = null, string? PublicBody = null, IReadOnlyDictionary<string, string>? Components = null);
 
 public sealed record NoteInput(string? Text = null, DateTimeOffset? At = null, bool Pinned = false);
 

@@ -9,7 +9,7 @@ using Steady.Server.Data;
 namespace Steady.Server.Features.Incidents;
 
 /// <summary>What people and hosts add to an incident: status updates, notes, deliberate actions, imported journal entries, evidence.</summary>
-public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, IncidentSeverities severities, IncidentOutbox outbox, TimeProvider time)
+public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, IncidentSeverities severities, IncidentOutbox outbox, TimeProvider time, StatusPage.PublicIncidentCommands statusPage)
 {
     public const int MaxImportEntries = 5000;
 
@@ -41,6 +41,9 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
                 Status = incident.Status,
             };
             db.IncidentUpdates.Add(posted);
+            if (posted.Visibility == UpdateVisibility.Public
+                && await statusPage.StageForIncidentAsync(actor, incident, input, posted, cancellationToken) is { } notPublished)
+                return notPublished;
             incident.LastUpdateAt = now;
             if (incident.IsOpen)
             {

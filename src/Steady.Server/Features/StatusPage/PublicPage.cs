@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NodaTime;
+using Steady.Core.StatusPage;
+
+namespace Steady.Server.Features.StatusPage;
+
+/// <summary>
+/// What the public pages share: the reading from <see cref="StatusPageCache"/> (no database work per
+/// request), an ETag per reading so a reload answers 304 without rendering, and a short public cache lifetime.
+/// </summary>
+public abstract class PublicPage(StatusPageCache cache) : PageModel
+{
+    public const int MaxAgeSeconds = 10;
+
+    public StatusPageSnapshot Snapshot { get; private set; } = null!;
+
+    /// <summary>Loads the page's reading and answers 304 when the browser has it; null to render.</summary>
+    protected async Task<IActionResult?> ReadAsync(string? slug)
+    {
+        var reading = await cache.GetAsync(slug, HttpContext.RequestAborted);
+        if (reading is null)
+            return NotFound();
+        Snapshot = reading.Snapshot;
+        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"{GetType().Name}|{HttpContext.Request.Path}|{Snapshot.Page.Id}|{Snapshot.Page.ChangedAt.UtcTicks}|{Snapshot.BuiltAt.UtcTicks}")))[..32] + "\"";
+        Response.Headers.ETag = etag;
+        Response.Headers.CacheControl = $"public, max-age={MaxAgeSeconds}";
+        if (Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(s => s.Trim()).Contains(etag)))
+            return StatusCode(StatusCodes.Status304NotModified);
+        return null;
+    }
+
+    public string PagePath => StatusPagePaths.Of(Snapshot.Page);
+
+    public string IncidentPath(PublicIncident incident) => $"{PagePath}/incidents/{incident.Id}";
+
+    public static string StateClass(ComponentState state) => "sp-state--" + StatusNames.Wire(state).Replace('_', '-');
+
+    /// <summary>What the banner says for the worst current state (and open incidents).</summary>
+    public string Headline
+    {
+        get
+        {
+            if (Snapshot.Worst == ComponentState.Operational && !Snapshot.Active.Any())
+                return "All systems operational";
+            return Snapshot.Worst switch
+            {
+                ComponentState.MajorOutage => "Major outage",
+                ComponentState.PartialOutage => "Partial outage",
+                ComponentState.DegradedPerformance => "Degraded performance",
+                ComponentState.UnderMaintenance => "Under maintenance",
+                _ => "Some systems are affected",
+            };
+        }
+    }
+
+    public string Date(LocalDate date) => date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    /// <summary>The title of a day's bar: the date, the minutes down and that day's incidents.</summary>
+    public string BarTitle(UptimeDay day, IReadOnlyList<string> incidents)
+    {
+        if (!day.Known)
+            return $"{Date(day.Date)}: no data";
+        var down = Math.Round(day.MinutesDown);
+        var text = new StringBuilder($"{Date(day.Date)}: ");
+        text.Append(down == 0 ? "no downtime" : $"{down.ToString(CultureInfo.InvariantCulture)} min down");
+        if (day.MinutesMajor > 0)
+            text.Append(CultureInfo.InvariantCulture, $" ({Math.Round(day.MinutesMajor)} min major outage");
+        if (day.MinutesPartial > 0)
+            text.Append(day.MinutesMajor > 0 ? ", " : " (").Append(CultureInfo.InvariantCulture, $"{Math.Round(day.MinutesPartial)} min partial outage");
+        if (day.MinutesMajor > 0 || day.MinutesPartial > 0)
+            text.Append(')');
+        if (day.MinutesDegraded > 0)
+            text.Append(CultureInfo.InvariantCulture, $"; {Math.Round(day.MinutesDegraded)} min degraded");
+        if (day.MinutesMaintenance > 0)
+            text.Append(CultureInfo.InvariantCulture, $"; {Math.Round(day.MinutesMaintenance)} min maintenance");
+        text.Append(incidents.Count == 0 ? "; no incidents" : "; incidents: " + string.Join("; ", incidents));
+        return text.ToString();
+    }
+
+    public static string Percent(double value) => value.ToString(value >= 99.995 || value == Math.Floor(value) ? "0.##" : "0.00", CultureInfo.InvariantCulture) + " %";
+}
