@@ -28,6 +28,7 @@ using Steady.Server.Features.Users;
 using Steady.Server.Infrastructure;
 using Steady.Server.Notify;
 using Steady.Server.Features.EmergencyLines;
+using Steady.Server.Features.Postmortems;
 using Steady.Server.Features.Changes;
 using Steady.Server.Features.Setup;
 
@@ -153,6 +154,7 @@ public static class SteadyApp
         services.AddScoped<EmergencyLineCommands>();
         services.AddSingleton<EmergencyLineRequests>();
         services.AddHostedService<IncidentWorker>();
+        services.AddSteadyPostmortems();
         services.AddSteadyPaging(configuration);
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
@@ -228,6 +230,7 @@ public static class SteadyApp
         api.MapPoliciesApi();
         api.MapContactMethodsApi();
         api.MapIncidentsApi();
+        api.MapPostmortemsApi();
         api.MapChangesApi();
         api.MapEmergencyLinesApi();
         api.MapConfigApi();
