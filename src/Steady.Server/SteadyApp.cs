@@ -154,7 +154,7 @@ public static class SteadyApp
         services.AddScoped<EmergencyLineCommands>();
         services.AddSingleton<EmergencyLineRequests>();
         services.AddHostedService<IncidentWorker>();
-        services.AddSteadyPostmortems();
+        services.AddSteadyPostmortems(configuration);
         services.AddSteadyPaging(configuration);
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")

@@ -60,6 +60,14 @@ public sealed class ActionItem : IAudited
 
     public DateTimeOffset? DoneAt { get; set; }
 
+    /// <summary>When the owner is next reminded (the follow-up's due row); null once done or dropped.</summary>
+    [AuditIgnore]
+    public DateTimeOffset? NextReminderAt { get; set; }
+
+    /// <summary>How many reminders were sent for the current due date.</summary>
+    [AuditIgnore]
+    public int RemindersSent { get; set; }
+
     [AuditIgnore]
     public int Version { get; set; }
 }

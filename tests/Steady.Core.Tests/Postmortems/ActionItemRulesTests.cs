@@ -34,3 +34,33 @@ public sealed class ActionItemRulesTests
         Assert.Null(ActionItemRules.ParseStatus("closed"));
     }
 }
+
+public sealed class ActionItemRemindersTests
+{
+    private static readonly DateTimeOffset Created = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Due = Created.AddDays(10);
+
+    [Fact]
+    public void TheOwnerIsRemindedBeforeOnAndWeeklyAfterTheDueDate()
+    {
+        var times = Enumerable.Range(0, 5).Select(sent => ActionItemReminders.Next(ActionItemStatus.Open, Due, Created, sent, ReminderPolicy.Default)).ToList();
+        Assert.Equal([Due.AddDays(-2), Due, Due.AddDays(7), Due.AddDays(14), Due.AddDays(21)], times);
+    }
+
+    [Fact]
+    public void AnItemDueSoonerThanTheLeadTimeSkipsTheEarlyReminder()
+    {
+        var soon = Created.AddDays(1);
+        Assert.Equal(soon, ActionItemReminders.Next(ActionItemStatus.InProgress, soon, Created, 0, ReminderPolicy.Default));
+        Assert.Equal(soon.AddDays(7), ActionItemReminders.Next(ActionItemStatus.InProgress, soon, Created, 1, ReminderPolicy.Default));
+    }
+
+    [Fact]
+    public void DoneOrDroppedItemsAreNotRemindedAndAdminsHearAfterTheConfiguredNumber()
+    {
+        Assert.Null(ActionItemReminders.Next(ActionItemStatus.Done, Due, Created, 0, ReminderPolicy.Default));
+        Assert.Null(ActionItemReminders.Next(ActionItemStatus.NotDoing, Due, Created, 3, ReminderPolicy.Default));
+        Assert.False(ActionItemReminders.TellsAdmins(3, ReminderPolicy.Default));
+        Assert.True(ActionItemReminders.TellsAdmins(4, ReminderPolicy.Default));
+    }
+}

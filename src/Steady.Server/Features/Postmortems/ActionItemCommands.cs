@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.Incidents;
@@ -31,7 +32,7 @@ public sealed record ActionItemDto(
 /// incident, change it, list them. An owner is a person (an active user); "not doing" needs a reason; a
 /// new item's due date is not in the past.
 /// </summary>
-public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, TimeProvider time)
+public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, IOptions<PostmortemOptions> options, WakeSignal<ActionItemReminderWorker> reminders, TimeProvider time)
 {
     public async Task<Outcome<ActionItemDto>> CreateAsync(Actor actor, ActionItemInput input, CancellationToken cancellationToken)
     {
@@ -98,8 +99,10 @@ public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, Tim
             UpdatedAt = now,
             DoneAt = status == ActionItemStatus.Done ? now : null,
         };
+        item.NextReminderAt = ActionItemReminders.Next(item.Status, item.DueAt, item.CreatedAt, 0, options.Value.Policy);
         db.Add(item);
         await db.SaveChangesAsync(cancellationToken);
+        reminders.Wake();
         return Dto(item, incident.Number, new PersonDto(owner.Id, owner.Name));
     }
 
@@ -143,8 +146,11 @@ public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, Tim
             item.Type = t;
         if (priority is not null)
             item.Priority = priority;
-        if (input.DueAt is { } newDue)
+        if (input.DueAt is { } newDue && newDue != item.DueAt)
+        {
             item.DueAt = newDue.ToUniversalTime();
+            item.RemindersSent = 0; // a new due date: the follow-up starts again
+        }
         if (input.TicketUrl is not null)
             item.TicketUrl = string.IsNullOrWhiteSpace(input.TicketUrl) ? null : input.TicketUrl.Trim();
         if (owner is not null)
@@ -155,6 +161,7 @@ public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, Tim
             item.Status = s;
             item.DoneAt = s == ActionItemStatus.Done ? now : null;
         }
+        item.NextReminderAt = ActionItemReminders.Next(item.Status, item.DueAt, item.CreatedAt, item.RemindersSent, options.Value.Policy);
         item.UpdatedAt = now;
         item.Version++;
         try
@@ -165,6 +172,7 @@ public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, Tim
         {
             return Failure.Conflict("The action item changed meanwhile; read it again and repeat the change.");
         }
+        reminders.Wake();
         var ownerDto = await db.Users.AsNoTracking().Where(u => u.Id == item.OwnerId).Select(u => new PersonDto(u.Id, u.Name)).FirstAsync(cancellationToken);
         return Dto(item, incident.Number, ownerDto);
     }

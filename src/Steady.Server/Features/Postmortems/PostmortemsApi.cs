@@ -8,8 +8,11 @@ namespace Steady.Server.Features.Postmortems;
 /// <summary>/api/v1/incidents/{number}/postmortem and /api/v1/action-items.</summary>
 public static class PostmortemsApi
 {
-    public static IServiceCollection AddSteadyPostmortems(this IServiceCollection services)
+    public static IServiceCollection AddSteadyPostmortems(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<PostmortemOptions>(configuration.GetSection(PostmortemOptions.Section));
+        services.AddSingleton<WakeSignal<ActionItemReminderWorker>>();
+        services.AddHostedService<ActionItemReminderWorker>();
         services.AddScoped<PostmortemDrafts>();
         services.AddScoped<PostmortemCommands>();
         services.AddScoped<ActionItemCommands>();

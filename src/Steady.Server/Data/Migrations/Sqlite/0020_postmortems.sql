@@ -42,7 +42,11 @@ CREATE TABLE action_items (
     updated_at    INTEGER NOT NULL,
     done_at       INTEGER,
     version       INTEGER NOT NULL DEFAULT 0,
+    -- the due row of the follow-up: when the owner is next reminded (null once done or dropped), and how often they were
+    next_reminder_at INTEGER,
+    reminders_sent   INTEGER NOT NULL DEFAULT 0,
     CHECK (status <> 'NotDoing' OR reason IS NOT NULL)
 );
 CREATE INDEX ix_action_items_incident ON action_items (incident_id);
 CREATE INDEX ix_action_items_owner ON action_items (owner_id, status);
+CREATE INDEX ix_action_items_next_reminder ON action_items (next_reminder_at) WHERE next_reminder_at IS NOT NULL;
