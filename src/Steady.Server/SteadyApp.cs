@@ -28,6 +28,7 @@ using Steady.Server.Features.Users;
 using Steady.Server.Infrastructure;
 using Steady.Server.Notify;
 using Steady.Server.Features.EmergencyLines;
+using Steady.Server.Features.Postmortems;
 using Steady.Server.Features.Changes;
 using Steady.Server.Features.Setup;
 using Steady.Server.Features.StatusPage;
@@ -162,6 +163,7 @@ public static class SteadyApp
         services.AddScoped<EmergencyLineCommands>();
         services.AddSingleton<EmergencyLineRequests>();
         services.AddHostedService<IncidentWorker>();
+        services.AddSteadyPostmortems(configuration);
         services.AddSteadyPaging(configuration);
         services.AddStatusPages();
 
@@ -244,6 +246,7 @@ public static class SteadyApp
         api.MapPoliciesApi();
         api.MapContactMethodsApi();
         api.MapIncidentsApi();
+        api.MapPostmortemsApi();
         api.MapChangesApi();
         api.MapEmergencyLinesApi();
         api.MapConfigApi();

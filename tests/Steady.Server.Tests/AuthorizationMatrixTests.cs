@@ -201,6 +201,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/incidents/{number}/evidence", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/evidence", null)),
         new("GET", "/api/v1/incidents/{number}/evidence/{id:guid}", Access.SignedIn, async w => (await w.NewEvidenceAsync(), null)),
         new("POST", "/api/v1/incidents/{number}/evidence", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/evidence", World.Snapshot)),
+        new("GET", "/api/v1/incidents/{number}/postmortem/", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewResolvedIncidentOfAAsync()}/postmortem", null)),
+        new("POST", "/api/v1/incidents/{number}/postmortem/", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/postmortem", new { })),
+        new("PUT", "/api/v1/incidents/{number}/postmortem/", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewResolvedIncidentOfAAsync()}/postmortem", new { summary = "matrix" })),
+        new("GET", "/api/v1/action-items/", Access.SignedIn, Fixed("/api/v1/action-items")),
+        new("POST", "/api/v1/action-items/", Access.TeamResponder, async w => ("/api/v1/action-items", w.ActionItem(await w.NewIncidentOfAAsync()))),
+        new("GET", "/api/v1/action-items/{id:guid}", Access.SignedIn, async w => ($"/api/v1/action-items/{await w.NewActionItemOfAAsync()}", null)),
+        new("PATCH", "/api/v1/action-items/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/action-items/{await w.NewActionItemOfAAsync()}", new { priority = "high" })),
         new("GET", "/api/v1/changes/", Access.SignedIn, Fixed("/api/v1/changes?service=service-a")),
         new("POST", "/api/v1/changes/", Access.TeamResponder, Fixed("/api/v1/changes", new { service = "service-a", summary = "deploy v1.2.3" })),
         new("GET", "/api/v1/freeze/", Access.SignedIn, Fixed("/api/v1/freeze?service=service-a")),
@@ -276,6 +283,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "emergency-lines", Access.OrgAdmin, Fixed("/emergency-lines")),
         new("PAGE", "emergency/{key}", Access.Public, async w => ($"/emergency/{(await w.NewLineAsync()).Key}", null)),
         new("PAGE", "incidents/declare", Access.SignedIn, Fixed("/incidents/declare")),
+        new("PAGE", "action-items", Access.SignedIn, Fixed("/action-items")),
         new("PAGE", "incidents/{number:int}", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}", null)),
         new("PAGE", "schedules", Access.SignedIn, Fixed("/schedules")),
         new("PAGE", "schedules/{id:guid}", Access.SignedIn, async w => ($"/schedules/{await w.NewScheduleOfAAsync()}", null)),
@@ -608,6 +616,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             (await _host.Admin().PostAsJsonAsync($"/api/v1/incidents/{number}/status", new { status = "resolved", @override = "matrix" })).EnsureSuccessStatusCode();
             return number;
         }
+
+        /// <summary>An action item of incident <paramref name="number"/>, owned by the team's responder.</summary>
+        public object ActionItem(int number) =>
+            new { incident = number.ToString(System.Globalization.CultureInfo.InvariantCulture), title = "matrix", type = "process", owner = Ids[Who.Responder].ToString(), dueAt = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero) };
+
+        public async Task<Guid> NewActionItemOfAAsync() => await PostIdAsync(_host.Admin(), "/api/v1/action-items", ActionItem(await NewIncidentOfAAsync()));
 
         public async Task<int> NewIncidentWithScribeAsync()
         {

@@ -25,6 +25,7 @@ public sealed partial class IncidentCommands(
     WakeSignal<IncidentWorker> wake,
     WakeSignal<Paging.EscalationWorker> engine,
     IOptions<IncidentOptions> options,
+    Postmortems.PostmortemDrafts postmortems,
     TimeProvider time)
 {
     private const int Attempts = 5;
@@ -255,6 +256,8 @@ public sealed partial class IncidentCommands(
             Entry(incident, "status", text, actor);
             if (to == IncidentStatus.Resolved && await Paging.IncidentRunSteps.StopAsync(db, incident.Id, Steady.Core.Paging.RunState.Resolved, $"the incident was resolved by {actor.Name}", now, cancellationToken))
                 Entry(incident, "page", "Paging stopped: the incident is resolved", null);
+            if (to == IncidentStatus.Resolved)
+                await postmortems.DraftAsync(incident, actor.Name, cancellationToken); // resolved: the postmortem's draft, in the same transaction
             if (to == IncidentStatus.Resolved)
                 await outbox.ToChannelsAsync(incident, "update", $"resolved:{now.ToUnixTimeMilliseconds()}", Headline(incident), $"Resolved by {actor.Name}{(overrideReason is null ? ", verified healthy" : $" (override: {overrideReason})")}.", cancellationToken);
             return null;

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core;
+using Steady.Core.Accounts;
+using Steady.Core.Incidents;
+using Steady.Core.Postmortems;
+using Steady.Server.Data;
+using Steady.Server.Features.Incidents;
+using Steady.Server.Infrastructure;
+
+namespace Steady.Server.Features.Postmortems;
+
+/// <summary>
+/// An incident's postmortem, shared by the API and (later) the console: read it with its live impact
+/// times and the blameless check's advice, draft it on demand, and change its sections, owner, due date
+/// and status. The blameless check advises; nothing it finds refuses a change.
+/// </summary>
+public sealed class PostmortemCommands(SteadyDb db, IncidentQueries queries, PostmortemDrafts drafts, TimeProvider time)
+{
+    private const int MaxSection = 20_000;
+
+    public async Task<Outcome<PostmortemDto>> GetAsync(string number, CancellationToken cancellationToken)
+    {
+        var incident = await queries.FindAsync(number, tracked: false, cancellationToken);
+        if (incident is null)
+            return Failure.NotFound($"Incident #{number.TrimStart('#')}");
+        var postmortem = await db.Set<Postmortem>().AsNoTracking().FirstOrDefaultAsync(p => p.IncidentId == incident.Id, cancellationToken);
+        if (postmortem is null)
+            return Failure.NotFound($"The postmortem of incident #{incident.Number} (it is drafted when the incident is resolved, or by POST)");
+        return await ViewAsync(incident, postmortem, cancellationToken);
+    }
+
+    /// <summary>Drafts the postmortem now if the incident has none; either way answers it.</summary>
+    public async Task<Outcome<PostmortemDto>> DraftAsync(Actor actor, string number, CancellationToken cancellationToken)
+    {
+        var incident = await queries.FindAsync(number, tracked: false, cancellationToken);
+        if (incident is null)
+            return Failure.NotFound($"Incident #{number.TrimStart('#')}");
+        if (!Permissions.CanRespondFor(actor, incident.TeamId))
+            return Failure.Forbidden("Only responders of the team that answers for this incident can draft its postmortem.");
+        var postmortem = await drafts.DraftAsync(incident, actor.Name, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Drafted at the same moment by someone else (the unique index): theirs is the one.
+            db.ChangeTracker.Clear();
+            postmortem = await db.Set<Postmortem>().AsNoTracking().FirstAsync(p => p.IncidentId == incident.Id, cancellationToken);
+        }
+        return await ViewAsync(incident, postmortem, cancellationToken);
+    }
+
+    public async Task<Outcome<PostmortemDto>> UpdateAsync(Actor actor, string number, PostmortemInput input, CancellationToken cancellationToken)
+    {
+        var incident = await queries.FindAsync(number, tracked: false, cancellationToken);
+        if (incident is null)
+            return Failure.NotFound($"Incident #{number.TrimStart('#')}");
+        if (!Permissions.CanRespondFor(actor, incident.TeamId))
+            return Failure.Forbidden("Only responders of the team that answers for this incident can edit its postmortem.");
+        var postmortem = await db.Set<Postmortem>().FirstOrDefaultAsync(p => p.IncidentId == incident.Id, cancellationToken);
+        if (postmortem is null)
+            return Failure.NotFound($"The postmortem of incident #{incident.Number} (it is drafted when the incident is resolved, or by POST)");
+
+        var validation = new Validation();
+        foreach (var (field, text) in PostmortemDto.Sections(Apply(new Postmortem { Timeline = "", Responders = "", CreatedBy = "" }, input)))
+            validation.Text(field, text, MaxSection);
+        if (input.Timeline is { Count: > 1000 })
+            validation.Add("timeline", "'timeline' may have at most 1000 entries.");
+        if (input.Timeline?.Any(e => e is null || string.IsNullOrWhiteSpace(e.Text) || e.Text.Length > 4000 || string.IsNullOrWhiteSpace(e.Kind)) == true)
+            validation.Add("timeline", "Each timeline entry needs 'at', 'kind' and 'text' (at most 4000 characters).");
+        PostmortemStatus? status = null;
+        if (input.Status is not null && (status = PostmortemStatuses.TryParse(input.Status)) is null)
+            validation.Add("status", $"'status' must be one of {string.Join(", ", PostmortemStatuses.All.Select(s => s.ToWire()))}.");
+        Guid? ownerId = postmortem.OwnerId;
+        if (input.Owner is not null)
+        {
+            var owner = string.IsNullOrWhiteSpace(input.Owner) ? null : await db.UserAsync(input.Owner, cancellationToken);
+            if (owner is null || owner.DisabledAt is not null)
+                validation.Add("owner", $"'owner' must be a person: the id or email of an active user ('{input.Owner}' is not).");
+            else
+                ownerId = owner.Id;
+        }
+        if (validation.ToFailure() is { } invalid)
+            return invalid;
+
+        Apply(postmortem, input);
+        postmortem.OwnerId = ownerId;
+        if (input.DueAt is { } due)
+            postmortem.DueAt = due.ToUniversalTime();
+        if (input.Timeline is { } timeline)
+            postmortem.Timeline = JsonSerializer.Serialize(timeline.OrderBy(e => e.At).ToList(), PostmortemDrafts.Json);
+        if (status is { } to && to != postmortem.Status)
+        {
+            if (PostmortemStatuses.Check(postmortem.Status, to, postmortem.OwnerId is not null, !string.IsNullOrWhiteSpace(postmortem.Summary)) is { } refused)
+                return to == PostmortemStatus.Published && !refused.Contains("one step", StringComparison.Ordinal) ? Failure.Invalid("status", refused) : Failure.Conflict(refused);
+            postmortem.Status = to;
+            postmortem.PublishedAt = to == PostmortemStatus.Published ? time.GetUtcNow() : null;
+        }
+        postmortem.UpdatedAt = time.GetUtcNow();
+        postmortem.Version++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Failure.Conflict("The postmortem changed meanwhile; read it again and repeat the change.");
+        }
+        return await ViewAsync(incident, postmortem, cancellationToken);
+    }
+
+    /// <summary>Copies the sections the input gives (an empty text clears one).</summary>
+    private static Postmortem Apply(Postmortem p, PostmortemInput input)
+    {
+        static string? Set(string? current, string? given) => given is null ? current : (string.IsNullOrWhiteSpace(given) ? null : given.Trim());
+        p.Summary = Set(p.Summary, input.Summary);
+        p.Impact = Set(p.Impact, input.Impact);
+        p.Trigger = Set(p.Trigger, input.Trigger);
+        p.RootCause = Set(p.RootCause, input.RootCause);
+        p.ContributingFactors = Set(p.ContributingFactors, input.ContributingFactors);
+        p.Detection = Set(p.Detection, input.Detection);
+        p.Resolution = Set(p.Resolution, input.Resolution);
+        p.WentWell = Set(p.WentWell, input.WentWell);
+        p.WentWrong = Set(p.WentWrong, input.WentWrong);
+        p.GotLucky = Set(p.GotLucky, input.GotLucky);
+        return p;
+    }
+
+    private async Task<PostmortemDto> ViewAsync(Incident incident, Postmortem postmortem, CancellationToken cancellationToken)
+    {
+        var firstAlert = await (from l in db.IncidentAlerts.AsNoTracking()
+                                join a in db.Alerts.AsNoTracking() on l.AlertId equals a.Id
+                                where l.IncidentId == incident.Id
+                                select (DateTimeOffset?)a.FirstSeenAt).ToListAsync(cancellationToken);
+        var impact = ImpactTimes.From(incident.DeclaredAt, firstAlert.Min(), incident.AcknowledgedAt, incident.MitigatedAt, incident.ResolvedAt);
+        var people = await (from r in db.IncidentRoles.AsNoTracking()
+                            join u in db.Users.AsNoTracking() on r.UserId equals u.Id
+                            where r.IncidentId == incident.Id
+                            select u.Name).Distinct().ToListAsync(cancellationToken);
+        PersonDto? owner = null;
+        if (postmortem.OwnerId is { } ownerId)
+            owner = await db.Users.AsNoTracking().Where(u => u.Id == ownerId).Select(u => new PersonDto(u.Id, u.Name)).FirstOrDefaultAsync(cancellationToken);
+        return PostmortemDto.From(postmortem, incident.Number, incident.Title, incident.Severity, owner, impact, people);
+    }
+}

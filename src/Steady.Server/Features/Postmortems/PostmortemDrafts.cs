@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Steady.Core;
+using Steady.Core.Incidents;
+using Steady.Core.Postmortems;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Postmortems;
+
+/// <summary>One entry of a postmortem's timeline copy.</summary>
+public sealed record PostmortemTimelineEntry(DateTimeOffset At, string Kind, string Text, string? Actor, bool Pinned);
+
+/// <summary>One role a person held during the incident, from when to when (to: null while still held).</summary>
+public sealed record PostmortemResponder(Guid UserId, string Name, string Role, DateTimeOffset From, DateTimeOffset? To);
+
+/// <summary>
+/// Drafts an incident's postmortem from what the incident knows: the owner is the commander, the due
+/// date follows the severity, the summary starts from the incident's, the timeline is a copy of the
+/// pinned entries and the key events, the responders are every role held. Called in the transaction that
+/// resolves the incident (so the draft exists exactly when the incident is resolved), and on demand.
+/// </summary>
+public sealed class PostmortemDrafts(SteadyDb db, TimeProvider time)
+{
+    /// <summary>The kinds of timeline entries that are key events; the others (notes, journal lines, findings) are copied only when pinned.</summary>
+    private static readonly HashSet<string> KeyKinds = ["declared", "severity", "status", "role", "update", "action", "evidence", "page", "alert-linked", "resolution"];
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The incident's postmortem, drafted now if it has none (added to the context; the caller saves).</summary>
+    public async Task<Postmortem> DraftAsync(Incident incident, string by, CancellationToken cancellationToken)
+    {
+        var existing = db.Set<Postmortem>().Local.FirstOrDefault(p => p.IncidentId == incident.Id)
+            ?? await db.Set<Postmortem>().FirstOrDefaultAsync(p => p.IncidentId == incident.Id, cancellationToken);
+        if (existing is not null)
+            return existing;
+        var now = time.GetUtcNow();
+
+        // Entries written in this same transaction (the resolving status change) are not saved yet: take them too.
+        var saved = await db.Timeline.AsNoTracking().Where(t => t.IncidentId == incident.Id).ToListAsync(cancellationToken);
+        var pending = db.Timeline.Local.Where(t => t.IncidentId == incident.Id && saved.All(s => s.Id != t.Id));
+        var timeline = saved.Concat(pending)
+            .Where(t => t.Pinned || KeyKinds.Contains(t.Kind))
+            .OrderBy(t => t.At).ThenBy(t => t.RecordedAt)
+            .Select(t => new PostmortemTimelineEntry(t.At, t.Kind, t.Text, t.ActorName, t.Pinned))
+            .ToList();
+
+        var roles = await (from r in db.IncidentRoles.AsNoTracking()
+                           join u in db.Users.AsNoTracking() on r.UserId equals u.Id
+                           where r.IncidentId == incident.Id
+                           select new { r.UserId, u.Name, r.Role, r.StartedAt, r.EndedAt }).ToListAsync(cancellationToken);
+        var responders = roles.OrderBy(r => r.StartedAt)
+            .Select(r => new PostmortemResponder(r.UserId, r.Name, Roles.Name(r.Role), r.StartedAt, r.EndedAt))
+            .ToList();
+        var commander = roles.Where(r => r.Role == IncidentRole.Commander).OrderByDescending(r => r.StartedAt).FirstOrDefault();
+
+        var postmortem = new Postmortem
+        {
+            Id = Ids.New(time),
+            IncidentId = incident.Id,
+            Status = PostmortemStatus.Draft,
+            OwnerId = commander?.UserId,
+            DueAt = PostmortemDue.For(incident.Severity, incident.ResolvedAt ?? now),
+            Summary = incident.Summary,
+            Resolution = incident.WhatWasDone,
+            RootCause = incident.Cause,
+            ContributingFactors = incident.FailedAssumptions,
+            Timeline = JsonSerializer.Serialize(timeline, Json),
+            Responders = JsonSerializer.Serialize(responders, Json),
+            CreatedAt = now,
+            CreatedBy = by,
+            UpdatedAt = now,
+        };
+        db.Add(postmortem);
+        return postmortem;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Steady.Core.Postmortems;
+
+namespace Steady.Server.Features.Postmortems;
+
+/// <summary>PUT /postmortem: only the fields given change. owner: a person's id or email; status: draft, in-review, reviewed, published.</summary>
+public sealed record PostmortemInput(
+    string? Status = null,
+    string? Owner = null,
+    DateTimeOffset? DueAt = null,
+    string? Summary = null,
+    string? Impact = null,
+    string? Trigger = null,
+    string? RootCause = null,
+    string? ContributingFactors = null,
+    string? Detection = null,
+    string? Resolution = null,
+    string? WentWell = null,
+    string? WentWrong = null,
+    string? GotLucky = null,
+    IReadOnlyList<PostmortemTimelineEntry>? Timeline = null);
+
+public sealed record PersonDto(Guid Id, string Name);
+
+/// <summary>One moment of the impact: when, and how many seconds after the start.</summary>
+public sealed record ImpactMomentDto(string Name, DateTimeOffset? At, long? SecondsSinceStart);
+
+/// <summary>A blameless-check finding in one section: advice, never a refusal.</summary>
+public sealed record BlameFindingDto(string Section, string Words, int Start, int Length, string Why, string Suggestion);
+
+public sealed record PostmortemDto(
+    Guid Id,
+    int Incident,
+    string Title,
+    string Severity,
+    string Status,
+    PersonDto? Owner,
+    DateTimeOffset? DueAt,
+    string? Summary,
+    IReadOnlyList<ImpactMomentDto> ImpactTimes,
+    string? Impact,
+    string? Trigger,
+    string? RootCause,
+    string? ContributingFactors,
+    string? Detection,
+    string? Resolution,
+    string? WentWell,
+    string? WentWrong,
+    string? GotLucky,
+    IReadOnlyList<PostmortemTimelineEntry> Timeline,
+    IReadOnlyList<PostmortemResponder> Responders,
+    IReadOnlyList<BlameFindingDto> BlamelessCheck,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? PublishedAt)
+{
+    /// <summary>The text sections by name, in the order of the template (what the blameless check reads).</summary>
+    internal static IEnumerable<(string Section, string? Text)> Sections(Postmortem p) =>
+    [
+        ("summary", p.Summary), ("impact", p.Impact), ("trigger", p.Trigger), ("rootCause", p.RootCause),
+        ("contributingFactors", p.ContributingFactors), ("detection", p.Detection), ("resolution", p.Resolution),
+        ("wentWell", p.WentWell), ("wentWrong", p.WentWrong), ("gotLucky", p.GotLucky),
+    ];
+
+    internal static PostmortemDto From(Postmortem p, int number, string title, string severity, PersonDto? owner, IReadOnlyList<ImpactMoment> impact, IReadOnlyList<string> people)
+    {
+        var findings = Sections(p)
+            .SelectMany(s => Core.Postmortems.BlamelessCheck.Check(s.Text, people).Select(f => new BlameFindingDto(s.Section, f.Words, f.Start, f.Length, f.Why, f.Suggestion)))
+            .ToList();
+        return new(p.Id, number, title, severity, p.Status.ToWire(), owner, p.DueAt, p.Summary,
+            impact.Select(m => new ImpactMomentDto(m.Name, m.At, m.SinceStart is { } d ? (long)d.TotalSeconds : null)).ToList(),
+            p.Impact, p.Trigger, p.RootCause, p.ContributingFactors, p.Detection, p.Resolution, p.WentWell, p.WentWrong, p.GotLucky,
+            JsonSerializer.Deserialize<List<PostmortemTimelineEntry>>(p.Timeline, PostmortemDrafts.Json) ?? [],
+            JsonSerializer.Deserialize<List<PostmortemResponder>>(p.Responders, PostmortemDrafts.Json) ?? [],
+            findings, p.CreatedAt, p.UpdatedAt, p.PublishedAt);
+    }
+}

@@ -1,0 +1,20 @@
+using Steady.Core.Postmortems;
+
+namespace Steady.Server.Features.Postmortems;
+
+/// <summary>Steady:Postmortems — how action items are followed up.</summary>
+public sealed class PostmortemOptions
+{
+    public const string Section = "Steady:Postmortems";
+
+    /// <summary>How long before the due date the owner gets the first reminder.</summary>
+    public TimeSpan RemindBefore { get; set; } = ReminderPolicy.Default.Before;
+
+    /// <summary>How often an overdue item's owner is reminded.</summary>
+    public TimeSpan RemindEvery { get; set; } = ReminderPolicy.Default.Every;
+
+    /// <summary>After this many reminders, the team's admins are told too.</summary>
+    public int TellAdminsAfter { get; set; } = ReminderPolicy.Default.TellAdminsAfter;
+
+    public ReminderPolicy Policy => new(RemindBefore, RemindEvery <= TimeSpan.Zero ? ReminderPolicy.Default.Every : RemindEvery, TellAdminsAfter);
+}
