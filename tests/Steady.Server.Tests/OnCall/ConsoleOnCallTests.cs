@@ -35,7 +35,7 @@ public sealed class ConsoleOnCallTests
         await using var _ = host;
         // 2026-11-24 10:00 Berlin: the weekly rotation from 2026-11-02 has Alice, Bob, Alice, Bob... — week 4 is Bob's.
         var home = await alice.GetPageAsync("/");
-        Assert.Matches(@"primary_engineer</a></td>\s*<td>\s*<strong>Bob Okafor</strong>", home);
+        Assert.Matches(@"primary_engineer</a></td>\s*<td data-label=""On call now"">\s*<strong>Bob Okafor</strong>", home);
 
         var schedule = await IdAsync(host, "/api/v1/schedules/primary_engineer");
         var page = await alice.GetPageAsync($"/schedules/{schedule}");

@@ -52,7 +52,11 @@ public sealed class AlertsPageModel(SteadyDb db, AlertActions actions, TimeProvi
 
     public string OlderLink => $"/alerts?service={Uri.EscapeDataString(Service ?? "")}&status={Status}&label={Uri.EscapeDataString(Label ?? "")}&before={Older}";
 
-    private string Here => $"/alerts?service={Uri.EscapeDataString(Service ?? "")}&status={Uri.EscapeDataString(Status ?? "")}&label={Uri.EscapeDataString(Label ?? "")}";
+    // Back to the same filters; a filter too long to be one (no name or label is 500 characters) is
+    // dropped rather than echoed into a Location header that no client would accept.
+    private string Here => $"/alerts?service={Filter(Service)}&status={Filter(Status)}&label={Filter(Label)}";
+
+    private static string Filter(string? value) => value is { Length: <= 500 } ? Uri.EscapeDataString(value) : "";
 
     public async Task<IActionResult> OnGetAsync()
     {
