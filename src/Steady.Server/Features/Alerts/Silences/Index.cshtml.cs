@@ -104,7 +104,7 @@ public sealed class SilencesModel(SteadyDb db, SuppressionCommands commands, Tim
 
     private async Task LoadAsync()
     {
-        Zone = await db.Users.Where(u => u.Id == Actor.UserId).Select(u => u.TimeZone).FirstOrDefaultAsync(RequestAborted) ?? "UTC";
+        Zone = Time.Zone.Id;
         var services = await db.Services.AsNoTracking().OrderBy(s => s.Name).ToListAsync(RequestAborted);
         var names = services.ToDictionary(s => s.Id, s => s.Name);
         var teams = services.ToDictionary(s => s.Id, s => s.TeamId);

@@ -81,7 +81,7 @@ public sealed class MaintenanceModel(SteadyDb db, SuppressionCommands commands, 
 
     private async Task LoadAsync()
     {
-        Zone = await db.Users.Where(u => u.Id == Actor.UserId).Select(u => u.TimeZone).FirstOrDefaultAsync(RequestAborted) ?? "UTC";
+        Zone = Time.Zone.Id;
         var services = await db.Services.AsNoTracking().OrderBy(s => s.Name).ToListAsync(RequestAborted);
         var byId = services.ToDictionary(s => s.Id);
         Services = services.Where(s => Permissions.CanRespondFor(Actor, s.TeamId)).Select(s => (s.Id, s.Name)).ToList();

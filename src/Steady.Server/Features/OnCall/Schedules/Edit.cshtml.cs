@@ -57,7 +57,7 @@ public sealed class ScheduleEditModel(SteadyDb db, TimeProvider time, ScheduleCo
         }
         else
         {
-            TimeZone = await db.Users.Where(u => u.Id == Actor.UserId).Select(u => u.TimeZone).FirstOrDefaultAsync(RequestAborted) ?? "UTC";
+            TimeZone = Time.Zone.Id;
             Layers = [BlankLayer()];
         }
         return Shown();
