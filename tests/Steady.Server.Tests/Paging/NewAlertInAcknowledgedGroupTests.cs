@@ -51,6 +51,9 @@ public sealed class NewAlertInAcknowledgedGroupTests
         var loadId = load.GetProperty("id").GetGuid();
         Assert.Equal(disk.GetProperty("groupId").GetGuid(), load.GetProperty("groupId").GetGuid());
         Assert.Equal("triggered", load.GetProperty("status").GetString());
+        // The receiver answered 503; the worker records that after the answer, so wait for the record.
+        await PagingWorld.EventuallyAsync(async () => (await world.NotificationsAsync(loadId)).GetProperty("deliveries").EnumerateArray()
+            .Any(d => d.GetProperty("kind").GetString() == "new-alert-in-acknowledged-group" && d.GetProperty("state").GetString() != "sending"), "the failed send recorded");
         var view = await world.NotificationsAsync(loadId);
         Assert.Equal("acknowledged", view.GetProperty("escalation").GetProperty("state").GetString());
         var told = Assert.Single(view.GetProperty("deliveries").EnumerateArray(), d => d.GetProperty("kind").GetString() == "new-alert-in-acknowledged-group");

@@ -164,6 +164,66 @@ public sealed class SuppressionTests
         Assert.Equal("active", (await world.NotificationsAsync(alertId)).GetProperty("escalation").GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task AnAlertLeavingMaintenanceIntoAGroupAcknowledgedMeanwhilePagesTheAcknowledgerAndAMoreSevereOneTriggersTheGroupAgain()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var hooks = new LoopbackReceiver();
+        await using var host = await SteadyHost.StartAsync();
+        var world = await PagingWorld.CreateAsync(host, hooks);
+
+        // The disk fills; ann is paged and acknowledges through her link.
+        await world.FireAsync(("DiskFull", "fp-disk", "warning", "web-1"));
+        await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 1, "ann's page");
+        var ackUrl = new Uri(hooks.Requests[0].Json().GetProperty("ackUrl").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, (await new ConsoleClient(host).PostFormAsync(ackUrl.PathAndQuery, ackUrl.PathAndQuery)).StatusCode);
+
+        // A maintenance window; during it two new alerts join the acknowledged group, quietly.
+        var window = await CreatedIdAsync(await host.Admin().PostAsJsonAsync($"/api/v1/services/{world.ServiceId}/maintenance", new { reason = "kernel upgrade", durationMinutes = 30 }, cancel));
+        await world.FireAsync(("LoadHigh", "fp-load", "warning", "web-1"));
+        var alerts = await AlertsByNameAsync(host, world);
+        Assert.Equal(window, (await AlertOfAsync(host, alerts["LoadHigh"])).GetProperty("maintenanceId").GetGuid());
+        host.Clock.Advance(TimeSpan.FromMinutes(29));
+        await Task.Delay(300, cancel);
+        Assert.Single(hooks.Requests);
+
+        // The window runs out with LoadHigh still firing: nobody was told of it, so ann, who holds the group, is paged about it.
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the page telling ann of the alert that left maintenance");
+        Assert.Equal("/ann", hooks.Requests[1].PathAndQuery);
+        Assert.Equal("New alert in a group you acknowledged: LoadHigh on web-1", hooks.Requests[1].Json().GetProperty("title").GetString());
+        var detail = await DetailAsync(host, alerts["LoadHigh"]);
+        Assert.Contains("is paged about it", detail.GetProperty("joinedAcknowledgedGroup").GetString()!, StringComparison.Ordinal);
+        Assert.Contains(detail.GetProperty("history").EnumerateArray(), e => e.GetProperty("kind").GetString() == "maintenance-ended"
+            && e.GetProperty("note").GetString() == "kernel upgrade — ended; still triggered, in a group acknowledged meanwhile");
+        Assert.Equal("acknowledged", (await world.NotificationsAsync(alerts["DiskFull"])).GetProperty("escalation").GetProperty("state").GetString());
+
+        // A silence hides a critical alert in the same group; when it is lifted the alert is more severe than anything
+        // the group held, so the group triggers again and pages through its policy from the first step.
+        var silence = await CreatedIdAsync(await host.Admin().PostAsJsonAsync("/api/v1/silences", new
+        {
+            service = world.Service,
+            matchers = new[] { new { name = "alertname", value = "Payments5xx" } },
+            reason = "known provider outage",
+            durationMinutes = 60,
+        }, cancel));
+        await world.FireAsync(("Payments5xx", "fp-5xx", "critical", "web-1"));
+        alerts = await AlertsByNameAsync(host, world);
+        Assert.Equal(silence, (await AlertOfAsync(host, alerts["Payments5xx"])).GetProperty("silencedBy").GetGuid());
+        (await host.Admin().DeleteAsync($"/api/v1/silences/{silence}", cancel)).EnsureSuccessStatusCode();
+        // Ann was paged a moment ago, so step 1 waits for her bundle window (a minute) rather than ringing twice at once.
+        await PagingWorld.EventuallyAsync(async () => (await world.NotificationsAsync(alerts["Payments5xx"])).GetProperty("escalation").GetProperty("state").GetString() == "active", "the group to trigger again");
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 3, "step 1 again");
+        Assert.Equal("/ann", hooks.Requests[2].PathAndQuery);
+        Assert.Equal("Payments5xx on web-1", hooks.Requests[2].Json().GetProperty("title").GetString());
+        Assert.Equal("active", (await world.NotificationsAsync(alerts["Payments5xx"])).GetProperty("escalation").GetProperty("state").GetString());
+        Assert.Contains("triggered again", (await DetailAsync(host, alerts["Payments5xx"])).GetProperty("joinedAcknowledgedGroup").GetString()!, StringComparison.Ordinal);
+        host.Clock.Advance(TimeSpan.FromMinutes(4));
+        await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 4, "step 2: the secondary");
+        Assert.Equal("/ben", hooks.Requests[3].PathAndQuery);
+    }
+
     private static async Task<Guid> CreatedIdAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -13,10 +13,14 @@ namespace Steady.Server.Features.Alerts;
 /// next step. One that ends (its time ran out, or a person ended it) takes its mark off its alerts:
 /// those still triggered that no other silence or window covers page from then on — their group's
 /// escalation starts, as for an alert that just fired, the way Alertmanager notifies for alerts still
-/// firing when a silence expires. Acknowledged alerts only lose the mark. Each silence and window is
+/// firing when a silence expires. In a group someone acknowledged meanwhile, such an alert is one nobody
+/// was told of: it joins that group as a new alert does (the acknowledger is paged, or the group triggers
+/// again), never silently. Acknowledged alerts only lose the mark. Each silence and window is
 /// applied once and lifted once (claimed by a conditional update, so nodes never both do it).
 /// </summary>
-public sealed class Suppressions(SteadyDb db, AlertStore store, TimeProvider time, WakeSignal<EscalationWorker> engine, WakeSignal<SuppressionWorker> worker)
+public sealed class Suppressions(
+    SteadyDb db, AlertStore store, StepPlanner planner, TimeProvider time,
+    WakeSignal<EscalationWorker> engine, WakeSignal<DeliveryWorker> deliveries, WakeSignal<SuppressionWorker> worker)
 {
     private const int BatchSize = 100;
 
@@ -137,7 +141,10 @@ public sealed class Suppressions(SteadyDb db, AlertStore store, TimeProvider tim
             return 0;
         }
         if (paging > 0)
+        {
             engine.Wake();
+            deliveries.Wake(); // pages to people who acknowledged a group one of these alerts is in
+        }
         return paging;
     }
 
@@ -154,6 +161,7 @@ public sealed class Suppressions(SteadyDb db, AlertStore store, TimeProvider tim
         var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
         var runs = new RunChanges();
         var paging = 0;
+        var outcomes = new List<(Alert Alert, List<(string Kind, string Reason)> Lifted, bool Pages)>();
         foreach (var alert in alerts)
         {
             var lifted = new List<(string Kind, string Reason)>();
@@ -170,19 +178,38 @@ public sealed class Suppressions(SteadyDb db, AlertStore store, TimeProvider tim
             var labels = JsonSerializer.Deserialize<Dictionary<string, string>>(alert.Labels) ?? [];
             store.Suppress(alert, labels, silences, windows, now);
             var pages = alert.Status == AlertStatus.Triggered && !alert.IsSuppressed;
-            var outcome = pages ? "still triggered, so it pages now"
-                : alert.IsSuppressed ? "still covered by another silence or maintenance window"
-                : "acknowledged, so nobody is paged";
-            foreach (var (kind, reason) in lifted)
-                store.History(alert, kind, now, null, "steady", $"{reason} — ended; {outcome}");
             alert.Version++;
+            outcomes.Add((alert, lifted, pages));
+        }
+        // Nobody was told of an alert while it was quiet: to its group it is a new alert, compared with what the
+        // group held besides (what people were told of): one more severe than all of that re-triggers an
+        // acknowledged group, as a new alert joining it does.
+        var quiet = outcomes.Where(o => o.Pages).Select(o => o.Alert.Id).ToList();
+        var worst = quiet.Count == 0 ? [] : (await db.Alerts.AsNoTracking()
+                .Where(a => groupIds.Contains(a.GroupId) && !quiet.Contains(a.Id))
+                .Select(a => new { a.GroupId, a.Severity }).ToListAsync(cancellationToken))
+            .GroupBy(a => a.GroupId).ToDictionary(g => g.Key, g => g.Max(a => a.Severity));
+        foreach (var (alert, _, pages) in outcomes)
+        {
             if (pages && groups.GetValueOrDefault(alert.GroupId) is { } group && services.GetValueOrDefault(alert.ServiceId) is { } service)
             {
-                runs.Triggered(group, service);
+                runs.Triggered(group, service, alert, worst.GetValueOrDefault(group.Id, Severity.Info));
                 paging++;
             }
         }
-        await runs.ApplyAsync(db, now, cancellationToken);
+        await runs.ApplyAsync(db, now, cancellationToken, planner);
+        var joined = runs.JoinedAcknowledgedGroups.ToDictionary(j => j.Alert.Id, j => j.Note);
+        foreach (var (alert, lifted, pages) in outcomes)
+        {
+            var note = joined.GetValueOrDefault(alert.Id);
+            var outcome = !pages ? alert.IsSuppressed ? "still covered by another silence or maintenance window" : "acknowledged, so nobody is paged"
+                : note is not null ? "still triggered, in a group acknowledged meanwhile"
+                : "still triggered, so it pages now";
+            foreach (var (kind, reason) in lifted)
+                store.History(alert, kind, now, null, "steady", $"{reason} — ended; {outcome}");
+            if (note is not null)
+                store.History(alert, AlertEventKinds.JoinedAcknowledgedGroup, now, null, "steady", note);
+        }
         return paging;
     }
 }
