@@ -212,7 +212,8 @@ public sealed class SuppressionTests
         Assert.Equal(silence, (await AlertOfAsync(host, alerts["Payments5xx"])).GetProperty("silencedBy").GetGuid());
         (await host.Admin().DeleteAsync($"/api/v1/silences/{silence}", cancel)).EnsureSuccessStatusCode();
         // Ann was paged a moment ago, so step 1 waits for her bundle window (a minute) rather than ringing twice at once.
-        await PagingWorld.EventuallyAsync(async () => (await world.NotificationsAsync(alerts["Payments5xx"])).GetProperty("escalation").GetProperty("state").GetString() == "active", "the group to trigger again");
+        await PagingWorld.EventuallyAsync(async () => (await world.NotificationsAsync(alerts["Payments5xx"])).GetProperty("escalation") is var run
+            && run.GetProperty("state").GetString() == "active" && run.GetProperty("nextStep").GetInt32() == 2, "the group to trigger again and plan step 1");
         host.Clock.Advance(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 3, "step 1 again");
         Assert.Equal("/ann", hooks.Requests[2].PathAndQuery);
