@@ -641,7 +641,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
                 db.EscalationRuns.Add(new Steady.Core.Paging.EscalationRunRecord
                 {
                     Id = Guid.CreateVersion7(), IncidentId = incident.Id, PolicyId = Guid.Empty, TargetUserId = incident.DeclaredById, Key = "matrix", Reason = "matrix",
-                    State = Steady.Core.Paging.RunState.Active, Urgency = "high", NextDueAt = now.AddHours(1), StartedAt = now, UpdatedAt = now,
+                    State = Steady.Core.Paging.RunState.Active, Urgency = Steady.Core.OnCall.Urgency.High, NextDueAt = now.AddHours(1), StartedAt = now, UpdatedAt = now,
                 });
                 return await db.SaveChangesAsync();
             });

@@ -38,8 +38,7 @@ public sealed class NotificationRule : IAudited
 
     public int DelayMinutes { get; set; }
 
-    /// <summary>high, low, or any.</summary>
-    public required string Urgency { get; set; }
+    public required RuleUrgency Urgency { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 }

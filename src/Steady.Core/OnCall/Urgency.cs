@@ -26,6 +26,34 @@ public static class Urgencies
     public static string ToWire(this Urgency urgency) => urgency == Urgency.High ? "high" : "low";
 
     public static Urgency Parse(string wire) => wire == "low" ? Urgency.Low : Urgency.High;
+
+    public static string ToWire(this RuleUrgency urgency) => urgency switch
+    {
+        RuleUrgency.High => "high",
+        RuleUrgency.Low => "low",
+        _ => "any",
+    };
+
+    /// <summary>A rule's urgency as written (high, low or any, any case, trimmed), or null when it is none of them.</summary>
+    public static RuleUrgency? ParseRule(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "high" => RuleUrgency.High,
+        "low" => RuleUrgency.Low,
+        "any" => RuleUrgency.Any,
+        _ => null,
+    };
+
+    /// <summary>Whether a notification rule of this urgency applies to a page of <paramref name="urgency"/>.</summary>
+    public static bool Covers(this RuleUrgency rule, Urgency urgency) =>
+        rule == RuleUrgency.Any || (rule == RuleUrgency.High) == (urgency == Urgency.High);
+}
+
+/// <summary>Which pages a person's notification rule is for: high-urgency ones, low-urgency ones, or any.</summary>
+public enum RuleUrgency
+{
+    Any,
+    High,
+    Low,
 }
 
 /// <summary>

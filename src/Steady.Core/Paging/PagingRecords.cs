@@ -1,3 +1,5 @@
+using Steady.Core.OnCall;
+
 namespace Steady.Core.Paging;
 
 /// <summary>Where a run stands. Stored and shown as its text (<see cref="RunStates.ToWire"/>: "active", "acknowledged", …).</summary>
@@ -84,8 +86,7 @@ public sealed class EscalationRunRecord
 
     public required RunState State { get; set; }
 
-    /// <summary>high or low.</summary>
-    public required string Urgency { get; set; }
+    public required Urgency Urgency { get; set; }
 
     public int Step { get; set; }
 
@@ -186,7 +187,7 @@ public sealed class Delivery
 
     public int Pass { get; set; }
 
-    public required string Urgency { get; set; }
+    public required Urgency Urgency { get; set; }
 
     public required DeliveryState State { get; set; }
 

@@ -1,6 +1,4 @@
-using Steady.Server.Data;
-
-namespace Steady.Server.Features.Paging;
+namespace Steady.Server.Data;
 
 /// <summary>Instants as raw SQL parameters: SQLite columns hold UTC microseconds (the model's converter), PostgreSQL timestamptz.</summary>
 public static class DbTime

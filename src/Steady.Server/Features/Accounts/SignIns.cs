@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
-using Steady.Server.Features.Paging;
 
 namespace Steady.Server.Features.Accounts;
 

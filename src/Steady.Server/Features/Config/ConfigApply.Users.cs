@@ -105,17 +105,17 @@ public sealed partial class ConfigApply
 
     private void Rules(ConfigDocument d, string path, User user, ContactMethod method, IReadOnlyList<RuleDocument> rules, List<object> touched)
     {
-        var wanted = new List<(int Delay, string Urgency)>();
+        var wanted = new List<(int Delay, RuleUrgency Urgency)>();
         for (var i = 0; i < rules.Count; i++)
         {
             var after = rules[i].After is null ? Duration.Zero : Durations.Parse(rules[i].After);
-            var urgency = ContactMethodCommands.Urgency(rules[i].Urgency ?? "any");
+            var urgency = Urgencies.ParseRule(rules[i].Urgency ?? "any");
             if (after is null || after.Value.TotalMinutes > ContactMethodCommands.MaxDelayMinutes || after.Value.TotalSeconds % 60 != 0)
                 Error(d, $"{path}.rules[{i}].after", $"{path}.rules[{i}].after '{rules[i].After}' must be whole minutes between 0m and 1d, like 2m.");
             if (urgency is null)
                 Error(d, $"{path}.rules[{i}].urgency", ContactMethodCommands.UrgencyProblem($"{path}.rules[{i}].urgency", rules[i].Urgency));
             if (after is not null && urgency is not null)
-                wanted.Add(((int)after.Value.TotalMinutes, urgency));
+                wanted.Add(((int)after.Value.TotalMinutes, urgency.Value));
         }
         foreach (var existing in _rules.Where(r => r.ContactMethodId == method.Id).ToList())
         {

@@ -50,8 +50,8 @@ public static class ConfigExport
                         m.Address,
                         m.Label == m.Kind.ToWire() ? null : m.Label,
                         includeSecrets && m.Settings is { } settings ? new Dictionary<string, string>(new SortedDictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(settings) ?? [], StringComparer.Ordinal)) : null,
-                        rules.Where(r => r.ContactMethodId == m.Id).OrderBy(r => r.DelayMinutes).ThenBy(r => r.Urgency, StringComparer.Ordinal)
-                            .Select(r => new RuleDocument(r.DelayMinutes == 0 ? "0m" : Durations.Format(Duration.FromMinutes(r.DelayMinutes)), r.Urgency == "any" ? null : r.Urgency)).ToList() is { Count: > 0 } list ? list : null))
+                        rules.Where(r => r.ContactMethodId == m.Id).OrderBy(r => r.DelayMinutes).ThenBy(r => r.Urgency.ToWire(), StringComparer.Ordinal)
+                            .Select(r => new RuleDocument(r.DelayMinutes == 0 ? "0m" : Durations.Format(Duration.FromMinutes(r.DelayMinutes)), r.Urgency == RuleUrgency.Any ? null : r.Urgency.ToWire())).ToList() is { Count: > 0 } list ? list : null))
                     .ToList();
             }
             Add(ConfigKinds.User, new UserDocument(user.Name, user.Email, user.TimeZone, user.IsAdmin ? true : null, contact is { Count: > 0 } ? contact : null));

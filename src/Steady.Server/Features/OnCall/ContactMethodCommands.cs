@@ -114,12 +114,12 @@ public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time
             v.Add("contactMethodId", "'contactMethodId' must be one of this person's contact methods.");
         if (!DelayAllowed(input.DelayMinutes))
             v.Add("delayMinutes", $"'delayMinutes' must be between 0 and {MaxDelayMinutes}.");
-        var urgency = Urgency(input.Urgency);
+        var urgency = Urgencies.ParseRule(input.Urgency);
         if (urgency is null)
             v.Add("urgency", UrgencyProblem("'urgency'", input.Urgency));
         if (v.ToFailure() is { } invalid)
             return invalid;
-        var rule = new NotificationRule { Id = Ids.New(time), UserId = owner, ContactMethodId = method!.Id, DelayMinutes = input.DelayMinutes, Urgency = urgency!, CreatedAt = time.GetUtcNow() };
+        var rule = new NotificationRule { Id = Ids.New(time), UserId = owner, ContactMethodId = method!.Id, DelayMinutes = input.DelayMinutes, Urgency = urgency!.Value, CreatedAt = time.GetUtcNow() };
         db.NotificationRules.Add(rule);
         await db.SaveChangesAsync(cancellationToken);
         return (rule, method);
@@ -166,15 +166,6 @@ public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time
         if (settings is { Count: > 20 })
             v.Add("settings", "'settings' may have at most 20 entries.");
     }
-
-    /// <summary>A rule's urgency, normalized (high, low or any), or null when it is none of them.</summary>
-    internal static string? Urgency(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        "high" => "high",
-        "low" => "low",
-        "any" => "any",
-        _ => null,
-    };
 
     internal static string UrgencyProblem(string field, string? given) => $"{field} must be high, low or any; got '{given}'.";
 

@@ -84,7 +84,7 @@ public static class ContactMethodsApi
         if (refused is not null)
             return refused;
         var rows = await db.NotificationRules.AsNoTracking().Where(r => r.UserId == owner)
-            .Join(db.ContactMethods, r => r.ContactMethodId, m => m.Id, (r, m) => new RuleDto(r.Id, m.Id, m.Kind.ToWire(), m.Label, r.DelayMinutes, r.Urgency))
+            .Join(db.ContactMethods, r => r.ContactMethodId, m => m.Id, (r, m) => new RuleDto(r.Id, m.Id, m.Kind.ToWire(), m.Label, r.DelayMinutes, r.Urgency.ToWire()))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<RuleDto>>(rows.OrderBy(r => r.DelayMinutes).ThenBy(r => r.ContactLabel).ToList());
     }
@@ -98,7 +98,7 @@ public static class ContactMethodsApi
         if (!outcome.Succeeded)
             return outcome.Failure!.ToProblem();
         var (rule, method) = outcome.Value;
-        return TypedResults.Created($"/api/v1/users/{owner}/notification-rules/{rule.Id}", new RuleDto(rule.Id, method.Id, method.Kind.ToWire(), method.Label, rule.DelayMinutes, rule.Urgency));
+        return TypedResults.Created($"/api/v1/users/{owner}/notification-rules/{rule.Id}", new RuleDto(rule.Id, method.Id, method.Kind.ToWire(), method.Label, rule.DelayMinutes, rule.Urgency.ToWire()));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveRule(string user, Guid id, SteadyDb db, ActorAccessor actors, ContactMethodCommands commands, CancellationToken cancellationToken)

@@ -90,7 +90,7 @@ public sealed partial class HandoffNotifier(
 
         var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == userId, cancellationToken);
         var methods = await db.ContactMethods.AsNoTracking().Where(m => m.UserId == userId && m.Kind != ContactKind.Voice).OrderBy(m => m.Id).ToListAsync(cancellationToken);
-        var immediate = await db.NotificationRules.AsNoTracking().Where(r => r.UserId == userId && r.DelayMinutes == 0 && r.Urgency != "high").Select(r => r.ContactMethodId).ToListAsync(cancellationToken);
+        var immediate = await db.NotificationRules.AsNoTracking().Where(r => r.UserId == userId && r.DelayMinutes == 0 && r.Urgency != RuleUrgency.High).Select(r => r.ContactMethodId).ToListAsync(cancellationToken);
         if (methods.Any(m => immediate.Contains(m.Id)))
             methods = methods.Where(m => immediate.Contains(m.Id)).ToList();
 

@@ -25,6 +25,7 @@ internal sealed class OnCallMapping :
     public void Configure(EntityTypeBuilder<NotificationRule> e)
     {
         e.ToTable("notification_rules");
+        e.Property(x => x.Urgency).HasConversion(u => u.ToWire(), text => Urgencies.ParseRule(text) ?? RuleUrgency.Any);
         e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<ContactMethod>().WithMany().HasForeignKey(x => x.ContactMethodId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -241,7 +241,7 @@ public sealed partial class EscalationWorker(
             var acknowledged = !paging && (retriggered
                 ? await db.Alerts.AsNoTracking().AnyAsync(a => a.GroupId == group.Id && a.Status == AlertStatus.Acknowledged, cancellationToken)
                 : batch.Acknowledged.Contains(group.Id));
-            decision = RunDecisions.BeforeStep(group.FlappingUntil, paging, acknowledged, Urgencies.Parse(run.Urgency), service.ReadBusinessHours(), now);
+            decision = RunDecisions.BeforeStep(group.FlappingUntil, paging, acknowledged, run.Urgency, service.ReadBusinessHours(), now);
         }
         switch (decision.Action)
         {
@@ -306,7 +306,7 @@ public sealed partial class EscalationWorker(
         foreach (var alert in acknowledged)
             db.AlertEvents.Add(alert.Retrigger(Ids.New(Time), now));
         group.Version++;
-        RunChanges.Restart(run, service, Urgencies.For(group.Severity, service.Urgency).ToWire(), now);
+        RunChanges.Restart(run, service, Urgencies.For(group.Severity, service.Urgency), now);
         run.Note = "re-triggered: the acknowledgement timed out";
         return true;
     }

@@ -18,7 +18,7 @@ namespace Steady.Server.Features.Paging;
 public static class IncidentRunSteps
 {
     /// <summary>Incidents page at any hour.</summary>
-    public const string Urgency = "high";
+    public const Urgency Urgency = Steady.Core.OnCall.Urgency.High;
 
     /// <summary>The states of a run still waiting for an answer (escalating, or every step ran): what acknowledging stops.</summary>
     public static readonly RunState[] Unanswered = [RunState.Active, RunState.Exhausted];

@@ -39,7 +39,7 @@ internal static class NewAlertInAcknowledgedGroup
         var retrigger = joined.Where(j => Grouping.WhenANewAlertJoinsAnAcknowledgedGroup(j.Alert.Severity, j.GroupWorst, person is not null) == JoinOutcome.Retrigger).ToList();
         if (retrigger.Count > 0)
         {
-            RunChanges.Restart(run, service, Urgencies.For(group.Severity, service.Urgency).ToWire(), now);
+            RunChanges.Restart(run, service, Urgencies.For(group.Severity, service.Urgency), now);
             var (worst, before) = retrigger.MaxBy(j => j.Alert.Severity);
             if (Grouping.IsTitledBySummary(group))
                 group.Title = worst.Summary; // the page names what triggered it again
@@ -69,7 +69,7 @@ internal static class NewAlertInAcknowledgedGroup
                 due = hours.NextOpening(Instant.FromDateTimeOffset(now)).ToDateTimeOffset();
                 waits = $", at {due:yyyy-MM-dd HH:mm} UTC (low urgency waits for business hours)";
             }
-            planned += await planner.PlanNewAlertAsync(run, person!.Id, alert.Id, urgency.ToWire(), due, cancellationToken);
+            planned += await planner.PlanNewAlertAsync(run, person!.Id, alert.Id, urgency, due, cancellationToken);
             notes.Add((alert, $"joined {acknowledged}: {who} is paged about it{waits} (new alert in a group you acknowledged); the group stays acknowledged"));
         }
         return planned;

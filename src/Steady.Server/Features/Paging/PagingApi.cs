@@ -52,7 +52,7 @@ public static class PagingApi
         if (run is not null)
         {
             var policy = await db.EscalationPolicies.AsNoTracking().Where(p => p.Id == run.PolicyId).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken) ?? "(deleted policy)";
-            escalation = new EscalationDto(run.State.ToWire(), run.Urgency, policy, run.Step + 1, run.Pass, run.State == RunState.Active ? run.NextDueAt : null,
+            escalation = new EscalationDto(run.State.ToWire(), run.Urgency.ToWire(), policy, run.Step + 1, run.Pass, run.State == RunState.Active ? run.NextDueAt : null,
                 run.StartedAt, run.LastStepAt, run.Note);
         }
         else
@@ -111,7 +111,7 @@ public static class PagingApi
         var userIds = rows.Select(r => r.UserId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
         return rows.Select(d => new DeliveryDto(d.Id, d.GroupId, d.ServiceId, d.UserId, names.GetValueOrDefault(d.UserId, "(deleted user)"), d.Channel, d.Target,
-            d.Step + 1, d.Pass, d.Urgency, d.State.ToWire(), d.Attempts, d.DueAt, d.CreatedAt, d.LastAttemptAt, d.SentAt, d.Error, d.IdempotencyKey, d.SentAs, d.Reason, d.IncidentId,
+            d.Step + 1, d.Pass, d.Urgency.ToWire(), d.State.ToWire(), d.Attempts, d.DueAt, d.CreatedAt, d.LastAttemptAt, d.SentAt, d.Error, d.IdempotencyKey, d.SentAs, d.Reason, d.IncidentId,
             d.Kind, d.AlertId)).ToList();
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Steady.Core.Accounts;
 using Steady.Core.Alerts;
 using Steady.Core.Incidents;
+using Steady.Core.OnCall;
 using Steady.Core.Paging;
 
 namespace Steady.Server.Features.Paging;
@@ -27,6 +28,7 @@ internal sealed class PagingMapping :
         e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Restrict);
         e.Property(x => x.Version).IsConcurrencyToken();
         e.Property(x => x.State).HasConversion(s => s.ToWire(), s => RunStates.Parse(s));
+        e.Property(x => x.Urgency).HasConversion(u => u.ToWire(), text => Urgencies.Parse(text));
     }
 
     public void Configure(EntityTypeBuilder<Delivery> e)
@@ -37,6 +39,7 @@ internal sealed class PagingMapping :
         e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<Alert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Restrict);
         e.Property(x => x.State).HasConversion(s => s.ToWire(), s => DeliveryStates.Parse(s));
+        e.Property(x => x.Urgency).HasConversion(u => u.ToWire(), text => Urgencies.Parse(text));
     }
 
     public void Configure(EntityTypeBuilder<UsedLink> e)

@@ -96,7 +96,7 @@ public sealed class RunChanges
                     ServiceId = service.Id,
                     PolicyId = policyId,
                     State = RunState.Active,
-                    Urgency = urgency.ToWire(),
+                    Urgency = urgency,
                     NextDueAt = now,
                     StartedAt = now,
                     UpdatedAt = now,
@@ -105,17 +105,17 @@ public sealed class RunChanges
             else if (run.State is RunState.Resolved or RunState.Suppressed or RunState.Failed)
             {
                 // A failed run starts over too: what it failed on may have been fixed, and if not, it fails again, visibly.
-                Restart(run, service, urgency.ToWire(), now);
+                Restart(run, service, urgency, now);
             }
             else if (run.State == RunState.Acknowledged && _joined.TryGetValue(groupId, out var joined))
             {
                 Planned += await NewAlertInAcknowledgedGroup.ApplyAsync(db, planner ?? throw new InvalidOperationException("New alerts joined acknowledged groups: a planner is needed."),
                     run, group, service, joined, _joinedNotes, now, cancellationToken);
             }
-            else if (run.State == RunState.Active && Urgencies.Parse(run.Urgency) == Urgency.Low && urgency == Urgency.High)
+            else if (run.State == RunState.Active && run.Urgency == Urgency.Low && urgency == Urgency.High)
             {
                 // A more severe alert joined a group waiting for business hours: page now.
-                run.Urgency = urgency.ToWire();
+                run.Urgency = urgency;
                 run.NextDueAt = run.NextDueAt is { } due && due < now ? due : now;
                 run.Note = null;
                 run.UpdatedAt = now;
@@ -126,7 +126,7 @@ public sealed class RunChanges
     }
 
     /// <summary>Starts the run over from the first step, with the service's current policy.</summary>
-    internal static void Restart(EscalationRunRecord run, Service service, string urgency, DateTimeOffset now)
+    internal static void Restart(EscalationRunRecord run, Service service, Urgency urgency, DateTimeOffset now)
     {
         run.PolicyId = service.EscalationPolicyId ?? run.PolicyId;
         run.State = RunState.Active;

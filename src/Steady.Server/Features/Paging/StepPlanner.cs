@@ -61,7 +61,7 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
     /// through that person's notification rules for the alert's urgency (at once and after their delays),
     /// marked <see cref="DeliveryKinds.NewAlertInAcknowledgedGroup"/>, due from <paramref name="due"/>.
     /// </summary>
-    public async Task<int> PlanNewAlertAsync(EscalationRunRecord run, Guid person, Guid alertId, string urgency, DateTimeOffset due, CancellationToken cancellationToken)
+    public async Task<int> PlanNewAlertAsync(EscalationRunRecord run, Guid person, Guid alertId, Urgency urgency, DateTimeOffset due, CancellationToken cancellationToken)
     {
         await LoadPeopleAsync([person], cancellationToken);
         return Plan(run, person, urgency, "new alert in a group you acknowledged", new Planned(run.Step, run.Pass, DeliveryKinds.NewAlertInAcknowledgedGroup, alertId, due));
@@ -71,15 +71,15 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
     private sealed record Planned(int Step, int Pass, string Kind, Guid? AlertId, DateTimeOffset Due);
 
     /// <summary>One person's deliveries: their rules for the urgency, else every contact method at once, else a failure saying they cannot be paged.</summary>
-    private int Plan(EscalationRunRecord run, Guid id, string urgency, string label, Planned planned)
+    private int Plan(EscalationRunRecord run, Guid id, Urgency urgency, string label, Planned planned)
     {
         var person = _people[id];
         var own = person.Methods.ToDictionary(m => m.Id);
-        var plan = person.Rules.Where(r => (r.Urgency == urgency || r.Urgency == "any") && own.ContainsKey(r.ContactMethodId))
+        var plan = person.Rules.Where(r => r.Urgency.Covers(urgency) && own.ContainsKey(r.ContactMethodId))
             .Select(r => (Method: own[r.ContactMethodId], r.DelayMinutes, Why: r.DelayMinutes == 0 ? $"{label}: at once" : $"{label}: after {r.DelayMinutes} min"))
             .ToList();
         if (plan.Count == 0)
-            plan = own.Values.Select(m => (Method: m, DelayMinutes: 0, Why: $"{label}: at once (no {urgency}-urgency rules: every contact method)")).ToList();
+            plan = own.Values.Select(m => (Method: m, DelayMinutes: 0, Why: $"{label}: at once (no {urgency.ToWire()}-urgency rules: every contact method)")).ToList();
         if (plan.Count == 0)
         {
             Add(run, planned, id, urgency, null, null, $"{person.Name ?? "someone"}: no contact method", DeliveryState.FailedPermanent, planned.Due,
@@ -110,7 +110,7 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
 
     private sealed record Person(string? Name, List<ContactMethod> Methods, List<NotificationRule> Rules);
 
-    private void Add(EscalationRunRecord run, Planned planned, Guid person, string urgency, Guid? method, string? channel, string target, DeliveryState state, DateTimeOffset due, string? error, string reason)
+    private void Add(EscalationRunRecord run, Planned planned, Guid person, Urgency urgency, Guid? method, string? channel, string target, DeliveryState state, DateTimeOffset due, string? error, string reason)
     {
         var id = Ids.New(time);
         db.Deliveries.Add(new Delivery

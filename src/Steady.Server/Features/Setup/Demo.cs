@@ -59,7 +59,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
             // Pages reach each demo person by email at once (sent when Steady:Smtp is set up; otherwise the alert shows why not).
             var mail = new Core.OnCall.ContactMethod { Id = Ids.New(time), UserId = user.Id, Kind = Core.OnCall.ContactKind.Email, Label = "work email", Address = email, CreatedAt = now };
             db.ContactMethods.Add(mail);
-            db.NotificationRules.Add(new Core.OnCall.NotificationRule { Id = Ids.New(time), UserId = user.Id, ContactMethodId = mail.Id, DelayMinutes = 0, Urgency = "any", CreatedAt = now });
+            db.NotificationRules.Add(new Core.OnCall.NotificationRule { Id = Ids.New(time), UserId = user.Id, ContactMethodId = mail.Id, DelayMinutes = 0, Urgency = Core.OnCall.RuleUrgency.Any, CreatedAt = now });
             return user;
         }
 
@@ -136,12 +136,13 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
                 new() { ["alertname"] = "UpstreamErrors", ["instance"] = $"edge-{i}:9100", ["env"] = "prod" })));
         }
         await alerts.ApplyAsync(events, cancellationToken);
+        // Dave acknowledges the disk alert the way anyone does: the one acknowledgement, which stops its group's paging.
         var disk = await db.Alerts.FirstAsync(a => a.DedupKey == "demo-disk", cancellationToken);
-        disk.Status = Core.Alerts.AlertStatus.Acknowledged;
-        disk.AcknowledgedAt = time.GetUtcNow();
-        disk.AcknowledgedBy = "Dave Silva";
-        disk.Version++;
-        alerts.History(disk, Core.Alerts.AlertEventKinds.Acknowledged, time.GetUtcNow(), null, "Dave Silva");
+        var dave = await db.Users.AsNoTracking().FirstAsync(u => u.Email == "dave@example.com", cancellationToken);
+        var now = time.GetUtcNow();
+        var runs = new Paging.RunChanges();
+        Alerts.AlertActions.Acknowledge(alerts, disk, dave.Id, dave.Name, now, runs);
+        await runs.ApplyAsync(db, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 
