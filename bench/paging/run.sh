@@ -15,6 +15,8 @@
 # Knobs (environment): RATE (200) background alerts/s, PROBES (300), OPEN (50000), LATE_PROBES (100),
 # BENCH_OUT: a file to copy the JSON results to, KEEP_DB: a file to keep a copy of Steady's database in (to look at its query plans), WAIT_QUIET: wait up to that many seconds for the
 # rest of the machine to go quiet before the run (latencies measured beside a build are the build's).
+# STEADY_REF: benchmark that commit (HEAD, main~3, ...), exported to the temp dir and built there, instead
+# of the working tree (A/B tests of the paging path; the driver is always the working tree's).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/paging"
@@ -41,10 +43,21 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "building Steady (Release) and the driver" >&2
-dotnet build "$root/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
+if [[ -n "${STEADY_REF:-}" ]]; then
+    commit="$(git -C "$root" rev-parse --short "$STEADY_REF^{commit}")"
+    echo "building Steady $commit ($STEADY_REF, Release) in a clean export, and the driver" >&2
+    mkdir -p "$work/source"
+    git -C "$root" archive --format=tar "$commit" | tar -x -C "$work/source"
+    dotnet build "$work/source/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
+    server_dll="$work/source/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll"
+else
+    commit="$(git -C "$root" rev-parse --short HEAD)"
+    echo "building Steady (Release, the working tree at $commit) and the driver" >&2
+    dotnet build "$root/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
+    server_dll="$root/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll"
+fi
+echo "Steady: $commit"
 dotnet build "$here/PagingLoad" -c Release -nologo -v quiet >/dev/null
-server_dll="$root/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll"
 load_dll="$here/PagingLoad/bin/Release/net10.0/PagingLoad.dll"
 
 port="$(dotnet "$load_dll" free-port)"
