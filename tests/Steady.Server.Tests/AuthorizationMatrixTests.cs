@@ -306,6 +306,95 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "incidents/{number:int}/public-update", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}/public-update", null)),
     ];
 
+    /// <summary>Who tries to make team A's configuration name team B's (or declare on team B's service).</summary>
+    public enum Crosser
+    {
+        /// <summary>Team A's responder.</summary>
+        Responder,
+
+        /// <summary>Team A's admin.</summary>
+        TeamAdmin,
+
+        /// <summary>Team B's admin.</summary>
+        OtherTeam,
+
+        /// <summary>An admin of both team A and team B.</summary>
+        BothTeams,
+
+        OrgAdmin,
+    }
+
+    /// <summary>A request that crosses from team A into team B; <c>Allowed</c> may make it, everyone else gets 403.</summary>
+    public sealed record CrossingRow(string Name, string Method, Func<World, Task<(string Path, object? Body)>> Arrange, params Crosser[] Allowed);
+
+    /// <summary>
+    /// Team boundaries (issue 15): declaring an incident needs the responder role in the team of each service it
+    /// names; a team's policies, services and schedules name another team's policy, schedule or people only when
+    /// the caller administers both teams, or the organization — through the API and through <c>steady apply</c>.
+    /// </summary>
+    public static readonly CrossingRow[] Crossings =
+    [
+        new("an incident on services of two teams", "POST", async w => ("/api/v1/incidents", new { title = "Crossing", severity = "SEV3", services = new[] { "service-a", await w.ServiceOfBAsync() } }),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("a policy of team A paging team B's schedule", "POST", async w => ("/api/v1/escalation-policies", w.PolicyOfABody(await w.NewScheduleOfBAsync())),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("a policy of team A paging a person of team B", "POST", w => Task.FromResult<(string, object?)>(("/api/v1/escalation-policies", w.PolicyOfABody(w.Ids[Who.OtherTeam].ToString()))),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("a policy of team A paging team B in turn", "POST", w => Task.FromResult<(string, object?)>(("/api/v1/escalation-policies", w.PolicyOfABody("team:Team B"))),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("team A's policy changed to page team B's schedule", "PUT", async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", w.PolicyOfABody(await w.NewScheduleOfBAsync())),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("team A's service paged through team B's policy", "PATCH", async w => ($"/api/v1/services/{await w.NewServiceOfAAsync()}", new { escalationPolicy = await w.NewPolicyOfBAsync() }),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("a schedule of team A with a person of team B", "POST", w => Task.FromResult<(string, object?)>(("/api/v1/schedules", w.ScheduleOfABody(w.Ids[Who.OtherTeam]))),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("team A's schedule changed to take in a person of team B", "PATCH", async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}", new { layers = w.LayersOfA(w.Ids[Who.OtherTeam]) }),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("an override of team A's schedule by a person of team B", "POST", async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}/overrides", new { user = w.Ids[Who.OtherTeam].ToString(), startsAt = "2026-12-01T00:00:00Z", endsAt = "2026-12-02T00:00:00Z" }),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("steady apply: a policy of team A paging team B's schedule", "POST", async w => ("/api/v1/config/apply",
+            new { kind = "escalation_policy", name = "applied-" + Guid.NewGuid().ToString("N")[..8], team = "Team A", escalation_chain = new[] { new { notify = await w.NewScheduleOfBAsync(), wait = "5m" } } }),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("steady apply: a service of team A paged through team B's policy", "POST", async w => ("/api/v1/config/apply",
+            new { kind = "service", name = "applied-" + Guid.NewGuid().ToString("N")[..8], team = "Team A", escalation_policy = await w.NewPolicyOfBAsync() }),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+        new("steady apply: a schedule of team A with a person of team B", "POST", w => Task.FromResult<(string, object?)>(("/api/v1/config/apply",
+            new { kind = "schedule", name = "applied-" + Guid.NewGuid().ToString("N")[..8], team = "Team A", time_zone = "Europe/Berlin",
+                layers = new[] { new { name = "weekly", participants = new[] { w.Emails[Who.OtherTeam] }, first_handoff = "2026-01-05T09:00", rotation = "weekly" } } })),
+            Crosser.BothTeams, Crosser.OrgAdmin),
+    ];
+
+    public static TheoryData<string, Crosser> CrossingCases()
+    {
+        var data = new TheoryData<string, Crosser>();
+        foreach (var row in Crossings)
+        {
+            foreach (var who in Enum.GetValues<Crosser>())
+                data.Add(row.Name, who);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CrossingCases))]
+    public async Task OneTeamsConfigurationNamesAnotherTeamsOnlyForWhoAdministersBoth(string name, Crosser who)
+    {
+        var row = Crossings.Single(r => r.Name == name);
+        var (path, body) = await row.Arrange(_world);
+        using var request = new HttpRequestMessage(new HttpMethod(row.Method), path) { Content = JsonContent.Create(body) };
+        var response = await (await _world.CrosserAsync(who)).SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        if (row.Allowed.Contains(who))
+        {
+            Assert.True(response.IsSuccessStatusCode, $"{who} should be allowed {name} but got {(int)response.StatusCode}: {text}");
+        }
+        else
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{who} should be refused {name} but got {(int)response.StatusCode}: {text}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     [Fact]
     public void EveryMappedEndpointHasARowInTheMatrix()
     {
@@ -463,6 +552,88 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         }
 
         public async Task<Guid> NewUserAsync() => (await _host.CreateUserAsync("Someone")).Id;
+
+        /// <summary>Everyone's email, to name them in configuration files.</summary>
+        public IReadOnlyDictionary<Who, string> Emails => _emails;
+
+        private HttpClient? _bothTeams;
+        private string? _serviceOfB;
+
+        /// <summary>A client for a person who administers both team A and team B (made the first time it is asked for).</summary>
+        public async Task<HttpClient> CrosserAsync(Crosser who)
+        {
+            switch (who)
+            {
+                case Crosser.Responder:
+                    return Client(Who.Responder);
+                case Crosser.TeamAdmin:
+                    return Client(Who.TeamAdmin);
+                case Crosser.OtherTeam:
+                    return Client(Who.OtherTeam);
+                case Crosser.OrgAdmin:
+                    return Client(Who.OrgAdmin);
+            }
+            if (_bothTeams is null)
+            {
+                var (id, token) = await _host.CreateUserAsync("Both Teams");
+                foreach (var team in new[] { TeamA, TeamB })
+                    (await _host.Admin().PutAsJsonAsync($"/api/v1/teams/{team}/members/{id}", new { role = "admin" })).EnsureSuccessStatusCode();
+                _bothTeams = _host.As(token);
+            }
+            return _bothTeams;
+        }
+
+        /// <summary>Team B's service (made the first time it is asked for): its name.</summary>
+        public async Task<string> ServiceOfBAsync()
+        {
+            if (_serviceOfB is null)
+            {
+                await PostIdAsync(_host.Admin(), "/api/v1/services", new { name = "service-b", teamId = TeamB });
+                _serviceOfB = "service-b";
+            }
+            return _serviceOfB;
+        }
+
+        /// <summary>A new schedule of team B (its admin on call): its name.</summary>
+        public async Task<string> NewScheduleOfBAsync()
+        {
+            var name = "rota-b-" + Guid.NewGuid().ToString("N")[..8];
+            await PostIdAsync(_host.Admin(), "/api/v1/schedules", new
+            {
+                name,
+                team = TeamB.ToString(),
+                timeZone = "Europe/Berlin",
+                layers = new[] { new { name = "weekly", participants = new[] { Ids[Who.OtherTeam] }, firstHandoff = "2026-01-05T09:00", rotation = "weekly" } },
+            });
+            return name;
+        }
+
+        /// <summary>A new escalation policy of team B, paging its admin: its name.</summary>
+        public async Task<string> NewPolicyOfBAsync()
+        {
+            var name = "policy-b-" + Guid.NewGuid().ToString("N")[..8];
+            await PostIdAsync(_host.Admin(), "/api/v1/escalation-policies", new { name, team = TeamB.ToString(), escalation_chain = new object[] { new { notify = Ids[Who.OtherTeam].ToString() } } });
+            return name;
+        }
+
+        /// <summary>A policy of team A whose second step notifies <paramref name="target"/>.</summary>
+        public object PolicyOfABody(string target) => new
+        {
+            name = "policy-" + Guid.NewGuid().ToString("N")[..8],
+            team = TeamA.ToString(),
+            escalation_chain = new object[] { new { notify = Ids[Who.Responder].ToString(), wait = "5m" }, new { notify = target } },
+        };
+
+        /// <summary>A schedule of team A whose one layer rotates its responder and <paramref name="also"/>.</summary>
+        public object ScheduleOfABody(Guid also) => new
+        {
+            name = "rota-" + Guid.NewGuid().ToString("N")[..8],
+            team = TeamA.ToString(),
+            timeZone = "Europe/Berlin",
+            layers = LayersOfA(also),
+        };
+
+        public object[] LayersOfA(Guid also) => [new { name = "weekly", participants = new[] { Ids[Who.Responder], also }, firstHandoff = "2026-01-05T09:00", rotation = "weekly" }];
 
         public async Task<Guid> NewMemberOfAAsync()
         {

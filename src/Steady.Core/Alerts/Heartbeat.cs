@@ -1,10 +1,12 @@
+using Steady.Core.Audit;
+
 namespace Steady.Core.Alerts;
 
 /// <summary>
 /// A dead-man's switch: something pings it every interval. When no ping arrives by
 /// last ping + interval + grace, an alert is raised; the next ping resolves it.
 /// </summary>
-public sealed class Heartbeat
+public sealed class Heartbeat : IAudited
 {
     public Guid Id { get; set; }
 
@@ -18,14 +20,19 @@ public sealed class Heartbeat
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Bookkeeping of every ping: not audited (creating the heartbeat and changing its interval or grace are).</summary>
+    [AuditIgnore]
     public DateTimeOffset LastPingAt { get; set; }
 
     /// <summary>When the heartbeat is missed unless a ping arrives first: a due time the engine sleeps until.</summary>
+    [AuditIgnore]
     public DateTimeOffset DueAt { get; set; }
 
-    /// <summary>True while the heartbeat is missed and its alert open.</summary>
+    /// <summary>True while the heartbeat is missed and its alert open (the alert's history says so).</summary>
+    [AuditIgnore]
     public bool IsDown { get; set; }
 
+    [AuditIgnore]
     public int Version { get; set; }
 
     public string DedupKey => "heartbeat:" + Name;

@@ -3,7 +3,7 @@ using Steady.Core.Audit;
 namespace Steady.Core.Incidents;
 
 /// <summary>A deploy, config change or other change on a service: "what changed before this started".</summary>
-public sealed class ChangeEvent
+public sealed class ChangeEvent : IAudited
 {
     public Guid Id { get; set; }
 

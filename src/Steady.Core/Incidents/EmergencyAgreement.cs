@@ -52,7 +52,7 @@ public sealed class EmergencyAgreement : IAudited
 }
 
 /// <summary>One call on the emergency line: who, what, and the triage incident it opened; triage may mark it misuse.</summary>
-public sealed class EmergencySubmission
+public sealed class EmergencySubmission : IAudited
 {
     public Guid Id { get; set; }
 

@@ -97,7 +97,7 @@ public sealed class IncidentAlert
 }
 
 /// <summary>A person in a role, from when to when; exactly one commander has no end at any moment (a partial unique index says so too).</summary>
-public sealed class IncidentRoleAssignment
+public sealed class IncidentRoleAssignment : IAudited
 {
     public Guid Id { get; set; }
 
@@ -117,7 +117,9 @@ public sealed class IncidentRoleAssignment
 /// <summary>
 /// One event on the incident's timeline. Kinds: declared, severity, status, role, update, action,
 /// note, evidence, finding, journal, alert-linked, resolution… Imported entries keep their original
-/// time and host, and are deduplicated by key.
+/// time and host, and are deduplicated by key. Not audited row by row (most entries are the trace of a
+/// change audited itself, or the engine's own): a person's note, pin and import are audit entries of
+/// the incident (IncidentRecords).
 /// </summary>
 public sealed class TimelineEntry
 {
@@ -152,7 +154,7 @@ public sealed class TimelineEntry
 }
 
 /// <summary>A structured status update.</summary>
-public sealed class IncidentUpdate
+public sealed class IncidentUpdate : IAudited
 {
     public Guid Id { get; set; }
 
@@ -204,7 +206,7 @@ public sealed class IncidentAction : IAudited
 }
 
 /// <summary>A steady.snapshot/v1 document attached to an incident: findings first, the data kept whole.</summary>
-public sealed class IncidentEvidence
+public sealed class IncidentEvidence : IAudited
 {
     public Guid Id { get; set; }
 
@@ -222,10 +224,12 @@ public sealed class IncidentEvidence
 
     public int FindingCount { get; set; }
 
-    /// <summary>JSON array of the findings (severity, title, detail).</summary>
+    /// <summary>JSON array of the findings (severity, title, detail). Not copied into the audit log: the evidence itself keeps them.</summary>
+    [AuditIgnore]
     public required string Findings { get; set; }
 
-    /// <summary>The whole document as sent.</summary>
+    /// <summary>The whole document as sent (large: the audit log records the evidence, not a copy of it).</summary>
+    [AuditIgnore]
     public required string Document { get; set; }
 }
 
@@ -273,7 +277,7 @@ public sealed class IncidentNotice
 /// One of an incident's own channels (a chat webhook, an address of its email list): its updates go
 /// there as well as to the server-wide incident channels. Kind, address and settings as a contact method's.
 /// </summary>
-public sealed class IncidentChannel
+public sealed class IncidentChannel : IAudited
 {
     public Guid Id { get; set; }
 
@@ -282,10 +286,12 @@ public sealed class IncidentChannel
     /// <summary>email, webhook, slack, teams, mattermost, discord or ntfy.</summary>
     public required string Kind { get; set; }
 
-    /// <summary>An email address or the webhook's URL (a secret: shown shortened).</summary>
+    /// <summary>An email address or the webhook's URL (a secret: shown shortened, never in the audit log; the channel's timeline entry names it as people see it).</summary>
+    [AuditIgnore]
     public required string Address { get; set; }
 
-    /// <summary>JSON object of the channel's settings, as a contact method's; null: none.</summary>
+    /// <summary>JSON object of the channel's settings, as a contact method's; null: none. Secrets: never audited.</summary>
+    [AuditIgnore]
     public string? Settings { get; set; }
 
     public DateTimeOffset AddedAt { get; set; }

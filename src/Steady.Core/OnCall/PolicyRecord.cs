@@ -27,7 +27,10 @@ public sealed class EscalationPolicyRecord : IAudited
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
-    public IReadOnlyList<StoredStep> ReadSteps() => JsonSerializer.Deserialize<List<StoredStep>>(Steps, Json) ?? [];
+    public IReadOnlyList<StoredStep> ReadSteps() => ParseSteps(Steps);
+
+    /// <summary>Steps as stored (a policy's <see cref="Steps"/>, or what it held before a change).</summary>
+    public static IReadOnlyList<StoredStep> ParseSteps(string steps) => JsonSerializer.Deserialize<List<StoredStep>>(steps, Json) ?? [];
 
     public static string WriteSteps(IEnumerable<StoredStep> steps) => JsonSerializer.Serialize(steps, Json);
 

@@ -1,10 +1,12 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Steady.Core;
 using Steady.Core.Audit;
-using Steady.Core.OnCall;
 
 namespace Steady.Server.Data;
 
@@ -90,8 +92,71 @@ internal static class AuditWriter
         return changes;
     }
 
-    /// <summary>A contact method's kind is written as its text ("email"), as it was before it became an enum.</summary>
-    private static object? AsWritten(object? value) => value is ContactKind kind ? kind.ToWire() : value;
+    /// <summary>Enum values are written by their wire names ("acknowledged", "communications-lead"), as the API shows them, never as numbers.</summary>
+    private static object? AsWritten(object? value) => value is Enum e ? WireNames.Of(e) : value;
+
+    /// <summary>
+    /// An entry's changes as people and programs read them: enum values by their wire names. Entries written
+    /// before enums were written by name hold numbers ({"status": [0, 1]}); those of a field the model says
+    /// is an enum are read as the value's name ("triage", "mitigating"). Anything else is returned as stored.
+    /// </summary>
+    public static string Readable(IModel model, string entityType, string changes)
+    {
+        var fields = EnumFields(model);
+        if (!fields.Keys.Any(k => k.Entity == entityType) || !changes.Contains('{', StringComparison.Ordinal))
+            return changes;
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(changes);
+        }
+        catch (JsonException)
+        {
+            return changes;
+        }
+        if (root is not JsonObject entry)
+            return changes;
+        var changed = false;
+        foreach (var (field, value) in entry.ToList())
+        {
+            if (!fields.TryGetValue((entityType, field), out var type))
+                continue;
+            if (value is JsonArray values)
+            {
+                for (var i = 0; i < values.Count; i++)
+                {
+                    if (Named(values[i], type) is { } name)
+                    {
+                        values[i] = name;
+                        changed = true;
+                    }
+                }
+            }
+            else if (Named(value, type) is { } name)
+            {
+                entry[field] = name;
+                changed = true;
+            }
+        }
+        return changed ? entry.ToJsonString() : changes;
+    }
+
+    private static string? Named(JsonNode? value, Type type) =>
+        value is JsonValue number && number.GetValueKind() == JsonValueKind.Number && number.TryGetValue<long>(out var n) && Enum.IsDefined(type, Enum.ToObject(type, n))
+            ? WireNames.Of((Enum)Enum.ToObject(type, n))
+            : null;
+
+    private static readonly ConditionalWeakTable<IModel, Dictionary<(string Entity, string Field), Type>> EnumFieldsOf = new();
+
+    /// <summary>The audited entities' enum fields, as the audit log names them: (entity type, field) → the enum.</summary>
+    private static Dictionary<(string Entity, string Field), Type> EnumFields(IModel model) =>
+        EnumFieldsOf.GetValue(model, m => m.GetEntityTypes()
+            .Where(t => typeof(IAudited).IsAssignableFrom(t.ClrType))
+            .SelectMany(t => t.GetProperties().Select(p => (Entity: SteadyDb.SnakeCase(t.ClrType.Name), Property: p)))
+            .Select(x => (x.Entity, Field: JsonNamingPolicy.CamelCase.ConvertName(x.Property.Name), Type: Nullable.GetUnderlyingType(x.Property.ClrType) ?? x.Property.ClrType))
+            .Where(x => x.Type.IsEnum)
+            .DistinctBy(x => (x.Entity, x.Field))
+            .ToDictionary(x => (x.Entity, x.Field), x => x.Type));
 }
 
 /// <summary>Who the audit log names for changes saved in this scope: the signed-in user, or the system.</summary>

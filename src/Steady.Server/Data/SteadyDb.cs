@@ -165,6 +165,14 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
     public void AuditEvent(string action, string entityType, string entityId, Guid? actorId, string actorName, IReadOnlyDictionary<string, string?> details) =>
         AuditWriter.Event(this, time, action, entityType, entityId, actorId, actorName, details);
 
+    /// <summary>
+    /// Adds an audit entry for something a person did that is no record's change of its own (acknowledging an
+    /// alert, asking a check to run, a note on a timeline), naming whoever this scope's changes are audited as;
+    /// saved with the next SaveChanges, so in the same transaction as what it records.
+    /// </summary>
+    public void AuditEvent(string action, string entityType, Guid entityId, IReadOnlyDictionary<string, string?> details) =>
+        AuditWriter.Event(this, time, action, entityType, entityId.ToString(), audit.ActorId, audit.ActorName, details);
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         AuditWriter.Write(this, audit, time);

@@ -85,6 +85,13 @@ public sealed partial class EscalationTests
         Assert.StartsWith("ann-", alert.GetProperty("acknowledgedBy").GetString(), StringComparison.Ordinal);
         Assert.Equal("acknowledged", (await world.NotificationsAsync(alertId)).GetProperty("escalation").GetProperty("state").GetString());
 
+        // The audit log names the person the link was sent to.
+        var audit = await host.Admin().GetFromJsonAsync<JsonElement>($"/api/v1/audit?entityType=alert&entityId={alertId}", TestContext.Current.CancellationToken);
+        var entry = Assert.Single(audit.GetProperty("items").EnumerateArray());
+        Assert.Equal("acknowledged", entry.GetProperty("action").GetString());
+        Assert.Matches("^ann-.* \\(link\\)$", entry.GetProperty("actorName").GetString());
+        Assert.Equal(JsonValueKind.String, entry.GetProperty("actorId").ValueKind);
+
         // Escalation stopped: the policy's repeat and later steps never come.
         host.Clock.Advance(TimeSpan.FromMinutes(30));
         await Task.Delay(300, TestContext.Current.CancellationToken);

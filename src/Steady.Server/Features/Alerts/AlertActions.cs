@@ -18,18 +18,19 @@ public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider tim
                 return Failure.Conflict($"The alert was already resolved {Ago(now - alert.ResolvedAt!.Value)} by {alert.ResolvedBy}.");
             if (alert.Status == AlertStatus.Acknowledged)
                 return null;
-            Acknowledge(store, alert, actor.UserId, actor.Name, now, runs);
+            Acknowledge(db, store, alert, actor.UserId, actor.Name, now, runs);
             return null;
         }, cancellationToken);
 
     /// <summary>
-    /// Acknowledges a triggered alert as someone, in the caller's unit of work: who and when, its history,
-    /// and its group's run stops (through <paramref name="runs"/>, applied before saving). The one place a
-    /// person's acknowledgement is written: from the API, the console, a signed link, or with an incident.
+    /// Acknowledges a triggered alert as someone, in the caller's unit of work: who and when, its history, its
+    /// audit entry, and its group's run stops (through <paramref name="runs"/>, applied before saving). The one
+    /// place a person's acknowledgement is written: from the API, the console, a signed link, or with an incident.
     /// </summary>
-    internal static void Acknowledge(AlertStore store, Alert alert, Guid? actorId, string actorName, DateTimeOffset now, RunChanges runs, string? note = null)
+    internal static void Acknowledge(SteadyDb db, AlertStore store, Alert alert, Guid? actorId, string actorName, DateTimeOffset now, RunChanges runs, string? note = null)
     {
         store.Record(alert.Acknowledge(store.NewEventId(), now, actorId, actorName, note));
+        Audit(db, "acknowledged", alert, actorId, actorName, note);
         runs.Acknowledged(alert.GroupId, actorName);
     }
 
@@ -38,11 +39,32 @@ public sealed class AlertActions(SteadyDb db, AlertStore store, TimeProvider tim
         {
             if (alert.Status == AlertStatus.Resolved)
                 return null;
-            store.Record(alert.Resolve(group, store.NewEventId(), now, actor.UserId, actor.Name, string.IsNullOrWhiteSpace(note) ? null : note.Trim()));
-            if (group is { IsOpen: false })
-                runs.Resolved(group.Id, actor.Name);
+            Resolve(db, store, alert, group, actor.UserId, actor.Name, now, runs, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
             return null;
         }, cancellationToken);
+
+    /// <summary>
+    /// Resolves an open alert as someone, in the caller's unit of work: who and when, its history, its audit entry,
+    /// and its group's run ends when the group closes. The one place a person's resolution is written: from the
+    /// API, the console or a signed link (monitoring resolves through intake).
+    /// </summary>
+    internal static void Resolve(SteadyDb db, AlertStore store, Alert alert, AlertGroup? group, Guid? actorId, string actorName, DateTimeOffset now, RunChanges runs, string? note)
+    {
+        store.Record(alert.Resolve(group, store.NewEventId(), now, actorId, actorName, note));
+        Audit(db, "resolved", alert, actorId, actorName, note);
+        if (group is { IsOpen: false })
+            runs.Resolved(group.Id, actorName);
+    }
+
+    /// <summary>A person's acknowledgement or resolution as an audit entry: alerts are not audited as rows (intake writes them at speed), so people's acts on them are entries of their own.</summary>
+    private static void Audit(SteadyDb db, string action, Alert alert, Guid? actorId, string actorName, string? note) =>
+        db.AuditEvent(action, "alert", alert.Id.ToString(), actorId, actorName, new Dictionary<string, string?>
+        {
+            ["status"] = alert.Status.ToWire(),
+            ["summary"] = alert.Summary,
+            ["service"] = alert.ServiceId.ToString(),
+            ["note"] = note,
+        });
 
     /// <summary>Intake (or another person) may change the alert meanwhile: then it is read again and decided again.</summary>
     private Task<Outcome<Alert>> ActAsync(Actor actor, Guid alertId, Func<Alert, AlertGroup?, DateTimeOffset, RunChanges, Failure?> act, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Steady.Core.Accounts;
 using Steady.Core.Audit;
 using Steady.Server.Data;
@@ -11,8 +12,10 @@ namespace Steady.Server.Features.Audit;
 
 public sealed record AuditEntryDto(Guid Id, DateTimeOffset At, Guid? ActorId, string ActorName, string Action, string EntityType, string EntityId, JsonElement Changes)
 {
-    public static AuditEntryDto From(AuditEntry entry) =>
-        new(entry.Id, entry.At, entry.ActorId, entry.ActorName, entry.Action, entry.EntityType, entry.EntityId, JsonDocument.Parse(entry.Changes).RootElement.Clone());
+    /// <summary>The entry with its enum values by name, also in entries written before they were stored so (<see cref="AuditWriter.Readable"/>).</summary>
+    public static AuditEntryDto From(AuditEntry entry, IModel model) =>
+        new(entry.Id, entry.At, entry.ActorId, entry.ActorName, entry.Action, entry.EntityType, entry.EntityId,
+            JsonDocument.Parse(AuditWriter.Readable(model, entry.EntityType, entry.Changes)).RootElement.Clone());
 }
 
 public static class AuditApi
@@ -40,6 +43,6 @@ public static class AuditApi
         if (cursor is { } before)
             query = query.Where(e => e.Id.CompareTo(before) < 0);
         var rows = await query.OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Pagination.Of(rows.Select(AuditEntryDto.From).ToList(), take, e => e.Id));
+        return TypedResults.Ok(Pagination.Of(rows.Select(e => AuditEntryDto.From(e, db.Model)).ToList(), take, e => e.Id));
     }
 }

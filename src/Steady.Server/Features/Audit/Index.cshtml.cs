@@ -56,6 +56,8 @@ public sealed class AuditModel(SteadyDb db) : ConsolePage
             }
             Newer = before is not null && rows.Count > 0 ? rows[0].Id : null;
         }
+        foreach (var row in rows)
+            row.Changes = AuditWriter.Readable(db.Model, row.EntityType, row.Changes); // enum values by name, in older entries too
         Entries = rows;
         Names = await NamesAsync(rows);
         return Page();

@@ -133,6 +133,7 @@ public static class ChecksApi
             return refused;
         check!.NextRunAt = time.GetUtcNow();
         check.Version++;
+        db.AuditEvent("run_requested", "check", check.Id, new Dictionary<string, string?> { ["name"] = check.Name }); // its schedule is bookkeeping, not audited
         await db.SaveChangesAsync(cancellationToken);
         signal.Wake();
         return TypedResults.Ok(CheckDto.From(check));

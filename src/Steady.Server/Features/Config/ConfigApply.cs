@@ -23,7 +23,7 @@ public sealed record ApplyResultDto(bool DryRun, int Created, int Updated, int U
 /// (members, contact methods, rules, layers, steps) is the whole list. Nothing is deleted that the
 /// file does not mention. This file is the orchestrator (load, dependency order, permissions, what
 /// changed, save); each kind of document has its own file: ConfigApply.Teams, .Users, .Schedules,
-/// .Policies, .Services.
+/// .Policies, .Services; what one team's documents may name of another's is in ConfigApply.Boundaries.
 /// </summary>
 public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
 {
@@ -88,7 +88,7 @@ public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
             var created = db.Entry(subject).State == EntityState.Added;
             var fields = created ? [] : _touched[d].SelectMany(Changed).Distinct().ToList();
             var action = created ? "created" : fields.Count > 0 ? "updated" : "unchanged";
-            if (action != "unchanged" && Forbidden(actor, d, subject, created) is { } why)
+            if (action != "unchanged" && (Forbidden(actor, d, subject, created) ?? Crossing(actor, subject, created)) is { } why)
                 refused.Add($"documents[{d.Index}]", $"{d.Label}: {why}");
             if (action == "updated" && subject is Schedule s)
                 s.Version++;

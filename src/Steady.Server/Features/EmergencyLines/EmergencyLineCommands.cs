@@ -85,7 +85,7 @@ public sealed class EmergencyLineRequests(IOptions<EmergencyLineOptions> options
 /// </summary>
 public sealed class EmergencyLineCommands(
     SteadyDb db, IncidentCommands commands, IncidentSeverities severities, IOptions<EmergencyLineOptions> options, TimeProvider time,
-    Infrastructure.WakeSignal<IncidentWorker> incidents, Infrastructure.WakeSignal<Paging.EscalationWorker> engine)
+    Infrastructure.WakeSignal<IncidentWorker> incidents, Infrastructure.WakeSignal<Paging.EscalationWorker> engine, AuditContext audit)
 {
     public const string NoAgreement = "There is no emergency line here. Without a written agreement, please use the standard support channels.";
 
@@ -241,6 +241,7 @@ public sealed class EmergencyLineCommands(
             return invalid;
         var (commander, fallback) = await CommanderAsync(agreement, cancellationToken);
         var line = new Actor(commander.Id, $"Emergency line ({agreement.Client})", IsAdmin: true, new Dictionary<Guid, TeamRole>());
+        audit.Set(null, line.Name); // the incident and the submission are audited as the line's, not as a person's
         EmergencySubmission? submission = null;
         var firstLine = input.Description!.Trim().Split('\n')[0];
         var declared = await commands.DeclareAsync(line, new DeclareInput(

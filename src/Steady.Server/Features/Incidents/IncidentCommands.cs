@@ -93,6 +93,10 @@ public sealed partial class IncidentCommands(
                 ? "Name the affected service(s) ('services'), an alert ('alertId'), or the team that answers for it ('team')."
                 : $"There is no team '{input.Team}'.");
         }
+        // Declaring on a service freezes it and pages for it: it needs the responder role in that service's team, for each service named.
+        var notTheirs = services.Where(s => !Permissions.CanRespondFor(actor, s.TeamId)).Select(s => s.Name).ToList();
+        if (notTheirs.Count > 0)
+            return Failure.Forbidden($"Declaring an incident on a service needs the responder role in its team: you do not respond for {string.Join(", ", notTheirs)}. Ask a responder of {(notTheirs.Count == 1 ? "its" : "their")} team to declare it, or declare it on your own services.");
         if (!Permissions.CanRespondFor(actor, teamId))
             return Failure.Forbidden("Only responders of the team that answers for the service can declare an incident on it.");
         var commanderId = actor.UserId;

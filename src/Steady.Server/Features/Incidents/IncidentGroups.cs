@@ -96,8 +96,14 @@ public static class IncidentGroups
         var alerts = groupIds.Count == 0 ? [] : await db.Alerts.Where(a => groupIds.Contains(a.GroupId) && a.Status == AlertStatus.Triggered).ToListAsync(cancellationToken);
         var runs = new RunChanges();
         foreach (var alert in alerts)
-            AlertActions.Acknowledge(store, alert, actorId, actorName, now, runs, $"with incident #{incident.Number}");
+            AlertActions.Acknowledge(db, store, alert, actorId, actorName, now, runs, $"with incident #{incident.Number}");
         await runs.ApplyAsync(db, now, cancellationToken);
+        if (own)
+        {
+            // The incident's own pages stopping is no audited record's change (its alerts' acknowledgements are entries of their own).
+            db.AuditEvent("acknowledged", "incident", incident.Id.ToString(), actorId, actorName,
+                new Dictionary<string, string?> { ["pages"] = "stopped", ["alerts"] = alerts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
         return (own, alerts.Count);
     }
 

@@ -8,7 +8,10 @@ using Steady.Server.Data;
 
 namespace Steady.Server.Features.Incidents;
 
-/// <summary>What people and hosts add to an incident: status updates, notes, deliberate actions, imported journal entries, evidence.</summary>
+/// <summary>
+/// What people and hosts add to an incident: status updates, notes, deliberate actions, imported journal entries, evidence.
+/// Updates, actions and evidence are audited as rows; notes, pins and imports (timeline lines) as audit entries of the incident.
+/// </summary>
 public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, IncidentSeverities severities, IncidentOutbox outbox, TimeProvider time, StatusPage.PublicIncidentCommands statusPage)
 {
     public const int MaxImportEntries = 5000;
@@ -73,6 +76,10 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
                 return Task.FromResult<Failure?>(invalid);
             entry = commands.Entry(incident, "note", input.Text!.Trim(), actor, input.At?.ToUniversalTime());
             entry.Pinned = input.Pinned;
+            db.AuditEvent("noted", "incident", incident.Id, new Dictionary<string, string?>
+            {
+                ["entry"] = entry.Id.ToString(), ["text"] = entry.Text, ["at"] = entry.At.ToString("O", CultureInfo.InvariantCulture), ["pinned"] = entry.Pinned ? "true" : "false",
+            });
             return Task.FromResult<Failure?>(null);
         }, cancellationToken);
         return outcome.Succeeded ? entry! : outcome.Failure!;
@@ -86,6 +93,8 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
             entry = await db.Timeline.FirstOrDefaultAsync(t => t.Id == entryId && t.IncidentId == incident.Id, cancellationToken);
             if (entry is null)
                 return Failure.NotFound("The timeline entry");
+            if (entry.Pinned != pinned)
+                db.AuditEvent(pinned ? "pinned" : "unpinned", "incident", incident.Id, new Dictionary<string, string?> { ["entry"] = entry.Id.ToString(), ["text"] = entry.Text });
             entry.Pinned = pinned;
             return null;
         }, cancellationToken);
@@ -203,6 +212,14 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
                 added++;
             }
             result = new ImportResult(added, entries.Count - added);
+            if (added > 0)
+            {
+                db.AuditEvent("imported", "incident", incident.Id, new Dictionary<string, string?>
+                {
+                    ["source"] = input.Source!.Trim(), ["host"] = string.IsNullOrWhiteSpace(input.Host) ? null : input.Host.Trim(),
+                    ["added"] = added.ToString(CultureInfo.InvariantCulture), ["skipped"] = (entries.Count - added).ToString(CultureInfo.InvariantCulture),
+                });
+            }
             return null;
         }, cancellationToken);
         return outcome.Succeeded ? result! : outcome.Failure!;

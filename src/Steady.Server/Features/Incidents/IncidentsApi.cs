@@ -17,7 +17,7 @@ public static class IncidentsApi
         api.MapGet("/incident-severities", Severities).WithTags("Incidents").WithSummary("The severity table: meaning, expected response, update cadence");
         var incidents = api.MapGroup("/incidents").WithTags("Incidents");
         incidents.MapGet("/", List).WithSummary("Incidents, newest first; ?status=open|closed|all|triage|..., severity, service, mine=true");
-        incidents.MapPost("/", Declare).WithSummary("Declare an incident, by hand or from an alert (alertId / alertGroupId links its group; 409 naming the incident when the group is already in an open one)");
+        incidents.MapPost("/", Declare).WithSummary("Declare an incident, by hand or from an alert (alertId / alertGroupId links its group; 409 naming the incident when the group is already in an open one; responders of the team of each service named)");
         incidents.MapGet("/{number}", Get).WithSummary("An incident whole: roles, services, checklist, alerts, actions, updates, changes before it, resolution readiness");
         incidents.MapPost("/{number}/severity", Severity).WithSummary("Change the severity, with a reason");
         incidents.MapPost("/{number}/status", Status).WithSummary("Move through triage → mitigating → mitigated → resolved (back only with a reason; resolved is verified or overridden by the commander)");

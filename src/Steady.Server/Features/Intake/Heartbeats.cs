@@ -27,8 +27,9 @@ public static class HeartbeatIntake
         return app;
     }
 
-    private static async Task<IResult> PingAsync(string key, string? name, string? interval, string? grace, HttpContext http, SteadyDb db, IntakeKeys keys, WakeSignal<HeartbeatMonitor> signal, TimeProvider time)
+    private static async Task<IResult> PingAsync(string key, string? name, string? interval, string? grace, HttpContext http, SteadyDb db, AuditContext audit, IntakeKeys keys, WakeSignal<HeartbeatMonitor> signal, TimeProvider time)
     {
+        audit.Set(null, "intake"); // a heartbeat made or changed by a ping is audited as intake's (pings themselves are bookkeeping)
         if (!keys.TryAcquire(key))
         {
             http.Response.Headers.RetryAfter = "1";

@@ -97,10 +97,10 @@ public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time
             return Failure.NotFound("The contact method");
         var result = await channels.SendTestAsync(ContactTarget.FromStored(method.Kind, method.Address, method.Settings), details, cancellationToken);
         if (result.Outcome == DeliveryOutcome.Sent)
-        {
             method.VerifiedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        // A message sent out at someone's asking is on record, whether it arrived or not.
+        db.AuditEvent("test_sent", "contact_method", method.Id, new Dictionary<string, string?> { ["userId"] = owner.ToString(), ["outcome"] = result.Outcome == DeliveryOutcome.Sent ? "sent" : "failed" });
+        await db.SaveChangesAsync(cancellationToken);
         return (method, result);
     }
 

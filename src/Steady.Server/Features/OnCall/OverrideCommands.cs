@@ -3,6 +3,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
+using Steady.Server.Features.Teams;
 using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.OnCall;
@@ -31,6 +32,8 @@ public sealed class OverrideCommands(SteadyDb db, TimeProvider time, WakeSignal<
             return Failure.Invalid("endsAt", "'endsAt' must be after 'startsAt'.");
         if (input.EndsAt - input.StartsAt > MaxLength)
             return Failure.Invalid("endsAt", "An override may last at most 366 days.");
+        if (await TeamBoundaryChecks.PeopleAsync(db, actor, schedule.TeamId, new ConfigThing("schedule", schedule.Name), [user.Id], cancellationToken) is { } crossing)
+            return crossing;
         var row = new ScheduleOverrideRow
         {
             Id = Ids.New(time),

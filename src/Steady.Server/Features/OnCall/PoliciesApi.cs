@@ -45,9 +45,9 @@ public static class PoliciesApi
     {
         var policies = api.MapGroup("/escalation-policies").WithTags("Escalation policies");
         policies.MapGet("/", List).WithSummary("Escalation policies");
-        policies.MapPost("/", Create).WithSummary("Create a policy from steps (the seed's escalation_chain format) (admins of its team)");
+        policies.MapPost("/", Create).WithSummary("Create a policy from steps (the seed's escalation_chain format) (admins of its team; another team's schedules, people or team:NAME only for admins of both)");
         policies.MapGet("/{policy}", Get).WithSummary("A policy by id or name, with its steps and the services that use it");
-        policies.MapPut("/{policy}", Replace).WithSummary("Replace a policy's steps (admins of its team)");
+        policies.MapPut("/{policy}", Replace).WithSummary("Replace a policy's steps (admins of its team; adding another team's schedules, people or team:NAME only for admins of both)");
         policies.MapDelete("/{policy}", Delete).WithSummary("Delete a policy no service uses (admins of its team)");
         policies.MapGet("/{policy}/oncall", OnCall).WithSummary("Who each step would notify now (or ?at=): the users, whoever is on call in the schedules, a team's members");
         return api;

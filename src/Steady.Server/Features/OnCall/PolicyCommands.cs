@@ -4,6 +4,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
+using Steady.Server.Features.Teams;
 using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.OnCall;
@@ -26,7 +27,7 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
         if (!Permissions.CanManageTeam(actor, team.Id))
             return Failure.Forbidden($"Only admins of {team.Name} can create its escalation policies.");
         var policy = new EscalationPolicyRecord { Id = Ids.New(time), Name = "", TeamId = team.Id, Steps = "[]", CreatedAt = time.GetUtcNow() };
-        if (await ApplyAsync(policy, input, cancellationToken) is { } invalid)
+        if (await ApplyAsync(actor, policy, input, cancellationToken) is { } invalid)
             return invalid;
         db.EscalationPolicies.Add(policy);
         return await SaveAsync(policy, cancellationToken);
@@ -39,7 +40,7 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
             return Failure.NotFound("The escalation policy");
         if (!Permissions.CanManageTeam(actor, found.TeamId))
             return Failure.Forbidden("Only admins of the policy's team can change it.");
-        if (await ApplyAsync(found, input with { Name = input.Name ?? found.Name }, cancellationToken) is { } invalid)
+        if (await ApplyAsync(actor, found, input with { Name = input.Name ?? found.Name }, cancellationToken) is { } invalid)
             return invalid;
         found.Version++;
         return await SaveAsync(found, cancellationToken);
@@ -76,8 +77,11 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
         }
     }
 
-    /// <summary>Resolves every name in the chain; refuses the whole input naming each step that is wrong, and changes the policy only when all are right.</summary>
-    private async Task<Failure?> ApplyAsync(EscalationPolicyRecord policy, PolicyInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resolves every name in the chain; refuses the whole input naming each step that is wrong, or what it would
+    /// name of another team (<see cref="TeamBoundaryChecks"/>), and changes the policy only when all are right.
+    /// </summary>
+    private async Task<Failure?> ApplyAsync(Actor actor, EscalationPolicyRecord policy, PolicyInput input, CancellationToken cancellationToken)
     {
         var v = new Validation().PathName("name", input.Name).Text("description", input.Description, 2000);
         if (input.Repeat is < 0 or > 9)
@@ -118,6 +122,9 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
         }
         if (v.ToFailure() is { } invalid)
             return invalid;
+        var added = steps.SelectMany(s => s.Targets).Except(policy.ReadSteps().SelectMany(s => s.Targets));
+        if (await TeamBoundaryChecks.TargetsAsync(db, actor, policy.TeamId, new ConfigThing("escalation policy", input.Name!.Trim()), added, cancellationToken) is { } crossing)
+            return crossing;
         policy.Name = input.Name!.Trim();
         policy.Description = string.IsNullOrWhiteSpace(input.Description) ? policy.Description : input.Description.Trim();
         policy.Repeat = input.Repeat ?? policy.Repeat;

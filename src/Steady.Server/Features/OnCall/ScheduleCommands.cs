@@ -3,6 +3,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
+using Steady.Server.Features.Teams;
 using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Features.OnCall;
@@ -22,7 +23,7 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
         if (!Permissions.CanManageTeam(actor, team.Value!.Id))
             return Failure.Forbidden($"Only admins of {team.Value.Name} can create its schedules.");
         var schedule = new Schedule { Id = Ids.New(time), Name = "", TeamId = team.Value.Id, TimeZone = "", Layers = "[]", CreatedAt = time.GetUtcNow() };
-        if (await ApplyAsync(schedule, input with { Layers = input.Layers ?? [] }, creating: true, cancellationToken) is { } invalid)
+        if (await ApplyAsync(actor, schedule, input with { Layers = input.Layers ?? [] }, creating: true, cancellationToken) is { } invalid)
             return invalid;
         db.Schedules.Add(schedule);
         return await SaveAsync(schedule, cancellationToken);
@@ -37,7 +38,7 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
             return Failure.Forbidden("Only admins of the schedule's team can change it.");
         if (input.Team is not null)
             return Failure.Invalid("team", "A schedule's team cannot be changed; create a schedule in the other team.");
-        if (await ApplyAsync(found, input, creating: false, cancellationToken) is { } invalid)
+        if (await ApplyAsync(actor, found, input, creating: false, cancellationToken) is { } invalid)
             return invalid;
         found.Version++;
         return await SaveAsync(found, cancellationToken);
@@ -81,7 +82,7 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
             Layers = existing?.Layers ?? "[]",
             CreatedAt = existing?.CreatedAt ?? time.GetUtcNow(),
         };
-        if (await ApplyAsync(draft, existing is null ? input with { Layers = input.Layers ?? [] } : input, creating: existing is null, cancellationToken) is { } invalid)
+        if (await ApplyAsync(null, draft, existing is null ? input with { Layers = input.Layers ?? [] } : input, creating: existing is null, cancellationToken) is { } invalid)
             return invalid;
         return draft;
     }
@@ -93,8 +94,12 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
         return await db.TeamAsync(team, cancellationToken) is { } found ? found : Failure.Invalid("team", $"There is no team '{team}'.");
     }
 
-    /// <summary>Checks every field first and changes the schedule only when all are right, naming each that is wrong.</summary>
-    private async Task<Failure?> ApplyAsync(Schedule schedule, ScheduleInput input, bool creating, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks every field first, then that the people it adds are the team's (or the <paramref name="actor"/> administers
+    /// theirs too: <see cref="TeamBoundaryChecks"/>; not for a preview, which has no actor), and changes the schedule
+    /// only when all are right, naming each field that is wrong.
+    /// </summary>
+    private async Task<Failure?> ApplyAsync(Actor? actor, Schedule schedule, ScheduleInput input, bool creating, CancellationToken cancellationToken)
     {
         var validation = new Validation();
         var name = input.Name ?? (creating ? null : schedule.Name);
@@ -118,6 +123,12 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
             validation.Add("layers", error);
         if (validation.ToFailure() is { } invalid)
             return invalid;
+        if (actor is not null && input.Layers is { } given)
+        {
+            var added = given.SelectMany(l => l.Participants ?? []).Except(Layers.Read(schedule.Layers).SelectMany(l => l.Participants));
+            if (await TeamBoundaryChecks.PeopleAsync(db, actor, schedule.TeamId, new ConfigThing("schedule", name!.Trim()), added, cancellationToken) is { } crossing)
+                return crossing;
+        }
         schedule.Name = name!.Trim();
         schedule.TimeZone = zone!;
         if (input.Description is not null)

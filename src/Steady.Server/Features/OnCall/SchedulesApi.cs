@@ -31,12 +31,12 @@ public static class SchedulesApi
     {
         var schedules = api.MapGroup("/schedules").WithTags("Schedules");
         schedules.MapGet("/", List).WithSummary("Schedules");
-        schedules.MapPost("/", Create).WithSummary("Create a schedule (admins of its team)");
+        schedules.MapPost("/", Create).WithSummary("Create a schedule (admins of its team; people of another team only for admins of both)");
         schedules.MapGet("/{schedule}", Get).WithSummary("A schedule by id or name, with its upcoming overrides");
-        schedules.MapPatch("/{schedule}", Update).WithSummary("Change a schedule's name, zone, description or layers (admins of its team)");
+        schedules.MapPatch("/{schedule}", Update).WithSummary("Change a schedule's name, zone, description or layers (admins of its team; people of another team only for admins of both)");
         schedules.MapDelete("/{schedule}", Delete).WithSummary("Delete a schedule (admins of its team)");
         schedules.MapGet("/{schedule}/final", Final).WithSummary("The final schedule for a window (?from=&to=, default the next 7 days): who, when, from which layer, and the gaps");
-        schedules.MapPost("/{schedule}/overrides", AddOverride).WithSummary("Someone covers part of the schedule (responders of its team)");
+        schedules.MapPost("/{schedule}/overrides", AddOverride).WithSummary("Someone covers part of the schedule (responders of its team; a person of another team only for admins of both)");
         schedules.MapDelete("/{schedule}/overrides/{id:guid}", RemoveOverride).WithSummary("Remove an override (responders of its team)");
         api.MapGet("/oncall", OnCall).WithTags("Schedules").WithSummary("Who is on call now (or ?at=) in every schedule, and until when");
         return api;

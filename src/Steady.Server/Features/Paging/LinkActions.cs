@@ -23,9 +23,10 @@ public sealed record LinkView(LinkAction Action, string Recipient, DateTimeOffse
 /// <summary>
 /// The signed links in notifications: the page shows what a link will do (GET, safe for mail
 /// scanners that prefetch links), and one POST does it, once: its nonce is stored in the same
-/// transaction as the acknowledgement or resolution. The link stands for the person it was sent to.
+/// transaction as the acknowledgement or resolution. The link stands for the person it was sent to, in the
+/// audit log too.
 /// </summary>
-public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, TimeProvider time, WakeSignal<EscalationWorker> engine)
+public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, AuditContext audit, TimeProvider time, WakeSignal<EscalationWorker> engine)
 {
     public async Task<LinkView?> ViewAsync(string token, CancellationToken cancellationToken)
     {
@@ -53,6 +54,7 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
             var recipient = await db.Deliveries.AsNoTracking().Where(d => d.SentAs == link.Message || d.Id == link.Message).Select(d => d.UserId).FirstOrDefaultAsync(cancellationToken);
             var name = await db.Users.AsNoTracking().Where(u => u.Id == recipient).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken) ?? "someone";
             var actor = $"{name} (link)";
+            audit.Set(recipient == Guid.Empty ? null : recipient, actor); // what the link changes is audited as the person it was sent to
             if (await IncidentOfAsync(link, cancellationToken) is { } incidentId)
                 return await ActOnIncidentAsync(link, incidentId, recipient, name, cancellationToken);
             var groupIds = await GroupIdsAsync(link, cancellationToken);
@@ -68,13 +70,11 @@ public sealed class LinkActions(SteadyDb db, AckLinks links, AlertStore store, T
                 {
                     if (alert.Status != AlertStatus.Triggered)
                         continue;
-                    AlertActions.Acknowledge(store, alert, recipient == Guid.Empty ? null : recipient, actor, now, runs, "from the link in a notification");
+                    AlertActions.Acknowledge(db, store, alert, recipient == Guid.Empty ? null : recipient, actor, now, runs, "from the link in a notification");
                 }
                 else
                 {
-                    store.Record(alert.Resolve(group, store.NewEventId(), now, recipient == Guid.Empty ? null : recipient, actor, "from the link in a notification"));
-                    if (!group.IsOpen)
-                        runs.Resolved(group.Id, actor);
+                    AlertActions.Resolve(db, store, alert, group, recipient == Guid.Empty ? null : recipient, actor, now, runs, "from the link in a notification");
                 }
                 acted++;
             }

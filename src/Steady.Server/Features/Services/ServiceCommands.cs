@@ -152,6 +152,17 @@ public sealed class ServiceCommands(SteadyDb db, TimeProvider time)
             service.Description = TeamCommands.Blank(patch.Description);
         if (patch.RunbookUrl is not null)
             service.RunbookUrl = TeamCommands.Blank(patch.RunbookUrl);
+        // A new policy, or a move to another team, must not make the service page another team's policy (TeamBoundaries).
+        var entry = db.Entry(service);
+        if (service.EscalationPolicyId is { } policyId && (entry.Property(s => s.EscalationPolicyId).IsModified || entry.Property(s => s.TeamId).IsModified))
+        {
+            var paging = await db.EscalationPolicies.AsNoTracking().FirstAsync(p => p.Id == policyId, cancellationToken);
+            if (await TeamBoundaryChecks.PolicyAsync(db, actor, service.TeamId, new ConfigThing("service", service.Name), paging, cancellationToken) is { } crossing)
+            {
+                db.ChangeTracker.Clear(); // nothing of the refused change stays in this unit of work
+                return crossing;
+            }
+        }
         return await SaveAsync(service, cancellationToken);
     }
 

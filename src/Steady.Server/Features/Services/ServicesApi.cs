@@ -52,7 +52,7 @@ public static class ServicesApi
         services.MapGet("/", List).WithSummary("List services, optionally of one team");
         services.MapPost("/", Create).WithSummary("Create a service (admins of the owning team)");
         services.MapGet("/{service}", Get).WithSummary("A service, by id or name");
-        services.MapPatch("/{service}", Update).WithSummary("Change a service (admins of the owning team)");
+        services.MapPatch("/{service}", Update).WithSummary("Change a service (admins of the owning team; another team's escalation policy only for admins of both)");
         services.MapDelete("/{service}", Delete).WithSummary("Delete a service (admins of the owning team)");
         services.MapGet("/{service}/integration-keys", ListKeys).WithSummary("A service's integration keys (responders of the owning team)");
         services.MapPost("/{service}/integration-keys", CreateKey).WithSummary("Create an integration key (admins of the owning team)");
