@@ -42,6 +42,9 @@ public sealed partial class ConfigApply
             v.Add("components", $"the component '{twice.Key}' is listed twice.");
         foreach (var twice in (doc.Groups ?? []).Select(g => g.Name?.Trim()).OfType<string>().GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
             v.Add("groups", $"the group '{twice.Key}' is listed twice.");
+        foreach (var missing in (doc.Components ?? []).Concat((doc.Groups ?? []).SelectMany(g => g.Components ?? []))
+                     .Where(c => !string.IsNullOrWhiteSpace(c.Service) && !_services.ContainsKey(c.Service.Trim())).Select(c => c.Service!.Trim()).Distinct())
+            v.Add("components", $"there is no service '{missing}'.");
         Check(d, v);
         if (!v.IsValid)
             return;
@@ -96,9 +99,7 @@ public sealed partial class ConfigApply
     private void ApplyComponent(ConfigDocument d, string path, PublicStatusPage page, Guid? groupId, StatusComponentDocument doc, int position, List<object> touched)
     {
         var v = new Validation().Name($"{path}.name", doc.Name, 100).Text($"{path}.description", doc.Description, 1000);
-        Service? service = null;
-        if (!string.IsNullOrWhiteSpace(doc.Service) && !_services.TryGetValue(doc.Service.Trim(), out service))
-            v.Add($"{path}.service", $"{path}.service: there is no service '{doc.Service}'.");
+        var service = string.IsNullOrWhiteSpace(doc.Service) ? null : _services.GetValueOrDefault(doc.Service.Trim()); // a missing one is refused with the page
         Check(d, v);
         if (!v.IsValid)
             return;

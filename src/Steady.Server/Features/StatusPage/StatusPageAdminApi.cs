@@ -166,6 +166,12 @@ public static class StatusPageAdminApi
             return Problems.Forbidden("Only organization administrators export subscribers (their addresses are personal data).");
         if (await commands.PageAsync(slug, cancellationToken) is not { } page)
             return Problems.NotFound($"The status page '{slug}'");
+        return TypedResults.Text(await SubscribersCsvAsync(db, actor, page, cancellationToken), "text/csv; charset=utf-8");
+    }
+
+    /// <summary>The page's subscribers as CSV; the export is an event in the audit log (who and when, never the addresses).</summary>
+    public static async Task<string> SubscribersCsvAsync(SteadyDb db, Actor actor, PublicStatusPage page, CancellationToken cancellationToken)
+    {
         var list = await ListSubscribersAsync(db, page, cancellationToken, int.MaxValue);
         var csv = new StringBuilder("kind,address,state,components,created_at,confirmed_at,failed_at,failed_reason\n");
         foreach (var s in list.Items)
@@ -173,10 +179,9 @@ public static class StatusPageAdminApi
             csv.AppendJoin(',', Csv(s.Kind), Csv(s.Address), Csv(s.State), Csv(s.Components is null ? "all" : string.Join("; ", s.Components)),
                 Csv(Iso(s.CreatedAt)), Csv(Iso(s.ConfirmedAt)), Csv(Iso(s.FailedAt)), Csv(s.FailedReason)).Append('\n');
         }
-        // Addresses leaving the server are an event of their own in the audit log (who and when, never the addresses).
         db.AuditEvent("subscribers_exported", "public_status_page", page.Id.ToString(), actor.UserId, actor.Name, new Dictionary<string, string?> { ["slug"] = page.Slug, ["count"] = list.Items.Count.ToString(CultureInfo.InvariantCulture) });
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Text(csv.ToString(), "text/csv; charset=utf-8");
+        return csv.ToString();
     }
 
     private static string Iso(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";

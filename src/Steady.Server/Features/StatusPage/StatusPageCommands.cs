@@ -228,7 +228,9 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
     {
         if (component.State == to)
             return;
-        var open = await db.Set<ComponentStateInterval>().FirstOrDefaultAsync(i => i.ComponentId == component.Id && i.EndedAt == null, cancellationToken);
+        // The open interval may be one this unit of work added (a maintenance that starts and completes in one step).
+        var open = db.Set<ComponentStateInterval>().Local.FirstOrDefault(i => i.ComponentId == component.Id && i.EndedAt == null)
+            ?? await db.Set<ComponentStateInterval>().FirstOrDefaultAsync(i => i.ComponentId == component.Id && i.EndedAt == null, cancellationToken);
         if (open is not null)
             open.EndedAt = now;
         db.Add(new ComponentStateInterval { Id = Ids.New(time), ComponentId = component.Id, State = to, StartedAt = now });

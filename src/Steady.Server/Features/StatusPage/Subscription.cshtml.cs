@@ -58,7 +58,7 @@ public sealed class SubscriptionModel(StatusPageCache cache, SubscriberCommands 
                 Done = "unsubscribed";
                 break;
             default:
-                if (Request.Form.ContainsKey("unsubscribe"))
+                if (Request.HasFormContentType && Request.Form.ContainsKey("unsubscribe"))
                 {
                     await subscribers.UnsubscribeAsync(found.Subscriber!, ct);
                     Done = "unsubscribed";
