@@ -165,7 +165,7 @@ public static class SteadyApp
         services.AddHostedService<IncidentWorker>();
         services.AddSteadyPostmortems(configuration);
         services.AddSteadyPaging(configuration);
-        services.AddStatusPages();
+        services.AddStatusPages(configuration);
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
@@ -216,6 +216,8 @@ public static class SteadyApp
     public static WebApplication UseSteady(this WebApplication app)
     {
         app.UseForwardedHeaders(); // only from Steady:ForwardedHeaders' proxies (Infrastructure/TrustedProxies)
+        app.UseStatusPageHosts(); // status.example.com serves its page at /: rewritten before routing, so after the proxies' Host
+        app.UseRouting();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseOversizedBodies();

@@ -57,9 +57,19 @@ public static class DemoWorld
             escalationPolicy = "payments-oncall",
         })).EnsureSuccessStatusCode();
 
+        // A status page with a group, components (one linked to payments-api, which has the SEV1), maintenance ahead and subscribers.
+        (await admin.PostAsJsonAsync("/api/v1/status-pages", new { name = "Acme status", slug = "acme", timeZone = "Europe/Berlin", description = "Live status of the Acme shop and its API." })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/groups", new { name = "Shop" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/components", new { name = "Checkout", group = "Shop", service = "payments-api", description = "Paying for orders" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/components", new { name = "Public API with a rather long component name" })).EnsureSuccessStatusCode();
+        var soon = host.Clock.GetUtcNow().AddDays(2);
+        (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/maintenances", new { title = "Database upgrade", body = "Checkout may pause for a minute.", startsAt = soon, endsAt = soon.AddHours(1), components = new[] { "Checkout" }, silenceAlerts = true })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/subscribers", new { kind = "webhook", address = "https://hooks.example.com/services/T000/B000/a-rather-long-secret-path-for-the-status-page" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/subscribers", new { kind = "email", address = "customer.with.a.long.address@example.com", components = new[] { "Checkout" } })).EnsureSuccessStatusCode();
+
         var pages = new List<string> { "/", "/incidents", "/incidents/1", "/incidents/2", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
             "/schedules", "/policies", "/services", "/teams", "/users", "/tokens", "/audit", "/emergency-lines", "/account",
-            "/silences", "/maintenance", "/schedules/edit", "/policies/edit" };
+            "/silences", "/maintenance", "/schedules/edit", "/policies/edit", "/status-pages", "/status-pages/acme", "/status", "/status/subscribe" };
         pages.AddRange((await Items(admin, "/api/v1/schedules")).Select(s => $"/schedules/{s.GetProperty("id").GetGuid()}"));
         pages.AddRange((await Items(admin, "/api/v1/escalation-policies")).Select(s => $"/policies/{s.GetProperty("id").GetGuid()}"));
         pages.AddRange((await Items(admin, "/api/v1/services")).Take(2).Select(s => $"/services/{s.GetProperty("id").GetGuid()}"));

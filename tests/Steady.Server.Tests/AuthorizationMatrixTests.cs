@@ -238,6 +238,21 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/status-pages/{slug}/incidents/{id:guid}", Access.SignedIn, async w => await w.StatusIncidentPathAsync("/api/v1/status-pages/{0}/incidents/{1}")),
         new("POST", "/api/v1/status-pages/{slug}/incidents/{id:guid}/updates", Access.AnyResponder, async w => (((await w.StatusIncidentPathAsync("/api/v1/status-pages/{0}/incidents/{1}/updates")).Item1), new { status = "identified", body = "Found it." })),
 
+        // Deletes, the secret link and subscribers (personal data): organization admins. Maintenance, like incidents: responders of any team.
+        new("DELETE", "/api/v1/status-pages/{slug}", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}", null)),
+        new("POST", "/api/v1/status-pages/{slug}/access-link", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/access-link", null)),
+        new("DELETE", "/api/v1/status-pages/{slug}/groups/{group}", Access.OrgAdmin, async w => await w.StatusGroupPathAsync()),
+        new("DELETE", "/api/v1/status-pages/{slug}/components/{component}", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/components/Checkout", null)),
+        new("GET", "/api/v1/status-pages/{slug}/maintenances", Access.SignedIn, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/maintenances", null)),
+        new("POST", "/api/v1/status-pages/{slug}/maintenances", Access.AnyResponder, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/maintenances", w.MaintenanceBody())),
+        new("GET", "/api/v1/status-pages/{slug}/maintenances/{id:guid}", Access.SignedIn, async w => (await w.MaintenancePathAsync(""), null)),
+        new("POST", "/api/v1/status-pages/{slug}/maintenances/{id:guid}/updates", Access.AnyResponder, async w => (await w.MaintenancePathAsync("/updates"), new { status = "in_progress", body = "Started." })),
+        new("DELETE", "/api/v1/status-pages/{slug}/maintenances/{id:guid}", Access.AnyResponder, async w => (await w.MaintenancePathAsync(""), null)),
+        new("GET", "/api/v1/status-pages/{slug}/subscribers", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/subscribers", null)),
+        new("GET", "/api/v1/status-pages/{slug}/subscribers/export", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/subscribers/export", null)),
+        new("POST", "/api/v1/status-pages/{slug}/subscribers", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/subscribers", new { kind = "webhook", address = "http://127.0.0.1:9/matrix" })),
+        new("DELETE", "/api/v1/status-pages/{slug}/subscribers/{id:guid}", Access.OrgAdmin, async w => ((await w.SubscriberAsync()).ApiPath, null)),
+
         new("GET", "/api/v2/summary.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/summary.json", null); }),
         new("GET", "/status/{slug}/api/v2/summary.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/summary.json", null)),
         new("GET", "/api/v2/status.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/status.json", null); }),
@@ -303,6 +318,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "status/{slug?}", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/status", null); }),
         new("PAGE", "status/incidents/{id:guid}", Access.Public, async w => await w.StatusIncidentPathAsync("/status/incidents/{1}", onDefault: true)),
         new("PAGE", "status/{slug}/incidents/{id:guid}", Access.Public, async w => await w.StatusIncidentPathAsync("/status/{0}/incidents/{1}")),
+        // Subscribing, and the links in subscribers' emails (the signed token is the credential); the console's status pages.
+        new("PAGE", "status/subscribe", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/status/subscribe", null); }),
+        new("PAGE", "status/{slug}/subscribe", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/subscribe", null)),
+        new("PAGE", "status/subscriptions/{step:regex(^(confirm|manage|unsubscribe)$)}/{token}", Access.Public, async w => ((await w.SubscriberAsync()).ManagePath, null)),
+        new("PAGE", "status-pages", Access.SignedIn, Fixed("/status-pages")),
+        new("PAGE", "status-pages/{slug}", Access.SignedIn, async w => ($"/status-pages/{(await w.NewStatusPageAsync()).Slug}", null)),
         new("PAGE", "incidents/{number:int}/public-update", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}/public-update", null)),
     ];
 
@@ -757,6 +778,35 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             await PostIdAsync(admin, "/api/v1/status-pages", new { name = "Page " + slug, slug });
             await PostIdAsync(admin, $"/api/v1/status-pages/{slug}/components", new { name = "Checkout" });
             return (slug, await PostIdAsync(admin, $"/api/v1/status-pages/{slug}/incidents", new { title = "Matrix", status = "investigating", body = "Looking." }));
+        }
+
+        /// <summary>A new page's group "Shop" (Checkout in it): the path to delete it.</summary>
+        public async Task<(string, object?)> StatusGroupPathAsync()
+        {
+            var (slug, _) = await NewStatusPageAsync();
+            await PostIdAsync(_host.Admin(), $"/api/v1/status-pages/{slug}/groups", new { name = "Shop" });
+            return ($"/api/v1/status-pages/{slug}/groups/Shop", null);
+        }
+
+        /// <summary>A maintenance to schedule a day from the server's now.</summary>
+        public object MaintenanceBody() => new { title = "Matrix work", startsAt = _host.Clock.GetUtcNow().AddDays(1), endsAt = _host.Clock.GetUtcNow().AddDays(1).AddHours(1), components = new[] { "Checkout" } };
+
+        /// <summary>A new page's scheduled maintenance: its API path, and <paramref name="suffix"/>.</summary>
+        public async Task<string> MaintenancePathAsync(string suffix)
+        {
+            var (slug, _) = await NewStatusPageAsync();
+            var id = await PostIdAsync(_host.Admin(), $"/api/v1/status-pages/{slug}/maintenances", MaintenanceBody());
+            return $"/api/v1/status-pages/{slug}/maintenances/{id}{suffix}";
+        }
+
+        /// <summary>A new page's webhook subscriber: its API path, and its signed manage link's path.</summary>
+        public async Task<(string ApiPath, string ManagePath)> SubscriberAsync()
+        {
+            var (slug, _) = await NewStatusPageAsync();
+            var id = await PostIdAsync(_host.Admin(), $"/api/v1/status-pages/{slug}/subscribers", new { kind = "webhook", address = "http://127.0.0.1:9/matrix" });
+            var token = await _host.Services.GetRequiredService<Steady.Server.Features.StatusPage.SubscriberLinks>()
+                .SignAsync(new Steady.Server.Features.StatusPage.SubscriberLink(Steady.Server.Features.StatusPage.SubscriberLinkPurpose.Manage, id, null, ""), CancellationToken.None);
+            return ($"/api/v1/status-pages/{slug}/subscribers/{id}", $"/status/subscriptions/manage/{token}");
         }
 
         /// <summary>A path to a new public incident: <paramref name="format"/> with {0} the page's slug and {1} the incident's id; on the default page if asked.</summary>

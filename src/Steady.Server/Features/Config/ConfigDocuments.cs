@@ -17,8 +17,9 @@ public static class ConfigKinds
     public const string Schedule = "schedule";
     public const string EscalationPolicy = "escalation_policy";
     public const string Service = "service";
+    public const string StatusPage = "status_page";
 
-    public static readonly IReadOnlyList<string> All = [Team, User, Schedule, EscalationPolicy, Service];
+    public static readonly IReadOnlyList<string> All = [Team, User, Schedule, EscalationPolicy, Service, StatusPage];
 
     /// <summary>"EscalationPolicy", "escalation-policy", "policy" and "escalation_policy" all name the same kind.</summary>
     public static string? Normalize(string? kind) => kind?.Trim().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
@@ -28,6 +29,7 @@ public static class ConfigKinds
         "schedule" => Schedule,
         "escalationpolicy" or "policy" => EscalationPolicy,
         "service" => Service,
+        "statuspage" => StatusPage,
         _ => null,
     };
 }
@@ -42,6 +44,7 @@ public sealed record ConfigDocument(int Index, string Kind, object Body)
         ScheduleDocument s => s.Name,
         PolicyDocument p => p.Name,
         ServiceDocument s => s.Name,
+        StatusPageDocument p => p.Slug,
         _ => null,
     };
 
@@ -133,6 +136,29 @@ public sealed record ServiceDocument(
     [JsonIgnore]
     public bool GroupBySet { get; private init; }
 }
+
+/// <summary>
+/// A status page by its slug: its settings, its groups in order (each with its components in order) and the
+/// components in no group. Components are known by name on the page; states are not configuration (people
+/// set them), and groups or components the file leaves out are left alone (delete them in the API or console).
+/// </summary>
+public sealed record StatusPageDocument(
+    string? Slug = null,
+    string? Name = null,
+    string? Description = null,
+    string? LogoUrl = null,
+    string? HomeUrl = null,
+    string? TimeZone = null,
+    bool? Default = null,
+    bool? Private = null,
+    string? HostName = null,
+    IReadOnlyList<StatusGroupDocument>? Groups = null,
+    IReadOnlyList<StatusComponentDocument>? Components = null);
+
+public sealed record StatusGroupDocument(string? Name = null, IReadOnlyList<StatusComponentDocument>? Components = null);
+
+/// <summary>A component; <c>service</c> links it to a Steady service (its open incidents suggest the component's state).</summary>
+public sealed record StatusComponentDocument(string? Name = null, string? Description = null, string? Service = null);
 
 /// <summary>A name or a list of names: <c>notify: primary_engineer</c> and <c>notify: [a, b]</c>.</summary>
 public sealed class OneOrManyConverter : JsonConverter<IReadOnlyList<string>>

@@ -8,8 +8,9 @@ namespace Steady.Server.Features.Paging;
 
 /// <summary>
 /// A table of due work that workers claim: how a claim takes rows (names its owner, sets its lease), which rows
-/// are due, and how a claim whose owner is gone is released (due again now). The three outboxes are
-/// <see cref="EscalationRuns"/>, <see cref="Deliveries"/> and <see cref="IncidentNotices"/>.
+/// are due, and how a claim whose owner is gone is released (due again now). The outboxes are
+/// <see cref="EscalationRuns"/>, <see cref="Deliveries"/>, <see cref="IncidentNotices"/>, and the status
+/// pages' <see cref="StatusBroadcasts"/> (fanned out to subscribers) and <see cref="StatusNotices"/> (sent to them).
 /// </summary>
 /// <param name="Lease">The SET of a claim: <c>{0}</c> the owner, <c>{1}</c> when its lease runs out.</param>
 /// <param name="Due">Which rows a claim may take: <c>{2}</c> now.</param>
@@ -41,7 +42,23 @@ public sealed record ClaimedTable(string Table, string Lease, string Due, string
         Release: "due_at = @now, lease_owner = NULL",
         Held: "lease_owner IS NOT NULL");
 
-    public static readonly IReadOnlyList<ClaimedTable> All = [EscalationRuns, Deliveries, IncidentNotices];
+    /// <summary>Status page broadcasts being fanned out to their subscribers: due again (to the next claim) when the lease runs out.</summary>
+    public static readonly ClaimedTable StatusBroadcasts = new("status_broadcasts",
+        Lease: "lease_owner = {0}, due_at = {1}",
+        Due: "due_at <= {2}",
+        OrderBy: "due_at",
+        Release: "due_at = @now, lease_owner = NULL",
+        Held: "lease_owner IS NOT NULL");
+
+    /// <summary>Status page notices to subscribers: due again (to the next claim) when the lease runs out.</summary>
+    public static readonly ClaimedTable StatusNotices = new("status_notices",
+        Lease: "lease_owner = {0}, due_at = {1}",
+        Due: "due_at <= {2}",
+        OrderBy: "due_at",
+        Release: "due_at = @now, lease_owner = NULL",
+        Held: "lease_owner IS NOT NULL");
+
+    public static readonly IReadOnlyList<ClaimedTable> All = [EscalationRuns, Deliveries, IncidentNotices, StatusBroadcasts, StatusNotices];
 
     /// <summary>A delivery state as a SQL literal: its stored text, as EF writes it.</summary>
     private static string Text(DeliveryState state) => $"'{state.ToWire()}'";

@@ -13,7 +13,7 @@ namespace Steady.Server.Features.StatusPage;
 /// the incident page's form and <c>POST /api/v1/incidents/{n}/updates</c> with <c>visibility: public</c>.
 /// Nothing is written unless all of it is valid.
 /// </summary>
-public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, StatusPageCommands pages)
+public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, StatusPageCommands pages, StatusBroadcasts broadcasts)
 {
     public const int MaxBody = 5000;
 
@@ -125,9 +125,11 @@ public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, Statu
             return invalid;
         var update = new PublicIncidentUpdate { Id = Ids.New(time), PublicIncidentId = publicIncident.Id, Status = status!.Value, Body = input.Body!.Trim(), At = now, Author = author };
         db.Add(update);
+        var told = new List<(StatusComponent, ComponentState, ComponentState)>();
         foreach (var (component, to) in changes)
         {
             db.Add(new PublicUpdateComponent { UpdateId = update.Id, ComponentId = component.Id, OldState = component.State, NewState = to });
+            told.Add((component, component.State, to));
             await pages.SetStateAsync(component, to, now, cancellationToken);
         }
         publicIncident.Status = update.Status;
@@ -135,6 +137,7 @@ public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, Statu
         publicIncident.ResolvedAt = update.Status == PublicIncidentStatus.Resolved ? publicIncident.ResolvedAt ?? now : null;
         publicIncident.Impact = Uptime.Impact(past.Concat(changes.Select(c => c.To)));
         page.ChangedAt = now;
+        await broadcasts.IncidentUpdateAsync(page, publicIncident, update, told, cancellationToken);
         return update;
     }
 
