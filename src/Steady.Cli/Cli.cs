@@ -105,6 +105,7 @@ public static class Cli
         root.Subcommands.Add(ChangeCommands.BuildFreeze(globals));
         root.Subcommands.Add(TimelineCommands.Build(globals));
         root.Subcommands.Add(AgentCommand.Build(globals));
+        root.Subcommands.Add(ReportCommands.Build(globals));
         return root;
     }
 
