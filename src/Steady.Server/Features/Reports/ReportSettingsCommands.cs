@@ -86,6 +86,8 @@ public sealed class ReportSettingsCommands(SteadyDb db, TimeProvider time)
                 continue;
             }
             validation.Text($"{field}.name", list[i]!.Name, 100);
+            if (list[i]!.Name?.Any(char.IsControl) == true)
+                validation.Add($"{field}.name", $"'{field}.name' must not contain control characters.");
             if (holidays.Any(h => h.Date == date.Value))
                 validation.Add($"{field}.date", $"{list[i]!.Date} is listed twice.");
             holidays.Add(new Holiday(date.Value, string.IsNullOrWhiteSpace(list[i]!.Name) ? null : list[i]!.Name!.Trim()));
