@@ -14,6 +14,9 @@ public static class DemoWorld
 
     public const string Password = "correct horse battery staple";
 
+    /// <summary>The living SEV1's page (the demo's history holds past incidents, so its number comes after theirs).</summary>
+    public static string LivingIncidentPath { get; private set; } = "/incidents/1";
+
     /// <summary>
     /// The demo organization, a signed-in admin on its Payments team, a SEV1 declared from the demo's
     /// critical alert with a structured update, an action and a pinned note, a resolved SEV3 and an
@@ -37,6 +40,7 @@ public static class DemoWorld
         var edge = alerts.First(a => a.GetProperty("dedupKey").GetString() == "demo-edge-1").GetProperty("id").GetGuid();
         // The demo's history holds past incidents: the living ones take the next numbers.
         var sev1 = await Number(await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Checkout payments time out", severity = "SEV1", alertId = latency, commander = Olivia }));
+        LivingIncidentPath = $"/incidents/{sev1}";
         (await admin.PostAsJsonAsync($"/api/v1/incidents/{sev1}/roles", new { role = "communications-lead", user = Olivia })).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync($"/api/v1/incidents/{sev1}/updates", new
         {

@@ -24,7 +24,7 @@ public static class Charts
     /// <summary>Lines over weeks (MTTA and MTTR in minutes): the y axis from 0 to a round maximum.</summary>
     public static IHtmlContent Trend(string title, IReadOnlyList<string> labels, IReadOnlyList<TrendSeries> series, string unit)
     {
-        const double left = 34, right = 8, top = 10, bottom = 22, height = 170;
+        const double left = 34, right = 14, top = 10, bottom = 22, height = 170;
         var plotW = Width - left - right;
         var plotH = height - top - bottom;
         var max = Nice(series.SelectMany(s => s.Values).OfType<double>().DefaultIfEmpty(0).Max());
@@ -40,7 +40,11 @@ public static class Charts
         double X(int i) => labels.Count > 1 ? left + step * i : left + plotW / 2;
         var every = Math.Max(1, (int)Math.Ceiling(labels.Count / 6.0));
         for (var i = 0; i < labels.Count; i += every)
-            svg.Append(Text(X(i), height - 6, labels[i], "middle"));
+        {
+            // The outermost labels lean inwards, so none runs past the chart's edge.
+            var anchor = labels.Count == 1 ? "middle" : i == 0 ? "start" : i + every >= labels.Count && i == labels.Count - 1 ? "end" : "middle";
+            svg.Append(Text(X(i), height - 6, labels[i], anchor));
+        }
         foreach (var s in series)
         {
             var points = s.Values.Select((v, i) => v is { } value ? (X(i), top + plotH - (max == 0 ? 0 : plotH * value / max)) : ((double, double)?)null).ToList();
@@ -69,7 +73,7 @@ public static class Charts
     /// <summary>Horizontal stacked bars, one per row (a person's hours by band, a source's alerts).</summary>
     public static IHtmlContent Bars(string title, IReadOnlyList<StackedBar> bars)
     {
-        const double label = 96, note = 44, row = 20, top = 4;
+        const double label = 122, note = 44, row = 20, top = 4;
         var height = top + row * Math.Max(1, bars.Count) + 4;
         var plotW = Width - label - note;
         var max = bars.Select(b => b.Parts.Sum(p => p.Value)).DefaultIfEmpty(0).Max();
@@ -77,7 +81,7 @@ public static class Charts
         for (var i = 0; i < bars.Count; i++)
         {
             var y = top + row * i;
-            svg.Append(Text(label - 6, y + row / 2 + 3.5, Short(bars[i].Label, 16), "end", "bar-label"));
+            svg.Append(Text(label - 6, y + row / 2 + 3.5, Short(bars[i].Label, 17), "end", "bar-label"));
             var x = label;
             foreach (var (value, css, partTitle) in bars[i].Parts)
             {
