@@ -87,6 +87,16 @@ public sealed class DemoHistory(SteadyDb db, TimeProvider time)
             Duration.FromMinutes(12), Duration.FromMinutes(20), Duration.FromMinutes(55), Duration.FromMinutes(130), closed: true);
         history.Incident(4, "Payments API errors after a deploy", "SEV3", services["payments-api"], alice, now - Duration.FromDays(6) + Duration.FromHours(10),
             Duration.FromMinutes(3), Duration.FromMinutes(5), Duration.FromMinutes(18), Duration.FromMinutes(41), closed: true);
+        // Payments pays for on-call, and takes the year-end days off.
+        var year = now.InUtc().Year;
+        db.Add(new Core.Reports.TeamReportSettings
+        {
+            TeamId = services["payments-api"].TeamId, Currency = "EUR", OnCallHour = 3m, OffHourInterruption = 15m, SleepHourInterruption = 30m, WeekendMultiplier = 1.5m, HolidayMultiplier = 2m,
+            Holidays = Core.Reports.TeamReportSettings.WriteHolidays([
+                new(new LocalDate(year, 1, 1), "New Year's Day"), new(new LocalDate(year, 12, 25), "Christmas Day"), new(new LocalDate(year, 12, 26), "Boxing Day"),
+                new(new LocalDate(year + 1, 1, 1), "New Year's Day")]),
+            UpdatedAt = now.ToDateTimeOffset(),
+        });
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -91,28 +91,25 @@ public sealed class ResponseReport(SteadyDb db)
             .ToList();
 
         // Groups that paged: a sent delivery for them (deliveries are few beside alerts, and have no time index to spare the outbox's writes).
-        var paged = await db.Deliveries.AsNoTracking()
+        var paged = (await db.Deliveries.AsNoTracking()
             .Where(d => d.GroupId != null && d.State == Core.Paging.DeliveryState.Sent && d.CreatedAt >= from)
-            .Select(d => d.GroupId!.Value).Distinct().ToListAsync(cancellationToken);
+            .Select(d => d.GroupId!.Value).Distinct().ToListAsync(cancellationToken)).ToHashSet();
         var serviceTeams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
-        var groups = new List<GroupTimes>();
-        foreach (var chunk in paged.Chunk(500))
-        {
-            var rows = await db.AlertGroups.AsNoTracking()
-                .Where(g => chunk.Contains(g.Id) && g.OpenedAt >= from && g.OpenedAt < to)
-                .Select(g => new { g.Id, g.ServiceId, g.Severity, g.OpenedAt, g.ResolvedAt })
-                .ToListAsync(cancellationToken);
-            var ids = rows.Select(r => r.Id).ToList();
-            var acks = await (from e in db.AlertEvents.AsNoTracking()
-                              join a in db.Alerts.AsNoTracking() on e.AlertId equals a.Id
-                              where ids.Contains(a.GroupId) && e.Kind == AlertEventKinds.Acknowledged
-                              select new { a.GroupId, e.At }).ToListAsync(cancellationToken);
-            var firstAck = acks.GroupBy(a => a.GroupId).ToDictionary(g => g.Key, g => g.Min(a => a.At));
-            groups.AddRange(rows
-                .Where(r => serviceTeams.TryGetValue(r.ServiceId, out var team) && scope.TeamIds.Contains(team) && (scope.Service is null || r.ServiceId == scope.Service.Id))
-                .Select(r => new GroupTimes(r.Id, serviceTeams[r.ServiceId], r.ServiceId, r.Severity.ToString().ToLowerInvariant(), I(r.OpenedAt),
-                    firstAck.TryGetValue(r.Id, out var at) ? I(at) : null, I(r.ResolvedAt))));
-        }
+        var serviceIds = serviceTeams.Where(s => scope.TeamIds.Contains(s.Value) && (scope.Service is null || s.Key == scope.Service.Id)).Select(s => s.Key).ToList();
+        var rows = (await db.AlertGroups.AsNoTracking()
+            .Where(g => g.OpenedAt >= from && g.OpenedAt < to && serviceIds.Contains(g.ServiceId))
+            .Select(g => new { g.Id, g.ServiceId, g.Severity, g.OpenedAt, g.ResolvedAt })
+            .ToListAsync(cancellationToken)).Where(g => paged.Contains(g.Id)).ToList();
+        // First acknowledgements from the alerts' history, reached through the alerts of the period (found by when they
+        // were last seen: an alert of a group opened in the period was last seen after its start) and their events' index.
+        var (start, end) = (from, to);
+        var acks = await (from a in db.Alerts.AsNoTracking()
+                          join e in db.AlertEvents.AsNoTracking() on a.Id equals e.AlertId
+                          where a.LastSeenAt >= start && a.FirstSeenAt < end && serviceIds.Contains(a.ServiceId) && e.Kind == AlertEventKinds.Acknowledged
+                          select new { a.GroupId, e.At }).ToListAsync(cancellationToken);
+        var firstAck = acks.GroupBy(a => a.GroupId).ToDictionary(g => g.Key, g => g.Min(a => a.At));
+        var groups = rows.Select(r => new GroupTimes(r.Id, serviceTeams[r.ServiceId], r.ServiceId, r.Severity.ToString().ToLowerInvariant(), I(r.OpenedAt),
+            firstAck.TryGetValue(r.Id, out var at) ? I(at) : null, I(r.ResolvedAt))).ToList();
         return (incidents, groups);
     }
 

@@ -55,15 +55,13 @@ public static class SentPages
     /// </summary>
     public static async Task<Dictionary<(Guid TeamId, Guid UserId), int>> EscalatedPastAsync(SteadyDb db, IReadOnlyList<SentPage> pages, CancellationToken cancellationToken)
     {
-        var runIds = pages.SelectMany(p => p.Positions.Select(x => x.RunId)).Distinct().ToList();
-        var furthest = new Dictionary<Guid, (int Pass, int Step)>();
-        foreach (var chunk in runIds.Chunk(500))
-        {
-            var positions = await db.Deliveries.AsNoTracking().Where(d => chunk.Contains(d.RunId) && d.Kind == DeliveryKinds.Page)
-                .Select(d => new { d.RunId, d.Pass, d.Step }).Distinct().ToListAsync(cancellationToken);
-            foreach (var run in positions.GroupBy(p => p.RunId))
-                furthest[run.Key] = run.Select(p => (p.Pass, p.Step)).Max();
-        }
+        // Every step the runs paged, in one read: the deliveries made since a day before the first page of the period
+        // (a run lives minutes to hours; its later steps come after its first page).
+        var since = pages.Count == 0 ? DateTimeOffset.MaxValue : pages.Min(p => p.At).ToDateTimeOffset().AddDays(-1);
+        var runIds = pages.SelectMany(p => p.Positions.Select(x => x.RunId)).ToHashSet();
+        var positions = pages.Count == 0 ? [] : await db.Deliveries.AsNoTracking().Where(d => d.CreatedAt >= since && d.Kind == DeliveryKinds.Page)
+            .Select(d => new { d.RunId, d.Pass, d.Step }).Distinct().ToListAsync(cancellationToken);
+        var furthest = positions.Where(p => runIds.Contains(p.RunId)).GroupBy(p => p.RunId).ToDictionary(g => g.Key, g => g.Select(p => (p.Pass, p.Step)).Max());
         var result = new Dictionary<(Guid, Guid), int>();
         foreach (var person in pages.GroupBy(p => (p.TeamId, p.UserId)))
         {
