@@ -106,6 +106,7 @@ public static class Cli
         root.Subcommands.Add(TimelineCommands.Build(globals));
         root.Subcommands.Add(AgentCommand.Build(globals));
         root.Subcommands.Add(StatusCommands.Build(globals));
+        root.Subcommands.Add(ReportCommands.Build(globals));
         return root;
     }
 

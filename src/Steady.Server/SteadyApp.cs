@@ -32,6 +32,7 @@ using Steady.Server.Features.Postmortems;
 using Steady.Server.Features.Changes;
 using Steady.Server.Features.Setup;
 using Steady.Server.Features.StatusPage;
+using Steady.Server.Features.Reports;
 
 namespace Steady.Server;
 
@@ -166,6 +167,7 @@ public static class SteadyApp
         services.AddSteadyPostmortems(configuration);
         services.AddSteadyPaging(configuration);
         services.AddStatusPages(configuration);
+        services.AddSteadyReports();
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
@@ -255,6 +257,7 @@ public static class SteadyApp
         api.MapCalendarFeedsApi();
         app.MapCalendarFeeds();
         api.MapPagingApi();
+        api.MapReportsApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
         app.MapEmergencyIntake();

@@ -14,6 +14,9 @@ public static class DemoWorld
 
     public const string Password = "correct horse battery staple";
 
+    /// <summary>The living SEV1's page (the demo's history holds past incidents, so its number comes after theirs).</summary>
+    public static string LivingIncidentPath { get; private set; } = "/incidents/1";
+
     /// <summary>
     /// The demo organization, a signed-in admin on its Payments team, a SEV1 declared from the demo's
     /// critical alert with a structured update, an action and a pinned note, a resolved SEV3 and an
@@ -35,17 +38,19 @@ public static class DemoWorld
         var alerts = await Items(admin, "/api/v1/alerts?status=all");
         var latency = alerts.First(a => a.GetProperty("dedupKey").GetString() == "demo-latency").GetProperty("id").GetGuid();
         var edge = alerts.First(a => a.GetProperty("dedupKey").GetString() == "demo-edge-1").GetProperty("id").GetGuid();
-        (await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Checkout payments time out", severity = "SEV1", alertId = latency, commander = Olivia })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents/1/roles", new { role = "communications-lead", user = Olivia })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents/1/updates", new
+        // The demo's history holds past incidents: the living ones take the next numbers.
+        var sev1 = await Number(await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Checkout payments time out", severity = "SEV1", alertId = latency, commander = Olivia }));
+        LivingIncidentPath = $"/incidents/{sev1}";
+        (await admin.PostAsJsonAsync($"/api/v1/incidents/{sev1}/roles", new { role = "communications-lead", user = Olivia })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/v1/incidents/{sev1}/updates", new
         {
             known = "Card checkout fails for about 30% of customers since 08:20 UTC; errors come from the payments API's connection pool.",
             unknown = "Whether the payment provider is involved.",
             doing = "Rolling back deploy v2.4.1, which halved the connection pool.",
         })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents/1/actions", new { intent = "Roll back deploy v2.4.1 on every payments-api instance", expectedEffect = "Error rate under 1% within 10 minutes", decidedBy = "Olivia Lead" })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents/1/notes", new { text = "Connection pool exhausted on payments-1 through payments-4 (https://grafana.example.com/d/payments-api-overview?orgId=1&from=now-1h)", pinned = true })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Slow ledger exports", severity = "SEV3", services = new[] { "postgres-primary" } })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/v1/incidents/{sev1}/actions", new { intent = "Roll back deploy v2.4.1 on every payments-api instance", expectedEffect = "Error rate under 1% within 10 minutes", decidedBy = "Olivia Lead" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/v1/incidents/{sev1}/notes", new { text = "Connection pool exhausted on payments-1 through payments-4 (https://grafana.example.com/d/payments-api-overview?orgId=1&from=now-1h)", pinned = true })).EnsureSuccessStatusCode();
+        var sev3 = await Number(await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Slow ledger exports", severity = "SEV3", services = new[] { "postgres-primary" } }));
         (await admin.PostAsJsonAsync("/api/v1/emergency-lines", new
         {
             client = "Acme Retail",
@@ -67,9 +72,10 @@ public static class DemoWorld
         (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/subscribers", new { kind = "webhook", address = "https://hooks.example.com/services/T000/B000/a-rather-long-secret-path-for-the-status-page" })).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/subscribers", new { kind = "email", address = "customer.with.a.long.address@example.com", components = new[] { "Checkout" } })).EnsureSuccessStatusCode();
 
-        var pages = new List<string> { "/", "/incidents", "/incidents/1", "/incidents/2", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
+        var pages = new List<string> { "/", "/incidents", $"/incidents/{sev1}", $"/incidents/{sev3}", "/incidents/1", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
             "/schedules", "/policies", "/services", "/teams", "/users", "/tokens", "/audit", "/emergency-lines", "/account",
-            "/silences", "/maintenance", "/schedules/edit", "/policies/edit", "/status-pages", "/status-pages/acme", "/status", "/status/subscribe" };
+            "/silences", "/maintenance", "/schedules/edit", "/policies/edit", "/reports", "/reports/oncall", "/reports/noise", "/reports/oncall?team=Payments",
+            "/status-pages", "/status-pages/acme", "/status", "/status/subscribe" };
         pages.AddRange((await Items(admin, "/api/v1/schedules")).Select(s => $"/schedules/{s.GetProperty("id").GetGuid()}"));
         pages.AddRange((await Items(admin, "/api/v1/escalation-policies")).Select(s => $"/policies/{s.GetProperty("id").GetGuid()}"));
         pages.AddRange((await Items(admin, "/api/v1/services")).Take(2).Select(s => $"/services/{s.GetProperty("id").GetGuid()}"));
@@ -84,7 +90,13 @@ public static class DemoWorld
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    public static async Task<IReadOnlyList<JsonElement>> Items(HttpClient client, string url)
+    public static async Task<int> Number(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetInt32();
+    }
+
+        public static async Task<IReadOnlyList<JsonElement>> Items(HttpClient client, string url)
     {
         var body = await client.GetFromJsonAsync<JsonElement>(url);
         var list = body.ValueKind == JsonValueKind.Array ? body : body.GetProperty("items");

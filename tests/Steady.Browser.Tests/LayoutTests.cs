@@ -90,7 +90,12 @@ public sealed class LayoutTests(Chromium chromium) : IClassFixture<Chromium>, IA
         """;
 
     /// <summary>The pages kept as screenshots (artifacts/screenshots; the best are copied to docs/screenshots).</summary>
-    private static readonly Dictionary<string, string> Shots = new() { ["/"] = "home", ["/incidents/1"] = "incident", ["/alerts"] = "alerts", ["/audit"] = "audit", ["/incidents"] = "incidents", ["/status-pages"] = "status-pages", ["/status-pages/acme"] = "status-page-console", ["/status"] = "status-public", ["/status/subscribe"] = "status-subscribe" };
+    private static Dictionary<string, string> Shots => new()
+    {
+        ["/"] = "home", [DemoWorld.LivingIncidentPath] = "incident", ["/alerts"] = "alerts", ["/audit"] = "audit", ["/incidents"] = "incidents",
+        ["/reports"] = "reports-response", ["/reports/oncall?team=Payments"] = "reports-oncall", ["/reports/noise"] = "reports-noise",
+        ["/status-pages"] = "status-pages", ["/status-pages/acme"] = "status-page-console", ["/status"] = "status-public", ["/status/subscribe"] = "status-subscribe",
+    };
 
     [Fact]
     public async Task EveryConsolePageFitsAPhoneAndALaptopInLightAndDarkWithReadableBadges()

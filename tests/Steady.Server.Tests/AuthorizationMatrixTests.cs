@@ -63,6 +63,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 
         /// <summary>Responders (and admins) of any team, and organization admins: for what belongs to the organization, such as its status pages.</summary>
         AnyResponder,
+
+        /// <summary>Members of the owning team in any role (viewer and up), and organization admins: the team's reports.</summary>
+        TeamViewer,
     }
 
     /// <summary>A request to make; <c>Arrange</c> builds fresh targets for each caller, so no call sees another's effects.</summary>
@@ -213,6 +216,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/freeze/", Access.SignedIn, Fixed("/api/v1/freeze?service=service-a")),
         new("POST", "/api/v1/freeze/", Access.TeamResponder, Fixed("/api/v1/freeze", new { service = "service-a", reason = "matrix" })),
         new("DELETE", "/api/v1/freeze/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/freeze/{await w.NewFreezeAsync()}", null)),
+        // Reports on a team are for its members; the on-call report shows anyone their own load (another team's member: nothing); rates are the team admins'.
+        new("GET", "/api/v1/reports/response", Access.TeamViewer, w => Task.FromResult<(string, object?)>(($"/api/v1/reports/response?team={w.TeamA}", null))),
+        new("GET", "/api/v1/reports/noise", Access.TeamViewer, w => Task.FromResult<(string, object?)>(($"/api/v1/reports/noise?team={w.TeamA}", null))),
+        new("GET", "/api/v1/reports/oncall", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/api/v1/reports/oncall?team={w.TeamA}", null))),
+        new("GET", "/api/v1/teams/{team}/report-settings", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(($"/api/v1/teams/{w.TeamA}/report-settings", null))),
+        new("PUT", "/api/v1/teams/{team}/report-settings", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(($"/api/v1/teams/{w.TeamA}/report-settings",
+            new { currency = "EUR", onCallHour = 2.5, offHourInterruption = 10, sleepHourInterruption = 25, weekendMultiplier = 1.5, holidayMultiplier = 2, holidays = new[] { new { date = "2026-12-25", name = "Christmas Day" } } }))),
         new("GET", "/api/v1/emergency-lines/", Access.OrgAdmin, Fixed("/api/v1/emergency-lines")),
         new("POST", "/api/v1/emergency-lines/", Access.OrgAdmin, async w => ("/api/v1/emergency-lines", await w.LineBodyAsync())),
         new("PATCH", "/api/v1/emergency-lines/{id:guid}", Access.OrgAdmin, async w => ($"/api/v1/emergency-lines/{(await w.NewLineAsync()).Id}", new { hours = "Mon–Fri 08:00–18:00 Europe/Berlin" })),
@@ -299,6 +309,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "emergency/{key}", Access.Public, async w => ($"/emergency/{(await w.NewLineAsync()).Key}", null)),
         new("PAGE", "incidents/declare", Access.SignedIn, Fixed("/incidents/declare")),
         new("PAGE", "action-items", Access.SignedIn, Fixed("/action-items")),
+        new("PAGE", "reports", Access.SignedIn, Fixed("/reports")),
+        new("PAGE", "reports/oncall", Access.SignedIn, Fixed("/reports/oncall")),
+        new("PAGE", "reports/noise", Access.SignedIn, Fixed("/reports/noise")),
         new("PAGE", "incidents/{number:int}", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}", null)),
         new("PAGE", "schedules", Access.SignedIn, Fixed("/schedules")),
         new("PAGE", "schedules/{id:guid}", Access.SignedIn, async w => ($"/schedules/{await w.NewScheduleOfAAsync()}", null)),
@@ -507,6 +520,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         Access.TeamAdmin => who is Who.TeamAdmin or Who.OrgAdmin,
         Access.OrgAdmin => who == Who.OrgAdmin,
         Access.AnyResponder => who is Who.Responder or Who.TeamAdmin or Who.OtherTeam or Who.OrgAdmin,
+        Access.TeamViewer => who is Who.Viewer or Who.Responder or Who.TeamAdmin or Who.OrgAdmin,
         _ => false,
     };
 

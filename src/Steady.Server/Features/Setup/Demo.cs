@@ -10,7 +10,7 @@ namespace Steady.Server.Features.Setup;
 /// --demo: a small organization so a new user sees a living system. Loaded once, on a database
 /// that has no teams yet; later features add their part of the story here.
 /// </summary>
-public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext audit, Alerts.AlertStore alerts, ILogger<Demo> logger)
+public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext audit, Alerts.AlertStore alerts, Reports.DemoHistory history, ILogger<Demo> logger)
 {
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -42,6 +42,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
         AddService(platform, "edge-proxy", "TLS termination and routing at the edge.", null);
         AddOnCall(payments, [alice, bob, carol], dave, now);
         await db.SaveChangesAsync(cancellationToken);
+        await history.LoadAsync(cancellationToken); // weeks of past pages and incidents, for the reports
         await LoadAlertsAsync(cancellationToken);
         LogLoaded(logger);
 
