@@ -29,6 +29,7 @@ using Steady.Server.Infrastructure;
 using Steady.Server.Notify;
 using Steady.Server.Features.EmergencyLines;
 using Steady.Server.Features.Postmortems;
+using Steady.Server.Features.SecretKeys;
 using Steady.Server.Features.Changes;
 using Steady.Server.Features.Setup;
 using Steady.Server.Features.StatusPage;
@@ -94,8 +95,10 @@ public static class SteadyApp
         services.AddSingleton(TimeProvider.System);
         services.AddSteadyDatabase();
         services.AddSteadyNotifications(configuration);
+        services.Configure<SecretsOptions>(configuration.GetSection(SecretsOptions.Section));
         services.AddHostedService<DatabaseStartup>();
-        services.AddHostedService<FirstStart>(); // after DatabaseStartup: hosted services start in order
+        services.AddHostedService<SecretsStartup>(); // after DatabaseStartup, before anything reads a secret: hosted services start in order
+        services.AddHostedService<FirstStart>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
@@ -108,6 +111,7 @@ public static class SteadyApp
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp, sp.GetRequiredService<TimeProvider>())));
 
         services.AddTrustedProxies(configuration);
+        services.AddOutboundPolicy(configuration);
         services.AddHttpContextAccessor();
         services.AddScoped<ActorAccessor>();
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
@@ -250,6 +254,7 @@ public static class SteadyApp
         api.MapChangesApi();
         api.MapEmergencyLinesApi();
         api.MapConfigApi();
+        api.MapSecretsApi();
         api.MapCalendarFeedsApi();
         app.MapCalendarFeeds();
         api.MapPagingApi();

@@ -5,6 +5,7 @@ using Steady.Core.Accounts;
 using Steady.Core.OnCall;
 using Steady.Core.Services;
 using Steady.Server.Data;
+using Steady.Server.Infrastructure;
 using Steady.Server.Features.OnCall;
 
 namespace Steady.Server.Features.Config;
@@ -25,7 +26,7 @@ public sealed record ApplyResultDto(bool DryRun, int Created, int Updated, int U
 /// changed, save); each kind of document has its own file: ConfigApply.Teams, .Users, .Schedules,
 /// .Policies, .Services.
 /// </summary>
-public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
+public sealed partial class ConfigApply(SteadyDb db, OutboundPolicy outbound, TimeProvider time)
 {
     private readonly Validation _v = new();
     private readonly Dictionary<ConfigDocument, List<object>> _touched = [];
