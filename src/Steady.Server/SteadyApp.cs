@@ -111,7 +111,6 @@ public static class SteadyApp
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp, sp.GetRequiredService<TimeProvider>())));
 
         services.AddTrustedProxies(configuration);
-        services.AddOutboundPolicy(configuration);
         services.AddHttpContextAccessor();
         services.AddScoped<ActorAccessor>();
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
@@ -142,7 +141,13 @@ public static class SteadyApp
         services.AddHostedService<SuppressionWorker>();
         services.AddSingleton<WakeSignal<CheckRunner>>();
         services.AddHttpClient(CheckRunner.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectCallback = sp.GetRequiredService<OutboundPolicy>().ConnectAsync, // a name that resolves to loopback is refused
+            })
             .RemoveAllLoggers(); // check URLs may carry tokens: never log them
         services.AddHostedService<CheckRunner>();
         services.AddSingleton<WakeSignal<HandoffNotifier>>();

@@ -37,22 +37,34 @@ internal static class SecretColumns
     public static List<SealedValue> Seal(ChangeTracker tracker, SecretKeyring keyring)
     {
         var sealedValues = new List<SealedValue>();
-        foreach (var entry in tracker.Entries())
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false; // the audit writer has just detected them: no second pass over every entity
+        try
         {
-            if (entry.State is not (EntityState.Added or EntityState.Modified))
-                continue;
-            foreach (var column in Of(entry.Metadata.ClrType))
-            {
-                var property = entry.Property(column.Property.Name);
-                if ((entry.State == EntityState.Modified && !property.IsModified) || property.CurrentValue is not string plain)
-                    continue;
-                if (column.HashedIn is { } hash)
-                    entry.Property(hash).CurrentValue = Secrets.Hash(plain);
-                property.CurrentValue = keyring.Seal(plain);
-                sealedValues.Add(new SealedValue(entry, column.Property.Name, plain));
-            }
+            foreach (var entry in tracker.Entries())
+                Seal(entry, keyring, sealedValues);
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
         }
         return sealedValues;
+    }
+
+    private static void Seal(EntityEntry entry, SecretKeyring keyring, List<SealedValue> sealedValues)
+    {
+        if (entry.State is not (EntityState.Added or EntityState.Modified))
+            return;
+        foreach (var column in Of(entry.Metadata.ClrType))
+        {
+            var property = entry.Property(column.Property.Name);
+            if ((entry.State == EntityState.Modified && !property.IsModified) || property.CurrentValue is not string plain)
+                continue;
+            if (column.HashedIn is { } hash)
+                entry.Property(hash).CurrentValue = Secrets.Hash(plain);
+            property.CurrentValue = keyring.Seal(plain);
+            sealedValues.Add(new SealedValue(entry, column.Property.Name, plain));
+        }
     }
 
     /// <summary>After a save, or a failed one: the entities hold their plaintext again — once saved, unchanged as far as EF knows.</summary>

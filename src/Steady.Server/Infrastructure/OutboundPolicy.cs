@@ -24,6 +24,8 @@ public static class OutboundPolicyServices
     /// <summary>Reads the section now, so an entry that cannot be one stops the server at start, naming the setting.</summary>
     public static IServiceCollection AddOutboundPolicy(this IServiceCollection services, IConfiguration configuration)
     {
+        if (services.Any(d => d.ServiceType == typeof(OutboundPolicy)))
+            return services;
         var section = configuration.GetSection(OutboundOptions.Section);
         _ = new OutboundPolicy(Options.Create(section.Get<OutboundOptions>() ?? new OutboundOptions()));
         services.Configure<OutboundOptions>(section);
@@ -81,6 +83,41 @@ public sealed class OutboundPolicy
         return null;
     }
 
+    /// <summary>
+    /// How the notification and check clients connect (and TCP checks): a host <em>name</em> that resolves to a loopback,
+    /// link-local or unspecified address is refused unless an entry of the allow-list names it, whoever wrote it — what a name
+    /// can hide (127.0.0.1.nip.io, a DNS record changed later) is not let through; addresses and localhost were judged by
+    /// who wrote them, when they were written.
+    /// </summary>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        new NetworkStream(await ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken), ownsSocket: true);
+
+    /// <summary>A connected TCP socket to the host and port, after the check <see cref="ConnectAsync(SocketsHttpConnectionContext, CancellationToken)"/> describes.</summary>
+    public async Task<Socket> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var name = host.Trim('[', ']');
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(name, out var literal))
+            addresses = [literal];
+        else
+        {
+            addresses = await Dns.GetHostAddressesAsync(name, cancellationToken);
+            if (!IsInternal(name) && addresses.Any(a => IsInternal(a.ToString())) && !_entries.Any(e => !e.Any && e.Matches(name, null)))
+                throw new OutboundRefusedException($"'{name}' resolves to a loopback or link-local address; name it in Steady:Outbound:Allow if the server is meant to reach it");
+        }
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, port, cancellationToken);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Loopback (127.0.0.0/8, ::1, localhost), link-local (169.254.0.0/16, fe80::/10) and unspecified (0.0.0.0, ::) destinations.</summary>
     public static bool IsInternal(string host)
     {
@@ -131,3 +168,6 @@ public sealed class OutboundPolicy
         }
     }
 }
+
+/// <summary>A destination the outbound policy refused at connect time: a failure to report, not to retry.</summary>
+public sealed class OutboundRefusedException(string message) : IOException(message);

@@ -63,6 +63,10 @@ public sealed class HttpDelivery(IHttpClientFactory http, IOptionsMonitor<Notify
         {
             return DeliveryResult.Retry($"no answer within {timeout.TotalSeconds:0.###} s") with { OverHttp = true };
         }
+        catch (HttpRequestException e) when (e.InnerException is Infrastructure.OutboundRefusedException refused)
+        {
+            return DeliveryResult.Failed($"not sent: {refused.Message}"); // the server's own reason, not the receiver's: shown whole
+        }
         catch (HttpRequestException e)
         {
             return DeliveryResult.Retry(e.InnerException is SocketException socket ? $"connection failed: {socket.SocketErrorCode}" : $"request failed: {e.HttpRequestError}") with { OverHttp = true };

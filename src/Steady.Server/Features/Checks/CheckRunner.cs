@@ -80,8 +80,7 @@ public sealed class CheckRunner(
             else if (check.Kind == CheckKind.Tcp)
             {
                 var (host, port) = CheckInput.SplitHostPort(check.Target);
-                using var client = new TcpClient();
-                await client.ConnectAsync(host, port, timeout.Token);
+                using var socket = await outbound.ConnectAsync(host, port, timeout.Token);
                 (ok, message) = (true, $"connected in {Elapsed(started)} ms");
             }
             else
