@@ -60,6 +60,8 @@ public static class SteadyApp
         if (demo)
             builder.Configuration["Steady:Demo"] = "true";
         builder.Services.Configure<LoggerFilterOptions>(KeepPathsOutOfLogs);
+        // "No XML encryptor configured ... may be persisted in unencrypted form": the key ring's rows are sealed by Steady itself (Data/SecretColumns).
+        builder.Services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error, null)));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -63,9 +63,9 @@ public sealed class HttpDelivery(IHttpClientFactory http, IOptionsMonitor<Notify
         {
             return DeliveryResult.Retry($"no answer within {timeout.TotalSeconds:0.###} s") with { OverHttp = true };
         }
-        catch (HttpRequestException e) when (e.InnerException is Infrastructure.OutboundRefusedException refused)
+        catch (HttpRequestException e) when (e.InnerException is Infrastructure.OutboundRefusedException policy)
         {
-            return DeliveryResult.Failed($"not sent: {refused.Message}"); // the server's own reason, not the receiver's: shown whole
+            return DeliveryResult.Failed($"not sent: {policy.Message}"); // the server's own reason, not the receiver's: shown whole
         }
         catch (HttpRequestException e)
         {

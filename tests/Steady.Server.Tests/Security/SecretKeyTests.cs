@@ -24,9 +24,9 @@ public sealed class SecretKeyTests
         var right = await File.ReadAllTextAsync(keyFile, Cancel);
 
         await File.WriteAllTextAsync(keyFile, NewKey(), Cancel);
-        var wrong = await Assert.ThrowsAnyAsync<Exception>(() => SteadyHost.StartAsync(database: database));
-        Assert.Contains("encrypted under master key", wrong.ToString(), StringComparison.Ordinal);
-        Assert.Contains(keyFile, wrong.ToString(), StringComparison.Ordinal);
+        var wrong = await RefusedStartAsync(database);
+        Assert.StartsWith("steady: The secrets in this database are encrypted under master key ", wrong, StringComparison.Ordinal);
+        Assert.Contains($"but the configured key (the key file {keyFile}) is key ", wrong, StringComparison.Ordinal);
 
         await File.WriteAllTextAsync(keyFile, right, Cancel);
         await using var host = await SteadyHost.StartAsync(database: database);
@@ -41,16 +41,17 @@ public sealed class SecretKeyTests
         var keyFile = Path.Combine(database.Folder, MasterKey.FileName);
         File.Move(keyFile, keyFile + ".elsewhere");
 
-        var missing = await Assert.ThrowsAnyAsync<Exception>(() => SteadyHost.StartAsync(database: database));
-        Assert.Contains($"its key file {keyFile} does not exist", missing.ToString(), StringComparison.Ordinal);
+        var missing = await RefusedStartAsync(database);
+        Assert.Contains($"its key file {keyFile} does not exist", missing, StringComparison.Ordinal);
         Assert.False(File.Exists(keyFile)); // no new key is made for a database that has secrets
     }
 
     [Fact]
     public async Task AKeyThatIsNotThirtyTwoBytesOfBase64StopsTheServerNamingTheSetting()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => SteadyHost.StartAsync(b => b.UseSetting("Steady:Secrets:Key", "too-short")));
-        Assert.Contains("Steady:Secrets:Key must hold a master key of 32 random bytes in base64", error.ToString(), StringComparison.Ordinal);
+        await using var database = await TestDatabase.CreateAsync();
+        var error = await RefusedStartAsync(database, new() { ["Steady__Secrets__Key"] = "too-short" });
+        Assert.Equal("steady: Steady:Secrets:Key must hold a master key of 32 random bytes in base64 (make one with: openssl rand -base64 32).", error);
     }
 
     [Fact]
@@ -80,8 +81,8 @@ public sealed class SecretKeyTests
         var alone = await SteadyHost.StartAsync(b => b.UseSetting("Steady:Secrets:Key", next), database);
         Assert.Equal(Hook, await AddressAsync(alone, admin));
         await alone.DisposeAsyncKeepingDatabase();
-        var old = await Assert.ThrowsAnyAsync<Exception>(() => SteadyHost.StartAsync(b => b.UseSetting("Steady:Secrets:Key", previous), database));
-        Assert.Contains($"is key {MasterKey.Parse(previous, "test").Id}", old.ToString(), StringComparison.Ordinal);
+        var old = await RefusedStartAsync(database, new() { ["Steady__Secrets__Key"] = previous });
+        Assert.Contains($"but the configured key (Steady:Secrets:Key) is key {MasterKey.Parse(previous, "test").Id}", old, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,8 +118,45 @@ public sealed class SecretKeyTests
         // A second rotation retires the second key and drops the first, which nothing needs any more.
         var again = await (await host.Admin().PostAsJsonAsync("/api/v1/secrets/rotate", new { }, Cancel)).Content.ReadFromJsonAsync<JsonElement>(Cancel);
         var keys = (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/secrets", Cancel)).GetProperty("dataKeys").EnumerateArray().Select(k => k.GetProperty("id").GetString()).ToList();
-        Assert.Equal([again.GetProperty("dataKeyId").GetString(), second], keys);
+        Assert.Equal(new[] { again.GetProperty("dataKeyId").GetString(), second }.Order(), keys.Order());
         Assert.Equal(Hook, await AddressAsync(host, admin));
+    }
+
+    /// <summary>
+    /// Starts the real server as a process on the database (its key file where the tests keep it, unless the settings say
+    /// otherwise), expecting it to refuse: it must exit 1 with one line on standard error, which is returned.
+    /// </summary>
+    internal static async Task<string> RefusedStartAsync(TestDatabase database, Dictionary<string, string>? settings = null)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Steady.Server.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = database.Folder,
+        };
+        start.Environment["Steady__Database__Provider"] = database.Provider;
+        start.Environment["Steady__Database__ConnectionString"] = database.ConnectionString;
+        start.Environment["Steady__Secrets__KeyFile"] = Path.Combine(database.Folder, MasterKey.FileName);
+        start.Environment["Steady__Bootstrap__AdminToken"] = SteadyHost.AdminToken;
+        start.Environment["Logging__LogLevel__Default"] = "None";
+        foreach (var (name, value) in settings ?? [])
+            start.Environment[name] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync(Cancel);
+        var stdout = process.StandardOutput.ReadToEndAsync(Cancel);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("The server started although it should have refused to: " + await stdout);
+        }
+        Assert.True(process.ExitCode == 1, $"exit {process.ExitCode}: {await stderr}");
+        return Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>A database with a secret in it (a contact method of the first administrator), left by a server that stopped.</summary>
