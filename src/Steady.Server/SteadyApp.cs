@@ -29,6 +29,7 @@ using Steady.Server.Infrastructure;
 using Steady.Server.Notify;
 using Steady.Server.Features.EmergencyLines;
 using Steady.Server.Features.Postmortems;
+using Steady.Server.Features.SecretKeys;
 using Steady.Server.Features.Changes;
 using Steady.Server.Features.Setup;
 using Steady.Server.Features.StatusPage;
@@ -60,6 +61,8 @@ public static class SteadyApp
         if (demo)
             builder.Configuration["Steady:Demo"] = "true";
         builder.Services.Configure<LoggerFilterOptions>(KeepPathsOutOfLogs);
+        // "No XML encryptor configured ... may be persisted in unencrypted form": the key ring's rows are sealed by Steady itself (Data/SecretColumns).
+        builder.Services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error, null)));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -95,8 +98,10 @@ public static class SteadyApp
         services.AddSingleton(TimeProvider.System);
         services.AddSteadyDatabase();
         services.AddSteadyNotifications(configuration);
+        services.Configure<SecretsOptions>(configuration.GetSection(SecretsOptions.Section));
         services.AddHostedService<DatabaseStartup>();
-        services.AddHostedService<FirstStart>(); // after DatabaseStartup: hosted services start in order
+        services.AddHostedService<SecretsStartup>(); // after DatabaseStartup, before anything reads a secret: hosted services start in order
+        services.AddHostedService<FirstStart>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
@@ -139,7 +144,13 @@ public static class SteadyApp
         services.AddHostedService<SuppressionWorker>();
         services.AddSingleton<WakeSignal<CheckRunner>>();
         services.AddHttpClient(CheckRunner.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectCallback = sp.GetRequiredService<OutboundPolicy>().ConnectAsync, // a name that resolves to loopback is refused
+            })
             .RemoveAllLoggers(); // check URLs may carry tokens: never log them
         services.AddHostedService<CheckRunner>();
         services.AddSingleton<WakeSignal<HandoffNotifier>>();
@@ -254,6 +265,7 @@ public static class SteadyApp
         api.MapChangesApi();
         api.MapEmergencyLinesApi();
         api.MapConfigApi();
+        api.MapSecretsApi();
         api.MapCalendarFeedsApi();
         app.MapCalendarFeeds();
         api.MapPagingApi();

@@ -117,6 +117,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("DELETE", "/api/v1/tokens/{id:guid}", Access.OrgAdmin, async w => ($"/api/v1/tokens/{await w.NewTokenOfSomeoneElseAsync()}", null)),
 
         new("GET", "/api/v1/audit", Access.OrgAdmin, Fixed("/api/v1/audit")),
+        new("GET", "/api/v1/secrets/", Access.OrgAdmin, Fixed("/api/v1/secrets")),
+        new("POST", "/api/v1/secrets/rotate", Access.OrgAdmin, Fixed("/api/v1/secrets/rotate", new { })),
 
         // Intake is keyed by the integration key, not by a person: anyone holding the key may send.
         new("POST", "/intake/{key}/alertmanager", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/alertmanager", Steady.Server.Tests.Alerts.AlertWorld.Alertmanager("firing", ("Matrix", "dddd000000000001"))))),
@@ -173,7 +175,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/ical/schedules/{token}.ics", Access.Public, async w => ((await w.NewScheduleFeedAsync()).Feed, null)),
         new("GET", "/ical/users/{token}.ics", Access.Public, async w => ((await w.NewUserFeedAsync()).Feed, null)),
         new("GET", "/api/v1/checks/", Access.SignedIn, Fixed("/api/v1/checks")),
-        new("POST", "/api/v1/checks/", Access.TeamResponder, w => Task.FromResult<(string, object?)>(("/api/v1/checks", new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "127.0.0.1:9", enabled = false }))),
+        new("POST", "/api/v1/checks/", Access.TeamResponder, w => Task.FromResult<(string, object?)>(("/api/v1/checks", new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "192.0.2.1:9", enabled = false }))),
         new("GET", "/api/v1/checks/{id:guid}", Access.SignedIn, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),
         new("PATCH", "/api/v1/checks/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", new { intervalSeconds = 120 })),
         new("DELETE", "/api/v1/checks/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),

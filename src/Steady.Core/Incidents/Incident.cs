@@ -286,12 +286,12 @@ public sealed class IncidentChannel : IAudited
     /// <summary>email, webhook, slack, teams, mattermost, discord or ntfy.</summary>
     public required string Kind { get; set; }
 
-    /// <summary>An email address or the webhook's URL (a secret: shown shortened, never in the audit log; the channel's timeline entry names it as people see it).</summary>
-    [AuditIgnore]
+    /// <summary>An email address or the webhook's URL (a secret: stored encrypted, shown shortened).</summary>
+    [Secret]
     public required string Address { get; set; }
 
-    /// <summary>JSON object of the channel's settings, as a contact method's; null: none. Secrets: never audited.</summary>
-    [AuditIgnore]
+    /// <summary>JSON object of the channel's settings, as a contact method's; null: none.</summary>
+    [Secret]
     public string? Settings { get; set; }
 
     public DateTimeOffset AddedAt { get; set; }

@@ -250,6 +250,8 @@ public sealed class ServerSecret
 {
     public required string Name { get; set; }
 
+    /// <summary>Stored encrypted.</summary>
+    [Steady.Core.Audit.Secret]
     public required string Value { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -20,6 +20,7 @@ public static partial class Migrator
     private static readonly Dictionary<int, Func<DbConnection, DbTransaction, bool, CancellationToken, Task>> CodeSteps = new()
     {
         [15] = StoredText.RepairAsync,
+        [20] = SecretColumns.ScrubAuditAsync,
     };
 
     public static IReadOnlyList<Migration> For(DatabaseProvider provider)
@@ -112,6 +113,16 @@ public static partial class Migrator
     }
 
     public static int LatestVersion(DatabaseProvider provider) => For(provider)[^1].Version;
+
+    /// <summary>A transaction holding the migration lock (SQLite's write lock, taken now; PostgreSQL's advisory lock), for work that nodes must take turns at.</summary>
+    internal static async Task<DbTransaction> BeginLockedAsync(DbConnection connection, bool sqlite, CancellationToken cancellationToken)
+    {
+        if (sqlite)
+            return await BeginImmediateAsync(connection, cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(7415201)", cancellationToken);
+        return transaction;
+    }
 
     private static async Task<DbTransaction> BeginImmediateAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -50,6 +50,7 @@ internal sealed class IncidentWorld : IAsyncDisposable
         var prefix = Guid.NewGuid().ToString("N");
         var host = await SteadyHost.StartAsync(b =>
         {
+            SteadyHost.AllowLoopbackReceivers(b); // the responders name the receiver as their incidents' channels
             b.UseSetting("Steady:Incidents:Channels:0:Kind", "webhook");
             b.UseSetting("Steady:Incidents:Channels:0:Address", receiver.Url($"{prefix}/channel"));
         });
@@ -126,6 +127,13 @@ internal sealed class IncidentWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
+        _receiver.Dispose();
+    }
+
+    /// <summary>Stops the server and the receiver but keeps the database (to look at it, or start another server on it).</summary>
+    public async ValueTask DisposeKeepingDatabaseAsync()
+    {
+        await Host.DisposeAsyncKeepingDatabase();
         _receiver.Dispose();
     }
 }

@@ -27,8 +27,15 @@ public sealed record CheckDto(
     string? BodyMatch, string Severity, int FailuresToAlert, bool Enabled, DateTimeOffset NextRunAt, DateTimeOffset? LastRunAt, bool? LastOk,
     string? LastMessage, int ConsecutiveFailures, bool Alerting, IReadOnlyList<CheckResultDto>? Results = null)
 {
-    public static CheckDto From(Check c, IReadOnlyList<CheckResultDto>? results = null) => new(
-        c.Id, c.ServiceId, c.Name, c.Kind.ToString().ToLowerInvariant(), c.Target, c.IntervalSeconds, c.TimeoutMs, c.ExpectedStatus, c.MaxLatencyMs,
+    /// <summary>The check as <paramref name="viewer"/> may see it: its target in full only to responders of its team (<paramref name="teamId"/>), masked to others.</summary>
+    public static CheckDto For(Actor viewer, Guid teamId, Check c, IReadOnlyList<CheckResultDto>? results = null) =>
+        From(c, Permissions.CanRespondFor(viewer, teamId) ? c.Target : CheckTargets.Masked(c.Kind, c.Target), results);
+
+    /// <summary>The check in full, for a responder of its team (who just changed or ran it).</summary>
+    public static CheckDto Responder(Check c) => From(c, c.Target, null);
+
+    private static CheckDto From(Check c, string target, IReadOnlyList<CheckResultDto>? results) => new(
+        c.Id, c.ServiceId, c.Name, c.Kind.ToString().ToLowerInvariant(), target, c.IntervalSeconds, c.TimeoutMs, c.ExpectedStatus, c.MaxLatencyMs,
         c.BodyMatch, c.Severity.ToWire(), c.FailuresToAlert, c.Enabled, c.NextRunAt, c.LastRunAt, c.LastOk, c.LastMessage, c.ConsecutiveFailures, c.Alerting, results);
 }
 
@@ -47,8 +54,9 @@ public static class ChecksApi
         return api;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<CheckDto>>, ProblemHttpResult>> List(string? service, SteadyDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<CheckDto>>, ProblemHttpResult>> List(string? service, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
     {
+        var actor = await actors.RequireAsync(cancellationToken);
         var query = db.Checks.AsNoTracking();
         if (!string.IsNullOrEmpty(service))
         {
@@ -58,47 +66,52 @@ public static class ChecksApi
             query = query.Where(c => c.ServiceId == found.Id);
         }
         var rows = await query.OrderBy(c => c.Name).Take(1000).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<CheckDto>>(rows.Select(c => CheckDto.From(c)).ToList());
+        var serviceIds = rows.Select(c => c.ServiceId).Distinct().ToList();
+        var teams = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<CheckDto>>(rows.Select(c => CheckDto.For(actor, teams[c.ServiceId], c)).ToList());
     }
 
-    private static async Task<Results<Created<CheckDto>, ProblemHttpResult>> Create(CheckInput input, SteadyDb db, ActorAccessor actors, WakeSignal<CheckRunner> signal, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CheckDto>, ProblemHttpResult>> Create(CheckInput input, SteadyDb db, ActorAccessor actors, OutboundPolicy outbound, WakeSignal<CheckRunner> signal, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Service))
             return Failure.Invalid("service", "'service' is required: the service the check watches.").ToProblem();
         var service = await db.ServiceAsync(input.Service, cancellationToken);
         if (service is null)
             return Failure.Invalid("service", $"There is no service '{input.Service}'.").ToProblem();
-        if (!Permissions.CanRespondFor(await actors.RequireAsync(cancellationToken), service.TeamId))
+        var actor = await actors.RequireAsync(cancellationToken);
+        if (!Permissions.CanRespondFor(actor, service.TeamId))
             return Problems.Forbidden("Only responders of the service's team can add checks to it.");
         var check = new Check { Id = Ids.New(time), ServiceId = service.Id, Name = "", Target = "", CreatedAt = time.GetUtcNow(), NextRunAt = time.GetUtcNow() };
-        if (Apply(check, input, creating: true) is { } invalid)
+        if ((Apply(check, input, creating: true) ?? Refusal(outbound, check, actor)) is { } invalid)
             return invalid.ToProblem();
         if (await db.Checks.AnyAsync(c => c.ServiceId == service.Id && c.Name.ToLower() == check.Name.ToLower(), cancellationToken))
             return Failure.Conflict($"{service.Name} already has a check named '{check.Name}'.").ToProblem();
         db.Checks.Add(check);
         await db.SaveChangesAsync(cancellationToken);
         signal.Wake();
-        return TypedResults.Created($"/api/v1/checks/{check.Id}", CheckDto.From(check));
+        return TypedResults.Created($"/api/v1/checks/{check.Id}", CheckDto.For(actor, service.TeamId, check));
     }
 
-    private static async Task<Results<Ok<CheckDto>, ProblemHttpResult>> Get(Guid id, SteadyDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CheckDto>, ProblemHttpResult>> Get(Guid id, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
     {
         var check = await db.Checks.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (check is null)
             return Problems.NotFound("The check");
-        return TypedResults.Ok(CheckDto.From(check, await ResultsOfAsync(db, id, cancellationToken)));
+        var teamId = await db.Services.Where(s => s.Id == check.ServiceId).Select(s => s.TeamId).FirstAsync(cancellationToken);
+        return TypedResults.Ok(CheckDto.For(await actors.RequireAsync(cancellationToken), teamId, check, await ResultsOfAsync(db, id, cancellationToken)));
     }
 
     internal static async Task<IReadOnlyList<CheckResultDto>> ResultsOfAsync(SteadyDb db, Guid checkId, CancellationToken cancellationToken) =>
         await db.CheckResults.AsNoTracking().Where(r => r.CheckId == checkId).OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Take(50)
             .Select(r => new CheckResultDto(r.At, r.Ok, r.LatencyMs, r.StatusCode, r.Message)).ToListAsync(cancellationToken);
 
-    private static async Task<Results<Ok<CheckDto>, ProblemHttpResult>> Update(Guid id, CheckInput input, SteadyDb db, ActorAccessor actors, WakeSignal<CheckRunner> signal, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CheckDto>, ProblemHttpResult>> Update(Guid id, CheckInput input, SteadyDb db, ActorAccessor actors, OutboundPolicy outbound, WakeSignal<CheckRunner> signal, CancellationToken cancellationToken)
     {
         var (check, refused) = await FindForChangeAsync(id, db, actors, cancellationToken);
         if (refused is not null)
             return refused;
-        if (Apply(check!, input, creating: false) is { } invalid)
+        // Only a target being set is checked against the outbound policy: a responder may still pause an admin's loopback check.
+        if ((Apply(check!, input, creating: false) ?? (input.Target is null ? null : Refusal(outbound, check!, await actors.RequireAsync(cancellationToken)))) is { } invalid)
             return invalid.ToProblem();
         if (await db.Checks.AnyAsync(c => c.ServiceId == check!.ServiceId && c.Id != id && c.Name.ToLower() == check.Name.ToLower(), cancellationToken))
             return Failure.Conflict($"The service already has a check named '{check!.Name}'.").ToProblem();
@@ -112,7 +125,7 @@ public static class ChecksApi
             return Failure.Conflict("The check ran (or was changed) while you edited it; try again.").ToProblem();
         }
         signal.Wake();
-        return TypedResults.Ok(CheckDto.From(check));
+        return TypedResults.Ok(CheckDto.Responder(check));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
@@ -136,7 +149,7 @@ public static class ChecksApi
         db.AuditEvent("run_requested", "check", check.Id, new Dictionary<string, string?> { ["name"] = check.Name }); // its schedule is bookkeeping, not audited
         await db.SaveChangesAsync(cancellationToken);
         signal.Wake();
-        return TypedResults.Ok(CheckDto.From(check));
+        return TypedResults.Ok(CheckDto.Responder(check));
     }
 
     private static async Task<(Check? Check, ProblemHttpResult? Refused)> FindForChangeAsync(Guid id, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
@@ -204,6 +217,15 @@ public static class ChecksApi
         check.FailuresToAlert = input.FailuresToAlert ?? check.FailuresToAlert;
         check.Enabled = input.Enabled ?? check.Enabled;
         return null;
+    }
+
+    /// <summary>Whether <paramref name="actor"/> may point the server at the check's target (<see cref="OutboundPolicy"/>).</summary>
+    private static Failure? Refusal(OutboundPolicy outbound, Check check, Actor actor)
+    {
+        var problem = check.Kind == CheckKind.Tcp
+            ? outbound.RefusalForHost(CheckInput.SplitHostPort(check.Target).Host, actor.IsAdmin)
+            : outbound.RefusalForUrl(check.Target, actor.IsAdmin);
+        return problem is null ? null : Failure.Invalid("target", problem);
     }
 
     private static bool IsHostPort(string target)

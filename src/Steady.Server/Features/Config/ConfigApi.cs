@@ -25,7 +25,7 @@ public static class ConfigApi
         return api;
     }
 
-    private static async Task<Results<Ok<ApplyResultDto>, ProblemHttpResult>> Apply(HttpRequest request, bool? dryRun, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<OnCall.HandoffNotifier> handoffs, StatusPage.StatusPageCache statusPages, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ApplyResultDto>, ProblemHttpResult>> Apply(HttpRequest request, bool? dryRun, SteadyDb db, ActorAccessor actors, OutboundPolicy outbound, TimeProvider time, WakeSignal<OnCall.HandoffNotifier> handoffs, StatusPage.StatusPageCache statusPages, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken); // at most ErrorHandling.MaxBodyBytes: Kestrel answers 413 beyond
@@ -36,7 +36,7 @@ public static class ConfigApi
             : ConfigYaml.Read(body);
         if (!documents.Succeeded)
             return documents.Failure!.ToProblem();
-        var outcome = await new ConfigApply(db, time).ApplyAsync(await actors.RequireAsync(cancellationToken), documents.Value!, dryRun ?? false, cancellationToken);
+        var outcome = await new ConfigApply(db, outbound, time).ApplyAsync(await actors.RequireAsync(cancellationToken), documents.Value!, dryRun ?? false, cancellationToken);
         if (!outcome.Succeeded)
             return outcome.Failure!.ToProblem();
         if (!outcome.Value!.DryRun)

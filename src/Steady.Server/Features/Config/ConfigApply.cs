@@ -5,6 +5,7 @@ using Steady.Core.Accounts;
 using Steady.Core.OnCall;
 using Steady.Core.Services;
 using Steady.Server.Data;
+using Steady.Server.Infrastructure;
 using Steady.Server.Features.OnCall;
 using Steady.Core.StatusPage;
 
@@ -26,7 +27,7 @@ public sealed record ApplyResultDto(bool DryRun, int Created, int Updated, int U
 /// changed, save); each kind of document has its own file: ConfigApply.Teams, .Users, .Schedules,
 /// .Policies, .Services, .StatusPages; what one team's documents may name of another's is in ConfigApply.Boundaries.
 /// </summary>
-public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
+public sealed partial class ConfigApply(SteadyDb db, OutboundPolicy outbound, TimeProvider time)
 {
     private readonly Validation _v = new();
     private readonly Dictionary<ConfigDocument, List<object>> _touched = [];

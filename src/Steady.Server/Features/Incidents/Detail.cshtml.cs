@@ -50,6 +50,9 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
 
     public bool CanRespond { get; private set; }
 
+    /// <summary>A retainer client's name and contact are for the responders of the line's service team only.</summary>
+    public bool CanSeeClientContact { get; private set; }
+
     public bool IsCommander { get; private set; }
 
     public DateTimeOffset Now { get; private set; }
@@ -145,6 +148,12 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
         Deliveries = await Features.Paging.PagingApi.ForIncidentAsync(db, incident.Id, RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, incident.TeamId);
         Submission = await db.EmergencySubmissions.AsNoTracking().FirstOrDefaultAsync(s => s.IncidentId == incident.Id, RequestAborted);
+        if (Submission is { } submission)
+        {
+            var lineTeam = await db.EmergencyAgreements.AsNoTracking().Where(a => a.Id == submission.AgreementId)
+                .Join(db.Services, a => a.ServiceId, s => s.Id, (a, s) => (Guid?)s.TeamId).FirstOrDefaultAsync(RequestAborted);
+            CanSeeClientContact = lineTeam is { } team && Permissions.CanRespondFor(Actor, team);
+        }
         IsCommander = Incident.CommanderId == Actor.UserId;
         People = (await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email }).ToListAsync(RequestAborted))
             .Select(u => (u.Id, u.Name, u.Email)).ToList();

@@ -26,6 +26,7 @@ public sealed partial class IncidentCommands(
     WakeSignal<Paging.EscalationWorker> engine,
     IOptions<IncidentOptions> options,
     Postmortems.PostmortemDrafts postmortems,
+    OutboundPolicy outbound,
     TimeProvider time)
 {
     private const int Attempts = 5;
@@ -44,7 +45,7 @@ public sealed partial class IncidentCommands(
             validation.Add("severity", $"'severity' is required: one of {string.Join(", ", severities.Table.Levels.Select(l => l.Name))}. When in doubt, declare the higher one: downgrading is easy.");
         else if (!level.Succeeded)
             validation.Add("severity", level.Failure!.Detail);
-        var channels = IncidentChannels.Check(input.Channels, "channels");
+        var channels = IncidentChannels.Check(input.Channels, "channels", outbound, actor);
         if (!channels.Succeeded)
             return channels.Failure!;
         if (validation.ToFailure() is { } invalid)

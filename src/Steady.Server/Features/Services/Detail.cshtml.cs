@@ -101,6 +101,9 @@ public sealed class ServiceDetailModel(SteadyDb db, ServiceCommands services, In
         return RedirectToPage(new { id });
     }
 
+    /// <summary>A check's target: in full to responders of the service's team, with its credentials and query values masked to others.</summary>
+    public string TargetOf(Check check) => Permissions.CanRespondFor(Actor, Service.TeamId) ? check.Target : CheckTargets.Masked(check.Kind, check.Target);
+
     private async Task<bool> LoadAsync(Guid id)
     {
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, RequestAborted);
