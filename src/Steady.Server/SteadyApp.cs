@@ -95,6 +95,7 @@ public static class SteadyApp
         services.AddSteadyDatabase();
         services.AddSteadyNotifications(configuration);
         services.AddHostedService<DatabaseStartup>();
+        services.AddHostedService<SqliteCheckpointer>(); // after DatabaseStartup: its connection sees the database in WAL mode
         services.AddHostedService<FirstStart>(); // after DatabaseStartup: hosted services start in order
 
         services.AddProblemDetails();
