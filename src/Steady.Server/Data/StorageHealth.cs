@@ -18,10 +18,9 @@ public sealed class StorageHealth(DatabaseInfo database, TimeProvider time)
     /// <summary>Work failed on the database; remembered when the database itself was the reason.</summary>
     public void Failed(Exception exception)
     {
-        if (!DbErrors.IsUnavailable(exception))
+        if (DbErrors.UnavailableCause(exception) is not { } cause)
             return;
-        var shown = exception is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: { } inner } ? inner : exception;
-        var reason = shown.Message.ReplaceLineEndings(" ").Trim();
+        var reason = cause.Message.ReplaceLineEndings(" ").Trim();
         Volatile.Write(ref _failure, new Failure(time.GetUtcNow(), reason.Length > 200 ? reason[..200] + "…" : reason));
     }
 

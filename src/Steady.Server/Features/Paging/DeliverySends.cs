@@ -11,7 +11,7 @@ namespace Steady.Server.Features.Paging;
 /// <summary>
 /// The messages <see cref="DeliveryWorker"/> handed over, each sent on its own — at most
 /// <c>Steady:Paging:SendConcurrency</c> at once per node, so one slow or hanging receiver holds up nobody else's page
-/// (the worker claims only as many as there is room for) — and each outcome recorded as soon as it is known, so a
+/// (the worker claims more only while fewer than that are outstanding) — and each outcome recorded as soon as it is known, so a
 /// node killed mid-burst sends again only what was in flight. A message goes only while its claim's lease has
 /// more than half to run by this node's clock (a node that stalled after claiming finds it ran out, and sends
 /// nothing; the claim is checked again in the database when the outcome is stored). Outcomes are stored together
@@ -42,19 +42,22 @@ public sealed partial class DeliverySends(
     private readonly ConcurrentQueue<Outcome> _finished = new();
     private readonly List<Outcome> _unstored = [];
     private readonly CancellationTokenSource _stopping = new();
+    private SemaphoreSlim? _slots;
     private int _inFlight;
     private int _full;
     private int _recording;
     private Task _recorder = Task.CompletedTask;
 
-    /// <summary>How many more messages may start now; when none, the next one to finish wakes the worker.</summary>
-    public int Room()
+    /// <summary>Whether the worker may claim more: fewer messages than the concurrency are outstanding. When not, the next one to finish wakes the worker.</summary>
+    public bool HasRoom()
     {
-        var room = Math.Max(0, options.CurrentValue.SendConcurrency - Volatile.Read(ref _inFlight));
-        if (room == 0)
-            Volatile.Write(ref _full, 1);
-        return room;
+        if (Volatile.Read(ref _inFlight) < Concurrency)
+            return true;
+        Volatile.Write(ref _full, 1);
+        return Volatile.Read(ref _inFlight) < Concurrency; // one may have finished meanwhile
     }
+
+    private int Concurrency => Math.Max(1, options.CurrentValue.SendConcurrency);
 
     /// <summary>Sends the message of <paramref name="rows"/> (claimed by <paramref name="owner"/> until <paramref name="leaseUntil"/>) on its own.</summary>
     public void Start(List<Delivery> rows, string owner, DateTimeOffset leaseUntil)
@@ -89,8 +92,12 @@ public sealed partial class DeliverySends(
 
     private async Task SendAsync(List<Delivery> rows, string owner, DateTimeOffset leaseUntil)
     {
+        var slots = LazyInitializer.EnsureInitialized(ref _slots, () => new SemaphoreSlim(Concurrency));
+        var slot = false;
         try
         {
+            await slots.WaitAsync(_stopping.Token);
+            slot = true;
             var result = await BuildAndSendAsync(rows, leaseUntil);
             _finished.Enqueue(result is null ? new Outcome(owner, rows.Select(Unchanged).ToList(), NotSent: true) : Decide(rows, owner, result));
             Record();
@@ -105,6 +112,8 @@ public sealed partial class DeliverySends(
         }
         finally
         {
+            if (slot)
+                slots.Release();
             Interlocked.Decrement(ref _inFlight);
             if (Interlocked.Exchange(ref _full, 0) == 1)
                 worker.Wake();

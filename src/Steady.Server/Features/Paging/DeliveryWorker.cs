@@ -10,7 +10,7 @@ namespace Steady.Server.Features.Paging;
 
 /// <summary>
 /// Sends the outbox. Claims due deliveries (a lease; FOR UPDATE SKIP LOCKED on PostgreSQL; a message's
-/// deliveries together), as many messages as there is room to send now, drops those whose run stopped, bundles
+/// deliveries together), while fewer messages than it may send at once are outstanding, drops those whose run stopped, bundles
 /// the rest per contact method and service into messages (waiting out the bundle window and the contact
 /// method's throttle), and commits that — only while the claim is still its own (fencing: a node that stalled
 /// past its lease finds its claim taken over, and sends nothing). Then hands each message to
@@ -42,10 +42,9 @@ public sealed partial class DeliveryWorker(
         await claims.LetGoLeftAsync(db, ClaimedTable.Deliveries, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var room = sends.Room();
-            if (room == 0)
+            if (!sends.HasRoom())
                 break; // a send that finishes wakes this worker
-            var limit = Math.Min(BatchSize, room);
+            const int limit = BatchSize;
             var token = claims.NewOwner();
             int claimed;
             List<(List<Delivery> Rows, DateTimeOffset LeaseUntil)> bundles;
