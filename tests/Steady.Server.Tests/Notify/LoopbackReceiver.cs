@@ -55,6 +55,9 @@ internal sealed class LoopbackReceiver : IDisposable
     /// <summary>How long to wait before answering a request to one path (e.g. "/ann"), instead of <see cref="Delay"/>.</summary>
     public ConcurrentDictionary<string, TimeSpan> DelayFor { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>When set, decides how long to hold each request before answering (over <see cref="DelayFor"/> and <see cref="Delay"/>).</summary>
+    public Func<ReceivedRequest, TimeSpan>? DelayOf { get; set; }
+
     /// <summary>When set, decides the status of each request instead of <see cref="Status"/> (e.g. from what came before it).</summary>
     public Func<ReceivedRequest, int>? StatusOf { get; set; }
 
@@ -80,10 +83,10 @@ internal sealed class LoopbackReceiver : IDisposable
             foreach (var (name, values) in context.Request.Headers)
                 headers.Add(name, values.ToString());
             var target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-            var request = new ReceivedRequest(context.Request.Method, target, headers, body.ToArray());
+            var request = new ReceivedRequest(context.Request.Method, target, headers, body.ToArray()) { At = DateTimeOffset.UtcNow };
             var status = StatusOf?.Invoke(request) ?? Status;
             _requests.Enqueue(request);
-            var delay = DelayFor.TryGetValue(target, out var forPath) ? forPath : Delay;
+            var delay = DelayOf?.Invoke(request) ?? (DelayFor.TryGetValue(target, out var forPath) ? forPath : Delay);
             if (delay > TimeSpan.Zero)
                 await Task.Delay(delay, context.RequestAborted);
             context.Response.StatusCode = status;
@@ -106,6 +109,9 @@ internal sealed class LoopbackReceiver : IDisposable
 
 internal sealed record ReceivedRequest(string Method, string PathAndQuery, NameValueCollection Headers, byte[] Body)
 {
+    /// <summary>When it arrived (the machine's clock).</summary>
+    public DateTimeOffset At { get; init; }
+
     public string Text => Encoding.UTF8.GetString(Body);
 
     public JsonElement Json()
