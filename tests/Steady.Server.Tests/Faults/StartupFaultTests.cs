@@ -29,10 +29,10 @@ public sealed class StartupFaultTests
                 : "INSERT INTO schema_migrations (version, name) VALUES (99, 'from_a_newer_steady')", Cancel);
         }
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () => await SteadyHost.StartAsync(database: database));
-        var refusal = Flatten(error).OfType<StartupException>().FirstOrDefault();
-        Assert.True(refusal is not null, error.ToString());
-        Assert.StartsWith($"The database schema is at version 99, newer than this Steady knows ({Migrator.LatestVersion(database.IsSqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres)})", refusal.Message, StringComparison.Ordinal);
+        await using var server = ServerProcess.Start(database, Cluster.Token);
+        Assert.Equal(1, await server.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        var known = Migrator.LatestVersion(database.IsSqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres);
+        Assert.Contains($"steady: The database schema is at version 99, newer than this Steady knows ({known}): a newer Steady upgraded it.", server.Output, StringComparison.Ordinal);
         await using var after = MigrationTests.Open(database);
         Assert.Equal(0, await after.Users.CountAsync(Cancel)); // it stopped before anything: not even the first admin
     }
@@ -122,16 +122,4 @@ public sealed class StartupFaultTests
         }
     }
 
-    private static IEnumerable<Exception> Flatten(Exception error)
-    {
-        for (var e = error; e is not null; e = e.InnerException)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                    yield return inner;
-            }
-        }
-    }
 }
