@@ -100,6 +100,7 @@ public static class SteadyApp
         services.AddSteadyNotifications(configuration);
         services.Configure<SecretsOptions>(configuration.GetSection(SecretsOptions.Section));
         services.AddHostedService<DatabaseStartup>();
+        services.AddHostedService<SqliteCheckpointer>(); // after DatabaseStartup: its connection sees the database in WAL mode
         services.AddHostedService<SecretsStartup>(); // after DatabaseStartup, before anything reads a secret: hosted services start in order
         services.AddHostedService<FirstStart>();
 

@@ -269,6 +269,9 @@ public sealed class IncidentNotice
     /// <summary>How the last attempt went, in words; never an address or a secret.</summary>
     public string? Outcome { get; set; }
 
+    /// <summary>When it was handed to its channels, until the outcome is stored (see <see cref="Paging.Delivery.SendingAt"/>).</summary>
+    public DateTimeOffset? SendingAt { get; set; }
+
     /// <summary>The claim of the node sending it ("node-N/host/pid/claim"), while it is being sent; null otherwise.</summary>
     public string? LeaseOwner { get; set; }
 }

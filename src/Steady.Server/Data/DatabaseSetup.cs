@@ -15,7 +15,7 @@ public static class DatabaseSetup
         services.AddSingleton(sp => Resolve(sp.GetRequiredService<IConfiguration>().GetSection($"{SteadyOptions.Section}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions()));
         services.AddSingleton(sp => new DbMetrics(sp.GetRequiredService<DatabaseInfo>().Provider.ToString().ToLowerInvariant()));
         services.AddSingleton<SqliteLockHolder>();
-        services.AddHostedService<SqliteCheckpointer>();
+        services.AddSingleton<StorageHealth>();
         services.AddScoped<AuditContext>();
         services.AddSingleton<SecretKeyring>();
         // A list in a query (ids.Contains(x)) goes to the database as one array parameter — json_each on SQLite,
