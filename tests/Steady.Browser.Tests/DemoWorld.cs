@@ -15,9 +15,9 @@ public static class DemoWorld
     public const string Password = "correct horse battery staple";
 
     /// <summary>
-    /// The demo organization, a signed-in admin on its Payments team, a SEV1 declared from the demo's
-    /// critical alert with a structured update, an action and a pinned note, a resolved SEV3 and an
-    /// emergency line; returns every console page worth opening over it.
+    /// The demo organization (with its past incident #1 and its published postmortem), a signed-in admin on
+    /// its Payments team, a SEV1 (#2) declared from the demo's critical alert with a structured update, an
+    /// action and a pinned note, a SEV3 (#3) and an emergency line; returns every console page worth opening over it.
     /// </summary>
     public static async Task<IReadOnlyList<string>> PagesAsync(SteadyHost host)
     {
@@ -35,17 +35,18 @@ public static class DemoWorld
         var alerts = await Items(admin, "/api/v1/alerts?status=all");
         var latency = alerts.First(a => a.GetProperty("dedupKey").GetString() == "demo-latency").GetProperty("id").GetGuid();
         var edge = alerts.First(a => a.GetProperty("dedupKey").GetString() == "demo-edge-1").GetProperty("id").GetGuid();
-        (await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Checkout payments time out", severity = "SEV1", alertId = latency, commander = Olivia })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents/1/roles", new { role = "communications-lead", user = Olivia })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents/1/updates", new
+        // The demo's past incident (closed, with its published postmortem) is #1: the living SEV1 is #2.
+        var live = await Number(await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Checkout payments time out", severity = "SEV1", alertId = latency, commander = Olivia }));
+        (await admin.PostAsJsonAsync($"/api/v1/incidents/{live}/roles", new { role = "communications-lead", user = Olivia })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/v1/incidents/{live}/updates", new
         {
             known = "Card checkout fails for about 30% of customers since 08:20 UTC; errors come from the payments API's connection pool.",
             unknown = "Whether the payment provider is involved.",
             doing = "Rolling back deploy v2.4.1, which halved the connection pool.",
         })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents/1/actions", new { intent = "Roll back deploy v2.4.1 on every payments-api instance", expectedEffect = "Error rate under 1% within 10 minutes", decidedBy = "Olivia Lead" })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents/1/notes", new { text = "Connection pool exhausted on payments-1 through payments-4 (https://grafana.example.com/d/payments-api-overview?orgId=1&from=now-1h)", pinned = true })).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Slow ledger exports", severity = "SEV3", services = new[] { "postgres-primary" } })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/v1/incidents/{live}/actions", new { intent = "Roll back deploy v2.4.1 on every payments-api instance", expectedEffect = "Error rate under 1% within 10 minutes", decidedBy = "Olivia Lead" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/v1/incidents/{live}/notes", new { text = "Connection pool exhausted on payments-1 through payments-4 (https://grafana.example.com/d/payments-api-overview?orgId=1&from=now-1h)", pinned = true })).EnsureSuccessStatusCode();
+        var sev3 = await Number(await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Slow ledger exports", severity = "SEV3", services = new[] { "postgres-primary" } }));
         (await admin.PostAsJsonAsync("/api/v1/emergency-lines", new
         {
             client = "Acme Retail",
@@ -57,7 +58,8 @@ public static class DemoWorld
             escalationPolicy = "payments-oncall",
         })).EnsureSuccessStatusCode();
 
-        var pages = new List<string> { "/", "/incidents", "/incidents/1", "/incidents/2", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
+        var pages = new List<string> { "/", "/incidents", $"/incidents/{live}", $"/incidents/{sev3}", "/incidents/1", "/incidents/1/postmortem", $"/incidents/{live}/postmortem",
+            "/action-items", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
             "/schedules", "/policies", "/services", "/teams", "/users", "/tokens", "/audit", "/emergency-lines", "/account",
             "/silences", "/maintenance", "/schedules/edit", "/policies/edit" };
         pages.AddRange((await Items(admin, "/api/v1/schedules")).Select(s => $"/schedules/{s.GetProperty("id").GetGuid()}"));
@@ -66,6 +68,13 @@ public static class DemoWorld
         pages.Add($"/teams/{payments}");
         pages.Add($"/users/{me}");
         return pages;
+    }
+
+    /// <summary>The number of the incident a declaration made.</summary>
+    public static async Task<int> Number(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetInt32();
     }
 
     public static async Task<Guid> Created(HttpResponseMessage response)

@@ -90,7 +90,7 @@ public sealed class LayoutTests(Chromium chromium) : IClassFixture<Chromium>, IA
         """;
 
     /// <summary>The pages kept as screenshots (artifacts/screenshots; the best are copied to docs/screenshots).</summary>
-    private static readonly Dictionary<string, string> Shots = new() { ["/"] = "home", ["/incidents/1"] = "incident", ["/alerts"] = "alerts", ["/audit"] = "audit", ["/incidents"] = "incidents" };
+    private static readonly Dictionary<string, string> Shots = new() { ["/"] = "home", ["/incidents/2"] = "incident", ["/incidents/1/postmortem"] = "postmortem", ["/action-items"] = "action-items", ["/alerts"] = "alerts", ["/audit"] = "audit", ["/incidents"] = "incidents" };
 
     [Fact]
     public async Task EveryConsolePageFitsAPhoneAndALaptopInLightAndDarkWithReadableBadges()
