@@ -44,7 +44,7 @@ internal static class ActionItemCommands
             if (parse.GetValue(incident) is { } n)
                 query.Add($"incident={n}");
             if (parse.GetValue(mine))
-                query.Add($"owner={(await session.Api.GetAsync("me", cancellationToken)).GetProperty("id").GetGuid()}");
+                query.Add($"owner={(await session.Api.GetAsync("me", cancellationToken)).GetProperty("user").GetProperty("id").GetGuid()}");
             else if (parse.GetValue(owner) is { } o)
                 query.Add($"owner={Uri.EscapeDataString(o)}");
             if (parse.GetValue(team) is { } t)

@@ -20,7 +20,7 @@ public sealed partial class PostmortemTests(SteadyServer server) : IClassFixture
         var team = await http.PostAsJsonAsync("/api/v1/teams", new { name = "pm-team-" + suffix });
         var teamId = (await team.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         (await http.PostAsJsonAsync("/api/v1/services", new { name = "pm-api-" + suffix, teamId })).EnsureSuccessStatusCode();
-        var me = (await http.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("id").GetGuid().ToString();
+        var me = (await http.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("user").GetProperty("id").GetGuid().ToString();
         _person.Environment["STEADY_SERVER"] = server.Url;
         _person.Environment["STEADY_TOKEN"] = SteadyServer.AdminToken;
         return ("pm-api-" + suffix, me);
@@ -48,6 +48,7 @@ public sealed partial class PostmortemTests(SteadyServer server) : IClassFixture
         var ids = ItemId().Matches(list.Out).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(2, ids.Count);
         Assert.Contains("Alert 21 days before expiry", list.Out, StringComparison.Ordinal);
+        Assert.Contains("Renew automatically", (await _person.RunAsync("actions", "list", "--mine", "--type", "prevent")).Succeeded().Out, StringComparison.Ordinal);
 
         Assert.Equal(ExitCodes.Usage, (await _person.RunAsync("actions", "drop", ids[0])).ExitCode);
         (await _person.RunAsync("actions", "drop", ids[0], "--reason", "the edge is being replaced in January")).Succeeded();
