@@ -52,7 +52,7 @@ public sealed class PostmortemJourneyTests(Chromium chromium) : IClassFixture<Ch
         await PersonAsync("Cleo Owner", "cleo@example.com", team);
         (await admin.PostAsJsonAsync("/api/v1/incidents", new { title = "Gateway refused TLS", severity = "SEV1", services = new[] { "api-gateway" }, commander = "ben@example.com" })).EnsureSuccessStatusCode();
         _host.Clock.Advance(TimeSpan.FromMinutes(42));
-        (await admin.PostAsJsonAsync("/api/v1/incidents/1/status", new { status = "resolved", @override = "a new certificate is live" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/incidents/1/status", new { status = "resolved" })).EnsureSuccessStatusCode();
 
         await using var context = await chromium.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
         var page = await DemoWorld.SignInAsync(context, "ben@example.com");
