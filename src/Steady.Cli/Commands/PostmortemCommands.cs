@@ -87,10 +87,11 @@ internal static class PostmortemCommands
         var number = Number();
         var options = Sections.Select(s => new Option<string>(s.Option) { Description = $"{s.Title} (Markdown; @FILE reads a file, @- standard input; \"\" clears it)", HelpName = "TEXT" }).ToList();
         var owner = new Option<string>("--owner") { Description = "The person who sees it through (email or id)", HelpName = "USER" };
+        var publicSummary = new Option<string>("--public-summary") { Description = "What customers read: posted to the status page's incident when it is published (@FILE reads a file)", HelpName = "TEXT" };
         var due = OnCallCommands.When(globals, "--due", "When it is due: a time (2026-12-24T17:00, UTC unless it has an offset) or a duration from now (+5d)");
         var status = Syntax.OneOf(new Option<string>("--status") { Description = "draft, in-review, reviewed or published (one step at a time)", HelpName = "STATUS" },
             "a postmortem status", "draft", "in-review", "reviewed", "published");
-        var command = new Command("edit", "Change sections, the owner, the due date or the status; prints the blameless check's advice") { number, owner, due, status };
+        var command = new Command("edit", "Change sections, the owner, the due date or the status; prints the blameless check's advice") { number, owner, due, status, publicSummary };
         foreach (var option in options)
             command.Options.Add(option);
         globals.SetAction(command, async (session, parse, cancellationToken) =>
@@ -104,6 +105,8 @@ internal static class PostmortemCommands
             }
             if (parse.GetValue(owner) is { } o)
                 body["owner"] = o;
+            if (parse.GetValue(publicSummary) is { } forCustomers)
+                body["publicSummary"] = await ReadAsync(forCustomers, cancellationToken);
             if (parse.GetValue(due) is { } at)
                 body["dueAt"] = at;
             if (parse.GetValue(status) is { } s)

@@ -112,6 +112,34 @@ public sealed class PostmortemRecordTests
     }
 
     [Fact]
+    public async Task APublishedPostmortemsPublicSummaryIsPostedToTheIncidentOnTheStatusPageOnce()
+    {
+        await using var world = await IncidentWorld.CreateAsync();
+        var ana = world.As("Ana");
+        (await world.Admin.PostAsJsonAsync("/api/v1/status-pages", new { name = "Acme status", slug = "acme" }, Cancel)).EnsureSuccessStatusCode();
+        await world.DeclareAsync(new { title = "Checkout refused TLS", severity = "SEV2", services = new[] { world.Alerts.Service } }, who: "Ana");
+        (await ana.PostAsJsonAsync("/api/v1/incidents/1/updates", new { known = "Checkout refuses secure connections.", doing = "We are renewing a certificate.", visibility = "public" }, Cancel)).EnsureSuccessStatusCode();
+        await OkAsync(await ana.PostAsJsonAsync("/api/v1/incidents/1/status", new { status = "resolved", @override = "renewed" }, Cancel));
+        const string Summary = "An expired certificate made checkout refuse connections for 35 minutes; renewal is now automatic.";
+        await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { publicSummary = Summary, status = "in-review" }, Cancel));
+        await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { status = "reviewed" }, Cancel));
+        var published = await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { status = "published" }, Cancel));
+        Assert.Equal(Summary, published.GetProperty("publicSummary").GetString());
+
+        async Task<List<JsonElement>> UpdatesAsync() =>
+            Assert.Single((await world.Admin.GetFromJsonAsync<JsonElement>("/api/v1/status-pages/acme/incidents", Cancel)).EnumerateArray()).GetProperty("updates").EnumerateArray().ToList();
+        var updates = await UpdatesAsync();
+        Assert.Equal("Postmortem: " + Summary, updates[0].GetProperty("body").GetString());
+        Assert.Equal("resolved", updates[0].GetProperty("status").GetString());
+
+        // Back to reviewed and published again: the same summary is not posted twice.
+        await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { status = "reviewed" }, Cancel));
+        await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { status = "published" }, Cancel));
+        Assert.Equal(updates.Count, (await UpdatesAsync()).Count);
+        Assert.Contains("## Public summary\n\n" + Summary, await ana.GetStringAsync("/api/v1/incidents/1/postmortem/markdown", Cancel), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ANewIncidentWithTheSameAlertSaysItHappenedBeforeWithTheOpenActionItems()
     {
         await using var world = await IncidentWorld.CreateAsync();

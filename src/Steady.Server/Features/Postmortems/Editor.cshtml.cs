@@ -63,6 +63,10 @@ public sealed class PostmortemEditorModel(SteadyDb db, IncidentQueries queries, 
     [BindProperty]
     public List<TimelineRow> Timeline { get; set; } = [];
 
+    /// <summary>What customers read on the status page once it is published (optional).</summary>
+    [BindProperty]
+    public string? PublicSummary { get; set; }
+
     /// <summary>True while the page shows a preview of text not saved yet.</summary>
     public bool Previewing { get; private set; }
 
@@ -174,7 +178,8 @@ public sealed class PostmortemEditorModel(SteadyDb db, IncidentQueries queries, 
         return new PostmortemInput(
             Summary: Given("summary"), Impact: Given("impact"), Trigger: Given("trigger"), RootCause: Given("rootCause"),
             ContributingFactors: Given("contributingFactors"), Detection: Given("detection"), Resolution: Given("resolution"),
-            WentWell: Given("wentWell"), WentWrong: Given("wentWrong"), GotLucky: Given("gotLucky"));
+            WentWell: Given("wentWell"), WentWrong: Given("wentWrong"), GotLucky: Given("gotLucky"),
+            PublicSummary: Sections.Count == 0 ? null : PublicSummary ?? "");
     }
 
     private static string Key(int number) => number.ToString(CultureInfo.InvariantCulture);
@@ -210,7 +215,10 @@ public sealed class PostmortemEditorModel(SteadyDb db, IncidentQueries queries, 
             .Select(u => (u.Id, u.Name, u.Email)).ToList();
         // A refused or previewed form shows what was sent; the other forms what is saved.
         if (Postmortem is { } p && (!keepForm || Sections.Count == 0))
+        {
             Sections = PostmortemSections.All.ToDictionary(s => s.Key, s => p.Section(s.Key));
+            PublicSummary = p.PublicSummary;
+        }
         if (Postmortem is { } q && (!keepForm || Timeline.Count == 0))
             Timeline = q.Timeline.Select(e => new TimelineRow { At = Utc(e.At), Kind = e.Kind, Text = e.Text, Actor = e.Actor, Pinned = e.Pinned }).ToList();
         return true;

@@ -20,6 +20,7 @@ public sealed class PostmortemCommands(
     IncidentQueries queries,
     PostmortemDrafts drafts,
     ActionItemCommands actionItems,
+    StatusPage.PublicIncidentCommands statusPage,
     Microsoft.Extensions.Options.IOptions<PostmortemOptions> options,
     WakeSignal<FollowUpWorker> followUp,
     TimeProvider time)
@@ -87,6 +88,7 @@ public sealed class PostmortemCommands(
         var validation = new Validation();
         foreach (var (field, text) in PostmortemDto.Sections(Apply(new Postmortem { Timeline = "", Responders = "", CreatedBy = "" }, input)))
             validation.Text(field, text, MaxSection);
+        validation.Text("publicSummary", input.PublicSummary, 4000);
         if (input.Timeline is { Count: > 1000 })
             validation.Add("timeline", "'timeline' may have at most 1000 entries.");
         if (input.Timeline?.Any(e => e is null || string.IsNullOrWhiteSpace(e.Text) || e.Text.Length > 4000 || string.IsNullOrWhiteSpace(e.Kind)) == true)
@@ -107,6 +109,8 @@ public sealed class PostmortemCommands(
             return invalid;
 
         Apply(postmortem, input);
+        if (input.PublicSummary is { } publicSummary)
+            postmortem.PublicSummary = string.IsNullOrWhiteSpace(publicSummary) ? null : publicSummary.Trim();
         postmortem.OwnerId = ownerId;
         if (input.DueAt is { } due && due != postmortem.DueAt)
         {
@@ -121,6 +125,9 @@ public sealed class PostmortemCommands(
                 return to == PostmortemStatus.Published && !refused.Contains("one step", StringComparison.Ordinal) ? Failure.Invalid("status", refused) : Failure.Conflict(refused);
             postmortem.Status = to;
             postmortem.PublishedAt = to == PostmortemStatus.Published ? time.GetUtcNow() : null;
+            // Published with a public summary: it goes to the status page's incident, in the same transaction.
+            if (to == PostmortemStatus.Published && postmortem.PublicSummary is { } summary)
+                await statusPage.StagePostmortemAsync(actor, incident, summary, cancellationToken);
         }
         postmortem.UpdatedAt = time.GetUtcNow();
         postmortem.NextReminderAt = ActionItemReminders.Next(postmortem.Status, postmortem.OwnerId, postmortem.DueAt, postmortem.CreatedAt, postmortem.RemindersSent, options.Value.Policy);

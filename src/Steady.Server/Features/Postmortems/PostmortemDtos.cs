@@ -18,7 +18,8 @@ public sealed record PostmortemInput(
     string? WentWell = null,
     string? WentWrong = null,
     string? GotLucky = null,
-    IReadOnlyList<PostmortemTimelineEntry>? Timeline = null)
+    IReadOnlyList<PostmortemTimelineEntry>? Timeline = null,
+    string? PublicSummary = null)
 {
     /// <summary>The text given for a section by its key (null: not given).</summary>
     public string? Section(string key) => key switch
@@ -74,7 +75,8 @@ public sealed record PostmortemDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt,
-    DateTimeOffset? NextReminderAt)
+    DateTimeOffset? NextReminderAt,
+    string? PublicSummary)
 {
     /// <summary>The text sections by name, in the order of the template (what the blameless check reads).</summary>
     internal static IEnumerable<(string Section, string? Text)> Sections(Postmortem p) =>
@@ -107,6 +109,6 @@ public sealed record PostmortemDto(
             JsonSerializer.Deserialize<List<PostmortemTimelineEntry>>(p.Timeline, PostmortemDrafts.Json) ?? [],
             JsonSerializer.Deserialize<List<PostmortemResponder>>(p.Responders, PostmortemDrafts.Json) ?? [],
             findings, PostmortemSections.Unfilled(p).Select(s => new SectionHintDto(s.Key, s.Title, s.Hint)).ToList(),
-            p.CreatedAt, p.UpdatedAt, p.PublishedAt, p.NextReminderAt);
+            p.CreatedAt, p.UpdatedAt, p.PublishedAt, p.NextReminderAt, p.PublicSummary);
     }
 }

@@ -93,6 +93,14 @@ public static class PostmortemMarkdown
             Line();
         }
 
+        if (p.PublicSummary is { Length: > 0 } forCustomers)
+        {
+            Line("## Public summary");
+            Line();
+            Line(forCustomers.TrimEnd());
+            Line();
+        }
+
         Line("## Timeline");
         Line();
         Line(zone is null ? "| at (UTC) | kind | what happened | who |" : $"| at (UTC) | at ({zone.Id}) | kind | what happened | who |");
