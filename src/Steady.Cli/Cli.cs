@@ -102,6 +102,8 @@ public static class Cli
         root.Subcommands.Add(ConfigCommands.Export(globals));
         root.Subcommands.Add(SnapshotCommand.Build(globals));
         root.Subcommands.Add(IncidentCommands.Build(globals));
+        root.Subcommands.Add(PostmortemCommands.Build(globals));
+        root.Subcommands.Add(ActionItemCommands.Build(globals));
         root.Subcommands.Add(ChangeCommands.Build(globals));
         root.Subcommands.Add(ChangeCommands.BuildFreeze(globals));
         root.Subcommands.Add(TimelineCommands.Build(globals));

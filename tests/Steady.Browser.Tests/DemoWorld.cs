@@ -18,9 +18,9 @@ public static class DemoWorld
     public static string LivingIncidentPath { get; private set; } = "/incidents/1";
 
     /// <summary>
-    /// The demo organization, a signed-in admin on its Payments team, a SEV1 declared from the demo's
-    /// critical alert with a structured update, an action and a pinned note, a resolved SEV3 and an
-    /// emergency line; returns every console page worth opening over it.
+    /// The demo organization (with its past incident #1 and its published postmortem), a signed-in admin on
+    /// its Payments team, a SEV1 (#2) declared from the demo's critical alert with a structured update, an
+    /// action and a pinned note, a SEV3 (#3) and an emergency line; returns every console page worth opening over it.
     /// </summary>
     public static async Task<IReadOnlyList<string>> PagesAsync(SteadyHost host)
     {
@@ -72,7 +72,8 @@ public static class DemoWorld
         (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/subscribers", new { kind = "webhook", address = "https://hooks.example.com/services/T000/B000/a-rather-long-secret-path-for-the-status-page" })).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/subscribers", new { kind = "email", address = "customer.with.a.long.address@example.com", components = new[] { "Checkout" } })).EnsureSuccessStatusCode();
 
-        var pages = new List<string> { "/", "/incidents", $"/incidents/{sev1}", $"/incidents/{sev3}", "/incidents/1", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
+        var pages = new List<string> { "/", "/incidents", $"/incidents/{sev1}", $"/incidents/{sev3}", "/incidents/1", "/incidents/1/postmortem", $"/incidents/{sev1}/postmortem",
+            "/action-items", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
             "/schedules", "/policies", "/services", "/teams", "/users", "/tokens", "/audit", "/emergency-lines", "/account",
             "/silences", "/maintenance", "/schedules/edit", "/policies/edit", "/reports", "/reports/oncall", "/reports/noise", "/reports/oncall?team=Payments",
             "/status-pages", "/status-pages/acme", "/status", "/status/subscribe" };
@@ -82,6 +83,13 @@ public static class DemoWorld
         pages.Add($"/teams/{payments}");
         pages.Add($"/users/{me}");
         return pages;
+    }
+
+    /// <summary>The number of the incident a declaration made.</summary>
+    public static async Task<int> Number(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetInt32();
     }
 
     public static async Task<Guid> Created(HttpResponseMessage response)

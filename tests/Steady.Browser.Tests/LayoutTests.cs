@@ -92,7 +92,7 @@ public sealed class LayoutTests(Chromium chromium) : IClassFixture<Chromium>, IA
     /// <summary>The pages kept as screenshots (artifacts/screenshots; the best are copied to docs/screenshots).</summary>
     private static Dictionary<string, string> Shots => new()
     {
-        ["/"] = "home", [DemoWorld.LivingIncidentPath] = "incident", ["/alerts"] = "alerts", ["/audit"] = "audit", ["/incidents"] = "incidents",
+        ["/"] = "home", [DemoWorld.LivingIncidentPath] = "incident", ["/alerts"] = "alerts", ["/audit"] = "audit", ["/incidents"] = "incidents", ["/incidents/1/postmortem"] = "postmortem", ["/action-items"] = "action-items",
         ["/reports"] = "reports-response", ["/reports/oncall?team=Payments"] = "reports-oncall", ["/reports/noise"] = "reports-noise",
         ["/status-pages"] = "status-pages", ["/status-pages/acme"] = "status-page-console", ["/status"] = "status-public", ["/status/subscribe"] = "status-subscribe",
     };

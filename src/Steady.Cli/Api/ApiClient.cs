@@ -42,6 +42,9 @@ public sealed class ApiClient : IDisposable
     public Task<JsonElement> PostJsonAsync(string path, string json, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, json, cancellationToken);
 
+    public Task<JsonElement> PutAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, path, body.ToJsonString(), cancellationToken);
+
     public Task<JsonElement> PatchAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Patch, path, body.ToJsonString(), cancellationToken);
 

@@ -6,13 +6,11 @@ public sealed record PostmortemDeadline(int Days, bool BusinessDays);
 /// <summary>When a postmortem is due, counted from when its incident was resolved.</summary>
 public static class PostmortemDue
 {
-    /// <summary>SEV1: 3 days; SEV2: 5 business days; any other severity: 10 business days.</summary>
-    public static PostmortemDeadline DefaultFor(string severity) => severity.Trim().ToUpperInvariant() switch
-    {
-        "SEV1" => new(3, BusinessDays: false),
-        "SEV2" => new(5, BusinessDays: true),
-        _ => new(10, BusinessDays: true),
-    };
+    /// <summary>For a severity whose table row sets no deadline: 10 business days.</summary>
+    public static readonly PostmortemDeadline Fallback = new(10, BusinessDays: true);
+
+    /// <summary>The default severity table's: SEV1 3 days; SEV2 5 business days; any other severity <see cref="Fallback"/>.</summary>
+    public static PostmortemDeadline DefaultFor(string severity) => Incidents.SeverityTable.Default.PostmortemDeadlineOf(severity);
 
     /// <summary>
     /// The due instant: <paramref name="from"/> plus the deadline's days, at the same time of day (UTC).

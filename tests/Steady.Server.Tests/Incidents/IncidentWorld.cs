@@ -44,7 +44,7 @@ internal sealed class IncidentWorld : IAsyncDisposable
 
     public HttpClient Admin => Host.Admin();
 
-    public static async Task<IncidentWorld> CreateAsync()
+    public static async Task<IncidentWorld> CreateAsync(Action<IWebHostBuilder>? configure = null)
     {
         var receiver = new LoopbackReceiver();
         var prefix = Guid.NewGuid().ToString("N");
@@ -53,6 +53,7 @@ internal sealed class IncidentWorld : IAsyncDisposable
             SteadyHost.AllowLoopbackReceivers(b); // the responders name the receiver as their incidents' channels
             b.UseSetting("Steady:Incidents:Channels:0:Kind", "webhook");
             b.UseSetting("Steady:Incidents:Channels:0:Address", receiver.Url($"{prefix}/channel"));
+            configure?.Invoke(b);
         });
         var alerts = await AlertWorld.CreateAsync(host);
         var world = new IncidentWorld(host, alerts, receiver, prefix);

@@ -11,7 +11,8 @@ namespace Steady.Server.Features.Paging;
 /// A table of due work that workers claim: how a claim takes rows (names its owner, sets its lease), which rows
 /// are due, and how a claim whose owner is gone is released (due again now). The outboxes are
 /// <see cref="EscalationRuns"/>, <see cref="Deliveries"/>, <see cref="IncidentNotices"/>, and the status
-/// pages' <see cref="StatusBroadcasts"/> (fanned out to subscribers) and <see cref="StatusNotices"/> (sent to them).
+/// pages' <see cref="StatusBroadcasts"/> (fanned out to subscribers) and <see cref="StatusNotices"/> (sent to them);
+/// the follow-up of postmortems and action items (<see cref="PostmortemFollowUps"/>, <see cref="ActionItemFollowUps"/>) is claimed the same way.
 /// </summary>
 /// <param name="Lease">The SET of a claim: <c>{0}</c> the owner, <c>{1}</c> when its lease runs out.</param>
 /// <param name="Due">Which rows a claim may take: <c>{2}</c> now.</param>
@@ -69,7 +70,21 @@ public sealed record ClaimedTable(string Table, string Lease, string Due, string
         Release: "due_at = @now, lease_owner = NULL",
         Held: "lease_owner IS NOT NULL");
 
-    public static readonly IReadOnlyList<ClaimedTable> All = [EscalationRuns, Deliveries, IncidentNotices, StatusBroadcasts, StatusNotices];
+
+    /// <summary>Action items whose owner is due a reminder: the lease is its own column; let go, the item is due when it was.</summary>
+    public static readonly ClaimedTable ActionItemFollowUps = FollowUps("action_items");
+
+    /// <summary>Postmortems whose owner is due a reminder, as <see cref="ActionItemFollowUps"/>.</summary>
+    public static readonly ClaimedTable PostmortemFollowUps = FollowUps("postmortems");
+
+    public static readonly IReadOnlyList<ClaimedTable> All = [EscalationRuns, Deliveries, IncidentNotices, StatusBroadcasts, StatusNotices, ActionItemFollowUps, PostmortemFollowUps];
+
+    private static ClaimedTable FollowUps(string table) => new(table,
+        Lease: "lease_owner = {0}, lease_until = {1}",
+        Due: "next_reminder_at <= {2} AND (lease_until IS NULL OR lease_until <= {2})",
+        OrderBy: "next_reminder_at",
+        Release: "lease_owner = NULL, lease_until = NULL",
+        Held: "lease_owner IS NOT NULL");
 
     /// <summary>A delivery state as a SQL literal: its stored text, as EF writes it.</summary>
     private static string Text(DeliveryState state) => $"'{state.ToWire()}'";

@@ -19,18 +19,50 @@ public sealed record PostmortemResponder(Guid UserId, string Name, string Role, 
 /// pinned entries and the key events, the responders are every role held. Called in the transaction that
 /// resolves the incident (so the draft exists exactly when the incident is resolved), and on demand.
 /// </summary>
-public sealed class PostmortemDrafts(SteadyDb db, TimeProvider time)
+public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities severities, Microsoft.Extensions.Options.IOptions<PostmortemOptions> options, Infrastructure.WakeSignal<FollowUpWorker> followUp, TimeProvider time)
 {
     /// <summary>The kinds of timeline entries that are key events; the others (notes, journal lines, findings) are copied only when pinned.</summary>
     private static readonly HashSet<string> KeyKinds = ["declared", "severity", "status", "role", "update", "action", "evidence", "page", "alert-linked", "resolution"];
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The incident's postmortem if it has one, tracked (the one added in this unit of work too).</summary>
+    public async Task<Postmortem?> OfAsync(Incident incident, CancellationToken cancellationToken) =>
+        db.Set<Postmortem>().Local.FirstOrDefault(p => p.IncidentId == incident.Id)
+        ?? await db.Set<Postmortem>().FirstOrDefaultAsync(p => p.IncidentId == incident.Id, cancellationToken);
+
+    /// <summary>
+    /// The closing record and the postmortem are one record: what the close writes fills the postmortem's
+    /// sections that are still empty (what happened → summary, what was done → resolution, the failed
+    /// assumptions → contributing factors, the cause → root cause, what should change → what went wrong);
+    /// what people wrote in the postmortem stays.
+    /// </summary>
+    public static void TakeRecord(Postmortem postmortem, ClosingRecord record, DateTimeOffset now)
+    {
+        var changed = false;
+        void Fill(string key, string? text)
+        {
+            var section = PostmortemSections.Find(key)!;
+            if (!string.IsNullOrWhiteSpace(section.Get(postmortem)) || string.IsNullOrWhiteSpace(text))
+                return;
+            section.Set(postmortem, text.Trim());
+            changed = true;
+        }
+        Fill("summary", record.WhatHappened);
+        Fill("resolution", record.WhatWasDone);
+        Fill("contributingFactors", record.FailedAssumptions);
+        Fill("rootCause", record.Cause);
+        Fill("wentWrong", record.WhatShouldChange);
+        if (!changed)
+            return;
+        postmortem.UpdatedAt = now;
+        postmortem.Version++;
+    }
+
     /// <summary>The incident's postmortem, drafted now if it has none (added to the context; the caller saves).</summary>
     public async Task<Postmortem> DraftAsync(Incident incident, string by, CancellationToken cancellationToken)
     {
-        var existing = db.Set<Postmortem>().Local.FirstOrDefault(p => p.IncidentId == incident.Id)
-            ?? await db.Set<Postmortem>().FirstOrDefaultAsync(p => p.IncidentId == incident.Id, cancellationToken);
+        var existing = await OfAsync(incident, cancellationToken);
         if (existing is not null)
             return existing;
         var now = time.GetUtcNow();
@@ -59,7 +91,7 @@ public sealed class PostmortemDrafts(SteadyDb db, TimeProvider time)
             IncidentId = incident.Id,
             Status = PostmortemStatus.Draft,
             OwnerId = commander?.UserId,
-            DueAt = PostmortemDue.For(incident.Severity, incident.ResolvedAt ?? now),
+            DueAt = PostmortemDue.For(severities.Table.PostmortemDeadlineOf(incident.Severity), incident.ResolvedAt ?? now),
             Summary = incident.Summary,
             Resolution = incident.WhatWasDone,
             RootCause = incident.Cause,
@@ -70,7 +102,9 @@ public sealed class PostmortemDrafts(SteadyDb db, TimeProvider time)
             CreatedBy = by,
             UpdatedAt = now,
         };
+        postmortem.NextReminderAt = ActionItemReminders.Next(postmortem.Status, postmortem.OwnerId, postmortem.DueAt, now, 0, options.Value.Policy);
         db.Add(postmortem);
+        followUp.Wake(); // early: the worker finds it once saved, or at its next sweep
         return postmortem;
     }
 }

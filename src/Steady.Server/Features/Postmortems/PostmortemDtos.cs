@@ -18,12 +18,33 @@ public sealed record PostmortemInput(
     string? WentWell = null,
     string? WentWrong = null,
     string? GotLucky = null,
-    IReadOnlyList<PostmortemTimelineEntry>? Timeline = null);
+    IReadOnlyList<PostmortemTimelineEntry>? Timeline = null,
+    string? PublicSummary = null)
+{
+    /// <summary>The text given for a section by its key (null: not given).</summary>
+    public string? Section(string key) => key switch
+    {
+        "summary" => Summary,
+        "impact" => Impact,
+        "trigger" => Trigger,
+        "rootCause" => RootCause,
+        "contributingFactors" => ContributingFactors,
+        "detection" => Detection,
+        "resolution" => Resolution,
+        "wentWell" => WentWell,
+        "wentWrong" => WentWrong,
+        "gotLucky" => GotLucky,
+        _ => null,
+    };
+}
 
 public sealed record PersonDto(Guid Id, string Name);
 
 /// <summary>One moment of the impact: when, and how many seconds after the start.</summary>
 public sealed record ImpactMomentDto(string Name, DateTimeOffset? At, long? SecondsSinceStart);
+
+/// <summary>A section not written yet, and what to write in it.</summary>
+public sealed record SectionHintDto(string Section, string Title, string Hint);
 
 /// <summary>A blameless-check finding in one section: advice, never a refusal.</summary>
 public sealed record BlameFindingDto(string Section, string Words, int Start, int Length, string Why, string Suggestion);
@@ -50,17 +71,32 @@ public sealed record PostmortemDto(
     IReadOnlyList<PostmortemTimelineEntry> Timeline,
     IReadOnlyList<PostmortemResponder> Responders,
     IReadOnlyList<BlameFindingDto> BlamelessCheck,
+    IReadOnlyList<SectionHintDto> Unfilled,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? PublishedAt)
+    DateTimeOffset? PublishedAt,
+    DateTimeOffset? NextReminderAt,
+    string? PublicSummary)
 {
     /// <summary>The text sections by name, in the order of the template (what the blameless check reads).</summary>
     internal static IEnumerable<(string Section, string? Text)> Sections(Postmortem p) =>
-    [
-        ("summary", p.Summary), ("impact", p.Impact), ("trigger", p.Trigger), ("rootCause", p.RootCause),
-        ("contributingFactors", p.ContributingFactors), ("detection", p.Detection), ("resolution", p.Resolution),
-        ("wentWell", p.WentWell), ("wentWrong", p.WentWrong), ("gotLucky", p.GotLucky),
-    ];
+        PostmortemSections.All.Select(s => (s.Key, s.Get(p)));
+
+    /// <summary>The text of a section by its key, in a DTO.</summary>
+    public string? Section(string key) => key switch
+    {
+        "summary" => Summary,
+        "impact" => Impact,
+        "trigger" => Trigger,
+        "rootCause" => RootCause,
+        "contributingFactors" => ContributingFactors,
+        "detection" => Detection,
+        "resolution" => Resolution,
+        "wentWell" => WentWell,
+        "wentWrong" => WentWrong,
+        "gotLucky" => GotLucky,
+        _ => null,
+    };
 
     internal static PostmortemDto From(Postmortem p, int number, string title, string severity, PersonDto? owner, IReadOnlyList<ImpactMoment> impact, IReadOnlyList<string> people)
     {
@@ -72,6 +108,7 @@ public sealed record PostmortemDto(
             p.Impact, p.Trigger, p.RootCause, p.ContributingFactors, p.Detection, p.Resolution, p.WentWell, p.WentWrong, p.GotLucky,
             JsonSerializer.Deserialize<List<PostmortemTimelineEntry>>(p.Timeline, PostmortemDrafts.Json) ?? [],
             JsonSerializer.Deserialize<List<PostmortemResponder>>(p.Responders, PostmortemDrafts.Json) ?? [],
-            findings, p.CreatedAt, p.UpdatedAt, p.PublishedAt);
+            findings, PostmortemSections.Unfilled(p).Select(s => new SectionHintDto(s.Key, s.Title, s.Hint)).ToList(),
+            p.CreatedAt, p.UpdatedAt, p.PublishedAt, p.NextReminderAt, p.PublicSummary);
     }
 }

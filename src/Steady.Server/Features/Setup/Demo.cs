@@ -8,7 +8,8 @@ namespace Steady.Server.Features.Setup;
 
 /// <summary>
 /// --demo: a small organization so a new user sees a living system. Loaded once, on a database
-/// that has no teams yet; later features add their part of the story here.
+/// that has no teams yet; later features add their part of the story here (a past incident with its
+/// postmortem: <see cref="Postmortems.PostmortemDemo"/>).
 /// </summary>
 public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext audit, Alerts.AlertStore alerts, Reports.DemoHistory history, ILogger<Demo> logger)
 {
@@ -41,6 +42,9 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
         AddService(platform, "postgres-primary", "The primary PostgreSQL cluster.", "https://runbooks.example.com/postgres");
         AddService(platform, "edge-proxy", "TLS termination and routing at the edge.", null);
         AddOnCall(payments, [alice, bob, carol], dave, now);
+        // A past incident with a published postmortem and action items still followed up.
+        var checkout = db.ChangeTracker.Entries<Service>().Select(e => e.Entity).First(s => s.Name == "checkout-web");
+        Postmortems.PostmortemDemo.Add(db, time, now, payments.Id, checkout.Id, alice, bob, carol);
         await db.SaveChangesAsync(cancellationToken);
         await history.LoadAsync(cancellationToken); // weeks of past pages and incidents, for the reports
         await LoadAlertsAsync(cancellationToken);

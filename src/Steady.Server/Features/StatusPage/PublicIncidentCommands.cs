@@ -98,6 +98,27 @@ public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, Statu
         return (await StageAsync(page, publicIncident, new PublicUpdateInput(status, body, input.Components), past, actor.Name, now, validation, cancellationToken)).Failure;
     }
 
+    /// <summary>
+    /// A published postmortem's public summary, as a resolved update of the incident's public incident on the
+    /// default page (the caller saves). Nothing when there is no status page, the incident was never on it, or
+    /// the same summary was posted already; true when staged.
+    /// </summary>
+    public async Task<bool> StagePostmortemAsync(Actor actor, Incident incident, string summary, CancellationToken cancellationToken)
+    {
+        var page = await pages.PageAsync(null, cancellationToken);
+        if (page is null)
+            return false;
+        var publicIncident = await db.Set<PublicIncident>().FirstOrDefaultAsync(p => p.PageId == page.Id && p.IncidentId == incident.Id, cancellationToken);
+        if (publicIncident is null)
+            return false;
+        var body = "Postmortem: " + summary.Trim();
+        if (await db.Set<PublicIncidentUpdate>().AnyAsync(u => u.PublicIncidentId == publicIncident.Id && u.Body == body, cancellationToken))
+            return false;
+        var past = await PastStatesAsync(publicIncident.Id, cancellationToken);
+        pages.InvalidateOnSave();
+        return (await StageAsync(page, publicIncident, new PublicUpdateInput("resolved", body, null), past, actor.Name, time.GetUtcNow(), new Validation(), cancellationToken)).Succeeded;
+    }
+
     /// <summary>Checks an update and adds it (its status, the components' states, the incident's impact) to the unit of work; writes nothing on failure.</summary>
     private async Task<Outcome<PublicIncidentUpdate>> StageAsync(PublicStatusPage page, PublicIncident publicIncident, PublicUpdateInput input, IReadOnlyList<ComponentState> past, string author, DateTimeOffset now, Validation validation, CancellationToken cancellationToken)
     {
