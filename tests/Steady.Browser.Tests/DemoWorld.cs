@@ -98,13 +98,7 @@ public static class DemoWorld
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    public static async Task<int> Number(HttpResponseMessage response)
-    {
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetInt32();
-    }
-
-        public static async Task<IReadOnlyList<JsonElement>> Items(HttpClient client, string url)
+    public static async Task<IReadOnlyList<JsonElement>> Items(HttpClient client, string url)
     {
         var body = await client.GetFromJsonAsync<JsonElement>(url);
         var list = body.ValueKind == JsonValueKind.Array ? body : body.GetProperty("items");

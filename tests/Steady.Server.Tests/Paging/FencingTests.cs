@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steady.Core.Paging;
+using Steady.Server.Data;
 using Steady.Server.Features.Paging;
 using Steady.Server.Tests.Notify;
 

@@ -123,7 +123,7 @@ public sealed class DemoHistory(SteadyDb db, TimeProvider time)
                 db.Deliveries.Add(new Delivery
                 {
                     Id = id, RunId = group.Id, GroupId = group.Id, ServiceId = service.Id, UserId = userId, ContactMethodId = method.Id, Channel = "email", Target = method.Label,
-                    Step = step, Pass = 0, Urgency = "high", State = DeliveryState.Sent, Attempts = 1, DueAt = (sentAt - Duration.FromSeconds(1)).ToDateTimeOffset(),
+                    Step = step, Pass = 0, Urgency = Core.OnCall.Urgency.High, State = DeliveryState.Sent, Attempts = 1, DueAt = (sentAt - Duration.FromSeconds(1)).ToDateTimeOffset(),
                     CreatedAt = at.ToDateTimeOffset(), LastAttemptAt = sentAt.ToDateTimeOffset(), SentAt = sentAt.ToDateTimeOffset(), IdempotencyKey = "demo-" + id.ToString("N"),
                     SentAs = id, Reason = step == 0 ? "step 1: at once" : $"step {step + 1}: after {5 * step} min", Kind = DeliveryKinds.Page,
                 });
@@ -135,7 +135,7 @@ public sealed class DemoHistory(SteadyDb db, TimeProvider time)
             db.AlertEvents.Add(alert.Resolve(group, Ids.New(time), (at + resolveAfter).ToDateTimeOffset(), resolvedBy.Id, resolvedBy.Name));
             db.EscalationRuns.Add(new EscalationRunRecord
             {
-                Id = group.Id, GroupId = group.Id, ServiceId = service.Id, PolicyId = policyId, State = RunState.Resolved, Urgency = "high",
+                Id = group.Id, GroupId = group.Id, ServiceId = service.Id, PolicyId = policyId, State = RunState.Resolved, Urgency = Core.OnCall.Urgency.High,
                 Step = steps.Max(s => s.Step), Pass = 0, StartedAt = at.ToDateTimeOffset(), UpdatedAt = (at + resolveAfter).ToDateTimeOffset(),
                 LastStepAt = steps.Max(s => s.At).ToDateTimeOffset(), Note = "resolved",
             });
