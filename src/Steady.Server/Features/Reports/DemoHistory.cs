@@ -79,13 +79,13 @@ public sealed class DemoHistory(SteadyDb db, TimeProvider time)
 
         var alice = users["alice@example.com"];
         var erin = users["erin@example.com"];
-        history.Incident(1, "Card payments declined for some customers", "SEV2", services["payments-api"], alice, now - Duration.FromDays(33) + Duration.FromHours(14),
+        history.Incident(2, "Card payments declined for some customers", "SEV2", services["payments-api"], alice, now - Duration.FromDays(33) + Duration.FromHours(14),
             Duration.FromMinutes(4), Duration.FromMinutes(9), Duration.FromMinutes(38), Duration.FromMinutes(95), closed: false);
-        history.Incident(2, "Checkout pages slow in the evening peak", "SEV3", services["checkout-web"], users["bob@example.com"], now - Duration.FromDays(24) + Duration.FromHours(19),
+        history.Incident(3, "Checkout pages slow in the evening peak", "SEV3", services["checkout-web"], users["bob@example.com"], now - Duration.FromDays(24) + Duration.FromHours(19),
             Duration.FromMinutes(7), Duration.FromMinutes(15), Duration.FromMinutes(70), Duration.FromMinutes(160), closed: true);
-        history.Incident(3, "Replication lag on the primary database", "SEV3", services["postgres-primary"], erin, now - Duration.FromDays(16) + Duration.FromHours(3),
+        history.Incident(4, "Replication lag on the primary database", "SEV3", services["postgres-primary"], erin, now - Duration.FromDays(16) + Duration.FromHours(3),
             Duration.FromMinutes(12), Duration.FromMinutes(20), Duration.FromMinutes(55), Duration.FromMinutes(130), closed: true);
-        history.Incident(4, "Payments API errors after a deploy", "SEV3", services["payments-api"], alice, now - Duration.FromDays(6) + Duration.FromHours(10),
+        history.Incident(5, "Payments API errors after a deploy", "SEV3", services["payments-api"], alice, now - Duration.FromDays(6) + Duration.FromHours(10),
             Duration.FromMinutes(3), Duration.FromMinutes(5), Duration.FromMinutes(18), Duration.FromMinutes(41), closed: true);
         // Payments pays for on-call, and takes the year-end days off.
         var year = now.InUtc().Year;
