@@ -118,8 +118,11 @@ public sealed class StatusNotice
 
     public Guid? BroadcastId { get; set; }
 
-    /// <summary>confirm, or broadcast.</summary>
+    /// <summary>confirm, manage, or broadcast.</summary>
     public required string Kind { get; set; }
+
+    /// <summary>A confirmation's nonce as it was when the link was asked for: a link mailed later replaces it.</summary>
+    public string? ConfirmNonce { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -65,7 +65,7 @@ public sealed class SubscriberCommands(SteadyDb db, TimeProvider time, StatusPag
         subscriber.ConfirmSentAt = now;
         subscriber.FailedAt = null;
         subscriber.FailedReason = null;
-        Notice(subscriber, "confirm", now);
+        Notice(subscriber, "confirm", now, subscriber.ConfirmNonce);
         return subscriber;
     }
 
@@ -214,8 +214,8 @@ public sealed class SubscriberCommands(SteadyDb db, TimeProvider time, StatusPag
         return ids;
     }
 
-    private void Notice(StatusSubscriber subscriber, string kind, DateTimeOffset now) =>
-        db.Add(new StatusNotice { Id = Ids.New(time), SubscriberId = subscriber.Id, Kind = kind, CreatedAt = now, DueAt = now });
+    private void Notice(StatusSubscriber subscriber, string kind, DateTimeOffset now, string? nonce = null) =>
+        db.Add(new StatusNotice { Id = Ids.New(time), SubscriberId = subscriber.Id, Kind = kind, ConfirmNonce = nonce, CreatedAt = now, DueAt = now });
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {

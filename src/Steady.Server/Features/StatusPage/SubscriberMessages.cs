@@ -34,8 +34,9 @@ public sealed class SubscriberMessages(SubscriberLinks links, PublicUrls urls, M
         switch (notice.Kind)
         {
             case "confirm":
-                var expires = (subscriber.ConfirmSentAt ?? notice.CreatedAt) + options.Value.ConfirmationLifetime;
-                var token = await links.SignAsync(new SubscriberLink(SubscriberLinkPurpose.Confirm, subscriber.Id, expires, subscriber.ConfirmNonce ?? ""), cancellationToken);
+                // The nonce as it was when this link was asked for: a later request's link replaces it, whenever each is sent.
+                var expires = notice.CreatedAt + options.Value.ConfirmationLifetime;
+                var token = await links.SignAsync(new SubscriberLink(SubscriberLinkPurpose.Confirm, subscriber.Id, expires, notice.ConfirmNonce ?? ""), cancellationToken);
                 subject = $"[{page.Name}] Confirm your subscription";
                 text = $"Someone, hopefully you, asked for updates of {page.Name} ({pageUrl}) at this address.\n\n"
                     + $"Confirm your subscription: {SubscriptionsBase(page)}/confirm/{token}\n\n"

@@ -96,6 +96,7 @@ CREATE TABLE status_notices (
     subscriber_id uuid    NOT NULL REFERENCES status_subscribers (id),
     broadcast_id  uuid    REFERENCES status_broadcasts (id),
     kind          text    NOT NULL,
+    confirm_nonce text,
     created_at    timestamptz NOT NULL,
     due_at        timestamptz,
     sent_at       timestamptz,

@@ -96,6 +96,7 @@ CREATE TABLE status_notices (
     subscriber_id TEXT    NOT NULL REFERENCES status_subscribers (id),
     broadcast_id  TEXT    REFERENCES status_broadcasts (id),
     kind          TEXT    NOT NULL,
+    confirm_nonce TEXT,
     created_at    INTEGER NOT NULL,
     due_at        INTEGER,
     sent_at       INTEGER,
