@@ -84,6 +84,8 @@ public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities s
             .Select(r => new PostmortemResponder(r.UserId, r.Name, Roles.Name(r.Role), r.StartedAt, r.EndedAt))
             .ToList();
         var commander = roles.Where(r => r.Role == IncidentRole.Commander).OrderByDescending(r => r.StartedAt).FirstOrDefault();
+        var actions = await db.IncidentActions.AsNoTracking().Where(a => a.IncidentId == incident.Id)
+            .Select(a => new ActionTaken(a.Intent, a.ExpectedEffect, a.DecidedBy, a.DecidedAt, a.ObservedEffect)).ToListAsync(cancellationToken);
 
         var postmortem = new Postmortem
         {
@@ -95,7 +97,7 @@ public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities s
             Summary = incident.Summary,
             Resolution = incident.WhatWasDone,
             RootCause = incident.Cause,
-            ContributingFactors = incident.FailedAssumptions,
+            ContributingFactors = PostmortemProposals.ContributingFactors(incident.FailedAssumptions, actions),
             Timeline = JsonSerializer.Serialize(timeline, Json),
             Responders = JsonSerializer.Serialize(responders, Json),
             CreatedAt = now,
