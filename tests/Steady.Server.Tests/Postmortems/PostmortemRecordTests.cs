@@ -121,6 +121,11 @@ public sealed class PostmortemRecordTests
         Assert.Contains("- **Pages sent:** ", markdown, StringComparison.Ordinal);
         Assert.Contains("Ana (", markdown, StringComparison.Ordinal);
         Assert.Contains("## Messaging\n\n- 2026-11-24 09:00:00 UTC, internal, Ben: known: The gateway refuses TLS; doing: Renewing the certificate\n", markdown, StringComparison.Ordinal);
+
+        // Closed: the record's failed assumptions come before the proposed actions.
+        await OkAsync(await ben.PostAsJsonAsync("/api/v1/incidents/1/close", Record, Cancel));
+        var closed = await OkAsync(await ben.GetAsync("/api/v1/incidents/1/postmortem", Cancel));
+        Assert.StartsWith("Renewal was automatic\n\nActions taken, expected against observed", closed.GetProperty("contributingFactors").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -133,7 +138,7 @@ public sealed class PostmortemRecordTests
         (await ana.PostAsJsonAsync("/api/v1/incidents/1/updates", new { known = "Checkout refuses secure connections.", doing = "We are renewing a certificate.", visibility = "public" }, Cancel)).EnsureSuccessStatusCode();
         await OkAsync(await ana.PostAsJsonAsync("/api/v1/incidents/1/status", new { status = "resolved", @override = "renewed" }, Cancel));
         const string Summary = "An expired certificate made checkout refuse connections for 35 minutes; renewal is now automatic.";
-        await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { publicSummary = Summary, status = "in-review" }, Cancel));
+        await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { publicSummary = Summary, summary = "The checkout certificate expired.", status = "in-review" }, Cancel));
         await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { status = "reviewed" }, Cancel));
         var published = await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { status = "published" }, Cancel));
         Assert.Equal(Summary, published.GetProperty("publicSummary").GetString());

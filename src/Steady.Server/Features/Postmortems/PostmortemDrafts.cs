@@ -34,23 +34,24 @@ public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities s
     /// <summary>
     /// The closing record and the postmortem are one record: what the close writes fills the postmortem's
     /// sections that are still empty (what happened → summary, what was done → resolution, the failed
-    /// assumptions → contributing factors, the cause → root cause, what should change → what went wrong);
-    /// what people wrote in the postmortem stays.
+    /// assumptions → contributing factors (put before what is there, unless it holds them already), the cause →
+    /// root cause, what should change → what went wrong); what people wrote in the postmortem stays.
     /// </summary>
     public static void TakeRecord(Postmortem postmortem, ClosingRecord record, DateTimeOffset now)
     {
         var changed = false;
-        void Fill(string key, string? text)
+        void Fill(string key, string? text, bool prepend = false)
         {
             var section = PostmortemSections.Find(key)!;
-            if (!string.IsNullOrWhiteSpace(section.Get(postmortem)) || string.IsNullOrWhiteSpace(text))
+            var current = section.Get(postmortem);
+            if (string.IsNullOrWhiteSpace(text) || (!string.IsNullOrWhiteSpace(current) && (!prepend || current.Contains(text.Trim(), StringComparison.Ordinal))))
                 return;
-            section.Set(postmortem, text.Trim());
+            section.Set(postmortem, string.IsNullOrWhiteSpace(current) ? text.Trim() : $"{text.Trim()}\n\n{current}");
             changed = true;
         }
         Fill("summary", record.WhatHappened);
         Fill("resolution", record.WhatWasDone);
-        Fill("contributingFactors", record.FailedAssumptions);
+        Fill("contributingFactors", record.FailedAssumptions, prepend: true); // before the proposed actions, if the draft has them
         Fill("rootCause", record.Cause);
         Fill("wentWrong", record.WhatShouldChange);
         if (!changed)
