@@ -90,7 +90,15 @@ public sealed class PostmortemRecordTests
         await using var world = await IncidentWorld.CreateAsync();
         var ben = world.As("Ben");
         await world.DeclareAsync(new { title = "Gateway refused TLS", severity = "SEV1", services = new[] { world.Alerts.Service } }, who: "Ben");
+        // The SEV1 pages the service's policy (Ana); an update goes out; an action's effect is observed.
+        await IncidentWorld.EventuallyAsync(() => world.Phone("Ana").Count > 0 ? "ok" : null, "Ana's page");
+        (await ben.PostAsJsonAsync("/api/v1/incidents/1/updates", new { known = "The gateway refuses TLS", doing = "Renewing the certificate", visibility = "internal" }, Cancel)).EnsureSuccessStatusCode();
+        (await ben.PostAsJsonAsync("/api/v1/incidents/1/actions", new { intent = "Restart the gateways", expectedEffect = "Handshakes succeed", decidedBy = "Ben", doneAt = world.Host.Clock.GetUtcNow(), observedEffect = "Two minutes of full outage; handshakes still fail" }, Cancel)).EnsureSuccessStatusCode();
         await OkAsync(await ben.PostAsJsonAsync("/api/v1/incidents/1/status", new { status = "resolved", @override = "renewed" }, Cancel));
+        var drafted = await OkAsync(await ben.GetAsync("/api/v1/incidents/1/postmortem", Cancel));
+        Assert.Contains("Restart the gateways (decided by Ben): expected Handshakes succeed; observed Two minutes of full outage; handshakes still fail.", drafted.GetProperty("contributingFactors").GetString(), StringComparison.Ordinal);
+        Assert.Equal(world.Alerts.Service, Assert.Single(drafted.GetProperty("services").EnumerateArray()).GetString());
+        Assert.Contains(drafted.GetProperty("pages").EnumerateArray(), x => x.GetProperty("name").GetString() == "Ana" && x.GetProperty("pages").GetInt32() >= 1);
         await OkAsync(await ben.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { summary = "The gateway's certificate | expired", trigger = "Expiry at 07:38 UTC" }, Cancel));
         await OkAsync(await ben.PostAsJsonAsync("/api/v1/action-items", new { incident = "1", title = "Alert before expiry", type = "monitoring", owner = world.People["Cleo"].Id.ToString(), dueAt = world.Host.Clock.GetUtcNow().AddDays(14) }, Cancel));
 
@@ -109,6 +117,15 @@ public sealed class PostmortemRecordTests
         Assert.Contains("| 2026-11-24 09:00:00 | 2026-11-24 10:00:00 | declared |", markdown, StringComparison.Ordinal);
         Assert.Contains("| Alert before expiry | monitoring | Cleo | medium |", markdown, StringComparison.Ordinal);
         Assert.Contains("| Ben | commander | 2026-11-24 09:00:00 | still |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"- **Services:** {world.Alerts.Service}\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("- **Pages sent:** ", markdown, StringComparison.Ordinal);
+        Assert.Contains("Ana (", markdown, StringComparison.Ordinal);
+        Assert.Contains("## Messaging\n\n- 2026-11-24 09:00:00 UTC, internal, Ben: known: The gateway refuses TLS; doing: Renewing the certificate\n", markdown, StringComparison.Ordinal);
+
+        // Closed: the record's failed assumptions come before the proposed actions.
+        await OkAsync(await ben.PostAsJsonAsync("/api/v1/incidents/1/close", Record, Cancel));
+        var closed = await OkAsync(await ben.GetAsync("/api/v1/incidents/1/postmortem", Cancel));
+        Assert.StartsWith("Renewal was automatic\n\nActions taken, expected against observed", closed.GetProperty("contributingFactors").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,7 +138,7 @@ public sealed class PostmortemRecordTests
         (await ana.PostAsJsonAsync("/api/v1/incidents/1/updates", new { known = "Checkout refuses secure connections.", doing = "We are renewing a certificate.", visibility = "public" }, Cancel)).EnsureSuccessStatusCode();
         await OkAsync(await ana.PostAsJsonAsync("/api/v1/incidents/1/status", new { status = "resolved", @override = "renewed" }, Cancel));
         const string Summary = "An expired certificate made checkout refuse connections for 35 minutes; renewal is now automatic.";
-        await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { publicSummary = Summary, status = "in-review" }, Cancel));
+        await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { publicSummary = Summary, summary = "The checkout certificate expired.", status = "in-review" }, Cancel));
         await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { status = "reviewed" }, Cancel));
         var published = await OkAsync(await ana.PutAsJsonAsync("/api/v1/incidents/1/postmortem", new { status = "published" }, Cancel));
         Assert.Equal(Summary, published.GetProperty("publicSummary").GetString());

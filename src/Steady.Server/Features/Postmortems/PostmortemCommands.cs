@@ -169,6 +169,15 @@ public sealed class PostmortemCommands(
         PersonDto? owner = null;
         if (postmortem.OwnerId is { } ownerId)
             owner = await db.Users.AsNoTracking().Where(u => u.Id == ownerId).Select(u => new PersonDto(u.Id, u.Name)).FirstOrDefaultAsync(cancellationToken);
-        return PostmortemDto.From(postmortem, incident.Number, incident.Title, incident.Severity, owner, impact, people);
+        var services = await (from l in db.IncidentServices.AsNoTracking()
+                              join s in db.Services.AsNoTracking() on l.ServiceId equals s.Id
+                              where l.IncidentId == incident.Id
+                              orderby s.Name
+                              select s.Name).ToListAsync(cancellationToken);
+        var pages = (await Paging.PagingApi.ForIncidentAsync(db, incident.Id, cancellationToken))
+            .GroupBy(d => d.UserName).Select(g => new PagedDto(g.Key, g.Count())).OrderByDescending(p => p.Pages).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var messaging = (await db.IncidentUpdates.AsNoTracking().Where(u => u.IncidentId == incident.Id).ToListAsync(cancellationToken))
+            .OrderBy(u => u.At).Select(u => new MessageDto(u.At, u.Visibility.ToString().ToLowerInvariant(), u.Author, u.Known, u.Unknown, u.Doing)).ToList();
+        return PostmortemDto.From(postmortem, incident.Number, incident.Title, incident.Severity, owner, impact, people, services, pages, messaging);
     }
 }

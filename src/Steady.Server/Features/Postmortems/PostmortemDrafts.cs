@@ -34,23 +34,24 @@ public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities s
     /// <summary>
     /// The closing record and the postmortem are one record: what the close writes fills the postmortem's
     /// sections that are still empty (what happened → summary, what was done → resolution, the failed
-    /// assumptions → contributing factors, the cause → root cause, what should change → what went wrong);
-    /// what people wrote in the postmortem stays.
+    /// assumptions → contributing factors (put before what is there, unless it holds them already), the cause →
+    /// root cause, what should change → what went wrong); what people wrote in the postmortem stays.
     /// </summary>
     public static void TakeRecord(Postmortem postmortem, ClosingRecord record, DateTimeOffset now)
     {
         var changed = false;
-        void Fill(string key, string? text)
+        void Fill(string key, string? text, bool prepend = false)
         {
             var section = PostmortemSections.Find(key)!;
-            if (!string.IsNullOrWhiteSpace(section.Get(postmortem)) || string.IsNullOrWhiteSpace(text))
+            var current = section.Get(postmortem);
+            if (string.IsNullOrWhiteSpace(text) || (!string.IsNullOrWhiteSpace(current) && (!prepend || current.Contains(text.Trim(), StringComparison.Ordinal))))
                 return;
-            section.Set(postmortem, text.Trim());
+            section.Set(postmortem, string.IsNullOrWhiteSpace(current) ? text.Trim() : $"{text.Trim()}\n\n{current}");
             changed = true;
         }
         Fill("summary", record.WhatHappened);
         Fill("resolution", record.WhatWasDone);
-        Fill("contributingFactors", record.FailedAssumptions);
+        Fill("contributingFactors", record.FailedAssumptions, prepend: true); // before the proposed actions, if the draft has them
         Fill("rootCause", record.Cause);
         Fill("wentWrong", record.WhatShouldChange);
         if (!changed)
@@ -84,6 +85,8 @@ public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities s
             .Select(r => new PostmortemResponder(r.UserId, r.Name, Roles.Name(r.Role), r.StartedAt, r.EndedAt))
             .ToList();
         var commander = roles.Where(r => r.Role == IncidentRole.Commander).OrderByDescending(r => r.StartedAt).FirstOrDefault();
+        var actions = await db.IncidentActions.AsNoTracking().Where(a => a.IncidentId == incident.Id)
+            .Select(a => new ActionTaken(a.Intent, a.ExpectedEffect, a.DecidedBy, a.DecidedAt, a.ObservedEffect)).ToListAsync(cancellationToken);
 
         var postmortem = new Postmortem
         {
@@ -95,7 +98,7 @@ public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities s
             Summary = incident.Summary,
             Resolution = incident.WhatWasDone,
             RootCause = incident.Cause,
-            ContributingFactors = incident.FailedAssumptions,
+            ContributingFactors = PostmortemProposals.ContributingFactors(incident.FailedAssumptions, actions),
             Timeline = JsonSerializer.Serialize(timeline, Json),
             Responders = JsonSerializer.Serialize(responders, Json),
             CreatedAt = now,

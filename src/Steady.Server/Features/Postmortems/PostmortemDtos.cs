@@ -43,6 +43,12 @@ public sealed record PersonDto(Guid Id, string Name);
 /// <summary>One moment of the impact: when, and how many seconds after the start.</summary>
 public sealed record ImpactMomentDto(string Name, DateTimeOffset? At, long? SecondsSinceStart);
 
+/// <summary>How many pages reached a person during the incident.</summary>
+public sealed record PagedDto(string Name, int Pages);
+
+/// <summary>One status update sent during the incident (the messaging section): internal or public, what it said.</summary>
+public sealed record MessageDto(DateTimeOffset At, string Visibility, string Author, string Known, string? Unknown, string Doing);
+
 /// <summary>A section not written yet, and what to write in it.</summary>
 public sealed record SectionHintDto(string Section, string Title, string Hint);
 
@@ -59,6 +65,9 @@ public sealed record PostmortemDto(
     DateTimeOffset? DueAt,
     string? Summary,
     IReadOnlyList<ImpactMomentDto> ImpactTimes,
+    IReadOnlyList<string> Services,
+    IReadOnlyList<PagedDto> Pages,
+    IReadOnlyList<MessageDto> Messaging,
     string? Impact,
     string? Trigger,
     string? RootCause,
@@ -98,13 +107,15 @@ public sealed record PostmortemDto(
         _ => null,
     };
 
-    internal static PostmortemDto From(Postmortem p, int number, string title, string severity, PersonDto? owner, IReadOnlyList<ImpactMoment> impact, IReadOnlyList<string> people)
+    internal static PostmortemDto From(Postmortem p, int number, string title, string severity, PersonDto? owner, IReadOnlyList<ImpactMoment> impact, IReadOnlyList<string> people,
+        IReadOnlyList<string> services, IReadOnlyList<PagedDto> pages, IReadOnlyList<MessageDto> messaging)
     {
         var findings = Sections(p)
             .SelectMany(s => Core.Postmortems.BlamelessCheck.Check(s.Text, people).Select(f => new BlameFindingDto(s.Section, f.Words, f.Start, f.Length, f.Why, f.Suggestion)))
             .ToList();
         return new(p.Id, number, title, severity, p.Status.ToWire(), owner, p.DueAt, p.Summary,
             impact.Select(m => new ImpactMomentDto(m.Name, m.At, m.SinceStart is { } d ? (long)d.TotalSeconds : null)).ToList(),
+            services, pages, messaging,
             p.Impact, p.Trigger, p.RootCause, p.ContributingFactors, p.Detection, p.Resolution, p.WentWell, p.WentWrong, p.GotLucky,
             JsonSerializer.Deserialize<List<PostmortemTimelineEntry>>(p.Timeline, PostmortemDrafts.Json) ?? [],
             JsonSerializer.Deserialize<List<PostmortemResponder>>(p.Responders, PostmortemDrafts.Json) ?? [],

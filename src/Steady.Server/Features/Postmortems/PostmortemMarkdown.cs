@@ -84,6 +84,9 @@ public static class PostmortemMarkdown
         foreach (var m in p.ImpactTimes)
             Line($"| {m.Name} | {(m.At is { } at ? Utc(at) : "—")} | {(m.SecondsSinceStart is { } s ? Duration(s) : "—")} |");
         Line();
+        Line($"- **Services:** {(p.Services.Count == 0 ? "none linked" : Inline(string.Join(", ", p.Services)))}");
+        Line($"- **Pages sent:** {p.Pages.Sum(x => x.Pages)}{(p.Pages.Count == 0 ? "" : " — " + Inline(string.Join(", ", p.Pages.Select(x => $"{x.Name} ({x.Pages})"))))}");
+        Line();
 
         foreach (var section in PostmortemSections.All)
         {
@@ -100,6 +103,14 @@ public static class PostmortemMarkdown
             Line(forCustomers.TrimEnd());
             Line();
         }
+
+        Line("## Messaging");
+        Line();
+        foreach (var u in p.Messaging)
+            Line($"- {Utc(u.At)} UTC, {u.Visibility}, {Inline(u.Author)}: known: {Inline(u.Known)}{(u.Unknown is { Length: > 0 } unknown ? $"; not known: {Inline(unknown)}" : "")}; doing: {Inline(u.Doing)}");
+        if (p.Messaging.Count == 0)
+            Line("_No status update was sent._");
+        Line();
 
         Line("## Timeline");
         Line();
