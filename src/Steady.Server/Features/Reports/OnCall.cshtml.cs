@@ -36,12 +36,6 @@ public sealed class OnCallModel(OnCallReport report, ReportSettingsCommands sett
 
     public async Task<IActionResult> OnPostSettingsAsync()
     {
-        if (!ModelState.IsValid)
-        {
-            // A rate that is not a number: say so, save nothing.
-            await LoadAsync(keepForm: true);
-            return Page();
-        }
         var saved = await settings.ReplaceAsync(Actor, Team ?? "", Form.ToInput(), RequestAborted);
         if (saved.Succeeded)
         {
