@@ -10,7 +10,8 @@ namespace Steady.Server.Tests.Reports;
 /// suite runs on (SQLite, or PostgreSQL with STEADY_TEST_DATABASE=postgres). How each expected figure comes about is
 /// written beside it.
 /// </summary>
-public sealed class ReportFiguresTests(ReportWorld world) : IClassFixture<ReportWorld>
+[Collection(nameof(ReportWorld))]
+public sealed class ReportFiguresTests(ReportWorld world)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

@@ -7,6 +7,10 @@ using Steady.Server.Tests.Paging;
 
 namespace Steady.Server.Tests.Reports;
 
+/// <summary>The report tests share one <see cref="ReportWorld"/>: making its week takes the engine half a minute.</summary>
+[CollectionDefinition(nameof(ReportWorld))]
+public sealed class ReportWorldCollection : ICollectionFixture<ReportWorld>;
+
 /// <summary>
 /// A week of on-call with known answers, made through the real server: alerts sent to its Alertmanager intake at
 /// chosen instants (the clock stands still at each, so every page is sent at that very instant), paged by the real

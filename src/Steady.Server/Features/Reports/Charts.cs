@@ -9,7 +9,7 @@ namespace Steady.Server.Features.Reports;
 public sealed record TrendSeries(string Name, string CssClass, IReadOnlyList<double?> Values);
 
 /// <summary>One bar of stacked parts, each with its CSS class; the label at its left, the note at its right.</summary>
-public sealed record StackedBar(string Label, IReadOnlyList<(double Value, string CssClass, string Title)> Parts, string Note);
+public sealed record StackedBar(string Label, IReadOnlyList<(double Value, string CssClass, string Title)> Parts, string Note, string? SubLabel = null);
 
 /// <summary>
 /// Charts drawn on the server as inline SVG: no chart library, no script. Every chart has a viewBox 400
@@ -24,7 +24,7 @@ public static class Charts
     /// <summary>Lines over weeks (MTTA and MTTR in minutes): the y axis from 0 to a round maximum.</summary>
     public static IHtmlContent Trend(string title, IReadOnlyList<string> labels, IReadOnlyList<TrendSeries> series, string unit)
     {
-        const double left = 34, right = 14, top = 10, bottom = 22, height = 170;
+        const double left = 42, right = 14, top = 20, bottom = 22, height = 180;
         var plotW = Width - left - right;
         var plotH = height - top - bottom;
         var max = Nice(series.SelectMany(s => s.Values).OfType<double>().DefaultIfEmpty(0).Max());
@@ -35,7 +35,7 @@ public static class Charts
             svg.Append(Line(left, y, Width - right, y, "grid"));
             svg.Append(Text(left - 4, y + 3, Number(max * i / 4), "end"));
         }
-        svg.Append(Text(left - 4, top - 2, unit, "end", "axis-unit"));
+        svg.Append(Text(left - 4, 12, unit, "end", "axis-unit"));
         var step = labels.Count > 1 ? plotW / (labels.Count - 1) : 0;
         double X(int i) => labels.Count > 1 ? left + step * i : left + plotW / 2;
         var every = Math.Max(1, (int)Math.Ceiling(labels.Count / 6.0));
@@ -73,7 +73,10 @@ public static class Charts
     /// <summary>Horizontal stacked bars, one per row (a person's hours by band, a source's alerts).</summary>
     public static IHtmlContent Bars(string title, IReadOnlyList<StackedBar> bars)
     {
-        const double label = 122, note = 44, row = 20, top = 4;
+        const double label = 140, note = 56, top = 4;
+        // A second line under each label (a source's service) makes the rows taller.
+        var twoLines = bars.Any(b => b.SubLabel is not null);
+        var row = twoLines ? 34.0 : 22.0;
         var height = top + row * Math.Max(1, bars.Count) + 4;
         var plotW = Width - label - note;
         var max = bars.Select(b => b.Parts.Sum(p => p.Value)).DefaultIfEmpty(0).Max();
@@ -81,7 +84,10 @@ public static class Charts
         for (var i = 0; i < bars.Count; i++)
         {
             var y = top + row * i;
-            svg.Append(Text(label - 6, y + row / 2 + 3.5, Short(bars[i].Label, 17), "end", "bar-label"));
+            var labelY = twoLines ? y + 14 : y + row / 2 + 4;
+            svg.Append($"<text x=\"{F(label - 6)}\" y=\"{F(labelY)}\" text-anchor=\"end\" class=\"bar-label\"><title>{E(bars[i].Label)}</title>{E(Short(bars[i].Label, 14))}</text>");
+            if (bars[i].SubLabel is { } sub)
+                svg.Append($"<text x=\"{F(label - 6)}\" y=\"{F(y + 28)}\" text-anchor=\"end\" class=\"bar-sub\"><title>{E(sub)}</title>{E(Short(sub, 16))}</text>");
             var x = label;
             foreach (var (value, css, partTitle) in bars[i].Parts)
             {
@@ -90,7 +96,7 @@ public static class Charts
                     svg.Append($"<rect class=\"{css}\" x=\"{F(x)}\" y=\"{F(y + 3)}\" width=\"{F(w)}\" height=\"{F(row - 6)}\"><title>{E(bars[i].Label)}: {E(partTitle)}</title></rect>");
                 x += w;
             }
-            svg.Append(Text(x + 4, y + row / 2 + 3.5, bars[i].Note, "start", "bar-note"));
+            svg.Append(Text(x + 4, y + row / 2 + 4, bars[i].Note, "start", "bar-note"));
         }
         return Close(svg);
     }
@@ -98,7 +104,7 @@ public static class Charts
     /// <summary>Interruptions by weekday (rows, Monday first) and hour (columns), darker for more.</summary>
     public static IHtmlContent Heatmap(string title, IReadOnlyList<IReadOnlyList<int>> cells)
     {
-        const double left = 28, top = 4, cell = 14.5, bottom = 16;
+        const double left = 38, top = 4, cell = 15, bottom = 18;
         var height = top + cell * 7 + bottom;
         var max = cells.SelectMany(c => c).DefaultIfEmpty(0).Max();
         string[] days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];

@@ -45,14 +45,14 @@ public sealed class ReportScopes(SteadyDb db, TimeProvider time)
         {
             team = await db.TeamAsync(query.Team, cancellationToken);
             if (team is null)
-                return Failure.Invalid("team", $"There is no team '{query.Team.Trim()}'.");
+                return Failure.Invalid("team", $"There is no team '{Shorten(query.Team)}'.");
         }
         Service? service = null;
         if (!string.IsNullOrWhiteSpace(query.Service))
         {
             service = await db.ServiceAsync(query.Service, cancellationToken);
             if (service is null)
-                return Failure.Invalid("service", $"There is no service '{query.Service.Trim()}'.");
+                return Failure.Invalid("service", $"There is no service '{Shorten(query.Service)}'.");
             if (team is not null && service.TeamId != team.Id)
                 return Failure.Invalid("service", $"{service.Name} belongs to {all[service.TeamId].Name}, not to {team.Name}.");
             team ??= all[service.TeamId];
@@ -66,4 +66,7 @@ public sealed class ReportScopes(SteadyDb db, TimeProvider time)
         }
         return scope with { Teams = ownLoad ? teams : teams.Where(t => scope.Sees(t.Id)).ToList() };
     }
+
+    /// <summary>A name as the reader typed it, cut for the answer (a 100,000-character name is not worth repeating).</summary>
+    private static string Shorten(string text) => text.Trim() is var t && t.Length > 100 ? t[..100] + "…" : t;
 }
