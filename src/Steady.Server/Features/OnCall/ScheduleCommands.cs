@@ -39,7 +39,10 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
             return Failure.Invalid("team", "A schedule's team cannot be changed; create a schedule in the other team.");
         if (await ApplyAsync(found, input, creating: false, cancellationToken) is { } invalid)
             return invalid;
-        found.Version++;
+        // Nothing changed: no new version and no audit entry (steady apply's "unchanged").
+        db.ChangeTracker.DetectChanges();
+        if (db.Entry(found).State == EntityState.Modified)
+            found.Version++;
         return await SaveAsync(found, cancellationToken);
     }
 
@@ -93,8 +96,20 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
         return await db.TeamAsync(team, cancellationToken) is { } found ? found : Failure.Invalid("team", $"There is no team '{team}'.");
     }
 
-    /// <summary>Checks every field first and changes the schedule only when all are right, naming each that is wrong.</summary>
+    /// <summary>The people the layers name, looked up in the database, then <see cref="Apply"/>.</summary>
     private async Task<Failure?> ApplyAsync(Schedule schedule, ScheduleInput input, bool creating, CancellationToken cancellationToken)
+    {
+        var people = (input.Layers ?? []).SelectMany(l => l.Participants ?? []).Distinct().ToList();
+        var known = (await db.Users.Where(u => people.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken)).ToHashSet();
+        return Apply(schedule, input, creating, known.Contains);
+    }
+
+    /// <summary>
+    /// The one check of a schedule: every field first, and the schedule changed only when all are right, naming each
+    /// that is wrong. The API, the console and <c>steady apply</c> (whose people may be new in the same file: it says
+    /// who is a person through <paramref name="isPerson"/>) all come here.
+    /// </summary>
+    public static Failure? Apply(Schedule schedule, ScheduleInput input, bool creating, Func<Guid, bool> isPerson)
     {
         var validation = new Validation();
         var name = input.Name ?? (creating ? null : schedule.Name);
@@ -109,9 +124,7 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
                 errors.Add("layers: at most 20 layers.");
             for (var i = 0; i < layers.Count; i++)
                 Layers.Parse(layers[i], $"layers[{i}]", errors);
-            var people = layers.SelectMany(l => l.Participants ?? []).Distinct().ToList();
-            var known = await db.Users.Where(u => people.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);
-            foreach (var missing in people.Except(known))
+            foreach (var missing in layers.SelectMany(l => l.Participants ?? []).Distinct().Where(p => !isPerson(p)))
                 errors.Add($"layers: there is no user {missing}.");
         }
         foreach (var error in errors)
