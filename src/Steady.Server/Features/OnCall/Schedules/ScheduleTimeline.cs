@@ -1,11 +1,12 @@
+using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace Steady.Server.Features.OnCall.Schedules;
 
 /// <summary>
 /// The final schedule drawn as one bar per day in the schedule's zone: the schedule page and the editor's preview
-/// draw the same thing. A person keeps one colour everywhere (<see cref="ColourOf"/>); an override is drawn striped
-/// and says so; a gap is red.
+/// draw the same thing. A person keeps one colour everywhere (<see cref="ColoursAsync"/>); an override is drawn
+/// striped and says so; a gap is red.
 /// </summary>
 public static class ScheduleTimeline
 {
@@ -13,18 +14,17 @@ public static class ScheduleTimeline
     public const int Colours = 10;
 
     /// <summary>
-    /// A person's colour: from their id alone (FNV-1a over its bytes), so it is the same in every window, on every
-    /// schedule and page, whoever else is on the timeline.
+    /// Each person's colour: their place among everyone, in the order they were added (ids are time-ordered), so it is
+    /// the same in every window, on every schedule and page, whoever else is on the timeline; the first ten people
+    /// added all differ, and people added one after another (a team) rarely share one.
     /// </summary>
-    public static int ColourOf(Guid person)
+    public static async Task<IReadOnlyDictionary<Guid, int>> ColoursAsync(Data.SteadyDb db, CancellationToken cancellationToken)
     {
-        var hash = 2166136261u;
-        foreach (var b in person.ToByteArray())
-            hash = unchecked((hash ^ b) * 16777619u);
-        return (int)(hash % Colours);
+        var people = await db.Users.AsNoTracking().OrderBy(u => u.Id).Select(u => u.Id).ToListAsync(cancellationToken);
+        return people.Select((id, place) => (id, place)).ToDictionary(p => p.id, p => p.place % Colours);
     }
 
-    public static IReadOnlyList<TimelineDay> Build(IReadOnlyList<ShiftDto> shifts, DateTimeZone zone, LocalDate today, int days, DateTimeOffset now)
+    public static IReadOnlyList<TimelineDay> Build(IReadOnlyList<ShiftDto> shifts, DateTimeZone zone, LocalDate today, int days, DateTimeOffset now, IReadOnlyDictionary<Guid, int> colours)
     {
         var result = new List<TimelineDay>();
         for (var d = 0; d < days; d++)
@@ -42,7 +42,7 @@ public static class ScheduleTimeline
                     Math.Round((s0 - dayStart).TotalMinutes / length * 100, 3),
                     Math.Round((s1 - s0).TotalMinutes / length * 100, 3),
                     isOverride ? $"Override: {s.UserName}" : s.UserName ?? "gap",
-                    s.UserId is { } user ? $"p{ColourOf(user)}{(isOverride ? " override" : "")}" : "gap",
+                    s.UserId is { } user ? $"p{colours.GetValueOrDefault(user)}{(isOverride ? " override" : "")}" : "gap",
                     $"{s.UserName ?? "Nobody on call (gap)"} {Zoned.Time(s0, zone)}–{Zoned.Time(s1, zone)}{(s.UserId is null ? "" : $" ({s.Source})")}",
                     s.UserId is null ? null : s.UserName,
                     isOverride);
