@@ -207,6 +207,7 @@ public sealed class OnCallEditingJourneyTests(Chromium chromium) : IClassFixture
         var alice = await DemoWorld.SignInAsync(context, "alice@example.com", Password);
         await Assertions.Expect(alice.GetByTestId("oncall-next")).ToContainTextAsync("payments-primary from Tue 24 Nov 18:00 CET");
         await Assertions.Expect(alice.Locator("#my-alerts")).ToContainTextAsync("Checkout latency high");
+        await Assertions.Expect(alice.Locator("#my-alerts")).ToContainTextAsync("silenced"); // the lead's silence, said where she looks
         Assert.False(await alice.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth"), "Home scrolls sideways on a phone");
         await alice.ScreenshotAsync(new() { Path = Shot("oncall-home-phone.png"), FullPage = true });
         await context.CloseAsync();
