@@ -11,8 +11,8 @@ namespace Steady.Browser.Tests;
 public sealed class IncidentPhoneTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
 {
     /// <summary>
-    /// The demo's SEV1 on a 390×844 phone. Before the story came first and the rest was folded, the page was 5,649 px
-    /// 45 minutes on (the forms open, every timeline entry in view); now about 3,400.
+    /// The demo's SEV1 on a 390×844 phone. Before the story came first and the rest was folded, the page was 4,390 px
+    /// as declared and 5,649 px 45 minutes on (the forms open, every timeline entry in view); now about 3,330 and 3,440.
     /// </summary>
     private const int Budget = 3600;
 
