@@ -125,6 +125,7 @@ public static class SteadyApp
         services.AddScoped<TeamCommands>();
         services.AddScoped<UserCommands>();
         services.AddScoped<ServiceCommands>();
+        services.AddScoped<CheckCommands>();
         services.AddScoped<TokenCommands>();
         services.Configure<SignInThrottleOptions>(configuration.GetSection(SignInThrottleOptions.Section));
         services.AddScoped<SignIns>();

@@ -72,13 +72,23 @@ public static class DemoWorld
         (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/subscribers", new { kind = "webhook", address = "https://hooks.example.com/services/T000/B000/a-rather-long-secret-path-for-the-status-page" })).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/subscribers", new { kind = "email", address = "customer.with.a.long.address@example.com", components = new[] { "Checkout" } })).EnsureSuccessStatusCode();
 
+        // Dave covers secondary_engineer tomorrow afternoon (an override on its timeline); payments-api has a paused check.
+        var tomorrow = host.Clock.GetUtcNow().Date.AddDays(1);
+        (await admin.PostAsJsonAsync("/api/v1/schedules/secondary_engineer/overrides", new { user = "dave@example.com", startsAt = new DateTimeOffset(tomorrow.AddHours(12), TimeSpan.Zero), endsAt = new DateTimeOffset(tomorrow.AddHours(16), TimeSpan.Zero) })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/checks", new { service = "payments-api", name = "payments health", kind = "http", target = "https://payments.example.com/healthz", expectedStatus = 200, enabled = false })).EnsureSuccessStatusCode();
+
         var pages = new List<string> { "/", "/incidents", $"/incidents/{sev1}", $"/incidents/{sev3}", "/incidents/1", "/incidents/1/postmortem", $"/incidents/{sev1}/postmortem",
             "/action-items", "/incidents/declare", "/alerts", $"/alerts/{latency}", $"/alerts/{edge}",
             "/schedules", "/policies", "/services", "/teams", "/users", "/tokens", "/audit", "/emergency-lines", "/account",
-            "/silences", "/maintenance", "/schedules/edit", "/policies/edit", "/reports", "/reports/oncall", "/reports/noise", "/reports/oncall?team=Payments",
+            "/silences", "/maintenance", "/schedules/edit", "/policies/edit", "/deliveries", "/reports", "/reports/oncall", "/reports/noise", "/reports/oncall?team=Payments",
             "/status-pages", "/status-pages/acme", "/status", "/status/subscribe" };
-        pages.AddRange((await Items(admin, "/api/v1/schedules")).Select(s => $"/schedules/{s.GetProperty("id").GetGuid()}"));
-        pages.AddRange((await Items(admin, "/api/v1/escalation-policies")).Select(s => $"/policies/{s.GetProperty("id").GetGuid()}"));
+        // secondary_engineer first: its timeline has the override (the layout test keeps the first schedule as a screenshot).
+        var schedules = (await Items(admin, "/api/v1/schedules")).OrderByDescending(s => s.GetProperty("name").GetString(), StringComparer.Ordinal).ToList();
+        pages.AddRange(schedules.Select(s => $"/schedules/{s.GetProperty("id").GetGuid()}"));
+        pages.Add($"/schedules/edit/{schedules[0].GetProperty("id").GetGuid()}");
+        var policies = await Items(admin, "/api/v1/escalation-policies");
+        pages.AddRange(policies.Select(s => $"/policies/{s.GetProperty("id").GetGuid()}"));
+        pages.Add($"/policies/edit/{policies[0].GetProperty("id").GetGuid()}");
         pages.AddRange((await Items(admin, "/api/v1/services")).Take(2).Select(s => $"/services/{s.GetProperty("id").GetGuid()}"));
         pages.Add($"/teams/{payments}");
         pages.Add($"/users/{me}");
@@ -105,12 +115,12 @@ public static class DemoWorld
         return list.EnumerateArray().ToList();
     }
 
-    public static async Task<IPage> SignInAsync(IBrowserContext context, string email)
+    public static async Task<IPage> SignInAsync(IBrowserContext context, string email, string password = Password)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");
         await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
         return page;

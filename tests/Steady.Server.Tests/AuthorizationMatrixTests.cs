@@ -83,6 +83,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/refresh.js", Access.Public, Fixed("/refresh.js")),
         new("GET", "/favicon.svg", Access.Public, Fixed("/favicon.svg")),
         new("GET", "/contact-methods.js", Access.Public, Fixed("/contact-methods.js")),
+        new("GET", "/folds.js", Access.Public, Fixed("/folds.js")),
 
         new("GET", "/api/v1/me", Access.SignedIn, Fixed("/api/v1/me")),
         new("GET", "/api/v1/users/", Access.SignedIn, Fixed("/api/v1/users")),
@@ -133,6 +134,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/alerts/{id:guid}", Access.SignedIn, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}", null)),
         new("GET", "/api/v1/alerts/{id:guid}/notifications", Access.SignedIn, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/notifications", null)),
         new("GET", "/api/v1/deliveries", Access.OrgAdmin, Fixed("/api/v1/deliveries?state=failed")),
+        new("POST", "/api/v1/deliveries/{id:guid}/retry", Access.OrgAdmin, async w => ($"/api/v1/deliveries/{await w.NewFailedDeliveryAsync()}/retry", new { })),
         new("POST", "/api/v1/alerts/{id:guid}/ack", Access.TeamResponder, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/ack", new { })),
         new("POST", "/api/v1/alerts/{id:guid}/resolve", Access.TeamResponder, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/resolve", new { note = "matrix" })),
         new("GET", "/api/v1/silences/", Access.SignedIn, Fixed("/api/v1/silences")),
@@ -306,6 +308,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "services/{id:guid}", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/services/{w.ServiceA}", null))),
         new("PAGE", "tokens", Access.SignedIn, Fixed("/tokens")),
         new("PAGE", "audit", Access.OrgAdmin, Fixed("/audit")),
+        new("PAGE", "deliveries", Access.OrgAdmin, Fixed("/deliveries")),
         new("PAGE", "alerts", Access.SignedIn, Fixed("/alerts")),
         new("PAGE", "alerts/{id:guid}", Access.SignedIn, async w => ($"/alerts/{await w.NewAlertOfAAsync()}", null)),
         new("PAGE", "incidents", Access.SignedIn, Fixed("/incidents?status=all")),
@@ -868,6 +871,23 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             var number = await NewIncidentOfAAsync();
             (await _host.Admin().PostAsJsonAsync($"/api/v1/incidents/{number}/roles", new { role = "scribe", user = Ids[Who.Viewer].ToString() })).EnsureSuccessStatusCode();
             return number;
+        }
+
+        /// <summary>A page that failed for good (to the viewer, by no contact method): what an admin may send again.</summary>
+        public async Task<Guid> NewFailedDeliveryAsync()
+        {
+            var id = Guid.CreateVersion7();
+            await _host.WithDbAsync(async (db, _) =>
+            {
+                var now = _host.Clock.GetUtcNow();
+                db.Deliveries.Add(new Steady.Core.Paging.Delivery
+                {
+                    Id = id, RunId = Guid.CreateVersion7(), UserId = Ids[Who.Viewer], Target = "matrix", Urgency = "high", State = Steady.Core.Paging.DeliveryState.FailedPermanent,
+                    Attempts = 1, DueAt = now, CreatedAt = now, IdempotencyKey = "matrix-" + id.ToString("N"), Error = "matrix",
+                });
+                return await db.SaveChangesAsync();
+            });
+            return id;
         }
 
         /// <summary>An incident with a page waiting for an answer (an escalation run due in an hour).</summary>

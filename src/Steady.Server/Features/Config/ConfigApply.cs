@@ -77,7 +77,7 @@ public sealed partial class ConfigApply(SteadyDb db, OutboundPolicy outbound, Ti
         foreach (var d in byKind[ConfigKinds.Schedule])
             ApplySchedule(d, (ScheduleDocument)d.Body);
         foreach (var d in byKind[ConfigKinds.EscalationPolicy])
-            ApplyPolicy(d, (PolicyDocument)d.Body);
+            await ApplyPolicyAsync(d, (PolicyDocument)d.Body, cancellationToken);
         foreach (var d in byKind[ConfigKinds.Service])
             ApplyService(d, (ServiceDocument)d.Body);
         foreach (var d in byKind[ConfigKinds.StatusPage])
@@ -200,15 +200,30 @@ public sealed partial class ConfigApply(SteadyDb db, OutboundPolicy outbound, Ti
     /// <summary>Copies the Validation's messages under the document's name.</summary>
     private void Check(ConfigDocument d, Validation v)
     {
-        if (v.ToFailure()?.Errors is { } errors)
+        if (v.ToFailure() is { } failure)
+            Check(d, failure);
+    }
+
+    /// <summary>Copies a command's refusal under the document's name, in the file's words (time_zone, not timeZone).</summary>
+    private void Check(ConfigDocument d, Failure failure)
+    {
+        if (failure.Errors is not { Count: > 0 } errors)
         {
-            foreach (var (field, messages) in errors)
-            {
-                foreach (var message in messages)
-                    Error(d, field, message);
-            }
+            _v.Add($"documents[{d.Index}]", $"{d.Label}: {failure.Detail}");
+            return;
+        }
+        foreach (var (field, messages) in errors)
+        {
+            foreach (var message in messages)
+                Error(d, FileWords(field), FileWords(message));
         }
     }
+
+    /// <summary>The commands name API fields (timeZone, firstHandoff); a file names them in snake_case.</summary>
+    private static string FileWords(string text) => text
+        .Replace("timeZone", "time_zone", StringComparison.Ordinal)
+        .Replace("firstHandoff", "first_handoff", StringComparison.Ordinal)
+        .Replace("shiftHours", "shift_hours", StringComparison.Ordinal);
 
     /// <summary>The owning team: as named (it cannot change for schedules and policies), or the one the object already has.</summary>
     private Team? TeamFor(ConfigDocument d, string? name, Guid? current, string what)

@@ -161,4 +161,11 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
     }
 
     public static string Span(TimeSpan span) => IncidentsIndexModel.Span(span);
+
+    /// <summary>How many of the latest timeline entries are in view; the earlier ones are folded above them.</summary>
+    public const int RecentEntries = 8;
 }
+
+/// <summary>One timeline entry as <c>_TimelineEntry.cshtml</c> draws it: the entry, its structured update (if it is one), whether that is the latest update (drawn at the top), and whether the reader may pin it.</summary>
+/// <summary>One timeline entry as the page shows it; <see cref="CanPin"/> is the viewer's right to respond (pin, make an action item).</summary>
+public sealed record TimelineEntryView(int Number, TimelineDto Entry, UpdateDto? Update, bool IsLatestUpdate, bool CanPin);

@@ -33,6 +33,8 @@ public static class PagingApi
             .WithSummary("Every notification for the alert's group (to whom, channel, state, attempts, times, error) and its escalation");
         api.MapGet("/deliveries", Deliveries).WithTags("Paging")
             .WithSummary("The delivery outbox, newest first; state=failed for those that failed (organization admins)");
+        api.MapPost("/deliveries/{id:guid}/retry", Retry).WithTags("Paging")
+            .WithSummary("Send a failed page again now, with the message it was part of (organization admins)");
         return api;
     }
 
@@ -105,6 +107,16 @@ public static class PagingApi
         var take = Pagination.Limit(limit);
         var rows = await query.OrderByDescending(d => d.Id).Take(take + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(Pagination.Of((await DtosAsync(db, rows, cancellationToken)).ToList(), take, d => d.Id));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<DeliveryDto>>, ProblemHttpResult>> Retry(Guid id, SteadyDb db, ActorAccessor actors, DeliveryRetries retries, CancellationToken cancellationToken)
+    {
+        var outcome = await retries.RetryAsync(await actors.RequireAsync(cancellationToken), id, cancellationToken);
+        if (!outcome.Succeeded)
+            return outcome.Failure!.ToProblem();
+        var ids = outcome.Value!.Select(d => d.Id).ToList();
+        var rows = await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<DeliveryDto>>(await DtosAsync(db, rows, cancellationToken));
     }
 
     internal static async Task<List<DeliveryDto>> DtosAsync(SteadyDb db, List<Delivery> rows, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ public static class PagingServices
         services.AddSingleton<MessageBuilder>();
         services.AddScoped<StepPlanner>();
         services.AddScoped<Features.Paging.LinkActions>();
+        services.AddScoped<DeliveryRetries>();
         services.AddSingleton<WakeSignal<EscalationWorker>>();
         services.AddSingleton<WakeSignal<DeliveryWorker>>();
         services.AddSingleton<EngineNode>();

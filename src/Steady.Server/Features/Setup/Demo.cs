@@ -79,7 +79,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
         }
     }
 
-    /// <summary>The seed's escalation chain for payments: a primary and a secondary weekly rotation, then the engineering manager.</summary>
+    /// <summary>The payments escalation chain: a primary and a secondary weekly rotation, then the engineering manager.</summary>
     private void AddOnCall(Team payments, User[] engineers, User manager, DateTimeOffset now)
     {
         var monday = NodaTime.LocalDate.FromDateTime(now.UtcDateTime).Previous(NodaTime.IsoDayOfWeek.Monday);
@@ -101,7 +101,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
             Id = Ids.New(time),
             Name = "payments-oncall",
             TeamId = payments.Id,
-            Description = "From the seed's escalation-policy.yaml.",
+            Description = "Payments on-call: the primary engineer, then the secondary after 5 minutes, then Dave (engineering manager) after 10.",
             Steps = Core.OnCall.EscalationPolicyRecord.WriteSteps(
             [
                 new([new(Core.OnCall.TargetKind.Schedule, primary.Id)], 300),
