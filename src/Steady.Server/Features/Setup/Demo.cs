@@ -141,7 +141,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
         var dave = await db.Users.AsNoTracking().FirstAsync(u => u.Email == "dave@example.com", cancellationToken);
         var now = time.GetUtcNow();
         var runs = new Paging.RunChanges();
-        Alerts.AlertActions.Acknowledge(alerts, disk, dave.Id, dave.Name, now, runs);
+        Alerts.AlertActions.Acknowledge(db, alerts, disk, dave.Id, dave.Name, now, runs);
         await runs.ApplyAsync(db, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
