@@ -50,6 +50,7 @@ public sealed class SteadyHost : WebApplicationFactory<Program>
         builder.UseSetting("Steady:Database:Provider", Database.Provider);
         builder.UseSetting("Steady:Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Steady:Bootstrap:AdminToken", AdminToken);
+        builder.UseSetting("Steady:Backup:Directory", Path.Combine(Database.Folder, "backups"));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
         builder.ConfigureTestServices(services =>
