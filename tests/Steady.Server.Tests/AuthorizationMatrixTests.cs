@@ -114,6 +114,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("DELETE", "/api/v1/tokens/{id:guid}", Access.OrgAdmin, async w => ($"/api/v1/tokens/{await w.NewTokenOfSomeoneElseAsync()}", null)),
 
         new("GET", "/api/v1/audit", Access.OrgAdmin, Fixed("/api/v1/audit")),
+        new("POST", "/api/v1/backups", Access.OrgAdmin, Fixed("/api/v1/backups")),
+        new("GET", "/api/v1/backups/{name}/check", Access.OrgAdmin, Fixed("/api/v1/backups/steady-20200101T000000000Z.db/check")),
 
         // Intake is keyed by the integration key, not by a person: anyone holding the key may send.
         new("POST", "/intake/{key}/alertmanager", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/alertmanager", Steady.Server.Tests.Alerts.AlertWorld.Alertmanager("firing", ("Matrix", "dddd000000000001"))))),
