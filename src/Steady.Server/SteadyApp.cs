@@ -13,6 +13,7 @@ using Steady.Server.Data;
 using Steady.Server.Features.Paging;
 using Steady.Server.Features.Accounts;
 using Steady.Server.Features.Alerts;
+using Steady.Server.Features.Backups;
 using Steady.Server.Features.Intake;
 using Steady.Server.Features.OnCall;
 using Steady.Server.Features.Audit;
@@ -161,6 +162,8 @@ public static class SteadyApp
         services.AddScoped<ScheduleCommands>();
         services.AddScoped<PolicyCommands>();
         services.AddHostedService<HandoffNotifier>();
+        services.Configure<BackupOptions>(configuration.GetSection(BackupOptions.Section));
+        services.AddSingleton<BackupFiles>();
         services.Configure<CalendarFeedOptions>(configuration.GetSection(CalendarFeedOptions.Section));
         services.AddSingleton<CalendarFeedLimits>();
 
@@ -255,6 +258,7 @@ public static class SteadyApp
         api.MapServicesApi();
         api.MapTokensApi();
         api.MapAuditApi();
+        api.MapBackupApi();
         api.MapAlertsApi();
         api.MapSilencesApi();
         api.MapMaintenanceApi();

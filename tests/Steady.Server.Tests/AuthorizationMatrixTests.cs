@@ -120,6 +120,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/audit", Access.OrgAdmin, Fixed("/api/v1/audit")),
         new("GET", "/api/v1/secrets/", Access.OrgAdmin, Fixed("/api/v1/secrets")),
         new("POST", "/api/v1/secrets/rotate", Access.OrgAdmin, Fixed("/api/v1/secrets/rotate", new { })),
+        new("POST", "/api/v1/backups", Access.OrgAdmin, Fixed("/api/v1/backups")),
+        new("GET", "/api/v1/backups/{name}/check", Access.OrgAdmin, Fixed("/api/v1/backups/steady-20200101T000000000Z.db/check")),
 
         // Intake is keyed by the integration key, not by a person: anyone holding the key may send.
         new("POST", "/intake/{key}/alertmanager", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/alertmanager", Steady.Server.Tests.Alerts.AlertWorld.Alertmanager("firing", ("Matrix", "dddd000000000001"))))),
