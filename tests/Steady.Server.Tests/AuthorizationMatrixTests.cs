@@ -884,7 +884,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
                 var now = _host.Clock.GetUtcNow();
                 db.Deliveries.Add(new Steady.Core.Paging.Delivery
                 {
-                    Id = id, RunId = Guid.CreateVersion7(), UserId = Ids[Who.Viewer], Target = "matrix", Urgency = "high", State = Steady.Core.Paging.DeliveryState.FailedPermanent,
+                    Id = id, RunId = Guid.CreateVersion7(), UserId = Ids[Who.Viewer], Target = "matrix", Urgency = Steady.Core.OnCall.Urgency.High, State = Steady.Core.Paging.DeliveryState.FailedPermanent,
                     Attempts = 1, DueAt = now, CreatedAt = now, IdempotencyKey = "matrix-" + id.ToString("N"), Error = "matrix",
                 });
                 return await db.SaveChangesAsync();
