@@ -121,7 +121,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/secrets/", Access.OrgAdmin, Fixed("/api/v1/secrets")),
         new("POST", "/api/v1/secrets/rotate", Access.OrgAdmin, Fixed("/api/v1/secrets/rotate", new { })),
         new("POST", "/api/v1/backups", Access.OrgAdmin, Fixed("/api/v1/backups")),
-        new("GET", "/api/v1/backups/{name}/check", Access.OrgAdmin, Fixed("/api/v1/backups/steady-20200101T000000000Z.db/check")),
+        new("GET", "/api/v1/backups/{name}/check", Access.OrgAdmin, async w => ($"/api/v1/backups/{Uri.EscapeDataString(await w.NewBackupAsync())}/check", null)),
 
         // Intake is keyed by the integration key, not by a person: anyone holding the key may send.
         new("POST", "/intake/{key}/alertmanager", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/alertmanager", Steady.Server.Tests.Alerts.AlertWorld.Alertmanager("firing", ("Matrix", "dddd000000000001"))))),
@@ -597,6 +597,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         }
 
         public async Task<Guid> NewUserAsync() => (await _host.CreateUserAsync("Someone")).Id;
+
+        /// <summary>A backup the server wrote, by the name the API gives it.</summary>
+        public async Task<string> NewBackupAsync()
+        {
+            var response = await _host.Admin().PostAsync("/api/v1/backups", null);
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("file").GetString()!;
+        }
 
         /// <summary>Everyone's email, to name them in configuration files.</summary>
         public IReadOnlyDictionary<Who, string> Emails => _emails;

@@ -13,7 +13,7 @@ public sealed class ServiceSettingsConsoleTests
 
     private static async Task<(SteadyHost Host, ConsoleClient Alice, ConsoleClient Bob, Guid Service)> ArrangeAsync()
     {
-        var host = await SteadyHost.StartAsync();
+        var host = await SteadyHost.StartAsync(SteadyHost.AllowLoopbackReceivers); // Bob, a responder, points a check at this host
         Assert.Equal(HttpStatusCode.OK, (await ConfigAsCodeTests.ApplyAsync(host.Admin(), ConfigAsCodeTests.File)).Status);
         foreach (var email in new[] { "alice@example.com", "bob@example.com" })
             (await host.Admin().PutAsJsonAsync($"/api/v1/users/{email}/password", new { newPassword = Password })).EnsureSuccessStatusCode();

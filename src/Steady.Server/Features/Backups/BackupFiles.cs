@@ -43,7 +43,11 @@ public sealed class BackupFiles(DatabaseInfo database, IOptions<BackupOptions> o
     {
         System.IO.Directory.CreateDirectory(Directory);
         var at = time.GetUtcNow();
-        var name = $"steady-{at.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}{Extension}";
+        var stamp = $"steady-{at.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}";
+        var name = stamp + Extension;
+        // Two backups in one millisecond (two admins, or a clock that stands still) get -2, -3…: never one over another.
+        for (var n = 2; File.Exists(Path.Combine(Directory, name)); n++)
+            name = $"{stamp}-{n}{Extension}";
         var final = Path.Combine(Directory, name);
         var partial = final + ".partial";
         File.Delete(partial);
@@ -53,7 +57,7 @@ public sealed class BackupFiles(DatabaseInfo database, IOptions<BackupOptions> o
                 await VacuumIntoAsync(partial, cancellationToken);
             else
                 await PgDumpAsync(partial, cancellationToken);
-            File.Move(partial, final);
+            File.Move(partial, final, overwrite: false);
         }
         finally
         {
