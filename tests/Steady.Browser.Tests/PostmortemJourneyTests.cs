@@ -130,6 +130,7 @@ public sealed class PostmortemJourneyTests(Chromium chromium) : IClassFixture<Ch
         foreach (var (moment, since) in new[] { ("first-alert", "0 s"), ("declared", "1 min 35 s"), ("acknowledged", "1 min 35 s"), ("mitigated", "20 min 7 s"), ("resolved", "42 min") })
             await Assertions.Expect(page.GetByTestId("since-" + moment)).ToHaveTextAsync(since);
         await Assertions.Expect(page.GetByTestId("pm-severity-times")).ToContainTextAsync("SEV1 40 min 25 s");
+        await page.GetByTestId("impact-times").Locator("xpath=..").ScreenshotAsync(new() { Path = Shot("postmortem-impact-390.png") });
         // Its timeline is the incident's key events, each at the incident's own second.
         var lines = await page.GetByTestId("pm-timeline").Locator("li").AllInnerTextsAsync();
         var incidentTimeline = await DemoWorld.Items(admin, "/api/v1/incidents/1/timeline");
