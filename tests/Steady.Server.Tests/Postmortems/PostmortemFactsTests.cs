@@ -55,6 +55,15 @@ public sealed class PostmortemFactsTests
 
         var markdown = await ana.GetStringAsync("/api/v1/incidents/1/postmortem/markdown", Cancel);
         Assert.Contains("- **Time at each severity:** SEV2 17 min 12 s, SEV1 30 min 1 s\n", markdown, StringComparison.Ordinal);
+
+        // The editor shows them beside the impact times.
+        (await admin.PutAsJsonAsync($"/api/v1/users/{world.People["Ana"].Id}/password", new { newPassword = "a sufficiently long password" }, Cancel)).EnsureSuccessStatusCode();
+        var email = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{world.People["Ana"].Id}", Cancel)).GetProperty("email").GetString()!;
+        var browser = new ConsoleClient(world.Host);
+        await browser.SignInAsync(email, "a sufficiently long password");
+        var editor = await browser.GetPageAsync("/incidents/1/postmortem");
+        Assert.Contains("Time at each severity: </span>SEV2 17 min 12 s, SEV1 30 min 1 s</p>", editor, StringComparison.Ordinal);
+        Assert.Contains("Status-page components: </span>Catalog (degraded performance), Checkout (major outage)</p>", editor, StringComparison.Ordinal);
         Assert.Contains("- **Status-page components:** Catalog (degraded_performance), Checkout (major_outage)\n", markdown, StringComparison.Ordinal);
     }
 
