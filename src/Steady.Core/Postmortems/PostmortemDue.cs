@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace Steady.Core.Postmortems;
 
 /// <summary>How long a severity gives a postmortem's owner: a number of days, calendar or business (Monday to Friday).</summary>
@@ -13,22 +15,31 @@ public static class PostmortemDue
     public static PostmortemDeadline DefaultFor(string severity) => Incidents.SeverityTable.Default.PostmortemDeadlineOf(severity);
 
     /// <summary>
-    /// The due instant: <paramref name="from"/> plus the deadline's days, at the same time of day (UTC).
+    /// The due instant: <paramref name="from"/> plus the deadline's days, at the same local time of day in
+    /// <paramref name="zone"/> (the organisation's; UTC when not given). Days are counted on the zone's
+    /// calendar, so a weekend is the zone's Saturday and Sunday and a DST change keeps the time of day.
     /// Business days skip Saturdays and Sundays; a start on a weekend counts from the Monday after.
     /// </summary>
-    public static DateTimeOffset For(PostmortemDeadline deadline, DateTimeOffset from)
+    public static DateTimeOffset For(PostmortemDeadline deadline, DateTimeOffset from, DateTimeZone? zone = null)
     {
-        var at = from.ToUniversalTime();
+        zone ??= DateTimeZone.Utc;
+        var local = Instant.FromDateTimeOffset(from).InZone(zone).LocalDateTime;
         if (!deadline.BusinessDays)
-            return at.AddDays(deadline.Days);
-        var left = deadline.Days;
-        while (left > 0)
         {
-            at = at.AddDays(1);
-            if (at.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
-                left--;
+            local = local.PlusDays(deadline.Days);
         }
-        return at;
+        else
+        {
+            var left = deadline.Days;
+            while (left > 0)
+            {
+                local = local.PlusDays(1);
+                if (local.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday))
+                    left--;
+            }
+        }
+        // A time of day the zone skips (DST) moves forward by the gap; a repeated one takes its earlier instant.
+        return local.InZoneLeniently(zone).ToDateTimeOffset().ToUniversalTime();
     }
 
     public static DateTimeOffset For(string severity, DateTimeOffset from) => For(DefaultFor(severity), from);

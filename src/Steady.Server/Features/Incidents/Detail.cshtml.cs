@@ -57,6 +57,9 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
 
     public DateTimeOffset Now { get; private set; }
 
+    /// <summary>What the close form starts from: the postmortem's sections that are the closing record's parts.</summary>
+    public ClosingRecord? CloseRecord { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(int number)
     {
         return await LoadAsync(number) ? Page() : NotFound();
@@ -155,6 +158,8 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
             CanSeeClientContact = lineTeam is { } team && Permissions.CanRespondFor(Actor, team);
         }
         IsCommander = Incident.CommanderId == Actor.UserId;
+        if (incident.Status == IncidentStatus.Resolved && await db.Set<Core.Postmortems.Postmortem>().AsNoTracking().FirstOrDefaultAsync(p => p.IncidentId == incident.Id, RequestAborted) is { } postmortem)
+            CloseRecord = Postmortems.PostmortemDrafts.RecordOf(postmortem); // one record: the close form starts from the postmortem
         People = (await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email }).ToListAsync(RequestAborted))
             .Select(u => (u.Id, u.Name, u.Email)).ToList();
         return true;

@@ -286,9 +286,10 @@ public sealed partial class IncidentCommands(
     public Task<Outcome<Incident>> CloseAsync(Actor actor, string number, CloseInput input, CancellationToken cancellationToken) =>
         ActAsync(actor, number, async (incident, now) =>
         {
-            var record = new ClosingRecord(input.WhatHappened, input.WhatWasDone, input.FailedAssumptions, input.WhatShouldChange, input.Cause);
             var level = severities.Of(incident.Severity);
             var postmortem = await postmortems.OfAsync(incident, cancellationToken);
+            // One record: what the postmortem already says need not be written again.
+            var record = Postmortems.PostmortemDrafts.Complete(new ClosingRecord(input.WhatHappened, input.WhatWasDone, input.FailedAssumptions, input.WhatShouldChange, input.Cause), postmortem);
             if (Closing.Check(incident.Status, record, level, postmortemWritten: postmortem is { OwnerId: not null, DueAt: not null }, options.Value.EnforcePostmortem) is { } refused)
                 return refused;
             incident.Status = IncidentStatus.Closed;

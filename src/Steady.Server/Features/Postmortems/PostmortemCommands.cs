@@ -178,6 +178,45 @@ public sealed class PostmortemCommands(
             .GroupBy(d => d.UserName).Select(g => new PagedDto(g.Key, g.Count())).OrderByDescending(p => p.Pages).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
         var messaging = (await db.IncidentUpdates.AsNoTracking().Where(u => u.IncidentId == incident.Id).ToListAsync(cancellationToken))
             .OrderBy(u => u.At).Select(u => new MessageDto(u.At, u.Visibility.ToString().ToLowerInvariant(), u.Author, u.Known, u.Unknown, u.Doing)).ToList();
-        return PostmortemDto.From(postmortem, incident.Number, incident.Title, incident.Severity, owner, impact, people, services, pages, messaging);
+        var facts = new LiveFacts(services, pages, messaging,
+            await SeverityTimesAsync(incident, cancellationToken),
+            await ComponentsAsync(incident, cancellationToken));
+        return PostmortemDto.From(postmortem, incident.Number, incident.Title, incident.Severity, owner, impact, people, facts);
+    }
+
+    /// <summary>
+    /// The time at each severity from the declaration to the resolution (or now): the severity changes are read
+    /// from the audit log's record of the incident (each change of its <c>severity</c>, old and new, at the second).
+    /// </summary>
+    private async Task<IReadOnlyList<SeverityTimeDto>> SeverityTimesAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var id = incident.Id.ToString();
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.EntityType == "incident" && a.EntityId == id && a.Action == "updated" && a.Changes.Contains("\"severity\""))
+            .Select(a => new { a.At, a.Changes }).ToListAsync(cancellationToken);
+        var changes = new List<SeverityChange>();
+        foreach (var entry in entries)
+        {
+            using var doc = JsonDocument.Parse(entry.Changes);
+            if (doc.RootElement.TryGetProperty("severity", out var pair) && pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2
+                && pair[0].GetString() is { } from && pair[1].GetString() is { } to)
+                changes.Add(new(entry.At, from, to));
+        }
+        return SeverityTimes.From(incident.Severity, incident.DeclaredAt, incident.ResolvedAt ?? time.GetUtcNow(), changes)
+            .Select(p => new SeverityTimeDto(p.Severity, (long)p.Duration.TotalSeconds)).ToList();
+    }
+
+    /// <summary>The status-page components the incident's public updates named, each with the worst state they set.</summary>
+    private async Task<IReadOnlyList<ComponentTouchedDto>> ComponentsAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var touched = await (from pi in db.Set<Core.StatusPage.PublicIncident>().AsNoTracking()
+                             join u in db.Set<Core.StatusPage.PublicIncidentUpdate>().AsNoTracking() on pi.Id equals u.PublicIncidentId
+                             join c in db.Set<Core.StatusPage.PublicUpdateComponent>().AsNoTracking() on u.Id equals c.UpdateId
+                             join component in db.Set<Core.StatusPage.StatusComponent>().AsNoTracking() on c.ComponentId equals component.Id
+                             where pi.IncidentId == incident.Id
+                             select new { component.Id, component.Name, c.NewState }).ToListAsync(cancellationToken);
+        return touched.GroupBy(t => t.Id)
+            .Select(g => new ComponentTouchedDto(g.First().Name, Core.StatusPage.StatusNames.Wire(g.Select(t => t.NewState).Where(s => s != Core.StatusPage.ComponentState.UnderMaintenance).DefaultIfEmpty(Core.StatusPage.ComponentState.Operational).Max())))
+            .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
     }
 }

@@ -60,6 +60,21 @@ public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities s
         postmortem.Version++;
     }
 
+    /// <summary>The closing record as the postmortem already holds it (the reverse of <see cref="TakeRecord"/>): what the close form starts from.</summary>
+    public static ClosingRecord RecordOf(Postmortem postmortem) =>
+        new(postmortem.Summary, postmortem.Resolution, postmortem.ContributingFactors, postmortem.WentWrong, postmortem.RootCause);
+
+    /// <summary>The record a close gives, each part left out taken from the postmortem's section (one record, not two: what is written there need not be written again).</summary>
+    public static ClosingRecord Complete(ClosingRecord given, Postmortem? postmortem)
+    {
+        if (postmortem is null)
+            return given;
+        var written = RecordOf(postmortem);
+        static string? Either(string? a, string? b) => string.IsNullOrWhiteSpace(a) ? b : a;
+        return new(Either(given.WhatHappened, written.WhatHappened), Either(given.WhatWasDone, written.WhatWasDone), Either(given.FailedAssumptions, written.FailedAssumptions),
+            Either(given.WhatShouldChange, written.WhatShouldChange), Either(given.Cause, written.Cause));
+    }
+
     /// <summary>The incident's postmortem, drafted now if it has none (added to the context; the caller saves).</summary>
     public async Task<Postmortem> DraftAsync(Incident incident, string by, CancellationToken cancellationToken)
     {
@@ -94,7 +109,7 @@ public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities s
             IncidentId = incident.Id,
             Status = PostmortemStatus.Draft,
             OwnerId = commander?.UserId,
-            DueAt = PostmortemDue.For(severities.Table.PostmortemDeadlineOf(incident.Severity), incident.ResolvedAt ?? now),
+            DueAt = PostmortemDue.For(severities.Table.PostmortemDeadlineOf(incident.Severity), incident.ResolvedAt ?? now, options.Value.Zone),
             Summary = incident.Summary,
             Resolution = incident.WhatWasDone,
             RootCause = incident.Cause,

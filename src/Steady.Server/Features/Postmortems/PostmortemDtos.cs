@@ -49,6 +49,16 @@ public sealed record PagedDto(string Name, int Pages);
 /// <summary>One status update sent during the incident (the messaging section): internal or public, what it said.</summary>
 public sealed record MessageDto(DateTimeOffset At, string Visibility, string Author, string Known, string? Unknown, string Doing);
 
+/// <summary>How long the incident was at one severity, in seconds.</summary>
+public sealed record SeverityTimeDto(string Severity, long Seconds);
+
+/// <summary>A status-page component the incident's public updates named, and the worst state they gave it.</summary>
+public sealed record ComponentTouchedDto(string Name, string WorstState);
+
+/// <summary>What the postmortem reads live from the incident rather than storing.</summary>
+internal sealed record LiveFacts(IReadOnlyList<string> Services, IReadOnlyList<PagedDto> Pages, IReadOnlyList<MessageDto> Messaging,
+    IReadOnlyList<SeverityTimeDto> SeverityTimes, IReadOnlyList<ComponentTouchedDto> Components);
+
 /// <summary>A section not written yet, and what to write in it.</summary>
 public sealed record SectionHintDto(string Section, string Title, string Hint);
 
@@ -65,7 +75,9 @@ public sealed record PostmortemDto(
     DateTimeOffset? DueAt,
     string? Summary,
     IReadOnlyList<ImpactMomentDto> ImpactTimes,
+    IReadOnlyList<SeverityTimeDto> SeverityTimes,
     IReadOnlyList<string> Services,
+    IReadOnlyList<ComponentTouchedDto> Components,
     IReadOnlyList<PagedDto> Pages,
     IReadOnlyList<MessageDto> Messaging,
     string? Impact,
@@ -107,15 +119,14 @@ public sealed record PostmortemDto(
         _ => null,
     };
 
-    internal static PostmortemDto From(Postmortem p, int number, string title, string severity, PersonDto? owner, IReadOnlyList<ImpactMoment> impact, IReadOnlyList<string> people,
-        IReadOnlyList<string> services, IReadOnlyList<PagedDto> pages, IReadOnlyList<MessageDto> messaging)
+    internal static PostmortemDto From(Postmortem p, int number, string title, string severity, PersonDto? owner, IReadOnlyList<ImpactMoment> impact, IReadOnlyList<string> people, LiveFacts facts)
     {
         var findings = Sections(p)
             .SelectMany(s => Core.Postmortems.BlamelessCheck.Check(s.Text, people).Select(f => new BlameFindingDto(s.Section, f.Words, f.Start, f.Length, f.Why, f.Suggestion)))
             .ToList();
         return new(p.Id, number, title, severity, p.Status.ToWire(), owner, p.DueAt, p.Summary,
             impact.Select(m => new ImpactMomentDto(m.Name, m.At, m.SinceStart is { } d ? (long)d.TotalSeconds : null)).ToList(),
-            services, pages, messaging,
+            facts.SeverityTimes, facts.Services, facts.Components, facts.Pages, facts.Messaging,
             p.Impact, p.Trigger, p.RootCause, p.ContributingFactors, p.Detection, p.Resolution, p.WentWell, p.WentWrong, p.GotLucky,
             JsonSerializer.Deserialize<List<PostmortemTimelineEntry>>(p.Timeline, PostmortemDrafts.Json) ?? [],
             JsonSerializer.Deserialize<List<PostmortemResponder>>(p.Responders, PostmortemDrafts.Json) ?? [],

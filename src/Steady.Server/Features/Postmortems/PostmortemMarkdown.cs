@@ -84,7 +84,9 @@ public static class PostmortemMarkdown
         foreach (var m in p.ImpactTimes)
             Line($"| {m.Name} | {(m.At is { } at ? Utc(at) : "—")} | {(m.SecondsSinceStart is { } s ? Duration(s) : "—")} |");
         Line();
+        Line($"- **Time at each severity:** {(p.SeverityTimes.Count == 0 ? "—" : string.Join(", ", p.SeverityTimes.Select(x => $"{x.Severity} {Duration(x.Seconds)}")))}");
         Line($"- **Services:** {(p.Services.Count == 0 ? "none linked" : Inline(string.Join(", ", p.Services)))}");
+        Line($"- **Status-page components:** {(p.Components.Count == 0 ? "none named by a public update" : Inline(string.Join(", ", p.Components.Select(c => $"{c.Name} ({c.WorstState})"))))}");
         Line($"- **Pages sent:** {p.Pages.Sum(x => x.Pages)}{(p.Pages.Count == 0 ? "" : " — " + Inline(string.Join(", ", p.Pages.Select(x => $"{x.Name} ({x.Pages})"))))}");
         Line();
 

@@ -10,7 +10,9 @@ public static class PostmortemsApi
 {
     public static IServiceCollection AddSteadyPostmortems(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<PostmortemOptions>(configuration.GetSection(PostmortemOptions.Section));
+        services.AddOptions<PostmortemOptions>().Bind(configuration.GetSection(PostmortemOptions.Section))
+            .Validate(o => NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(o.TimeZone.Trim()) is not null, $"{PostmortemOptions.Section}:TimeZone must be an IANA time zone id such as Europe/Berlin.")
+            .ValidateOnStart();
         services.AddSingleton<WakeSignal<FollowUpWorker>>();
         services.AddHostedService<FollowUpWorker>();
         services.AddScoped<PostmortemDrafts>();
