@@ -190,6 +190,7 @@ public sealed class PagerDutyImportTests
         folder["schedules.json"]!["schedules"]![0]!["schedule_layers"]![3]!["restrictions"]![0]!["type"] = "monthly_restriction";
         folder["escalation_policies.json"]!["escalation_policies"]![1]!["escalation_rules"]![0]!["targets"]![0]!["type"] = "team_reference";
         folder["teams.json"] = "{ not json";
+        folder["user.json"] = new JsonObject { ["users"] = new JsonArray() };
         var before = await host.WithDbAsync((db, _) => db.Users.CountAsync());
 
         var (status, body) = await ImportAsync(host.Admin(), "pagerduty", folder);
@@ -202,6 +203,7 @@ public sealed class PagerDutyImportTests
         Assert.Contains("unknown type 'monthly_restriction'", errors["schedules.json PS1PAY layer PL3WEEKEND"], StringComparison.Ordinal);
         Assert.Contains("unknown type 'team_reference'", errors["escalation_policies.json PE2PLAT rule PER4"], StringComparison.Ordinal);
         Assert.Contains("is not JSON", errors["teams.json (file)"], StringComparison.Ordinal);
+        Assert.Contains("is not a file of this export", errors["user.json (file)"], StringComparison.Ordinal);
         Assert.Equal(before, await host.WithDbAsync((db, _) => db.Users.CountAsync()));
         Assert.Equal(0, await host.WithDbAsync((db, _) => db.Schedules.CountAsync()));
     }
@@ -217,6 +219,9 @@ public sealed class PagerDutyImportTests
         Assert.Equal(HttpStatusCode.NotFound, status);
         using var content = new StringContent("[1, 2]", Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Admin().PostAsync("/api/v1/import/pagerduty", content)).StatusCode);
+        using var yaml = new StringContent(Folder(Fixture("pagerduty")).ToJsonString(), Encoding.UTF8, "application/yaml");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await host.Admin().PostAsync("/api/v1/import/pagerduty", yaml)).StatusCode);
+        Assert.Equal(0, await host.WithDbAsync((db, _) => db.Schedules.CountAsync()));
     }
 
     /// <summary>Steady's answer after the import: its final schedules, asked through the API, and its escalation state machine.</summary>

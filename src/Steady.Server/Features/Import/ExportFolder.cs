@@ -17,7 +17,8 @@ public sealed class ExportFolder
 
     public IEnumerable<string> Names => _files.Keys.Order(StringComparer.Ordinal);
 
-    public static Outcome<ExportFolder> Read(ReadOnlySpan<byte> body, ImportPlan plan)
+    /// <param name="known">Which file names the source's export has: any other is a problem (a typo, or a file of another tool).</param>
+    public static Outcome<ExportFolder> Read(ReadOnlySpan<byte> body, ImportPlan plan, Func<string, bool> known, string knownText)
     {
         if (RequestText.CheckJson(body) is { } problem)
             return Failure.Invalid(problem.Field, problem.Message);
@@ -35,6 +36,11 @@ public sealed class ExportFolder
         var folder = new ExportFolder();
         foreach (var (name, value) in files)
         {
+            if (!known(name))
+            {
+                plan.Problem(name, "(file)", $"is not a file of this export (its files: {knownText}).");
+                continue;
+            }
             if (value is JsonValue text && text.TryGetValue<string>(out var content))
             {
                 try

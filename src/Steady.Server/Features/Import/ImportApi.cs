@@ -42,10 +42,12 @@ public static class ImportApi
             return Failure.NotFound($"The import source '{source}' (known: {string.Join(", ", Sources)})").ToProblem();
         if (format is not (null or "yaml" or "json"))
             return Failure.Invalid("format", "'format' must be yaml (the configuration as code) or json (the plan, the default).").ToProblem();
+        if (!request.HasJsonContentType())
+            return TypedResults.Problem("The export is sent as JSON (Content-Type: application/json): an object of file name → the file's JSON.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type.");
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken); // at most ErrorHandling.MaxBodyBytes: Kestrel answers 413 beyond
         var plan = new ImportPlan();
-        var folder = ExportFolder.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), plan);
+        var folder = ExportFolder.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), plan, PagerDutyImport.IsFile, PagerDutyImport.Files);
         if (!folder.Succeeded)
             return folder.Failure!.ToProblem();
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());

@@ -25,6 +25,12 @@ public sealed class PagerDutyImport(ExportFolder folder, ImportPlan plan, Instan
     private readonly SortedSet<string> _teams = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Kind, object Body)> _later = [];
 
+    public const string Files = "users.json, teams.json, schedules.json, overrides/SCHEDULE_ID.json, escalation_policies.json, services.json";
+
+    public static bool IsFile(string name) =>
+        name is "users.json" or "teams.json" or "schedules.json" or "escalation_policies.json" or "services.json"
+        || (name.StartsWith("overrides/", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && name.Count(c => c == '/') == 1 && name.Length > "overrides/.json".Length);
+
     public static ImportPlan Translate(ExportFolder folder, ImportPlan plan, Instant now)
     {
         new PagerDutyImport(folder, plan, now).Run();
