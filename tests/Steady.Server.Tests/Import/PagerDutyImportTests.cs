@@ -152,6 +152,7 @@ public sealed class PagerDutyImportTests
         Assert.Contains(notes, n => n.StartsWith("users.json | PU1ANA contact method PC3ANA | PagerDuty's app push", StringComparison.Ordinal) && n.Contains("ntfy", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("schedules.json | PS1PAY layer PL0OLD | ended", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("services.json | PSV1PAY integration PI2MAIL |", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("services.json | PSV1PAY | re-triggers an acknowledged incident after 30 minutes.", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("services.json | PSV1PAY integration PI1DD | 'Datadog'", StringComparison.Ordinal) && n.Contains("/v2/enqueue", StringComparison.Ordinal));
         Assert.Equal(users, await host.WithDbAsync((db, _) => db.Users.CountAsync()));
         Assert.Equal(0, await host.WithDbAsync((db, _) => db.Schedules.CountAsync()));

@@ -38,6 +38,8 @@ public static class ImportApi
         if (!Permissions.CanAdministerOrganization(actor))
             return Problems.Forbidden("Only organization administrators can import another tool's configuration.");
         var kind = source.Trim().ToLowerInvariant();
+        if (kind is "opsgenie" or "grafana-oncall")
+            return Failure.NotFound($"Importing from {kind} is not built yet; only {string.Join(", ", Sources)} is (docs/migrating.md). The import from {kind}").ToProblem();
         if (!Sources.Contains(kind))
             return Failure.NotFound($"The import source '{source}' (known: {string.Join(", ", Sources)})").ToProblem();
         if (format is not (null or "yaml" or "json"))

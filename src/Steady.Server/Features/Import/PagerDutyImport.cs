@@ -365,6 +365,12 @@ public sealed class PagerDutyImport(ExportFolder folder, ImportPlan plan, Instan
         string? policy = null;
         if (policyId is not null && !_policies.TryGetValue(policyId, out policy))
             plan.Problem(file, id, $"uses the escalation policy {policyId}, which is not in escalation_policies.json.");
+        if (service.Number("acknowledgement_timeout") is > 0 and var ack)
+            plan.Note(file, id, $"re-triggers an acknowledged incident after {ack / 60} minutes.", "Steady's acknowledgement timeout is set in the console or API for the service (docs/paging.md), not in configuration as code.");
+        if (service.Number("auto_resolve_timeout") is > 0 and var resolve)
+            plan.Note(file, id, $"resolves incidents by itself after {resolve / 60} minutes.", "Steady resolves from the source (a resolve event) or by a person; have the monitoring tool send resolves.");
+        if (service.Object("incident_urgency_rule") is { } urgency && urgency.Text("type") != "constant")
+            plan.Note(file, id, "has an urgency rule that depends on support hours.", "Set urgencies by severity in Steady (low urgency waits for business hours, docs/paging.md).");
         var keys = new List<string>();
         foreach (var integration in service.Array("integrations").OfType<JsonObject>())
         {
