@@ -180,6 +180,30 @@ public sealed class PagerDutyImportTests
     }
 
     [Fact]
+    public async Task SomeoneWhoAlreadyHasContactMethodsInSteadyKeepsThem()
+    {
+        await using var host = await StartAsync();
+        const string ana = """
+            kind: user
+            name: Ana Lima
+            email: ana@example.com
+            contact_methods:
+              - kind: ntfy
+                address: https://ntfy.example.com/ana
+                rules:
+                  - after: 0m
+            """;
+        var (applied, result) = await ConfigAsCodeTests.ApplyAsync(host.Admin(), ana);
+        Assert.True(applied == HttpStatusCode.OK, result.ToString());
+        var (status, body) = await ImportAsync(host.Admin(), "pagerduty", Folder(Fixture("pagerduty")));
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Contains("\"object\":\"ana@example.com\",\"why\":\"already has contact methods in Steady", body, StringComparison.Ordinal);
+        var methods = await host.WithDbAsync((db, _) => db.ContactMethods.AsNoTracking().Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Email, m.Kind }).ToListAsync());
+        Assert.Equal([ContactKind.Ntfy], methods.Where(m => m.Email == "ana@example.com").Select(m => m.Kind));
+        Assert.Equal([ContactKind.Email, ContactKind.Email], methods.Where(m => m.Email == "ben@example.com").Select(m => m.Kind));
+    }
+
+    [Fact]
     public async Task BadInputNamesEachProblemWithItsFileAndObjectAndNothingIsApplied()
     {
         await using var host = await StartAsync();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Steady.Core;
 using Steady.Core.Accounts;
@@ -62,6 +63,9 @@ public static class ImportApi
                 Extensions = new Dictionary<string, object?> { ["problems"] = plan.Problems, ["notes"] = plan.Notes },
             }).ToProblem();
         }
+        var reachable = await db.ContactMethods.AsNoTracking().Select(m => m.UserId).Distinct().ToListAsync(cancellationToken);
+        var keep = (await db.Users.AsNoTracking().Where(u => reachable.Contains(u.Id)).Select(u => u.Email).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        plan.KeepContactMethodsOf(keep, "users.json");
         if (format == "yaml")
         {
             var header = new List<string> { $"Steady configuration imported from {kind}. Review, then apply with: steady apply -f FILE (see docs/migrating.md)." };

@@ -25,6 +25,22 @@ public sealed class ImportPlan
 
     public void Add(string kind, object body) => _documents.Add(new ConfigDocument(_documents.Count + 1, kind, body));
 
+    /// <summary>
+    /// People who already have contact methods in Steady keep them: the export's are left out (a list in a
+    /// document is the whole list, and the import must not take away what someone set up since).
+    /// </summary>
+    public void KeepContactMethodsOf(ISet<string> emails, string file)
+    {
+        for (var i = 0; i < _documents.Count; i++)
+        {
+            if (_documents[i].Body is UserDocument { ContactMethods: not null, Email: { } email } user && emails.Contains(Core.Accounts.User.NormalizeEmail(email)))
+            {
+                _documents[i] = _documents[i] with { Body = user with { ContactMethods = null } };
+                Note(file, email, "already has contact methods in Steady; they are kept, and the export's are not carried over.", "Compare them with the old tool's and change them in Steady if needed.");
+            }
+        }
+    }
+
     public void Note(string file, string what, string why, string instead) => Notes.Add(new ImportNote(file, what, why, instead));
 
     public void Problem(string file, string what, string problem) => Problems.Add(new ImportProblem(file, what, problem));
