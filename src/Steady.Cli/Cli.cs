@@ -101,6 +101,7 @@ public static class Cli
         root.Subcommands.Add(PolicyCommands.Policy(globals));
         root.Subcommands.Add(ConfigCommands.Apply(globals));
         root.Subcommands.Add(ConfigCommands.Export(globals));
+        root.Subcommands.Add(ImportCommands.Build(globals));
         root.Subcommands.Add(SnapshotCommand.Build(globals));
         root.Subcommands.Add(IncidentCommands.Build(globals));
         root.Subcommands.Add(PostmortemCommands.Build(globals));

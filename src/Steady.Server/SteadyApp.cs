@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
+using Steady.Server.Features.Import;
 using Steady.Server.Features.Paging;
 using Steady.Server.Features.Accounts;
 using Steady.Server.Features.Alerts;
@@ -271,6 +272,7 @@ public static class SteadyApp
         api.MapChangesApi();
         api.MapEmergencyLinesApi();
         api.MapConfigApi();
+        api.MapImportApi();
         api.MapSecretsApi();
         api.MapCalendarFeedsApi();
         app.MapCalendarFeeds();

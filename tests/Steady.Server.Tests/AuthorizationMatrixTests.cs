@@ -170,6 +170,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("DELETE", "/api/v1/escalation-policies/{policy}", Access.TeamAdmin, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", null)),
         new("POST", "/api/v1/config/apply", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(("/api/v1/config/apply", new { kind = "schedule", name = "applied-" + Guid.NewGuid().ToString("N")[..8], team = "Team A", time_zone = "Europe/Berlin" }))),
         new("GET", "/api/v1/config/export", Access.SignedIn, Fixed("/api/v1/config/export")),
+        new("POST", "/api/v1/import/{source}", Access.OrgAdmin, _ => Task.FromResult<(string, object?)>(("/api/v1/import/pagerduty?dryRun=true", new Dictionary<string, object>
+        {
+            ["users.json"] = new { users = new[] { new { id = "PU1", name = "Imported Person", email = $"{Guid.NewGuid():N}@example.com" } } },
+            ["schedules.json"] = new { schedules = Array.Empty<object>() },
+            ["escalation_policies.json"] = new { escalation_policies = Array.Empty<object>() },
+        }))),
         new("GET", "/api/v1/escalation-policies/{policy}/oncall", Access.SignedIn, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}/oncall", null)),
         new("POST", "/api/v1/schedules/{schedule}/calendar-feed", Access.TeamResponder, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}/calendar-feed", new { })),
         new("DELETE", "/api/v1/schedules/{schedule}/calendar-feed", Access.TeamResponder, async w => ((await w.NewScheduleFeedAsync()).Api, null)),

@@ -32,7 +32,42 @@ public sealed partial class ConfigApply
             db.Schedules.Add(schedule);
             _schedules[schedule.Name] = schedule;
         }
-        Track(d, schedule);
+        var added = doc.Overrides is { } overrides ? Overrides(d, schedule, overrides) : [];
+        Track(d, schedule, added);
+    }
+
+    /// <summary>The overrides the file lists that the schedule does not have yet, added (the same person, start and end is the same override).</summary>
+    private List<object> Overrides(ConfigDocument d, Schedule schedule, IReadOnlyList<OverrideDocument> overrides)
+    {
+        var added = new List<object>();
+        var stored = db.Entry(schedule).State == Microsoft.EntityFrameworkCore.EntityState.Added
+            ? []
+            : db.ScheduleOverrides.Where(o => o.ScheduleId == schedule.Id).ToList();
+        for (var i = 0; i < overrides.Count; i++)
+        {
+            var path = $"overrides[{i}]";
+            var o = overrides[i];
+            var user = FindUser(o.User);
+            if (user is null)
+                Error(d, $"{path}.user", $"{path}.user: there is no user '{o.User}'.");
+            var start = OffsetDateTimePattern.ExtendedIso.Parse(o.Start ?? "");
+            var end = OffsetDateTimePattern.ExtendedIso.Parse(o.End ?? "");
+            if (!start.Success || !end.Success)
+            {
+                Error(d, path, $"{path} needs start and end as instants with their offset, like 2026-11-02T09:00:00Z.");
+                continue;
+            }
+            var (s, e) = (start.Value.ToDateTimeOffset().ToUniversalTime(), end.Value.ToDateTimeOffset().ToUniversalTime());
+            if (!SaneDates.Contains(s) || !SaneDates.Contains(e) || e <= s || e - s > OnCall.OverrideCommands.MaxLength)
+                Error(d, path, $"{path} must end after it starts, within {SaneDates.Description}, and last at most 366 days.");
+            if (user is null || !_v.IsValid || stored.Any(x => x.UserId == user.Id && x.StartsAt == s && x.EndsAt == e))
+                continue;
+            var row = new ScheduleOverrideRow { Id = Ids.New(time), ScheduleId = schedule.Id, UserId = user.Id, StartsAt = s, EndsAt = e, CreatedBy = "steady apply", CreatedAt = _now };
+            db.ScheduleOverrides.Add(row);
+            stored.Add(row);
+            added.Add(row);
+        }
+        return added;
     }
 
     /// <summary>The layers as the commands take them: participants by id (one the file cannot name is reported here, and stands as an empty id), handoffs normalized.</summary>
@@ -61,7 +96,10 @@ public sealed partial class ConfigApply
                 NormalizeHandoff(l.FirstHandoff),
                 (l.Rotation ?? "weekly").Trim().ToLowerInvariant(),
                 l.ShiftHours,
-                l.Restrictions?.Select(r => new RestrictionDefinition(r.Start?.Trim() ?? "", r.End?.Trim() ?? "", r.Days?.Select(x => x.Trim().ToLowerInvariant()).ToList())).ToList() is { Count: > 0 } rs ? rs : null));
+                l.Restrictions?.Select(r => new RestrictionDefinition(r.Start?.Trim() ?? "", r.End?.Trim() ?? "", r.Days?.Select(x => x.Trim().ToLowerInvariant()).ToList(), r.Length?.Trim())).ToList() is { Count: > 0 } rs ? rs : null,
+                l.ShiftSeconds,
+                NormalizeMoment(l.Starts),
+                NormalizeMoment(l.Ends)));
         }
         return definitions;
     }
@@ -78,5 +116,14 @@ public sealed partial class ConfigApply
         return value.Second == 0 && value.NanosecondOfSecond == 0
             ? LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm").Format(value)
             : LocalDateTimePattern.GeneralIso.Format(value);
+    }
+
+    /// <summary>An instant as 2026-11-23T08:00:00Z, so the same moment is always the same text (as given when it cannot be read).</summary>
+    private static string? NormalizeMoment(string? text)
+    {
+        if (text is null)
+            return null;
+        var parsed = OffsetDateTimePattern.ExtendedIso.Parse(text.Trim());
+        return parsed.Success ? NodaTime.Text.InstantPattern.General.Format(parsed.Value.ToInstant()) : text;
     }
 }

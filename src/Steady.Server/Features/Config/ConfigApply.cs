@@ -166,6 +166,8 @@ public sealed partial class ConfigApply(SteadyDb db, OutboundPolicy outbound, Ti
         Membership => "members",
         ContactMethod => "contact_methods",
         NotificationRule => "rules",
+        ScheduleOverrideRow => "overrides",
+        IntegrationKey => "integration_keys",
         StatusComponentGroup => "groups",
         StatusComponent or ComponentStateInterval => "components",
         _ => "fields",

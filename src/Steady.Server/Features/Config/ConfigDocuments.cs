@@ -80,7 +80,11 @@ public sealed record ScheduleDocument(
     string? Team = null,
     string? TimeZone = null,
     string? Description = null,
-    IReadOnlyList<LayerDocument>? Layers = null);
+    IReadOnlyList<LayerDocument>? Layers = null,
+    IReadOnlyList<OverrideDocument>? Overrides = null);
+
+/// <summary>Someone covers the schedule from <c>start</c> to <c>end</c> (instants with offsets). Overrides a file lists are added when missing; others are left alone.</summary>
+public sealed record OverrideDocument(string? User = null, string? Start = null, string? End = null);
 
 /// <summary>A rotation: participants by email (or unique name), the first handoff in the schedule's local time.</summary>
 public sealed record LayerDocument(
@@ -89,9 +93,13 @@ public sealed record LayerDocument(
     string? FirstHandoff = null,
     string? Rotation = null,
     int? ShiftHours = null,
-    IReadOnlyList<RestrictionDocument>? Restrictions = null);
+    IReadOnlyList<RestrictionDocument>? Restrictions = null,
+    int? ShiftSeconds = null,
+    string? Starts = null,
+    string? Ends = null);
 
-public sealed record RestrictionDocument(string? Start = null, string? End = null, IReadOnlyList<string>? Days = null);
+/// <summary>From <c>start</c> to <c>end</c>, or for <c>length</c> (which may span days) on the given days.</summary>
+public sealed record RestrictionDocument(string? Start = null, string? End = null, IReadOnlyList<string>? Days = null, string? Length = null);
 
 /// <summary>The seed's escalation-policy.yaml, verbatim, plus an optional team, description and repeat.</summary>
 public sealed record PolicyDocument(
@@ -106,7 +114,10 @@ public sealed record ChainStepDocument(
     [property: JsonConverter(typeof(OneOrManyConverter))] IReadOnlyList<string>? Notify = null,
     string? Wait = null);
 
-/// <summary>A service; <c>stabilization_checklist</c> is what its incidents' page leads with while they are in triage or mitigating.</summary>
+/// <summary>
+/// A service; <c>stabilization_checklist</c> is what its incidents' page leads with while they are in triage or mitigating;
+/// <c>integration_keys</c> are names of keys the service must have (created when missing; the key itself is the server's secret).
+/// </summary>
 public sealed record ServiceDocument(
     string? Name = null,
     string? Team = null,
@@ -116,7 +127,8 @@ public sealed record ServiceDocument(
     string? GroupWindow = null,
     int? FlapThreshold = null,
     string? FlapWindow = null,
-    IReadOnlyList<string>? StabilizationChecklist = null)
+    IReadOnlyList<string>? StabilizationChecklist = null,
+    IReadOnlyList<string>? IntegrationKeys = null)
 {
     /// <summary>
     /// <c>group_by</c>: absent leaves it alone; null (<c>~</c>) is not set, so alerts follow the sender's own

@@ -80,7 +80,10 @@ public static class ConfigExport
                 l.FirstHandoff,
                 l.Rotation,
                 l.ShiftHours,
-                l.Restrictions is { Count: > 0 } rs ? rs.Select(r => new RestrictionDocument(r.Start, r.End, r.Days is { Count: > 0 } days ? days : null)).ToList() : null)).ToList();
+                l.Restrictions is { Count: > 0 } rs ? rs.Select(r => new RestrictionDocument(r.Start, string.IsNullOrEmpty(r.End) ? null : r.End, r.Days is { Count: > 0 } days ? days : null, r.Length)).ToList() : null,
+                l.ShiftSeconds,
+                l.Starts,
+                l.Ends)).ToList();
             Add(ConfigKinds.Schedule, new ScheduleDocument(schedule.Name, teamName[schedule.TeamId], schedule.TimeZone, schedule.Description, layers));
         }
         foreach (var policy in policies.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase))
