@@ -61,7 +61,7 @@ public sealed class ActionVerdictTests
         Assert.Contains(timeline, e => e.GetProperty("text").GetString()!.EndsWith("observed: Nothing changed — no effect", StringComparison.Ordinal));
         var audit = await world.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/audit?entityType=incident_action&entityId={restart}", Cancel);
         var change = Assert.Single(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "updated").GetProperty("changes");
-        Assert.Equal("MadeWorse", change.GetProperty("verdict")[1].GetString());
+        Assert.Equal("madeWorse", change.GetProperty("verdict")[1].GetString());
         Assert.Equal("Ana", Assert.Single(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "updated").GetProperty("actorName").GetString());
     }
 
