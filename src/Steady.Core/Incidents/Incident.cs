@@ -202,6 +202,9 @@ public sealed class IncidentAction : IAudited
 
     public DateTimeOffset? ObservedAt { get; set; }
 
+    /// <summary>Given with the observed effect, optionally: did it do what was expected, nothing, or make it worse?</summary>
+    public ActionVerdict? Verdict { get; set; }
+
     public required string RecordedBy { get; set; }
 }
 

@@ -422,7 +422,7 @@ public sealed class ConfigAsCodeTests
             layers = new[] { new { name = "nights", participants = new[] { alice }, firstHandoff = "2026-11-02T22:00", rotation = "custom", shiftHours = 0 } },
         });
         Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
-        Assert.Contains("layers[0].rotation must be daily, weekly, or custom with shiftHours between 1 and 672.", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("layers[0].rotation must be daily, weekly, or custom with shiftHours between 1 and 672 or shiftSeconds between 60 and 31622400 (a year).", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var (status, problem) = await ApplyAsync(host.Admin(), """
             kind: schedule
             name: nights
@@ -437,7 +437,7 @@ public sealed class ConfigAsCodeTests
             """);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var detail = problem.GetProperty("detail").GetString()!;
-        Assert.Contains("document 1 (schedule nights): layers[0].rotation must be daily, weekly, or custom with shift_hours between 1 and 672.", detail, StringComparison.Ordinal);
+        Assert.Contains("document 1 (schedule nights): layers[0].rotation must be daily, weekly, or custom with shift_hours between 1 and 672 or shift_seconds between 60 and 31622400 (a year).", detail, StringComparison.Ordinal);
         Assert.Contains("document 1 (schedule nights): 'time_zone' 'Mars/Olympus' is not a known IANA time zone", detail, StringComparison.Ordinal);
 
         // A change is one audit entry by whoever applied it, with a new version; the same file again changes nothing.

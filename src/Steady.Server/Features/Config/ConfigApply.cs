@@ -225,7 +225,8 @@ public sealed partial class ConfigApply(SteadyDb db, OutboundPolicy outbound, Ti
     private static string FileWords(string text) => text
         .Replace("timeZone", "time_zone", StringComparison.Ordinal)
         .Replace("firstHandoff", "first_handoff", StringComparison.Ordinal)
-        .Replace("shiftHours", "shift_hours", StringComparison.Ordinal);
+        .Replace("shiftHours", "shift_hours", StringComparison.Ordinal)
+        .Replace("shiftSeconds", "shift_seconds", StringComparison.Ordinal);
 
     /// <summary>The owning team: as named (it cannot change for schedules and policies), or the one the object already has.</summary>
     private Team? TeamFor(ConfigDocument d, string? name, Guid? current, string what)

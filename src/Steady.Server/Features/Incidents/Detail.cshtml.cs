@@ -92,8 +92,8 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
     public Task<IActionResult> OnPostActionAsync(int number, string? intent, string? expectedEffect, string? decidedBy, bool done) =>
         ActAsync(number, a => Result(records.RecordActionAsync(a, Key(number), new ActionInput(intent, expectedEffect, decidedBy, done ? time.GetUtcNow() : null), RequestAborted)), "Action recorded.");
 
-    public Task<IActionResult> OnPostObserveAsync(int number, Guid action, string? observedEffect, bool done) =>
-        ActAsync(number, a => Result(records.ObserveAsync(a, Key(number), action, new ObservationInput(done ? time.GetUtcNow() : null, observedEffect), RequestAborted)), "Recorded what the action did.");
+    public Task<IActionResult> OnPostObserveAsync(int number, Guid action, string? observedEffect, string? verdict, bool done) =>
+        ActAsync(number, a => Result(records.ObserveAsync(a, Key(number), action, new ObservationInput(done ? time.GetUtcNow() : null, observedEffect, verdict), RequestAborted)), "Recorded what the action did.");
 
     public Task<IActionResult> OnPostCloseAsync(int number, string? whatHappened, string? whatWasDone, string? failedAssumptions, string? whatShouldChange, string? cause) =>
         ActAsync(number, a => Result(commands.CloseAsync(a, Key(number), new CloseInput(whatHappened, whatWasDone, failedAssumptions, whatShouldChange, cause), RequestAborted)), "Closed, with the written record.");

@@ -101,7 +101,7 @@ public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities s
             .ToList();
         var commander = roles.Where(r => r.Role == IncidentRole.Commander).OrderByDescending(r => r.StartedAt).FirstOrDefault();
         var actions = await db.IncidentActions.AsNoTracking().Where(a => a.IncidentId == incident.Id)
-            .Select(a => new ActionTaken(a.Intent, a.ExpectedEffect, a.DecidedBy, a.DecidedAt, a.ObservedEffect)).ToListAsync(cancellationToken);
+            .Select(a => new ActionTaken(a.Intent, a.ExpectedEffect, a.DecidedBy, a.DecidedAt, a.ObservedEffect, a.Verdict)).ToListAsync(cancellationToken);
 
         var postmortem = new Postmortem
         {
