@@ -38,13 +38,13 @@ public sealed class IncidentPhoneTests(Chromium chromium) : IClassFixture<Chromi
         Assert.SkipWhen(Chromium.MissingReason is not null, Chromium.MissingReason ?? "");
         await using var context = await chromium.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
         var page = await DemoWorld.SignInAsync(context, DemoWorld.Olivia);
-        await page.GotoAsync("/incidents/1");
+        await page.GotoAsync(DemoWorld.LivingIncidentPath);
         var declared = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
 
         // 45 minutes on, the update is overdue: reminders, the commander's escalation and more pages in the timeline.
         _host.Clock.Advance(TimeSpan.FromMinutes(45));
-        await PagingEventuallyAsync(async () => (await _host.Admin().GetStringAsync("/api/v1/incidents/1/timeline")).Contains("escalated", StringComparison.Ordinal));
-        await page.GotoAsync("/incidents/1");
+        await PagingEventuallyAsync(async () => (await _host.Admin().GetStringAsync($"/api/v1{DemoWorld.LivingIncidentPath}/timeline")).Contains("escalated", StringComparison.Ordinal));
+        await page.GotoAsync(DemoWorld.LivingIncidentPath);
         var height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
         await File.WriteAllTextAsync(Path.Combine(Chromium.ScreenshotFolder, "incident-390-height.txt"), $"as declared: {declared} px\n45 minutes on, update overdue: {height} px\n", TestContext.Current.CancellationToken);
         TestContext.Current.SendDiagnosticMessage($"The incident page on a 390×844 phone: {declared} px as declared, {height} px 45 minutes on.");
