@@ -67,8 +67,15 @@ public sealed class FullDiskTests
             // The failed batch's rollback and a WAL checkpoint may hand a few pages back meanwhile: take them too.
             var more = Path.Combine(folder, "filler-more");
             Fill(more);
-            var write = await Admin().PostAsJsonAsync("/api/v1/teams", new { name = "Written on a full disk" }, Cancel);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+            // An API write that fits in the WAL's room (a checkpointed WAL is rewritten from its start) is stored; one
+            // that needs new space is refused with 503 and Retry-After — never a 500.
+            HttpResponseMessage? write = null;
+            for (var i = 0; i < 500 && write?.StatusCode != HttpStatusCode.ServiceUnavailable; i++)
+            {
+                write = await Admin().PostAsJsonAsync("/api/v1/teams", new { name = $"Written on a full disk {i}", description = new string('x', 1500) }, Cancel);
+                Assert.True(write.StatusCode is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, $"a write on a full disk answered {(int)write.StatusCode}");
+            }
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, write!.StatusCode);
             Assert.NotNull(write.Headers.RetryAfter);
             var ready = await Anonymous().GetAsync("/readyz", Cancel);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
