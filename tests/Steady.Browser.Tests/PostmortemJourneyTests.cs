@@ -122,6 +122,7 @@ public sealed class PostmortemJourneyTests(Chromium chromium) : IClassFixture<Ch
         var page = await DemoWorld.SignInAsync(context, "ben@example.com");
         await page.GotoAsync("/incidents/1");
         await Assertions.Expect(page.GetByTestId("incident-pm-status")).ToHaveTextAsync("draft");
+        await page.Locator("#incident-postmortem > summary").ClickAsync(); // folded on a phone, after the incident's story
         await page.GetByTestId("open-postmortem").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/incidents/1/postmortem$"));
         await Assertions.Expect(page.GetByTestId("hint-rootCause")).ToBeVisibleAsync();

@@ -74,10 +74,26 @@ public sealed class CheckCommands(SteadyDb db, WakeSignal<CheckRunner> signal, O
         if (!found.Succeeded)
             return found;
         var check = found.Value!;
-        check.NextRunAt = time.GetUtcNow();
-        check.Version++;
-        db.AuditEvent("run_requested", "check", check.Id, new Dictionary<string, string?> { ["name"] = check.Name }); // its schedule is bookkeeping, not audited
-        await db.SaveChangesAsync(cancellationToken);
+        // The runner may be storing a result of this check at the same moment: then read it again and ask once more.
+        for (var attempt = 1; ; attempt++)
+        {
+            check.NextRunAt = time.GetUtcNow();
+            check.Version++;
+            db.AuditEvent("run_requested", "check", check.Id, new Dictionary<string, string?> { ["name"] = check.Name }); // its schedule is bookkeeping, not audited
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+                found = await FindForChangeAsync(actor, id, cancellationToken);
+                if (!found.Succeeded)
+                    return found;
+                check = found.Value!;
+            }
+        }
         signal.Wake();
         return check;
     }
