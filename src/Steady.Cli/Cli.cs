@@ -91,6 +91,8 @@ public static class Cli
         root.Subcommands.Add(TeamCommands.Build(globals));
         root.Subcommands.Add(ServiceCommands.Build(globals));
         root.Subcommands.Add(TokenCommands.Build(globals));
+        root.Subcommands.Add(SecretCommands.Build(globals));
+        root.Subcommands.Add(BackupCommands.Build(globals));
         root.Subcommands.Add(AlertCommands.Build(globals));
         root.Subcommands.Add(SilenceCommands.Build(globals));
         root.Subcommands.Add(MaintenanceCommands.Build(globals));
@@ -99,12 +101,17 @@ public static class Cli
         root.Subcommands.Add(PolicyCommands.Policy(globals));
         root.Subcommands.Add(ConfigCommands.Apply(globals));
         root.Subcommands.Add(ConfigCommands.Export(globals));
+        root.Subcommands.Add(ImportCommands.Build(globals));
         root.Subcommands.Add(SnapshotCommand.Build(globals));
         root.Subcommands.Add(IncidentCommands.Build(globals));
+        root.Subcommands.Add(PostmortemCommands.Build(globals));
+        root.Subcommands.Add(ActionItemCommands.Build(globals));
         root.Subcommands.Add(ChangeCommands.Build(globals));
         root.Subcommands.Add(ChangeCommands.BuildFreeze(globals));
         root.Subcommands.Add(TimelineCommands.Build(globals));
         root.Subcommands.Add(AgentCommand.Build(globals));
+        root.Subcommands.Add(StatusCommands.Build(globals));
+        root.Subcommands.Add(ReportCommands.Build(globals));
         return root;
     }
 

@@ -5,7 +5,7 @@ try
 {
     var app = SteadyApp.Build(args);
     await app.RunAsync();
-    return 0;
+    return app.Services.GetRequiredService<Steady.Server.Features.Paging.ServerExit>().Code;
 }
 catch (StartupException e)
 {

@@ -10,9 +10,11 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Steady.Core.Accounts;
 using Steady.Server.Data;
+using Steady.Server.Features.Import;
 using Steady.Server.Features.Paging;
 using Steady.Server.Features.Accounts;
 using Steady.Server.Features.Alerts;
+using Steady.Server.Features.Backups;
 using Steady.Server.Features.Intake;
 using Steady.Server.Features.OnCall;
 using Steady.Server.Features.Audit;
@@ -29,9 +31,11 @@ using Steady.Server.Infrastructure;
 using Steady.Server.Notify;
 using Steady.Server.Features.EmergencyLines;
 using Steady.Server.Features.Postmortems;
+using Steady.Server.Features.SecretKeys;
 using Steady.Server.Features.Changes;
 using Steady.Server.Features.Setup;
 using Steady.Server.Features.StatusPage;
+using Steady.Server.Features.Reports;
 
 namespace Steady.Server;
 
@@ -59,6 +63,8 @@ public static class SteadyApp
         if (demo)
             builder.Configuration["Steady:Demo"] = "true";
         builder.Services.Configure<LoggerFilterOptions>(KeepPathsOutOfLogs);
+        // "No XML encryptor configured ... may be persisted in unencrypted form": the key ring's rows are sealed by Steady itself (Data/SecretColumns).
+        builder.Services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error, null)));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -94,8 +100,11 @@ public static class SteadyApp
         services.AddSingleton(TimeProvider.System);
         services.AddSteadyDatabase();
         services.AddSteadyNotifications(configuration);
+        services.Configure<SecretsOptions>(configuration.GetSection(SecretsOptions.Section));
         services.AddHostedService<DatabaseStartup>();
-        services.AddHostedService<FirstStart>(); // after DatabaseStartup: hosted services start in order
+        services.AddHostedService<SqliteCheckpointer>(); // after DatabaseStartup: its connection sees the database in WAL mode
+        services.AddHostedService<SecretsStartup>(); // after DatabaseStartup, before anything reads a secret: hosted services start in order
+        services.AddHostedService<FirstStart>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
@@ -118,6 +127,7 @@ public static class SteadyApp
         services.AddScoped<TeamCommands>();
         services.AddScoped<UserCommands>();
         services.AddScoped<ServiceCommands>();
+        services.AddScoped<CheckCommands>();
         services.AddScoped<TokenCommands>();
         services.Configure<SignInThrottleOptions>(configuration.GetSection(SignInThrottleOptions.Section));
         services.AddScoped<SignIns>();
@@ -138,7 +148,13 @@ public static class SteadyApp
         services.AddHostedService<SuppressionWorker>();
         services.AddSingleton<WakeSignal<CheckRunner>>();
         services.AddHttpClient(CheckRunner.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectCallback = sp.GetRequiredService<OutboundPolicy>().ConnectAsync, // a name that resolves to loopback is refused
+            })
             .RemoveAllLoggers(); // check URLs may carry tokens: never log them
         services.AddHostedService<CheckRunner>();
         services.AddSingleton<WakeSignal<HandoffNotifier>>();
@@ -147,6 +163,8 @@ public static class SteadyApp
         services.AddScoped<ScheduleCommands>();
         services.AddScoped<PolicyCommands>();
         services.AddHostedService<HandoffNotifier>();
+        services.Configure<BackupOptions>(configuration.GetSection(BackupOptions.Section));
+        services.AddSingleton<BackupFiles>();
         services.Configure<CalendarFeedOptions>(configuration.GetSection(CalendarFeedOptions.Section));
         services.AddSingleton<CalendarFeedLimits>();
 
@@ -165,7 +183,8 @@ public static class SteadyApp
         services.AddHostedService<IncidentWorker>();
         services.AddSteadyPostmortems(configuration);
         services.AddSteadyPaging(configuration);
-        services.AddStatusPages();
+        services.AddStatusPages(configuration);
+        services.AddSteadyReports();
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>
@@ -216,6 +235,8 @@ public static class SteadyApp
     public static WebApplication UseSteady(this WebApplication app)
     {
         app.UseForwardedHeaders(); // only from Steady:ForwardedHeaders' proxies (Infrastructure/TrustedProxies)
+        app.UseStatusPageHosts(); // status.example.com serves its page at /: rewritten before routing, so after the proxies' Host
+        app.UseRouting();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseOversizedBodies();
@@ -238,6 +259,7 @@ public static class SteadyApp
         api.MapServicesApi();
         api.MapTokensApi();
         api.MapAuditApi();
+        api.MapBackupApi();
         api.MapAlertsApi();
         api.MapSilencesApi();
         api.MapMaintenanceApi();
@@ -250,9 +272,12 @@ public static class SteadyApp
         api.MapChangesApi();
         api.MapEmergencyLinesApi();
         api.MapConfigApi();
+        api.MapImportApi();
+        api.MapSecretsApi();
         api.MapCalendarFeedsApi();
         app.MapCalendarFeeds();
         api.MapPagingApi();
+        api.MapReportsApi();
         app.MapIntake();
         app.MapHeartbeatIntake();
         app.MapEmergencyIntake();

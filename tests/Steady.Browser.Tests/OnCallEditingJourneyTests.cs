@@ -8,8 +8,10 @@ namespace Steady.Browser.Tests;
 
 /// <summary>
 /// A team lead sets up on-call entirely in the console of a real browser: a schedule of two layers with a
-/// restriction (previewed before saving), an escalation policy, a service wired to it, and a silence made
-/// from an alert; then the same pages on a phone, none scrolling sideways. Screenshots go to artifacts/screenshots.
+/// restriction (previewed before saving), an escalation policy (who it would page, previewed before saving), a
+/// service wired to it with a check of its own, and a silence made from an alert, until an hour of the evening;
+/// then the same pages on a phone, none scrolling sideways; then the on-call engineer of that rota opens her home
+/// page on her phone. Screenshots go to artifacts/screenshots.
 /// </summary>
 public sealed class OnCallEditingJourneyTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
 {
@@ -43,7 +45,7 @@ public sealed class OnCallEditingJourneyTests(Chromium chromium) : IClassFixture
     {
         if (Chromium.MissingReason is not null)
             return;
-        _host = await SteadyHost.StartAsync();
+        _host = await SteadyHost.StartAsync(SteadyHost.AllowLoopbackReceivers); // the team lead points a check at this server
         (await _host.Admin().PostAsJsonAsync("/api/v1/users", new { name = "Olivia Lead", email = Email, password = Password, timeZone = "Europe/Berlin" })).EnsureSuccessStatusCode();
         using var yaml = new StringContent(Configuration, Encoding.UTF8, "application/yaml");
         (await _host.Admin().PostAsync("/api/v1/config/apply", yaml)).EnsureSuccessStatusCode();
@@ -124,6 +126,12 @@ public sealed class OnCallEditingJourneyTests(Chromium chromium) : IClassFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(page.Locator("#step-1 .field-error")).ToContainTextAsync("must be a duration between 1m and 1d");
         await page.Locator("input[name='Steps[1].Wait']").FillAsync("10m");
+        // Before saving: who these steps would page right now (Tuesday 10:00 Berlin: Olivia's office hours).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview who would be paged" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#paged-now")).ToContainTextAsync("As in the form, not saved yet.");
+        await Assertions.Expect(page.Locator("#paged-now")).ToContainTextAsync("payments-primary: Olivia Lead");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _host.Admin().GetAsync("/api/v1/escalation-policies/payments-escalation")).StatusCode);
+        await page.ScreenshotAsync(new() { Path = Shot("edit-policy-preview.png"), FullPage = true });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Escalation policy payments-escalation created.");
         await Assertions.Expect(page.Locator("#steps > li")).ToHaveCountAsync(2);
@@ -144,6 +152,20 @@ public sealed class OnCallEditingJourneyTests(Chromium chromium) : IClassFixture
         await Assertions.Expect(page.Locator("#service-now")).ToContainTextAsync("payments-escalation");
         var service = await _host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services/checkout-api");
         Assert.Equal("high", service.GetProperty("paging").GetProperty("urgency").GetString());
+        // What it is, and a check Steady runs itself.
+        await page.GetByText("Name, team, description and runbook").ClickAsync();
+        await page.Locator("textarea[name='About.Description']").FillAsync("The checkout API behind the web shop.");
+        await page.Locator("input[name='About.RunbookUrl']").FillAsync("https://runbooks.example.com/checkout-api");
+        await page.Locator("#service-about").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("checkout-api saved.");
+        await page.GetByText("Add a check").ClickAsync();
+        var check = page.Locator("#add-check");
+        await check.Locator("input[name='Check.Name']").FillAsync("checkout health");
+        await check.Locator("input[name='Check.Target']").FillAsync(_host.BaseAddress + "healthz");
+        await check.Locator("input[name='Check.ExpectedStatus']").FillAsync("200");
+        await check.GetByRole(AriaRole.Button, new() { Name = "Add check" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Check checkout health added");
+        await Assertions.Expect(page.Locator("#checks")).ToContainTextAsync("checkout health");
         await page.ScreenshotAsync(new() { Path = Shot("edit-service.png"), FullPage = true });
 
         // An alert arrives; the lead silences alerts like it from its page.
@@ -154,9 +176,9 @@ public sealed class OnCallEditingJourneyTests(Chromium chromium) : IClassFixture
         await page.GetByRole(AriaRole.Link, new() { Name = "Silence alerts like this one" }).ClickAsync();
         await Assertions.Expect(page.Locator("input[name='Matchers[0].Value']")).ToHaveValueAsync("CheckoutLatency");
         await page.Locator("input[name='Reason']").FillAsync("Known: cache warming after deploy");
-        await page.Locator("select[name='DurationMinutes']").SelectOptionAsync(new SelectOptionValue { Label = "1 hour" });
+        await page.Locator("input[name='EndsAt']").FillAsync("2026-11-24T18:00"); // until six this evening, in Olivia's Berlin
         await page.GetByRole(AriaRole.Button, new() { Name = "Silence", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Silence made");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Silence made: matching alerts page nobody until Tue 24 Nov 18:00 CET.");
         await Assertions.Expect(page.Locator("#silences")).ToContainTextAsync("alertname = CheckoutLatency");
         await page.ScreenshotAsync(new() { Path = Shot("edit-silences.png"), FullPage = true });
         Assert.Single((await _host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/silences?active=true")).EnumerateArray());
@@ -178,6 +200,17 @@ public sealed class OnCallEditingJourneyTests(Chromium chromium) : IClassFixture
             Assert.False(overflow, $"{path} scrolls sideways on a phone");
         }
         await phone.Context.CloseAsync();
+
+        // Alice, on the rota the lead just made, opens Steady on her phone: after Olivia's office hours today, it is her.
+        (await _host.Admin().PutAsJsonAsync("/api/v1/users/alice@example.com/password", new { newPassword = Password })).EnsureSuccessStatusCode();
+        var context = await chromium.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+        var alice = await DemoWorld.SignInAsync(context, "alice@example.com", Password);
+        await Assertions.Expect(alice.GetByTestId("oncall-next")).ToContainTextAsync("payments-primary from Tue 24 Nov 18:00 CET");
+        await Assertions.Expect(alice.Locator("#my-alerts")).ToContainTextAsync("Checkout latency high");
+        await Assertions.Expect(alice.Locator("#my-alerts")).ToContainTextAsync("silenced"); // the lead's silence, said where she looks
+        Assert.False(await alice.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth"), "Home scrolls sideways on a phone");
+        await alice.ScreenshotAsync(new() { Path = Shot("oncall-home-phone.png"), FullPage = true });
+        await context.CloseAsync();
     }
 
     private async Task<string> IdAsync(string email) =>

@@ -1,32 +1,64 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Playwright;
 using Steady.Server.Tests;
+using Steady.Server.Tests.Notify;
 
 namespace Steady.Browser.Tests;
 
 /// <summary>
 /// A SEV1 told on the public status page from the incident page in a real browser, on a controlled
-/// clock: the communications lead previews and posts investigating (Checkout in partial outage),
-/// identified (major outage), monitoring and resolved; the public page at desktop (1366×900) and
-/// phone (390×844) sizes shows the state, the incident, the 90-day bars and the history, and fits the phone.
+/// clock: a customer subscribes on the page and confirms through the email a real SMTP server (aiosmtpd)
+/// received, a webhook subscriber listens on loopback; the communications lead previews and posts
+/// investigating (Checkout in partial outage), identified (major outage), monitoring and resolved; the
+/// public page at desktop (1366×900) and phone (390×844) sizes shows the state, the incident, the 90-day
+/// bars and the history, and fits the phone; each subscriber gets each notice exactly once; then a
+/// scheduled maintenance reminds, starts and completes by itself as the clock moves.
 /// </summary>
 public sealed class StatusPageJourneyTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
 {
     private const string Password = "correct horse battery staple";
     private SteadyHost _host = null!;
+    private SmtpSink _smtp = null!;
+    private readonly LoopbackReceiver _webhook = new();
 
     public async ValueTask InitializeAsync()
     {
         if (Chromium.MissingReason is not null)
             return;
-        _host = await SteadyHost.StartAsync();
+        _smtp = await SmtpSink.StartAsync();
+        _host = await SteadyHost.StartAsync(b =>
+        {
+            b.UseSetting("Steady:Smtp:Host", "127.0.0.1");
+            b.UseSetting("Steady:Smtp:Port", _smtp.Port.ToString(CultureInfo.InvariantCulture));
+            b.UseSetting("Steady:Smtp:Security", "none");
+            b.UseSetting("Steady:Smtp:From", "Acme status <status@example.test>");
+        });
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_host is not null)
             await _host.DisposeAsync();
+        if (_smtp is not null)
+            await _smtp.DisposeAsync();
+        _webhook.Dispose();
+    }
+
+    /// <summary>Waits (real time, bounded) for the worker's mail.</summary>
+    private async Task<ReceivedMail> MailAsync(string to, string subject)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (_smtp.Received().LastOrDefault(m => m.RcptTo.Contains(to) && (m.Message.Subject ?? "").Contains(subject, StringComparison.Ordinal)) is { } mail)
+                return mail;
+            Assert.True(DateTime.UtcNow < deadline, $"'{subject}' did not reach {to} within 30 s");
+            await Task.Delay(100);
+        }
     }
 
     private static string Shot(string name) => Path.Combine(Chromium.ScreenshotFolder, name);
@@ -47,7 +79,24 @@ public sealed class StatusPageJourneyTests(Chromium chromium) : IClassFixture<Ch
         (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/components", new { name = "Checkout", group = "Shop", service = "payments-api", description = "Paying for orders" })).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/components", new { name = "Catalog", group = "Shop" })).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/components", new { name = "Public API" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/subscribers", new { kind = "webhook", address = _webhook.Url("statuspage") })).EnsureSuccessStatusCode();
         _host.Clock.Advance(TimeSpan.FromDays(20)); // some history before the incident
+
+        // A customer subscribes on the page (phone), and confirms from the email.
+        var customer = await chromium.Browser!.NewContextAsync(new() { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
+        var inbox = await customer.NewPageAsync();
+        await inbox.GotoAsync("/status");
+        await inbox.GetByTestId("subscribe-link").ClickAsync();
+        await inbox.GetByLabel("Email address").FillAsync("dana@example.com");
+        await inbox.ScreenshotAsync(new() { Path = Shot("status-page-subscribe-phone.png"), FullPage = true });
+        await inbox.GetByRole(AriaRole.Button, new() { Name = "Subscribe" }).ClickAsync();
+        await Assertions.Expect(inbox.GetByTestId("subscribe-sent")).ToContainTextAsync("dana@example.com");
+        var confirmation = await MailAsync("dana@example.com", "Confirm your subscription");
+        var link = Regex.Match(confirmation.Message.TextBody!, @"https?://\S+/status/subscriptions/confirm/[A-Za-z0-9_-]+").Value;
+        await inbox.GotoAsync(new Uri(link).PathAndQuery);
+        await inbox.GetByTestId("confirm").ClickAsync();
+        await Assertions.Expect(inbox.GetByTestId("subscription-done")).ToContainTextAsync("Subscribed");
+        await inbox.ScreenshotAsync(new() { Path = Shot("status-page-confirmed-phone.png"), FullPage = true });
         var declared = await _host.Admin().PostAsJsonAsync("/api/v1/incidents", new { title = "Checkout failing", severity = "SEV1", services = new[] { "payments-api" } });
         declared.EnsureSuccessStatusCode();
         var number = (await declared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetInt32();
@@ -122,7 +171,48 @@ public sealed class StatusPageJourneyTests(Chromium chromium) : IClassFixture<Ch
         await desktop.GetByTestId("past-incident").GetByRole(AriaRole.Link).ClickAsync();
         await Assertions.Expect(desktop.Locator("h1")).ToHaveTextAsync("Checkout failing");
         await desktop.ScreenshotAsync(new() { Path = Shot("status-page-incident.png"), FullPage = true });
+
+        // Each notice reached each subscriber exactly once: four emails, four incident webhooks.
+        foreach (var status in new[] { "Investigating", "Identified", "Monitoring", "Resolved" })
+            await MailAsync("dana@example.com", $"{status}: Checkout failing");
+        var mails = _smtp.Received().Where(m => m.RcptTo.Contains("dana@example.com")).Select(m => m.Message.Subject).ToList();
+        Assert.Equal(5, mails.Count); // the confirmation and the four updates
+        Assert.Equal(mails.Count, mails.Distinct().Count());
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_webhook.Requests.Count(r => r.Text.Contains("\"incident\"", StringComparison.Ordinal)) < 4 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        var incidentHooks = _webhook.Requests.Select(r => r.Json()).Where(j => j.TryGetProperty("incident", out _))
+            .OrderBy(j => j.GetProperty("incident").GetProperty("incident_updates").GetArrayLength()).ToList();
+        Assert.Equal(["investigating", "identified", "monitoring", "resolved"], incidentHooks.Select(j => j.GetProperty("incident").GetProperty("incident_updates")[0].GetProperty("status").GetString()!).ToArray());
+        Assert.Equal(_webhook.Requests.Count, _webhook.Requests.Select(r => r.Header("Idempotency-Key")).Distinct().Count());
+
+        // Planned work: scheduled (told now), reminded an hour ahead, started and completed by itself.
+        var start = _host.Clock.GetUtcNow().AddHours(2);
+        (await admin.PostAsJsonAsync("/api/v1/status-pages/acme/maintenances", new { title = "Database upgrade", body = "Checkout may pause for a minute.", startsAt = start, endsAt = start.AddMinutes(30), components = new[] { "Checkout" } })).EnsureSuccessStatusCode();
+        await MailAsync("dana@example.com", "Scheduled maintenance: Database upgrade");
+        await desktop.GotoAsync("/status?scheduled");
+        await Assertions.Expect(desktop.GetByTestId("maintenance")).ToContainTextAsync("Database upgrade");
+        await desktop.ScreenshotAsync(new() { Path = Shot("status-page-maintenance-ahead.png"), FullPage = true });
+        _host.Clock.Advance(TimeSpan.FromHours(1));
+        await MailAsync("dana@example.com", "Maintenance starts");
+        _host.Clock.Advance(TimeSpan.FromHours(1));
+        var started = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await desktop.GotoAsync($"/status?started={Guid.NewGuid():N}");
+        }
+        while (await desktop.GetByText("Maintenance in progress").CountAsync() == 0 && DateTime.UtcNow < started);
+        await Assertions.Expect(desktop.GetByTestId("component").Filter(new() { HasText = "Checkout" }).GetByTestId("state")).ToHaveTextAsync("Under maintenance");
+        await desktop.ScreenshotAsync(new() { Path = Shot("status-page-maintenance-desktop.png"), FullPage = true });
+        await phone.GotoAsync($"/status?started={Guid.NewGuid():N}");
+        await phone.ScreenshotAsync(new() { Path = Shot("status-page-maintenance-phone.png"), FullPage = true });
+        _host.Clock.Advance(TimeSpan.FromMinutes(30));
+        await MailAsync("dana@example.com", "Maintenance completed: Database upgrade");
+        await desktop.GotoAsync($"/status?completed={Guid.NewGuid():N}");
+        await Assertions.Expect(desktop.GetByTestId("past-maintenance")).ToContainTextAsync("Database upgrade");
+        Assert.Equal(1, _smtp.Received().Count(m => m.RcptTo.Contains("dana@example.com") && (m.Message.Subject ?? "").Contains("Maintenance completed", StringComparison.Ordinal)));
         await visitor.DisposeAsync();
         await phoneContext.DisposeAsync();
+        await customer.DisposeAsync();
     }
 }

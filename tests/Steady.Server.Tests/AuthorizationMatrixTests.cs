@@ -63,6 +63,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 
         /// <summary>Responders (and admins) of any team, and organization admins: for what belongs to the organization, such as its status pages.</summary>
         AnyResponder,
+
+        /// <summary>Members of the owning team in any role (viewer and up), and organization admins: the team's reports.</summary>
+        TeamViewer,
     }
 
     /// <summary>A request to make; <c>Arrange</c> builds fresh targets for each caller, so no call sees another's effects.</summary>
@@ -80,6 +83,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/refresh.js", Access.Public, Fixed("/refresh.js")),
         new("GET", "/favicon.svg", Access.Public, Fixed("/favicon.svg")),
         new("GET", "/contact-methods.js", Access.Public, Fixed("/contact-methods.js")),
+        new("GET", "/folds.js", Access.Public, Fixed("/folds.js")),
 
         new("GET", "/api/v1/me", Access.SignedIn, Fixed("/api/v1/me")),
         new("GET", "/api/v1/users/", Access.SignedIn, Fixed("/api/v1/users")),
@@ -114,6 +118,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("DELETE", "/api/v1/tokens/{id:guid}", Access.OrgAdmin, async w => ($"/api/v1/tokens/{await w.NewTokenOfSomeoneElseAsync()}", null)),
 
         new("GET", "/api/v1/audit", Access.OrgAdmin, Fixed("/api/v1/audit")),
+        new("GET", "/api/v1/secrets/", Access.OrgAdmin, Fixed("/api/v1/secrets")),
+        new("POST", "/api/v1/secrets/rotate", Access.OrgAdmin, Fixed("/api/v1/secrets/rotate", new { })),
+        new("POST", "/api/v1/backups", Access.OrgAdmin, Fixed("/api/v1/backups")),
+        new("GET", "/api/v1/backups/{name}/check", Access.OrgAdmin, async w => ($"/api/v1/backups/{Uri.EscapeDataString(await w.NewBackupAsync())}/check", null)),
 
         // Intake is keyed by the integration key, not by a person: anyone holding the key may send.
         new("POST", "/intake/{key}/alertmanager", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/alertmanager", Steady.Server.Tests.Alerts.AlertWorld.Alertmanager("firing", ("Matrix", "dddd000000000001"))))),
@@ -128,6 +136,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/alerts/{id:guid}", Access.SignedIn, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}", null)),
         new("GET", "/api/v1/alerts/{id:guid}/notifications", Access.SignedIn, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/notifications", null)),
         new("GET", "/api/v1/deliveries", Access.OrgAdmin, Fixed("/api/v1/deliveries?state=failed")),
+        new("POST", "/api/v1/deliveries/{id:guid}/retry", Access.OrgAdmin, async w => ($"/api/v1/deliveries/{await w.NewFailedDeliveryAsync()}/retry", new { })),
         new("POST", "/api/v1/alerts/{id:guid}/ack", Access.TeamResponder, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/ack", new { })),
         new("POST", "/api/v1/alerts/{id:guid}/resolve", Access.TeamResponder, async w => ($"/api/v1/alerts/{await w.NewAlertOfAAsync()}/resolve", new { note = "matrix" })),
         new("GET", "/api/v1/silences/", Access.SignedIn, Fixed("/api/v1/silences")),
@@ -161,6 +170,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("DELETE", "/api/v1/escalation-policies/{policy}", Access.TeamAdmin, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}", null)),
         new("POST", "/api/v1/config/apply", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(("/api/v1/config/apply", new { kind = "schedule", name = "applied-" + Guid.NewGuid().ToString("N")[..8], team = "Team A", time_zone = "Europe/Berlin" }))),
         new("GET", "/api/v1/config/export", Access.SignedIn, Fixed("/api/v1/config/export")),
+        new("POST", "/api/v1/import/{source}", Access.OrgAdmin, _ => Task.FromResult<(string, object?)>(("/api/v1/import/pagerduty?dryRun=true", new Dictionary<string, object>
+        {
+            ["users.json"] = new { users = new[] { new { id = "PU1", name = "Imported Person", email = $"{Guid.NewGuid():N}@example.com" } } },
+            ["schedules.json"] = new { schedules = Array.Empty<object>() },
+            ["escalation_policies.json"] = new { escalation_policies = Array.Empty<object>() },
+        }))),
         new("GET", "/api/v1/escalation-policies/{policy}/oncall", Access.SignedIn, async w => ($"/api/v1/escalation-policies/{await w.NewPolicyOfAAsync()}/oncall", null)),
         new("POST", "/api/v1/schedules/{schedule}/calendar-feed", Access.TeamResponder, async w => ($"/api/v1/schedules/{await w.NewScheduleOfAAsync()}/calendar-feed", new { })),
         new("DELETE", "/api/v1/schedules/{schedule}/calendar-feed", Access.TeamResponder, async w => ((await w.NewScheduleFeedAsync()).Api, null)),
@@ -170,7 +185,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/ical/schedules/{token}.ics", Access.Public, async w => ((await w.NewScheduleFeedAsync()).Feed, null)),
         new("GET", "/ical/users/{token}.ics", Access.Public, async w => ((await w.NewUserFeedAsync()).Feed, null)),
         new("GET", "/api/v1/checks/", Access.SignedIn, Fixed("/api/v1/checks")),
-        new("POST", "/api/v1/checks/", Access.TeamResponder, w => Task.FromResult<(string, object?)>(("/api/v1/checks", new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "127.0.0.1:9", enabled = false }))),
+        new("POST", "/api/v1/checks/", Access.TeamResponder, w => Task.FromResult<(string, object?)>(("/api/v1/checks", new { service = "service-a", name = "matrix " + Guid.NewGuid().ToString("N")[..8], kind = "tcp", target = "192.0.2.1:9", enabled = false }))),
         new("GET", "/api/v1/checks/{id:guid}", Access.SignedIn, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),
         new("PATCH", "/api/v1/checks/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", new { intervalSeconds = 120 })),
         new("DELETE", "/api/v1/checks/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/checks/{await w.NewCheckOfAAsync()}", null)),
@@ -204,6 +219,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/incidents/{number}/postmortem/", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewResolvedIncidentOfAAsync()}/postmortem", null)),
         new("POST", "/api/v1/incidents/{number}/postmortem/", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/postmortem", new { })),
         new("PUT", "/api/v1/incidents/{number}/postmortem/", Access.TeamResponder, async w => ($"/api/v1/incidents/{await w.NewResolvedIncidentOfAAsync()}/postmortem", new { summary = "matrix" })),
+        new("GET", "/api/v1/incidents/{number}/postmortem/markdown", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewResolvedIncidentOfAAsync()}/postmortem/markdown", null)),
+        new("GET", "/api/v1/incidents/{number}/repeats", Access.SignedIn, async w => ($"/api/v1/incidents/{await w.NewIncidentOfAAsync()}/repeats", null)),
         new("GET", "/api/v1/action-items/", Access.SignedIn, Fixed("/api/v1/action-items")),
         new("POST", "/api/v1/action-items/", Access.TeamResponder, async w => ("/api/v1/action-items", w.ActionItem(await w.NewIncidentOfAAsync()))),
         new("GET", "/api/v1/action-items/{id:guid}", Access.SignedIn, async w => ($"/api/v1/action-items/{await w.NewActionItemOfAAsync()}", null)),
@@ -213,6 +230,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("GET", "/api/v1/freeze/", Access.SignedIn, Fixed("/api/v1/freeze?service=service-a")),
         new("POST", "/api/v1/freeze/", Access.TeamResponder, Fixed("/api/v1/freeze", new { service = "service-a", reason = "matrix" })),
         new("DELETE", "/api/v1/freeze/{id:guid}", Access.TeamResponder, async w => ($"/api/v1/freeze/{await w.NewFreezeAsync()}", null)),
+        // Reports on a team are for its members; the on-call report shows anyone their own load (another team's member: nothing); rates are the team admins'.
+        new("GET", "/api/v1/reports/response", Access.TeamViewer, w => Task.FromResult<(string, object?)>(($"/api/v1/reports/response?team={w.TeamA}", null))),
+        new("GET", "/api/v1/reports/noise", Access.TeamViewer, w => Task.FromResult<(string, object?)>(($"/api/v1/reports/noise?team={w.TeamA}", null))),
+        new("GET", "/api/v1/reports/oncall", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/api/v1/reports/oncall?team={w.TeamA}", null))),
+        new("GET", "/api/v1/teams/{team}/report-settings", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(($"/api/v1/teams/{w.TeamA}/report-settings", null))),
+        new("PUT", "/api/v1/teams/{team}/report-settings", Access.TeamAdmin, w => Task.FromResult<(string, object?)>(($"/api/v1/teams/{w.TeamA}/report-settings",
+            new { currency = "EUR", onCallHour = 2.5, offHourInterruption = 10, sleepHourInterruption = 25, weekendMultiplier = 1.5, holidayMultiplier = 2, holidays = new[] { new { date = "2026-12-25", name = "Christmas Day" } } }))),
         new("GET", "/api/v1/emergency-lines/", Access.OrgAdmin, Fixed("/api/v1/emergency-lines")),
         new("POST", "/api/v1/emergency-lines/", Access.OrgAdmin, async w => ("/api/v1/emergency-lines", await w.LineBodyAsync())),
         new("PATCH", "/api/v1/emergency-lines/{id:guid}", Access.OrgAdmin, async w => ($"/api/v1/emergency-lines/{(await w.NewLineAsync()).Id}", new { hours = "Mon–Fri 08:00–18:00 Europe/Berlin" })),
@@ -237,6 +261,21 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("POST", "/api/v1/status-pages/{slug}/incidents", Access.AnyResponder, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/incidents", new { title = "Matrix", status = "investigating", body = "Looking." })),
         new("GET", "/api/v1/status-pages/{slug}/incidents/{id:guid}", Access.SignedIn, async w => await w.StatusIncidentPathAsync("/api/v1/status-pages/{0}/incidents/{1}")),
         new("POST", "/api/v1/status-pages/{slug}/incidents/{id:guid}/updates", Access.AnyResponder, async w => (((await w.StatusIncidentPathAsync("/api/v1/status-pages/{0}/incidents/{1}/updates")).Item1), new { status = "identified", body = "Found it." })),
+
+        // Deletes, the secret link and subscribers (personal data): organization admins. Maintenance, like incidents: responders of any team.
+        new("DELETE", "/api/v1/status-pages/{slug}", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}", null)),
+        new("POST", "/api/v1/status-pages/{slug}/access-link", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/access-link", null)),
+        new("DELETE", "/api/v1/status-pages/{slug}/groups/{group}", Access.OrgAdmin, async w => await w.StatusGroupPathAsync()),
+        new("DELETE", "/api/v1/status-pages/{slug}/components/{component}", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/components/Checkout", null)),
+        new("GET", "/api/v1/status-pages/{slug}/maintenances", Access.SignedIn, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/maintenances", null)),
+        new("POST", "/api/v1/status-pages/{slug}/maintenances", Access.AnyResponder, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/maintenances", w.MaintenanceBody())),
+        new("GET", "/api/v1/status-pages/{slug}/maintenances/{id:guid}", Access.SignedIn, async w => (await w.MaintenancePathAsync(""), null)),
+        new("POST", "/api/v1/status-pages/{slug}/maintenances/{id:guid}/updates", Access.AnyResponder, async w => (await w.MaintenancePathAsync("/updates"), new { status = "in_progress", body = "Started." })),
+        new("DELETE", "/api/v1/status-pages/{slug}/maintenances/{id:guid}", Access.AnyResponder, async w => (await w.MaintenancePathAsync(""), null)),
+        new("GET", "/api/v1/status-pages/{slug}/subscribers", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/subscribers", null)),
+        new("GET", "/api/v1/status-pages/{slug}/subscribers/export", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/subscribers/export", null)),
+        new("POST", "/api/v1/status-pages/{slug}/subscribers", Access.OrgAdmin, async w => ($"/api/v1/status-pages/{(await w.NewStatusPageAsync()).Slug}/subscribers", new { kind = "webhook", address = "http://127.0.0.1:9/matrix" })),
+        new("DELETE", "/api/v1/status-pages/{slug}/subscribers/{id:guid}", Access.OrgAdmin, async w => ((await w.SubscriberAsync()).ApiPath, null)),
 
         new("GET", "/api/v2/summary.json", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/api/v2/summary.json", null); }),
         new("GET", "/status/{slug}/api/v2/summary.json", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/api/v2/summary.json", null)),
@@ -277,6 +316,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "services/{id:guid}", Access.SignedIn, w => Task.FromResult<(string, object?)>(($"/services/{w.ServiceA}", null))),
         new("PAGE", "tokens", Access.SignedIn, Fixed("/tokens")),
         new("PAGE", "audit", Access.OrgAdmin, Fixed("/audit")),
+        new("PAGE", "deliveries", Access.OrgAdmin, Fixed("/deliveries")),
         new("PAGE", "alerts", Access.SignedIn, Fixed("/alerts")),
         new("PAGE", "alerts/{id:guid}", Access.SignedIn, async w => ($"/alerts/{await w.NewAlertOfAAsync()}", null)),
         new("PAGE", "incidents", Access.SignedIn, Fixed("/incidents?status=all")),
@@ -284,6 +324,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "emergency/{key}", Access.Public, async w => ($"/emergency/{(await w.NewLineAsync()).Key}", null)),
         new("PAGE", "incidents/declare", Access.SignedIn, Fixed("/incidents/declare")),
         new("PAGE", "action-items", Access.SignedIn, Fixed("/action-items")),
+        new("PAGE", "reports", Access.SignedIn, Fixed("/reports")),
+        new("PAGE", "reports/oncall", Access.SignedIn, Fixed("/reports/oncall")),
+        new("PAGE", "reports/noise", Access.SignedIn, Fixed("/reports/noise")),
+        new("PAGE", "incidents/{number:int}/postmortem", Access.SignedIn, async w => ($"/incidents/{await w.NewResolvedIncidentOfAAsync()}/postmortem", null)),
         new("PAGE", "incidents/{number:int}", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}", null)),
         new("PAGE", "schedules", Access.SignedIn, Fixed("/schedules")),
         new("PAGE", "schedules/{id:guid}", Access.SignedIn, async w => ($"/schedules/{await w.NewScheduleOfAAsync()}", null)),
@@ -303,6 +347,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("PAGE", "status/{slug?}", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/status", null); }),
         new("PAGE", "status/incidents/{id:guid}", Access.Public, async w => await w.StatusIncidentPathAsync("/status/incidents/{1}", onDefault: true)),
         new("PAGE", "status/{slug}/incidents/{id:guid}", Access.Public, async w => await w.StatusIncidentPathAsync("/status/{0}/incidents/{1}")),
+        // Subscribing, and the links in subscribers' emails (the signed token is the credential); the console's status pages.
+        new("PAGE", "status/subscribe", Access.Public, async w => { await w.NewStatusPageAsync(); return ("/status/subscribe", null); }),
+        new("PAGE", "status/{slug}/subscribe", Access.Public, async w => ($"/status/{(await w.NewStatusPageAsync()).Slug}/subscribe", null)),
+        new("PAGE", "status/subscriptions/{step:regex(^(confirm|manage|unsubscribe)$)}/{token}", Access.Public, async w => ((await w.SubscriberAsync()).ManagePath, null)),
+        new("PAGE", "status-pages", Access.SignedIn, Fixed("/status-pages")),
+        new("PAGE", "status-pages/{slug}", Access.SignedIn, async w => ($"/status-pages/{(await w.NewStatusPageAsync()).Slug}", null)),
         new("PAGE", "incidents/{number:int}/public-update", Access.SignedIn, async w => ($"/incidents/{await w.NewIncidentOfAAsync()}/public-update", null)),
     ];
 
@@ -486,6 +536,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         Access.TeamAdmin => who is Who.TeamAdmin or Who.OrgAdmin,
         Access.OrgAdmin => who == Who.OrgAdmin,
         Access.AnyResponder => who is Who.Responder or Who.TeamAdmin or Who.OtherTeam or Who.OrgAdmin,
+        Access.TeamViewer => who is Who.Viewer or Who.Responder or Who.TeamAdmin or Who.OrgAdmin,
         _ => false,
     };
 
@@ -552,6 +603,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         }
 
         public async Task<Guid> NewUserAsync() => (await _host.CreateUserAsync("Someone")).Id;
+
+        /// <summary>A backup the server wrote, by the name the API gives it.</summary>
+        public async Task<string> NewBackupAsync()
+        {
+            var response = await _host.Admin().PostAsync("/api/v1/backups", null);
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("file").GetString()!;
+        }
 
         /// <summary>Everyone's email, to name them in configuration files.</summary>
         public IReadOnlyDictionary<Who, string> Emails => _emails;
@@ -759,6 +818,35 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             return (slug, await PostIdAsync(admin, $"/api/v1/status-pages/{slug}/incidents", new { title = "Matrix", status = "investigating", body = "Looking." }));
         }
 
+        /// <summary>A new page's group "Shop" (Checkout in it): the path to delete it.</summary>
+        public async Task<(string, object?)> StatusGroupPathAsync()
+        {
+            var (slug, _) = await NewStatusPageAsync();
+            await PostIdAsync(_host.Admin(), $"/api/v1/status-pages/{slug}/groups", new { name = "Shop" });
+            return ($"/api/v1/status-pages/{slug}/groups/Shop", null);
+        }
+
+        /// <summary>A maintenance to schedule a day from the server's now.</summary>
+        public object MaintenanceBody() => new { title = "Matrix work", startsAt = _host.Clock.GetUtcNow().AddDays(1), endsAt = _host.Clock.GetUtcNow().AddDays(1).AddHours(1), components = new[] { "Checkout" } };
+
+        /// <summary>A new page's scheduled maintenance: its API path, and <paramref name="suffix"/>.</summary>
+        public async Task<string> MaintenancePathAsync(string suffix)
+        {
+            var (slug, _) = await NewStatusPageAsync();
+            var id = await PostIdAsync(_host.Admin(), $"/api/v1/status-pages/{slug}/maintenances", MaintenanceBody());
+            return $"/api/v1/status-pages/{slug}/maintenances/{id}{suffix}";
+        }
+
+        /// <summary>A new page's webhook subscriber: its API path, and its signed manage link's path.</summary>
+        public async Task<(string ApiPath, string ManagePath)> SubscriberAsync()
+        {
+            var (slug, _) = await NewStatusPageAsync();
+            var id = await PostIdAsync(_host.Admin(), $"/api/v1/status-pages/{slug}/subscribers", new { kind = "webhook", address = "http://127.0.0.1:9/matrix" });
+            var token = await _host.Services.GetRequiredService<Steady.Server.Features.StatusPage.SubscriberLinks>()
+                .SignAsync(new Steady.Server.Features.StatusPage.SubscriberLink(Steady.Server.Features.StatusPage.SubscriberLinkPurpose.Manage, id, null, ""), CancellationToken.None);
+            return ($"/api/v1/status-pages/{slug}/subscribers/{id}", $"/status/subscriptions/manage/{token}");
+        }
+
         /// <summary>A path to a new public incident: <paramref name="format"/> with {0} the page's slug and {1} the incident's id; on the default page if asked.</summary>
         public async Task<(string, object?)> StatusIncidentPathAsync(string format, bool onDefault = false)
         {
@@ -799,6 +887,23 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             var number = await NewIncidentOfAAsync();
             (await _host.Admin().PostAsJsonAsync($"/api/v1/incidents/{number}/roles", new { role = "scribe", user = Ids[Who.Viewer].ToString() })).EnsureSuccessStatusCode();
             return number;
+        }
+
+        /// <summary>A page that failed for good (to the viewer, by no contact method): what an admin may send again.</summary>
+        public async Task<Guid> NewFailedDeliveryAsync()
+        {
+            var id = Guid.CreateVersion7();
+            await _host.WithDbAsync(async (db, _) =>
+            {
+                var now = _host.Clock.GetUtcNow();
+                db.Deliveries.Add(new Steady.Core.Paging.Delivery
+                {
+                    Id = id, RunId = Guid.CreateVersion7(), UserId = Ids[Who.Viewer], Target = "matrix", Urgency = Steady.Core.OnCall.Urgency.High, State = Steady.Core.Paging.DeliveryState.FailedPermanent,
+                    Attempts = 1, DueAt = now, CreatedAt = now, IdempotencyKey = "matrix-" + id.ToString("N"), Error = "matrix",
+                });
+                return await db.SaveChangesAsync();
+            });
+            return id;
         }
 
         /// <summary>An incident with a page waiting for an answer (an escalation run due in an hour).</summary>

@@ -128,7 +128,7 @@ public sealed class MigrationTests
         Assert.Equal((delivery, "page", (Guid?)null, "dlv-1"), (kept.Id, kept.Kind, kept.AlertId, kept.IdempotencyKey));
     }
 
-    private static SteadyDb Open(TestDatabase database)
+    internal static SteadyDb Open(TestDatabase database)
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);

@@ -27,6 +27,32 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Pid => _process.Id;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>SIGSTOP: the process stalls (its connections stay open, its presence lock held) until <see cref="Continue"/>.</summary>
+    public void Stall() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Stall"/>.</summary>
+    public void Continue() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed");
+    }
+
+    /// <summary>Waits (bounded) for the process to exit by itself.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        using var limit = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(limit.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>The last lines the server wrote to stdout and stderr.</summary>
     public string Output => string.Join('\n', _lines);
 

@@ -107,6 +107,15 @@ public sealed partial class StartupTests
         var storm = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/alerts?service=edge-proxy&status=open", TestContext.Current.CancellationToken);
         Assert.Equal(12, storm.GetProperty("items").GetArrayLength());
         Assert.Single(storm.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("groupId").GetString()).Distinct());
+        // A past incident, closed, with a published postmortem and action items still followed up (none due yet).
+        var past = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/incidents/1", TestContext.Current.CancellationToken);
+        Assert.Equal("closed", past.GetProperty("status").GetString());
+        var postmortem = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/incidents/1/postmortem", TestContext.Current.CancellationToken);
+        Assert.Equal("published", postmortem.GetProperty("status").GetString());
+        Assert.Empty(postmortem.GetProperty("unfilled").EnumerateArray());
+        var items = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/action-items?incident=1&status=unfinished", TestContext.Current.CancellationToken);
+        Assert.Equal(2, items.GetArrayLength());
+        Assert.All(items.EnumerateArray(), i => Assert.True(i.GetProperty("dueAt").GetDateTimeOffset() > host.Clock.GetUtcNow().AddDays(7)));
     }
 
     [Fact]

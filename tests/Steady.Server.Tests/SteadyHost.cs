@@ -40,7 +40,25 @@ public sealed class SteadyHost : WebApplicationFactory<Program>
     public static async Task<SteadyHost> StartAsync(Action<IWebHostBuilder>? configure = null, TestDatabase? database = null)
     {
         var host = new SteadyHost(database ?? await TestDatabase.CreateAsync(), configure);
-        host.StartServer();
+        try
+        {
+            host.StartServer();
+        }
+        catch
+        {
+            // A server that refused to start lets go of its database (the SQLite lock), so the test can start another on it.
+            try
+            {
+                if (database is null)
+                    await host.DisposeAsync();
+                else
+                    await host.DisposeAsyncKeepingDatabase();
+            }
+            catch (Exception)
+            {
+            }
+            throw;
+        }
         return host;
     }
 
@@ -49,7 +67,9 @@ public sealed class SteadyHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Steady:Database:Provider", Database.Provider);
         builder.UseSetting("Steady:Database:ConnectionString", Database.ConnectionString);
+        builder.UseSetting("Steady:Secrets:KeyFile", Path.Combine(Database.Folder, "steady.key")); // beside the SQLite file (its default), and per database on PostgreSQL
         builder.UseSetting("Steady:Bootstrap:AdminToken", AdminToken);
+        builder.UseSetting("Steady:Backup:Directory", Path.Combine(Database.Folder, "backups"));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
         builder.ConfigureTestServices(services =>
@@ -58,6 +78,17 @@ public sealed class SteadyHost : WebApplicationFactory<Program>
             services.AddSingleton(new Steady.Server.Features.Setup.OperatorConsole(TextWriter.Null));
         });
         _configure?.Invoke(builder);
+    }
+
+    /// <summary>
+    /// For tests whose receivers (webhooks, SMS providers, checked sites) listen on 127.0.0.1 and are set up by people who
+    /// are not administrators: the allow-list names 127.0.0.1, as an administrator would for a receiver on the server's own
+    /// host (loopback is otherwise refused to them: docs/security.md), and allows every other destination.
+    /// </summary>
+    public static void AllowLoopbackReceivers(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Steady:Outbound:Allow:0", "*");
+        builder.UseSetting("Steady:Outbound:Allow:1", "127.0.0.1");
     }
 
     /// <summary>A client with no credentials.</summary>

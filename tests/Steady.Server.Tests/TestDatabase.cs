@@ -32,6 +32,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public bool IsSqlite => Provider == "sqlite";
 
+    /// <summary>A SQLite database in <paramref name="folder"/> (e.g. on a small disk of the test's own).</summary>
+    public static TestDatabase SqliteIn(string folder) => new("sqlite", $"Data Source={Path.Combine(folder, "steady.db")}", folder, null, null);
+
     public static async Task<TestDatabase> CreateAsync()
     {
         var folder = Directory.CreateTempSubdirectory("steady-test-").FullName;
@@ -40,6 +43,13 @@ public sealed class TestDatabase : IAsyncDisposable
 
         var admin = Environment.GetEnvironmentVariable("STEADY_TEST_POSTGRES")
             ?? throw new InvalidOperationException("STEADY_TEST_DATABASE=postgres needs STEADY_TEST_POSTGRES, an admin connection string (scripts/test sets both).");
+        return await CreateOnAsync(admin, folder);
+    }
+
+    /// <summary>A fresh database on the PostgreSQL server that <paramref name="admin"/> (an admin connection string) names.</summary>
+    public static async Task<TestDatabase> CreateOnAsync(string admin, string? folder = null)
+    {
+        folder ??= Directory.CreateTempSubdirectory("steady-test-").FullName;
         var name = "steady_t_" + Guid.NewGuid().ToString("N")[..16];
         await using (var connection = new NpgsqlConnection(admin))
         {

@@ -42,6 +42,9 @@ public sealed class ApiClient : IDisposable
     public Task<JsonElement> PostJsonAsync(string path, string json, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, json, cancellationToken);
 
+    public Task<JsonElement> PutAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, path, body.ToJsonString(), cancellationToken);
+
     public Task<JsonElement> PatchAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Patch, path, body.ToJsonString(), cancellationToken);
 
@@ -80,6 +83,10 @@ public sealed class ApiClient : IDisposable
     /// <summary>Sends text (a YAML file) and reads the JSON answer.</summary>
     public Task<JsonElement> PostTextAsync(string path, string text, string mediaType, CancellationToken cancellationToken) =>
         SendContentAsync(HttpMethod.Post, path, new StringContent(text, new UTF8Encoding(false), mediaType), cancellationToken);
+
+    /// <summary>Sends JSON and reads an answer that is text, not JSON (an import as YAML).</summary>
+    public Task<string> PostJsonForTextAsync(string path, string json, CancellationToken cancellationToken) =>
+        SendRawAsync(HttpMethod.Post, path, new StringContent(json, new UTF8Encoding(false), "application/json"), "*/*", cancellationToken);
 
     /// <summary>An answer that is text, not JSON (the exported configuration).</summary>
     public Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>

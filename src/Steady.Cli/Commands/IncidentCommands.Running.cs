@@ -180,8 +180,9 @@ internal static partial class IncidentCommands
         var decidedBy = new Option<string>("--decided-by") { Description = "Who decided (default: you)", HelpName = "NAME" };
         var done = new Option<bool>("--done") { Description = "It has been done (now)" };
         var observed = new Option<string>("--observed") { Description = "What it did", HelpName = "TEXT" };
+        var verdict = new Option<string>("--verdict") { Description = "Against the expected effect, with --observed: as_expected, no_effect or made_worse", HelpName = "VERDICT" };
         var id = new Option<string>("--id") { Description = "An action already recorded: mark it done (--done) and record what it did (--observed)", HelpName = "ACTION-ID" };
-        var command = new Command("action", "Record a deliberate action (intent, expected effect, who decided), and later what it did") { number, intent, expect, decidedBy, done, observed, id };
+        var command = new Command("action", "Record a deliberate action (intent, expected effect, who decided), and later what it did") { number, intent, expect, decidedBy, done, observed, verdict, id };
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var path = Path(parse, number);
@@ -189,6 +190,7 @@ internal static partial class IncidentCommands
             if (parse.GetValue(done))
                 body["doneAt"] = session.Now;
             Put(body, "observedEffect", parse.GetValue(observed));
+            Put(body, "verdict", parse.GetValue(verdict));
             JsonElement action;
             if (parse.GetValue(id) is { } existing)
             {
@@ -211,7 +213,8 @@ internal static partial class IncidentCommands
                 return;
             }
             session.Out.WriteLine($"Action {Str(action, "id")}: {Table.Clean(Str(action, "intent"))} (expected: {Table.Clean(Str(action, "expectedEffect"))}; decided by {Table.Clean(Str(action, "decidedBy"))})"
-                + (action.GetProperty("observedEffect").ValueKind == JsonValueKind.String ? $" — observed: {Table.Clean(Str(action, "observedEffect"))}" : ""));
+                + (action.GetProperty("observedEffect").ValueKind == JsonValueKind.String ? $" — observed: {Table.Clean(Str(action, "observedEffect"))}" : "")
+                + (action.GetProperty("verdict").ValueKind == JsonValueKind.String ? $" ({Str(action, "verdict")})" : ""));
         });
         return command;
     }

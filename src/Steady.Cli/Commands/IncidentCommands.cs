@@ -188,22 +188,22 @@ internal static partial class IncidentCommands
     private static Command Close(Globals globals)
     {
         var number = Number();
-        var happened = new Option<string>("--what-happened") { Description = "What happened", HelpName = "TEXT", Required = true };
-        var done = new Option<string>("--what-was-done") { Description = "What was done", HelpName = "TEXT", Required = true };
-        var assumptions = new Option<string>("--failed-assumptions") { Description = "Which assumptions failed ('none' if none did)", HelpName = "TEXT", Required = true };
-        var change = new Option<string>("--what-should-change") { Description = "What should change", HelpName = "TEXT", Required = true };
-        var cause = new Option<string>("--cause") { Description = "The cause, understood well enough to prevent immediate recurrence", HelpName = "TEXT", Required = true };
-        var command = new Command("close", "Close a resolved incident with the short written record") { number, happened, done, assumptions, change, cause };
+        // One record: a part left out is taken from the incident's postmortem, where it is written; the server says what is still missing.
+        var happened = new Option<string>("--what-happened") { Description = "What happened (default: the postmortem's summary)", HelpName = "TEXT" };
+        var done = new Option<string>("--what-was-done") { Description = "What was done (default: the postmortem's resolution)", HelpName = "TEXT" };
+        var assumptions = new Option<string>("--failed-assumptions") { Description = "Which assumptions failed ('none' if none did; default: the postmortem's contributing factors)", HelpName = "TEXT" };
+        var change = new Option<string>("--what-should-change") { Description = "What should change (default: the postmortem's what went wrong)", HelpName = "TEXT" };
+        var cause = new Option<string>("--cause") { Description = "The cause, understood well enough to prevent immediate recurrence (default: the postmortem's root cause)", HelpName = "TEXT" };
+        var command = new Command("close", "Close a resolved incident with the short written record (parts the postmortem already holds may be left out)") { number, happened, done, assumptions, change, cause };
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
-            var closed = await session.Api.PostAsync(Path(parse, number) + "/close", new JsonObject
+            var body = new JsonObject();
+            foreach (var (field, option) in new[] { ("whatHappened", happened), ("whatWasDone", done), ("failedAssumptions", assumptions), ("whatShouldChange", change), ("cause", cause) })
             {
-                ["whatHappened"] = parse.GetRequiredValue(happened),
-                ["whatWasDone"] = parse.GetRequiredValue(done),
-                ["failedAssumptions"] = parse.GetRequiredValue(assumptions),
-                ["whatShouldChange"] = parse.GetRequiredValue(change),
-                ["cause"] = parse.GetRequiredValue(cause),
-            }, cancellationToken);
+                if (parse.GetValue(option) is { } text)
+                    body[field] = text;
+            }
+            var closed = await session.Api.PostAsync(Path(parse, number) + "/close", body, cancellationToken);
             Done(session, closed, "is closed" + (closed.GetProperty("postmortemRequired").GetBoolean() ? $"; a {Str(closed, "severity")} needs a full postmortem" : ""));
         });
         return command;

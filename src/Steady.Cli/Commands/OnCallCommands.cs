@@ -205,7 +205,7 @@ internal static class OnCallCommands
     }
 
     /// <summary>A time (UTC unless it has an offset) or a signed duration from now: +8h, -1d, 2h.</summary>
-    private static Option<DateTimeOffset?> When(Globals globals, string name, string description) => Syntax.Checked<DateTimeOffset?>(
+    internal static Option<DateTimeOffset?> When(Globals globals, string name, string description) => Syntax.Checked<DateTimeOffset?>(
         new Option<DateTimeOffset?>(name) { Description = description, HelpName = "WHEN" },
         (string text, out DateTimeOffset? at, out string error) =>
         {

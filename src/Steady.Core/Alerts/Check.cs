@@ -23,7 +23,8 @@ public sealed class Check : IAudited
 
     public CheckKind Kind { get; set; }
 
-    /// <summary>An http(s) URL, or host:port for TCP.</summary>
+    /// <summary>An http(s) URL, or host:port for TCP; it may carry credentials (stored encrypted, shown masked to people outside its team).</summary>
+    [Secret]
     public required string Target { get; set; }
 
     public int IntervalSeconds { get; set; } = 60;

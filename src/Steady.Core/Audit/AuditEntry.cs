@@ -7,6 +7,17 @@ public interface IAudited;
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class AuditIgnoreAttribute : Attribute;
 
+/// <summary>
+/// A recoverable secret (a webhook URL with its token, a check's credentials, a line's key): stored
+/// encrypted, read back decrypted, and in the audit log only as the fact that it was set or changed.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SecretAttribute : Attribute
+{
+    /// <summary>The string property that keeps the secret's SHA-256 (<c>Secrets.Hash</c>), for finding a record by its secret.</summary>
+    public string? HashedIn { get; init; }
+}
+
 /// <summary>One change: who did what to which record, and when.</summary>
 public sealed class AuditEntry
 {

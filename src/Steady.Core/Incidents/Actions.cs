@@ -1,5 +1,13 @@
 namespace Steady.Core.Incidents;
 
+/// <summary>What the people who observed an action's effect judged of it, against the effect expected.</summary>
+public enum ActionVerdict
+{
+    AsExpected,
+    NoEffect,
+    MadeWorse,
+}
+
 /// <summary>A deliberate action as proposed: why, what it should do, who decided.</summary>
 public sealed record ActionDraft(string? Intent, string? ExpectedEffect, string? DecidedBy, DateTimeOffset? DoneAt, string? ObservedEffect);
 
@@ -18,6 +26,39 @@ public static class DeliberateActions
         if (draft.DoneAt is { } done && done > now + TimeSpan.FromMinutes(1))
             validation.Add("doneAt", "'doneAt' cannot be in the future: record an action when it has been done.");
         return validation.ToFailure();
+    }
+
+    /// <summary>as_expected, no_effect, made_worse: the verdict's wire names.</summary>
+    public static string ToWire(this ActionVerdict verdict) => verdict switch
+    {
+        ActionVerdict.AsExpected => "as_expected",
+        ActionVerdict.NoEffect => "no_effect",
+        ActionVerdict.MadeWorse => "made_worse",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
+    };
+
+    /// <summary>The verdict a person gave (wire name; a dash or space for the underscore is fine), null if none or unknown.</summary>
+    public static ActionVerdict? ParseVerdict(string? text)
+    {
+        var wire = text?.Trim().Replace('-', '_').Replace(' ', '_');
+        return Enum.GetValues<ActionVerdict>().Cast<ActionVerdict?>().FirstOrDefault(v => string.Equals(v!.Value.ToWire(), wire, StringComparison.OrdinalIgnoreCase));
+    }
+
+    public static string VerdictNames => string.Join(", ", Enum.GetValues<ActionVerdict>().Select(v => v.ToWire()));
+
+    /// <summary>
+    /// The optional verdict given with an observed effect: absent (null or blank) is no verdict; otherwise it must be
+    /// one of the wire names, and it goes with the effect observed (given in the same request).
+    /// </summary>
+    public static Outcome<ActionVerdict?> CheckVerdict(string? verdict, string? observed)
+    {
+        if (string.IsNullOrWhiteSpace(verdict))
+            return (ActionVerdict?)null;
+        if (ParseVerdict(verdict) is not { } parsed)
+            return Failure.Invalid("verdict", $"'verdict' must be one of {VerdictNames} (or left out), not '{verdict.Trim()}'.");
+        if (string.IsNullOrWhiteSpace(observed))
+            return Failure.Invalid("verdict", "A 'verdict' is given with the effect observed: say what the action did ('observedEffect') too.");
+        return parsed;
     }
 
     /// <summary>Recording the observed effect afterwards: it must say something, and the action must have been done.</summary>

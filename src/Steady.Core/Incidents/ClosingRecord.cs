@@ -10,8 +10,9 @@ public sealed record ClosingRecord(string? WhatHappened, string? WhatWasDone, st
 public static class Closing
 {
     /// <param name="postmortemWritten">
-    /// Whether a full postmortem exists. The hook for SEV1/SEV2 postmortems: while postmortems are not
-    /// built, <paramref name="enforcePostmortem"/> is false and the incident says one will be due.
+    /// Whether the incident has a postmortem with an owner and a due date (it need not be finished: its
+    /// follow-up goes on after the close). A severity that requires one (SEV1/SEV2 by default) cannot be
+    /// closed without it while <paramref name="enforcePostmortem"/> is on (the default).
     /// </param>
     public static Failure? Check(IncidentStatus status, ClosingRecord? record, SeverityLevel level, bool postmortemWritten, bool enforcePostmortem)
     {
@@ -28,7 +29,7 @@ public static class Closing
         if (validation.ToFailure() is { } invalid)
             return invalid with { Detail = "Closing needs the written record: " + invalid.Detail };
         if (enforcePostmortem && level.RequiresPostmortem && !postmortemWritten)
-            return Failure.Conflict($"A {level.Name} incident needs a postmortem before it is closed.");
+            return Failure.Conflict($"A {level.Name} incident needs a postmortem with an owner and a due date before it is closed (it need not be finished): draft it and name its owner.");
         return null;
     }
 

@@ -30,8 +30,13 @@ public sealed class EmergencyAgreement : IAudited
 
     public Guid EscalationPolicyId { get; set; }
 
-    [AuditIgnore]
+    /// <summary>The intake's secret key (stored encrypted; found by <see cref="KeyHash"/>).</summary>
+    [Secret(HashedIn = nameof(KeyHash))]
     public required string Key { get; set; }
+
+    /// <summary>The key's SHA-256, written as the key is saved: what a request's key is looked up by.</summary>
+    [AuditIgnore]
+    public string? KeyHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

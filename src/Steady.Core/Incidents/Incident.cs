@@ -202,6 +202,9 @@ public sealed class IncidentAction : IAudited
 
     public DateTimeOffset? ObservedAt { get; set; }
 
+    /// <summary>Given with the observed effect, optionally: did it do what was expected, nothing, or make it worse?</summary>
+    public ActionVerdict? Verdict { get; set; }
+
     public required string RecordedBy { get; set; }
 }
 
@@ -269,6 +272,9 @@ public sealed class IncidentNotice
     /// <summary>How the last attempt went, in words; never an address or a secret.</summary>
     public string? Outcome { get; set; }
 
+    /// <summary>When it was handed to its channels, until the outcome is stored (see <see cref="Paging.Delivery.SendingAt"/>).</summary>
+    public DateTimeOffset? SendingAt { get; set; }
+
     /// <summary>The claim of the node sending it ("node-N/host/pid/claim"), while it is being sent; null otherwise.</summary>
     public string? LeaseOwner { get; set; }
 }
@@ -286,12 +292,12 @@ public sealed class IncidentChannel : IAudited
     /// <summary>email, webhook, slack, teams, mattermost, discord or ntfy.</summary>
     public required string Kind { get; set; }
 
-    /// <summary>An email address or the webhook's URL (a secret: shown shortened, never in the audit log; the channel's timeline entry names it as people see it).</summary>
-    [AuditIgnore]
+    /// <summary>An email address or the webhook's URL (a secret: stored encrypted, shown shortened).</summary>
+    [Secret]
     public required string Address { get; set; }
 
-    /// <summary>JSON object of the channel's settings, as a contact method's; null: none. Secrets: never audited.</summary>
-    [AuditIgnore]
+    /// <summary>JSON object of the channel's settings, as a contact method's; null: none.</summary>
+    [Secret]
     public string? Settings { get; set; }
 
     public DateTimeOffset AddedAt { get; set; }

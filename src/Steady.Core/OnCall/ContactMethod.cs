@@ -14,11 +14,12 @@ public sealed class ContactMethod : IAudited
 
     public required string Label { get; set; }
 
-    /// <summary>The email address, URL or phone number.</summary>
+    /// <summary>The email address, URL or phone number (a webhook's or chat's URL carries its token: stored encrypted).</summary>
+    [Secret]
     public required string Address { get; set; }
 
-    /// <summary>JSON object of per-method settings: secrets (webhook HMAC secret, ntfy token, SMS provider template). Never audited or shown in full.</summary>
-    [AuditIgnore]
+    /// <summary>JSON object of per-method settings: secrets (webhook HMAC secret, ntfy token, SMS provider template). Stored encrypted, never shown in full.</summary>
+    [Secret]
     public string? Settings { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -136,6 +136,13 @@ public static class ScheduleCalculator
     {
         if (layer.Participants.Count == 0)
             yield break;
+        // A layer that takes effect later or has ended covers only its own span.
+        if (layer.From is { } effective && effective > from)
+            from = effective;
+        if (layer.Until is { } ends && ends < to)
+            to = ends;
+        if (to <= from)
+            yield break;
         var k = IndexAt(layer, zone, from);
         while (true)
         {
@@ -178,14 +185,14 @@ public static class ScheduleCalculator
             yield break;
         }
         var windows = new List<(Instant S, Instant E)>();
-        var firstDay = start.InZone(zone).Date.PlusDays(-1);
+        var firstDay = start.InZone(zone).Date.PlusDays(-restrictions.Max(r => r.DaysSpanned));
         var lastDay = end.InZone(zone).Date;
         for (var day = firstDay; day <= lastDay; day = day.PlusDays(1))
         {
             foreach (var r in restrictions.Where(r => r.AppliesOn(day.DayOfWeek)))
             {
                 var ws = zone.ResolveLocal(day + r.Start, Resolver).ToInstant();
-                var we = zone.ResolveLocal((r.End > r.Start ? day : day.PlusDays(1)) + r.End, Resolver).ToInstant();
+                var we = zone.ResolveLocal(r.EndOn(day), Resolver).ToInstant();
                 var s = Max(ws, start);
                 var e = Min(we, end);
                 if (e > s)

@@ -220,6 +220,18 @@ public sealed class Delivery
 
     /// <summary>The new alert a <see cref="DeliveryKinds.NewAlertInAcknowledgedGroup"/> delivery tells about; null for pages.</summary>
     public Guid? AlertId { get; set; }
+
+    /// <summary>When its message was handed to its channel, until the outcome is stored: still set when another node takes it over, the message may have arrived.</summary>
+    public DateTimeOffset? SendingAt { get; set; }
+
+    /// <summary>How many times it went again, under the same key, because an earlier attempt's outcome was lost (its node died or stalled while sending).</summary>
+    public int Repeats { get; set; }
+}
+
+/// <summary>The idempotency key a message carries: its first delivery's ("dlv-{id}"), on every attempt, whichever of its deliveries are still to go.</summary>
+public static class DeliveryKeys
+{
+    public static string For(Guid message) => "dlv-" + message.ToString();
 }
 
 /// <summary>Why a delivery pages someone.</summary>
@@ -250,6 +262,8 @@ public sealed class ServerSecret
 {
     public required string Name { get; set; }
 
+    /// <summary>Stored encrypted.</summary>
+    [Steady.Core.Audit.Secret]
     public required string Value { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

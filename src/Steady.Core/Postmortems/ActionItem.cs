@@ -68,6 +68,13 @@ public sealed class ActionItem : IAudited
     [AuditIgnore]
     public int RemindersSent { get; set; }
 
+    /// <summary>The node whose follow-up pass holds it (a claim, as the outboxes' claims).</summary>
+    [AuditIgnore]
+    public string? LeaseOwner { get; set; }
+
+    [AuditIgnore]
+    public DateTimeOffset? LeaseUntil { get; set; }
+
     [AuditIgnore]
     public int Version { get; set; }
 }

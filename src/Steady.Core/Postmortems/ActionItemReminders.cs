@@ -14,9 +14,20 @@ public static class ActionItemReminders
     /// cadence after it. A "before" reminder that would come earlier than the item was created is
     /// skipped (the owner has just been given it). Null when the item is done or dropped.
     /// </summary>
-    public static DateTimeOffset? Next(ActionItemStatus status, DateTimeOffset dueAt, DateTimeOffset createdAt, int sent, ReminderPolicy policy)
+    public static DateTimeOffset? Next(ActionItemStatus status, DateTimeOffset dueAt, DateTimeOffset createdAt, int sent, ReminderPolicy policy) =>
+        Next(finished: status is ActionItemStatus.Done or ActionItemStatus.NotDoing, dueAt, createdAt, sent, policy);
+
+    /// <summary>
+    /// A postmortem's next reminder to its owner, on the same policy as an action item's: until it is
+    /// reviewed (or published); none without an owner or a due date.
+    /// </summary>
+    public static DateTimeOffset? Next(PostmortemStatus status, Guid? ownerId, DateTimeOffset? dueAt, DateTimeOffset createdAt, int sent, ReminderPolicy policy) =>
+        ownerId is null || dueAt is not { } due ? null : Next(finished: PostmortemStatuses.IsFinished(status), due, createdAt, sent, policy);
+
+    /// <summary>The follow-up of anything with a due date: before it, on it, then every cadence after it, until <paramref name="finished"/>.</summary>
+    public static DateTimeOffset? Next(bool finished, DateTimeOffset dueAt, DateTimeOffset createdAt, int sent, ReminderPolicy policy)
     {
-        if (status is ActionItemStatus.Done or ActionItemStatus.NotDoing)
+        if (finished)
             return null;
         var before = dueAt - policy.Before;
         var skipBefore = before < createdAt;

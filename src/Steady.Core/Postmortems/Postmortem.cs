@@ -65,6 +65,24 @@ public sealed class Postmortem : IAudited
 
     public DateTimeOffset? PublishedAt { get; set; }
 
+    /// <summary>What customers read: posted to the status page's incident when the postmortem is published (optional).</summary>
+    public string? PublicSummary { get; set; }
+
+    /// <summary>When the owner is next reminded to write it (the follow-up's due row); null once reviewed, or without an owner or due date.</summary>
+    [AuditIgnore]
+    public DateTimeOffset? NextReminderAt { get; set; }
+
+    /// <summary>How many reminders were sent for the current due date.</summary>
+    [AuditIgnore]
+    public int RemindersSent { get; set; }
+
+    /// <summary>The node whose follow-up pass holds it (a claim, as the outboxes' claims).</summary>
+    [AuditIgnore]
+    public string? LeaseOwner { get; set; }
+
+    [AuditIgnore]
+    public DateTimeOffset? LeaseUntil { get; set; }
+
     [AuditIgnore]
     public int Version { get; set; }
 }

@@ -14,6 +14,9 @@ public static class PostmortemStatuses
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
+    /// <summary>Whether the postmortem's writing is done (reviewed or published): its owner is no longer reminded.</summary>
+    public static bool IsFinished(PostmortemStatus status) => status >= PostmortemStatus.Reviewed;
+
     public static PostmortemStatus? TryParse(string? text) =>
         All.Cast<PostmortemStatus?>().FirstOrDefault(s => string.Equals(s!.Value.ToWire(), text?.Trim(), StringComparison.OrdinalIgnoreCase));
 

@@ -74,8 +74,13 @@ public sealed class IntegrationKey : IAudited
 
     public required string Name { get; set; }
 
-    [AuditIgnore]
+    /// <summary>The key monitoring tools send with (stored encrypted; found by <see cref="KeyHash"/>).</summary>
+    [Secret(HashedIn = nameof(KeyHash))]
     public required string Key { get; set; }
+
+    /// <summary>The key's SHA-256, written as the key is saved: what intake looks a key up by.</summary>
+    [AuditIgnore]
+    public string? KeyHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -21,6 +21,16 @@ public sealed class PublicStatusPage : IAudited
 
     public required string TimeZone { get; set; }
 
+    /// <summary>Visible only to signed-in people, or through the secret link (<see cref="AccessKeyHash"/>).</summary>
+    public bool IsPrivate { get; set; }
+
+    /// <summary>The hash of the secret link's key; null when no link was made. The key itself is shown once.</summary>
+    [AuditIgnore]
+    public string? AccessKeyHash { get; set; }
+
+    /// <summary>A host name (status.example.com) that serves this page at <c>/</c>, behind a reverse proxy.</summary>
+    public string? HostName { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>Bumped by every change to what the page shows: nodes compare it to know their rendering is stale.</summary>

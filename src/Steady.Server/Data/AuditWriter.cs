@@ -16,6 +16,12 @@ namespace Steady.Server.Data;
 /// </summary>
 internal static class AuditWriter
 {
+    /// <summary>What the log shows for a secret that was set or removed: that there was one, never its value.</summary>
+    public const string SecretMarker = "(secret)";
+
+    /// <summary>What the log shows for a secret (or a password) that changed.</summary>
+    public const string ChangedMarker = "(changed)";
+
     public static void Write(SteadyDb db, AuditContext audit, TimeProvider time)
     {
         var now = time.GetUtcNow();
@@ -72,10 +78,21 @@ internal static class AuditWriter
             if (member?.GetCustomAttribute<AuditIgnoreAttribute>() is not null || property.Metadata.Name == "PasswordHash")
             {
                 if (entry.State == EntityState.Modified && property.IsModified && property.Metadata.Name == "PasswordHash")
-                    changes["password"] = ["(changed)"];
+                    changes["password"] = [ChangedMarker];
                 continue;
             }
             var name = JsonNamingPolicy.CamelCase.ConvertName(property.Metadata.Name);
+            if (member?.GetCustomAttribute<SecretAttribute>() is not null)
+            {
+                // That a secret was set, changed or removed; never its value, old or new.
+                var (before, after) = (entry.State == EntityState.Added ? null : property.OriginalValue, entry.State == EntityState.Deleted ? null : property.CurrentValue);
+                if (entry.State == EntityState.Modified && (!property.IsModified || Equals(before, after)))
+                    continue;
+                changes[name] = entry.State == EntityState.Modified && before is not null && after is not null
+                    ? [ChangedMarker]
+                    : [before is null ? null : SecretMarker, after is null ? null : SecretMarker];
+                continue;
+            }
             switch (entry.State)
             {
                 case EntityState.Added:

@@ -15,8 +15,9 @@ public static class DatabaseSetup
         services.AddSingleton(sp => Resolve(sp.GetRequiredService<IConfiguration>().GetSection($"{SteadyOptions.Section}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions()));
         services.AddSingleton(sp => new DbMetrics(sp.GetRequiredService<DatabaseInfo>().Provider.ToString().ToLowerInvariant()));
         services.AddSingleton<SqliteLockHolder>();
-        services.AddHostedService<SqliteCheckpointer>();
+        services.AddSingleton<StorageHealth>();
         services.AddScoped<AuditContext>();
+        services.AddSingleton<SecretKeyring>();
         // A list in a query (ids.Contains(x)) goes to the database as one array parameter — json_each on SQLite,
         // = ANY on PostgreSQL — not as one parameter per element (EF 10's default): one statement per query
         // instead of one per list length, and compiled queries (the intake writer's) stay compiled.
@@ -29,9 +30,9 @@ public static class DatabaseSetup
             // they end — a request's 500, a worker's failed pass — so EF's own lines drop to Debug.
             builder.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
             if (info.Provider == DatabaseProvider.Sqlite)
-                builder.UseSqlite(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(new SqlitePragmas(), metrics);
+                builder.UseSqlite(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(new SqlitePragmas(), metrics, SecretMaterializer.Instance);
             else
-                builder.UseNpgsql(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(metrics);
+                builder.UseNpgsql(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(metrics, SecretMaterializer.Instance);
         });
         return services;
     }

@@ -20,6 +20,7 @@ public static partial class Migrator
     private static readonly Dictionary<int, Func<DbConnection, DbTransaction, bool, CancellationToken, Task>> CodeSteps = new()
     {
         [15] = StoredText.RepairAsync,
+        [20] = SecretColumns.ScrubAuditAsync,
     };
 
     public static IReadOnlyList<Migration> For(DatabaseProvider provider)
@@ -55,10 +56,19 @@ public static partial class Migrator
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await ExecuteAsync(connection, null, provider == DatabaseProvider.Sqlite
-                ? "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                : "CREATE TABLE IF NOT EXISTS schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-                cancellationToken);
+            // Under the lock on PostgreSQL: two nodes starting at once on an empty database would both create the table
+            // (CREATE TABLE IF NOT EXISTS is not safe against a concurrent CREATE: one fails on a duplicate type name).
+            await using (var create = provider == DatabaseProvider.Sqlite ? null : await connection.BeginTransactionAsync(cancellationToken))
+            {
+                if (create is not null)
+                    await ExecuteAsync(connection, create, "SELECT pg_advisory_xact_lock(7415201)", cancellationToken);
+                await ExecuteAsync(connection, create, provider == DatabaseProvider.Sqlite
+                    ? "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                    : "CREATE TABLE IF NOT EXISTS schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+                    cancellationToken);
+                if (create is not null)
+                    await create.CommitAsync(cancellationToken);
+            }
 
             foreach (var migration in migrations.Where(m => m.Version <= (target ?? int.MaxValue)))
             {
@@ -112,6 +122,28 @@ public static partial class Migrator
     }
 
     public static int LatestVersion(DatabaseProvider provider) => For(provider)[^1].Version;
+
+    /// <summary>A transaction holding the migration lock (SQLite's write lock, taken now; PostgreSQL's advisory lock), for work that nodes must take turns at.</summary>
+    internal static async Task<DbTransaction> BeginLockedAsync(DbConnection connection, bool sqlite, CancellationToken cancellationToken)
+    {
+        if (sqlite)
+            return await BeginImmediateAsync(connection, cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(7415201)", cancellationToken);
+        return transaction;
+    }
+
+    /// <summary>
+    /// Why this binary must take no work on a database whose schema is at <paramref name="version"/>, or null when it may:
+    /// a newer Steady upgraded the schema, and an older one would read and write rows it does not understand.
+    /// </summary>
+    public static string? TooNew(DatabaseProvider provider, int version)
+    {
+        var known = LatestVersion(provider);
+        return version <= known ? null
+            : $"The database schema is at version {version}, newer than this Steady knows ({known}): a newer Steady upgraded it. " +
+              "This one takes no work on it; run the newer Steady (a downgrade needs the backup taken before the upgrade).";
+    }
 
     private static async Task<DbTransaction> BeginImmediateAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -8,6 +8,9 @@ namespace Steady.Server.Data;
 /// SQLite, the commit that crosses the auto-checkpoint threshold does the copying and its fsyncs
 /// itself, and every alert in that batch waits for them. The auto-checkpoint stays on at a higher
 /// threshold (<see cref="SqlitePragmas"/>) as the safety net should this loop fall behind.
+/// It starts after <see cref="DatabaseStartup"/> (registered after it), and a checkpoint that answers "not in WAL mode"
+/// opens its connection again: a connection that first saw the database before it was switched to WAL (a brand-new
+/// file) never reads its header again, and its checkpoints would do nothing while the log grows without bound.
 /// </summary>
 public sealed partial class SqliteCheckpointer(DatabaseInfo database, TimeProvider time, ILogger<SqliteCheckpointer> logger) : BackgroundService
 {
@@ -30,9 +33,11 @@ public sealed partial class SqliteCheckpointer(DatabaseInfo database, TimeProvid
                         connection = new SqliteConnection(database.ConnectionString);
                         await connection.OpenAsync(stoppingToken);
                     }
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                    await command.ExecuteNonQueryAsync(stoppingToken);
+                    if (!await CheckpointAsync(connection, stoppingToken))
+                    {
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
                 }
                 catch (SqliteException e)
                 {
@@ -51,6 +56,20 @@ public sealed partial class SqliteCheckpointer(DatabaseInfo database, TimeProvid
             if (connection is not null)
                 await connection.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// One PASSIVE checkpoint; false when the connection does not see the database in WAL mode (the log's size is -1).
+    /// When the disk under the database runs low, a TRUNCATE checkpoint instead, which also gives the log's space back.
+    /// </summary>
+    internal async Task<bool> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var low = StorageHealth.FreeBytes(database.SqlitePath!) is { } free && free < 4 * StorageHealth.MinimumFreeBytes;
+        await using var command = connection.CreateCommand();
+        command.CommandText = low ? "PRAGMA wal_checkpoint(TRUNCATE);" : "PRAGMA wal_checkpoint(PASSIVE);";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        // busy, frames in the log, frames checkpointed: -1, -1 when this connection is not in WAL mode.
+        return !await reader.ReadAsync(cancellationToken) || reader.GetInt64(1) != -1;
     }
 
     [LoggerMessage(EventId = 130, Level = LogLevel.Warning, Message = "SQLite checkpoint failed: {Reason}; SQLite's own checkpoint still runs, and this one retries")]

@@ -19,8 +19,11 @@ namespace Steady.Server.Data;
 /// navigations) so EF orders inserts and deletes by them; deletes never cascade: the commands remove
 /// dependents explicitly, so each removal is audited (<see cref="AuditWriter"/>).
 /// </summary>
-public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext audit, TimeProvider time) : DbContext(options)
+public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext audit, TimeProvider time, SecretKeyring keyring) : DbContext(options)
 {
+    /// <summary>Seals the secrets this context saves and opens those it reads (<see cref="SecretColumns"/>).</summary>
+    internal SecretKeyring Keyring => keyring;
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Team> Teams => Set<Team>();
@@ -36,6 +39,8 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<SecretKey> SecretKeys => Set<SecretKey>();
 
     public DbSet<Alert> Alerts => Set<Alert>();
 
@@ -176,13 +181,29 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         AuditWriter.Write(this, audit, time);
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var sealedValues = SecretColumns.Seal(ChangeTracker, keyring);
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            SecretColumns.Restore(sealedValues);
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         AuditWriter.Write(this, audit, time);
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var sealedValues = SecretColumns.Seal(ChangeTracker, keyring);
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            SecretColumns.Restore(sealedValues);
+        }
     }
 
     internal static string SnakeCase(string name)

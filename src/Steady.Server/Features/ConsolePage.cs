@@ -23,7 +23,7 @@ public abstract class ConsolePage : PageModel
     public Shared.PersonalTime Time { get; private set; } = Shared.PersonalTime.For(null);
 
     /// <summary>For organization admins: what is not set up that people depend on (the layout shows it as a banner).</summary>
-    public IReadOnlyList<string> SetupWarnings { get; private set; } = [];
+    public IReadOnlyList<Shared.SetupWarning> SetupWarnings { get; private set; } = [];
 
     /// <summary>The request's cancellation token (the browser went away): pass it to every database and async call.</summary>
     protected CancellationToken RequestAborted => HttpContext.RequestAborted;
@@ -57,7 +57,7 @@ public abstract class ConsolePage : PageModel
         if (actor.IsAdmin)
         {
             var smtp = HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Notify.SmtpOptions>>().CurrentValue;
-            SetupWarnings = await Shared.SetupWarnings.ForAdminsAsync(db, smtp, RequestAborted);
+            SetupWarnings = await Shared.SetupWarnings.ForAdminsAsync(db, smtp, HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), RequestAborted);
         }
         return true;
     }

@@ -23,11 +23,16 @@ public sealed class WakeSignal<TWorker>
 /// <summary>
 /// A worker whose work has due times in the database: it does what is due, then sleeps until the
 /// next due time, a wake signal, or a periodic sweep (the safety net for work another node wrote),
-/// whichever comes first — all on the injected clock, so tests move time instead of sleeping.
+/// whichever comes first — all on the injected clock, so tests move time instead of sleeping. A pass that
+/// failed (the database away, say) is tried again after <see cref="AfterFailure"/>, not after a whole sweep:
+/// once the database is back, due work goes within about a second.
 /// </summary>
 public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal, TimeProvider time, ILogger logger) : BackgroundService
 {
     protected virtual TimeSpan Sweep => TimeSpan.FromSeconds(15);
+
+    /// <summary>How long after a failed pass the next one starts.</summary>
+    private static readonly TimeSpan AfterFailure = TimeSpan.FromSeconds(1);
 
     protected TimeProvider Time => time;
 
@@ -50,7 +55,7 @@ public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal,
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogFailed(logger, GetType().Name, e);
-                next = null;
+                next = time.GetUtcNow() + AfterFailure;
             }
             var wait = next is { } due ? due - time.GetUtcNow() : Sweep;
             wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Sweep ? Sweep : wait;

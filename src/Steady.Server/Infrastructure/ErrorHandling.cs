@@ -10,17 +10,29 @@ namespace Steady.Server.Infrastructure;
 /// ours: logged (with the route's template, never the path, which may hold an integration key or a
 /// token) and answered with a 500 that leaks nothing. A JSON error is the client's only when it came
 /// from reading the request (ASP.NET wraps those in a BadHttpRequestException); one from writing a
-/// response is a 500, not a 400 blamed on the request.
+/// response is a 500, not a 400 blamed on the request. A database that is away or full is nobody's bug: 503 with
+/// Retry-After, and <c>/readyz</c> says why (<see cref="Data.StorageHealth"/>).
 /// </summary>
-public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogger<ErrorHandling> logger) : IExceptionHandler
+public sealed partial class ErrorHandling(IProblemDetailsService problems, Data.StorageHealth storage, ILogger<ErrorHandling> logger) : IExceptionHandler
 {
+    /// <summary>What a 503 for a database that is away asks clients to wait, in seconds.</summary>
+    public const string RetryAfterSeconds = "5";
+
     public const long MaxBodyBytes = 1024 * 1024;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail) = Describe(exception);
-        if (status >= 500)
+        if (status == 503)
+        {
+            storage.Failed(exception);
+            LogUnavailable(logger, context.Request.Method, RouteOf(context), exception.GetBaseException().Message);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
+        else if (status >= 500)
+        {
             LogUnhandled(logger, context.Request.Method, RouteOf(context), exception);
+        }
         context.Response.StatusCode = status;
         if (await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -49,6 +61,10 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
                 return (bad.StatusCode, "The request is not valid.", bad.Message);
             case AccountUnavailableException:
                 return (401, "Authentication required.", exception.Message);
+            case var e when Data.DbErrors.IsUnavailable(e):
+                return (503, "Storage unavailable.", Data.DbErrors.IsFull(e)
+                    ? "The disk under Steady's database is full; nothing was changed. Retry shortly."
+                    : "Steady's database is unavailable right now; nothing was changed. Retry shortly.");
             case OperationCanceledException:
                 return (499, "The request was cancelled.", "The client closed the request.");
             default:
@@ -101,6 +117,9 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
 
     [System.Text.RegularExpressions.GeneratedRegex(@" (for|on|of) type '[^']+'")]
     private static partial System.Text.RegularExpressions.Regex TypeName();
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "{Method} {Route} answered 503: the database is unavailable ({Reason})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string route, string reason);
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Route}")]
     private static partial void LogUnhandled(ILogger logger, string method, string route, Exception exception);

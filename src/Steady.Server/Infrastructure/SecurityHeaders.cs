@@ -11,12 +11,25 @@ namespace Steady.Server.Infrastructure;
 public static class SecurityHeaders
 {
     /// <summary>
-    /// The console's policy. Style attributes stay allowed (<c>style-src-attr 'unsafe-inline'</c>) for the schedule
-    /// timeline's computed bar positions: they cannot run script; style elements and sheets from elsewhere cannot load.
+    /// The console's policy: no inline script and no style attributes. A page that computes styles (the schedule
+    /// timeline's bar positions) writes them in one style element carrying the response's nonce
+    /// (<see cref="StyleNonce"/>), which the policy then names.
     /// </summary>
-    public const string PagePolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; " +
+    public static string PagePolicy(string? styleNonce) =>
+        "default-src 'self'; script-src 'self'; style-src 'self'" + (styleNonce is null ? "" : $" 'nonce-{styleNonce}'") + "; img-src 'self' data:; " +
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    private const string NonceKey = "Steady.StyleNonce";
+
+    /// <summary>This response's nonce for a style element, made when a page first asks; the policy names it.</summary>
+    public static string StyleNonce(HttpContext context)
+    {
+        if (context.Items[NonceKey] is string nonce)
+            return nonce;
+        nonce = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        context.Items[NonceKey] = nonce;
+        return nonce;
+    }
 
     /// <summary>Anything that is not a page: nothing may load, run or frame it.</summary>
     public const string DocumentPolicy = "default-src 'none'; frame-ancestors 'none'; sandbox";
@@ -37,7 +50,7 @@ public static class SecurityHeaders
     {
         var headers = context.Response.Headers;
         var page = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-        headers.ContentSecurityPolicy = page ? PagePolicy : DocumentPolicy;
+        headers.ContentSecurityPolicy = page ? PagePolicy(context.Items[NonceKey] as string) : DocumentPolicy;
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";

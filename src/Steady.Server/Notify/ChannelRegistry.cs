@@ -59,9 +59,9 @@ public sealed partial class ChannelRegistry
         return result;
     }
 
-    /// <summary>The "send test" action: a harmless test notification through this contact method, now.</summary>
-    public Task<DeliveryResult> SendTestAsync(ContactTarget target, Uri? detailsUrl, CancellationToken cancellationToken) =>
-        SendAsync(target, TestNotification(detailsUrl), cancellationToken);
+    /// <summary>The "send test" action: a harmless test notification through this contact method, now; the result says whether it went and, over HTTP, the status code only (<see cref="DeliveryResult.ForTest"/>).</summary>
+    public async Task<DeliveryResult> SendTestAsync(ContactTarget target, Uri? detailsUrl, CancellationToken cancellationToken) =>
+        (await SendAsync(target, TestNotification(detailsUrl), cancellationToken)).ForTest();
 
     public Notification TestNotification(Uri? detailsUrl = null) => new(
         NotificationKind.Test,

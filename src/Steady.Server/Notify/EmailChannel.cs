@@ -43,34 +43,39 @@ public sealed class EmailChannel(IOptionsMonitor<SmtpOptions> options) : INotifi
         {
             return DeliveryResult.Retry($"the SMTP server did not finish within {smtp.Timeout.TotalSeconds:0.###} s");
         }
-        catch (SmtpCommandException e)
+        catch (Exception e) when (Classify(e) is { } result)
         {
-            var detail = $"SMTP {(int)e.StatusCode}: {NotificationText.OneLine(e.Message)}";
-            return (int)e.StatusCode is >= 400 and < 500 ? DeliveryResult.Retry(detail) : DeliveryResult.Failed(detail);
-        }
-        catch (AuthenticationException)
-        {
-            return DeliveryResult.Failed("the SMTP server refused the username and password");
-        }
-        catch (SslHandshakeException e)
-        {
-            return DeliveryResult.Failed($"TLS with the SMTP server failed: {NotificationText.OneLine(e.Message)}");
-        }
-        catch (NotSupportedException e)
-        {
-            return DeliveryResult.Failed($"the SMTP server cannot do what the settings ask: {NotificationText.OneLine(e.Message)}");
-        }
-        catch (SocketException e)
-        {
-            return DeliveryResult.Retry($"could not connect to the SMTP server: {e.SocketErrorCode}");
-        }
-        catch (Exception e) when (e is IOException or TimeoutException or SmtpProtocolException or ServiceNotConnectedException)
-        {
-            return DeliveryResult.Retry($"the SMTP connection failed: {NotificationText.OneLine(e.Message)}");
+            return result;
         }
     }
 
-    private static SecureSocketOptions Socket(SmtpSecurity security) => security switch
+    /// <summary>
+    /// What an SMTP failure means for a send: 4xx replies, connection errors and timeouts are retried; 5xx replies,
+    /// failed authentication and TLS problems fail. Null for an exception that is no SMTP failure.
+    /// </summary>
+    public static DeliveryResult? Classify(Exception e)
+    {
+        switch (e)
+        {
+            case SmtpCommandException command:
+                var detail = $"SMTP {(int)command.StatusCode}: {NotificationText.OneLine(command.Message)}";
+                return (int)command.StatusCode is >= 400 and < 500 ? DeliveryResult.Retry(detail) : DeliveryResult.Failed(detail);
+            case AuthenticationException:
+                return DeliveryResult.Failed("the SMTP server refused the username and password");
+            case SslHandshakeException:
+                return DeliveryResult.Failed($"TLS with the SMTP server failed: {NotificationText.OneLine(e.Message)}");
+            case NotSupportedException:
+                return DeliveryResult.Failed($"the SMTP server cannot do what the settings ask: {NotificationText.OneLine(e.Message)}");
+            case SocketException socket:
+                return DeliveryResult.Retry($"could not connect to the SMTP server: {socket.SocketErrorCode}");
+            case IOException or TimeoutException or SmtpProtocolException or ServiceNotConnectedException:
+                return DeliveryResult.Retry($"the SMTP connection failed: {NotificationText.OneLine(e.Message)}");
+            default:
+                return null;
+        }
+    }
+
+    public static SecureSocketOptions Socket(SmtpSecurity security) => security switch
     {
         SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
         SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
@@ -78,7 +83,7 @@ public sealed class EmailChannel(IOptionsMonitor<SmtpOptions> options) : INotifi
     };
 
     /// <summary>The message is accepted: a failure to say goodbye must not turn it into a retry.</summary>
-    private static async Task QuitAsync(SmtpClient client, CancellationToken cancellationToken)
+    public static async Task QuitAsync(SmtpClient client, CancellationToken cancellationToken)
     {
         try
         {

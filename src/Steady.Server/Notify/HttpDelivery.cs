@@ -13,7 +13,7 @@ namespace Steady.Server.Notify;
 /// included (they are not followed). Details never include the URL: webhook URLs carry their secret
 /// in the path or query.
 /// </summary>
-public sealed class HttpDelivery(IHttpClientFactory http, IOptionsMonitor<NotifyOptions> options, TimeProvider time)
+public sealed class HttpDelivery(IHttpClientFactory http, IOptionsMonitor<NotifyOptions> options, Infrastructure.OutboundPolicy outbound, TimeProvider time)
 {
     public const string ClientName = "notify";
     private const int DetailBodyChars = 200;
@@ -47,6 +47,9 @@ public sealed class HttpDelivery(IHttpClientFactory http, IOptionsMonitor<Notify
 
     public async Task<DeliveryResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Steady:Outbound:Allow holds for what was written before it was set, too (who wrote it was checked then).
+        if (request.RequestUri is { } destination && outbound.RefusalForUrl(destination.AbsoluteUri, isAdmin: true) is { } refused)
+            return DeliveryResult.Failed($"not sent: {refused}");
         var timeout = options.CurrentValue.HttpTimeout;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
@@ -54,19 +57,23 @@ public sealed class HttpDelivery(IHttpClientFactory http, IOptionsMonitor<Notify
         try
         {
             using var response = await http.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
-            return await ClassifyAsync(response, limit.Token);
+            return await ClassifyAsync(response, limit.Token) with { StatusCode = (int)response.StatusCode, OverHttp = true };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return DeliveryResult.Retry($"no answer within {timeout.TotalSeconds:0.###} s");
+            return DeliveryResult.Retry($"no answer within {timeout.TotalSeconds:0.###} s") with { OverHttp = true };
+        }
+        catch (HttpRequestException e) when (e.InnerException is Infrastructure.OutboundRefusedException policy)
+        {
+            return DeliveryResult.Failed($"not sent: {policy.Message}"); // the server's own reason, not the receiver's: shown whole
         }
         catch (HttpRequestException e)
         {
-            return DeliveryResult.Retry(e.InnerException is SocketException socket ? $"connection failed: {socket.SocketErrorCode}" : $"request failed: {e.HttpRequestError}");
+            return DeliveryResult.Retry(e.InnerException is SocketException socket ? $"connection failed: {socket.SocketErrorCode}" : $"request failed: {e.HttpRequestError}") with { OverHttp = true };
         }
         catch (IOException e)
         {
-            return DeliveryResult.Retry($"connection failed: {e.GetType().Name}");
+            return DeliveryResult.Retry($"connection failed: {e.GetType().Name}") with { OverHttp = true };
         }
     }
 

@@ -109,6 +109,21 @@ public enum DeliveryOutcome
 /// <summary>How one attempt went, in a sentence a person can act on. Never holds a secret.</summary>
 public sealed record DeliveryResult(DeliveryOutcome Outcome, string Detail, TimeSpan? RetryAfter = null)
 {
+    /// <summary>The HTTP status the receiver answered, for channels that send over HTTP; null when none came.</summary>
+    public int? StatusCode { get; init; }
+
+    /// <summary>True for an attempt over HTTP (webhooks, chat, push, SMS providers), answered or not.</summary>
+    public bool OverHttp { get; init; }
+
+    /// <summary>
+    /// What "send test" tells: for HTTP, whether it went and the status code — never the receiver's answer or why a
+    /// connection failed, or a test would read internal services and probe their ports.
+    /// </summary>
+    public DeliveryResult ForTest() => !OverHttp ? this : this with
+    {
+        Detail = StatusCode is { } status ? $"HTTP {status}" : Outcome == DeliveryOutcome.Sent ? "sent" : "no HTTP answer",
+    };
+
     public static DeliveryResult Sent(string detail) => new(DeliveryOutcome.Sent, detail);
 
     public static DeliveryResult Retry(string detail, TimeSpan? after = null) => new(DeliveryOutcome.Retry, detail, after);

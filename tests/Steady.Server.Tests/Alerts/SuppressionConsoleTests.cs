@@ -102,4 +102,43 @@ public sealed class SuppressionConsoleTests
         Assert.DoesNotContain("id=\"in-maintenance\"", await bob.GetPageAsync($"/services/{service}"), StringComparison.Ordinal);
         Assert.Equal([("created", "Bob Okafor"), ("updated", "Bob Okafor")], await AuditAsync(host, "maintenance_window"));
     }
+
+    [Fact]
+    public async Task SilencesAndMaintenanceEndAtADateAndTimeInThePersonsOwnZone()
+    {
+        var (host, _, service, _) = await ArrangeAsync();
+        await using var _ = host;
+        (await host.Admin().PutAsJsonAsync("/api/v1/users/alice@example.com/password", new { newPassword = Password })).EnsureSuccessStatusCode();
+        var alice = new ConsoleClient(host); // Europe/Berlin: CET, an hour ahead of UTC in November
+        await alice.SignInAsync("alice@example.com", Password);
+        var form = await alice.GetPageAsync("/silences");
+        Assert.Contains("Or until (Europe/Berlin) <input name=\"EndsAt\"", form, StringComparison.Ordinal);
+
+        var made = await alice.PostFormAsync("/silences", "/silences?handler=Create",
+            ("Service", service.ToString()), ("Matchers[0].Name", "alertname"), ("Matchers[0].Op", "="), ("Matchers[0].Value", "DiskFull"),
+            ("Reason", "Until the disk is grown tonight"), ("StartsAt", ""), ("DurationMinutes", "30"), ("EndsAt", "2026-11-24T23:30"));
+        Assert.Equal(HttpStatusCode.Redirect, made.StatusCode);
+        var silence = Assert.Single((await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/silences?active=true")).EnumerateArray());
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 22, 30, 0, TimeSpan.Zero), silence.GetProperty("endsAt").GetDateTimeOffset()); // the end wins over the length
+        Assert.Contains("Tue 24 Nov 23:30 CET", await alice.GetPageAsync("/silences"), StringComparison.Ordinal);
+
+        // Maintenance longer than the lengths offered (ten days), from Berlin's evening to a morning.
+        var planned = await alice.PostFormAsync("/maintenance", "/maintenance?handler=Create",
+            ("Service", service.ToString()), ("Reason", "Data centre move"), ("StartsAt", "2026-11-25T22:00"), ("DurationMinutes", "60"), ("EndsAt", "2026-12-05T06:00"));
+        Assert.Equal(HttpStatusCode.Redirect, planned.StatusCode);
+        var window = Assert.Single((await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services/payments-api/maintenance")).EnumerateArray());
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 21, 0, 0, TimeSpan.Zero), window.GetProperty("startsAt").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 5, 0, 0, TimeSpan.Zero), window.GetProperty("endsAt").GetDateTimeOffset());
+
+        // An end before now, or one that is no date, is refused beside the end; nothing is written.
+        var past = await alice.PostFormAsync("/silences", "/silences?handler=Create",
+            ("Service", service.ToString()), ("Matchers[0].Name", "alertname"), ("Matchers[0].Op", "="), ("Matchers[0].Value", "Other"),
+            ("Reason", "Too late"), ("StartsAt", ""), ("DurationMinutes", "30"), ("EndsAt", "2026-11-24T08:00"));
+        Assert.Contains("The silence must end in the future", await past.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var garbled = await alice.PostFormAsync("/maintenance", "/maintenance?handler=Create",
+            ("Service", service.ToString()), ("Reason", "x"), ("StartsAt", ""), ("DurationMinutes", "60"), ("EndsAt", "next tuesday"));
+        Assert.Contains("Give the end as a date and time", await garbled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single((await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/silences")).EnumerateArray());
+        Assert.Single((await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/services/payments-api/maintenance")).EnumerateArray());
+    }
 }

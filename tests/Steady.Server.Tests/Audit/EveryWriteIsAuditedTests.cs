@@ -86,6 +86,13 @@ public sealed partial class EveryWriteIsAuditedTests
             return ($"/api/v1/users/{id}/sessions", null);
         },
         ["POST /intake/{key}/heartbeat"] = (_, world) => Task.FromResult<(string, object?)>(($"/intake/{world.KeyA}/heartbeat?name=audit-{Guid.NewGuid():N}", new { })),
+        // The matrix's import is a dry run (it changes nothing); a real one brings in a person.
+        ["POST /api/v1/import/{source}"] = (_, _) => Task.FromResult<(string, object?)>(("/api/v1/import/pagerduty", new Dictionary<string, object>
+        {
+            ["users.json"] = new { users = new[] { new { id = "PU1", name = "Imported Person", email = $"{Guid.NewGuid():N}@example.com" } } },
+            ["schedules.json"] = new { schedules = Array.Empty<object>() },
+            ["escalation_policies.json"] = new { escalation_policies = Array.Empty<object>() },
+        })),
     };
 
     private static Task<HashSet<Guid>> AuditIdsAsync(SteadyHost host) =>

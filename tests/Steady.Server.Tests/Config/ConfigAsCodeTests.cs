@@ -407,4 +407,60 @@ public sealed class ConfigAsCodeTests
         Assert.Equal(HttpStatusCode.BadRequest, refused);
         Assert.Contains("group_by", problem.GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task SchedulesAndPoliciesInAFileAreCheckedAndChangedByTheCommandsTheApiUses()
+    {
+        await using var host = await SteadyHost.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await ApplyAsync(host.Admin(), File)).Status);
+        var alice = (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/users/alice@example.com")).GetProperty("id").GetGuid();
+
+        // The same wrong layer refused by the API and by a file, in the same words (the file's in snake_case).
+        var api = await host.Admin().PostAsJsonAsync("/api/v1/schedules", new
+        {
+            name = "nights", team = "Payments", timeZone = "Europe/Berlin",
+            layers = new[] { new { name = "nights", participants = new[] { alice }, firstHandoff = "2026-11-02T22:00", rotation = "custom", shiftHours = 0 } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        Assert.Contains("layers[0].rotation must be daily, weekly, or custom with shiftHours between 1 and 672 or shiftSeconds between 60 and 31622400 (a year).", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var (status, problem) = await ApplyAsync(host.Admin(), """
+            kind: schedule
+            name: nights
+            team: Payments
+            time_zone: Mars/Olympus
+            layers:
+              - name: nights
+                participants: [alice@example.com]
+                first_handoff: 2026-11-02T22:00
+                rotation: custom
+                shift_hours: 0
+            """);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("document 1 (schedule nights): layers[0].rotation must be daily, weekly, or custom with shift_hours between 1 and 672 or shift_seconds between 60 and 31622400 (a year).", detail, StringComparison.Ordinal);
+        Assert.Contains("document 1 (schedule nights): 'time_zone' 'Mars/Olympus' is not a known IANA time zone", detail, StringComparison.Ordinal);
+
+        // A change is one audit entry by whoever applied it, with a new version; the same file again changes nothing.
+        var audit = await AuditCountAsync(host);
+        var zoned = File.Replace("name: primary_engineer\nteam: Payments\ntime_zone: Europe/Berlin", "name: primary_engineer\nteam: Payments\ntime_zone: Europe/London", StringComparison.Ordinal);
+        Assert.NotEqual(File, zoned);
+        var (applied, result) = await ApplyAsync(host.Admin(), zoned);
+        Assert.Equal(HttpStatusCode.OK, applied);
+        Assert.Equal(["time_zone"], result.GetProperty("changes").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "primary_engineer").GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(audit + 1, await AuditCountAsync(host));
+        var entry = await host.WithDbAsync((db, _) => Task.FromResult(db.AuditEntries.OrderByDescending(a => a.Id).First()));
+        Assert.Equal(("updated", "schedule"), (entry.Action, entry.EntityType));
+        Assert.Equal(0, (await ApplyAsync(host.Admin(), zoned)).Body.GetProperty("updated").GetInt32());
+
+        // The API's own PUT of a policy as it stands is no change either: no new version, no audit entry.
+        var policy = await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/escalation-policies/payments-oncall");
+        audit = await AuditCountAsync(host);
+        var put = await host.Admin().PutAsJsonAsync("/api/v1/escalation-policies/payments-oncall", new
+        {
+            escalation_chain = new object[] { new { notify = "primary_engineer", wait = "5m" }, new { notify = "secondary_engineer", wait = "5m" }, new { notify = "engineering_manager", wait = "5m" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(audit, await AuditCountAsync(host));
+        Assert.Equal(policy.GetProperty("steps").GetRawText(), (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/escalation-policies/payments-oncall")).GetProperty("steps").GetRawText());
+    }
 }

@@ -31,6 +31,7 @@ public sealed class BadInputCorpusTests
         typeof(Steady.Server.Features.Paging.NodePresence), typeof(Steady.Server.Features.Paging.EscalationWorker), typeof(Steady.Server.Features.Paging.DeliveryWorker),
         typeof(HeartbeatMonitor), typeof(Steady.Server.Features.Checks.CheckRunner), typeof(Steady.Server.Features.OnCall.HandoffNotifier),
         typeof(Steady.Server.Features.Incidents.IncidentWorker), typeof(SqliteCheckpointer),
+        typeof(Steady.Server.Features.StatusPage.StatusPageWorker), typeof(Steady.Server.Features.Postmortems.FollowUpWorker), typeof(Steady.Server.Features.Alerts.SuppressionWorker),
     ];
 
     [Fact]

@@ -45,7 +45,10 @@ internal static partial class ConsoleCorpus
         {
             var label = $"form {form.Action}";
             yield return Post($"{label}: as served", form.Action, form.Fields, Expect.Answer);
-            yield return Post($"{label}: without its antiforgery token", form.Action, form.Fields.Where(f => f.Name != "__RequestVerificationToken").ToList(), Expect.Refused);
+            if (form.Fields.Any(f => f.Name == "__RequestVerificationToken"))
+                yield return Post($"{label}: without its antiforgery token", form.Action, form.Fields.Where(f => f.Name != "__RequestVerificationToken").ToList(), Expect.Refused);
+            else if (!form.Action.StartsWith("/status/subscriptions/", StringComparison.Ordinal))
+                yield return Post($"{label}: served without an antiforgery token (only a subscriber's signed link may be)", form.Action, form.Fields, Expect.Refused);
             var turn = 0;
             foreach (var field in form.Fields.Where(f => f.Name != "__RequestVerificationToken"))
             {

@@ -44,14 +44,16 @@ internal sealed class IncidentWorld : IAsyncDisposable
 
     public HttpClient Admin => Host.Admin();
 
-    public static async Task<IncidentWorld> CreateAsync()
+    public static async Task<IncidentWorld> CreateAsync(Action<IWebHostBuilder>? configure = null)
     {
         var receiver = new LoopbackReceiver();
         var prefix = Guid.NewGuid().ToString("N");
         var host = await SteadyHost.StartAsync(b =>
         {
+            SteadyHost.AllowLoopbackReceivers(b); // the responders name the receiver as their incidents' channels
             b.UseSetting("Steady:Incidents:Channels:0:Kind", "webhook");
             b.UseSetting("Steady:Incidents:Channels:0:Address", receiver.Url($"{prefix}/channel"));
+            configure?.Invoke(b);
         });
         var alerts = await AlertWorld.CreateAsync(host);
         var world = new IncidentWorld(host, alerts, receiver, prefix);
@@ -126,6 +128,13 @@ internal sealed class IncidentWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
+        _receiver.Dispose();
+    }
+
+    /// <summary>Stops the server and the receiver but keeps the database (to look at it, or start another server on it).</summary>
+    public async ValueTask DisposeKeepingDatabaseAsync()
+    {
+        await Host.DisposeAsyncKeepingDatabase();
         _receiver.Dispose();
     }
 }

@@ -52,6 +52,15 @@ internal sealed class LoopbackReceiver : IDisposable
     /// <summary>How long to wait before answering.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>How long to wait before answering a request to one path (e.g. "/ann"), instead of <see cref="Delay"/>.</summary>
+    public ConcurrentDictionary<string, TimeSpan> DelayFor { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When set, decides how long to hold each request before answering (over <see cref="DelayFor"/> and <see cref="Delay"/>).</summary>
+    public Func<ReceivedRequest, TimeSpan>? DelayOf { get; set; }
+
+    /// <summary>When set, decides the status of each request instead of <see cref="Status"/> (e.g. from what came before it).</summary>
+    public Func<ReceivedRequest, int>? StatusOf { get; set; }
+
     public IReadOnlyList<ReceivedRequest> Requests => _requests.ToList();
 
     public ReceivedRequest Single() => Assert.Single(Requests);
@@ -74,13 +83,16 @@ internal sealed class LoopbackReceiver : IDisposable
             foreach (var (name, values) in context.Request.Headers)
                 headers.Add(name, values.ToString());
             var target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-            _requests.Enqueue(new ReceivedRequest(context.Request.Method, target, headers, body.ToArray()));
-            if (Delay > TimeSpan.Zero)
-                await Task.Delay(Delay, context.RequestAborted);
-            context.Response.StatusCode = Status;
+            var request = new ReceivedRequest(context.Request.Method, target, headers, body.ToArray()) { At = DateTimeOffset.UtcNow };
+            var status = StatusOf?.Invoke(request) ?? Status;
+            _requests.Enqueue(request);
+            var delay = DelayOf?.Invoke(request) ?? (DelayFor.TryGetValue(target, out var forPath) ? forPath : Delay);
+            if (delay > TimeSpan.Zero)
+                await Task.Delay(delay, context.RequestAborted);
+            context.Response.StatusCode = status;
             foreach (var (name, value) in Headers)
                 context.Response.Headers[name] = value;
-            if (Status != 204 && Body.Length > 0)
+            if (status != 204 && Body.Length > 0)
             {
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync(Body, context.RequestAborted);
@@ -97,6 +109,9 @@ internal sealed class LoopbackReceiver : IDisposable
 
 internal sealed record ReceivedRequest(string Method, string PathAndQuery, NameValueCollection Headers, byte[] Body)
 {
+    /// <summary>When it arrived (the machine's clock).</summary>
+    public DateTimeOffset At { get; init; }
+
     public string Text => Encoding.UTF8.GetString(Body);
 
     public JsonElement Json()

@@ -14,7 +14,7 @@ public sealed class ConsoleOnCallTests
 
     private static async Task<(SteadyHost Host, ConsoleClient Alice, ConsoleClient Bob)> ArrangeAsync()
     {
-        var host = await SteadyHost.StartAsync();
+        var host = await SteadyHost.StartAsync(SteadyHost.AllowLoopbackReceivers); // Alice points her webhook and her SMS provider at the test receivers
         Assert.Equal(HttpStatusCode.OK, (await ConfigAsCodeTests.ApplyAsync(host.Admin(), ConfigAsCodeTests.File)).Status);
         foreach (var email in new[] { "alice@example.com", "bob@example.com" })
             (await host.Admin().PutAsJsonAsync($"/api/v1/users/{email}/password", new { newPassword = Password })).EnsureSuccessStatusCode();

@@ -49,7 +49,7 @@ public sealed class ContactMethodsTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task SendTestReachesARealReceiverAndMarksTheMethodVerified()
     {
-        var (me, token) = await _host.CreateUserAsync("Tess Test");
+        var (me, token) = await _host.CreateUserAsync("Tess Test", isAdmin: true); // an administrator: the receiver is on the server's own host
         var client = _host.As(token);
         var port = FreePort();
         using var receiver = new System.Net.HttpListener();
@@ -71,6 +71,7 @@ public sealed class ContactMethodsTests(ServerFixture fixture) : IClassFixture<S
         var test = await client.PostAsJsonAsync($"/api/v1/users/{me}/contact-methods/{id}/test", new { });
         var result = await test.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("sent", result.GetProperty("outcome").GetString());
+        Assert.Equal("HTTP 204", result.GetProperty("detail").GetString());
         Assert.Equal(JsonValueKind.String, result.GetProperty("verifiedAt").ValueKind);
         var (body, key) = await received.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Contains("steady.notification", body);
@@ -80,6 +81,7 @@ public sealed class ContactMethodsTests(ServerFixture fixture) : IClassFixture<S
         var closedId = (await closed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var failed = await (await client.PostAsJsonAsync($"/api/v1/users/{me}/contact-methods/{closedId}/test", new { })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.NotEqual("sent", failed.GetProperty("outcome").GetString());
+        Assert.Equal("no HTTP answer", failed.GetProperty("detail").GetString()); // not why: a test is no port scanner
         Assert.Equal(JsonValueKind.Null, failed.GetProperty("verifiedAt").ValueKind);
     }
 

@@ -105,4 +105,38 @@ public sealed class PolicyEditingTests
         Assert.Equal(HttpStatusCode.NotFound, (await host.Admin().GetAsync("/api/v1/escalation-policies/payments-oncall")).StatusCode);
         Assert.Contains(("deleted", "Alice Martin"), await AuditAsync(host, seed));
     }
+
+    [Fact]
+    public async Task WhoWouldBePagedIsShownForTheStepsInTheFormBeforeAnythingIsSaved()
+    {
+        var (host, alice, _, team) = await ArrangeAsync();
+        await using var _ = host;
+        var before = (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/escalation-policies")).GetArrayLength();
+        var previewed = await alice.PostFormAsync("/policies/edit", "/policies/edit?handler=Preview",
+            ("Name", ""), ("Team", team.ToString()), ("Description", ""), ("Repeat", "0"),
+            ("Steps[0].Notify", "secondary_engineer"), ("Steps[0].Notify", ""), ("Steps[0].Wait", "5m"),
+            ("Steps[1].Notify", "bob@example.com"), ("Steps[1].Wait", "10m"));
+        Assert.Equal(HttpStatusCode.OK, previewed.StatusCode);
+        var html = await previewed.Content.ReadAsStringAsync();
+        Assert.Contains("As in the form, not saved yet.", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>Erin Manager</strong>", html, StringComparison.Ordinal); // secondary_engineer's office-hours layer, Tuesday 10:00 Berlin
+        Assert.Contains("<strong>Bob Okafor</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"secondary_engineer\" selected=\"selected\">", html, StringComparison.Ordinal); // the form is kept
+        Assert.Equal(before, (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/escalation-policies")).GetArrayLength());
+
+        // A wrong step is shown beside it, as Save would show it; still nothing saved.
+        var refused = await alice.PostFormAsync("/policies/edit", "/policies/edit?handler=Preview",
+            ("Name", "x"), ("Team", team.ToString()), ("Repeat", "0"), ("Steps[0].Notify", "primary_engineer"), ("Steps[0].Wait", "soon"));
+        Assert.Contains("must be a duration between 1m and 1d", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // On a saved policy the preview is of the form's steps, not the saved ones, and the saved policy is unchanged.
+        var seed = (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/escalation-policies/payments-oncall")).GetProperty("id").GetGuid();
+        var edited = await alice.PostFormAsync($"/policies/edit/{seed}", $"/policies/edit/{seed}?handler=Preview",
+            ("Name", "payments-oncall"), ("Repeat", "0"), ("Steps[0].Notify", "bob@example.com"), ("Steps[0].Wait", "5m"));
+        var page = await edited.Content.ReadAsStringAsync();
+        Assert.Contains("As in the form, not saved yet.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<strong>Erin Manager</strong>", page, StringComparison.Ordinal);
+        Assert.Equal(3, (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/escalation-policies/payments-oncall")).GetProperty("steps").GetArrayLength());
+        Assert.DoesNotContain(("updated", "Alice Martin"), await AuditAsync(host, seed));
+    }
 }

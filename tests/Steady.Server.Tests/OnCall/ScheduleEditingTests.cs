@@ -149,4 +149,47 @@ public sealed class ScheduleEditingTests
         Assert.Equal(HttpStatusCode.NotFound, (await host.Admin().GetAsync("/api/v1/schedules/short-lived")).StatusCode);
         Assert.Contains(await AuditAsync(host, shortLived), a => a.Action == "deleted" && a.Actor == "Alice Martin");
     }
+
+    [Fact]
+    public async Task APersonKeepsOneColourOnEveryTimelineAndAnOverrideIsDrawnAsAnOverride()
+    {
+        var (host, alice, _, _, _, _) = await ArrangeAsync();
+        await using var _ = host;
+        var erin = (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/users/erin@example.com")).GetProperty("id").GetGuid();
+        var primary = (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/schedules/primary_engineer")).GetProperty("id").GetGuid();
+        var secondary = (await host.Admin().GetFromJsonAsync<JsonElement>("/api/v1/schedules/secondary_engineer")).GetProperty("id").GetGuid();
+        // Erin covers primary_engineer tomorrow from 12:00 to 14:00 Berlin time.
+        (await host.Admin().PostAsJsonAsync("/api/v1/schedules/primary_engineer/overrides", new { user = erin.ToString(), startsAt = "2026-11-25T11:00:00Z", endsAt = "2026-11-25T13:00:00Z" })).EnsureSuccessStatusCode();
+
+        // The two schedules name Alice and Bob in opposite orders, and Erin only on one: each keeps one colour, and differs from the others.
+        var first = await alice.GetPageAsync($"/schedules/{primary}");
+        var second = await alice.GetPageAsync($"/schedules/{secondary}");
+        // The bars are placed by one style element with the response's nonce: the policy allows no style attributes.
+        var response = await alice.GetAsync($"/schedules/{primary}");
+        var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var nonce = System.Text.RegularExpressions.Regex.Match(html, "<style nonce=\"([0-9a-f]{32})\">#timeline-b0\\{left:").Groups[1].Value;
+        Assert.NotEmpty(nonce);
+        Assert.Contains($"style-src 'self' 'nonce-{nonce}';", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("style-src-attr", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain(" style=\"", html, StringComparison.Ordinal);
+        string ColourOf(string page, string name)
+        {
+            var drawn = System.Text.RegularExpressions.Regex.Matches(page, $"class=\"tl-seg (p\\d)\" id=\"[^\"]*\" title=\"{name} ").Select(m => m.Groups[1].Value).Distinct().ToList();
+            var colour = Assert.Single(drawn);
+            Assert.Contains($"<span class=\"tl-swatch tl-seg {colour}\" aria-hidden=\"true\"></span>{name}</li>", page, StringComparison.Ordinal);
+            return colour;
+        }
+        var aliceColour = ColourOf(first, "Alice Martin");
+        var bobColour = ColourOf(first, "Bob Okafor");
+        Assert.Equal(aliceColour, ColourOf(second, "Alice Martin"));
+        Assert.Equal(bobColour, ColourOf(second, "Bob Okafor"));
+        var erinColour = ColourOf(second, "Erin Manager");
+        Assert.Equal(3, new[] { aliceColour, bobColour, erinColour }.Distinct().Count());
+
+        // The override: Erin's colour, striped (the override class), labelled as one, and explained in the key.
+        Assert.Matches($"class=\"tl-seg {erinColour} override\" id=\"[^\"]*\" title=\"Erin Manager 12:00&#x2013;14:00 \\(override\\)\"><span>Override: Erin Manager</span>", first);
+        Assert.Contains("override (someone covers)</li>", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("override (someone covers)", second, StringComparison.Ordinal);
+    }
 }

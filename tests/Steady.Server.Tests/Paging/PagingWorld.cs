@@ -112,12 +112,22 @@ internal sealed class PagingWorld
     public Task ThreeStepsAsync() => ReplacePolicyAsync(($"primary-{Suffix}", "1m"), ($"secondary-{Suffix}", "1m"), ($"primary-{Suffix}", "1m"));
 
     /// <summary>Alertmanager (version 4) fires alerts: (name, fingerprint, severity, instance), in the group <see cref="GroupKey"/>.</summary>
-    public async Task FireAsync(params (string Name, string Fingerprint, string Severity, string Instance)[] alerts)
+    public Task FireAsync(params (string Name, string Fingerprint, string Severity, string Instance)[] alerts) => FireThroughAsync(_anonymous(), GroupKey, alerts);
+
+    /// <summary>As <see cref="FireAsync(ValueTuple{string, string, string, string}[])"/>, through <paramref name="client"/> (a node of several), in the group <paramref name="groupKey"/>.</summary>
+    public async Task FireThroughAsync(HttpClient client, string groupKey, params (string Name, string Fingerprint, string Severity, string Instance)[] alerts)
+    {
+        var response = await PostFiringAsync(client, groupKey, alerts);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Posts the alerts as Alertmanager would and returns the answer, whatever it is.</summary>
+    public Task<HttpResponseMessage> PostFiringAsync(HttpClient client, string groupKey, params (string Name, string Fingerprint, string Severity, string Instance)[] alerts)
     {
         var body = new
         {
             version = "4",
-            groupKey = GroupKey,
+            groupKey,
             status = "firing",
             receiver = "steady",
             externalURL = "http://alertmanager.example.com:9093",
@@ -132,8 +142,7 @@ internal sealed class PagingWorld
                 fingerprint = a.Fingerprint,
             }).ToArray(),
         };
-        var response = await _anonymous().PostAsJsonAsync($"/intake/{Key}/alertmanager", body);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return client.PostAsJsonAsync($"/intake/{Key}/alertmanager", body);
     }
 
     public Task FireAsync(string name = "HighErrorRate", string severity = "critical") => FireAsync((name, "f-" + Guid.NewGuid().ToString("N")[..12], severity, "api-1:9100"));

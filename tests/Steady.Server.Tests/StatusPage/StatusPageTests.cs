@@ -119,6 +119,39 @@ public sealed class StatusPageTests
         await ProblemAsync(host.As(responderToken).PatchAsJsonAsync("/api/v1/status-pages/acme/components/Checkout", new { state = "operational", description = "renamed" }, _ct), HttpStatusCode.Forbidden, "administrators");
     }
 
+    [Fact]
+    public async Task PagesGroupsAndComponentsAreDeletedWithWhatHangsOnThem()
+    {
+        await using var host = await SteadyHost.StartAsync();
+        var admin = host.Admin();
+        await CreatedAsync(admin, "/api/v1/status-pages", new { name = "Acme", slug = "acme" });
+        await CreatedAsync(admin, "/api/v1/status-pages", new { name = "Partners", slug = "partners" });
+        await CreatedAsync(admin, "/api/v1/status-pages/acme/groups", new { name = "Shop" });
+        await CreatedAsync(admin, "/api/v1/status-pages/acme/components", new { name = "Checkout", group = "Shop" });
+        await CreatedAsync(admin, "/api/v1/status-pages/acme/components", new { name = "Search", group = "Shop" });
+        await CreatedAsync(admin, "/api/v1/status-pages/acme/incidents", new { title = "Slow", status = "investigating", body = "Slow.", components = new Dictionary<string, string> { ["Search"] = "degraded_performance" } });
+        await CreatedAsync(admin, "/api/v1/status-pages/acme/subscribers", new { kind = "webhook", address = "http://127.0.0.1:9/hook" });
+        var (_, viewer) = await host.CreateUserAsync("Vic");
+        await ProblemAsync(host.As(viewer).DeleteAsync("/api/v1/status-pages/acme/components/Search", TestContext.Current.CancellationToken), HttpStatusCode.Forbidden, "administrators");
+
+        await OkAsync(admin.DeleteAsync("/api/v1/status-pages/acme/groups/Shop", _ct));
+        var components = await admin.GetFromJsonAsync<JsonElement>("/api/v1/status-pages/acme/components", _ct);
+        Assert.All(components.EnumerateArray(), c => Assert.Equal(JsonValueKind.Null, c.GetProperty("groupId").ValueKind));
+        await OkAsync(admin.DeleteAsync("/api/v1/status-pages/acme/components/Search", _ct));
+        Assert.Equal(["Checkout"], (await admin.GetFromJsonAsync<JsonElement>("/api/v1/status-pages/acme/components", _ct)).EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToArray());
+        Assert.Empty((await admin.GetFromJsonAsync<JsonElement>("/api/v1/status-pages/acme/incidents", _ct))[0].GetProperty("updates")[0].GetProperty("components").EnumerateArray());
+        await ProblemAsync(admin.DeleteAsync("/api/v1/status-pages/acme/components/Search", _ct), HttpStatusCode.NotFound, "Search");
+
+        // The default page goes, and the other becomes the default.
+        await OkAsync(admin.DeleteAsync("/api/v1/status-pages/acme", _ct));
+        var pages = await admin.GetFromJsonAsync<JsonElement>("/api/v1/status-pages", _ct);
+        var left = Assert.Single(pages.EnumerateArray());
+        Assert.Equal("partners", left.GetProperty("slug").GetString());
+        Assert.True(left.GetProperty("isDefault").GetBoolean());
+        Assert.Contains("Partners", await host.Anonymous().GetStringAsync("/status", _ct), StringComparison.Ordinal);
+        await ProblemAsync(admin.PostAsJsonAsync("/api/v1/status-pages", new { name = "Reserved", slug = "subscribe" }, _ct), HttpStatusCode.BadRequest, "slug");
+    }
+
     internal static async Task<JsonElement> CreatedAsync(HttpClient client, string path, object body)
     {
         var response = await client.PostAsJsonAsync(path, body);

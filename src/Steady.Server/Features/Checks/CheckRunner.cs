@@ -20,6 +20,7 @@ public sealed class CheckRunner(
     IntakeQueue queue,
     WakeSignal<CheckRunner> signal,
     IHttpClientFactory http,
+    OutboundPolicy outbound,
     TimeProvider time,
     ILogger<CheckRunner> logger) : DueTimeWorker<CheckRunner>(signal, time, logger)
 {
@@ -73,11 +74,13 @@ public sealed class CheckRunner(
         string message;
         try
         {
-            if (check.Kind == CheckKind.Tcp)
+            // Steady:Outbound:Allow holds for checks written before it was set, too.
+            if ((check.Kind == CheckKind.Tcp ? outbound.RefusalForHost(CheckInput.SplitHostPort(check.Target).Host, isAdmin: true) : outbound.RefusalForUrl(check.Target, isAdmin: true)) is { } refused)
+                (ok, message) = (false, $"not run: {refused}");
+            else if (check.Kind == CheckKind.Tcp)
             {
                 var (host, port) = CheckInput.SplitHostPort(check.Target);
-                using var client = new TcpClient();
-                await client.ConnectAsync(host, port, timeout.Token);
+                using var socket = await outbound.ConnectAsync(host, port, timeout.Token);
                 (ok, message) = (true, $"connected in {Elapsed(started)} ms");
             }
             else
@@ -139,12 +142,14 @@ public sealed class CheckRunner(
 
     private async Task<bool> RaiseAsync(Check check, IntakeAction action, CheckResult result)
     {
-        var labels = new Dictionary<string, string> { ["check"] = check.Name, ["kind"] = check.Kind.ToString().ToLowerInvariant(), ["target"] = check.Target };
+        // An alert is seen by everyone and sent to chat: it carries the target masked (no user, password or query values).
+        var target = CheckTargets.Masked(check.Kind, check.Target);
+        var labels = new Dictionary<string, string> { ["check"] = check.Name, ["kind"] = check.Kind.ToString().ToLowerInvariant(), ["target"] = target };
         var summary = action == IntakeAction.Trigger
             ? $"Check '{check.Name}' failing: {result.Message}"
             : $"Check '{check.Name}' passing again: {result.Message}";
-        var links = check.Kind == CheckKind.Http && Uri.TryCreate(check.Target, UriKind.Absolute, out _) ? new List<AlertLink> { new(check.Target, "Checked URL") } : [];
-        var alert = new IncomingAlert(action, check.DedupKey, summary, check.Severity, check.Target, labels,
+        var links = check.Kind == CheckKind.Http && target == check.Target && Uri.TryCreate(check.Target, UriKind.Absolute, out _) ? new List<AlertLink> { new(check.Target, "Checked URL") } : [];
+        var alert = new IncomingAlert(action, check.DedupKey, summary, check.Severity, target, labels,
             System.Text.Json.JsonSerializer.Serialize(new { result.Message, result.StatusCode, result.LatencyMs, failures = check.ConsecutiveFailures }), links, null, "check");
         return await queue.SubmitAsync([new ServiceEvent(check.ServiceId, alert)]) == IntakeResult.Stored;
     }

@@ -18,14 +18,14 @@ public static class ConfigApi
         var config = api.MapGroup("/config").WithTags("Configuration as code");
         config.MapPost("/apply", Apply)
             .Accepts<string>(YamlType, "application/json", "text/yaml", "text/plain")
-            .WithSummary("Apply teams, users, schedules, escalation policies and services from YAML (multi-document, kind: first) or JSON, in one transaction; ?dryRun=true only says what would change");
+            .WithSummary("Apply teams, users, schedules, escalation policies, services and status pages from YAML (multi-document, kind: first) or JSON, in one transaction; ?dryRun=true only says what would change");
         config.MapGet("/export", Export)
             .Produces<string>(200, YamlType)
             .WithSummary("The configuration as YAML that apply reads back; ?includeSecrets=true adds contact method settings you may see");
         return api;
     }
 
-    private static async Task<Results<Ok<ApplyResultDto>, ProblemHttpResult>> Apply(HttpRequest request, bool? dryRun, SteadyDb db, ActorAccessor actors, TimeProvider time, WakeSignal<OnCall.HandoffNotifier> handoffs, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ApplyResultDto>, ProblemHttpResult>> Apply(HttpRequest request, bool? dryRun, SteadyDb db, ActorAccessor actors, OutboundPolicy outbound, TimeProvider time, WakeSignal<OnCall.HandoffNotifier> handoffs, StatusPage.StatusPageCache statusPages, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken); // at most ErrorHandling.MaxBodyBytes: Kestrel answers 413 beyond
@@ -36,11 +36,14 @@ public static class ConfigApi
             : ConfigYaml.Read(body);
         if (!documents.Succeeded)
             return documents.Failure!.ToProblem();
-        var outcome = await new ConfigApply(db, time).ApplyAsync(await actors.RequireAsync(cancellationToken), documents.Value!, dryRun ?? false, cancellationToken);
+        var outcome = await new ConfigApply(db, outbound, time).ApplyAsync(await actors.RequireAsync(cancellationToken), documents.Value!, dryRun ?? false, cancellationToken);
         if (!outcome.Succeeded)
             return outcome.Failure!.ToProblem();
         if (!outcome.Value!.DryRun)
+        {
             handoffs.Wake();
+            statusPages.Invalidate();
+        }
         return TypedResults.Ok(outcome.Value);
     }
 

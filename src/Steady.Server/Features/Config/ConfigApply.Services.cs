@@ -22,6 +22,8 @@ public sealed partial class ConfigApply
             v.Add("flap_threshold", "'flap_threshold' must be between 0 (never) and 1000.");
         if (doc.StabilizationChecklist is { } checklist && (checklist.Count > 30 || checklist.Any(step => string.IsNullOrWhiteSpace(step) || step.Length > 500)))
             v.Add("stabilization_checklist", "'stabilization_checklist' is at most 30 steps, none empty, each at most 500 characters.");
+        foreach (var key in doc.IntegrationKeys ?? [])
+            v.Name("integration_keys", key);
         Check(d, v);
         var team = existing is not null && doc.Team is null ? _teams.Values.First(t => t.Id == existing.TeamId) : FindTeam(d, doc.Team, "service");
         EscalationPolicyRecord? policy = null;
@@ -53,7 +55,19 @@ public sealed partial class ConfigApply
             service.FlapWindowSeconds = fw;
         if (doc.StabilizationChecklist is not null && JsonSerializer.Serialize(doc.StabilizationChecklist.Select(step => step.Trim())) is var steps && steps != service.StabilizationChecklist)
             service.StabilizationChecklist = steps;
-        Track(d, service);
+        var keys = new List<object>();
+        foreach (var name in (doc.IntegrationKeys ?? []).Select(n => n.Trim()).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var stored = db.Entry(service).State == Microsoft.EntityFrameworkCore.EntityState.Added
+                ? null
+                : db.IntegrationKeys.FirstOrDefault(k => k.ServiceId == service.Id && k.Name == name && k.RevokedAt == null);
+            if (stored is not null)
+                continue;
+            var key = new IntegrationKey { Id = Ids.New(time), ServiceId = service.Id, Name = name, Key = Secrets.NewIntegrationKey(), CreatedAt = _now };
+            db.IntegrationKeys.Add(key);
+            keys.Add(key);
+        }
+        Track(d, service, keys);
     }
 
     private static int? Seconds(Validation v, string field, string? text, int min, int max)

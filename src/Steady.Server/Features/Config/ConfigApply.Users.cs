@@ -41,11 +41,11 @@ public sealed partial class ConfigApply
         }
         var touched = new List<object>();
         if (doc.ContactMethods is { } methods)
-            ContactMethods(d, user, methods, touched);
+            ContactMethods(actor, d, user, methods, touched);
         Track(d, user, touched);
     }
 
-    private void ContactMethods(ConfigDocument d, User user, IReadOnlyList<ContactMethodDocument> methods, List<object> touched)
+    private void ContactMethods(Actor actor, ConfigDocument d, User user, IReadOnlyList<ContactMethodDocument> methods, List<object> touched)
     {
         var existing = _methods.Where(m => m.UserId == user.Id).ToList();
         var kept = new HashSet<ContactMethod>();
@@ -59,6 +59,8 @@ public sealed partial class ConfigApply
             var settings = doc.Settings ?? (method?.Settings is { } stored ? ContactMethodCommands.ReadSettings(stored) : null);
             var v = new Validation();
             ContactMethodCommands.Validate(v, doc.Kind, doc.Address, doc.Label, settings);
+            if (v.IsValid && outbound.RefusalForContact(kind, address, settings, actor.IsAdmin) is { } refused)
+                v.Add(refused.Field, refused.Problem);
             if (!v.IsValid)
             {
                 foreach (var (field, messages) in v.ToFailure()!.Errors!)

@@ -5,7 +5,9 @@ using Steady.Core.Accounts;
 using Steady.Core.OnCall;
 using Steady.Core.Services;
 using Steady.Server.Data;
+using Steady.Server.Infrastructure;
 using Steady.Server.Features.OnCall;
+using Steady.Core.StatusPage;
 
 namespace Steady.Server.Features.Config;
 
@@ -23,9 +25,9 @@ public sealed record ApplyResultDto(bool DryRun, int Created, int Updated, int U
 /// (members, contact methods, rules, layers, steps) is the whole list. Nothing is deleted that the
 /// file does not mention. This file is the orchestrator (load, dependency order, permissions, what
 /// changed, save); each kind of document has its own file: ConfigApply.Teams, .Users, .Schedules,
-/// .Policies, .Services; what one team's documents may name of another's is in ConfigApply.Boundaries.
+/// .Policies, .Services, .StatusPages; what one team's documents may name of another's is in ConfigApply.Boundaries.
 /// </summary>
-public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
+public sealed partial class ConfigApply(SteadyDb db, OutboundPolicy outbound, TimeProvider time)
 {
     private readonly Validation _v = new();
     private readonly Dictionary<ConfigDocument, List<object>> _touched = [];
@@ -61,8 +63,10 @@ public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
         _memberships = await db.Memberships.ToListAsync(cancellationToken);
         _methods = await db.ContactMethods.ToListAsync(cancellationToken);
         _rules = await db.NotificationRules.ToListAsync(cancellationToken);
+        if (documents.Any(d => d.Kind == ConfigKinds.StatusPage))
+            await LoadStatusPagesAsync(cancellationToken);
 
-        // In dependency order, whatever the order of the file: teams, people, members, schedules, policies, services.
+        // In dependency order, whatever the order of the file: teams, people, members, schedules, policies, services, status pages.
         var byKind = documents.ToLookup(d => d.Kind);
         foreach (var d in byKind[ConfigKinds.Team])
             ApplyTeam(d, (TeamDocument)d.Body);
@@ -73,9 +77,11 @@ public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
         foreach (var d in byKind[ConfigKinds.Schedule])
             ApplySchedule(d, (ScheduleDocument)d.Body);
         foreach (var d in byKind[ConfigKinds.EscalationPolicy])
-            ApplyPolicy(d, (PolicyDocument)d.Body);
+            await ApplyPolicyAsync(d, (PolicyDocument)d.Body, cancellationToken);
         foreach (var d in byKind[ConfigKinds.Service])
             ApplyService(d, (ServiceDocument)d.Body);
+        foreach (var d in byKind[ConfigKinds.StatusPage])
+            ApplyStatusPage(d, (StatusPageDocument)d.Body);
         if (_v.ToFailure() is { } invalid)
             return invalid;
 
@@ -94,6 +100,8 @@ public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
                 s.Version++;
             if (action == "updated" && subject is EscalationPolicyRecord p)
                 p.Version++;
+            if (action != "unchanged" && subject is PublicStatusPage page)
+                page.ChangedAt = _now; // every node sees its page change
             changes.Add(new ConfigChange(d.Index, d.Kind, d.Name!.Trim(), action, fields));
         }
         if (refused.ToFailure() is { } forbidden)
@@ -126,6 +134,7 @@ public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
         User u when !actor.IsAdmin && db.Entry(u).Property(x => x.IsAdmin).IsModified => "only organization administrators can grant administration.",
         Schedule s when !Permissions.CanManageTeam(actor, s.TeamId) => "only admins of the schedule's team can change it.",
         EscalationPolicyRecord p when !Permissions.CanManageTeam(actor, p.TeamId) => "only admins of the policy's team can change it.",
+        PublicStatusPage => Permissions.CanAdministerOrganization(actor) ? null : "only organization administrators shape status pages.",
         Service s when !Permissions.CanManageServicesOf(actor, s.TeamId)
             || (db.Entry(s).Property(x => x.TeamId).IsModified && !Permissions.CanManageServicesOf(actor, (Guid)db.Entry(s).Property(x => x.TeamId).OriginalValue!))
             => "only admins of the owning team can change this service.",
@@ -147,7 +156,7 @@ public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
                 break;
             case EntityState.Modified:
                 foreach (var p in entry.Properties.Where(p => p.IsModified && !Equals(p.OriginalValue, p.CurrentValue)))
-                    yield return entity is Team or User or Schedule or EscalationPolicyRecord or Service ? SnakeCase(p.Metadata.Name) : kind;
+                    yield return entity is Team or User or Schedule or EscalationPolicyRecord or Service or PublicStatusPage ? SnakeCase(p.Metadata.Name) : kind;
                 break;
         }
     }
@@ -157,6 +166,10 @@ public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
         Membership => "members",
         ContactMethod => "contact_methods",
         NotificationRule => "rules",
+        ScheduleOverrideRow => "overrides",
+        IntegrationKey => "integration_keys",
+        StatusComponentGroup => "groups",
+        StatusComponent or ComponentStateInterval => "components",
         _ => "fields",
     };
 
@@ -169,6 +182,8 @@ public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
         "IsAdmin" => "admin",
         "GroupWindowSeconds" => "group_window",
         "FlapWindowSeconds" => "flap_window",
+        "IsPrivate" => "private",
+        "IsDefault" => "default",
         _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(name),
     };
 
@@ -187,15 +202,31 @@ public sealed partial class ConfigApply(SteadyDb db, TimeProvider time)
     /// <summary>Copies the Validation's messages under the document's name.</summary>
     private void Check(ConfigDocument d, Validation v)
     {
-        if (v.ToFailure()?.Errors is { } errors)
+        if (v.ToFailure() is { } failure)
+            Check(d, failure);
+    }
+
+    /// <summary>Copies a command's refusal under the document's name, in the file's words (time_zone, not timeZone).</summary>
+    private void Check(ConfigDocument d, Failure failure)
+    {
+        if (failure.Errors is not { Count: > 0 } errors)
         {
-            foreach (var (field, messages) in errors)
-            {
-                foreach (var message in messages)
-                    Error(d, field, message);
-            }
+            _v.Add($"documents[{d.Index}]", $"{d.Label}: {failure.Detail}");
+            return;
+        }
+        foreach (var (field, messages) in errors)
+        {
+            foreach (var message in messages)
+                Error(d, FileWords(field), FileWords(message));
         }
     }
+
+    /// <summary>The commands name API fields (timeZone, firstHandoff); a file names them in snake_case.</summary>
+    private static string FileWords(string text) => text
+        .Replace("timeZone", "time_zone", StringComparison.Ordinal)
+        .Replace("firstHandoff", "first_handoff", StringComparison.Ordinal)
+        .Replace("shiftHours", "shift_hours", StringComparison.Ordinal)
+        .Replace("shiftSeconds", "shift_seconds", StringComparison.Ordinal);
 
     /// <summary>The owning team: as named (it cannot change for schedules and policies), or the one the object already has.</summary>
     private Team? TeamFor(ConfigDocument d, string? name, Guid? current, string what)

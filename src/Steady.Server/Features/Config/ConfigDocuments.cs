@@ -17,8 +17,9 @@ public static class ConfigKinds
     public const string Schedule = "schedule";
     public const string EscalationPolicy = "escalation_policy";
     public const string Service = "service";
+    public const string StatusPage = "status_page";
 
-    public static readonly IReadOnlyList<string> All = [Team, User, Schedule, EscalationPolicy, Service];
+    public static readonly IReadOnlyList<string> All = [Team, User, Schedule, EscalationPolicy, Service, StatusPage];
 
     /// <summary>"EscalationPolicy", "escalation-policy", "policy" and "escalation_policy" all name the same kind.</summary>
     public static string? Normalize(string? kind) => kind?.Trim().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
@@ -28,6 +29,7 @@ public static class ConfigKinds
         "schedule" => Schedule,
         "escalationpolicy" or "policy" => EscalationPolicy,
         "service" => Service,
+        "statuspage" => StatusPage,
         _ => null,
     };
 }
@@ -42,6 +44,7 @@ public sealed record ConfigDocument(int Index, string Kind, object Body)
         ScheduleDocument s => s.Name,
         PolicyDocument p => p.Name,
         ServiceDocument s => s.Name,
+        StatusPageDocument p => p.Slug,
         _ => null,
     };
 
@@ -77,7 +80,11 @@ public sealed record ScheduleDocument(
     string? Team = null,
     string? TimeZone = null,
     string? Description = null,
-    IReadOnlyList<LayerDocument>? Layers = null);
+    IReadOnlyList<LayerDocument>? Layers = null,
+    IReadOnlyList<OverrideDocument>? Overrides = null);
+
+/// <summary>Someone covers the schedule from <c>start</c> to <c>end</c> (instants with offsets). Overrides a file lists are added when missing; others are left alone.</summary>
+public sealed record OverrideDocument(string? User = null, string? Start = null, string? End = null);
 
 /// <summary>A rotation: participants by email (or unique name), the first handoff in the schedule's local time.</summary>
 public sealed record LayerDocument(
@@ -86,9 +93,13 @@ public sealed record LayerDocument(
     string? FirstHandoff = null,
     string? Rotation = null,
     int? ShiftHours = null,
-    IReadOnlyList<RestrictionDocument>? Restrictions = null);
+    IReadOnlyList<RestrictionDocument>? Restrictions = null,
+    int? ShiftSeconds = null,
+    string? Starts = null,
+    string? Ends = null);
 
-public sealed record RestrictionDocument(string? Start = null, string? End = null, IReadOnlyList<string>? Days = null);
+/// <summary>From <c>start</c> to <c>end</c>, or for <c>length</c> (which may span days) on the given days.</summary>
+public sealed record RestrictionDocument(string? Start = null, string? End = null, IReadOnlyList<string>? Days = null, string? Length = null);
 
 /// <summary>The seed's escalation-policy.yaml, verbatim, plus an optional team, description and repeat.</summary>
 public sealed record PolicyDocument(
@@ -103,7 +114,10 @@ public sealed record ChainStepDocument(
     [property: JsonConverter(typeof(OneOrManyConverter))] IReadOnlyList<string>? Notify = null,
     string? Wait = null);
 
-/// <summary>A service; <c>stabilization_checklist</c> is what its incidents' page leads with while they are in triage or mitigating.</summary>
+/// <summary>
+/// A service; <c>stabilization_checklist</c> is what its incidents' page leads with while they are in triage or mitigating;
+/// <c>integration_keys</c> are names of keys the service must have (created when missing; the key itself is the server's secret).
+/// </summary>
 public sealed record ServiceDocument(
     string? Name = null,
     string? Team = null,
@@ -113,7 +127,8 @@ public sealed record ServiceDocument(
     string? GroupWindow = null,
     int? FlapThreshold = null,
     string? FlapWindow = null,
-    IReadOnlyList<string>? StabilizationChecklist = null)
+    IReadOnlyList<string>? StabilizationChecklist = null,
+    IReadOnlyList<string>? IntegrationKeys = null)
 {
     /// <summary>
     /// <c>group_by</c>: absent leaves it alone; null (<c>~</c>) is not set, so alerts follow the sender's own
@@ -133,6 +148,29 @@ public sealed record ServiceDocument(
     [JsonIgnore]
     public bool GroupBySet { get; private init; }
 }
+
+/// <summary>
+/// A status page by its slug: its settings, its groups in order (each with its components in order) and the
+/// components in no group. Components are known by name on the page; states are not configuration (people
+/// set them), and groups or components the file leaves out are left alone (delete them in the API or console).
+/// </summary>
+public sealed record StatusPageDocument(
+    string? Slug = null,
+    string? Name = null,
+    string? Description = null,
+    string? LogoUrl = null,
+    string? HomeUrl = null,
+    string? TimeZone = null,
+    bool? Default = null,
+    bool? Private = null,
+    string? HostName = null,
+    IReadOnlyList<StatusGroupDocument>? Groups = null,
+    IReadOnlyList<StatusComponentDocument>? Components = null);
+
+public sealed record StatusGroupDocument(string? Name = null, IReadOnlyList<StatusComponentDocument>? Components = null);
+
+/// <summary>A component; <c>service</c> links it to a Steady service (its open incidents suggest the component's state).</summary>
+public sealed record StatusComponentDocument(string? Name = null, string? Description = null, string? Service = null);
 
 /// <summary>A name or a list of names: <c>notify: primary_engineer</c> and <c>notify: [a, b]</c>.</summary>
 public sealed class OneOrManyConverter : JsonConverter<IReadOnlyList<string>>

@@ -15,6 +15,22 @@ namespace Steady.Server.Features.Config;
 /// </summary>
 public static class ConfigExport
 {
+    /// <summary>Status pages by slug, their groups and components in order; component states are not configuration.</summary>
+    private static async Task AddStatusPagesAsync(SteadyDb db, IReadOnlyDictionary<Guid, string> serviceName, Action<string, object> add, CancellationToken cancellationToken)
+    {
+        var pages = await db.Set<Core.StatusPage.PublicStatusPage>().AsNoTracking().OrderBy(p => p.Slug).ToListAsync(cancellationToken);
+        var groups = (await db.Set<Core.StatusPage.StatusComponentGroup>().AsNoTracking().ToListAsync(cancellationToken)).OrderBy(g => g.Position).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+        var components = (await db.Set<Core.StatusPage.StatusComponent>().AsNoTracking().ToListAsync(cancellationToken)).OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+        StatusComponentDocument Component(Core.StatusPage.StatusComponent c) => new(c.Name, c.Description, c.ServiceId is { } s ? serviceName.GetValueOrDefault(s) : null);
+        foreach (var page in pages)
+        {
+            var pageGroups = groups.Where(g => g.PageId == page.Id).Select(g => new StatusGroupDocument(g.Name, components.Where(c => c.GroupId == g.Id).Select(Component).ToList())).ToList();
+            var loose = components.Where(c => c.PageId == page.Id && c.GroupId is null).Select(Component).ToList();
+            add(ConfigKinds.StatusPage, new StatusPageDocument(page.Slug, page.Name, page.Description, page.LogoUrl, page.HomeUrl, page.TimeZone,
+                page.IsDefault ? true : null, page.IsPrivate ? true : null, page.HostName, pageGroups.Count > 0 ? pageGroups : null, loose.Count > 0 ? loose : null));
+        }
+    }
+
     public static async Task<string> ExportAsync(SteadyDb db, Actor actor, bool includeSecrets, CancellationToken cancellationToken)
     {
         var teams = await db.Teams.AsNoTracking().ToListAsync(cancellationToken);
@@ -64,7 +80,10 @@ public static class ConfigExport
                 l.FirstHandoff,
                 l.Rotation,
                 l.ShiftHours,
-                l.Restrictions is { Count: > 0 } rs ? rs.Select(r => new RestrictionDocument(r.Start, r.End, r.Days is { Count: > 0 } days ? days : null)).ToList() : null)).ToList();
+                l.Restrictions is { Count: > 0 } rs ? rs.Select(r => new RestrictionDocument(r.Start, string.IsNullOrEmpty(r.End) ? null : r.End, r.Days is { Count: > 0 } days ? days : null, r.Length)).ToList() : null,
+                l.ShiftSeconds,
+                l.Starts,
+                l.Ends)).ToList();
             Add(ConfigKinds.Schedule, new ScheduleDocument(schedule.Name, teamName[schedule.TeamId], schedule.TimeZone, schedule.Description, layers));
         }
         foreach (var policy in policies.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase))
@@ -94,6 +113,8 @@ public static class ConfigExport
             // Not set (the sender's grouping) is written as nothing; [] (one group) and labels as they are.
             Add(ConfigKinds.Service, service.GroupByLabels() is { } groupBy ? document with { GroupBy = groupBy } : document);
         }
+
+        await AddStatusPagesAsync(db, services.ToDictionary(s => s.Id, s => s.Name), Add, cancellationToken);
 
         var header = new List<string> { "Steady configuration. Apply with: steady apply -f FILE (see docs/config-as-code.md)." };
         if (!includeSecrets)

@@ -43,6 +43,7 @@ public static partial class ConfigYaml
         [ConfigKinds.Schedule] = typeof(ScheduleDocument),
         [ConfigKinds.EscalationPolicy] = typeof(PolicyDocument),
         [ConfigKinds.Service] = typeof(ServiceDocument),
+        [ConfigKinds.StatusPage] = typeof(StatusPageDocument),
     };
 
     /// <summary>The documents of a YAML stream, or why it cannot be read (every document's problem).</summary>
@@ -102,7 +103,8 @@ public static partial class ConfigYaml
             }
             catch (JsonException e)
             {
-                var name = clone["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? " " + s : clone["email"] is JsonValue m && m.TryGetValue<string>(out var email) ? " " + email : "";
+                var name = clone["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? " " + s : clone["email"] is JsonValue m && m.TryGetValue<string>(out var email) ? " " + email
+                    : clone["slug"] is JsonValue g && g.TryGetValue<string>(out var slug) ? " " + slug : "";
                 v.Add($"documents[{index}]", $"document {index} ({kind}{name}): {Explain(e, type)}");
             }
         }

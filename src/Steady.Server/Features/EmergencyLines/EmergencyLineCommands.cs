@@ -87,13 +87,16 @@ public sealed class EmergencyLineCommands(
     SteadyDb db, IncidentCommands commands, IncidentSeverities severities, IOptions<EmergencyLineOptions> options, TimeProvider time,
     Infrastructure.WakeSignal<IncidentWorker> incidents, Infrastructure.WakeSignal<Paging.EscalationWorker> engine, AuditContext audit)
 {
+    /// <summary>How the summary of a submission's incident begins.</summary>
+    public const string SummaryPrefix = "Submitted through the emergency line: ";
+
     public const string NoAgreement = "There is no emergency line here. Without a written agreement, please use the standard support channels.";
 
     public static string SuspendedMessage(EmergencyAgreement a) =>
         $"This emergency line is suspended since {a.SuspendedAt!.Value.UtcDateTime:yyyy-MM-dd} ({a.SuspendedReason}). It accepts no submissions until it is reinstated; please use the standard support channels meanwhile.";
 
     public Task<EmergencyAgreement?> FindByKeyAsync(string key, CancellationToken cancellationToken) =>
-        db.EmergencyAgreements.AsNoTracking().FirstOrDefaultAsync(a => a.Key == key, cancellationToken);
+        db.EmergencyAgreements.AsNoTracking().FirstOrDefaultAsync(a => a.KeyHash == Secrets.Hash(key), cancellationToken); // the key is stored encrypted
 
     public static LineDto Line(EmergencyAgreement a) =>
         new(a.Client, a.Severities(), a.Hours, a.Purpose, a.Boundaries, a.IsSuspended, a.IsSuspended ? SuspendedMessage(a) : null);
@@ -247,7 +250,8 @@ public sealed class EmergencyLineCommands(
         var declared = await commands.DeclareAsync(line, new DeclareInput(
             $"Emergency line, {agreement.Client}: {(firstLine.Length > 120 ? firstLine[..120] + "…" : firstLine)}",
             severity, [agreement.ServiceId.ToString()], null,
-            $"Submitted by {input.Name!.Trim()} ({input.Contact!.Trim()}): {input.Description.Trim()}", null, null, commander.Id.ToString()),
+            // Who submitted and how to reach them are the submission's, shown to the line's responders only: not in the summary everyone reads.
+            $"{SummaryPrefix}{input.Description!.Trim()}", null, null, commander.Id.ToString()),
             agreement.EscalationPolicyId,
             incident =>
             {
@@ -256,8 +260,8 @@ public sealed class EmergencyLineCommands(
                     Id = Ids.New(time),
                     AgreementId = agreement.Id,
                     SubmittedAt = time.GetUtcNow(),
-                    ContactName = input.Name.Trim(),
-                    Contact = input.Contact.Trim(),
+                    ContactName = input.Name!.Trim(),
+                    Contact = input.Contact!.Trim(),
                     Description = input.Description.Trim(),
                     IncidentId = incident.Id,
                 };

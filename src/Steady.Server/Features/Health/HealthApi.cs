@@ -14,11 +14,11 @@ public static class HealthApi
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthDto("ok")))
             .WithTags("Health").WithSummary("The process is alive").AllowAnonymous();
         app.MapGet("/readyz", Ready)
-            .WithTags("Health").WithSummary("The database is reachable and its schema is current").AllowAnonymous();
+            .WithTags("Health").WithSummary("The database is reachable, takes writes, has room, and its schema is current").AllowAnonymous();
         return app;
     }
 
-    private static async Task<Results<Ok<ReadyDto>, ProblemHttpResult>> Ready(SteadyDb db, DatabaseInfo database, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReadyDto>, ProblemHttpResult>> Ready(SteadyDb db, DatabaseInfo database, StorageHealth storage, HttpContext http, CancellationToken cancellationToken)
     {
         var expected = Migrator.LatestVersion(database.Provider);
         int version;
@@ -30,8 +30,15 @@ public static class HealthApi
         {
             return TypedResults.Problem($"The {database.Provider} database is not reachable: {e.Message}", statusCode: 503, title: "Not ready.");
         }
+        if (Migrator.TooNew(database.Provider, version) is { } tooNew)
+            return TypedResults.Problem(tooNew, statusCode: 503, title: "Not ready.");
         if (version != expected)
             return TypedResults.Problem($"The database schema is at version {version}; this server needs {expected}.", statusCode: 503, title: "Not ready.");
+        if (storage.Problem() is { } problem)
+        {
+            http.Response.Headers.RetryAfter = Infrastructure.ErrorHandling.RetryAfterSeconds;
+            return TypedResults.Problem($"The database cannot take writes: {problem}.", statusCode: 503, title: "Not ready.");
+        }
         return TypedResults.Ok(new ReadyDto("ready", database.Provider.ToString().ToLowerInvariant(), version, expected));
     }
 }

@@ -50,9 +50,15 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
 
     public bool CanRespond { get; private set; }
 
+    /// <summary>A retainer client's name and contact are for the responders of the line's service team only.</summary>
+    public bool CanSeeClientContact { get; private set; }
+
     public bool IsCommander { get; private set; }
 
     public DateTimeOffset Now { get; private set; }
+
+    /// <summary>What the close form starts from: the postmortem's sections that are the closing record's parts.</summary>
+    public ClosingRecord? CloseRecord { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(int number)
     {
@@ -86,8 +92,8 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
     public Task<IActionResult> OnPostActionAsync(int number, string? intent, string? expectedEffect, string? decidedBy, bool done) =>
         ActAsync(number, a => Result(records.RecordActionAsync(a, Key(number), new ActionInput(intent, expectedEffect, decidedBy, done ? time.GetUtcNow() : null), RequestAborted)), "Action recorded.");
 
-    public Task<IActionResult> OnPostObserveAsync(int number, Guid action, string? observedEffect, bool done) =>
-        ActAsync(number, a => Result(records.ObserveAsync(a, Key(number), action, new ObservationInput(done ? time.GetUtcNow() : null, observedEffect), RequestAborted)), "Recorded what the action did.");
+    public Task<IActionResult> OnPostObserveAsync(int number, Guid action, string? observedEffect, string? verdict, bool done) =>
+        ActAsync(number, a => Result(records.ObserveAsync(a, Key(number), action, new ObservationInput(done ? time.GetUtcNow() : null, observedEffect, verdict), RequestAborted)), "Recorded what the action did.");
 
     public Task<IActionResult> OnPostCloseAsync(int number, string? whatHappened, string? whatWasDone, string? failedAssumptions, string? whatShouldChange, string? cause) =>
         ActAsync(number, a => Result(commands.CloseAsync(a, Key(number), new CloseInput(whatHappened, whatWasDone, failedAssumptions, whatShouldChange, cause), RequestAborted)), "Closed, with the written record.");
@@ -145,11 +151,26 @@ public sealed class IncidentDetailModel(SteadyDb db, IncidentQueries queries, In
         Deliveries = await Features.Paging.PagingApi.ForIncidentAsync(db, incident.Id, RequestAborted);
         CanRespond = Permissions.CanRespondFor(Actor, incident.TeamId);
         Submission = await db.EmergencySubmissions.AsNoTracking().FirstOrDefaultAsync(s => s.IncidentId == incident.Id, RequestAborted);
+        if (Submission is { } submission)
+        {
+            var lineTeam = await db.EmergencyAgreements.AsNoTracking().Where(a => a.Id == submission.AgreementId)
+                .Join(db.Services, a => a.ServiceId, s => s.Id, (a, s) => (Guid?)s.TeamId).FirstOrDefaultAsync(RequestAborted);
+            CanSeeClientContact = lineTeam is { } team && Permissions.CanRespondFor(Actor, team);
+        }
         IsCommander = Incident.CommanderId == Actor.UserId;
+        if (incident.Status == IncidentStatus.Resolved && await db.Set<Core.Postmortems.Postmortem>().AsNoTracking().FirstOrDefaultAsync(p => p.IncidentId == incident.Id, RequestAborted) is { } postmortem)
+            CloseRecord = Postmortems.PostmortemDrafts.RecordOf(postmortem); // one record: the close form starts from the postmortem
         People = (await db.Users.AsNoTracking().Where(u => u.DisabledAt == null).OrderBy(u => u.Name).Select(u => new { u.Id, u.Name, u.Email }).ToListAsync(RequestAborted))
             .Select(u => (u.Id, u.Name, u.Email)).ToList();
         return true;
     }
 
     public static string Span(TimeSpan span) => IncidentsIndexModel.Span(span);
+
+    /// <summary>How many of the latest timeline entries are in view; the earlier ones are folded above them.</summary>
+    public const int RecentEntries = 8;
 }
+
+/// <summary>One timeline entry as <c>_TimelineEntry.cshtml</c> draws it: the entry, its structured update (if it is one), whether that is the latest update (drawn at the top), and whether the reader may pin it.</summary>
+/// <summary>One timeline entry as the page shows it; <see cref="CanPin"/> is the viewer's right to respond (pin, make an action item).</summary>
+public sealed record TimelineEntryView(int Number, TimelineDto Entry, UpdateDto? Update, bool IsLatestUpdate, bool CanPin);

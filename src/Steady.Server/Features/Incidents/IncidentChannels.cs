@@ -4,6 +4,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.Incidents;
 using Steady.Server.Data;
+using Steady.Server.Infrastructure;
 using Steady.Server.Features.OnCall;
 
 namespace Steady.Server.Features.Incidents;
@@ -21,7 +22,7 @@ public sealed record ChannelDto(Guid Id, string Kind, string Target, DateTimeOff
 /// The incident's own channels (chat webhooks, email addresses), set on declare and edited later:
 /// its updates go to them as well as to the server-wide incident channels. Each change is on the timeline.
 /// </summary>
-public sealed class IncidentChannels(SteadyDb db, IncidentCommands commands, TimeProvider time)
+public sealed class IncidentChannels(SteadyDb db, IncidentCommands commands, OutboundPolicy outbound, TimeProvider time)
 {
     public const int MaxChannels = 20;
 
@@ -31,8 +32,11 @@ public sealed class IncidentChannels(SteadyDb db, IncidentCommands commands, Tim
     public static string Describe(IncidentChannel c) =>
         c.Kind == "email" ? c.Address : Uri.TryCreate(c.Address, UriKind.Absolute, out var url) ? $"{url.Scheme}://{url.Authority}/…" : "(webhook)";
 
-    /// <summary>Checks channels as given (an email list becomes one channel per address); the first problem names the field, with <paramref name="field"/> as its prefix.</summary>
-    public static Outcome<List<ChannelInput>> Check(IReadOnlyList<ChannelInput?>? inputs, string field)
+    /// <summary>
+    /// Checks channels as given (an email list becomes one channel per address), and that <paramref name="actor"/> may point the
+    /// server at them (<see cref="OutboundPolicy"/>); the first problem names the field, with <paramref name="field"/> as its prefix.
+    /// </summary>
+    public static Outcome<List<ChannelInput>> Check(IReadOnlyList<ChannelInput?>? inputs, string field, OutboundPolicy outbound, Actor actor)
     {
         var result = new List<ChannelInput>();
         var validation = new Validation();
@@ -55,6 +59,8 @@ public sealed class IncidentChannels(SteadyDb db, IncidentCommands commands, Tim
             {
                 var v = new Validation();
                 ContactMethodCommands.Validate(v, kind, address, null, input.Settings);
+                if (v.IsValid && outbound.RefusalForContact(kind, address, input.Settings, actor.IsAdmin) is { } refused)
+                    v.Add(refused.Field, refused.Problem);
                 if (v.ToFailure() is { } invalid)
                 {
                     foreach (var (_, messages) in invalid.Errors!)
@@ -72,7 +78,7 @@ public sealed class IncidentChannels(SteadyDb db, IncidentCommands commands, Tim
     /// <summary>Adds checked channels to the unit of work, skipping any the incident already has.</summary>
     private async Task<List<IncidentChannel>> AddCheckedAsync(Incident incident, IEnumerable<ChannelInput> channels, Actor actor, CancellationToken cancellationToken)
     {
-        var existing = await db.IncidentChannels.AsNoTracking().Where(c => c.IncidentId == incident.Id).Select(c => new { c.Kind, c.Address }).ToListAsync(cancellationToken);
+        var existing = await db.IncidentChannels.AsNoTracking().Where(c => c.IncidentId == incident.Id).ToListAsync(cancellationToken); // whole rows: addresses are opened as rows are read
         var added = new List<IncidentChannel>();
         foreach (var input in channels)
         {
@@ -104,7 +110,7 @@ public sealed class IncidentChannels(SteadyDb db, IncidentCommands commands, Tim
 
     public async Task<Outcome<List<ChannelDto>>> AddAsync(Actor actor, string number, ChannelInput? input, CancellationToken cancellationToken)
     {
-        var checkedChannels = Check([input], "channel");
+        var checkedChannels = Check([input], "channel", outbound, actor);
         if (!checkedChannels.Succeeded)
             return checkedChannels.Failure!;
         List<IncidentChannel> added = [];

@@ -26,6 +26,7 @@ public sealed partial class IncidentCommands(
     WakeSignal<Paging.EscalationWorker> engine,
     IOptions<IncidentOptions> options,
     Postmortems.PostmortemDrafts postmortems,
+    OutboundPolicy outbound,
     TimeProvider time)
 {
     private const int Attempts = 5;
@@ -44,7 +45,7 @@ public sealed partial class IncidentCommands(
             validation.Add("severity", $"'severity' is required: one of {string.Join(", ", severities.Table.Levels.Select(l => l.Name))}. When in doubt, declare the higher one: downgrading is easy.");
         else if (!level.Succeeded)
             validation.Add("severity", level.Failure!.Detail);
-        var channels = IncidentChannels.Check(input.Channels, "channels");
+        var channels = IncidentChannels.Check(input.Channels, "channels", outbound, actor);
         if (!channels.Succeeded)
             return channels.Failure!;
         if (validation.ToFailure() is { } invalid)
@@ -283,12 +284,14 @@ public sealed partial class IncidentCommands(
         }, cancellationToken, inTransaction: true);
 
     public Task<Outcome<Incident>> CloseAsync(Actor actor, string number, CloseInput input, CancellationToken cancellationToken) =>
-        ActAsync(actor, number, (incident, now) =>
+        ActAsync(actor, number, async (incident, now) =>
         {
-            var record = new ClosingRecord(input.WhatHappened, input.WhatWasDone, input.FailedAssumptions, input.WhatShouldChange, input.Cause);
             var level = severities.Of(incident.Severity);
-            if (Closing.Check(incident.Status, record, level, postmortemWritten: false, options.Value.EnforcePostmortem) is { } refused)
-                return Task.FromResult<Failure?>(refused);
+            var postmortem = await postmortems.OfAsync(incident, cancellationToken);
+            // One record: what the postmortem already says need not be written again.
+            var record = Postmortems.PostmortemDrafts.Complete(new ClosingRecord(input.WhatHappened, input.WhatWasDone, input.FailedAssumptions, input.WhatShouldChange, input.Cause), postmortem);
+            if (Closing.Check(incident.Status, record, level, postmortemWritten: postmortem is { OwnerId: not null, DueAt: not null }, options.Value.EnforcePostmortem) is { } refused)
+                return refused;
             incident.Status = IncidentStatus.Closed;
             incident.ClosedAt = now;
             incident.WhatHappened = record.WhatHappened!.Trim();
@@ -298,7 +301,9 @@ public sealed partial class IncidentCommands(
             incident.Cause = record.Cause!.Trim();
             incident.PostmortemRequired = level.RequiresPostmortem;
             Entry(incident, "status", $"Closed by {actor.Name} with the written record. Cause: {incident.Cause}" + (level.RequiresPostmortem ? $" A {level.Name} needs a full postmortem." : ""), actor);
-            return Task.FromResult<Failure?>(null);
+            if (postmortem is not null)
+                Postmortems.PostmortemDrafts.TakeRecord(postmortem, record, now); // one record: it fills the postmortem's sections still empty
+            return null;
         }, cancellationToken);
 
     /// <summary>

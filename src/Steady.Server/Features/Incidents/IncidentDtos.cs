@@ -28,9 +28,9 @@ public sealed record NoteInput(string? Text = null, DateTimeOffset? At = null, b
 
 public sealed record PinInput(bool Pinned = true);
 
-public sealed record ActionInput(string? Intent = null, string? ExpectedEffect = null, string? DecidedBy = null, DateTimeOffset? DoneAt = null, string? ObservedEffect = null);
+public sealed record ActionInput(string? Intent = null, string? ExpectedEffect = null, string? DecidedBy = null, DateTimeOffset? DoneAt = null, string? ObservedEffect = null, string? Verdict = null);
 
-public sealed record ObservationInput(DateTimeOffset? DoneAt = null, string? ObservedEffect = null);
+public sealed record ObservationInput(DateTimeOffset? DoneAt = null, string? ObservedEffect = null, string? Verdict = null);
 
 public sealed record CloseInput(string? WhatHappened = null, string? WhatWasDone = null, string? FailedAssumptions = null, string? WhatShouldChange = null, string? Cause = null);
 
@@ -61,9 +61,9 @@ public sealed record LinkedAlertDto(Guid Id, string Summary, string Status, stri
 
 public sealed record ChangeDto(Guid Id, Guid ServiceId, string Service, string Summary, string Kind, DateTimeOffset At, string Who, string? Link, string RecordedBy);
 
-public sealed record ActionDto(Guid Id, string Intent, string ExpectedEffect, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? DoneAt, string? ObservedEffect, DateTimeOffset? ObservedAt)
+public sealed record ActionDto(Guid Id, string Intent, string ExpectedEffect, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? DoneAt, string? ObservedEffect, DateTimeOffset? ObservedAt, string? Verdict)
 {
-    public static ActionDto From(IncidentAction a) => new(a.Id, a.Intent, a.ExpectedEffect, a.DecidedBy, a.DecidedAt, a.DoneAt, a.ObservedEffect, a.ObservedAt);
+    public static ActionDto From(IncidentAction a) => new(a.Id, a.Intent, a.ExpectedEffect, a.DecidedBy, a.DecidedAt, a.DoneAt, a.ObservedEffect, a.ObservedAt, a.Verdict?.ToWire());
 }
 
 public sealed record UpdateDto(Guid Id, DateTimeOffset At, string Known, string? Unknown, string Doing, DateTimeOffset? NextUpdateAt, string Visibility, string Author, string Severity, string Status)

@@ -17,8 +17,8 @@ public sealed class IncidentOptions
     /// <summary>How long an update may stay overdue after the reminder before the escalation runs.</summary>
     public TimeSpan EscalateAfter { get; set; } = Cadence.DefaultEscalateAfter;
 
-    /// <summary>Whether SEV1/SEV2 need a postmortem before closing (off until postmortems are built).</summary>
-    public bool EnforcePostmortem { get; set; }
+    /// <summary>Whether a severity that requires a postmortem (SEV1/SEV2 by default) can be closed only once its postmortem has an owner and a due date (on by default).</summary>
+    public bool EnforcePostmortem { get; set; } = true;
 
     /// <summary>The severities, most severe first; empty: the seed's SEV1/SEV2/SEV3.</summary>
     public List<SeverityOption> Severities { get; set; } = [];
@@ -47,6 +47,12 @@ public sealed class SeverityOption
     public bool RequiresPostmortem { get; set; }
 
     public bool StatusPage { get; set; }
+
+    /// <summary>How many days its postmortem's owner has; null or zero: the default table's for this name (SEV1 3, SEV2 5 business days), else 10 business days.</summary>
+    public int? PostmortemDueDays { get; set; }
+
+    /// <summary>Whether <see cref="PostmortemDueDays"/> counts business days (Monday to Friday).</summary>
+    public bool PostmortemBusinessDays { get; set; }
 }
 
 public sealed class ChannelOption
@@ -67,7 +73,8 @@ public sealed class IncidentSeverities(IOptions<IncidentOptions> options)
             s.Name.Trim(), s.Meaning, s.Example, s.ExpectedResponse,
             s.UpdateCadence is { } c && c > TimeSpan.Zero ? c : null,
             s.PagesAtOnce, s.Freezes, s.RequiresPostmortem, s.StatusPage,
-            SeverityTable.Default.AlertSeverityOf(s.Name))).ToList()));
+            SeverityTable.Default.AlertSeverityOf(s.Name),
+            s.PostmortemDueDays is int days && days > 0 ? new Steady.Core.Postmortems.PostmortemDeadline(days, s.PostmortemBusinessDays) : SeverityTable.Default.Find(s.Name)?.PostmortemDue)).ToList()));
 
     public SeverityTable Table => _table.Value;
 

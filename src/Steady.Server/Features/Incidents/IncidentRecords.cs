@@ -111,6 +111,9 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
                 return Task.FromResult<Failure?>(invalid);
             if (!string.IsNullOrWhiteSpace(input.ObservedEffect) && input.DoneAt is null)
                 return Task.FromResult<Failure?>(Failure.Invalid("doneAt", "An effect can only be observed once the action was done: give 'doneAt'."));
+            var verdict = DeliberateActions.CheckVerdict(input.Verdict, input.ObservedEffect);
+            if (verdict.Failure is { } badVerdict)
+                return Task.FromResult<Failure?>(badVerdict);
             action = new IncidentAction
             {
                 Id = Ids.New(time),
@@ -122,11 +125,12 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
                 DoneAt = input.DoneAt?.ToUniversalTime(),
                 ObservedEffect = string.IsNullOrWhiteSpace(input.ObservedEffect) ? null : input.ObservedEffect.Trim(),
                 ObservedAt = string.IsNullOrWhiteSpace(input.ObservedEffect) ? null : now,
+                Verdict = verdict.Value,
                 RecordedBy = actor.Name,
             };
             db.IncidentActions.Add(action);
             commands.Entry(incident, "action", $"Action decided by {action.DecidedBy}: {action.Intent} — expected: {action.ExpectedEffect}"
-                + (action.DoneAt is not null ? " (done)" : "") + (action.ObservedEffect is { } o ? $" — observed: {o}" : ""), actor, refId: action.Id);
+                + (action.DoneAt is not null ? " (done)" : "") + (action.ObservedEffect is { } o ? $" — observed: {o}" : "") + VerdictText(action), actor, refId: action.Id);
             return Task.FromResult<Failure?>(null);
         }, cancellationToken);
         return outcome.Succeeded ? action! : outcome.Failure!;
@@ -142,6 +146,9 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
                 return Failure.NotFound("The action");
             if (DeliberateActions.CheckObservation(input.ObservedEffect, action.DoneAt, input.DoneAt) is { } invalid)
                 return invalid;
+            var verdict = DeliberateActions.CheckVerdict(input.Verdict, input.ObservedEffect);
+            if (verdict.Failure is { } badVerdict)
+                return badVerdict;
             if (input.DoneAt is { } done)
             {
                 if (done > now + TimeSpan.FromMinutes(1))
@@ -153,12 +160,21 @@ public sealed class IncidentRecords(SteadyDb db, IncidentCommands commands, Inci
             {
                 action.ObservedEffect = input.ObservedEffect.Trim();
                 action.ObservedAt = now;
-                commands.Entry(incident, "action", $"Observed effect of '{action.Intent}' (expected: {action.ExpectedEffect}): {action.ObservedEffect}", actor, refId: action.Id);
+                action.Verdict = verdict.Value;
+                commands.Entry(incident, "action", $"Observed effect of '{action.Intent}' (expected: {action.ExpectedEffect}): {action.ObservedEffect}" + VerdictText(action), actor, refId: action.Id);
             }
             return null;
         }, cancellationToken);
         return outcome.Succeeded ? action! : outcome.Failure!;
     }
+
+    private static string VerdictText(IncidentAction action) => action.Verdict switch
+    {
+        ActionVerdict.AsExpected => " — as expected",
+        ActionVerdict.NoEffect => " — no effect",
+        ActionVerdict.MadeWorse => " — made it worse",
+        _ => "",
+    };
 
     /// <summary>Journal entries from a host (steady timeline import): original time and host kept, deduplicated by key.</summary>
     public async Task<Outcome<ImportResult>> ImportAsync(Actor actor, string number, ImportInput input, CancellationToken cancellationToken)

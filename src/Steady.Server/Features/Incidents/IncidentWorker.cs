@@ -164,72 +164,115 @@ public sealed partial class IncidentWorker(
         }
     }
 
+    /// <summary>Outcomes of messages sent whose storing the database refused for now, by message: stored first thing in the next pass, so they are not sent again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Func<SteadyDb, Task<int>>> _unstored = new();
+
     private async Task<DateTimeOffset?> SendDueAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
         var registry = scope.ServiceProvider.GetRequiredService<ChannelRegistry>();
+        foreach (var (id, store) in _unstored)
+        {
+            await store(db);
+            _unstored.TryRemove(id, out _);
+        }
+        await claims.LetGoLeftAsync(db, Paging.ClaimedTable.IncidentNotices, cancellationToken);
         var now = Time.GetUtcNow();
         // Claimed before sent (a lease; only the claim's owner records the outcome). A node that hangs loses it when the
         // lease runs out; one that dies, at once (see StartingAsync, NodePresence). Looking first is a read, which never waits.
         var owner = claims.NewOwner();
-        var due = !await db.IncidentNotices.AsNoTracking().AnyAsync(n => n.DueAt != null && n.DueAt <= now, cancellationToken)
-            || await claims.ClaimAsync(db, Paging.ClaimedTable.IncidentNotices, owner, now, BatchSize, cancellationToken) == 0
-            ? []
-            : await db.IncidentNotices.AsNoTracking().Where(n => n.LeaseOwner == owner).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
-        foreach (var notice in due)
+        List<IncidentNotice> due = [];
+        var attempted = 0;
+        try
         {
-            DeliveryOutcome outcome;
-            string detail;
-            try
-            {
-                (outcome, detail) = await SendAsync(db, registry, notice, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // One message that cannot be sent (data it cannot read) fails alone, saying why; the others go.
-                var reason = Paging.EngineFailures.Describe(e);
-                if (Paging.EngineFailures.IsTransient(e))
-                {
-                    (outcome, detail) = (DeliveryOutcome.Retry, $"retry: Steady could not send it for now ({reason})");
-                }
-                else
-                {
-                    LogNoticeFailed(logger, e, notice.Id, reason);
-                    Paging.EngineFailures.Count(Paging.EngineFailures.IncidentMessage);
-                    (outcome, detail) = (DeliveryOutcome.Failed, $"failed: Steady could not send it ({reason})");
-                    await TellAsync(db, notice.IncidentId, $"Steady could not send the {notice.Kind} message \"{notice.Title}\" ({reason}); it is not sent.", cancellationToken);
-                }
-            }
-            var attempts = notice.Attempts + 1;
-            var retryAt = outcome == DeliveryOutcome.Retry ? claims.RetryAt(attempts, Time.GetUtcNow()) : null;
-            DateTimeOffset? sentAt = outcome == DeliveryOutcome.Sent ? Time.GetUtcNow() : null;
-            Task<int> RecordAsync(string outcomeText) => db.IncidentNotices.Where(n => n.Id == notice.Id && n.LeaseOwner == owner).ExecuteUpdateAsync(s => s
-                .SetProperty(n => n.LeaseOwner, (string?)null)
-                .SetProperty(n => n.DueAt, retryAt)
-                .SetProperty(n => n.SentAt, sentAt)
-                .SetProperty(n => n.Attempts, attempts)
-                .SetProperty(n => n.Outcome, outcomeText), cancellationToken);
-            try
-            {
-                await RecordAsync(detail);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // Stored without what it said (the part the database may have refused), so it is not sent again and again;
-                // failing that too, it goes again after its lease, and the other messages go on now.
-                LogNoticeFailed(logger, e, notice.Id, Paging.EngineFailures.Describe(e));
-                try
-                {
-                    await RecordAsync($"{outcome.ToString().ToLowerInvariant()}: Steady could not store this attempt's outcome in full ({Paging.EngineFailures.Describe(e)})");
-                }
-                catch (Exception again) when (again is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    LogNoticeFailed(logger, again, notice.Id, Paging.EngineFailures.Describe(again));
-                }
-            }
+            due = !await db.IncidentNotices.AsNoTracking().AnyAsync(n => n.DueAt != null && n.DueAt <= now, cancellationToken)
+                || await claims.ClaimAsync(db, Paging.ClaimedTable.IncidentNotices, owner, now, BatchSize, cancellationToken) == 0
+                ? []
+                : await db.IncidentNotices.AsNoTracking().Where(n => n.LeaseOwner == owner).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
+            for (; attempted < due.Count; attempted++)
+                await SendOneAsync(db, registry, due[attempted], owner, cancellationToken);
+        }
+        catch
+        {
+            // The database went away mid-pass (or the process is stopping): the messages not tried yet are due again at once.
+            // (Those whose outcome waits to be stored stay claimed: they were sent.)
+            await claims.LetGoAsync(db, Paging.ClaimedTable.IncidentNotices, owner,
+                due.Count == 0 ? null : due.Skip(attempted).Where(n => !_unstored.ContainsKey(n.Id)).Select(n => n.Id).ToList());
+            throw;
         }
         return await db.IncidentNotices.AsNoTracking().Where(n => n.DueAt != null).MinAsync(n => n.DueAt, cancellationToken);
+    }
+
+    /// <summary>
+    /// One message: sent only while the claim is still this node's (checked, and its lease renewed, right before — a node
+    /// that stalled past its lease sends nothing another node took over), then its outcome stored while the claim is its own.
+    /// A message whose earlier attempt's outcome was lost (its node died mid-send) goes again under the same keys, and says so.
+    /// </summary>
+    private async Task SendOneAsync(SteadyDb db, ChannelRegistry registry, IncidentNotice notice, string owner, CancellationToken cancellationToken)
+    {
+        var sendingAt = Time.GetUtcNow();
+        var leaseUntil = sendingAt + claims.Lease;
+        if (await db.IncidentNotices.Where(n => n.Id == notice.Id && n.LeaseOwner == owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, leaseUntil).SetProperty(n => n.SendingAt, sendingAt), cancellationToken) == 0)
+            return; // taken over by another node while this one stalled
+        var again = notice.SendingAt is not null ? " (sent again: an earlier attempt's outcome was lost with its node; the receiver may have it twice, same key)" : "";
+        DeliveryOutcome outcome;
+        string detail;
+        try
+        {
+            (outcome, detail) = await SendAsync(db, registry, notice, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // One message that cannot be sent (data it cannot read) fails alone, saying why; the others go.
+            var reason = Paging.EngineFailures.Describe(e);
+            if (Paging.EngineFailures.IsTransient(e))
+            {
+                (outcome, detail) = (DeliveryOutcome.Retry, $"retry: Steady could not send it for now ({reason})");
+            }
+            else
+            {
+                LogNoticeFailed(logger, e, notice.Id, reason);
+                Paging.EngineFailures.Count(Paging.EngineFailures.IncidentMessage);
+                (outcome, detail) = (DeliveryOutcome.Failed, $"failed: Steady could not send it ({reason})");
+                await TellAsync(db, notice.IncidentId, $"Steady could not send the {notice.Kind} message \"{notice.Title}\" ({reason}); it is not sent.", cancellationToken);
+            }
+        }
+        var attempts = notice.Attempts + 1;
+        var retryAt = outcome == DeliveryOutcome.Retry ? claims.RetryAt(attempts, Time.GetUtcNow()) : null;
+        DateTimeOffset? sentAt = outcome == DeliveryOutcome.Sent ? Time.GetUtcNow() : null;
+        Func<SteadyDb, Task<int>> Store(string outcomeText) => target => target.IncidentNotices.Where(n => n.Id == notice.Id && n.LeaseOwner == owner).ExecuteUpdateAsync(s => s
+            .SetProperty(n => n.LeaseOwner, (string?)null)
+            .SetProperty(n => n.DueAt, retryAt)
+            .SetProperty(n => n.SentAt, sentAt)
+            .SetProperty(n => n.Attempts, attempts)
+            .SetProperty(n => n.SendingAt, (DateTimeOffset?)null)
+            .SetProperty(n => n.Outcome, outcomeText), CancellationToken.None);
+        try
+        {
+            await Store(detail + again)(db);
+        }
+        catch (Exception e) when (Paging.EngineFailures.IsTransient(e))
+        {
+            // The database is away: kept here, stored first thing when it is back; never sent again while this node lives.
+            _unstored[notice.Id] = Store(detail + again);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Stored without what it said (the part the database may have refused), so it is not sent again and again;
+            // failing that too, it goes again after its lease, and the other messages go on now.
+            LogNoticeFailed(logger, e, notice.Id, Paging.EngineFailures.Describe(e));
+            try
+            {
+                await Store($"{outcome.ToString().ToLowerInvariant()}: Steady could not store this attempt's outcome in full ({Paging.EngineFailures.Describe(e)})")(db);
+            }
+            catch (Exception again2) when (again2 is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogNoticeFailed(logger, again2, notice.Id, Paging.EngineFailures.Describe(again2));
+            }
+        }
     }
 
     /// <summary>A message that was set aside, on the incident's timeline, so people know it did not go.</summary>

@@ -56,7 +56,11 @@ internal sealed class IncidentsMapping :
 
     public void Configure(EntityTypeBuilder<IncidentUpdate> e) => OfIncident(e, "incident_updates");
 
-    public void Configure(EntityTypeBuilder<IncidentAction> e) => OfIncident(e, "incident_actions");
+    public void Configure(EntityTypeBuilder<IncidentAction> e)
+    {
+        OfIncident(e, "incident_actions");
+        e.Property(x => x.Verdict).HasConversion<string>();
+    }
 
     public void Configure(EntityTypeBuilder<IncidentEvidence> e) => OfIncident(e, "incident_evidence");
 

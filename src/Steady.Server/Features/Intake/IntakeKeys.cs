@@ -7,7 +7,8 @@ namespace Steady.Server.Features.Intake;
 
 /// <summary>
 /// Which service an integration key sends for, read from the database on every request so a
-/// revoked key stops working at once on every node; and each key's rate limit (per node).
+/// revoked key stops working at once on every node (found by its SHA-256: the key itself is stored
+/// encrypted); and each key's rate limit (per node).
 /// </summary>
 public sealed class IntakeKeys : IDisposable
 {
@@ -32,7 +33,7 @@ public sealed class IntakeKeys : IDisposable
     public static Task<Guid?> ServiceOfAsync(SteadyDb db, string key, CancellationToken cancellationToken) =>
         key.Length is 0 or > 64
             ? Task.FromResult<Guid?>(null)
-            : db.IntegrationKeys.AsNoTracking().Where(k => k.Key == key && k.RevokedAt == null).Select(k => (Guid?)k.ServiceId).FirstOrDefaultAsync(cancellationToken);
+            : db.IntegrationKeys.AsNoTracking().Where(k => k.KeyHash == Steady.Core.Accounts.Secrets.Hash(key) && k.RevokedAt == null).Select(k => (Guid?)k.ServiceId).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>False when the key has used up its rate.</summary>
     public bool TryAcquire(string key)

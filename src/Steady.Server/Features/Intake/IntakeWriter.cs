@@ -15,7 +15,7 @@ namespace Steady.Server.Features.Intake;
 /// batch. A request hears "stored" only after its commit; a failed commit is retried, then
 /// answered as a storage failure (503) — never accepted and then lost.
 /// </summary>
-public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory scopes, IOptions<IntakeOptions> options, WakeSignal<EscalationWorker> engine, ILogger<IntakeWriter> logger) : BackgroundService
+public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory scopes, IOptions<IntakeOptions> options, WakeSignal<EscalationWorker> engine, StorageHealth storage, ILogger<IntakeWriter> logger) : BackgroundService
 {
     private static readonly Histogram BatchSize = Metrics.CreateHistogram("steady_intake_batch_alerts", "Alerts committed per intake transaction.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 13) });
@@ -73,12 +73,14 @@ public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory
                 BatchSize.Observe(events.Count);
                 CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 Stored.Inc(events.Count);
+                storage.Succeeded();
                 return IntakeResult.Stored;
             }, IsConflict, (attempt, e) => LogRetry(logger, events.Count, attempt, e.Message));
         }
         catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
             LogFailed(logger, events.Count, e);
+            storage.Failed(e);
             return IntakeResult.StorageFailed;
         }
     }

@@ -5,6 +5,7 @@ using Steady.Core;
 using Steady.Core.Accounts;
 using Steady.Core.OnCall;
 using Steady.Server.Data;
+using Steady.Server.Infrastructure;
 using Steady.Server.Notify;
 
 namespace Steady.Server.Features.OnCall;
@@ -21,7 +22,7 @@ public sealed record RuleInput(Guid ContactMethodId, int DelayMinutes = 0, strin
 /// are checked and written, shared by the API, the console's profile page and (its checks) <c>steady apply</c>.
 /// People manage their own; organization admins anyone's.
 /// </summary>
-public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time, ChannelRegistry channels)
+public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time, ChannelRegistry channels, OutboundPolicy outbound)
 {
     /// <summary>The longest a rule may wait after the page.</summary>
     public const int MaxDelayMinutes = 1440;
@@ -32,6 +33,8 @@ public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time
             return refused;
         var v = new Validation();
         Validate(v, input.Kind, input.Address, input.Label, input.Settings);
+        if (v.IsValid && outbound.RefusalForContact(input.Kind, input.Address, input.Settings, actor.IsAdmin) is { } destination)
+            v.Add(destination.Field, destination.Problem);
         if (v.ToFailure() is { } invalid)
             return invalid;
         var kind = ContactKinds.Parse(input.Kind);
@@ -63,6 +66,8 @@ public sealed partial class ContactMethodCommands(SteadyDb db, TimeProvider time
             settings[name] = value;
         var v = new Validation();
         Validate(v, method.Kind.ToWire(), edit.Address, edit.Label, settings);
+        if (v.IsValid && outbound.RefusalForContact(method.Kind.ToWire(), edit.Address, settings, actor.IsAdmin) is { } destination)
+            v.Add(destination.Field, destination.Problem);
         if (v.ToFailure() is { } invalid)
             return invalid;
         method.Address = edit.Address!.Trim();

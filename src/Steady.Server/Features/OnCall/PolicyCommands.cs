@@ -42,7 +42,10 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
             return Failure.Forbidden("Only admins of the policy's team can change it.");
         if (await ApplyAsync(actor, found, input with { Name = input.Name ?? found.Name }, cancellationToken) is { } invalid)
             return invalid;
-        found.Version++;
+        // Nothing changed: no new version and no audit entry (steady apply's "unchanged").
+        db.ChangeTracker.DetectChanges();
+        if (db.Entry(found).State == EntityState.Modified)
+            found.Version++;
         return await SaveAsync(found, cancellationToken);
     }
 
@@ -64,6 +67,31 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
         return found;
     }
 
+    /// <summary>
+    /// The policy the input would make, checked as saving would check it but not saved: the console's "who would be
+    /// paged now" before Save. A name is not needed to see that. Nothing is tracked, so nothing can be written by accident.
+    /// </summary>
+    public async Task<Outcome<EscalationPolicyRecord>> PreviewAsync(Guid? policyId, PolicyInput input, CancellationToken cancellationToken)
+    {
+        var existing = policyId is { } id ? await db.EscalationPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken) : null;
+        if (policyId is not null && existing is null)
+            return Failure.NotFound("The escalation policy");
+        var draft = new EscalationPolicyRecord
+        {
+            Id = existing?.Id ?? Guid.Empty,
+            Name = existing?.Name ?? "",
+            TeamId = existing?.TeamId ?? Guid.Empty,
+            Description = existing?.Description,
+            Repeat = existing?.Repeat ?? 0,
+            Steps = existing?.Steps ?? "[]",
+            CreatedAt = existing?.CreatedAt ?? time.GetUtcNow(),
+        };
+        var name = string.IsNullOrWhiteSpace(input.Name) ? (existing?.Name ?? "unsaved") : input.Name;
+        if (await ApplyAsync(null, draft, input with { Name = name }, cancellationToken) is { } invalid)
+            return invalid;
+        return draft;
+    }
+
     private async Task<Outcome<EscalationPolicyRecord>> SaveAsync(EscalationPolicyRecord policy, CancellationToken cancellationToken)
     {
         try
@@ -78,21 +106,36 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
     }
 
     /// <summary>
-    /// Resolves every name in the chain; refuses the whole input naming each step that is wrong, or what it would
-    /// name of another team (<see cref="TeamBoundaryChecks"/>), and changes the policy only when all are right.
+    /// The one check below, with names resolved in the database and, for an <paramref name="actor"/> (not for a preview),
+    /// refusing what it would name of another team (<see cref="TeamBoundaryChecks"/>).
     /// </summary>
-    private async Task<Failure?> ApplyAsync(Actor actor, EscalationPolicyRecord policy, PolicyInput input, CancellationToken cancellationToken)
+    private Task<Failure?> ApplyAsync(Actor? actor, EscalationPolicyRecord policy, PolicyInput input, CancellationToken cancellationToken) =>
+        ApplyAsync(policy, input, stepsRequired: true, ResolveAsync, cancellationToken,
+            actor is null ? null : added => TeamBoundaryChecks.TargetsAsync(db, actor, policy.TeamId, new ConfigThing("escalation policy", input.Name!.Trim()), added, cancellationToken));
+
+    /// <summary>
+    /// The one check of an escalation policy: resolves every name in the chain through <paramref name="resolve"/> (the
+    /// database for the API and the console; for <c>steady apply</c>, the objects of its file too), refuses the whole
+    /// input naming each step that is wrong, then asks <paramref name="boundary"/> (if any) about the targets it adds,
+    /// and changes the policy only when all is right. Without <paramref name="stepsRequired"/> an absent chain keeps
+    /// the policy's steps (a file that leaves them out). <c>steady apply</c> checks team boundaries over its whole file.
+    /// </summary>
+    public static async Task<Failure?> ApplyAsync(
+        EscalationPolicyRecord policy, PolicyInput input, bool stepsRequired, Func<string, CancellationToken, Task<EscalationTarget?>> resolve, CancellationToken cancellationToken,
+        Func<IEnumerable<EscalationTarget>, Task<Failure?>>? boundary = null)
     {
         var v = new Validation().PathName("name", input.Name).Text("description", input.Description, 2000);
         if (input.Repeat is < 0 or > 9)
             v.Add("repeat", "'repeat' must be between 0 and 9.");
-        var chain = input.EscalationChain ?? [];
-        if (chain.Count == 0)
+        var chain = input.EscalationChain;
+        if (chain is null && stepsRequired)
+            chain = [];
+        if (chain is { Count: 0 })
             v.Add("escalation_chain", "'escalation_chain' needs at least one step.");
-        if (chain.Count > 20)
+        if (chain is { Count: > 20 })
             v.Add("escalation_chain", "'escalation_chain' may have at most 20 steps.");
         var steps = new List<StoredStep>();
-        for (var i = 0; i < chain.Count && i < 20; i++)
+        for (var i = 0; chain is not null && i < chain.Count && i < 20; i++)
         {
             var path = $"escalation_chain[{i}]";
             var names = chain[i].Notify.ValueKind switch
@@ -112,7 +155,7 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
             var targets = new List<EscalationTarget>();
             foreach (var name in names)
             {
-                if (await ResolveAsync(name, cancellationToken) is { } target)
+                if (await resolve(name, cancellationToken) is { } target)
                     targets.Add(target);
                 else
                     v.Add(path, $"{path}.notify '{name}' is neither a schedule, a user (email or name), nor team:NAME.");
@@ -122,13 +165,14 @@ public sealed class PolicyCommands(SteadyDb db, TimeProvider time)
         }
         if (v.ToFailure() is { } invalid)
             return invalid;
-        var added = steps.SelectMany(s => s.Targets).Except(policy.ReadSteps().SelectMany(s => s.Targets));
-        if (await TeamBoundaryChecks.TargetsAsync(db, actor, policy.TeamId, new ConfigThing("escalation policy", input.Name!.Trim()), added, cancellationToken) is { } crossing)
+        if (boundary is not null && await boundary(steps.SelectMany(s => s.Targets).Except(policy.ReadSteps().SelectMany(s => s.Targets))) is { } crossing)
             return crossing;
         policy.Name = input.Name!.Trim();
-        policy.Description = string.IsNullOrWhiteSpace(input.Description) ? policy.Description : input.Description.Trim();
+        if (input.Description is not null)
+            policy.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
         policy.Repeat = input.Repeat ?? policy.Repeat;
-        policy.Steps = EscalationPolicyRecord.WriteSteps(steps);
+        if (chain is not null)
+            policy.Steps = EscalationPolicyRecord.WriteSteps(steps);
         return null;
     }
 

@@ -40,7 +40,10 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
             return Failure.Invalid("team", "A schedule's team cannot be changed; create a schedule in the other team.");
         if (await ApplyAsync(actor, found, input, creating: false, cancellationToken) is { } invalid)
             return invalid;
-        found.Version++;
+        // Nothing changed: no new version and no audit entry (steady apply's "unchanged").
+        db.ChangeTracker.DetectChanges();
+        if (db.Entry(found).State == EntityState.Modified)
+            found.Version++;
         return await SaveAsync(found, cancellationToken);
     }
 
@@ -95,11 +98,49 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
     }
 
     /// <summary>
-    /// Checks every field first, then that the people it adds are the team's (or the <paramref name="actor"/> administers
-    /// theirs too: <see cref="TeamBoundaryChecks"/>; not for a preview, which has no actor), and changes the schedule
-    /// only when all are right, naming each field that is wrong.
+    /// The people the layers name, looked up in the database; the one check below; then, for an <paramref name="actor"/>
+    /// (not for a preview, which has none), that the people it adds are the team's or the actor administers theirs too
+    /// (<see cref="TeamBoundaryChecks"/>); and only then the change (<see cref="Apply"/>).
     /// </summary>
     private async Task<Failure?> ApplyAsync(Actor? actor, Schedule schedule, ScheduleInput input, bool creating, CancellationToken cancellationToken)
+    {
+        var people = (input.Layers ?? []).SelectMany(l => l.Participants ?? []).Distinct().ToList();
+        var known = (await db.Users.Where(u => people.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken)).ToHashSet();
+        if (Check(schedule, input, creating, known.Contains) is { } invalid)
+            return invalid;
+        if (actor is not null && input.Layers is { } given)
+        {
+            var added = given.SelectMany(l => l.Participants ?? []).Except(Layers.Read(schedule.Layers).SelectMany(l => l.Participants));
+            if (await TeamBoundaryChecks.PeopleAsync(db, actor, schedule.TeamId, new ConfigThing("schedule", (input.Name ?? schedule.Name).Trim()), added, cancellationToken) is { } crossing)
+                return crossing;
+        }
+        return Apply(schedule, input, creating, known.Contains);
+    }
+
+    /// <summary>
+    /// The one check of a schedule: every field, naming each that is wrong; changes nothing. The API, the console and
+    /// <c>steady apply</c> (whose people may be new in the same file: it says who is a person through
+    /// <paramref name="isPerson"/>) all come here, through <see cref="Apply"/>.
+    /// </summary>
+    public static Failure? Check(Schedule schedule, ScheduleInput input, bool creating, Func<Guid, bool> isPerson) =>
+        Validate(schedule, input, creating, isPerson).Failure;
+
+    /// <summary><see cref="Check"/>, then the change when all is right.</summary>
+    public static Failure? Apply(Schedule schedule, ScheduleInput input, bool creating, Func<Guid, bool> isPerson)
+    {
+        var (invalid, name, zone) = Validate(schedule, input, creating, isPerson);
+        if (invalid is not null)
+            return invalid;
+        schedule.Name = name!.Trim();
+        schedule.TimeZone = zone!;
+        if (input.Description is not null)
+            schedule.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
+        if (input.Layers is not null)
+            schedule.Layers = Layers.Write(input.Layers);
+        return null;
+    }
+
+    private static (Failure? Failure, string? Name, string? Zone) Validate(Schedule schedule, ScheduleInput input, bool creating, Func<Guid, bool> isPerson)
     {
         var validation = new Validation();
         var name = input.Name ?? (creating ? null : schedule.Name);
@@ -114,28 +155,12 @@ public sealed class ScheduleCommands(SteadyDb db, TimeProvider time, WakeSignal<
                 errors.Add("layers: at most 20 layers.");
             for (var i = 0; i < layers.Count; i++)
                 Layers.Parse(layers[i], $"layers[{i}]", errors);
-            var people = layers.SelectMany(l => l.Participants ?? []).Distinct().ToList();
-            var known = await db.Users.Where(u => people.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);
-            foreach (var missing in people.Except(known))
+            foreach (var missing in layers.SelectMany(l => l.Participants ?? []).Distinct().Where(p => !isPerson(p)))
                 errors.Add($"layers: there is no user {missing}.");
         }
         foreach (var error in errors)
             validation.Add("layers", error);
-        if (validation.ToFailure() is { } invalid)
-            return invalid;
-        if (actor is not null && input.Layers is { } given)
-        {
-            var added = given.SelectMany(l => l.Participants ?? []).Except(Layers.Read(schedule.Layers).SelectMany(l => l.Participants));
-            if (await TeamBoundaryChecks.PeopleAsync(db, actor, schedule.TeamId, new ConfigThing("schedule", name!.Trim()), added, cancellationToken) is { } crossing)
-                return crossing;
-        }
-        schedule.Name = name!.Trim();
-        schedule.TimeZone = zone!;
-        if (input.Description is not null)
-            schedule.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
-        if (input.Layers is not null)
-            schedule.Layers = Layers.Write(input.Layers);
-        return null;
+        return (validation.ToFailure(), name, zone);
     }
 
     private async Task<Outcome<Schedule>> SaveAsync(Schedule schedule, CancellationToken cancellationToken)

@@ -9,18 +9,20 @@ using Steady.Core.Paging;
 namespace Steady.Server.Features.Paging;
 
 /// <summary>
-/// Sends the outbox. Claims due deliveries (a lease; FOR UPDATE SKIP LOCKED on PostgreSQL; a claim
-/// whose node died is taken over when its lease runs out), drops those whose run stopped, bundles
-/// the rest per contact method and service into messages (waiting out the bundle window and the
-/// contact method's throttle), commits that, sends, and records each outcome: sent; retry later
-/// with backoff; or failed for good, visible on the alert and to admins.
+/// Sends the outbox. Claims due deliveries (a lease; FOR UPDATE SKIP LOCKED on PostgreSQL; a message's
+/// deliveries together), while fewer messages than it may send at once are outstanding, drops those whose run stopped, bundles
+/// the rest per contact method and service into messages (waiting out the bundle window and the contact
+/// method's throttle), and commits that — only while the claim is still its own (fencing: a node that stalled
+/// past its lease finds its claim taken over, and sends nothing). Then hands each message to
+/// <see cref="DeliverySends"/>, which sends it on its own (one slow receiver holds up nobody else) and records
+/// its outcome: sent; retry later with backoff; or failed for good, visible on the alert and to admins.
+/// A pass that fails before its messages are handed over lets go of its claim at once.
 /// </summary>
 public sealed partial class DeliveryWorker(
     WakeSignal<DeliveryWorker> signal,
     IServiceScopeFactory scopes,
     OutboxClaims claims,
-    ChannelRegistry channels,
-    MessageBuilder messages,
+    DeliverySends sends,
     IOptionsMonitor<PagingOptions> options,
     TimeProvider time,
     ILogger<DeliveryWorker> logger) : DueTimeWorker<DeliveryWorker>(signal, time, logger)
@@ -37,15 +39,29 @@ public sealed partial class DeliveryWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
+        await claims.LetGoLeftAsync(db, ClaimedTable.Deliveries, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
+            if (!sends.HasRoom())
+                break; // a send that finishes wakes this worker
+            const int limit = BatchSize;
             var token = claims.NewOwner();
-            var claimed = await ClaimAsync(db, token, cancellationToken);
-            if (claimed.Count == 0)
-                break;
-            var bundles = await BundleEachAsync(db, claimed, token, cancellationToken);
-            await SendAsync(db, bundles, cancellationToken);
-            if (claimed.Count < BatchSize)
+            int claimed;
+            List<(List<Delivery> Rows, DateTimeOffset LeaseUntil)> bundles;
+            try
+            {
+                var rows = await ClaimAsync(db, token, limit, cancellationToken);
+                claimed = rows.Count;
+                bundles = claimed == 0 ? [] : await BundleEachAsync(db, rows, token, cancellationToken);
+            }
+            catch
+            {
+                await claims.LetGoAsync(db, ClaimedTable.Deliveries, token); // nothing of it was handed to a channel yet
+                throw;
+            }
+            foreach (var (rows, leaseUntil) in bundles)
+                sends.Start(rows, token, leaseUntil);
+            if (claimed < limit)
                 break;
         }
         db.ChangeTracker.Clear();
@@ -54,43 +70,56 @@ public sealed partial class DeliveryWorker(
         return await pending.OrderBy(d => d.DueAt).Select(d => (DateTimeOffset?)d.DueAt).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task<List<Delivery>> ClaimAsync(SteadyDb db, string token, CancellationToken cancellationToken)
+    /// <summary>Lets the messages being sent finish (and their outcomes be stored) before the process stops.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await sends.DrainAsync(cancellationToken);
+    }
+
+    private async Task<List<Delivery>> ClaimAsync(SteadyDb db, string token, int limit, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var now = Time.GetUtcNow();
-        await claims.ClaimAsync(db, ClaimedTable.Deliveries, token, now, BatchSize, cancellationToken);
+        await claims.ClaimAsync(db, ClaimedTable.Deliveries, token, now, limit, cancellationToken);
         return await db.Deliveries.Where(d => d.LeaseOwner == token && d.State == DeliveryState.Sending).OrderBy(d => d.Id).ToListAsync(cancellationToken);
     }
 
     /// <summary>
     /// Bundles a claim's deliveries together; when that fails, one by one at once, so one that cannot be
     /// prepared fails alone (failed-permanent, saying why; or, when the failure passes, due again shortly)
-    /// and the others go now, not after their lease.
+    /// and the others go now, not after their lease. Returns the messages to send, each with its lease's end.
     /// </summary>
-    private async Task<List<List<Delivery>>> BundleEachAsync(SteadyDb db, List<Delivery> claimed, string token, CancellationToken cancellationToken)
+    private async Task<List<(List<Delivery> Rows, DateTimeOffset LeaseUntil)>> BundleEachAsync(SteadyDb db, List<Delivery> claimed, string token, CancellationToken cancellationToken)
     {
         try
         {
-            return await BundleAsync(db, claimed, cancellationToken);
+            return await BundleAsync(db, claimed, token, cancellationToken);
         }
-        catch (Exception e) when (claimed.Count > 1 && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        catch (ClaimLostException)
+        {
+            return []; // stalled past the lease: what is still its own goes again now, the rest is another node's
+        }
+        catch (Exception e) when (claimed.Count > 1 && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested) && !EngineFailures.IsTransient(e))
         {
             LogBundleFailed(logger, claimed.Count, EngineFailures.Describe(e));
         }
         db.ChangeTracker.Clear();
         var ids = claimed.Select(d => d.Id).ToList();
-        var bundles = new List<List<Delivery>>();
+        var bundles = new List<(List<Delivery>, DateTimeOffset)>();
         foreach (var row in await db.Deliveries.Where(d => ids.Contains(d.Id) && d.LeaseOwner == token && d.State == DeliveryState.Sending).OrderBy(d => d.Id).ToListAsync(cancellationToken))
         {
             try
             {
-                bundles.AddRange(await BundleAsync(db, [row], cancellationToken));
+                bundles.AddRange(await BundleAsync(db, [row], token, cancellationToken));
+            }
+            catch (ClaimLostException)
+            {
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // What the failed attempt changed is forgotten; the rows bundled before it stay tracked, to be sent.
-                foreach (var entry in db.ChangeTracker.Entries().Where(x => x.State != EntityState.Unchanged).ToList())
-                    entry.State = EntityState.Detached;
+                // What the failed attempt changed is forgotten; the rows bundled before it are committed, to be sent.
+                db.ChangeTracker.Clear();
                 await SetAsideAsync(db, row.Id, token, e, cancellationToken);
             }
         }
@@ -121,9 +150,12 @@ public sealed partial class DeliveryWorker(
     /// <summary>
     /// Drops deliveries whose run stopped; keeps earlier bundles together (a retry is the same message
     /// with the same key); forms new ones per contact method and service, or holds them while the
-    /// bundle window or throttle is closed. Commits, so a crash after this resends the same messages.
+    /// bundle window or throttle is closed. Commits, while the claim is still <paramref name="token"/>'s (else
+    /// <see cref="ClaimLostException"/>), renewing its lease and marking the messages as handed to their channels
+    /// (<see cref="Delivery.SendingAt"/>): a crash after this sends the same messages again, under the same keys, and
+    /// counts them as repeats (<see cref="Delivery.Repeats"/>).
     /// </summary>
-    private async Task<List<List<Delivery>>> BundleAsync(SteadyDb db, List<Delivery> claimed, CancellationToken cancellationToken)
+    private async Task<List<(List<Delivery> Rows, DateTimeOffset LeaseUntil)>> BundleAsync(SteadyDb db, List<Delivery> claimed, string token, CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
         var settings = options.CurrentValue;
@@ -138,6 +170,7 @@ public sealed partial class DeliveryWorker(
             {
                 delivery.State = DeliveryState.Cancelled;
                 delivery.LeaseOwner = null;
+                delivery.SendingAt = null;
                 delivery.Error = why;
             }
             else
@@ -189,143 +222,31 @@ public sealed partial class DeliveryWorker(
             // Later groups for the same method within this pass count against its throttle too.
             recent.Add(new { ContactMethodId = method, ServiceId = service, IncidentId = incident, SentAs = (Guid?)lead, SentAt = now });
         }
-        await db.SaveChangesAsync(cancellationToken);
-        return bundles;
-    }
 
-    private async Task SendAsync(SteadyDb db, List<List<Delivery>> bundles, CancellationToken cancellationToken)
-    {
-        if (bundles.Count == 0)
-            return;
-        var prepared = new List<(List<Delivery> Rows, ContactTarget? Target, Notification? Message, DeliveryResult? Unsent)>();
-        foreach (var rows in bundles)
+        var leaseUntil = now + settings.Lease;
+        foreach (var row in bundles.SelectMany(b => b))
         {
-            try
-            {
-                var (target, message, problem) = await messages.BuildAsync(db, rows, cancellationToken);
-                prepared.Add((rows, target, message, target is null || message is null ? DeliveryResult.Failed(problem ?? "nothing to send") : null));
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // One message that cannot be built (data it cannot read) fails alone; the others go.
-                var reason = EngineFailures.Describe(e);
-                if (EngineFailures.IsTransient(e))
-                {
-                    prepared.Add((rows, null, null, DeliveryResult.Retry($"Steady could not build the message for now ({reason})")));
-                    continue;
-                }
-                LogDeliveryFailed(logger, e, rows[0].Id, reason);
-                EngineFailures.Count(EngineFailures.Delivery);
-                prepared.Add((rows, null, null, DeliveryResult.Failed($"Steady could not build the message ({reason})")));
-            }
+            if (row.SendingAt is not null)
+                row.Repeats++; // the last attempt's outcome was lost with its node: the receiver may have it already
+            row.SendingAt = now;
+            row.DueAt = leaseUntil;
         }
-        var results = new DeliveryResult[prepared.Count];
-        var attempted = Time.GetUtcNow(); // when they were handed to their channels: what "sent at" means
-        await Parallel.ForAsync(0, prepared.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.CurrentValue.SendConcurrency), CancellationToken = cancellationToken }, async (i, ct) =>
+        var ids = claimed.Select(d => d.Id).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Fencing: still this claim's, every one (a row lock until the commit on PostgreSQL), and held for a lease from now.
+        var held = await db.Deliveries.Where(d => ids.Contains(d.Id) && d.LeaseOwner == token && d.State == DeliveryState.Sending)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.DueAt, leaseUntil), cancellationToken);
+        if (held != claimed.Count)
         {
-            var (_, target, message, unsent) = prepared[i];
-            results[i] = unsent ?? await channels.SendAsync(target!, message!, ct);
-        });
-        var now = Time.GetUtcNow();
-        for (var i = 0; i < prepared.Count; i++)
-        {
-            var (rows, _, _, _) = prepared[i];
-            var result = results[i];
-            var channel = rows[0].Channel ?? "none";
-            foreach (var row in rows)
-            {
-                row.Attempts++;
-                row.LastAttemptAt = attempted;
-                row.LeaseOwner = null;
-                switch (result.Outcome)
-                {
-                    case DeliveryOutcome.Sent:
-                        row.State = DeliveryState.Sent;
-                        row.SentAt = attempted;
-                        row.Error = null;
-                        break;
-                    case DeliveryOutcome.Retry when claims.RetryAt(row.Attempts, now, result.RetryAfter) is { } retryAt:
-                        row.State = DeliveryState.FailedTemporary;
-                        row.DueAt = retryAt;
-                        row.Error = result.Detail;
-                        break;
-                    case DeliveryOutcome.Retry:
-                        row.State = DeliveryState.FailedPermanent;
-                        row.Error = $"gave up after {row.Attempts} attempts: {result.Detail}";
-                        break;
-                    default:
-                        row.State = DeliveryState.FailedPermanent;
-                        row.Error = result.Detail;
-                        break;
-                }
-            }
-            if (result.Outcome == DeliveryOutcome.Sent)
-                PagingMetrics.Sent.WithLabels(channel).Inc();
-            else
-                PagingMetrics.Failed.WithLabels(channel, rows[0].State == DeliveryState.FailedTemporary ? "temporary" : "permanent").Inc();
-        }
-        await RecordAsync(db, prepared.Select(p => p.Rows).ToList());
-    }
-
-    /// <summary>
-    /// Stores the outcomes of what was just sent, together; when that fails, bundle by bundle, so one
-    /// the database refuses does not leave every other message of the pass to be sent again after its
-    /// lease. A bundle whose outcome cannot be stored is sent again after its lease, with the same key.
-    /// </summary>
-    private async Task RecordAsync(SteadyDb db, List<List<Delivery>> bundles)
-    {
-        try
-        {
-            await db.SaveChangesAsync(CancellationToken.None);
-            return;
-        }
-        catch (Exception e) when (bundles.Count > 1)
-        {
-            LogRecordFailed(logger, e, bundles.Count, EngineFailures.Describe(e));
-        }
-        foreach (var rows in bundles)
-        {
+            await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            try
-            {
-                db.Deliveries.UpdateRange(rows);
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                LogRecordFailed(logger, e, 1, EngineFailures.Describe(e));
-                if (!EngineFailures.IsTransient(e))
-                    await RecordBareAsync(db, rows, EngineFailures.Describe(e));
-            }
+            LogClaimLost(logger, claimed.Count - held, claimed.Count);
+            await claims.LetGoAsync(db, ClaimedTable.Deliveries, token, ids);
+            throw new ClaimLostException();
         }
-        db.ChangeTracker.Clear();
-    }
-
-    /// <summary>The outcome without what it said (the part the database may have refused), so the message is not sent again and again.</summary>
-    private async Task RecordBareAsync(SteadyDb db, List<Delivery> rows, string reason)
-    {
-        EngineFailures.Count(EngineFailures.Delivery);
-        db.ChangeTracker.Clear();
-        foreach (var row in rows)
-        {
-            try
-            {
-                var error = $"Steady could not store this attempt's outcome in full ({reason})";
-                await db.Deliveries.Where(d => d.Id == row.Id).ExecuteUpdateAsync(s => s
-                    .SetProperty(d => d.State, row.State)
-                    .SetProperty(d => d.SentAt, row.SentAt)
-                    .SetProperty(d => d.DueAt, row.DueAt)
-                    .SetProperty(d => d.Attempts, row.Attempts)
-                    .SetProperty(d => d.LastAttemptAt, row.LastAttemptAt)
-                    .SetProperty(d => d.LeaseOwner, (string?)null)
-                    .SetProperty(d => d.Error, error), CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                // Nothing more to do here: after its lease it is sent again, with the same key.
-                LogRecordFailed(logger, e, 1, EngineFailures.Describe(e));
-            }
-        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return bundles.Select(b => (b, leaseUntil)).ToList();
     }
 
     /// <summary>
@@ -356,6 +277,9 @@ public sealed partial class DeliveryWorker(
     [LoggerMessage(EventId = 813, Level = LogLevel.Error, Message = "Delivery {DeliveryId} failed and is set aside: {Reason}")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception exception, Guid deliveryId, string reason);
 
-    [LoggerMessage(EventId = 814, Level = LogLevel.Error, Message = "Could not store the outcome of {Count} message(s) just sent ({Reason}); storing them one by one, or they are sent again after their lease")]
-    private static partial void LogRecordFailed(ILogger logger, Exception exception, int count, string reason);
+    [LoggerMessage(EventId = 815, Level = LogLevel.Warning, Message = "{Lost} of {Count} claimed deliveries were taken over by another node while this one stalled past its lease; sending none of them")]
+    private static partial void LogClaimLost(ILogger logger, int lost, int count);
 }
+
+/// <summary>A claim was taken over by another node (this one stalled past its lease): its work is no longer this node's to do.</summary>
+public sealed class ClaimLostException() : Exception("The claim was taken over by another node.");

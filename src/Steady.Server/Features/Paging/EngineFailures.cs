@@ -21,6 +21,8 @@ public static class EngineFailures
 
     public static bool IsTransient(Exception exception)
     {
+        if (Data.DbErrors.IsUnavailable(exception))
+            return true; // the database away, out of connections, its disk full: it passes
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)

@@ -18,3 +18,9 @@ public sealed class EngineNode
 
     public string Id { get; }
 }
+
+/// <summary>The process's exit code when the server stops by itself for a reason (e.g. its database's schema became newer than it knows).</summary>
+public sealed class ServerExit
+{
+    public int Code { get; set; }
+}

@@ -38,6 +38,7 @@ public sealed partial class EscalationWorker(
         var db = scope.ServiceProvider.GetRequiredService<SteadyDb>();
         scope.ServiceProvider.GetRequiredService<AuditContext>().Set(null, "steady");
         var planner = scope.ServiceProvider.GetRequiredService<StepPlanner>();
+        await claims.LetGoLeftAsync(db, ClaimedTable.EscalationRuns, cancellationToken);
         var planned = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -47,10 +48,21 @@ public sealed partial class EscalationWorker(
             if (!await db.EscalationRuns.AsNoTracking().AnyAsync(r => r.NextDueAt <= now && (r.LeaseUntil == null || r.LeaseUntil <= now), cancellationToken))
                 break;
             var token = claims.NewOwner();
-            var claimed = await claims.ClaimAsync(db, ClaimedTable.EscalationRuns, token, now, BatchSize, cancellationToken);
-            if (claimed == 0)
-                break;
-            planned += await ProcessClaimAsync(db, planner, token, cancellationToken);
+            int claimed;
+            try
+            {
+                claimed = await claims.ClaimAsync(db, ClaimedTable.EscalationRuns, token, now, BatchSize, cancellationToken);
+                if (claimed == 0)
+                    break;
+                planned += await ProcessClaimAsync(db, planner, token, cancellationToken);
+            }
+            catch
+            {
+                // The database went away mid-pass (or the process is stopping): what this claim still holds is due again
+                // at once, not after its lease — now, or as soon as the database takes it.
+                await claims.LetGoAsync(db, ClaimedTable.EscalationRuns, token);
+                throw;
+            }
             if (claimed < BatchSize)
                 break;
         }
@@ -85,7 +97,9 @@ public sealed partial class EscalationWorker(
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                if (e is not DbUpdateConcurrencyException)
+                if (EngineFailures.IsTransient(e))
+                    throw; // the database is away: the whole claim is let go of, and goes again when it is back
+                if (e is not DbUpdateConcurrencyException and not ClaimLostException)
                     LogBatchFailed(logger, runIds.Count, EngineFailures.Describe(e));
             }
         }
@@ -109,6 +123,10 @@ public sealed partial class EscalationWorker(
         catch (DbUpdateConcurrencyException)
         {
             await LetGoAsync(db, runId, token, null, cancellationToken);
+        }
+        catch (ClaimLostException)
+        {
+            // another node took it over while this one stalled: it is that node's now
         }
         catch (Exception e) when ((e is not OperationCanceledException || !cancellationToken.IsCancellationRequested) && EngineFailures.IsTransient(e))
         {
@@ -141,6 +159,12 @@ public sealed partial class EscalationWorker(
                 run.LeaseUntil = null;
                 run.Version++;
             }
+            // Fencing: commit only while every run is still this claim's (a node that stalled past its lease may have lost
+            // some to another node, which runs their steps); on PostgreSQL the check locks them until the commit.
+            var ids = batch.Runs.Select(r => r.Id).ToList();
+            var leaseUntil = Time.GetUtcNow() + claims.Lease;
+            if (await db.EscalationRuns.Where(r => ids.Contains(r.Id) && r.LeaseOwner == token).ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, leaseUntil), cancellationToken) != ids.Count)
+                throw new ClaimLostException();
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return planned;

@@ -13,7 +13,8 @@ namespace Steady.Server.Features.Paging;
 /// The message for a bundle of deliveries to one contact method: one alert group reads as itself
 /// ("Error rate above 5%", 3 alerts), with what the monitoring tool said about its latest alert (the
 /// description and other annotations or details); several read as "12 alerts on payments-api". Its key and
-/// creation time are the first delivery's, so a retry is the same message; its acknowledge and
+/// creation time are the first delivery's, so a retry is the same message (also when its first delivery was
+/// cancelled meanwhile: the key is the message's, <see cref="Delivery.SentAs"/>); its acknowledge and
 /// resolve links act on every group in it.
 /// </summary>
 public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls urls, IOptionsMonitor<PagingOptions> options)
@@ -23,6 +24,7 @@ public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls url
     public async Task<(ContactTarget? Target, Notification? Message, string? Problem)> BuildAsync(SteadyDb db, IReadOnlyList<Delivery> rows, CancellationToken cancellationToken)
     {
         var lead = rows.OrderBy(r => r.Id).First();
+        var key = lead.SentAs is { } sentAs ? DeliveryKeys.For(sentAs) : lead.IdempotencyKey;
         var method = await db.ContactMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == lead.ContactMethodId, cancellationToken);
         if (method is null)
             return (null, null, "the contact method was deleted");
@@ -36,9 +38,9 @@ public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls url
             return (null, null, e.Message);
         }
         if (lead.IncidentId is { } incidentId)
-            return (target, await IncidentMessageAsync(db, lead, incidentId, cancellationToken), null);
+            return (target, await IncidentMessageAsync(db, lead, key, incidentId, cancellationToken), null);
         if (lead.Kind == DeliveryKinds.NewAlertInAcknowledgedGroup)
-            return (target, await NewAlertMessageAsync(db, rows, lead, cancellationToken), null);
+            return (target, await NewAlertMessageAsync(db, rows, lead, key, cancellationToken), null);
         var groupIds = rows.Select(r => r.GroupId).OfType<Guid>().Distinct().ToList();
         var groups = await db.AlertGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
         var serviceIds = groups.Select(g => g.ServiceId).Distinct().ToList();
@@ -70,7 +72,7 @@ public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls url
                 ack,
                 resolve,
                 alert is null ? null : new Uri($"{urls.Base()}/alerts/{alert.Id}"),
-                lead.IdempotencyKey,
+                key,
                 lead.CreatedAt)
             {
                 About = alert is null ? AlertDescription.None : AlertDescription.Of(alert),
@@ -91,7 +93,7 @@ public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls url
                 ack,
                 resolve,
                 first is null ? null : new Uri($"{urls.Base()}/alerts?service={Uri.EscapeDataString(services.Values.First())}"),
-                lead.IdempotencyKey,
+                key,
                 lead.CreatedAt);
         }
         return (target, message, null);
@@ -101,7 +103,7 @@ public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls url
     /// New alerts told to the person who acknowledged their group: marked as such in the title and in the summary
     /// (what an SMS shows), with the group it joined; its links act on those alerts only, the details link opens the (first) one.
     /// </summary>
-    private async Task<Notification> NewAlertMessageAsync(SteadyDb db, IReadOnlyList<Delivery> rows, Delivery lead, CancellationToken cancellationToken)
+    private async Task<Notification> NewAlertMessageAsync(SteadyDb db, IReadOnlyList<Delivery> rows, Delivery lead, string key, CancellationToken cancellationToken)
     {
         var alertIds = rows.Select(r => r.AlertId).OfType<Guid>().Distinct().ToList();
         var alerts = (await db.Alerts.AsNoTracking().Where(a => alertIds.Contains(a.Id)).ToListAsync(cancellationToken))
@@ -127,12 +129,12 @@ public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls url
             ack,
             resolve,
             new Uri($"{urls.Base()}/alerts/{first.Id}"),
-            lead.IdempotencyKey,
+            key,
             lead.CreatedAt);
     }
 
     /// <summary>An incident's page: its number, severity and title, why it pages, what is known so far, an acknowledge link (resolving is done on the incident, once verified) and the incident's page.</summary>
-    private async Task<Notification> IncidentMessageAsync(SteadyDb db, Delivery lead, Guid incidentId, CancellationToken cancellationToken)
+    private async Task<Notification> IncidentMessageAsync(SteadyDb db, Delivery lead, string key, Guid incidentId, CancellationToken cancellationToken)
     {
         var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == incidentId, cancellationToken);
         var reason = await db.EscalationRuns.AsNoTracking().Where(r => r.Id == lead.RunId).Select(r => r.Reason).FirstOrDefaultAsync(cancellationToken);
@@ -151,7 +153,7 @@ public sealed class MessageBuilder(AckLinks links, Infrastructure.PublicUrls url
             ack,
             null,
             new Uri($"{urls.Base()}/incidents/{incident.Number}"),
-            lead.IdempotencyKey,
+            key,
             lead.CreatedAt);
     }
 }

@@ -13,10 +13,17 @@ namespace Steady.Server.Features.Paging;
 /// (before its workers run) and every <see cref="Interval"/> — instead of waiting out their lease. The
 /// lease (<c>Steady:Paging:Lease</c>) remains for a node that hangs while still connected. On SQLite the
 /// process holds the file lock and the workers release a predecessor's claims themselves.
+/// When the database went away (a restart, a failover), every node's session ended with it: a node that has just
+/// come back releases nobody's claims for <see cref="Grace"/>, the time the others need to come back too — or it
+/// would take the pages they are still sending (and send them again).
+/// Each look also reads the schema's version: a node whose database was upgraded by a newer Steady beneath it
+/// stops (exit code 1), so two schema versions never process together (<see cref="Migrator.TooNew"/>).
 /// </summary>
 public sealed partial class NodePresence(
     EngineNode node,
     DatabaseInfo database,
+    ServerExit exit,
+    IHostApplicationLifetime lifetime,
     WakeSignal<EscalationWorker> escalations,
     WakeSignal<DeliveryWorker> deliveries,
     WakeSignal<Features.Incidents.IncidentWorker> incidents,
@@ -29,6 +36,9 @@ public sealed partial class NodePresence(
     /// <summary>How often a node looks for claims of nodes that are gone: paging resumes well within 5 s of a node's death.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
+    /// <summary>After its session was lost and found again, how long a node waits before it takes anybody's claims: two looks and then some.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
     /// <summary>The node numbers whose presence lock is held in this database, as the prefix their claims carry.</summary>
     private static readonly string LiveNodes = "SELECT 'node-' || l.objid::text FROM pg_locks l JOIN pg_database d ON d.oid = l.database " +
         $"WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.classid = {LockClass}::oid AND l.objsubid = 2 AND l.granted";
@@ -38,6 +48,10 @@ public sealed partial class NodePresence(
         t.ReleaseSql("@now", "lease_owner LIKE 'node-%' AND split_part(lease_owner, '/', 1) NOT IN (" + LiveNodes + ")")));
 
     private NpgsqlConnection? _presence;
+
+    /// <summary>Whether this node held its presence lock before (and lost it), and since when it holds it again.</summary>
+    private bool _wasPresent;
+    private DateTimeOffset _backSince;
 
     private bool OnPostgres => database.Provider == DatabaseProvider.Postgres;
 
@@ -81,7 +95,23 @@ public sealed partial class NodePresence(
         try
         {
             if (_presence is null)
+            {
                 _presence = await ConnectAsync(cancellationToken);
+                _backSince = _wasPresent ? time.GetUtcNow() : DateTimeOffset.MinValue;
+                _wasPresent = true;
+            }
+            await using (var schema = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", _presence))
+            {
+                if (Migrator.TooNew(database.Provider, Convert.ToInt32(await schema.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture)) is { } why)
+                {
+                    LogSchemaNewer(logger, why);
+                    exit.Code = 1;
+                    lifetime.StopApplication();
+                    return;
+                }
+            }
+            if (time.GetUtcNow() - _backSince < Grace)
+                return; // just back after losing the database: the other nodes may not be back yet
             await using var release = new NpgsqlCommand(ReleaseSql, _presence);
             release.Parameters.AddWithValue("now", time.GetUtcNow());
             var released = await release.ExecuteNonQueryAsync(cancellationToken);
@@ -123,6 +153,9 @@ public sealed partial class NodePresence(
             throw;
         }
     }
+
+    [LoggerMessage(EventId = 822, Level = LogLevel.Critical, Message = "Stopping: {Why}")]
+    private static partial void LogSchemaNewer(ILogger logger, string why);
 
     [LoggerMessage(EventId = 820, Level = LogLevel.Warning, Message = "Released {Count} claim(s) of engine nodes that are gone")]
     private static partial void LogReleased(ILogger logger, int count);

@@ -14,12 +14,13 @@ public sealed record EscalationDto(string State, string Urgency, string Policy, 
 /// <summary>
 /// One delivery of the outbox: to whom, how, its state and attempts (never the address: contact details are private).
 /// <c>Kind</c>: page (a step of an escalation) or new-alert-in-acknowledged-group (the person who acknowledged the
-/// group, told about the new alert <c>AlertId</c>).
+/// group, told about the new alert <c>AlertId</c>). <c>Repeats</c>: how many times its message went again under the same
+/// key because an earlier attempt's outcome was lost (its node died or stalled while sending it): the receiver may have it twice.
 /// </summary>
 public sealed record DeliveryDto(
     Guid Id, Guid? GroupId, Guid? ServiceId, Guid UserId, string UserName, string? Channel, string Target, int Step, int Pass, string Urgency,
     string State, int Attempts, DateTimeOffset DueAt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, DateTimeOffset? SentAt,
-    string? Error, string IdempotencyKey, Guid? SentAs, string? Reason, Guid? IncidentId = null, string Kind = DeliveryKinds.Page, Guid? AlertId = null);
+    string? Error, string IdempotencyKey, Guid? SentAs, string? Reason, Guid? IncidentId = null, string Kind = DeliveryKinds.Page, Guid? AlertId = null, int Repeats = 0);
 
 /// <summary>Every notification for an alert's group, and its escalation; <c>Paging</c> says in words when nobody is paged.</summary>
 public sealed record AlertNotificationsDto(Guid AlertId, Guid GroupId, EscalationDto? Escalation, string? Paging, IReadOnlyList<DeliveryDto> Deliveries);
@@ -32,6 +33,8 @@ public static class PagingApi
             .WithSummary("Every notification for the alert's group (to whom, channel, state, attempts, times, error) and its escalation");
         api.MapGet("/deliveries", Deliveries).WithTags("Paging")
             .WithSummary("The delivery outbox, newest first; state=failed for those that failed (organization admins)");
+        api.MapPost("/deliveries/{id:guid}/retry", Retry).WithTags("Paging")
+            .WithSummary("Send a failed page again now, with the message it was part of (organization admins)");
         return api;
     }
 
@@ -106,12 +109,22 @@ public static class PagingApi
         return TypedResults.Ok(Pagination.Of((await DtosAsync(db, rows, cancellationToken)).ToList(), take, d => d.Id));
     }
 
+    private static async Task<Results<Ok<IReadOnlyList<DeliveryDto>>, ProblemHttpResult>> Retry(Guid id, SteadyDb db, ActorAccessor actors, DeliveryRetries retries, CancellationToken cancellationToken)
+    {
+        var outcome = await retries.RetryAsync(await actors.RequireAsync(cancellationToken), id, cancellationToken);
+        if (!outcome.Succeeded)
+            return outcome.Failure!.ToProblem();
+        var ids = outcome.Value!.Select(d => d.Id).ToList();
+        var rows = await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<DeliveryDto>>(await DtosAsync(db, rows, cancellationToken));
+    }
+
     internal static async Task<List<DeliveryDto>> DtosAsync(SteadyDb db, List<Delivery> rows, CancellationToken cancellationToken)
     {
         var userIds = rows.Select(r => r.UserId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
         return rows.Select(d => new DeliveryDto(d.Id, d.GroupId, d.ServiceId, d.UserId, names.GetValueOrDefault(d.UserId, "(deleted user)"), d.Channel, d.Target,
             d.Step + 1, d.Pass, d.Urgency.ToWire(), d.State.ToWire(), d.Attempts, d.DueAt, d.CreatedAt, d.LastAttemptAt, d.SentAt, d.Error, d.IdempotencyKey, d.SentAs, d.Reason, d.IncidentId,
-            d.Kind, d.AlertId)).ToList();
+            d.Kind, d.AlertId, d.Repeats)).ToList();
     }
 }

@@ -12,9 +12,12 @@ public static class PagingServices
         services.AddSingleton<MessageBuilder>();
         services.AddScoped<StepPlanner>();
         services.AddScoped<Features.Paging.LinkActions>();
+        services.AddScoped<DeliveryRetries>();
         services.AddSingleton<WakeSignal<EscalationWorker>>();
         services.AddSingleton<WakeSignal<DeliveryWorker>>();
         services.AddSingleton<EngineNode>();
+        services.AddSingleton<ServerExit>();
+        services.AddSingleton<DeliverySends>();
         services.AddSingleton<OutboxClaims>();
         services.AddHostedService<NodePresence>(); // before the workers: it starts by releasing the claims of nodes that are gone
         services.AddHostedService<EscalationWorker>();

@@ -131,7 +131,7 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
             DueAt = due,
             CreatedAt = time.GetUtcNow(),
             Error = error,
-            IdempotencyKey = "dlv-" + id.ToString(),
+            IdempotencyKey = DeliveryKeys.For(id),
             Reason = reason,
             Kind = planned.Kind,
             AlertId = planned.AlertId,

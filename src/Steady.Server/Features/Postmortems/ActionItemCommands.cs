@@ -32,7 +32,7 @@ public sealed record ActionItemDto(
 /// incident, change it, list them. An owner is a person (an active user); "not doing" needs a reason; a
 /// new item's due date is not in the past.
 /// </summary>
-public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, IOptions<PostmortemOptions> options, WakeSignal<ActionItemReminderWorker> reminders, TimeProvider time)
+public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, IOptions<PostmortemOptions> options, WakeSignal<FollowUpWorker> reminders, TimeProvider time)
 {
     public async Task<Outcome<ActionItemDto>> CreateAsync(Actor actor, ActionItemInput input, CancellationToken cancellationToken)
     {
@@ -177,14 +177,16 @@ public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, IOp
         return Dto(item, incident.Number, ownerDto);
     }
 
-    public sealed record ListFilter(string? Incident, string? Owner, string? Status, string? Type);
+    /// <param name="Status">open, in-progress, done, not-doing; or "unfinished" (open and in progress).</param>
+    /// <param name="Order">"due" (the default: soonest due first) or "age" (oldest first).</param>
+    public sealed record ListFilter(string? Incident, string? Owner, string? Status, string? Type, string? Team = null, string? Service = null, string? Order = null);
 
     public async Task<Outcome<List<ActionItemDto>>> ListAsync(ListFilter filter, CancellationToken cancellationToken)
     {
         var query = from a in db.Set<ActionItem>().AsNoTracking()
                     join i in db.Incidents.AsNoTracking() on a.IncidentId equals i.Id
                     join u in db.Users.AsNoTracking() on a.OwnerId equals u.Id
-                    select new { a, i.Number, u.Name };
+                    select new { a, i.Number, i.TeamId, u.Name };
         if (!string.IsNullOrWhiteSpace(filter.Incident))
         {
             if (IncidentQueries.ParseNumber(filter.Incident) is not { } n)
@@ -198,19 +200,41 @@ public sealed class ActionItemCommands(SteadyDb db, IncidentQueries queries, IOp
                 return Failure.Invalid("owner", $"There is no user '{filter.Owner}'.");
             query = query.Where(x => x.a.OwnerId == owner.Id);
         }
-        if (!string.IsNullOrWhiteSpace(filter.Status))
+        if (string.Equals(filter.Status?.Trim(), "unfinished", StringComparison.OrdinalIgnoreCase))
+        {
+            query = query.Where(x => x.a.Status == ActionItemStatus.Open || x.a.Status == ActionItemStatus.InProgress);
+        }
+        else if (!string.IsNullOrWhiteSpace(filter.Status))
         {
             if (ActionItemRules.ParseStatus(filter.Status) is not { } s)
-                return Failure.Invalid("status", $"'status' must be one of {ActionItemRules.StatusNames}.");
+                return Failure.Invalid("status", $"'status' must be one of {ActionItemRules.StatusNames}, or unfinished.");
             query = query.Where(x => x.a.Status == s);
         }
+        if (!string.IsNullOrWhiteSpace(filter.Team))
+        {
+            var team = await db.TeamAsync(filter.Team, cancellationToken);
+            if (team is null)
+                return Failure.Invalid("team", $"There is no team '{filter.Team}'.");
+            query = query.Where(x => x.TeamId == team.Id);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Service))
+        {
+            var service = await db.ServiceAsync(filter.Service, cancellationToken);
+            if (service is null)
+                return Failure.Invalid("service", $"There is no service '{filter.Service}'.");
+            query = query.Where(x => db.IncidentServices.Any(l => l.IncidentId == x.a.IncidentId && l.ServiceId == service.Id));
+        }
+        var byAge = string.Equals(filter.Order?.Trim(), "age", StringComparison.OrdinalIgnoreCase);
+        if (!byAge && !string.IsNullOrWhiteSpace(filter.Order) && !string.Equals(filter.Order.Trim(), "due", StringComparison.OrdinalIgnoreCase))
+            return Failure.Invalid("order", "'order' must be due (soonest due first) or age (oldest first).");
         if (!string.IsNullOrWhiteSpace(filter.Type))
         {
             if (ActionItemRules.ParseType(filter.Type) is not { } t)
                 return Failure.Invalid("type", $"'type' must be one of {ActionItemRules.TypeNames}.");
             query = query.Where(x => x.a.Type == t);
         }
-        var rows = await query.OrderBy(x => x.a.DueAt).ThenBy(x => x.a.Id).Take(500).ToListAsync(cancellationToken);
+        var ordered = byAge ? query.OrderBy(x => x.a.CreatedAt).ThenBy(x => x.a.Id) : query.OrderBy(x => x.a.DueAt).ThenBy(x => x.a.Id);
+        var rows = await ordered.Take(500).ToListAsync(cancellationToken);
         return rows.Select(x => Dto(x.a, x.Number, new PersonDto(x.a.OwnerId, x.Name))).ToList();
     }
 

@@ -19,18 +19,66 @@ public sealed record PostmortemResponder(Guid UserId, string Name, string Role, 
 /// pinned entries and the key events, the responders are every role held. Called in the transaction that
 /// resolves the incident (so the draft exists exactly when the incident is resolved), and on demand.
 /// </summary>
-public sealed class PostmortemDrafts(SteadyDb db, TimeProvider time)
+public sealed class PostmortemDrafts(SteadyDb db, Incidents.IncidentSeverities severities, Microsoft.Extensions.Options.IOptions<PostmortemOptions> options, Infrastructure.WakeSignal<FollowUpWorker> followUp, TimeProvider time)
 {
     /// <summary>The kinds of timeline entries that are key events; the others (notes, journal lines, findings) are copied only when pinned.</summary>
     private static readonly HashSet<string> KeyKinds = ["declared", "severity", "status", "role", "update", "action", "evidence", "page", "alert-linked", "resolution"];
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The incident's postmortem if it has one, tracked (the one added in this unit of work too).</summary>
+    public async Task<Postmortem?> OfAsync(Incident incident, CancellationToken cancellationToken) =>
+        db.Set<Postmortem>().Local.FirstOrDefault(p => p.IncidentId == incident.Id)
+        ?? await db.Set<Postmortem>().FirstOrDefaultAsync(p => p.IncidentId == incident.Id, cancellationToken);
+
+    /// <summary>
+    /// The closing record and the postmortem are one record: what the close writes fills the postmortem's
+    /// sections that are still empty (what happened → summary, what was done → resolution, the failed
+    /// assumptions → contributing factors (put before what is there, unless it holds them already), the cause →
+    /// root cause, what should change → what went wrong); what people wrote in the postmortem stays.
+    /// </summary>
+    public static void TakeRecord(Postmortem postmortem, ClosingRecord record, DateTimeOffset now)
+    {
+        var changed = false;
+        void Fill(string key, string? text, bool prepend = false)
+        {
+            var section = PostmortemSections.Find(key)!;
+            var current = section.Get(postmortem);
+            if (string.IsNullOrWhiteSpace(text) || (!string.IsNullOrWhiteSpace(current) && (!prepend || current.Contains(text.Trim(), StringComparison.Ordinal))))
+                return;
+            section.Set(postmortem, string.IsNullOrWhiteSpace(current) ? text.Trim() : $"{text.Trim()}\n\n{current}");
+            changed = true;
+        }
+        Fill("summary", record.WhatHappened);
+        Fill("resolution", record.WhatWasDone);
+        Fill("contributingFactors", record.FailedAssumptions, prepend: true); // before the proposed actions, if the draft has them
+        Fill("rootCause", record.Cause);
+        Fill("wentWrong", record.WhatShouldChange);
+        if (!changed)
+            return;
+        postmortem.UpdatedAt = now;
+        postmortem.Version++;
+    }
+
+    /// <summary>The closing record as the postmortem already holds it (the reverse of <see cref="TakeRecord"/>): what the close form starts from.</summary>
+    public static ClosingRecord RecordOf(Postmortem postmortem) =>
+        new(postmortem.Summary, postmortem.Resolution, postmortem.ContributingFactors, postmortem.WentWrong, postmortem.RootCause);
+
+    /// <summary>The record a close gives, each part left out taken from the postmortem's section (one record, not two: what is written there need not be written again).</summary>
+    public static ClosingRecord Complete(ClosingRecord given, Postmortem? postmortem)
+    {
+        if (postmortem is null)
+            return given;
+        var written = RecordOf(postmortem);
+        static string? Either(string? a, string? b) => string.IsNullOrWhiteSpace(a) ? b : a;
+        return new(Either(given.WhatHappened, written.WhatHappened), Either(given.WhatWasDone, written.WhatWasDone), Either(given.FailedAssumptions, written.FailedAssumptions),
+            Either(given.WhatShouldChange, written.WhatShouldChange), Either(given.Cause, written.Cause));
+    }
+
     /// <summary>The incident's postmortem, drafted now if it has none (added to the context; the caller saves).</summary>
     public async Task<Postmortem> DraftAsync(Incident incident, string by, CancellationToken cancellationToken)
     {
-        var existing = db.Set<Postmortem>().Local.FirstOrDefault(p => p.IncidentId == incident.Id)
-            ?? await db.Set<Postmortem>().FirstOrDefaultAsync(p => p.IncidentId == incident.Id, cancellationToken);
+        var existing = await OfAsync(incident, cancellationToken);
         if (existing is not null)
             return existing;
         var now = time.GetUtcNow();
@@ -52,6 +100,8 @@ public sealed class PostmortemDrafts(SteadyDb db, TimeProvider time)
             .Select(r => new PostmortemResponder(r.UserId, r.Name, Roles.Name(r.Role), r.StartedAt, r.EndedAt))
             .ToList();
         var commander = roles.Where(r => r.Role == IncidentRole.Commander).OrderByDescending(r => r.StartedAt).FirstOrDefault();
+        var actions = await db.IncidentActions.AsNoTracking().Where(a => a.IncidentId == incident.Id)
+            .Select(a => new ActionTaken(a.Intent, a.ExpectedEffect, a.DecidedBy, a.DecidedAt, a.ObservedEffect, a.Verdict)).ToListAsync(cancellationToken);
 
         var postmortem = new Postmortem
         {
@@ -59,18 +109,20 @@ public sealed class PostmortemDrafts(SteadyDb db, TimeProvider time)
             IncidentId = incident.Id,
             Status = PostmortemStatus.Draft,
             OwnerId = commander?.UserId,
-            DueAt = PostmortemDue.For(incident.Severity, incident.ResolvedAt ?? now),
+            DueAt = PostmortemDue.For(severities.Table.PostmortemDeadlineOf(incident.Severity), incident.ResolvedAt ?? now, options.Value.Zone),
             Summary = incident.Summary,
             Resolution = incident.WhatWasDone,
             RootCause = incident.Cause,
-            ContributingFactors = incident.FailedAssumptions,
+            ContributingFactors = PostmortemProposals.ContributingFactors(incident.FailedAssumptions, actions),
             Timeline = JsonSerializer.Serialize(timeline, Json),
             Responders = JsonSerializer.Serialize(responders, Json),
             CreatedAt = now,
             CreatedBy = by,
             UpdatedAt = now,
         };
+        postmortem.NextReminderAt = ActionItemReminders.Next(postmortem.Status, postmortem.OwnerId, postmortem.DueAt, now, 0, options.Value.Policy);
         db.Add(postmortem);
+        followUp.Wake(); // early: the worker finds it once saved, or at its next sweep
         return postmortem;
     }
 }

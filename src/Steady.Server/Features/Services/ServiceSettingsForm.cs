@@ -32,6 +32,11 @@ public sealed class ServiceSettingsForm
 
     public string? Checklist { get; set; }
 
+    /// <summary>How many state changes within <see cref="FlapWindowMinutes"/> make an alert flapping (0: never).</summary>
+    public int FlapThreshold { get; set; } = 6;
+
+    public int FlapWindowMinutes { get; set; } = 15;
+
     public static ServiceSettingsForm From(Service service, string? policyName)
     {
         var hours = service.BusinessHours is null ? null : System.Text.Json.JsonSerializer.Deserialize<BusinessHoursDefinition>(service.BusinessHours, Layers.Json);
@@ -49,6 +54,8 @@ public sealed class ServiceSettingsForm
             GroupBy = groupBy is { Count: > 0 } ? string.Join(", ", groupBy) : null,
             GroupWindowSeconds = service.GroupWindowSeconds,
             Checklist = string.Join("\n", service.Checklist()),
+            FlapThreshold = service.FlapThreshold,
+            FlapWindowMinutes = service.FlapWindowSeconds / 60,
         };
     }
 
@@ -62,6 +69,8 @@ public sealed class ServiceSettingsForm
             BusinessHours: noHours ? new BusinessHoursDefinition() : new BusinessHoursDefinition(BusinessZone?.Trim(), BusinessDays.Count == 0 ? null : BusinessDays, BusinessStart?.Trim(), BusinessEnd?.Trim()),
             AckTimeoutSeconds: AckTimeoutMinutes is >= 0 and <= 7 * 24 * 60 ? AckTimeoutMinutes * 60 : -1,
             GroupWindowSeconds: GroupWindowSeconds,
+            FlapThreshold: FlapThreshold,
+            FlapWindowSeconds: FlapWindowMinutes is >= 0 and <= 24 * 60 ? FlapWindowMinutes * 60 : -1,
             StabilizationChecklist: (Checklist ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             GroupBy = Grouping switch

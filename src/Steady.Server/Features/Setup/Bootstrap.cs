@@ -27,20 +27,34 @@ public sealed partial class Bootstrap(
 {
     public const int MinimumTokenLength = 20;
 
+    /// <summary>Takes the advisory lock (PostgreSQL) under which nodes starting at once on an empty database look for, and create, the first admin.</summary>
+    private const string FirstAdminLock = "SELECT pg_advisory_xact_lock(7415202)";
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var bootstrap = options.Value.Bootstrap;
-        if (!await db.Users.AnyAsync(cancellationToken))
+        string? message = null;
+        // Several nodes may start at once on an empty database: one creates the first admin, the others then find it.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            if (bootstrap.AdminToken is { Length: > 0 } token && token.Length < MinimumTokenLength)
-                throw new StartupException($"Steady:Bootstrap:AdminToken must be at least {MinimumTokenLength} characters.");
-            await CreateFirstAdminAsync(bootstrap, cancellationToken);
+            if (!db.IsSqlite)
+                await db.Database.ExecuteSqlRawAsync(FirstAdminLock, cancellationToken);
+            if (!await db.Users.AnyAsync(cancellationToken))
+            {
+                if (bootstrap.AdminToken is { Length: > 0 } token && token.Length < MinimumTokenLength)
+                    throw new StartupException($"Steady:Bootstrap:AdminToken must be at least {MinimumTokenLength} characters.");
+                message = await CreateFirstAdminAsync(bootstrap, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
         }
+        if (message is not null)
+            console.Out.WriteLine(message);
         if (configuration.GetValue<bool>("Steady:Demo"))
             await demo.LoadAsync(cancellationToken);
     }
 
-    private async Task CreateFirstAdminAsync(BootstrapOptions bootstrap, CancellationToken cancellationToken)
+    /// <summary>Creates the first admin (not yet committed); returns what to print for the person who started the server.</summary>
+    private async Task<string> CreateFirstAdminAsync(BootstrapOptions bootstrap, CancellationToken cancellationToken)
     {
         var email = User.NormalizeEmail(bootstrap.AdminEmail);
         var admin = new User
@@ -68,7 +82,7 @@ public sealed partial class Bootstrap(
         LogAdminCreated(logger, email, password is null ? "api-token" : "password");
 
         var url = urls.Configured ?? (FirstUrl() ?? SteadyApp.DefaultUrl).TrimEnd('/');
-        var message = password is null
+        return password is null
             ? $"""
 
                Steady: created the first administrator {email}.
@@ -87,7 +101,6 @@ public sealed partial class Bootstrap(
                ================================================================
 
                """;
-        console.Out.WriteLine(message);
     }
 
     private string? FirstUrl() => configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");

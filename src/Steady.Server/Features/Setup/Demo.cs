@@ -8,9 +8,10 @@ namespace Steady.Server.Features.Setup;
 
 /// <summary>
 /// --demo: a small organization so a new user sees a living system. Loaded once, on a database
-/// that has no teams yet; later features add their part of the story here.
+/// that has no teams yet; later features add their part of the story here (a past incident with its
+/// postmortem: <see cref="Postmortems.PostmortemDemo"/>).
 /// </summary>
-public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext audit, Alerts.AlertStore alerts, ILogger<Demo> logger)
+public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext audit, Alerts.AlertStore alerts, Reports.DemoHistory history, ILogger<Demo> logger)
 {
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +42,11 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
         AddService(platform, "postgres-primary", "The primary PostgreSQL cluster.", "https://runbooks.example.com/postgres");
         AddService(platform, "edge-proxy", "TLS termination and routing at the edge.", null);
         AddOnCall(payments, [alice, bob, carol], dave, now);
+        // A past incident with a published postmortem and action items still followed up.
+        var checkout = db.ChangeTracker.Entries<Service>().Select(e => e.Entity).First(s => s.Name == "checkout-web");
+        Postmortems.PostmortemDemo.Add(db, time, now, payments.Id, checkout.Id, alice, bob, carol);
         await db.SaveChangesAsync(cancellationToken);
+        await history.LoadAsync(cancellationToken); // weeks of past pages and incidents, for the reports
         await LoadAlertsAsync(cancellationToken);
         LogLoaded(logger);
 
@@ -74,7 +79,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
         }
     }
 
-    /// <summary>The seed's escalation chain for payments: a primary and a secondary weekly rotation, then the engineering manager.</summary>
+    /// <summary>The payments escalation chain: a primary and a secondary weekly rotation, then the engineering manager.</summary>
     private void AddOnCall(Team payments, User[] engineers, User manager, DateTimeOffset now)
     {
         var monday = NodaTime.LocalDate.FromDateTime(now.UtcDateTime).Previous(NodaTime.IsoDayOfWeek.Monday);
@@ -96,7 +101,7 @@ public sealed partial class Demo(SteadyDb db, TimeProvider time, AuditContext au
             Id = Ids.New(time),
             Name = "payments-oncall",
             TeamId = payments.Id,
-            Description = "From the seed's escalation-policy.yaml.",
+            Description = "Payments on-call: the primary engineer, then the secondary after 5 minutes, then Dave (engineering manager) after 10.",
             Steps = Core.OnCall.EscalationPolicyRecord.WriteSteps(
             [
                 new([new(Core.OnCall.TargetKind.Schedule, primary.Id)], 300),

@@ -14,6 +14,8 @@ public sealed class PersonalTime(DateTimeZone zone)
     private static readonly ZonedDateTimePattern Full = ZonedDateTimePattern.CreateWithInvariantCulture("ddd d MMM HH':'mm x", DateTimeZoneProviders.Tzdb);
     private static readonly ZonedDateTimePattern Seconds = ZonedDateTimePattern.CreateWithInvariantCulture("ddd d MMM HH':'mm':'ss x", DateTimeZoneProviders.Tzdb);
     private static readonly ZonedDateTimePattern Clock = ZonedDateTimePattern.CreateWithInvariantCulture("HH':'mm x", DateTimeZoneProviders.Tzdb);
+    private static readonly ZonedDateTimePattern ClockSeconds = ZonedDateTimePattern.CreateWithInvariantCulture("HH':'mm':'ss x", DateTimeZoneProviders.Tzdb);
+    private static readonly ZonedDateTimePattern Day = ZonedDateTimePattern.CreateWithInvariantCulture("dddd d MMMM", DateTimeZoneProviders.Tzdb);
 
     public static PersonalTime For(string? zoneId) =>
         new(zoneId is null ? DateTimeZone.Utc : DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) ?? DateTimeZone.Utc);
@@ -32,6 +34,9 @@ public sealed class PersonalTime(DateTimeZone zone)
     /// <summary>"10:00 CET", for a time today.</summary>
     public string ClockText(DateTimeOffset at) => Clock.Format(In(at));
 
+    /// <summary>"Tuesday 24 November": the day an instant falls on, in the reader's zone (a heading above that day's times).</summary>
+    public string DayText(DateTimeOffset at) => Day.Format(In(at));
+
     /// <summary>"2026-11-24 09:00:05 UTC".</summary>
     public static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
 
@@ -40,7 +45,7 @@ public sealed class PersonalTime(DateTimeZone zone)
     {
         if (at is not { } value)
             return HtmlString.Empty;
-        var text = clockOnly ? ClockText(value) : seconds ? TextWithSeconds(value) : Text(value);
+        var text = clockOnly ? (seconds ? ClockSeconds.Format(In(value)) : ClockText(value)) : seconds ? TextWithSeconds(value) : Text(value);
         var iso = value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var title = $"{Utc(value)} · your zone: {Zone.Id}";
         var builder = new HtmlContentBuilder();

@@ -13,7 +13,7 @@ namespace Steady.Server.Features.StatusPage;
 /// the incident page's form and <c>POST /api/v1/incidents/{n}/updates</c> with <c>visibility: public</c>.
 /// Nothing is written unless all of it is valid.
 /// </summary>
-public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, StatusPageCommands pages)
+public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, StatusPageCommands pages, StatusBroadcasts broadcasts)
 {
     public const int MaxBody = 5000;
 
@@ -98,6 +98,27 @@ public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, Statu
         return (await StageAsync(page, publicIncident, new PublicUpdateInput(status, body, input.Components), past, actor.Name, now, validation, cancellationToken)).Failure;
     }
 
+    /// <summary>
+    /// A published postmortem's public summary, as a resolved update of the incident's public incident on the
+    /// default page (the caller saves). Nothing when there is no status page, the incident was never on it, or
+    /// the same summary was posted already; true when staged.
+    /// </summary>
+    public async Task<bool> StagePostmortemAsync(Actor actor, Incident incident, string summary, CancellationToken cancellationToken)
+    {
+        var page = await pages.PageAsync(null, cancellationToken);
+        if (page is null)
+            return false;
+        var publicIncident = await db.Set<PublicIncident>().FirstOrDefaultAsync(p => p.PageId == page.Id && p.IncidentId == incident.Id, cancellationToken);
+        if (publicIncident is null)
+            return false;
+        var body = "Postmortem: " + summary.Trim();
+        if (await db.Set<PublicIncidentUpdate>().AnyAsync(u => u.PublicIncidentId == publicIncident.Id && u.Body == body, cancellationToken))
+            return false;
+        var past = await PastStatesAsync(publicIncident.Id, cancellationToken);
+        pages.InvalidateOnSave();
+        return (await StageAsync(page, publicIncident, new PublicUpdateInput("resolved", body, null), past, actor.Name, time.GetUtcNow(), new Validation(), cancellationToken)).Succeeded;
+    }
+
     /// <summary>Checks an update and adds it (its status, the components' states, the incident's impact) to the unit of work; writes nothing on failure.</summary>
     private async Task<Outcome<PublicIncidentUpdate>> StageAsync(PublicStatusPage page, PublicIncident publicIncident, PublicUpdateInput input, IReadOnlyList<ComponentState> past, string author, DateTimeOffset now, Validation validation, CancellationToken cancellationToken)
     {
@@ -125,9 +146,11 @@ public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, Statu
             return invalid;
         var update = new PublicIncidentUpdate { Id = Ids.New(time), PublicIncidentId = publicIncident.Id, Status = status!.Value, Body = input.Body!.Trim(), At = now, Author = author };
         db.Add(update);
+        var told = new List<(StatusComponent, ComponentState, ComponentState)>();
         foreach (var (component, to) in changes)
         {
             db.Add(new PublicUpdateComponent { UpdateId = update.Id, ComponentId = component.Id, OldState = component.State, NewState = to });
+            told.Add((component, component.State, to));
             await pages.SetStateAsync(component, to, now, cancellationToken);
         }
         publicIncident.Status = update.Status;
@@ -135,6 +158,7 @@ public sealed class PublicIncidentCommands(SteadyDb db, TimeProvider time, Statu
         publicIncident.ResolvedAt = update.Status == PublicIncidentStatus.Resolved ? publicIncident.ResolvedAt ?? now : null;
         publicIncident.Impact = Uptime.Impact(past.Concat(changes.Select(c => c.To)));
         page.ChangedAt = now;
+        await broadcasts.IncidentUpdateAsync(page, publicIncident, update, told, cancellationToken);
         return update;
     }
 

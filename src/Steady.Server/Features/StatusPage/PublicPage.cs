@@ -18,25 +18,56 @@ public abstract class PublicPage(StatusPageCache cache) : PageModel
 
     public StatusPageSnapshot Snapshot { get; private set; } = null!;
 
-    /// <summary>Loads the page's reading and answers 304 when the browser has it; null to render.</summary>
-    protected async Task<IActionResult?> ReadAsync(string? slug)
+    /// <summary>
+    /// Loads the page's reading and answers 304 when the browser has it; null to render. Refuses a client over
+    /// its rate (429) and, for a private page, whoever is neither signed in nor holding its link (403).
+    /// </summary>
+    protected async Task<IActionResult?> ReadAsync(string? slug, bool cacheable = true)
     {
+        if (HttpContext.RequestServices.GetRequiredService<StatusPageAccess>().Read(HttpContext) is { } wait)
+        {
+            await StatusPageAccess.TooManyAsync(HttpContext, wait);
+            return new EmptyResult();
+        }
         var reading = await cache.GetAsync(slug, HttpContext.RequestAborted);
         if (reading is null)
             return NotFound();
+        if (!StatusPageAccess.Allows(HttpContext, reading.Snapshot.Page))
+        {
+            await StatusPageAccess.PrivateAsync(HttpContext);
+            return new EmptyResult();
+        }
         Snapshot = reading.Snapshot;
+        if (!cacheable)
+            return null;
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{GetType().Name}|{HttpContext.Request.Path}|{Snapshot.Page.Id}|{Snapshot.Page.ChangedAt.UtcTicks}|{Snapshot.BuiltAt.UtcTicks}")))[..32] + "\"";
+            $"{GetType().Name}|{HttpContext.Request.Path}|{PagePath}|{Snapshot.Page.Id}|{Snapshot.Page.ChangedAt.UtcTicks}|{Snapshot.BuiltAt.UtcTicks}")))[..32] + "\"";
         Response.Headers.ETag = etag;
-        Response.Headers.CacheControl = $"public, max-age={MaxAgeSeconds}";
+        Response.Headers.CacheControl = StatusPageAccess.CacheControl(Snapshot.Page);
         if (Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(s => s.Trim()).Contains(etag)))
             return StatusCode(StatusCodes.Status304NotModified);
         return null;
     }
 
-    public string PagePath => StatusPagePaths.Of(Snapshot.Page);
+    /// <summary>Loads a page's reading whoever asks (the caller holds a signed link to it); false when there is no such page.</summary>
+    protected async Task<bool> LoadAsync(string slug)
+    {
+        var reading = await cache.GetAsync(slug, HttpContext.RequestAborted);
+        if (reading is null)
+            return false;
+        Snapshot = reading.Snapshot;
+        return true;
+    }
+
+    /// <summary>Where the page's links start: its path, or nothing when it is served on its own host name (<see cref="StatusPageHosts"/>).</summary>
+    public string PagePath => StatusPageHosts.IsHostRequest(HttpContext) ? "" : StatusPagePaths.Of(Snapshot.Page);
+
+    /// <summary>The page's own address, for links back to it.</summary>
+    public string HomePath => PagePath.Length == 0 ? "/" : PagePath;
 
     public string IncidentPath(PublicIncident incident) => $"{PagePath}/incidents/{incident.Id}";
+
+    public string IncidentPath(StatusMaintenance maintenance) => $"{PagePath}/incidents/{maintenance.Id}";
 
     public static string StateClass(ComponentState state) => "sp-state--" + StatusNames.Wire(state).Replace('_', '-');
 

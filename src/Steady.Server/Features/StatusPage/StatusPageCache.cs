@@ -24,6 +24,9 @@ public sealed class StatusPageCache(IServiceScopeFactory scopes, TimeProvider ti
 
     public void Invalidate() => Interlocked.Increment(ref _generation);
 
+    /// <summary>Moves with every change made on this node.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
     /// <summary>The snapshot of the page (default when <paramref name="slug"/> is empty), or null when there is no such page.</summary>
     public async Task<Reading?> GetAsync(string? slug, CancellationToken cancellationToken)
     {

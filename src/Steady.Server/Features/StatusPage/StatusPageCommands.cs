@@ -14,8 +14,11 @@ namespace Steady.Server.Features.StatusPage;
 /// API, the console and the public updates. Page settings are the organization administrators';
 /// component states any responder may set.
 /// </summary>
-public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, StatusPageCache cache)
+public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, StatusPageCache cache, StatusBroadcasts broadcasts, WakeSignal<StatusPageWorker> worker)
 {
+    /// <summary>Words a page's slug cannot be: they are paths of the default page (/status/subscribe, /status/incidents/…).</summary>
+    public static readonly IReadOnlyList<string> ReservedSlugs = ["default", "subscribe", "subscriptions", "incidents", "api", "history.atom", "history.rss"];
+
     public static bool CanPost(Actor actor) => actor.IsAdmin || actor.Teams.Values.Any(r => r >= TeamRole.Responder);
 
     public Task<PublicStatusPage?> PageAsync(string? slug, CancellationToken cancellationToken) =>
@@ -33,6 +36,8 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
         var slug = input.Slug!.Trim().ToLowerInvariant();
         if (await db.Set<PublicStatusPage>().AnyAsync(p => p.Slug == slug, cancellationToken))
             return Failure.Conflict($"There is already a status page '{slug}'.");
+        if (await HostTakenAsync(input.HostName, null, cancellationToken) is { } taken)
+            return taken;
         var hasDefault = await db.Set<PublicStatusPage>().AnyAsync(p => p.IsDefault, cancellationToken);
         var now = time.GetUtcNow();
         var page = new PublicStatusPage
@@ -65,6 +70,8 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
             return Failure.NotFound($"The status page '{slug}'");
         if (CheckPage(input, creating: false).ToFailure() is { } invalid)
             return invalid;
+        if (await HostTakenAsync(input.HostName, page.Id, cancellationToken) is { } taken)
+            return taken;
         if (input.Slug is { } newSlug && newSlug.Trim().ToLowerInvariant() != page.Slug)
         {
             newSlug = newSlug.Trim().ToLowerInvariant();
@@ -205,7 +212,11 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
             component.Position = position;
         var now = time.GetUtcNow();
         if (state is { } to)
+        {
+            var from = component.State;
             await SetStateAsync(component, to, now, cancellationToken);
+            await broadcasts.ComponentAsync(page, component, from, to, webhookOnly: false, cancellationToken);
+        }
         component.UpdatedAt = now;
         page.ChangedAt = now;
         await SaveAsync(cancellationToken);
@@ -217,7 +228,9 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
     {
         if (component.State == to)
             return;
-        var open = await db.Set<ComponentStateInterval>().FirstOrDefaultAsync(i => i.ComponentId == component.Id && i.EndedAt == null, cancellationToken);
+        // The open interval may be one this unit of work added (a maintenance that starts and completes in one step).
+        var open = db.Set<ComponentStateInterval>().Local.FirstOrDefault(i => i.ComponentId == component.Id && i.EndedAt == null)
+            ?? await db.Set<ComponentStateInterval>().FirstOrDefaultAsync(i => i.ComponentId == component.Id && i.EndedAt == null, cancellationToken);
         if (open is not null)
             open.EndedAt = now;
         db.Add(new ComponentStateInterval { Id = Ids.New(time), ComponentId = component.Id, State = to, StartedAt = now });
@@ -233,20 +246,22 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
         return db.Set<StatusComponent>().FirstOrDefaultAsync(c => c.PageId == pageId && c.Name == name, cancellationToken);
     }
 
-    /// <summary>Saves, then tells this node's cache; the other nodes see the page's ChangedAt move.</summary>
+    /// <summary>Saves, then tells this node's cache (the other nodes see the page's ChangedAt move) and the worker (subscribers to tell, maintenance to watch).</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         await db.SaveChangesAsync(cancellationToken);
         cache.Invalidate();
+        worker.Wake();
     }
 
-    /// <summary>For changes another command saves (an incident's public update): drop this node's readings once they are written.</summary>
+    /// <summary>For changes another command saves (an incident's public update): drop this node's readings and wake the worker once they are written.</summary>
     public void InvalidateOnSave()
     {
         void Saved(object? sender, Microsoft.EntityFrameworkCore.SavedChangesEventArgs e)
         {
             db.SavedChanges -= Saved;
             cache.Invalidate();
+            worker.Wake();
         }
         db.SavedChanges += Saved;
     }
@@ -270,7 +285,7 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
         return (groupId, serviceId);
     }
 
-    private static Validation CheckPage(PageInput input, bool creating)
+    internal static Validation CheckPage(PageInput input, bool creating)
     {
         var validation = new Validation();
         if (creating || input.Name is not null)
@@ -279,6 +294,10 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
             validation.Add("slug", "'slug' is required: the page's path, /status/{slug}.");
         else if (input.Slug is not null && !SlugPattern().IsMatch(input.Slug.Trim().ToLowerInvariant()))
             validation.Add("slug", "'slug' must be 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit.");
+        else if (input.Slug is not null && ReservedSlugs.Contains(input.Slug.Trim().ToLowerInvariant()))
+            validation.Add("slug", $"'slug' cannot be '{input.Slug.Trim()}': {string.Join(", ", ReservedSlugs)} are paths of the default page.");
+        if (Blank(input.HostName) is { } host && !HostPattern().IsMatch(host.ToLowerInvariant()))
+            validation.Add("hostName", "'hostName' must be a host name such as status.example.com (no scheme, port or path).");
         if (input.TimeZone is not null)
             validation.TimeZone("timeZone", input.TimeZone);
         validation.Text("description", input.Description, 1000).Url("logoUrl", Blank(input.LogoUrl)).Url("homeUrl", Blank(input.HomeUrl));
@@ -287,6 +306,10 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
 
     private static void Apply(PublicStatusPage page, PageInput input)
     {
+        if (input.Private is { } isPrivate)
+            page.IsPrivate = isPrivate;
+        if (input.HostName is not null)
+            page.HostName = Blank(input.HostName)?.ToLowerInvariant();
         if (input.Description is not null)
             page.Description = Blank(input.Description);
         if (input.LogoUrl is not null)
@@ -297,6 +320,19 @@ public sealed partial class StatusPageCommands(SteadyDb db, TimeProvider time, S
 
     internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+    /// <summary>Another page already on that host name: a conflict.</summary>
+    private async Task<Failure?> HostTakenAsync(string? hostName, Guid? self, CancellationToken cancellationToken)
+    {
+        var host = Blank(hostName)?.ToLowerInvariant();
+        if (host is null)
+            return null;
+        var other = await db.Set<PublicStatusPage>().AsNoTracking().Where(p => p.HostName == host && p.Id != self).Select(p => p.Slug).FirstOrDefaultAsync(cancellationToken);
+        return other is null ? null : Failure.Conflict($"The status page '{other}' is already served on {host}.");
+    }
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex SlugPattern();
+
+    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$")]
+    private static partial Regex HostPattern();
 }

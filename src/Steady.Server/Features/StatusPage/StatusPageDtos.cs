@@ -2,7 +2,7 @@ using Steady.Core.StatusPage;
 
 namespace Steady.Server.Features.StatusPage;
 
-public sealed record PageInput(string? Name = null, string? Slug = null, string? Description = null, string? LogoUrl = null, string? HomeUrl = null, string? TimeZone = null, bool? IsDefault = null);
+public sealed record PageInput(string? Name = null, string? Slug = null, string? Description = null, string? LogoUrl = null, string? HomeUrl = null, string? TimeZone = null, bool? IsDefault = null, bool? Private = null, string? HostName = null);
 
 public sealed record GroupInput(string? Name = null, int? Position = null);
 
@@ -14,10 +14,14 @@ public sealed record PublicUpdateInput(string? Status = null, string? Body = nul
 /// <summary>A new public incident: a title, tied to a Steady incident by number or standing alone, and its first update.</summary>
 public sealed record PublicIncidentInput(string? Title = null, int? Incident = null, string? Status = null, string? Body = null, IReadOnlyDictionary<string, string>? Components = null);
 
-public sealed record PageDto(Guid Id, string Slug, bool IsDefault, string Name, string? Description, string? LogoUrl, string? HomeUrl, string TimeZone, string Path)
+/// <param name="HasAccessLink">Whether a secret link was made for the page (its key is shown once, when it is made).</param>
+public sealed record PageDto(Guid Id, string Slug, bool IsDefault, string Name, string? Description, string? LogoUrl, string? HomeUrl, string TimeZone, string Path, bool Private, string? HostName, bool HasAccessLink)
 {
-    public static PageDto From(PublicStatusPage p) => new(p.Id, p.Slug, p.IsDefault, p.Name, p.Description, p.LogoUrl, p.HomeUrl, p.TimeZone, StatusPagePaths.Of(p));
+    public static PageDto From(PublicStatusPage p) => new(p.Id, p.Slug, p.IsDefault, p.Name, p.Description, p.LogoUrl, p.HomeUrl, p.TimeZone, StatusPagePaths.Of(p), p.IsPrivate, p.HostName, p.AccessKeyHash is not null);
 }
+
+/// <summary>A page's new secret link: shown once; making another replaces it.</summary>
+public sealed record AccessLinkDto(string Url, string Key);
 
 public sealed record GroupDto(Guid Id, string Name, int Position)
 {
@@ -43,4 +47,11 @@ public sealed record PublicIncidentDto(Guid Id, string Title, int? Incident, str
 public static class StatusPagePaths
 {
     public static string Of(PublicStatusPage page) => page.IsDefault ? "/status" : $"/status/{page.Slug}";
+
+    /// <summary>
+    /// The page's address for links that leave the server (feeds, JSON, messages): its own host name when it has
+    /// one (with the scheme of <paramref name="baseUrl"/>), else the server's address and the page's path.
+    /// </summary>
+    public static string Url(PublicStatusPage page, string baseUrl) =>
+        page.HostName is { } host ? $"{(baseUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? "https" : "http")}://{host}" : baseUrl + Of(page);
 }

@@ -14,6 +14,8 @@ public sealed record UpdateView(PublicIncidentUpdate Update, IReadOnlyList<Affec
 
 public sealed record IncidentView(PublicIncident Incident, IReadOnlyList<UpdateView> Updates, IReadOnlyList<Guid> ComponentIds);
 
+public sealed record MaintenanceView(StatusMaintenance Maintenance, IReadOnlyList<StatusMaintenanceUpdate> Updates, IReadOnlyList<Guid> ComponentIds);
+
 public sealed record GroupView(StatusComponentGroup? Group, IReadOnlyList<ComponentView> Components);
 
 /// <summary>
@@ -26,9 +28,20 @@ public sealed record StatusPageSnapshot(
     DateTimeOffset BuiltAt,
     IReadOnlyList<GroupView> Groups,
     IReadOnlyList<ComponentView> Components,
-    IReadOnlyList<IncidentView> Incidents)
+    IReadOnlyList<IncidentView> Incidents,
+    IReadOnlyList<MaintenanceView> Maintenances)
 {
     public const int Days = 90;
+
+    public IReadOnlyDictionary<Guid, StatusComponent> ComponentsById { get; } = Components.ToDictionary(c => c.Component.Id, c => c.Component);
+
+    /// <summary>Maintenance running now (in progress or verifying).</summary>
+    public IEnumerable<MaintenanceView> ActiveMaintenances => Maintenances.Where(m => m.Maintenance.IsActive).OrderBy(m => m.Maintenance.StartsAt);
+
+    /// <summary>Maintenance scheduled and not started, soonest first.</summary>
+    public IEnumerable<MaintenanceView> UpcomingMaintenances => Maintenances.Where(m => m.Maintenance.Status == MaintenanceStatus.Scheduled).OrderBy(m => m.Maintenance.StartsAt);
+
+    public IEnumerable<MaintenanceView> CompletedMaintenances => Maintenances.Where(m => m.Maintenance.Status == MaintenanceStatus.Completed).OrderByDescending(m => m.Maintenance.StartsAt);
 
     public IEnumerable<IncidentView> Active => Incidents.Where(i => i.Incident.Status != PublicIncidentStatus.Resolved);
 
@@ -39,8 +52,11 @@ public sealed record StatusPageSnapshot(
         : Components.Select(c => c.Component.State).Where(s => s != ComponentState.Operational && s != ComponentState.UnderMaintenance).DefaultIfEmpty(
             Components.Any(c => c.Component.State == ComponentState.UnderMaintenance) ? ComponentState.UnderMaintenance : ComponentState.Operational).Max();
 
-    public string LocalTime(DateTimeOffset at) => Instant.FromDateTimeOffset(at).InZone(Zone).ToString("d MMM yyyy, HH:mm", System.Globalization.CultureInfo.InvariantCulture)
-        + " " + Zone.GetZoneInterval(Instant.FromDateTimeOffset(at)).Name;
+    public string LocalTime(DateTimeOffset at) => LocalTime(Zone, at);
+
+    /// <summary>"3 Dec 2026, 14:05 CET": an instant as a page in <paramref name="zone"/> writes it.</summary>
+    public static string LocalTime(DateTimeZone zone, DateTimeOffset at) => Instant.FromDateTimeOffset(at).InZone(zone).ToString("d MMM yyyy, HH:mm", System.Globalization.CultureInfo.InvariantCulture)
+        + " " + zone.GetZoneInterval(Instant.FromDateTimeOffset(at)).Name;
 
     public static async Task<StatusPageSnapshot> BuildAsync(SteadyDb db, PublicStatusPage page, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -90,6 +106,16 @@ public sealed record StatusPageSnapshot(
         if (ungrouped.Count > 0)
             groupViews.Add(new GroupView(null, ungrouped));
         groupViews.AddRange(groups.Select(g => new GroupView(g, componentViews.Where(c => c.Component.GroupId == g.Id).ToList())));
-        return new StatusPageSnapshot(page, zone, now, groupViews, componentViews, incidentViews);
+        var maintenances = await db.Set<StatusMaintenance>().AsNoTracking().Where(m => m.PageId == page.Id && (m.CompletedAt == null || m.CompletedAt > now.AddDays(-366)))
+            .OrderByDescending(m => m.StartsAt).ToListAsync(cancellationToken);
+        var maintenanceIds = maintenances.Select(m => m.Id).ToList();
+        var maintenanceUpdates = (await db.Set<StatusMaintenanceUpdate>().AsNoTracking().Where(u => maintenanceIds.Contains(u.MaintenanceId)).ToListAsync(cancellationToken))
+            .OrderByDescending(u => u.At).ThenByDescending(u => u.Id).ToLookup(u => u.MaintenanceId);
+        var maintenanceComponents = (await db.Set<StatusMaintenanceComponent>().AsNoTracking().Where(x => maintenanceIds.Contains(x.MaintenanceId)).ToListAsync(cancellationToken))
+            .ToLookup(x => x.MaintenanceId, x => x.ComponentId);
+        var order = components.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var maintenanceViews = maintenances.Select(m => new MaintenanceView(m, maintenanceUpdates[m.Id].ToList(),
+            maintenanceComponents[m.Id].OrderBy(c => order.GetValueOrDefault(c, int.MaxValue)).ToList())).ToList();
+        return new StatusPageSnapshot(page, zone, now, groupViews, componentViews, incidentViews, maintenanceViews);
     }
 }

@@ -31,6 +31,7 @@ public static class StatusPagesApi
         pages.MapPost("/{slug}/incidents", CreateIncident).WithSummary("Open a public incident (tied to a Steady incident by number, or standing alone) with its first update");
         pages.MapGet("/{slug}/incidents/{id:guid}", Incident).WithSummary("A public incident with its updates");
         pages.MapPost("/{slug}/incidents/{id:guid}/updates", PostUpdate).WithSummary("Post an update: status, body, and the state of each affected component");
+        pages.MapStatusPageAdminApi();
         return api;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Steady.Core.StatusPage;
 
@@ -7,7 +8,8 @@ namespace Steady.Server.Features.StatusPage;
 /// A page in the shapes of Atlassian Statuspage's public API v2 (<c>/api/v2/summary.json</c> …): the same
 /// paths and snake_case field names, so existing readers (Grafana's data source, aggregators, client
 /// libraries) work unchanged. Groups are components with <c>group: true</c> and their members' ids,
-/// as Statuspage lists them. Rendered once per reading of the page by <see cref="StatusPageCache"/>.
+/// as Statuspage lists them. Rendered once per reading of the page by <see cref="StatusPageCache"/>;
+/// the incident and maintenance objects are also the webhook subscribers' (<see cref="StatusBroadcasts"/>).
 /// </summary>
 public static class StatuspageV2
 {
@@ -18,7 +20,7 @@ public static class StatuspageV2
         Page = Page(s, baseUrl),
         Components = Components(s),
         Incidents = s.Active.Select(i => Incident(s, i, baseUrl)).ToList(),
-        ScheduledMaintenances = Array.Empty<object>(),
+        ScheduledMaintenances = s.ActiveMaintenances.Concat(s.UpcomingMaintenances).Select(m => Maintenance(s, m, baseUrl)).ToList(),
         Status = Status(s),
     });
 
@@ -33,8 +35,17 @@ public static class StatuspageV2
         Incidents = (unresolved ? s.Active : s.Incidents).Take(50).Select(i => Incident(s, i, baseUrl)).ToList(),
     });
 
-    /// <summary>Scheduled maintenance is not built yet: the lists are there, empty, so readers find the shape they expect.</summary>
-    public static byte[] ScheduledMaintenances(StatusPageSnapshot s, string baseUrl) => Write(new { Page = Page(s, baseUrl), ScheduledMaintenances = Array.Empty<object>() });
+    /// <summary>scheduled-maintenances.json (the last 50, newest first), …/upcoming.json (scheduled) and …/active.json (in progress or verifying).</summary>
+    public static byte[] ScheduledMaintenances(StatusPageSnapshot s, string baseUrl, string which) => Write(new
+    {
+        Page = Page(s, baseUrl),
+        ScheduledMaintenances = (which switch
+        {
+            "upcoming" => s.UpcomingMaintenances,
+            "active" => s.ActiveMaintenances,
+            _ => s.Maintenances.OrderByDescending(m => m.Maintenance.StartsAt).Take(50),
+        }).Select(m => Maintenance(s, m, baseUrl)).ToList(),
+    });
 
     private static byte[] Write<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Json);
 
@@ -42,7 +53,7 @@ public static class StatuspageV2
     {
         Id = s.Page.Id.ToString("N"),
         Name = s.Page.Name,
-        Url = baseUrl + StatusPagePaths.Of(s.Page),
+        Url = StatusPagePaths.Url(s.Page, baseUrl),
         TimeZone = s.Page.TimeZone,
         UpdatedAt = s.Page.ChangedAt,
     };
@@ -70,24 +81,29 @@ public static class StatuspageV2
                     Components = group.Components.Select(c => c.Component.Id.ToString("N")).ToList(),
                 });
             }
-            foreach (var c in group.Components.Select(v => v.Component))
-            {
-                list.Add(new
-                {
-                    Id = c.Id.ToString("N"), c.Name, Status = StatusNames.Wire(c.State), c.CreatedAt, c.UpdatedAt, c.Position, c.Description,
-                    Showcase = true, StartDate = c.CreatedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                    GroupId = c.GroupId?.ToString("N"), PageId = s.Page.Id.ToString("N"), Group = false, OnlyShowIfDegraded = false,
-                });
-            }
+            list.AddRange(group.Components.Select(v => Component(s.Page, v.Component)));
         }
         return list;
     }
 
-    private static object Incident(StatusPageSnapshot s, IncidentView v, string baseUrl)
+    private static object Component(PublicStatusPage page, StatusComponent c) => new
+    {
+        Id = c.Id.ToString("N"), c.Name, Status = StatusNames.Wire(c.State), c.CreatedAt, c.UpdatedAt, c.Position, c.Description,
+        Showcase = true, StartDate = c.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        GroupId = c.GroupId?.ToString("N"), PageId = page.Id.ToString("N"), Group = false, OnlyShowIfDegraded = false,
+    };
+
+    private static object Incident(StatusPageSnapshot s, IncidentView v, string baseUrl) =>
+        Incident(s.Page, s.ComponentsById, v, StatusPagePaths.Url(s.Page, baseUrl));
+
+    private static object Maintenance(StatusPageSnapshot s, MaintenanceView v, string baseUrl) =>
+        Maintenance(s.Page, s.ComponentsById, v, StatusPagePaths.Url(s.Page, baseUrl));
+
+    /// <summary>An incident as Statuspage writes it, its updates newest first.</summary>
+    public static object Incident(PublicStatusPage page, IReadOnlyDictionary<Guid, StatusComponent> components, IncidentView v, string pageUrl)
     {
         var i = v.Incident;
         var monitoringAt = v.Updates.Where(u => u.Update.Status == PublicIncidentStatus.Monitoring).Select(u => (DateTimeOffset?)u.Update.At).LastOrDefault();
-        var names = s.Components.ToDictionary(c => c.Component.Id, c => c.Component);
         return new
         {
             Id = i.Id.ToString("N"),
@@ -98,9 +114,9 @@ public static class StatuspageV2
             MonitoringAt = monitoringAt,
             i.ResolvedAt,
             i.Impact,
-            Shortlink = $"{baseUrl}{StatusPagePaths.Of(s.Page)}/incidents/{i.Id}",
+            Shortlink = $"{pageUrl}/incidents/{i.Id}",
             StartedAt = i.CreatedAt,
-            PageId = s.Page.Id.ToString("N"),
+            PageId = page.Id.ToString("N"),
             IncidentUpdates = v.Updates.Select(u => new
             {
                 Id = u.Update.Id.ToString("N"),
@@ -115,12 +131,44 @@ public static class StatuspageV2
                 CustomTweet = (string?)null,
                 TweetId = (string?)null,
             }).ToList(),
-            Components = v.ComponentIds.Where(names.ContainsKey).Select(id => names[id]).Select(c => new
+            Components = v.ComponentIds.Where(components.ContainsKey).Select(id => Component(page, components[id])).ToList(),
+        };
+    }
+
+    /// <summary>A scheduled maintenance as Statuspage writes it: an incident with impact "maintenance" and its window.</summary>
+    public static object Maintenance(PublicStatusPage page, IReadOnlyDictionary<Guid, StatusComponent> components, MaintenanceView v, string pageUrl)
+    {
+        var m = v.Maintenance;
+        return new
+        {
+            Id = m.Id.ToString("N"),
+            Name = m.Title,
+            Status = MaintenanceClock.Wire(m.Status),
+            m.CreatedAt,
+            m.UpdatedAt,
+            MonitoringAt = (DateTimeOffset?)null,
+            ResolvedAt = m.CompletedAt,
+            Impact = "maintenance",
+            Shortlink = $"{pageUrl}/incidents/{m.Id}",
+            StartedAt = m.StartedAt ?? m.StartsAt,
+            PageId = page.Id.ToString("N"),
+            IncidentUpdates = v.Updates.Select(u => new
             {
-                Id = c.Id.ToString("N"), c.Name, Status = StatusNames.Wire(c.State), c.CreatedAt, c.UpdatedAt, c.Position, c.Description,
-                Showcase = true, StartDate = c.CreatedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                GroupId = c.GroupId?.ToString("N"), PageId = s.Page.Id.ToString("N"), Group = false, OnlyShowIfDegraded = false,
+                Id = u.Id.ToString("N"),
+                Status = MaintenanceClock.Wire(u.Status),
+                u.Body,
+                IncidentId = m.Id.ToString("N"),
+                CreatedAt = u.At,
+                UpdatedAt = u.At,
+                DisplayAt = u.At,
+                AffectedComponents = v.ComponentIds.Where(components.ContainsKey).Select(id => new { Code = id.ToString("N"), components[id].Name, OldStatus = "operational", NewStatus = "under_maintenance" }).ToList(),
+                DeliverNotifications = true,
+                CustomTweet = (string?)null,
+                TweetId = (string?)null,
             }).ToList(),
+            Components = v.ComponentIds.Where(components.ContainsKey).Select(id => Component(page, components[id])).ToList(),
+            ScheduledFor = m.StartsAt,
+            ScheduledUntil = m.EndsAt,
         };
     }
 }

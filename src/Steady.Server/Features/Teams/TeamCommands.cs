@@ -64,6 +64,7 @@ public sealed class TeamCommands(SteadyDb db, TimeProvider time)
         if (schedules.Count > 0)
             return Failure.Conflict($"{team.Name} still owns {schedules.Count} schedule(s) ({string.Join(", ", schedules.Take(5))}); delete them first.");
         db.Memberships.RemoveRange(await db.Memberships.Where(m => m.TeamId == teamId).ToListAsync(cancellationToken));
+        db.RemoveRange(await db.Set<Core.Reports.TeamReportSettings>().Where(r => r.TeamId == teamId).ToListAsync(cancellationToken));
         db.Teams.Remove(team);
         await db.SaveChangesAsync(cancellationToken);
         return team;

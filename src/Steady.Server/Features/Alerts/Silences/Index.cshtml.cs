@@ -31,6 +31,10 @@ public sealed class SilencesModel(SteadyDb db, SuppressionCommands commands, Tim
     [BindProperty]
     public string? StartsAt { get; set; }
 
+    /// <summary>A local date and time in the person's zone; when given, it is the end instead of the length.</summary>
+    [BindProperty]
+    public string? EndsAt { get; set; }
+
     public string Zone { get; private set; } = "UTC";
 
     public IReadOnlyList<(Silence Silence, string Service, bool CanEnd)> Current { get; private set; } = [];
@@ -58,15 +62,14 @@ public sealed class SilencesModel(SteadyDb db, SuppressionCommands commands, Tim
         await LoadAsync();
         if (!ModelState.IsValid)
             return Shown();
-        var (start, startError) = SuppressionTimes.Start(StartsAt, Zone);
-        if (startError is not null)
-        {
-            ModelState.AddModelError(nameof(StartsAt), startError);
+        var (start, end, minutes, timeErrors) = SuppressionTimes.Read(StartsAt, EndsAt, DurationMinutes, Zone);
+        foreach (var (field, error) in timeErrors)
+            ModelState.AddModelError(field, error);
+        if (timeErrors.Count > 0)
             return Shown();
-        }
         var service = Guid.TryParse(Service, out var serviceId) ? serviceId.ToString() : null;
         var matchers = Matchers.Where(m => !string.IsNullOrWhiteSpace(m.Name)).Select(m => m.ToMatcher()).ToList();
-        var outcome = await commands.CreateSilenceAsync(Actor, new SilenceInput(matchers, Reason ?? "", service, start, null, DurationMinutes), RequestAborted);
+        var outcome = await commands.CreateSilenceAsync(Actor, new SilenceInput(matchers, Reason ?? "", service, start, end, minutes), RequestAborted);
         if (!outcome.Succeeded)
         {
             ShowFailure(outcome.Failure!);

@@ -22,6 +22,10 @@ public sealed class MaintenanceModel(SteadyDb db, SuppressionCommands commands, 
     [BindProperty]
     public string? StartsAt { get; set; }
 
+    /// <summary>A local date and time in the person's zone; when given, it is the end instead of the length.</summary>
+    [BindProperty]
+    public string? EndsAt { get; set; }
+
     public string Zone { get; private set; } = "UTC";
 
     public IReadOnlyList<(MaintenanceWindow Window, string Service, bool CanEnd)> Current { get; private set; } = [];
@@ -42,13 +46,12 @@ public sealed class MaintenanceModel(SteadyDb db, SuppressionCommands commands, 
         await LoadAsync();
         if (!ModelState.IsValid)
             return Page();
-        var (start, startError) = SuppressionTimes.Start(StartsAt, Zone);
-        if (startError is not null)
-        {
-            ModelState.AddModelError(nameof(StartsAt), startError);
+        var (start, end, minutes, timeErrors) = SuppressionTimes.Read(StartsAt, EndsAt, DurationMinutes, Zone);
+        foreach (var (field, error) in timeErrors)
+            ModelState.AddModelError(field, error);
+        if (timeErrors.Count > 0)
             return Page();
-        }
-        var outcome = await commands.PlanMaintenanceAsync(Actor, Service, new MaintenanceInput(Reason ?? "", start, null, DurationMinutes), RequestAborted);
+        var outcome = await commands.PlanMaintenanceAsync(Actor, Service, new MaintenanceInput(Reason ?? "", start, end, minutes), RequestAborted);
         if (!outcome.Succeeded)
         {
             if (outcome.Failure!.Kind == FailureKind.NotFound)

@@ -52,8 +52,11 @@ public sealed partial class PolicyEditModel(SteadyDb db, TimeProvider time, Poli
     /// <summary>What a step may notify: (value the command resolves, label, group).</summary>
     public IReadOnlyList<(string Value, string Label, string Group)> Targets { get; private set; } = [];
 
-    /// <summary>Whom each saved step would notify now (null for a new policy).</summary>
+    /// <summary>Whom each step would notify now: the saved policy's, or after "Preview" the form's (null for a new policy not previewed).</summary>
     public PolicyOnCallDto? Now { get; private set; }
+
+    /// <summary><see cref="Now"/> is the unsaved form's, not the saved policy's.</summary>
+    public bool Previewed { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid? id)
     {
@@ -88,23 +91,32 @@ public sealed partial class PolicyEditModel(SteadyDb db, TimeProvider time, Poli
         return Shown();
     }
 
+    /// <summary>Who the steps in the form would page now, before anything is saved (checked as Save checks them).</summary>
+    public async Task<IActionResult> OnPostPreviewAsync(Guid? id)
+    {
+        if (await LoadAsync(id) is { } refused)
+            return refused;
+        if (!ModelState.IsValid)
+            return Shown();
+        var (input, index) = Input();
+        var outcome = await commands.PreviewAsync(id, input, RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            Show(outcome.Failure!, index);
+            return Shown();
+        }
+        Now = await PoliciesApi.OnCallAsync(db, outcome.Value!, time.GetUtcNow(), RequestAborted);
+        Previewed = true;
+        return Shown();
+    }
+
     public async Task<IActionResult> OnPostSaveAsync(Guid? id)
     {
         if (await LoadAsync(id) is { } refused)
             return refused;
         if (!ModelState.IsValid)
             return Shown();
-        var index = new List<int>();
-        var chain = new List<ChainStep>();
-        for (var i = 0; i < Steps.Count; i++)
-        {
-            if (Steps[i].Remove || Steps[i].IsBlank)
-                continue;
-            var names = Steps[i].Notify.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n!.Trim()).Distinct().ToList();
-            chain.Add(new ChainStep(JsonSerializer.SerializeToElement(names), string.IsNullOrWhiteSpace(Steps[i].Wait) ? null : Steps[i].Wait!.Trim()));
-            index.Add(i);
-        }
-        var input = new PolicyInput(Name ?? "", Existing is null ? Team : null, Description ?? "", Repeat, chain);
+        var (input, index) = Input();
         var outcome = Existing is { } policy
             ? await commands.ReplaceAsync(Actor, policy.Id, input, RequestAborted)
             : await commands.CreateAsync(Actor, input, RequestAborted);
@@ -115,6 +127,22 @@ public sealed partial class PolicyEditModel(SteadyDb db, TimeProvider time, Poli
         }
         Notice(Existing is null ? $"Escalation policy {outcome.Value!.Name} created." : $"Escalation policy {outcome.Value!.Name} saved.");
         return Redirect($"/policies/{outcome.Value.Id}");
+    }
+
+    /// <summary>The form as the command's input, and which form step each of its steps came from (blank and removed ones are left out).</summary>
+    private (PolicyInput Input, List<int> Index) Input()
+    {
+        var index = new List<int>();
+        var chain = new List<ChainStep>();
+        for (var i = 0; i < Steps.Count; i++)
+        {
+            if (Steps[i].Remove || Steps[i].IsBlank)
+                continue;
+            var names = Steps[i].Notify.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n!.Trim()).Distinct().ToList();
+            chain.Add(new ChainStep(JsonSerializer.SerializeToElement(names), string.IsNullOrWhiteSpace(Steps[i].Wait) ? null : Steps[i].Wait!.Trim()));
+            index.Add(i);
+        }
+        return (new PolicyInput(Name ?? "", Existing is null ? Team : null, Description ?? "", Repeat, chain), index);
     }
 
     public IEnumerable<string> Errors(string key) =>

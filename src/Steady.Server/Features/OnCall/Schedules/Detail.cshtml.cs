@@ -156,7 +156,7 @@ public sealed class ScheduleDetailModel(SteadyDb db, TimeProvider time, Override
         var to = Zone.AtStartOfDay(today.PlusDays(Days)).ToDateTimeOffset();
         var shifts = await SchedulesApi.FinalAsync(db, schedule, from, to, RequestAborted);
         Shifts = shifts.Where(s => s.End > now).ToList();
-        Timeline = ScheduleTimeline.Build(shifts, Zone, today, Days, now);
+        Timeline = ScheduleTimeline.Build(shifts, Zone, today, Days, now, await ScheduleTimeline.ColoursAsync(db, RequestAborted));
         var overrides = await db.ScheduleOverrides.AsNoTracking().Where(o => o.ScheduleId == id && o.EndsAt > now).OrderBy(o => o.StartsAt).ToListAsync(RequestAborted);
         Overrides = overrides.Select(o => (o.Id, users.TryGetValue(o.UserId, out var u) ? u.Name : "(deleted)", o.StartsAt, o.EndsAt, o.CreatedBy)).ToList();
         return true;

@@ -92,7 +92,7 @@ public sealed class ScheduleEditModel(SteadyDb db, TimeProvider time, ScheduleCo
         var now = time.GetUtcNow();
         var today = Instant.FromDateTimeOffset(now).InZone(zone).Date;
         var shifts = await SchedulesApi.FinalAsync(db, draft, zone.AtStartOfDay(today).ToDateTimeOffset(), zone.AtStartOfDay(today.PlusDays(PreviewDays)).ToDateTimeOffset(), RequestAborted);
-        Preview = ScheduleTimeline.Build(shifts, zone, today, PreviewDays, now);
+        Preview = ScheduleTimeline.Build(shifts, zone, today, PreviewDays, now, await ScheduleTimeline.ColoursAsync(db, RequestAborted));
         PreviewZone = draft.TimeZone;
         return Shown();
     }

@@ -17,6 +17,14 @@ public sealed class LayerForm
 
     public int? ShiftHours { get; set; }
 
+    /// <summary>A turn of seconds (an imported PagerDuty layer); the form carries it along unchanged.</summary>
+    public int? ShiftSeconds { get; set; }
+
+    /// <summary>When the layer takes effect and ends (instants; imported layers have them), carried along unchanged.</summary>
+    public string? Starts { get; set; }
+
+    public string? Ends { get; set; }
+
     public string? FirstHandoff { get; set; }
 
     public bool Remove { get; set; }
@@ -32,8 +40,11 @@ public sealed class LayerForm
         Participants = layer.Participants.Select(p => (string?)p.ToString()).ToList(),
         Rotation = layer.Rotation,
         ShiftHours = layer.ShiftHours,
+        ShiftSeconds = layer.ShiftSeconds,
+        Starts = layer.Starts,
+        Ends = layer.Ends,
         FirstHandoff = layer.FirstHandoff,
-        Restrictions = (layer.Restrictions ?? []).Select(r => new RestrictionForm { Start = r.Start, End = r.End, Days = (r.Days ?? []).ToList() }).ToList(),
+        Restrictions = (layer.Restrictions ?? []).Select(r => new RestrictionForm { Start = r.Start, End = r.End, Length = r.Length, Days = (r.Days ?? []).ToList() }).ToList(),
     };
 }
 
@@ -43,9 +54,12 @@ public sealed class RestrictionForm
 
     public string? End { get; set; }
 
+    /// <summary>A window that runs this long instead of to an end (may span days), carried along unchanged.</summary>
+    public string? Length { get; set; }
+
     public List<string> Days { get; set; } = [];
 
-    public bool IsBlank => string.IsNullOrWhiteSpace(Start) && string.IsNullOrWhiteSpace(End);
+    public bool IsBlank => string.IsNullOrWhiteSpace(Start) && string.IsNullOrWhiteSpace(End) && string.IsNullOrWhiteSpace(Length);
 }
 
 /// <summary>From the form to the command's input, and the command's messages back to the fields they name.</summary>
@@ -80,8 +94,11 @@ public static partial class ScheduleForm
                 people,
                 form.FirstHandoff?.Trim() ?? "",
                 form.Rotation.Trim().ToLowerInvariant(),
-                form.Rotation == "custom" ? form.ShiftHours : null,
-                form.Restrictions.Where(r => !r.IsBlank).Select(r => new RestrictionDefinition(r.Start?.Trim() ?? "", r.End?.Trim() ?? "", r.Days.Count == 0 ? null : r.Days)).ToList() is { Count: > 0 } rs ? rs : null));
+                form.Rotation == "custom" && (form.ShiftHours is not null || form.ShiftSeconds is null) ? form.ShiftHours : null,
+                form.Restrictions.Where(r => !r.IsBlank).Select(r => new RestrictionDefinition(r.Start?.Trim() ?? "", r.End?.Trim() ?? "", r.Days.Count == 0 ? null : r.Days, string.IsNullOrWhiteSpace(r.Length) ? null : r.Length.Trim())).ToList() is { Count: > 0 } rs ? rs : null,
+                form.Rotation == "custom" && form.ShiftHours is null ? form.ShiftSeconds : null,
+                string.IsNullOrWhiteSpace(form.Starts) ? null : form.Starts.Trim(),
+                string.IsNullOrWhiteSpace(form.Ends) ? null : form.Ends.Trim()));
             index.Add(i);
         }
         return (layers, index, errors);

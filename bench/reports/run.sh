@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Reports benchmark (quality bar: each report over a year of data answers in <= 2 s).
+# Starts Steady on a fresh SQLite database with the demo, adds PEOPLE people on ROTATIONS weekly rotations
+# through the API, stops it, writes a year of history straight into the database with make-data.py
+# (ALERTS alerts in groups, DELIVERIES pages, INCIDENTS incidents), starts it again and times each report
+# over the last 365 days through the API (one warm-up, then RUNS timed requests; the median is reported).
+#
+# Knobs (environment): ALERTS (100000; the issue's bar is 1000000), DELIVERIES (50000), INCIDENTS (500),
+# PEOPLE (30), ROTATIONS (6), RUNS (3), CONFIG (Release; Debug reuses the test build without building),
+# KEEP_DB: a file to keep a copy of the database in (to look at query plans).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$root/bench/reports"
+config="${CONFIG:-Release}"
+runs="${RUNS:-3}"
+token="stdy_bench_reports_admin_token_0123456789"
+work="$(mktemp -d -t steady-reports-bench.XXXXXX)"
+pid=""
+stop() {
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    pid=""
+}
+trap 'stop; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+if [[ "$config" == "Release" ]]; then
+    echo "building Steady (Release)" >&2
+    dotnet build "$root/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
+fi
+dll="$root/src/Steady.Server/bin/$config/net10.0/Steady.Server.dll"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+url="http://127.0.0.1:$port"
+
+start() {
+    Steady__Database__ConnectionString="Data Source=$work/steady.db" Steady__Bootstrap__AdminToken="$token" \
+        dotnet "$dll" "$@" --urls "$url" >>"$work/server.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 120); do curl -sf "$url/readyz" >/dev/null && return 0; sleep 1; done
+    echo "Steady did not become ready; its log:" >&2; cat "$work/server.log" >&2; exit 1
+}
+
+start --demo
+echo "setting up people, rotations, policies and services" >&2
+python3 "$here/make-data.py" setup "$url" "$token"
+stop
+echo "writing a year of history" >&2
+python3 "$here/make-data.py" fill "$work/steady.db"
+start
+
+from="$(date -u -d '365 days ago' +%Y-%m-%d)"
+printf '%-9s %8s\n' report "median s"
+for report in response oncall noise; do
+    path="/api/v1/reports/$report?from=$from"
+    curl -sf -o /dev/null -H "Authorization: Bearer $token" "$url$path"
+    times=()
+    for _ in $(seq 1 "$runs"); do
+        times+=("$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" "$url$path")")
+    done
+    printf '%-9s %8s   (%s)\n' "$report" "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" "${times[*]}"
+done
+if [[ -n "${KEEP_DB:-}" ]]; then
+    stop
+    cp "$work/steady.db" "$KEEP_DB"
+fi

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Backups;
+
+/// <summary>The "Steady:Backup" section.</summary>
+public sealed class BackupOptions
+{
+    public const string Section = "Steady:Backup";
+
+    /// <summary>Where backups are written (default: a "backups" folder next to the SQLite file, or "backups" for PostgreSQL).</summary>
+    public string? Directory { get; set; }
+}
+
+public sealed record BackupDto(string File, long Bytes, DateTimeOffset At, int SchemaVersion);
+
+public sealed record BackupCheckDto(string File, string Integrity, int SchemaVersion, int ExpectedSchemaVersion, IReadOnlyDictionary<string, long> Rows);
+
+/// <summary>Something about a backup the operator can fix (a missing tool, a file that is not a backup).</summary>
+public sealed class BackupException(string message) : Exception(message);
+
+/// <summary>
+/// Writes a consistent copy of the running database and checks one. SQLite: <c>VACUUM INTO</c>, which reads one
+/// snapshot and finishes under sustained intake (the online backup API restarts on every write). PostgreSQL:
+/// <c>pg_dump -Fc</c> from PATH. A copy is written under a temporary name and renamed when complete, so a
+/// file named steady-*.db or steady-*.dump is always whole.
+/// </summary>
+public sealed class BackupFiles(DatabaseInfo database, IOptions<BackupOptions> options, TimeProvider time)
+{
+    /// <summary>The tables whose rows a check counts.</summary>
+    public static readonly IReadOnlyList<string> CountedTables = ["alerts", "alert_groups", "incidents", "services", "users", "audit_log"];
+
+    public string Directory => Path.GetFullPath(options.Value.Directory
+        ?? (database.SqlitePath is { } path ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "backups") : "backups"));
+
+    private string Extension => database.Provider == DatabaseProvider.Sqlite ? ".db" : ".dump";
+
+    public async Task<BackupDto> WriteAsync(CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var at = time.GetUtcNow();
+        var stamp = $"steady-{at.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}";
+        var name = stamp + Extension;
+        // Two backups in one millisecond (two admins, or a clock that stands still) get -2, -3…: never one over another.
+        for (var n = 2; File.Exists(Path.Combine(Directory, name)); n++)
+            name = $"{stamp}-{n}{Extension}";
+        var final = Path.Combine(Directory, name);
+        var partial = final + ".partial";
+        File.Delete(partial);
+        try
+        {
+            if (database.Provider == DatabaseProvider.Sqlite)
+                await VacuumIntoAsync(partial, cancellationToken);
+            else
+                await PgDumpAsync(partial, cancellationToken);
+            File.Move(partial, final, overwrite: false);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+        var check = await CheckAsync(name, cancellationToken);
+        return new BackupDto(name, new FileInfo(final).Length, at, check.SchemaVersion);
+    }
+
+    /// <summary>The path of a backup in <see cref="Directory"/> by its file name (no folders: only this server's backups).</summary>
+    public string PathOf(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name != Path.GetFileName(name) || !name.StartsWith("steady-", StringComparison.Ordinal))
+            throw new BackupException($"'{name}' is not the name of a backup: give a file name such as steady-20260101T000000000Z{Extension} from {Directory}.");
+        var path = Path.Combine(Directory, name);
+        if (!File.Exists(path))
+            throw new BackupException($"There is no backup named '{name}' in {Directory}.");
+        return path;
+    }
+
+    /// <summary>Opens a backup and checks its integrity, schema version and row counts.</summary>
+    public async Task<BackupCheckDto> CheckAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        var expected = Migrator.LatestVersion(database.Provider);
+        return name.EndsWith(".db", StringComparison.Ordinal)
+            ? await CheckSqliteAsync(name, path, expected, cancellationToken)
+            : await CheckDumpAsync(name, path, expected, cancellationToken);
+    }
+
+    private async Task VacuumIntoAsync(string target, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "VACUUM INTO $target";
+        command.Parameters.AddWithValue("$target", target);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<BackupCheckDto> CheckSqliteAsync(string name, string path, int expected, CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        try
+        {
+            await using var connection = new SqliteConnection(builder.ToString());
+            await connection.OpenAsync(cancellationToken);
+            var integrity = (string)(await ScalarAsync(connection, "PRAGMA integrity_check", cancellationToken))!;
+            var version = Convert.ToInt32(await ScalarAsync(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", cancellationToken), CultureInfo.InvariantCulture);
+            var rows = new Dictionary<string, long>();
+            foreach (var table in CountedTables)
+                rows[table] = Convert.ToInt64(await ScalarAsync(connection, $"SELECT COUNT(*) FROM {table}", cancellationToken), CultureInfo.InvariantCulture);
+            return new BackupCheckDto(name, integrity, version, expected, rows);
+        }
+        catch (SqliteException e)
+        {
+            throw new BackupException($"{name} is not a readable Steady SQLite backup: {e.Message}");
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task PgDumpAsync(string target, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var arguments = new List<string> { "--format=custom", "--no-owner", $"--file={target}" };
+        if (connection.Host is { } host)
+            arguments.Add($"--host={host}");
+        arguments.Add($"--port={connection.Port}");
+        if (connection.Username is { } user)
+            arguments.Add($"--username={user}");
+        arguments.Add($"--dbname={connection.Database ?? "postgres"}");
+        await RunAsync("pg_dump", arguments, connection.Password, cancellationToken);
+    }
+
+    private static async Task<BackupCheckDto> CheckDumpAsync(string name, string path, int expected, CancellationToken cancellationToken)
+    {
+        var list = await RunAsync("pg_restore", ["--list", path], null, cancellationToken);
+        if (!list.Contains("TABLE DATA", StringComparison.Ordinal))
+            throw new BackupException($"{name} is a pg_dump archive without table data.");
+        var versions = await CopyRowsAsync(path, "schema_migrations", cancellationToken);
+        var version = versions.Count == 0 ? 0 : versions.Max(r => int.Parse(r.Split('\t')[0], CultureInfo.InvariantCulture));
+        var rows = new Dictionary<string, long>();
+        foreach (var table in CountedTables)
+            rows[table] = (await CopyRowsAsync(path, table, cancellationToken)).Count;
+        return new BackupCheckDto(name, "ok", version, expected, rows);
+    }
+
+    /// <summary>The rows of one table as pg_restore prints them (the lines of its COPY block).</summary>
+    private static async Task<List<string>> CopyRowsAsync(string path, string table, CancellationToken cancellationToken)
+    {
+        var text = await RunAsync("pg_restore", ["--data-only", $"--table={table}", "--file=-", path], null, cancellationToken);
+        var rows = new List<string>();
+        var inCopy = false;
+        foreach (var line in text.Split('\n'))
+        {
+            if (!inCopy && line.StartsWith("COPY ", StringComparison.Ordinal) && line.EndsWith("FROM stdin;", StringComparison.Ordinal))
+                inCopy = true;
+            else if (inCopy && line == "\\.")
+                inCopy = false;
+            else if (inCopy)
+                rows.Add(line);
+        }
+        return rows;
+    }
+
+    private static async Task<string> RunAsync(string tool, IEnumerable<string> arguments, string? password, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        if (password is not null)
+            start.Environment["PGPASSWORD"] = password;
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new BackupException($"{tool} did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new BackupException($"{tool} was not found on PATH: install the PostgreSQL client tools (the server's major version or newer) on this host.");
+        }
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var error = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            if (process.ExitCode != 0)
+                throw new BackupException($"{tool} failed (exit {process.ExitCode}): {(await error).Trim()}");
+            return await output;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Steady.Core.Alerts;
+using Steady.Core.Reports;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Reports;
+
+public sealed record NoiseSourceDto(
+    Guid ServiceId,
+    string Service,
+    Guid TeamId,
+    string Team,
+    string Name,
+    int Alerts,
+    int Groups,
+    int Pages,
+    double NeverAcknowledgedShare,
+    double TransientShare,
+    int FlappingEpisodes,
+    double AcknowledgedByPersonShare,
+    double MedianOpenSeconds,
+    string? Suggestion);
+
+/// <summary>Pages per on-call shift: a team's pages in the period over the shifts of its first-level schedules that overlap it.</summary>
+public sealed record PagesPerShiftDto(Guid TeamId, string Team, int Pages, int Shifts, double? PerShift);
+
+/// <summary>The noise report: every source (service and alert name), noisiest first; the top ten with suggestions; pages per on-call shift.</summary>
+public sealed record NoiseReportDto(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<NoiseSourceDto> Sources, IReadOnlyList<NoiseSourceDto> Top, IReadOnlyList<PagesPerShiftDto> PagesPerShift);
+
+/// <summary>
+/// The noise report: alerts first seen in the period on the teams' services, read with only the columns the
+/// figures need (the alert name is the <c>alertname</c> label, or the summary when the sender gave none),
+/// found through the existing index on when alerts were last seen (an alert first seen in the period was last
+/// seen after its start), so intake carries no index of the report's own. Core's <see cref="Noise"/> computes
+/// the figures and the suggestions.
+/// </summary>
+public sealed class NoiseReport(SteadyDb db, TimeProvider time)
+{
+    public const int TopCount = 10;
+
+    public async Task<NoiseReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken)
+    {
+        var (start, end) = (scope.Period.Start.ToDateTimeOffset(), scope.Period.End.ToDateTimeOffset());
+        var teamIds = scope.TeamIds;
+        var services = await db.Services.AsNoTracking().Where(s => teamIds.Contains(s.TeamId)).ToListAsync(cancellationToken);
+        if (scope.Service is { } only)
+            services = services.Where(s => s.Id == only.Id).ToList();
+        var serviceIds = services.Select(s => s.Id).ToList();
+        var byId = services.ToDictionary(s => s.Id);
+        var path = db.LabelPath("alertname");
+        var rows = await db.Alerts.AsNoTracking()
+            .Where(a => a.LastSeenAt >= start && a.FirstSeenAt >= start && a.FirstSeenAt < end && serviceIds.Contains(a.ServiceId))
+            .Select(a => new { a.ServiceId, Name = SteadyDb.LabelValue(a.Labels, path) ?? a.Summary, a.GroupId, a.FirstSeenAt, a.ResolvedAt, a.ResolvedById, a.Status, a.AcknowledgedAt, a.AcknowledgedById })
+            .ToListAsync(cancellationToken);
+        var alerts = rows.Select(a => new NoiseAlert(a.ServiceId, NameOf(a.Name), a.GroupId, Instant.FromDateTimeOffset(a.FirstSeenAt),
+            a.ResolvedAt is { } r ? Instant.FromDateTimeOffset(r) : null, a.Status == AlertStatus.Resolved && a.ResolvedById == null,
+            a.AcknowledgedAt is { } k ? Instant.FromDateTimeOffset(k) : null, a.AcknowledgedById != null)).ToList();
+
+        var pages = (await SentPages.LoadAsync(db, scope.Period, cancellationToken)).Where(p => teamIds.Contains(p.TeamId)).ToList();
+        var pagesByGroup = pages.SelectMany(p => p.Groups).GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
+        var flaps = await (from e in db.AlertEvents.AsNoTracking()
+                           join a in db.Alerts.AsNoTracking() on e.AlertId equals a.Id
+                           where e.Kind == AlertEventKinds.Flapping && e.At >= start && e.At < end && serviceIds.Contains(e.ServiceId)
+                           select new { a.ServiceId, Name = SteadyDb.LabelValue(a.Labels, path) ?? a.Summary }).ToListAsync(cancellationToken);
+        var flapping = flaps.GroupBy(f => (f.ServiceId, NameOf(f.Name))).ToDictionary(g => g.Key, g => g.Count());
+
+        var sources = Noise.Sources(alerts, pagesByGroup, flapping, Instant.FromDateTimeOffset(time.GetUtcNow()))
+            .Select(s => Dto(s, byId[s.ServiceId], scope))
+            .ToList();
+        var top = sources.Where(s => s.Pages > 0 || s.Alerts > 0).Take(TopCount).ToList();
+
+        var schedules = await OnCallTime.LoadAsync(db, teamIds, scope.Period, cancellationToken);
+        var perShift = scope.Teams.Select(t =>
+        {
+            var shifts = schedules.Where(s => s.Schedule.TeamId == t.Id && s.FirstLevel).Sum(s => s.Shifts.Count);
+            var count = pages.Count(p => p.TeamId == t.Id && (scope.Service is null || p.ServiceId == scope.Service.Id));
+            return new PagesPerShiftDto(t.Id, t.Name, count, shifts, shifts == 0 ? null : Math.Round((double)count / shifts, 2));
+        }).ToList();
+        return new NoiseReportDto(start, end, sources, top, perShift);
+    }
+
+    private static NoiseSourceDto Dto(NoiseSource s, Core.Services.Service service, ReportScope scope) => new(
+        s.ServiceId,
+        service.Name,
+        service.TeamId,
+        scope.AllTeams.TryGetValue(service.TeamId, out var team) ? team.Name : "",
+        s.Name,
+        s.Alerts,
+        s.Groups,
+        s.Pages,
+        Math.Round(s.NeverAcknowledgedShare, 4),
+        Math.Round(s.TransientShare, 4),
+        s.FlappingEpisodes,
+        Math.Round(s.AcknowledgedByPersonShare, 4),
+        s.MedianOpen.TotalSeconds,
+        Noise.Suggest(s, service.Name));
+
+    private static string NameOf(string? name) => string.IsNullOrWhiteSpace(name) ? "(unnamed)" : name.Length > 120 ? name[..120] : name;
+}

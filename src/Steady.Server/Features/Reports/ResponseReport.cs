@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using NodaTime.Text;
+using Steady.Core.Alerts;
+using Steady.Core.Reports;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Reports;
+
+/// <summary>Count, mean, median and 90th percentile of a time, in seconds (null when nothing had it).</summary>
+public sealed record StatsDto(int Count, double? Mean, double? P50, double? P90)
+{
+    public static StatsDto From(DurationStats s) => new(s.Count, s.Mean?.TotalSeconds, s.P50?.TotalSeconds, s.P90?.TotalSeconds);
+}
+
+public sealed record IncidentRowDto(string Key, string Name, int Count, StatsDto ToAcknowledge, StatsDto ToMitigate, StatsDto ToResolve);
+
+public sealed record GroupRowDto(string Key, string Name, int Count, StatsDto ToAcknowledge, StatsDto ToResolve);
+
+public sealed record IncidentResponseDto(IncidentRowDto Total, IReadOnlyList<IncidentRowDto> ByService, IReadOnlyList<IncidentRowDto> ByTeam, IReadOnlyList<IncidentRowDto> BySeverity);
+
+public sealed record GroupResponseDto(GroupRowDto Total, IReadOnlyList<GroupRowDto> ByService, IReadOnlyList<GroupRowDto> ByTeam, IReadOnlyList<GroupRowDto> BySeverity);
+
+/// <summary>One local week (its Monday, in the reader's zone): counts and mean times in seconds.</summary>
+public sealed record ResponseWeekDto(string Week, int Incidents, double? IncidentMtta, double? IncidentMttm, double? IncidentMttr, int AlertGroups, double? GroupMtta, double? GroupMttr);
+
+/// <summary>Response times over a period: incidents declared in it and alert groups that opened in it and paged someone, with the weekly trend.</summary>
+public sealed record ResponseReportDto(DateTimeOffset From, DateTimeOffset To, string Zone, IncidentResponseDto Incidents, GroupResponseDto AlertGroups, IReadOnlyList<ResponseWeekDto> Weeks);
+
+/// <summary>
+/// The response report: reads incidents (declared in the period) and the alert groups that opened in it and
+/// paged (a sent delivery), with each group's first acknowledgement from the alerts' history; Core's
+/// <see cref="Response"/> computes the figures. An incident with several services counts once under each;
+/// "(none)" holds incidents declared without a service.
+/// </summary>
+public sealed class ResponseReport(SteadyDb db)
+{
+    public async Task<ResponseReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken)
+    {
+        var (incidents, groups) = await LoadAsync(scope, cancellationToken);
+        var services = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        string TeamName(Guid id) => scope.AllTeams.TryGetValue(id, out var t) ? t.Name : id.ToString();
+        string ServiceName(Guid id) => services.TryGetValue(id, out var n) ? n : id.ToString();
+
+        IncidentRowDto IncidentRow(string key, string name, IEnumerable<IncidentTimes> rows)
+        {
+            var f = Response.Incidents(rows);
+            return new(key, name, f.Count, StatsDto.From(f.ToAcknowledge), StatsDto.From(f.ToMitigate), StatsDto.From(f.ToResolve));
+        }
+        GroupRowDto GroupRow(string key, string name, IEnumerable<GroupTimes> rows)
+        {
+            var f = Response.Groups(rows);
+            return new(key, name, f.Count, StatsDto.From(f.ToAcknowledge), StatsDto.From(f.ToResolve));
+        }
+
+        var byIncidentService = incidents.SelectMany(i => i.Services.Count == 0 ? [(Key: (Guid?)null, Incident: i)] : i.Services.Select(s => (Key: (Guid?)s, Incident: i)))
+            .GroupBy(x => x.Key)
+            .Select(g => IncidentRow(g.Key?.ToString() ?? "", g.Key is { } id ? ServiceName(id) : "(none)", g.Select(x => x.Incident)))
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        var incidentDto = new IncidentResponseDto(
+            IncidentRow("", "all", incidents),
+            byIncidentService,
+            incidents.GroupBy(i => i.TeamId).Select(g => IncidentRow(g.Key.ToString(), TeamName(g.Key), g)).OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList(),
+            incidents.GroupBy(i => i.Severity).Select(g => IncidentRow(g.Key, g.Key, g)).OrderBy(r => r.Name, StringComparer.Ordinal).ToList());
+        var groupDto = new GroupResponseDto(
+            GroupRow("", "all", groups),
+            groups.GroupBy(g => g.ServiceId).Select(g => GroupRow(g.Key.ToString(), ServiceName(g.Key), g)).OrderByDescending(r => r.Count).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList(),
+            groups.GroupBy(g => g.TeamId).Select(g => GroupRow(g.Key.ToString(), TeamName(g.Key), g)).OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList(),
+            groups.GroupBy(g => g.Severity).Select(g => GroupRow(g.Key, g.Key, g)).OrderBy(r => SeverityOrder(r.Key)).ToList());
+        var weeks = Response.Weeks(incidents, groups, scope.Period, scope.Zone)
+            .Select(w => new ResponseWeekDto(LocalDatePattern.Iso.Format(w.Monday), w.Incidents.Count, w.Incidents.ToAcknowledge.Mean?.TotalSeconds, w.Incidents.ToMitigate.Mean?.TotalSeconds,
+                w.Incidents.ToResolve.Mean?.TotalSeconds, w.Groups.Count, w.Groups.ToAcknowledge.Mean?.TotalSeconds, w.Groups.ToResolve.Mean?.TotalSeconds))
+            .ToList();
+        return new ResponseReportDto(scope.Period.Start.ToDateTimeOffset(), scope.Period.End.ToDateTimeOffset(), scope.Zone.Id, incidentDto, groupDto, weeks);
+    }
+
+    private async Task<(List<IncidentTimes> Incidents, List<GroupTimes> Groups)> LoadAsync(ReportScope scope, CancellationToken cancellationToken)
+    {
+        var (from, to) = (scope.Period.Start.ToDateTimeOffset(), scope.Period.End.ToDateTimeOffset());
+        var teamIds = scope.TeamIds.ToList();
+        var incidentRows = await db.Incidents.AsNoTracking()
+            .Where(i => i.DeclaredAt >= from && i.DeclaredAt < to && teamIds.Contains(i.TeamId))
+            .Select(i => new { i.Id, i.TeamId, i.Severity, i.StartedAt, i.DeclaredAt, i.AcknowledgedAt, i.MitigatedAt, i.ResolvedAt })
+            .ToListAsync(cancellationToken);
+        var incidentIds = incidentRows.Select(i => i.Id).ToList();
+        var links = incidentIds.Count == 0 ? [] : await db.IncidentServices.AsNoTracking().Where(s => incidentIds.Contains(s.IncidentId)).ToListAsync(cancellationToken);
+        var servicesOf = links.ToLookup(l => l.IncidentId, l => l.ServiceId);
+        var incidents = incidentRows
+            .Select(i => new IncidentTimes(i.Id, i.TeamId, i.Severity, servicesOf[i.Id].ToList(), I(i.StartedAt), I(i.DeclaredAt), I(i.AcknowledgedAt), I(i.MitigatedAt), I(i.ResolvedAt)))
+            .Where(i => scope.Service is null || i.Services.Contains(scope.Service.Id))
+            .ToList();
+
+        // Groups that paged: a sent delivery for them (deliveries are few beside alerts, and have no time index to spare the outbox's writes).
+        var paged = (await db.Deliveries.AsNoTracking()
+            .Where(d => d.GroupId != null && d.State == Core.Paging.DeliveryState.Sent && d.CreatedAt >= from)
+            .Select(d => d.GroupId!.Value).Distinct().ToListAsync(cancellationToken)).ToHashSet();
+        var serviceTeams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
+        var serviceIds = serviceTeams.Where(s => scope.TeamIds.Contains(s.Value) && (scope.Service is null || s.Key == scope.Service.Id)).Select(s => s.Key).ToList();
+        var rows = (await db.AlertGroups.AsNoTracking()
+            .Where(g => g.OpenedAt >= from && g.OpenedAt < to && serviceIds.Contains(g.ServiceId))
+            .Select(g => new { g.Id, g.ServiceId, g.Severity, g.OpenedAt, g.ResolvedAt })
+            .ToListAsync(cancellationToken)).Where(g => paged.Contains(g.Id)).ToList();
+        // First acknowledgements from the alerts' history, reached through the alerts of the period (found by when they
+        // were last seen: an alert of a group opened in the period was last seen after its start) and their events' index.
+        var (start, end) = (from, to);
+        var acks = await (from a in db.Alerts.AsNoTracking()
+                          join e in db.AlertEvents.AsNoTracking() on a.Id equals e.AlertId
+                          where a.LastSeenAt >= start && a.FirstSeenAt < end && serviceIds.Contains(a.ServiceId) && e.Kind == AlertEventKinds.Acknowledged
+                          select new { a.GroupId, e.At }).ToListAsync(cancellationToken);
+        var firstAck = acks.GroupBy(a => a.GroupId).ToDictionary(g => g.Key, g => g.Min(a => a.At));
+        var groups = rows.Select(r => new GroupTimes(r.Id, serviceTeams[r.ServiceId], r.ServiceId, r.Severity.ToString().ToLowerInvariant(), I(r.OpenedAt),
+            firstAck.TryGetValue(r.Id, out var at) ? I(at) : null, I(r.ResolvedAt))).ToList();
+        return (incidents, groups);
+    }
+
+    private static int SeverityOrder(string severity) => severity switch { "critical" => 0, "error" => 1, "warning" => 2, _ => 3 };
+
+    private static Instant I(DateTimeOffset at) => Instant.FromDateTimeOffset(at);
+
+    private static Instant? I(DateTimeOffset? at) => at is { } value ? Instant.FromDateTimeOffset(value) : null;
+}

@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Steady.Core.Paging;
+using Steady.Core.Reports;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Reports;
+
+/// <summary>One message that reached a person: a delivery the outbox sent (deliveries sent together as one message count once), for a team.</summary>
+public sealed record SentPage(Guid MessageId, Guid UserId, Guid TeamId, Guid? ServiceId, Instant At, IReadOnlyList<Guid> Groups, Guid? IncidentId, IReadOnlyList<(Guid RunId, int Pass, int Step)> Positions);
+
+/// <summary>
+/// The pages people received in a period, from the deliveries outbox: sent deliveries only (failed and
+/// cancelled ones reached nobody), of any kind (a step's page, or a new alert in a group the person
+/// acknowledged), each message once, at the time it was sent, for the team of its service (or of its
+/// incident, for an incident's page without a service).
+/// </summary>
+public static class SentPages
+{
+    public static async Task<IReadOnlyList<SentPage>> LoadAsync(SteadyDb db, Span period, CancellationToken cancellationToken)
+    {
+        var (from, to) = (period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset());
+        var rows = await db.Deliveries.AsNoTracking()
+            .Where(d => d.State == DeliveryState.Sent && d.SentAt != null && d.SentAt >= from && d.SentAt < to)
+            .Select(d => new { d.Id, d.SentAs, d.UserId, d.RunId, d.Step, d.Pass, d.GroupId, d.IncidentId, d.ServiceId, d.Kind, SentAt = d.SentAt!.Value })
+            .ToListAsync(cancellationToken);
+        var serviceTeams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
+        var incidentIds = rows.Where(r => r.ServiceId is null && r.IncidentId is not null).Select(r => r.IncidentId!.Value).Distinct().ToList();
+        var incidentTeams = incidentIds.Count == 0 ? [] : await db.Incidents.AsNoTracking().Where(i => incidentIds.Contains(i.Id))
+            .ToDictionaryAsync(i => i.Id, i => i.TeamId, cancellationToken);
+        var pages = new List<SentPage>();
+        foreach (var message in rows.GroupBy(r => (r.SentAs ?? r.Id, r.UserId)))
+        {
+            var first = message.MinBy(r => r.SentAt)!;
+            Guid? team = first.ServiceId is { } service && serviceTeams.TryGetValue(service, out var t) ? t
+                : first.IncidentId is { } incident && incidentTeams.TryGetValue(incident, out var it) ? it : null;
+            if (team is null)
+                continue;
+            pages.Add(new SentPage(
+                message.Key.Item1,
+                message.Key.UserId,
+                team.Value,
+                first.ServiceId,
+                Instant.FromDateTimeOffset(first.SentAt),
+                message.Where(r => r.GroupId is not null).Select(r => r.GroupId!.Value).Distinct().ToList(),
+                first.IncidentId,
+                message.Where(r => r.Kind == DeliveryKinds.Page).Select(r => (r.RunId, r.Pass, r.Step)).Distinct().ToList()));
+        }
+        return pages;
+    }
+
+    /// <summary>
+    /// How many of each person's paged steps an escalation went past: the step's run went on to a later step
+    /// (or a later pass) afterwards, so the page was not answered in time. Read from every delivery of the runs.
+    /// </summary>
+    public static async Task<Dictionary<(Guid TeamId, Guid UserId), int>> EscalatedPastAsync(SteadyDb db, IReadOnlyList<SentPage> pages, CancellationToken cancellationToken)
+    {
+        // Every step the runs paged, in one read: the deliveries made since a day before the first page of the period
+        // (a run lives minutes to hours; its later steps come after its first page).
+        var since = pages.Count == 0 ? DateTimeOffset.MaxValue : pages.Min(p => p.At).ToDateTimeOffset().AddDays(-1);
+        var runIds = pages.SelectMany(p => p.Positions.Select(x => x.RunId)).ToHashSet();
+        var positions = pages.Count == 0 ? [] : await db.Deliveries.AsNoTracking().Where(d => d.CreatedAt >= since && d.Kind == DeliveryKinds.Page)
+            .Select(d => new { d.RunId, d.Pass, d.Step }).Distinct().ToListAsync(cancellationToken);
+        var furthest = positions.Where(p => runIds.Contains(p.RunId)).GroupBy(p => p.RunId).ToDictionary(g => g.Key, g => g.Select(p => (p.Pass, p.Step)).Max());
+        var result = new Dictionary<(Guid, Guid), int>();
+        foreach (var person in pages.GroupBy(p => (p.TeamId, p.UserId)))
+        {
+            result[person.Key] = person.SelectMany(p => p.Positions).Distinct()
+                .Count(x => furthest.TryGetValue(x.RunId, out var last) && last.CompareTo((x.Pass, x.Step)) > 0);
+        }
+        return result;
+    }
+}

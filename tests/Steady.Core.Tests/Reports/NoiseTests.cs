@@ -1,0 +1,61 @@
+using NodaTime;
+using Steady.Core.Reports;
+using static Steady.Core.Tests.Reports.ReportTime;
+
+namespace Steady.Core.Tests.Reports;
+
+public sealed class NoiseTests
+{
+    private static readonly Guid Web = Guid.Parse("00000000-0000-0000-0000-0000000000e1");
+    private static readonly Instant T0 = Utc("2026-03-02T10:00:00Z");
+
+    private static NoiseAlert Alert(string name, Guid group, int minute, int? resolvedAfterSeconds, bool bySource, int? ackAfterSeconds = null, bool byPerson = false) => new(
+        Web, name, group, T0 + Duration.FromMinutes(minute),
+        resolvedAfterSeconds is { } r ? T0 + Duration.FromMinutes(minute) + Duration.FromSeconds(r) : null, bySource,
+        ackAfterSeconds is { } a ? T0 + Duration.FromMinutes(minute) + Duration.FromSeconds(a) : null, byPerson);
+
+    [Fact]
+    public void TransientNeverAcknowledgedAndMedianOpenAreCountedPerSource()
+    {
+        // DiskFull: 4 alerts in 4 groups, each group paged 10 times; three resolved by the source in 120, 180 and 300 s (transient),
+        // one resolved by a person after 600 s having been acknowledged. Open: 120, 180, 300, 600 → median (2nd) 180 s.
+        var groups = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToList();
+        var alerts = new List<NoiseAlert>
+        {
+            Alert("DiskFull", groups[0], 0, 120, bySource: true),
+            Alert("DiskFull", groups[1], 10, 180, bySource: true),
+            Alert("DiskFull", groups[2], 20, 300, bySource: true),
+            Alert("DiskFull", groups[3], 30, 600, bySource: false, ackAfterSeconds: 60, byPerson: true),
+            // A slow one: resolved by the source after 301 s is not transient; still open counts until asOf.
+            Alert("Slow", Guid.NewGuid(), 0, 301, bySource: true),
+            Alert("Slow", Guid.NewGuid(), 0, null, bySource: false),
+        };
+        var pages = groups.ToDictionary(g => g, _ => 10);
+        var sources = Noise.Sources(alerts, pages, new Dictionary<(Guid, string), int> { [(Web, "Slow")] = 2 }, T0 + Duration.FromHours(1));
+        var disk = sources[0];
+        Assert.Equal("DiskFull", disk.Name);
+        Assert.Equal(4, disk.Alerts);
+        Assert.Equal(4, disk.Groups);
+        Assert.Equal(40, disk.Pages);
+        Assert.Equal(0.75, disk.TransientShare);
+        Assert.Equal(0.75, disk.NeverAcknowledgedShare);
+        Assert.Equal(0.25, disk.AcknowledgedByPersonShare);
+        Assert.Equal(Duration.FromSeconds(180), disk.MedianOpen);
+        Assert.Equal("DiskFull on web-1 paged 40 times; 3 of 4 resolved by themselves within 5 min: add a `for:` duration or lower its urgency.", Noise.Suggest(disk, "web-1"));
+
+        var slow = sources[1];
+        Assert.Equal(0, slow.TransientShare);
+        Assert.Equal(Duration.FromSeconds(301), slow.MedianOpen);
+        Assert.Equal(2, slow.FlappingEpisodes);
+        Assert.Equal("Slow on web-1 flapped 2 times: add hysteresis (a `for:` duration, or a recovery threshold apart from the firing one) so it settles.", Noise.Suggest(slow, "web-1"));
+    }
+
+    [Fact]
+    public void AGroupsPagesCountForTheSourceOfItsFirstAlert()
+    {
+        var group = Guid.NewGuid();
+        var sources = Noise.Sources([Alert("Second", group, 5, 60, true), Alert("First", group, 0, 60, true)], new Dictionary<Guid, int> { [group] = 3 }, new Dictionary<(Guid, string), int>(), T0 + Duration.FromHours(1));
+        Assert.Equal(3, sources.Single(s => s.Name == "First").Pages);
+        Assert.Equal(0, sources.Single(s => s.Name == "Second").Pages);
+    }
+}
