@@ -130,6 +130,10 @@ public sealed class PostmortemFollowUpTests
             world.Host.Clock.Advance(TimeSpan.FromDays(1));
             other.Clock.Advance(TimeSpan.FromDays(1));
             await Task.WhenAll(Worker(world.Host).RunDueAsync(Cancel), Worker(other).RunDueAsync(Cancel), Worker(world.Host).RunDueAsync(Cancel), Worker(other).RunDueAsync(Cancel));
+            // The nodes' own follow-up workers run too: a pass of theirs may hold the claim while the four above find
+            // nothing due. Wait for the items to be let go of, then count.
+            await Paging.PagingWorld.EventuallyAsync(async () => await world.Host.WithDbAsync((db, _) =>
+                db.Set<ActionItem>().AsNoTracking().AllAsync(i => i.LeaseOwner == null && i.RemindersSent > 0, Cancel)), "every item reminded and let go of");
 
             var (items, notices) = await world.Host.WithDbAsync(async (db, _) =>
                 (await db.Set<ActionItem>().AsNoTracking().ToListAsync(Cancel),
