@@ -31,17 +31,7 @@ internal static class ConfigCommands
                 JsonOutput.Write(session.Out, result);
                 return;
             }
-            var table = new Table("Kind", "Name", "Result", "Changed").Limit(1, 40).Limit(3, 60);
-            foreach (var change in result.GetProperty("changes").EnumerateArray())
-            {
-                var action = change.GetProperty("action").GetString()!;
-                table.Add(
-                    change.GetProperty("kind").GetString()!,
-                    change.GetProperty("name").GetString()!,
-                    dry && action != "unchanged" ? $"would be {action}" : action,
-                    string.Join(", ", change.GetProperty("fields").EnumerateArray().Select(f => f.GetString())) is { Length: > 0 } fields ? fields : "-");
-            }
-            table.WriteTo(session.Out);
+            WriteChanges(session.Out, result.GetProperty("changes"), dry);
             var summary = $"{result.GetProperty("created").GetInt32()} created, {result.GetProperty("updated").GetInt32()} updated, {result.GetProperty("unchanged").GetInt32()} unchanged";
             session.Out.WriteLine(dry ? $"Dry run: {summary}; nothing was changed." : $"{summary}.");
         });
@@ -90,4 +80,20 @@ internal static class ConfigCommands
 
     internal static string Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+
+    /// <summary>An apply's changes, one row each (what a dry run would do); <c>steady import</c> shows its plan the same way.</summary>
+    internal static void WriteChanges(TextWriter output, JsonElement changes, bool dry)
+    {
+        var table = new Table("Kind", "Name", "Result", "Changed").Limit(1, 40).Limit(3, 60);
+        foreach (var change in changes.EnumerateArray())
+        {
+            var action = change.GetProperty("action").GetString()!;
+            table.Add(
+                change.GetProperty("kind").GetString()!,
+                change.GetProperty("name").GetString()!,
+                dry && action != "unchanged" ? $"would be {action}" : action,
+                string.Join(", ", change.GetProperty("fields").EnumerateArray().Select(f => f.GetString())) is { Length: > 0 } fields ? fields : "-");
+        }
+        table.WriteTo(output);
+    }
 }

@@ -58,17 +58,7 @@ internal static class ImportCommands
                 return;
             }
             var plan = result.GetProperty("plan");
-            var table = new Table("Kind", "Name", "Result", "Changed").Limit(1, 40).Limit(3, 60);
-            foreach (var change in plan.GetProperty("changes").EnumerateArray())
-            {
-                var action = change.GetProperty("action").GetString()!;
-                table.Add(
-                    change.GetProperty("kind").GetString()!,
-                    change.GetProperty("name").GetString()!,
-                    dry && action != "unchanged" ? $"would be {action}" : action,
-                    string.Join(", ", change.GetProperty("fields").EnumerateArray().Select(f => f.GetString())) is { Length: > 0 } fields ? fields : "-");
-            }
-            table.WriteTo(session.Out);
+            ConfigCommands.WriteChanges(session.Out, plan.GetProperty("changes"), dry);
             var notes = result.GetProperty("notes").EnumerateArray().ToList();
             if (notes.Count > 0)
             {
