@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Steady.Core.Accounts;
@@ -32,6 +33,19 @@ public sealed class SteadyHost : WebApplicationFactory<Program>
     public TestDatabase Database { get; }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// Moves the clock on once no page is in flight. In a running server minutes do not pass between
+    /// a message being sent and its outcome being stored; a jump there is a node stalling past its
+    /// lease, whose message is rightly sent again (FencingTests make that stall on purpose with
+    /// <see cref="Clock"/> itself). Gives up waiting after 5 s and moves the clock anyway.
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        for (var i = 0; i < 100 && await WithDbAsync((db, _) => db.Deliveries.AnyAsync(d => d.LeaseOwner != null && d.State == Steady.Core.Paging.DeliveryState.Sending)); i++)
+            await Task.Delay(50);
+        Clock.Advance(by);
+    }
 
     /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()

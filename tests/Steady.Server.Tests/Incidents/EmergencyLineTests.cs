@@ -67,7 +67,7 @@ public sealed class EmergencyLineTests
         for (var i = 0; i < 3; i++)
         {
             await SubmitAsync(world, key, $"Checkout is down ({i})");
-            world.Host.Clock.Advance(TimeSpan.FromMinutes(1));
+            await world.Host.AdvanceAsync(TimeSpan.FromMinutes(1));
         }
         var incidents = await world.Host.WithDbAsync((db, _) => Task.FromResult(db.Incidents.Count()));
 
@@ -90,7 +90,7 @@ public sealed class EmergencyLineTests
         Assert.Equal(incidents, await world.Host.WithDbAsync((db, _) => Task.FromResult(db.Incidents.Count())));
 
         // Once the oldest leaves the window, the line takes a submission again.
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(7));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(7));
         await SubmitAsync(world, key, "Checkout is down again");
     }
 
@@ -131,10 +131,10 @@ public sealed class EmergencyLineTests
         var (_, key) = await LineAsync(world);
         // Start at the top of a minute so the whole burst falls in one window.
         var now = world.Host.Clock.GetUtcNow();
-        world.Host.Clock.Advance(TimeSpan.FromSeconds(60 - now.ToUnixTimeSeconds() % 60));
+        await world.Host.AdvanceAsync(TimeSpan.FromSeconds(60 - now.ToUnixTimeSeconds() % 60));
         for (var i = 0; i < 30; i++)
             Assert.Equal(HttpStatusCode.OK, (await world.Host.Anonymous().GetAsync($"/emergency-line/{key}", Cancel)).StatusCode);
-        world.Host.Clock.Advance(TimeSpan.FromSeconds(15));
+        await world.Host.AdvanceAsync(TimeSpan.FromSeconds(15));
         var refused = await world.Host.Anonymous().GetAsync($"/emergency-line/{key}", Cancel);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("45", refused.Headers.GetValues("Retry-After").Single());
@@ -144,7 +144,7 @@ public sealed class EmergencyLineTests
         // Another line is not affected, and the next minute this one answers again.
         var (_, other) = await LineAsync(world);
         Assert.Equal(HttpStatusCode.OK, (await world.Host.Anonymous().GetAsync($"/emergency-line/{other}", Cancel)).StatusCode);
-        world.Host.Clock.Advance(TimeSpan.FromSeconds(45));
+        await world.Host.AdvanceAsync(TimeSpan.FromSeconds(45));
         Assert.Equal(HttpStatusCode.OK, (await world.Host.Anonymous().GetAsync($"/emergency-line/{key}", Cancel)).StatusCode);
     }
 
@@ -213,7 +213,7 @@ public sealed class EmergencyLineTests
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
         var once = await world.As("Ben").PostAsJsonAsync($"/api/v1/emergency-submissions/{first}/misuse", new { reason = "A routine request" }, Cancel);
         Assert.False((await once.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("suspended").GetBoolean());
-        world.Host.Clock.Advance(TimeSpan.FromDays(30));
+        await world.Host.AdvanceAsync(TimeSpan.FromDays(30));
         var twice = await world.As("Ben").PostAsJsonAsync($"/api/v1/emergency-submissions/{second}/misuse", new { reason = "Not an incident" }, Cancel);
         Assert.True((await twice.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("suspended").GetBoolean());
 

@@ -78,7 +78,7 @@ public sealed class IncidentAlertGroupTests
             e => e.GetProperty("kind").GetString() == "acknowledged" && e.GetProperty("note").GetString() == $"with incident #{number}");
 
         // Past the next step: the witness reaches Ben, the group's and the incident's escalations do not.
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(6));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(6));
         await PageAsync(world, "Ben", "SEV2 declared: Witness");
         await PagingWorld.EventuallyAsync(async () => !await world.Host.WithDbAsync((db, _) => db.Deliveries.AnyAsync(d => DeliveryStates.Pending.Contains(d.State), Cancel)), "the outbox to empty");
         Assert.Single(world.Phone("Ben"));
@@ -118,7 +118,7 @@ public sealed class IncidentAlertGroupTests
         Assert.Equal("acknowledged", (await world.Alerts.DetailAsync(alertId)).GetProperty("alert").GetProperty("status").GetString());
         Assert.DoesNotContain("Acknowledge pages", await browser.GetPageAsync($"/incidents/{number}"), StringComparison.Ordinal);
 
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(6));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(6));
         var groupRun = await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().SingleAsync(r => r.GroupId != null, Cancel));
         Assert.Equal(RunState.Acknowledged, groupRun.State);
         Assert.Equal(0, await world.Host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.UserId == world.People["Ben"].Id, Cancel)));

@@ -61,7 +61,7 @@ public sealed class IncidentConsoleTests
         await browser.SignInAsync(email, Password);
         var number = (await world.DeclareAsync(new { title = "Checkout slow", severity = "SEV2", services = new[] { world.Alerts.Service } })).GetProperty("number").GetInt32();
 
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(65));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(65));
         var page = await browser.GetPageAsync($"/incidents/{number}");
         Assert.Contains("class=\"notice danger\" data-testid=\"next-update\"", page, StringComparison.Ordinal);
         Assert.Contains("Update overdue by 5 min", page, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public sealed class IncidentConsoleTests
         Assert.Contains("Give a chat webhook URL or email addresses.", System.Net.WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
         (await world.As("Ana").PostAsJsonAsync($"/api/v1/incidents/{number}/status", new { status = "resolved", @override = "verified by hand" })).EnsureSuccessStatusCode();
-        world.Host.Clock.Advance(TimeSpan.FromHours(3));
+        await world.Host.AdvanceAsync(TimeSpan.FromHours(3));
         page = await browser.GetPageAsync($"/incidents/{number}");
         Assert.DoesNotContain("running for", page, StringComparison.Ordinal);
         Assert.Contains("ran for 1 h 5 min, resolved Tue 24 Nov 11:05 CET", page, StringComparison.Ordinal);

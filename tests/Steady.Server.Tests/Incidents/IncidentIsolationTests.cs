@@ -30,7 +30,7 @@ public sealed class IncidentIsolationTests
 
         // The search policy's stored steps become unreadable; both runs fall due together 5 min later.
         await world.Host.WithDbAsync((db, _) => db.EscalationPolicies.Where(p => p.Id == other.PolicyId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Steps, "{not json"), Cancel));
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(5));
 
         await IncidentWorld.EventuallyAsync(() => world.Phone("Ben").FirstOrDefault(r => r.Text.Contains("Checkout down", StringComparison.Ordinal)), "the healthy incident's step 2");
         Assert.Single(world.Phone("Ben"));
@@ -66,7 +66,7 @@ public sealed class IncidentIsolationTests
             db.IncidentNotices.Add(Notice(incident, "healthy", "channel:0", "Update two: card payments recover", due, now));
             return await db.SaveChangesAsync(Cancel);
         });
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(1));
 
         await IncidentWorld.EventuallyAsync(() => world.Channel.FirstOrDefault(r => r.Text.Contains("card payments recover", StringComparison.Ordinal)), "the healthy message");
         var notices = await IncidentWorld.EventuallyAsync(async () =>
@@ -89,7 +89,7 @@ public sealed class IncidentIsolationTests
     {
         await using var world = await IncidentWorld.CreateAsync();
         var poisoned = (await world.DeclareAsync(new { title = "Search slow", severity = "SEV2", services = new[] { world.Alerts.Service } })).GetProperty("number").GetInt32();
-        world.Host.Clock.Advance(TimeSpan.FromSeconds(1));
+        await world.Host.AdvanceAsync(TimeSpan.FromSeconds(1));
         var healthy = (await world.DeclareAsync(new { title = "Checkout slow", severity = "SEV2", services = new[] { world.Alerts.Service } })).GetProperty("number").GetInt32();
         // The first incident's commander role ends without a successor (data the cadence cannot work with).
         var poisonedId = (await world.GetAsync(poisoned)).GetProperty("id").GetGuid();
@@ -98,7 +98,7 @@ public sealed class IncidentIsolationTests
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.EndedAt, ended), Cancel));
 
         // Both updates fall overdue (SEV2: 60 min), the first one first.
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(60));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(60));
         await IncidentWorld.EventuallyAsync(() => world.Phone("Ana").FirstOrDefault(r => r.Text.Contains($"Update overdue: incident #{healthy}", StringComparison.Ordinal)), "the healthy incident's reminder");
         var texts = await IncidentWorld.EventuallyAsync(async () =>
         {
@@ -111,7 +111,7 @@ public sealed class IncidentIsolationTests
         Assert.Matches("steady_engine_failures_total\\{work=\"incident-cadence\"\\} [1-9]", metrics);
 
         // It is not tried again every pass: the escalation that would follow is not attempted, and the other incident's is.
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(10));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(10));
         await IncidentWorld.EventuallyAsync(() => world.Phone("Ana").FirstOrDefault(r => r.Text.Contains($"status update for incident #{healthy} has been overdue", StringComparison.Ordinal)), "the healthy incident's escalation");
         Assert.Single((await world.TimelineAsync(poisoned)).Select(e => e.GetProperty("text").GetString()!), t => t.StartsWith("Steady could not remind anyone", StringComparison.Ordinal));
     }

@@ -59,7 +59,7 @@ public sealed partial class IncidentMessageLinkTests
     {
         await using var world = await IncidentWorld.CreateAsync();
         var number = (await world.DeclareAsync(new { title = "Login flaky", severity = "SEV2", services = new[] { world.Alerts.Service } }, who: "Cleo")).GetProperty("number").GetInt32();
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(61));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(61));
         var reminder = (await MessageAsync(world, "Cleo", "Update overdue")).Json();
         Assert.Equal("incident", reminder.GetProperty("kind").GetString());
         var browser = await IncidentAlertGroupTests.SignInAsync(world, "Cleo");

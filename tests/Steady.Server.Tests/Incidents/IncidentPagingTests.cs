@@ -63,7 +63,7 @@ public sealed class IncidentPagingTests
         Assert.Empty(world.Phone("Ben"));
 
         // Nobody answers: 5 minutes on, step 2 pages Ben.
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(5));
         await PageAsync(world, "Ben", "SEV1 declared: Checkout down");
         Assert.Contains(await TimelineTextsAsync(world, number), t => t.StartsWith("Paged Ben step 2 of escalation policy incident-chain", StringComparison.Ordinal));
 
@@ -120,9 +120,9 @@ public sealed class IncidentPagingTests
         // A SEV2 pages on-call at once (the declare page); the escalation is a run of its own, later.
         Assert.Equal(1, await world.Host.WithDbAsync((db, _) => db.EscalationRuns.CountAsync(r => r.IncidentId != null, Cancel)));
 
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(61)); // overdue: the reminder (the incident's outbox)
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(61)); // overdue: the reminder (the incident's outbox)
         await IncidentWorld.EventuallyAsync(() => world.Phone("Cleo").FirstOrDefault(r => r.Text.Contains("Update overdue", StringComparison.Ordinal)), "the reminder");
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(10)); // still overdue: the escalation, through the engine
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(10)); // still overdue: the escalation, through the engine
         var page = await PageAsync(world, "Ana", "has been overdue");
         Assert.Equal("page", page.Json().GetProperty("kind").GetString());
         Assert.NotNull(page.Json().GetProperty("ackUrl").GetString());
@@ -142,9 +142,9 @@ public sealed class IncidentPagingTests
         await using var world = await IncidentWorld.CreateAsync();
         (await world.Admin.PatchAsJsonAsync($"/api/v1/services/{world.Alerts.ServiceId}", new { escalationPolicy = "" }, Cancel)).EnsureSuccessStatusCode();
         var number = (await world.DeclareAsync(new { title = "Slow search", severity = "SEV2", services = new[] { world.Alerts.Service } }, who: "Dev")).GetProperty("number").GetInt32();
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(61));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(61));
         await IncidentWorld.EventuallyAsync(() => world.Phone("Dev").FirstOrDefault(r => r.Text.Contains("Update overdue", StringComparison.Ordinal)), "the reminder");
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(10));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(10));
         await PageAsync(world, "Dev", "has been overdue");
         var run = await world.Host.WithDbAsync((db, _) => db.EscalationRuns.AsNoTracking().SingleAsync(r => r.IncidentId != null, Cancel));
         Assert.Equal(world.People["Dev"].Id, run.TargetUserId);

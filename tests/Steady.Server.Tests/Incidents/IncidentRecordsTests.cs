@@ -44,11 +44,11 @@ public sealed class IncidentRecordsTests
         await world.DeclareAsync(new { title = "Login flaky", severity = "SEV2", services = new[] { world.Alerts.Service }, commander = world.People["Ben"].Id.ToString() }, who: "Cleo");
         (await world.As("Ben").PostAsJsonAsync("/api/v1/incidents/1/roles", new { role = "communications-lead", user = world.People["Dev"].Id.ToString() }, Cancel)).EnsureSuccessStatusCode();
 
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(59));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(59));
         await Task.Delay(300, Cancel);
         Assert.Empty(world.Phone("Dev"));
 
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(1));
         var reminder = await IncidentWorld.EventuallyAsync(() => world.Phone("Dev").FirstOrDefault(), "the reminder to the communications lead");
         Assert.Contains("Update overdue", reminder.Text, StringComparison.Ordinal);
         await IncidentWorld.EventuallyAsync(() => world.Phone("Ben").FirstOrDefault(r => r.Text.Contains("overdue", StringComparison.Ordinal)), "the reminder to the commander");
@@ -57,10 +57,10 @@ public sealed class IncidentRecordsTests
 
         // Still overdue 10 minutes later: the escalation runs (the service's policy pages Ana), once.
         Assert.DoesNotContain(world.Phone("Ana"), r => r.Text.Contains("overdue", StringComparison.Ordinal));
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(10));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(10));
         var escalation = await IncidentWorld.EventuallyAsync(() => world.Phone("Ana").FirstOrDefault(r => r.Text.Contains("overdue", StringComparison.Ordinal)), "the escalation page");
         Assert.Contains("overdue", escalation.Text, StringComparison.Ordinal);
-        world.Host.Clock.Advance(TimeSpan.FromMinutes(30));
+        await world.Host.AdvanceAsync(TimeSpan.FromMinutes(30));
         await Task.Delay(500, Cancel);
         Assert.Single(world.Phone("Ana"), r => r.Text.Contains("overdue", StringComparison.Ordinal));
         Assert.Single(world.Phone("Dev"));
@@ -79,7 +79,7 @@ public sealed class IncidentRecordsTests
         var incident = await world.DeclareAsync(new { title = "Slow page", severity = "SEV3", services = new[] { world.Alerts.Service } });
         Assert.Equal(JsonValueKind.Null, incident.GetProperty("nextUpdateDueAt").ValueKind);
         Assert.False((await world.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/freeze?service={world.Alerts.Service}", Cancel)).GetProperty("frozen").GetBoolean());
-        world.Host.Clock.Advance(TimeSpan.FromHours(5));
+        await world.Host.AdvanceAsync(TimeSpan.FromHours(5));
         await Task.Delay(300, Cancel);
         Assert.Empty(world.Phone("Ana"));
     }

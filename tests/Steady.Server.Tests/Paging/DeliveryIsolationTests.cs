@@ -31,7 +31,7 @@ public sealed class DeliveryIsolationTests
 
         // The first alert's stored links become unreadable; both step 2 pages fall due together.
         await host.WithDbAsync((db, _) => db.Alerts.Where(a => a.ServiceId == poisoned.ServiceId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Links, "[{not json"), Cancel));
-        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(5));
 
         await PagingWorld.EventuallyAsync(() => Count(hooks, "/dan") == 1, "the healthy alert's step 2");
         var failed = await PagingWorld.EventuallyAsync(async () =>
@@ -49,7 +49,7 @@ public sealed class DeliveryIsolationTests
         Assert.Matches("steady_engine_failures_total\\{work=\"delivery\"\\} [1-9]", metrics);
 
         // It stays failed: no pass tries it again, and nothing is held by a claim.
-        host.Clock.Advance(TimeSpan.FromMinutes(3));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(3));
         await PagingWorld.EventuallyAsync(
             async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.State == DeliveryState.Sending, Cancel)) == 0,
             "no delivery left claimed");
@@ -96,7 +96,7 @@ public sealed class DeliveryIsolationTests
         Assert.StartsWith("Steady could not store this attempt's outcome in full (", deliveries.Single(d => d.GetProperty("target").GetString() == "poisoned").GetProperty("error").GetString(), StringComparison.Ordinal);
 
         // Past the lease: neither message is sent again.
-        host.Clock.Advance(TimeSpan.FromMinutes(3));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(3));
         await PagingWorld.EventuallyAsync(
             async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.State == DeliveryState.Sending, Cancel)) == 0,
             "no delivery left claimed");

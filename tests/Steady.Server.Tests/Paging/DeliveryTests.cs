@@ -27,7 +27,7 @@ public sealed class DeliveryTests
         Assert.Equal("HTTP 503: busy", delivery.GetProperty("error").GetString());
         Assert.Equal(host.Clock.GetUtcNow().AddSeconds(10), delivery.GetProperty("dueAt").GetDateTimeOffset());
 
-        host.Clock.Advance(TimeSpan.FromSeconds(10));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(10));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the second attempt after 10 s");
         delivery = await PagingWorld.EventuallyAsync(async () =>
         {
@@ -37,10 +37,10 @@ public sealed class DeliveryTests
         Assert.Equal(host.Clock.GetUtcNow().AddSeconds(20), delivery.GetProperty("dueAt").GetDateTimeOffset()); // doubled
 
         hooks.Status = 200;
-        host.Clock.Advance(TimeSpan.FromSeconds(19));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(19));
         await Task.Delay(200, TestContext.Current.CancellationToken);
         Assert.Equal(2, hooks.Requests.Count);
-        host.Clock.Advance(TimeSpan.FromSeconds(1));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(1));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 3, "the third attempt after 20 s more");
         Assert.Single(hooks.Requests.Select(r => r.Header("Idempotency-Key")).Distinct());
         delivery = await PagingWorld.EventuallyAsync(async () =>
@@ -78,7 +78,7 @@ public sealed class DeliveryTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
 
-        host.Clock.Advance(TimeSpan.FromHours(1));
+        await host.AdvanceAsync(TimeSpan.FromHours(1));
         await Task.Delay(200, TestContext.Current.CancellationToken);
         Assert.Single(hooks.Requests, r => r.PathAndQuery == "/ann"); // not retried
     }
@@ -106,11 +106,11 @@ public sealed class DeliveryTests
         Assert.Equal(sent.GetProperty("sentAs").GetGuid(), (await OutboxAsync(host, world)).Select(d => d.GetProperty("sentAs").GetGuid()).Distinct().Single());
 
         // More of the storm within the bundle window waits for it to end, then goes as one more message.
-        host.Clock.Advance(TimeSpan.FromSeconds(10));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(10));
         await world.FireAsync(Enumerable.Range(0, 30).Select(i => ("NodeDown", $"late-{i:D3}", "critical", $"late-{i % 3}:9100")).ToArray());
         await Task.Delay(500, TestContext.Current.CancellationToken);
         Assert.Single(hooks.Requests);
-        host.Clock.Advance(TimeSpan.FromSeconds(50));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(50));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the bundle after the window");
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Equal(2, hooks.Requests.Count);
@@ -131,11 +131,11 @@ public sealed class DeliveryTests
             await world.FireAsync("Alert" + i, "critical");
             if (i <= 2)
                 await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == i, $"page {i}");
-            host.Clock.Advance(TimeSpan.FromSeconds(5));
+            await host.AdvanceAsync(TimeSpan.FromSeconds(5));
         }
         await Task.Delay(500, TestContext.Current.CancellationToken);
         Assert.Equal(2, hooks.Requests.Count);
-        host.Clock.Advance(TimeSpan.FromSeconds(45)); // a minute after the first
+        await host.AdvanceAsync(TimeSpan.FromSeconds(45)); // a minute after the first
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 3, "the held pages");
         await Task.Delay(300, TestContext.Current.CancellationToken);
         var last = Assert.Single(hooks.Requests.Skip(2)).Json();

@@ -44,7 +44,7 @@ public sealed class EditsWhileEscalatingTests
         await AllCreatedAtAsync(host, t0, 9); // eight first steps, and ann6's later page planned with hers
 
         // Half a minute in, under the running escalations:
-        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(30));
         // - a policy's step 2 now notifies the primary and waits 2 min;
         await policyEdited.ReplacePolicyAsync(($"primary-{policyEdited.Suffix}", "1m"), ($"primary-{policyEdited.Suffix}", "2m"), ($"secondary-{policyEdited.Suffix}", "1m"));
         // - a service gets another policy (secondary, then primary), and its old one is deleted;
@@ -74,18 +74,18 @@ public sealed class EditsWhileEscalatingTests
         // - ben7 leaves (is disabled), though the secondary schedule still names him.
         (await admin.PatchAsJsonAsync($"/api/v1/users/{disabled.People["ben7"]}", new { disabled = true }, Cancel)).EnsureSuccessStatusCode();
 
-        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(30));
         var t60 = t0.AddMinutes(1);
         await AllCreatedAtAsync(host, t60, 8);
 
         // 75 s in, a policy is cut to one step (its run's next step, step 3, no longer exists).
-        host.Clock.Advance(TimeSpan.FromSeconds(15));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(15));
         await policyShrunk.ReplacePolicyAsync(($"primary-{policyShrunk.Suffix}", "1m"));
 
-        host.Clock.Advance(TimeSpan.FromSeconds(45));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(45));
         var t120 = t0.AddMinutes(2);
         await AllCreatedAtAsync(host, t120, 6);
-        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         var t180 = t0.AddMinutes(3);
         await AllCreatedAtAsync(host, t180, 1);
 

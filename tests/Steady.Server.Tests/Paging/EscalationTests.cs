@@ -61,10 +61,10 @@ public sealed partial class EscalationTests
         Assert.All(view.GetProperty("deliveries").EnumerateArray(), d => Assert.Equal("sent", d.GetProperty("state").GetString()));
 
         // No acknowledgement: after the wait, step 2 pages the secondary.
-        host.Clock.Advance(TimeSpan.FromMinutes(4));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(4));
         await Task.Delay(200, TestContext.Current.CancellationToken);
         Assert.Single(hooks.Requests);
-        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2 && smtp.Received().Count == 2, "step 2's webhook and email");
         Assert.Equal("/ben", hooks.Requests[1].PathAndQuery);
         Assert.NotEqual(key, hooks.Requests[1].Header("Idempotency-Key"));
@@ -93,7 +93,7 @@ public sealed partial class EscalationTests
         Assert.Equal(JsonValueKind.String, entry.GetProperty("actorId").ValueKind);
 
         // Escalation stopped: the policy's repeat and later steps never come.
-        host.Clock.Advance(TimeSpan.FromMinutes(30));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(30));
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Equal(2, hooks.Requests.Count);
         Assert.Equal(2, smtp.Received().Count);
@@ -104,7 +104,7 @@ public sealed partial class EscalationTests
         var again = await browser.PostFormFromAsync(page, ackUrl.PathAndQuery);
         Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
         Assert.Contains("already used", await again.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
-        host.Clock.Advance(TimeSpan.FromHours(24));
+        await host.AdvanceAsync(TimeSpan.FromHours(24));
         var expired = await browser.GetAsync(resolveUrl.PathAndQuery);
         Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
         Assert.Contains("expired", await expired.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
@@ -148,7 +148,7 @@ public sealed partial class EscalationTests
         Assert.Equal([primary], smtp.Received()[0].RcptTo);
         var demoAlert = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/alerts?service=payments-api&status=open", TestContext.Current.CancellationToken)).GetProperty("items")[0];
         (await admin.PostAsJsonAsync($"/api/v1/alerts/{demoAlert.GetProperty("id").GetGuid()}/resolve", new { })).EnsureSuccessStatusCode();
-        host.Clock.Advance(TimeSpan.FromMinutes(10)); // past the group window and the bundle window
+        await host.AdvanceAsync(TimeSpan.FromMinutes(10)); // past the group window and the bundle window
 
         var primaryId = oncall.EnumerateArray().Single(o => o.GetProperty("schedule").GetString() == "primary_engineer").GetProperty("userId").GetGuid();
         var hook = await PagingWorld.IdAsync(await admin.PostAsJsonAsync($"/api/v1/users/{primaryId}/contact-methods", new { kind = "webhook", label = "pager", address = hooks.Url("primary") }));
@@ -159,12 +159,12 @@ public sealed partial class EscalationTests
 
         await PagingWorld.EventuallyAsync(() => smtp.Received().Count == 2 && hooks.Requests.Count == 1, "the primary's email and webhook");
         Assert.Equal([primary], smtp.Received()[1].RcptTo);
-        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(5));
         await PagingWorld.EventuallyAsync(() => smtp.Received().Count == 3, "the secondary's email");
         Assert.Equal([secondary], smtp.Received()[2].RcptTo);
         var alert = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/alerts?service=payments-api&status=open", TestContext.Current.CancellationToken)).GetProperty("items")[0];
         (await admin.PostAsJsonAsync($"/api/v1/alerts/{alert.GetProperty("id").GetGuid()}/ack", new { })).EnsureSuccessStatusCode();
-        host.Clock.Advance(TimeSpan.FromMinutes(10)); // the manager's step would have come
+        await host.AdvanceAsync(TimeSpan.FromMinutes(10)); // the manager's step would have come
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Equal(3, smtp.Received().Count);
     }
@@ -190,7 +190,7 @@ public sealed partial class EscalationTests
         var pending = Assert.Single(view.GetProperty("deliveries").EnumerateArray(), d => d.GetProperty("target").GetString() == "backup");
         Assert.Equal("cancelled", pending.GetProperty("state").GetString());
         Assert.Contains("resolved by", pending.GetProperty("error").GetString(), StringComparison.Ordinal);
-        host.Clock.Advance(TimeSpan.FromMinutes(15));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(15));
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Single(hooks.Requests);
     }
@@ -245,10 +245,10 @@ public sealed partial class EscalationTests
         var escalation = (await world.NotificationsAsync(alertId)).GetProperty("escalation");
         Assert.Equal("acknowledged", escalation.GetProperty("state").GetString());
 
-        host.Clock.Advance(TimeSpan.FromMinutes(29));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(29));
         await Task.Delay(200, TestContext.Current.CancellationToken);
         Assert.Single(hooks.Requests);
-        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the page after the acknowledgement timed out");
         Assert.Equal("/ann", hooks.Requests[1].PathAndQuery);
         var alert = await world.AlertAsync();
@@ -278,7 +278,7 @@ public sealed partial class EscalationTests
         {
             await world.FireAsync("Alert" + i, "critical");
             await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == i, $"page {i}");
-            host.Clock.Advance(TimeSpan.FromMinutes(2)); // past the bundle window, so each page is its own message
+            await host.AdvanceAsync(TimeSpan.FromMinutes(2)); // past the bundle window, so each page is its own message
         }
         Assert.Equal(["/ann", "/ben", "/cat", "/ann"], hooks.Requests.Select(r => r.PathAndQuery));
     }
@@ -324,7 +324,7 @@ public sealed partial class EscalationTests
         Assert.All(world.People.Values, person => Assert.Equal(3, first.Count(d => d.User == person)));
 
         // Nobody acknowledged: all nine escalate together to the secondary (ben), once each.
-        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(5));
         await PagingWorld.EventuallyAsync(async () => (await DeliveriesAsync()).Count(d => d.Step == 2 && d.State == "sent") == 9, "the second step of every group");
         var second = (await DeliveriesAsync()).Where(d => d.Step == 2).ToList();
         Assert.All(second, d => Assert.Equal(world.People["ben"], d.User));

@@ -31,15 +31,15 @@ public sealed class FailureIsolationTests
         await shrunk.FireAsync("DiskFull", "critical");
         await other.FireAsync("ApiDown", "critical");
         await PagingWorld.EventuallyAsync(() => Count(hooks, "/ann") == 1 && Count(hooks, "/cat") == 1, "step 1 of both");
-        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(() => Count(hooks, "/ben") == 1 && Count(hooks, "/dan") == 1, "step 2 of both");
 
         // 75 s in, the first policy is cut to one step (the case: step 3 no longer exists).
-        host.Clock.Advance(TimeSpan.FromSeconds(15));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(15));
         await shrunk.ReplacePolicyAsync(($"primary-{shrunk.Suffix}", "1m"));
 
         // At 2 min both runs fall due and are claimed together: each pages at once.
-        host.Clock.Advance(TimeSpan.FromSeconds(45));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(45));
         var due = t0.AddMinutes(2);
         await PagingWorld.EventuallyAsync(() => Count(hooks, "/ann") == 2 && Count(hooks, "/cat") == 2, "the shortened policy's last step and the other policy's step 3");
 
@@ -89,7 +89,7 @@ public sealed class FailureIsolationTests
         await host.WithDbAsync((db, _) => db.EscalationPolicies.Where(p => p.Id == policyId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Steps, "{not json"), Cancel));
 
         // All 200 fall due at the same instant and are claimed together.
-        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(5));
         await PagingWorld.EventuallyAsync(
             async () => await host.WithDbAsync((db, _) => db.EscalationRuns.CountAsync(r => r.ServiceId == many.ServiceId && r.LastStepAt == first && r.LeaseOwner == null, Cancel)) == 199,
             "step 2 of the 199", seconds: 60);
@@ -98,7 +98,7 @@ public sealed class FailureIsolationTests
         Assert.All(steps, d => Assert.Equal(first, d.CreatedAt));
         // They go to the secondary at once, as one message, or (when they were made over several commits) the rest within the bundle window.
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Any(r => r.PathAndQuery == "/ben"), "the secondary's page for the 199");
-        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(
             async () => await host.WithDbAsync((db, _) => db.Deliveries.CountAsync(d => d.ServiceId == many.ServiceId && d.Step == 1 && d.State == DeliveryState.Sent, Cancel)) == 199,
             "every page of step 2 sent");

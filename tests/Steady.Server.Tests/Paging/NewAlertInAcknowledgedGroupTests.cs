@@ -34,7 +34,7 @@ public sealed class NewAlertInAcknowledgedGroupTests
         Assert.Equal("acknowledged", disk.GetProperty("status").GetString());
 
         // 03:20: the load goes up on the same host, in the same Alertmanager group. Ann's webhook is down for a moment.
-        host.Clock.Advance(TimeSpan.FromMinutes(20));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(20));
         hooks.Status = 503;
         await world.FireAsync(("LoadHigh", "fp-load", "warning", "web-1"));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the page telling ann of the new alert");
@@ -64,7 +64,7 @@ public sealed class NewAlertInAcknowledgedGroupTests
 
         // The outbox retries it, with the same key, once the webhook is back.
         hooks.Status = 200;
-        host.Clock.Advance(TimeSpan.FromSeconds(15));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(15));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 3, "the retry");
         Assert.Equal(key, hooks.Requests[2].Header("Idempotency-Key"));
         await PagingWorld.EventuallyAsync(async () => (await world.NotificationsAsync(loadId)).GetProperty("deliveries").EnumerateArray()
@@ -95,7 +95,7 @@ public sealed class NewAlertInAcknowledgedGroupTests
 
         // 03:25: payments fail, critical, in the same group: more severe than anything in it, so the group triggers
         // again and pages through its policy — the primary at once, the secondary after the wait.
-        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(5));
         await world.FireAsync(("Payments5xx", "fp-5xx", "critical", "web-1"));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 4, "step 1 again");
         var again = hooks.Requests[3].Json();
@@ -111,7 +111,7 @@ public sealed class NewAlertInAcknowledgedGroupTests
         var retriggered = paymentsDetail.GetProperty("joinedAcknowledgedGroup").GetString()!;
         Assert.Contains("more severe (critical) than anything in it (warning)", retriggered, StringComparison.Ordinal);
         Assert.Contains("triggered again", retriggered, StringComparison.Ordinal);
-        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(5));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 5, "step 2: the secondary");
         Assert.Equal("/ben", hooks.Requests[4].PathAndQuery);
     }
@@ -133,7 +133,7 @@ public sealed class NewAlertInAcknowledgedGroupTests
         var browser = new ConsoleClient(host);
         Assert.Equal(HttpStatusCode.OK, (await browser.PostFormAsync(ackUrl.PathAndQuery, ackUrl.PathAndQuery)).StatusCode);
 
-        host.Clock.Advance(TimeSpan.FromMinutes(20));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(20));
         await EnqueueAsync(host, world, "load-web-1", "Load high on web-1", "warning");
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the page telling ann of the new alert");
         Assert.Equal("/ann", hooks.Requests[1].PathAndQuery);
@@ -144,7 +144,7 @@ public sealed class NewAlertInAcknowledgedGroupTests
 
         // A repeat of the acknowledged alert is not new: nobody is paged again.
         await EnqueueAsync(host, world, "disk-web-1", "Disk full on web-1", "warning");
-        host.Clock.Advance(TimeSpan.FromMinutes(10));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(10));
         await Task.Delay(300, cancel);
         Assert.Equal(2, hooks.Requests.Count);
     }
@@ -161,7 +161,7 @@ public sealed class NewAlertInAcknowledgedGroupTests
         Assert.Equal(HttpStatusCode.Accepted, acknowledge.StatusCode);
         await PagingWorld.EventuallyAsync(async () => (await AlertAsync(host, world, "disk-web-1")).GetProperty("status").GetString() == "acknowledged", "the acknowledgement from the source");
 
-        host.Clock.Advance(TimeSpan.FromMinutes(20));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(20));
         await EnqueueAsync(host, world, "load-web-1", "Load high on web-1", "warning");
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "step 1 again");
         Assert.Equal("Load high on web-1", hooks.Requests[1].Json().GetProperty("title").GetString());
@@ -181,7 +181,7 @@ public sealed class NewAlertInAcknowledgedGroupTests
         Assert.Equal("disk full on db-ack-1", hooks.Requests[0].Json().GetProperty("title").GetString());
         await GenericAsync(host, world, new { dedup_key = "disk", status = "resolved" });
 
-        host.Clock.Advance(TimeSpan.FromMinutes(3));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(3));
         await GenericAsync(host, world, new { summary = "cpu hot on web-3", dedup_key = "cpu", severity = "warning" });
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the page of the reopened group");
         var page = hooks.Requests[1].Json();

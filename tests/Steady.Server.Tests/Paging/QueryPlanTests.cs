@@ -31,13 +31,13 @@ public sealed partial class QueryPlanTests
         using var statements = StatementLog.Start(connectionString);
         await world.FireAsync("HighErrorRate", "critical");
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 1, "step 1's webhook");
-        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(5));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "step 2's webhook");
         var ackUrl = new Uri(hooks.Requests[1].Json().GetProperty("ackUrl").GetString()!);
         var browser = new ConsoleClient(host);
         var page = await browser.GetPageAsync(ackUrl.PathAndQuery);
         (await browser.PostFormFromAsync(page, ackUrl.PathAndQuery)).EnsureSuccessStatusCode();
-        host.Clock.Advance(TimeSpan.FromMinutes(10)); // past the bundle window
+        await host.AdvanceAsync(TimeSpan.FromMinutes(10)); // past the bundle window
         await world.FireAsync("DiskFull", "critical"); // a second group, while the first is acknowledged
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 3, "the second group's page");
         statements.Stop();

@@ -24,12 +24,12 @@ public sealed class SuppressionTests
         var alert = await world.AlertAsync();
         var alertId = alert.GetProperty("id").GetGuid();
         Assert.Equal(window, alert.GetProperty("maintenanceId").GetGuid());
-        host.Clock.Advance(TimeSpan.FromMinutes(29));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(29));
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Empty(hooks.Requests);
 
         // The window runs out: nobody ends it, the mark comes off by itself and the alert pages the on-call person.
-        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 1, "the page after the window ended");
         Assert.Equal("/ann", hooks.Requests[0].PathAndQuery);
         Assert.Contains("NodeRebooting", hooks.Requests[0].Text, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed class SuppressionTests
         await world.FireAsync(("ReplicaLag", "f-lag", "critical", "db-2:9100"), ("DiskFull", "f-disk", "critical", "db-1:9100"));
         var alerts = await AlertsByNameAsync(host, world);
         (await host.Admin().PostAsJsonAsync($"/api/v1/alerts/{alerts["DiskFull"]}/ack", new { }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
-        host.Clock.Advance(TimeSpan.FromMinutes(10));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(10));
 
         var ended = await host.Admin().DeleteAsync($"/api/v1/services/{world.ServiceId}/maintenance/{window}", TestContext.Current.CancellationToken);
 
@@ -71,7 +71,7 @@ public sealed class SuppressionTests
         Assert.Contains("ReplicaLag", hooks.Requests[0].Text, StringComparison.Ordinal);
         var acknowledged = (await DetailAsync(host, alerts["DiskFull"])).GetProperty("history");
         Assert.Contains(acknowledged.EnumerateArray(), e => e.GetProperty("note").GetString() == "database failover — ended; acknowledged, so nobody is paged");
-        host.Clock.Advance(TimeSpan.FromMinutes(2));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(2));
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Single(hooks.Requests);
 
@@ -129,10 +129,10 @@ public sealed class SuppressionTests
             (await twice.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("detail").GetString());
 
         // The second silence runs out by itself: the disk alert pages then.
-        host.Clock.Advance(TimeSpan.FromMinutes(119));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(119));
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.DoesNotContain(hooks.Requests, r => r.Text.Contains("DiskFull", StringComparison.Ordinal));
-        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Any(r => r.PathAndQuery == "/ann" && r.Text.Contains("DiskFull", StringComparison.Ordinal)), "the disk alert's page when the second silence ran out");
         Assert.Equal(JsonValueKind.Null, (await AlertOfAsync(host, alerts["DiskFull"])).GetProperty("silencedBy").ValueKind);
     }
@@ -150,15 +150,15 @@ public sealed class SuppressionTests
             new { reason = "planned reboot", startsAt = host.Clock.GetUtcNow().AddMinutes(2), durationMinutes = 30 }));
         Assert.Equal(JsonValueKind.Null, (await AlertOfAsync(host, alertId)).GetProperty("maintenanceId").ValueKind);
 
-        host.Clock.Advance(TimeSpan.FromMinutes(2));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(2));
         await PagingWorld.EventuallyAsync(async () => (await AlertOfAsync(host, alertId)).GetProperty("maintenanceId").ValueKind == JsonValueKind.String, "the window to cover the open alert as it starts");
         Assert.Equal(window, (await AlertOfAsync(host, alertId)).GetProperty("maintenanceId").GetGuid());
         // Step 2 falls due during the window: the run stops instead of paging the secondary.
-        host.Clock.Advance(TimeSpan.FromMinutes(3));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(3));
         await PagingWorld.EventuallyAsync(async () => (await world.NotificationsAsync(alertId)).GetProperty("escalation").GetProperty("state").GetString() == "suppressed", "the run to stop");
         Assert.Single(hooks.Requests);
 
-        host.Clock.Advance(TimeSpan.FromMinutes(27));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(27));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the page when the window ended");
         Assert.Equal("/ann", hooks.Requests[1].PathAndQuery);
         Assert.Equal("active", (await world.NotificationsAsync(alertId)).GetProperty("escalation").GetProperty("state").GetString());
@@ -183,12 +183,12 @@ public sealed class SuppressionTests
         await world.FireAsync(("LoadHigh", "fp-load", "warning", "web-1"));
         var alerts = await AlertsByNameAsync(host, world);
         Assert.Equal(window, (await AlertOfAsync(host, alerts["LoadHigh"])).GetProperty("maintenanceId").GetGuid());
-        host.Clock.Advance(TimeSpan.FromMinutes(29));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(29));
         await Task.Delay(300, cancel);
         Assert.Single(hooks.Requests);
 
         // The window runs out with LoadHigh still firing: nobody was told of it, so ann, who holds the group, is paged about it.
-        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 2, "the page telling ann of the alert that left maintenance");
         Assert.Equal("/ann", hooks.Requests[1].PathAndQuery);
         Assert.Equal("New alert in a group you acknowledged: LoadHigh on web-1", hooks.Requests[1].Json().GetProperty("title").GetString());
@@ -214,13 +214,13 @@ public sealed class SuppressionTests
         // Ann was paged a moment ago, so step 1 waits for her bundle window (a minute) rather than ringing twice at once.
         await PagingWorld.EventuallyAsync(async () => (await world.NotificationsAsync(alerts["Payments5xx"])).GetProperty("escalation") is var run
             && run.GetProperty("state").GetString() == "active" && run.GetProperty("nextStep").GetInt32() == 2, "the group to trigger again and plan step 1");
-        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 3, "step 1 again");
         Assert.Equal("/ann", hooks.Requests[2].PathAndQuery);
         Assert.Equal("Payments5xx on web-1", hooks.Requests[2].Json().GetProperty("title").GetString());
         Assert.Equal("active", (await world.NotificationsAsync(alerts["Payments5xx"])).GetProperty("escalation").GetProperty("state").GetString());
         Assert.Contains("triggered again", (await DetailAsync(host, alerts["Payments5xx"])).GetProperty("joinedAcknowledgedGroup").GetString()!, StringComparison.Ordinal);
-        host.Clock.Advance(TimeSpan.FromMinutes(4));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(4));
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Count == 4, "step 2: the secondary");
         Assert.Equal("/ben", hooks.Requests[3].PathAndQuery);
     }
