@@ -55,6 +55,8 @@ public sealed partial class AlertStore(SteadyDb db, TimeProvider time, StepPlann
         await runs.ApplyAsync(db, now, cancellationToken, planner);
         foreach (var (alert, note) in runs.JoinedAcknowledgedGroups)
             History(alert, AlertEventKinds.JoinedAcknowledgedGroup, now, null, "steady", note);
+        foreach (var (alert, note) in runs.RestartedEndedRuns)
+            History(alert, AlertEventKinds.Paging, now, null, "steady", note);
         await SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (runs.Planned > 0)

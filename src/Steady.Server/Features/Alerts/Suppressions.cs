@@ -199,6 +199,7 @@ public sealed class Suppressions(
         }
         await runs.ApplyAsync(db, now, cancellationToken, planner);
         var joined = runs.JoinedAcknowledgedGroups.ToDictionary(j => j.Alert.Id, j => j.Note);
+        var restarted = runs.RestartedEndedRuns.ToDictionary(j => j.Alert.Id, j => j.Note);
         foreach (var (alert, lifted, pages) in outcomes)
         {
             var note = joined.GetValueOrDefault(alert.Id);
@@ -209,6 +210,8 @@ public sealed class Suppressions(
                 store.History(alert, kind, now, null, "steady", $"{reason} — ended; {outcome}");
             if (note is not null)
                 store.History(alert, AlertEventKinds.JoinedAcknowledgedGroup, now, null, "steady", note);
+            if (restarted.GetValueOrDefault(alert.Id) is { } started)
+                store.History(alert, AlertEventKinds.Paging, now, null, "steady", started);
         }
         return paging;
     }

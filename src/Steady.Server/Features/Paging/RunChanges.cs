@@ -12,6 +12,8 @@ namespace Steady.Server.Features.Paging;
 /// a group that triggers (new, reopened, or an alert nobody silenced) starts or restarts its run;
 /// a new alert joining an acknowledged group pages the person who acknowledged it, or (more severe
 /// than the group's worst, or nobody to tell) restarts the run (<see cref="NewAlertInAcknowledgedGroup"/>);
+/// a new alert joining a group whose run ended unanswered (every step ran, or nobody was there to page)
+/// starts the run over, since nobody has seen it;
 /// an acknowledgement stops it (and, with the service's acknowledgement timeout, sets when it
 /// re-triggers); a group that resolves ends it. Either way deliveries not yet sent are cancelled.
 /// Collect changes while applying a batch, then <see cref="ApplyAsync"/> once before saving.
@@ -23,6 +25,7 @@ public sealed class RunChanges
     private readonly Dictionary<Guid, string> _resolved = [];
     private readonly Dictionary<Guid, List<(Alert Alert, Severity GroupWorst)>> _joined = [];
     private readonly List<(Alert Alert, string Note)> _joinedNotes = [];
+    private readonly List<(Alert Alert, string Note)> _restartedNotes = [];
 
     public bool IsEmpty => _triggered.Count == 0 && _acknowledged.Count == 0 && _resolved.Count == 0;
 
@@ -43,6 +46,9 @@ public sealed class RunChanges
 
     /// <summary>After <see cref="ApplyAsync"/>: each new alert that joined an acknowledged group, and what followed, in words (for its history).</summary>
     public IReadOnlyList<(Alert Alert, string Note)> JoinedAcknowledgedGroups => _joinedNotes;
+
+    /// <summary>After <see cref="ApplyAsync"/>: each new alert that started over a group's escalation which had ended unanswered, in words (for its history).</summary>
+    public IReadOnlyList<(Alert Alert, string Note)> RestartedEndedRuns => _restartedNotes;
 
     /// <summary>How many deliveries <see cref="ApplyAsync"/> planned (pages to the people who acknowledged groups new alerts joined).</summary>
     public int Planned { get; private set; }
@@ -111,6 +117,15 @@ public sealed class RunChanges
             {
                 Planned += await NewAlertInAcknowledgedGroup.ApplyAsync(db, planner ?? throw new InvalidOperationException("New alerts joined acknowledged groups: a planner is needed."),
                     run, group, service, joined, _joinedNotes, now, cancellationToken);
+            }
+            else if (run.State == RunState.Exhausted && _joined.TryGetValue(groupId, out var late))
+            {
+                // Everyone the policy names was paged and nobody acknowledged (or nobody was on it): the group stays
+                // triggered, but this alert is news nobody has seen. Silence here would look like calm, so it starts over.
+                var ended = run.Note;
+                Restart(run, service, urgency, now);
+                foreach (var (alert, _) in late)
+                    _restartedNotes.Add((alert, $"joined a group whose escalation had ended unanswered ({ended ?? "every step ran"}): the escalation starts over from step 1"));
             }
             else if (run.State == RunState.Active && run.Urgency == Urgency.Low && urgency == Urgency.High)
             {
