@@ -24,7 +24,7 @@ public sealed class SuppressionConsoleTests
     }
 
     private static Task<List<(string Action, string Actor)>> AuditAsync(SteadyHost host, string type) =>
-        host.WithDbAsync(async (db, _) => (await db.AuditEntries.AsNoTracking().Where(a => a.EntityType == type).OrderBy(a => a.At).ToListAsync()).Select(a => (a.Action, a.ActorName)).ToList());
+        host.WithDbAsync(async (db, _) => (await db.AuditEntries.AsNoTracking().Where(a => a.EntityType == type).OrderBy(a => a.At).ThenBy(a => a.Id).ToListAsync()).Select(a => (a.Action, a.ActorName)).ToList());
 
     [Fact]
     public async Task AResponderSilencesAlertsLikeOneFromItsPageAndEndsTheSilence()

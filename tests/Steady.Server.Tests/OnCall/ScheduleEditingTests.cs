@@ -42,7 +42,7 @@ public sealed class ScheduleEditingTests
     ];
 
     private static Task<List<(string Action, string Actor, string Changes)>> AuditAsync(SteadyHost host, Guid id) =>
-        host.WithDbAsync(async (db, _) => (await db.AuditEntries.AsNoTracking().Where(a => a.EntityType == "schedule" && a.EntityId == id.ToString()).OrderBy(a => a.At).ToListAsync())
+        host.WithDbAsync(async (db, _) => (await db.AuditEntries.AsNoTracking().Where(a => a.EntityType == "schedule" && a.EntityId == id.ToString()).OrderBy(a => a.At).ThenBy(a => a.Id).ToListAsync())
             .Select(a => (a.Action, a.ActorName, a.Changes)).ToList());
 
     [Fact]
