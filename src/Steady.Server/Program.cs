@@ -4,8 +4,10 @@ using Steady.Server.Data;
 try
 {
     var app = SteadyApp.Build(args);
+    // Read before running: RunAsync disposes the services when the host stops.
+    var exit = app.Services.GetRequiredService<Steady.Server.Features.Paging.ServerExit>();
     await app.RunAsync();
-    return app.Services.GetRequiredService<Steady.Server.Features.Paging.ServerExit>().Code;
+    return exit.Code;
 }
 catch (StartupException e)
 {

@@ -37,6 +37,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>SIGCONT after <see cref="Stall"/>.</summary>
     public void Continue() => Signal("CONT");
 
+    /// <summary>SIGTERM: what systemd and <c>docker stop</c> send; the server stops cleanly.</summary>
+    public void Terminate() => Signal("TERM");
+
     private void Signal(string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;

@@ -87,6 +87,18 @@ public sealed partial class StartupTests
     }
 
     [Fact]
+    public async Task SigtermStopsTheServerCleanlyWithExitCodeZero()
+    {
+        var database = await TestDatabase.CreateAsync();
+        await using var server = ServerProcess.Start(database, "stdy_sigterm-test-token-000000000000000");
+        await server.WaitReadyAsync();
+        server.Terminate();
+        var code = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, $"exit code {code}; the server's last lines:\n{server.Output}");
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheDemoLoadsAnOrganizationOnAnEmptyDatabase()
     {
         await using var host = await SteadyHost.StartAsync(b => b.UseSetting("Steady:Demo", "true"));
