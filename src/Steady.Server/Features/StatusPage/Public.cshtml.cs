@@ -6,5 +6,5 @@ namespace Steady.Server.Features.StatusPage;
 [Microsoft.AspNetCore.Authorization.AllowAnonymous]
 public sealed class PublicModel(StatusPageCache cache) : PublicPage(cache)
 {
-    public async Task<IActionResult> OnGetAsync(string? slug) => await ReadAsync(slug) ?? Page();
+    public async Task<IActionResult> OnGetAsync(string? slug) => await ReadAsync(slug) ?? RenderOnce();
 }

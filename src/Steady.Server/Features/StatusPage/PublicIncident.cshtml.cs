@@ -16,6 +16,6 @@ public sealed class PublicIncidentModel(StatusPageCache cache) : PublicPage(cach
             return early;
         Incident = Snapshot.Incidents.FirstOrDefault(i => i.Incident.Id == id);
         Maintenance = Incident is null ? Snapshot.Maintenances.FirstOrDefault(m => m.Maintenance.Id == id) : null;
-        return Incident is null && Maintenance is null ? NotFound() : Page();
+        return Incident is null && Maintenance is null ? NotFound() : RenderOnce();
     }
 }

@@ -12,11 +12,17 @@ namespace Steady.Server.Features.StatusPage;
 /// What the public pages share: the reading from <see cref="StatusPageCache"/> (no database work per
 /// request), an ETag per reading so a reload answers 304 without rendering, and a short public cache lifetime.
 /// </summary>
+[PublicPage.KeepRendered]
 public abstract class PublicPage(StatusPageCache cache) : PageModel
 {
     public const int MaxAgeSeconds = 10;
 
     public StatusPageSnapshot Snapshot { get; private set; } = null!;
+
+    private StatusPageCache.Reading? _reading;
+
+    /// <summary>The key a rendered page is kept under in its reading: the page, the path, and where its links start.</summary>
+    private string KeptName => $"html|{GetType().Name}|{HttpContext.Request.Path}|{PagePath}";
 
     /// <summary>
     /// Loads the page's reading and answers 304 when the browser has it; null to render. Refuses a client over
@@ -38,6 +44,7 @@ public abstract class PublicPage(StatusPageCache cache) : PageModel
             return new EmptyResult();
         }
         Snapshot = reading.Snapshot;
+        _reading = reading;
         if (!cacheable)
             return null;
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
@@ -46,7 +53,55 @@ public abstract class PublicPage(StatusPageCache cache) : PageModel
         Response.Headers.CacheControl = StatusPageAccess.CacheControl(Snapshot.Page);
         if (Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(s => s.Trim()).Contains(etag)))
             return StatusCode(StatusCodes.Status304NotModified);
+        // Rendered once per reading: everyone after the first gets the same bytes from memory.
+        if (reading.TryGetKept(KeptName, out var kept))
+            return new FileContentResult(kept, "text/html; charset=utf-8");
         return null;
+    }
+
+    /// <summary>Where <see cref="KeepRenderedAttribute"/> keeps this response's bytes, when <see cref="RenderOnce"/> asked for it.</summary>
+    internal (StatusPageCache.Reading Reading, string Name)? KeepAs { get; private set; }
+
+    /// <summary>Renders the page and keeps its bytes in the reading, for the visitors who follow.</summary>
+    protected IActionResult RenderOnce()
+    {
+        if (_reading is { } reading)
+            KeepAs = (reading, KeptName);
+        return Page();
+    }
+
+    /// <summary>
+    /// Runs the page's rendering into memory, keeps the bytes (when it answered 200) where <see cref="RenderOnce"/>
+    /// said, then sends them. A result filter, so Razor Pages still sets the page up for its result as usual.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class)]
+    internal sealed class KeepRenderedAttribute : Attribute, Microsoft.AspNetCore.Mvc.Filters.IAsyncResultFilter
+    {
+        public async Task OnResultExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.ResultExecutingContext context, Microsoft.AspNetCore.Mvc.Filters.ResultExecutionDelegate next)
+        {
+            if (context.Result is not PageResult || context.Controller is not PublicPage { KeepAs: var (reading, name) })
+            {
+                await next();
+                return;
+            }
+            var response = context.HttpContext.Response;
+            var body = response.Body;
+            using var buffer = new MemoryStream();
+            response.Body = buffer;
+            try
+            {
+                await next();
+            }
+            finally
+            {
+                response.Body = body;
+            }
+            var bytes = buffer.ToArray();
+            if (response.StatusCode == StatusCodes.Status200OK)
+                reading.Keep(name, bytes);
+            response.ContentLength = bytes.Length;
+            await body.WriteAsync(bytes, context.HttpContext.RequestAborted);
+        }
     }
 
     /// <summary>Loads a page's reading whoever asks (the caller holds a signed link to it); false when there is no such page.</summary>

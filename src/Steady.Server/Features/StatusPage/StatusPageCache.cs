@@ -67,10 +67,22 @@ public sealed class StatusPageCache(IServiceScopeFactory scopes, TimeProvider ti
 
     private sealed record Entry(Reading Reading, long Generation, DateTimeOffset CheckedAt);
 
-    /// <summary>One reading of a page and what is rendered from it, each once.</summary>
+    /// <summary>One reading of a page and what is rendered from it, each once: the JSON and feeds, and the HTML pages as first rendered.</summary>
     public sealed class Reading(StatusPageSnapshot snapshot)
     {
+        private const int MaxKept = 1000;
         private readonly ConcurrentDictionary<string, Rendered> _rendered = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, byte[]> _kept = new(StringComparer.Ordinal);
+
+        /// <summary>An HTML page as it was rendered from this reading, to answer the next visitors with.</summary>
+        public bool TryGetKept(string name, out byte[] bytes) => _kept.TryGetValue(name, out bytes!);
+
+        /// <summary>Keeps a rendered page (a bounded number per reading: pages and incident pages, never per visitor).</summary>
+        public void Keep(string name, byte[] bytes)
+        {
+            if (_kept.Count < MaxKept)
+                _kept.TryAdd(name, bytes);
+        }
 
         public StatusPageSnapshot Snapshot { get; } = snapshot;
 
