@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # Alert intake benchmark (quality bar: Steady, durable on SQLite, takes at least as many alerts/s as
-# Prometheus Alertmanager keeps in memory). Starts Debian's Alertmanager and a Release build of
-# Steady side by side on loopback, each on a fresh temp dir, drives both with the same batches of
-# 100 alerts (first unique alerts, then a fixed set of fingerprints repeated), prints alerts/s,
-# latency, the ratio and Steady's peak RSS, then stops Steady and checks with sqlite3 that every
-# alert it acknowledged is in the database.
+# Prometheus Alertmanager keeps in memory, and no more CPU per alert). Starts Debian's Alertmanager and a
+# Release build of Steady side by side on loopback, each on a fresh temp dir, and drives both with
+# Debian's wrk (a light generator: C, with the bodies built in LuaJIT by intake.lua) sending the same
+# batches of 100 alerts with five labels: first unique alerts, then a fixed set of fingerprints repeated.
+# Both servers are warmed up first (Steady PRIME s of new alerts, as a server runs warm; Alertmanager
+# 3 s), then per phase ROUNDS rounds alternate the servers (the order flips each round), SLICE seconds
+# each. For every slice it reports alerts/s, p50/p99 latency, the server's own CPU per 1,000 alerts
+# (user+system of its process over the slice, from /proc: it does not depend on the generator) and the
+# generator's. Then it stops Steady and checks with sqlite3 that every alert it acknowledged is stored.
 #
 # Knobs (environment):
-#   WORKERS (8) concurrent senders, BATCH (100) alerts per request, DISTINCT (1000) fingerprints in
-#   the repeated phase; PRIME (20) seconds of unmeasured new alerts to Steady first, to get past .NET's
-#   JIT tiering (Alertmanager, compiled ahead of time, gets 3 s); DURATION (15) seconds measured per server and phase, split into ROUNDS (3) slices
-#   that alternate between the servers, each after WARMUP (2) unmeasured seconds; PHASES
-#   (unique,repeated); BENCH_OUT: a file to copy the JSON results to.
+#   CONNECTIONS (8) and THREADS (2) of wrk, BATCH (100) alerts per request, DISTINCT (1000)
+#   fingerprints in the repeated phase; PRIME (10) seconds; ROUNDS (3); SLICE (5) seconds;
+#   PHASES (unique,repeated); BENCH_OUT: a file to copy the JSON results to.
+#   GENERATOR=dotnet runs the earlier .NET generator (IntakeLoad) instead, with its knobs WORKERS,
+#   DURATION, WARMUP, WAIT_QUIET: kept to show why the two disagreed (docs/benchmarks.md).
 #   STEADY_REF: benchmark that commit (HEAD, main~3, ...), exported to the temp dir and built there,
 #   instead of the working tree: for numbers others can reproduce, and A/B tests of the write path.
-#   WAIT_QUIET: wait up to that many seconds for the rest of the machine to go quiet, before the run
-#   and before each slice. The benchmark shares 2 cores; a build or test run beside it skews whichever
-#   server it overlaps, and the table's "other CPU" column shows how quiet the machine was.
+#   WAIT_QUIET: wait up to that many seconds for the rest of the machine to go quiet before the run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/intake"
@@ -26,6 +28,7 @@ command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v jq >/dev/null || need+=(jq)
 command -v curl >/dev/null || need+=(curl)
+command -v wrk >/dev/null || need+=(wrk)
 if ((${#need[@]})); then
     echo "installing ${need[*]} (Debian packages)" >&2
     apt-get update -qq >/dev/null
@@ -127,13 +130,16 @@ echo "Steady: $commit; machine busy before the run: $busy cores (both servers id
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version), $am_version"
 
 status=0
+if [[ "${GENERATOR:-wrk}" == dotnet ]]; then
 dotnet "$load_dll" \
     --alertmanager "$am_url" --alertmanager-pid "$am_pid" \
     --steady "$steady_url" --steady-key "$key" --steady-pid "$steady_pid" \
     --workers "${WORKERS:-8}" --batch "${BATCH:-100}" --distinct "${DISTINCT:-1000}" \
     --wait-quiet "${WAIT_QUIET:-0}" --prime "${PRIME:-20}" --rounds "${ROUNDS:-3}" --warmup "${WARMUP:-2}" --duration "${DURATION:-15}" --phases "${PHASES:-unique,repeated}" \
     --json "$work/results.json" || status=$?
-
+else
+. "$here/wrk-rounds.sh"
+fi
 echo
 echo "Steady intake metrics at the end (whole run, warm-ups included):"
 curl -sf "$steady_url/metrics" | grep -E '^steady_intake_(batch_alerts|commit_seconds)_(sum|count)|^steady_intake_alerts_stored_total|^steady_intake_queue_alerts' || true

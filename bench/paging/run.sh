@@ -80,7 +80,7 @@ curl -fs "$url/readyz" >/dev/null || { cat "$work/steady.log" >&2; echo "Steady 
 
 . "$root/bench/quiet.sh"
 wait_quiet "${WAIT_QUIET:-0}" "latencies below include waiting for it"
-echo "Steady: $(git -C "$root" rev-parse --short HEAD); machine busy before the run: $busy cores" >&2
+echo "Steady: $commit (driver: $(git -C "$root" rev-parse --short HEAD)); machine busy before the run: $busy cores" >&2
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version)" >&2
 set +e
 dotnet "$load_dll" --url "$url" --token "$token" --db "$work/steady/steady.db" \

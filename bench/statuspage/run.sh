@@ -41,7 +41,10 @@ work="$(mktemp -d -t steady-status-bench.XXXXXX)"
 steady_pid=""; nginx_pid=""; smtp_pid=""; intake_pid=""
 stop() { local pid="$1"; [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0; kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
-cleanup() { stop "$intake_pid"; stop "$steady_pid"; [[ -n "$nginx_pid" ]] && kill -QUIT "$nginx_pid" 2>/dev/null || true; stop "$nginx_pid"
+cleanup() { stop "$intake_pid"; stop "$steady_pid"
+    # A server that did not stop cleanly says why in its log: keep the end of it where the run's output is.
+    if [[ -f "$work/steady.log" ]] && grep -qiE 'unhandled|fatal|abort' "$work/steady.log"; then echo "Steady's log ends:" >&2; tail -40 "$work/steady.log" >&2; fi
+    [[ -n "$nginx_pid" ]] && kill -QUIT "$nginx_pid" 2>/dev/null || true; stop "$nginx_pid"
     [[ -n "$smtp_pid" ]] && { exec 7>&- 2>/dev/null || true; stop "$smtp_pid"; }; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
