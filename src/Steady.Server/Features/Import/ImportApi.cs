@@ -28,6 +28,7 @@ public static class ImportApi
     {
         ["pagerduty"] = new(PagerDutyImport.IsFile, PagerDutyImport.Files, PagerDutyImport.Translate),
         ["opsgenie"] = new(OpsgenieImport.IsFile, OpsgenieImport.Files, OpsgenieImport.Translate),
+        ["grafana-oncall"] = new(GrafanaOnCallImport.IsFile, GrafanaOnCallImport.Files, GrafanaOnCallImport.Translate),
     };
 
     public static IReadOnlyList<string> Sources => [.. Translators.Keys];
