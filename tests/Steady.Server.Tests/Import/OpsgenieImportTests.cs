@@ -139,7 +139,7 @@ public sealed class OpsgenieImportTests
         var notes = result.GetProperty("notes").EnumerateArray().Select(n => $"{n.GetProperty("file").GetString()} | {n.GetProperty("object").GetString()} | {n.GetProperty("why").GetString()} | {n.GetProperty("instead").GetString()}").ToList();
         Assert.Contains(notes, n => n.StartsWith("schedules.json | d875e654-9b4e-4219-a803-0c26e5b7f2a1 | has 2 rotations", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("schedules.json | d875e654-9b4e-4219-a803-0c26e5b7f2a1 rotation 6b7c1a2e-1d10-4f6e-9a1b-aa03aa03aa03 | ended", StringComparison.Ordinal));
-        Assert.Contains(notes, n => n.StartsWith("escalations.json | 9a1d1a5c-7e2b-4c3d-8e4f-5a6b7c8d9e0f rule 4 | notifies the all of the team Payments", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("escalations.json | 9a1d1a5c-7e2b-4c3d-8e4f-5a6b7c8d9e0f rule 4 | notifies all members of the team Payments", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("escalations.json | 9a1d1a5c-7e2b-4c3d-8e4f-5a6b7c8d9e0f rule 5 | escalates until the alert is closed", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("escalations.json | 4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8 rule 3 | notifies the next people", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("escalations.json | 4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8 rule 5 | hands the alert to the team SRE", StringComparison.Ordinal));
@@ -169,6 +169,28 @@ public sealed class OpsgenieImportTests
         Assert.Contains("# Not carried over: escalations.json, 4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8 rule 5", yaml, StringComparison.Ordinal);
         Assert.Contains("length: 62h", yaml, StringComparison.Ordinal); // Friday 18:00 to Monday 08:00
         Assert.Contains("shift_hours: 12", yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheExportWritesTheOverridesNotYetOverSoTheScheduleMovesWithItsCover()
+    {
+        await using var source = await StartAsync();
+        var (status, body) = await ImportAsync(source.Admin(), "opsgenie", Folder(Fixture("opsgenie")));
+        Assert.True(status == HttpStatusCode.OK, body);
+        var exported = await Config.ConfigAsCodeTests.ExportAsync(source.Admin());
+        Assert.Equal(4, exported.Split("start: 2027-").Length - 1); // eli's on both SRE schedules, fay's on weekdays, ana's
+        Assert.Contains("user: eli@example.com", exported, StringComparison.Ordinal);
+        Assert.Contains("start: 2027-03-10T15:00:00Z", exported, StringComparison.Ordinal);
+        Assert.DoesNotContain("2027-02-10T15:00:00Z", exported, StringComparison.Ordinal); // the past one is history
+
+        await using var empty = await StartAsync();
+        var (applied, result) = await Config.ConfigAsCodeTests.ApplyAsync(empty.Admin(), exported);
+        Assert.True(applied == HttpStatusCode.OK, result.ToString());
+        Assert.Equal(4, await empty.WithDbAsync((db, _) => db.ScheduleOverrides.CountAsync()));
+        Assert.Equal(exported, await Config.ConfigAsCodeTests.ExportAsync(empty.Admin()));
+        // Once an override is over, the export leaves it out.
+        source.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 12, 0, 0, 0, TimeSpan.Zero));
+        Assert.Equal(2, (await Config.ConfigAsCodeTests.ExportAsync(source.Admin())).Split("start: 2027-").Length - 1);
     }
 
     [Fact]

@@ -390,7 +390,7 @@ public sealed class GrafanaOnCallImport(ExportFolder folder, ImportPlan plan, In
             plan.Note(file, id, "has routes besides the default one.", "Steady sends every alert of a service to its escalation policy: make a service per route, or route by labels in the sender.");
         var endpoint = type switch { "alertmanager" => "/intake/KEY/alertmanager", "grafana_alerting" or "grafana" => "/intake/KEY/grafana", _ => "/intake/KEY/generic" };
         plan.Note(file, id, $"'{name}' ({type}) becomes the service {name} with the integration key 'grafana-oncall'; the tool still sends to Grafana OnCall.",
-            $"Read the key with 'steady service keys {name}' and point the tool at {endpoint}.");
+            $"Read the key with 'steady service key list {name}' and point the tool at {endpoint}.");
         _later.Add((ConfigKinds.Service, new ServiceDocument(name, TeamOf(file, id, integration), $"Moved from Grafana OnCall ({type}).", null, policy, IntegrationKeys: ["grafana-oncall"])));
     }
 

@@ -476,7 +476,8 @@ public sealed class OpsgenieImport(ExportFolder folder, ImportPlan plan, Instant
                 }).Select(m => Person("teams.json", $"{team.Text("id")} member", m.Object("user")?.Text("id") ?? m.Object("user")?.Text("username"))).OfType<string>().ToList();
                 if (notifyType is "all" or "admins" or "users")
                 {
-                    plan.Note(file, what, $"notifies the {notifyType} of the team {team.Text("name")}: as the export has them, {string.Join(", ", members)}.", "Nothing to do; when the team changes, change the step in Steady too.");
+                    var whom = notifyType switch { "all" => "all members", "admins" => "the admins", _ => "the members who are not admins" };
+                    plan.Note(file, what, $"notifies {whom} of the team {team.Text("name")}: as the export has them, {string.Join(", ", members)}.", "Nothing to do; when the team changes, change the step in Steady too.");
                     return members;
                 }
                 plan.Note(file, what, $"hands the alert to the team {team.Text("name")} ({notifyType}: its own routing and escalation), which Steady's steps cannot name.", "This rule is not carried over: add a step that notifies the team's schedule or people in Steady.");
@@ -504,7 +505,7 @@ public sealed class OpsgenieImport(ExportFolder folder, ImportPlan plan, Instant
             if (!byTeam.TryGetValue(service, out var list))
                 byTeam[service] = list = [team, owner?.Text("id") ?? ""];
             plan.Note(file, name, $"is a heartbeat every {interval}{unit}{(heartbeat.Bool("enabled") == false ? " (disabled)" : "")}; Steady creates a heartbeat monitor at its first ping.",
-                $"Point the pinger at Steady: GET or POST /intake/KEY/heartbeat?name={Uri.EscapeDataString(name)}&interval={interval}{unit} with the key 'heartbeats' of the service {service} ('steady service keys {service}').");
+                $"Point the pinger at Steady: GET or POST /intake/KEY/heartbeat?name={Uri.EscapeDataString(name)}&interval={interval}{unit} with the key 'heartbeats' of the service {service} ('steady service key list {service}').");
         }
         foreach (var (service, info) in byTeam)
         {
