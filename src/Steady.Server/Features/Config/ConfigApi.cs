@@ -62,10 +62,10 @@ public static class ConfigApi
         }
     }
 
-    private static async Task<ContentHttpResult> Export(bool? includeSecrets, SteadyDb db, ActorAccessor actors, CancellationToken cancellationToken)
+    private static async Task<ContentHttpResult> Export(bool? includeSecrets, SteadyDb db, ActorAccessor actors, TimeProvider time, CancellationToken cancellationToken)
     {
         var actor = await actors.RequireAsync(cancellationToken);
-        var yaml = await ConfigExport.ExportAsync(db, actor, includeSecrets ?? false, cancellationToken);
+        var yaml = await ConfigExport.ExportAsync(db, actor, includeSecrets ?? false, time.GetUtcNow(), cancellationToken);
         if (includeSecrets == true)
         {
             // Secrets leaving the server are an event of their own in the audit log (who, when; never the values).

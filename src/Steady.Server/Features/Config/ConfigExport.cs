@@ -31,7 +31,10 @@ public static class ConfigExport
         }
     }
 
-    public static async Task<string> ExportAsync(SteadyDb db, Actor actor, bool includeSecrets, CancellationToken cancellationToken)
+    /// <param name="now">Overrides that are over by then are history, not configuration, and are left out.</param>
+    private static string Moment(DateTimeOffset at) => NodaTime.Text.InstantPattern.General.Format(Instant.FromDateTimeOffset(at));
+
+    public static async Task<string> ExportAsync(SteadyDb db, Actor actor, bool includeSecrets, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var teams = await db.Teams.AsNoTracking().ToListAsync(cancellationToken);
         var users = await db.Users.AsNoTracking().ToListAsync(cancellationToken);
@@ -41,6 +44,7 @@ public static class ConfigExport
         var services = await db.Services.AsNoTracking().ToListAsync(cancellationToken);
         var methods = await db.ContactMethods.AsNoTracking().ToListAsync(cancellationToken);
         var rules = await db.NotificationRules.AsNoTracking().ToListAsync(cancellationToken);
+        var overrides = (await db.ScheduleOverrides.AsNoTracking().ToListAsync(cancellationToken)).Where(o => o.EndsAt > now).ToList();
         var teamName = teams.ToDictionary(t => t.Id, t => t.Name);
         var email = users.ToDictionary(u => u.Id, u => u.Email);
         var scheduleName = schedules.ToDictionary(s => s.Id, s => s.Name);
@@ -84,7 +88,9 @@ public static class ConfigExport
                 l.ShiftSeconds,
                 l.Starts,
                 l.Ends)).ToList();
-            Add(ConfigKinds.Schedule, new ScheduleDocument(schedule.Name, teamName[schedule.TeamId], schedule.TimeZone, schedule.Description, layers));
+            var covers = overrides.Where(o => o.ScheduleId == schedule.Id).OrderBy(o => o.StartsAt).ThenBy(o => o.EndsAt).ThenBy(o => email.GetValueOrDefault(o.UserId), StringComparer.Ordinal)
+                .Select(o => new OverrideDocument(email.GetValueOrDefault(o.UserId, o.UserId.ToString()), Moment(o.StartsAt), Moment(o.EndsAt))).ToList();
+            Add(ConfigKinds.Schedule, new ScheduleDocument(schedule.Name, teamName[schedule.TeamId], schedule.TimeZone, schedule.Description, layers, covers.Count > 0 ? covers : null));
         }
         foreach (var policy in policies.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase))
         {

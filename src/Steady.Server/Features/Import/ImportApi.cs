@@ -21,7 +21,17 @@ public sealed record ImportResultDto(string Source, bool DryRun, ApplyResultDto 
 /// </summary>
 public static class ImportApi
 {
-    public static readonly IReadOnlyList<string> Sources = ["pagerduty"];
+    /// <summary>Each source: which file names its export has, and its translation into configuration documents.</summary>
+    private sealed record Source(Func<string, bool> IsFile, string Files, Func<ExportFolder, ImportPlan, Instant, ImportPlan> Translate);
+
+    private static readonly Dictionary<string, Source> Translators = new(StringComparer.Ordinal)
+    {
+        ["pagerduty"] = new(PagerDutyImport.IsFile, PagerDutyImport.Files, PagerDutyImport.Translate),
+        ["opsgenie"] = new(OpsgenieImport.IsFile, OpsgenieImport.Files, OpsgenieImport.Translate),
+        ["grafana-oncall"] = new(GrafanaOnCallImport.IsFile, GrafanaOnCallImport.Files, GrafanaOnCallImport.Translate),
+    };
+
+    public static IReadOnlyList<string> Sources => [.. Translators.Keys];
 
     public static RouteGroupBuilder MapImportApi(this RouteGroupBuilder api)
     {
@@ -29,7 +39,7 @@ public static class ImportApi
             .WithTags("Configuration as code")
             .Accepts<Dictionary<string, object>>("application/json")
             .Produces<string>(200, ConfigApi.YamlType)
-            .WithSummary("Import a PagerDuty export (a JSON object of file name → the file's JSON): ?dryRun=true plans, ?format=yaml returns Steady's configuration as code; problems name file and object, and nothing is applied");
+            .WithSummary("Import a PagerDuty, Opsgenie or Grafana OnCall export (a JSON object of file name → the file's JSON): ?dryRun=true plans, ?format=yaml returns Steady's configuration as code; problems name file and object, and nothing is applied");
         return api;
     }
 
@@ -39,9 +49,7 @@ public static class ImportApi
         if (!Permissions.CanAdministerOrganization(actor))
             return Problems.Forbidden("Only organization administrators can import another tool's configuration.");
         var kind = source.Trim().ToLowerInvariant();
-        if (kind is "opsgenie" or "grafana-oncall")
-            return Failure.NotFound($"Importing from {kind} is not built yet; only {string.Join(", ", Sources)} is (docs/migrating.md). The import from {kind}").ToProblem();
-        if (!Sources.Contains(kind))
+        if (!Translators.TryGetValue(kind, out var translator))
             return Failure.NotFound($"The import source '{source}' (known: {string.Join(", ", Sources)})").ToProblem();
         if (format is not (null or "yaml" or "json"))
             return Failure.Invalid("format", "'format' must be yaml (the configuration as code) or json (the plan, the default).").ToProblem();
@@ -50,11 +58,11 @@ public static class ImportApi
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken); // at most ErrorHandling.MaxBodyBytes: Kestrel answers 413 beyond
         var plan = new ImportPlan();
-        var folder = ExportFolder.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), plan, PagerDutyImport.IsFile, PagerDutyImport.Files);
+        var folder = ExportFolder.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), plan, translator.IsFile, translator.Files);
         if (!folder.Succeeded)
             return folder.Failure!.ToProblem();
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        PagerDutyImport.Translate(folder.Value!, plan, now);
+        translator.Translate(folder.Value!, plan, now);
         if (plan.Problems.Count > 0)
         {
             return (Failure.Invalid(plan.Errors()) with

@@ -385,7 +385,7 @@ public sealed class PagerDutyImport(ExportFolder folder, ImportPlan plan, Instan
             if (!keys.Contains(keyName, StringComparer.OrdinalIgnoreCase))
                 keys.Add(keyName);
             plan.Note(file, $"{id} integration {integration.Text("id")}", $"'{label}' ({type}) becomes the integration key '{keyName}' of {name}; the tool still sends to PagerDuty.",
-                $"Read the key with 'steady service keys {name}' and point the tool at Steady: PagerDuty Events API v2 senders at POST /v2/enqueue with the key as routing_key (or /intake/KEY/events); Alertmanager at /intake/KEY/alertmanager; Grafana at /intake/KEY/grafana; anything else at /intake/KEY/generic.");
+                $"Read the key with 'steady service key list {name}' and point the tool at Steady: PagerDuty Events API v2 senders at POST /v2/enqueue with the key as routing_key (or /intake/KEY/events); Alertmanager at /intake/KEY/alertmanager; Grafana at /intake/KEY/grafana; anything else at /intake/KEY/generic.");
         }
         _later.Add((ConfigKinds.Service, new ServiceDocument(name, TeamOf(file, id, service), service.Text("description") is { Length: > 0 } d ? d : null, null, policy, IntegrationKeys: keys.Count > 0 ? keys : null)));
     }
