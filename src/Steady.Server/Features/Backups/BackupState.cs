@@ -49,16 +49,25 @@ internal sealed class BackupStateMapping : IEntityTypeConfiguration<BackupState>
 public static class BackupMetrics
 {
     public static readonly Gauge LastSuccess = Metrics.CreateGauge("steady_backup_last_success_timestamp_seconds",
-        "When the last good backup was written (Unix seconds; 0 before the first).");
+        "When the last good backup was written (Unix seconds; 0 until this process knows of one).");
 
     public static readonly Gauge LastSize = Metrics.CreateGauge("steady_backup_last_size_bytes", "The size of the last good backup.");
 
     public static readonly Counter Failures = Metrics.CreateCounter("steady_backup_failures_total", "Backups this node tried to write and could not.");
 
+    /// <summary>Shows the row's last success, unless this process already knows a newer one (the gauges only move forward).</summary>
     public static void Show(BackupState? state)
     {
-        LastSuccess.Set(state?.LastSuccessAt?.ToUnixTimeMilliseconds() / 1000.0 ?? 0);
-        LastSize.Set(state?.LastBytes ?? 0);
+        if (state?.LastSuccessAt is not { } at)
+            return;
+        var seconds = at.ToUnixTimeMilliseconds() / 1000.0;
+        lock (LastSuccess)
+        {
+            if (seconds < LastSuccess.Value)
+                return;
+            LastSuccess.Set(seconds);
+            LastSize.Set(state.LastBytes ?? 0);
+        }
     }
 }
 
@@ -101,4 +110,25 @@ public static class BackupRecords
             state.NextDueAt = retryAt;
         await db.SaveChangesAsync(cancellationToken);
     }
+}
+
+/// <summary>What the console shows organization admins about backups (the home page's card, the warning banner).</summary>
+public sealed record BackupSummary(DateTimeOffset? LastSuccessAt, long? LastBytes, DateTimeOffset? NextDueAt, int Failures, string? LastError, TimeSpan? Interval, bool Overdue)
+{
+    public static async Task<BackupSummary> LoadAsync(SteadyDb db, BackupOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var interval = options.Interval;
+        var state = await db.Set<BackupState>().AsNoTracking().FirstOrDefaultAsync(b => b.Id == BackupState.TheRow, cancellationToken);
+        var overdue = interval is { } every && state is not null && now >= state.OverdueAt(every);
+        return new BackupSummary(state?.LastSuccessAt, state?.LastBytes, interval is null ? null : state?.NextDueAt, state?.Failures ?? 0, state?.LastError, interval, overdue);
+    }
+
+    /// <summary>A size for people: 812 KB, 3.4 MB.</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0} KB",
+        < 1024L * 1024 * 1024 => $"{bytes / (1024.0 * 1024):0.0} MB",
+        _ => $"{bytes / (1024.0 * 1024 * 1024):0.0} GB",
+    };
 }
