@@ -79,9 +79,13 @@ public static class BackupRecords
     {
         if (await db.Set<BackupState>().FirstOrDefaultAsync(b => b.Id == BackupState.TheRow, cancellationToken) is { } state)
             return state;
-        await db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO backup_state (id, next_due_at, failures, overdue_alerted, created_at) VALUES ({0}, {1}, 0, {2}, {3}) ON CONFLICT (id) DO NOTHING",
-            [BackupState.TheRow, interval is { } every ? db.Param(now + every) : DBNull.Value, db.IsSqlite ? 0 : false, db.Param(now)], cancellationToken);
+        // The first scheduled backup comes one interval after the first start (an empty installation has nothing to lose).
+        await db.Database.ExecuteSqlRawAsync(interval is null
+                ? "INSERT INTO backup_state (id, failures, overdue_alerted, created_at) VALUES ({0}, 0, {1}, {2}) ON CONFLICT (id) DO NOTHING"
+                : "INSERT INTO backup_state (id, next_due_at, failures, overdue_alerted, created_at) VALUES ({0}, {3}, 0, {1}, {2}) ON CONFLICT (id) DO NOTHING",
+            interval is { } every
+                ? [BackupState.TheRow, db.IsSqlite ? 0 : false, db.Param(now), db.Param(now + every)]
+                : [BackupState.TheRow, db.IsSqlite ? 0 : false, db.Param(now)], cancellationToken);
         return await db.Set<BackupState>().FirstAsync(b => b.Id == BackupState.TheRow, cancellationToken);
     }
 
