@@ -179,9 +179,16 @@ public sealed partial class BackupFiles(DatabaseInfo database, IOptions<BackupOp
     {
         var kind = KindOf(path) ?? throw new BackupException($"{name} is not a Steady backup: it is neither a SQLite database nor a pg_dump archive (damaged, or another file).");
         var expected = Migrator.LatestVersion(kind);
-        return kind == DatabaseProvider.Sqlite
-            ? await CheckSqliteAsync(name, path, expected, cancellationToken)
-            : await CheckDumpAsync(name, path, expected, cancellationToken);
+        if (kind == DatabaseProvider.Sqlite)
+            return await CheckSqliteAsync(name, path, expected, cancellationToken);
+        try
+        {
+            return await CheckDumpAsync(name, path, expected, cancellationToken);
+        }
+        catch (BackupException e) when (!e.Message.StartsWith(name, StringComparison.Ordinal))
+        {
+            throw new BackupException($"{name} could not be read as a pg_dump archive: {e.Message}");
+        }
     }
 
     private async Task VacuumIntoAsync(string target, CancellationToken cancellationToken)

@@ -97,7 +97,7 @@ public static class BackupRecords
         state.LastBytes = backup.Bytes;
         state.Failures = 0;
         if (interval is { } every)
-            state.NextDueAt = now + every;
+            state.NextDueAt = backup.At + every; // a steady rhythm: one interval after the last one began
         await db.SaveChangesAsync(cancellationToken);
         BackupMetrics.Show(state);
     }
