@@ -31,6 +31,9 @@ public sealed partial class BackupWorker(
     /// <summary>The dedup key of Steady's own alert about its backups.</summary>
     public const string OverdueKey = "steady-backup-overdue";
 
+    /// <summary>How soon a node looks again at a due backup that another node holds.</summary>
+    private static readonly TimeSpan RecheckHeld = TimeSpan.FromSeconds(5);
+
     /// <summary>A setting the operator got wrong stops the server at start, in one line.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -65,8 +68,11 @@ public sealed partial class BackupWorker(
         state = await db.Set<BackupState>().AsNoTracking().FirstAsync(b => b.Id == BackupState.TheRow, cancellationToken);
         BackupMetrics.Show(state);
         await AlertAsync(db, state, settings, every, Time.GetUtcNow(), cancellationToken);
-        var overdueAt = state.OverdueAt(every);
-        return !state.OverdueAlerted && overdueAt < state.NextDueAt ? overdueAt : state.NextDueAt;
+        // Wake for the next backup, or for the alert when it comes first; a backup another node is writing is looked at
+        // again shortly (if that node dies, its claim is let go and this node takes the backup).
+        now = Time.GetUtcNow();
+        var next = state.NextDueAt is { } due && due > now ? due : now + RecheckHeld;
+        return !state.OverdueAlerted && state.OverdueAt(every) is var overdueAt && overdueAt > now && overdueAt < next ? overdueAt : next;
     }
 
     /// <summary>Claims the due backup (another node may have it: then nothing to do) and takes it.</summary>
@@ -85,8 +91,10 @@ public sealed partial class BackupWorker(
             foreach (var deleted in files.Prune(settings.Keep, settings.MaxAgeInterval, Time.GetUtcNow()))
                 LogPruned(logger, deleted);
         }
-        catch (Exception e) when (e is BackupException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever stopped the backup (a missing tool, a full disk, the database away), it is tried again after a
+            // while, not at the next pass a second later: a failing backup must not run in a loop.
             LogFailed(logger, e.Message);
             var retry = TimeSpan.FromTicks(Math.Min(every.Ticks / 4, TimeSpan.FromHours(1).Ticks));
             await BackupRecords.FailedAsync(db, e.Message, Time.GetUtcNow(), Time.GetUtcNow() + retry, every, cancellationToken);
