@@ -1,6 +1,8 @@
 using Steady.Server;
 using Steady.Server.Data;
 
+if (args is [Steady.Server.Features.Backups.Restore.Verb, .. var restore])
+    return await Steady.Server.Features.Backups.Restore.RunAsync(restore, Console.Out, Console.Error);
 try
 {
     var app = SteadyApp.Build(args);

@@ -165,6 +165,7 @@ public static class SteadyApp
         services.AddHostedService<HandoffNotifier>();
         services.Configure<BackupOptions>(configuration.GetSection(BackupOptions.Section));
         services.AddSingleton<BackupFiles>();
+        services.AddSingleton<WakeSignal<BackupWorker>>();
         services.Configure<CalendarFeedOptions>(configuration.GetSection(CalendarFeedOptions.Section));
         services.AddSingleton<CalendarFeedLimits>();
 
@@ -185,6 +186,7 @@ public static class SteadyApp
         services.AddSteadyPaging(configuration);
         services.AddStatusPages(configuration);
         services.AddSteadyReports();
+        services.AddHostedService<BackupWorker>(); // after the paging services: it claims its row with OutboxClaims
 
         services.AddAuthentication(o => o.DefaultScheme = "steady")
             .AddPolicyScheme("steady", "Bearer token or console session", o => o.ForwardDefaultSelector = context =>

@@ -84,6 +84,7 @@ public sealed class SteadyHost : WebApplicationFactory<Program>
         builder.UseSetting("Steady:Secrets:KeyFile", Path.Combine(Database.Folder, "steady.key")); // beside the SQLite file (its default), and per database on PostgreSQL
         builder.UseSetting("Steady:Bootstrap:AdminToken", AdminToken);
         builder.UseSetting("Steady:Backup:Directory", Path.Combine(Database.Folder, "backups"));
+        builder.UseSetting("Steady:Backup:Schedule", "off"); // tests that move the clock by days take no backups unless they ask (Operations/ScheduledBackupTests)
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
         builder.ConfigureTestServices(services =>

@@ -57,7 +57,8 @@ public abstract class ConsolePage : PageModel
         if (actor.IsAdmin)
         {
             var smtp = HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Notify.SmtpOptions>>().CurrentValue;
-            SetupWarnings = await Shared.SetupWarnings.ForAdminsAsync(db, smtp, HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), RequestAborted);
+            var backup = HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Backups.BackupOptions>>().Value;
+            SetupWarnings = await Shared.SetupWarnings.ForAdminsAsync(db, smtp, backup, HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), RequestAborted);
         }
         return true;
     }

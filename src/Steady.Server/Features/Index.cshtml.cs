@@ -14,7 +14,7 @@ namespace Steady.Server.Features;
 /// their teams' services, the open incidents they hold a role in, the updates they owe as
 /// communications lead; the organization's counts come after.
 /// </summary>
-public sealed class HomeModel(SteadyDb db, TimeProvider time) : ConsolePage
+public sealed class HomeModel(SteadyDb db, TimeProvider time, Microsoft.Extensions.Options.IOptions<Backups.BackupOptions> backups) : ConsolePage
 {
     public sealed record MyShift(Guid ScheduleId, string Schedule, string TimeZone, DateTimeOffset Start, DateTimeOffset End);
 
@@ -44,6 +44,9 @@ public sealed class HomeModel(SteadyDb db, TimeProvider time) : ConsolePage
 
     public int Services { get; private set; }
 
+    /// <summary>For organization admins: the last good backup and the next scheduled one.</summary>
+    public Backups.BackupSummary? Backup { get; private set; }
+
     public int Teams { get; private set; }
 
     public int People { get; private set; }
@@ -65,6 +68,8 @@ public sealed class HomeModel(SteadyDb db, TimeProvider time) : ConsolePage
         Services = await db.Services.CountAsync(RequestAborted);
         Teams = await db.Teams.CountAsync(RequestAborted);
         People = await db.Users.CountAsync(u => u.DisabledAt == null, RequestAborted);
+        if (Actor.IsAdmin)
+            Backup = await Backups.BackupSummary.LoadAsync(db, backups.Value, Now, RequestAborted);
         var mine = await db.Memberships.AsNoTracking().Where(m => m.UserId == Actor.UserId)
             .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { t.Id, t.Name, m.Role }).ToListAsync(RequestAborted);
         MyTeams = mine.OrderBy(t => t.Name).Select(t => (t.Id, t.Name, t.Role)).ToList();

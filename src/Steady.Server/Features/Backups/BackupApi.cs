@@ -15,7 +15,8 @@ public static class BackupApi
     }
 
     private static async Task<Results<Ok<BackupDto>, ProblemHttpResult>> Create(
-        SteadyDb db, ActorAccessor actors, BackupFiles backups, TimeProvider time, CancellationToken cancellationToken)
+        SteadyDb db, ActorAccessor actors, BackupFiles backups, Microsoft.Extensions.Options.IOptions<BackupOptions> options, WakeSignal<BackupWorker> worker,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var actor = await actors.RequireAsync(cancellationToken);
         if (!Permissions.CanAdministerOrganization(actor))
@@ -27,8 +28,12 @@ public static class BackupApi
         }
         catch (BackupException e)
         {
+            await BackupRecords.FailedAsync(db, e.Message, time.GetUtcNow(), null, options.Value.Interval, cancellationToken);
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The backup failed.");
         }
+        // The last good backup, whoever took it: /metrics, the console and the overdue alert count this one too.
+        await BackupRecords.SucceededAsync(db, backup, time.GetUtcNow(), options.Value.Interval, cancellationToken);
+        worker.Wake();
         db.AuditEvent("backed_up", "database", backup.File, actor.UserId, actor.Name, new Dictionary<string, string?>
         {
             ["file"] = backup.File,

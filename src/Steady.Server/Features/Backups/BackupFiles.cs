@@ -14,6 +14,45 @@ public sealed class BackupOptions
 
     /// <summary>Where backups are written (default: a "backups" folder next to the SQLite file, or "backups" for PostgreSQL).</summary>
     public string? Directory { get; set; }
+
+    /// <summary>How often the server backs up by itself: "off", or an interval such as 30m, 6h, 1d (default 1d).</summary>
+    public string Schedule { get; set; } = "1d";
+
+    /// <summary>How many of Steady's backups to keep in <see cref="Directory"/> (the newest; default 7). Older ones are deleted after each scheduled backup.</summary>
+    public int Keep { get; set; } = 7;
+
+    /// <summary>Also delete backups older than this (e.g. 30d; default: age alone deletes none). The newest backup is always kept.</summary>
+    public string? MaxAge { get; set; }
+
+    /// <summary>The service (by name) on which Steady raises its own alert when the last good backup is older than two schedule intervals.</summary>
+    public string? AlertService { get; set; }
+
+    /// <summary><see cref="Schedule"/> as an interval; null when off.</summary>
+    public TimeSpan? Interval => Parse("Schedule", Schedule, allowOff: true);
+
+    /// <summary><see cref="MaxAge"/> as an interval; null when not set.</summary>
+    public TimeSpan? MaxAgeInterval => string.IsNullOrWhiteSpace(MaxAge) ? null : Parse("MaxAge", MaxAge, allowOff: false);
+
+    /// <summary>Checks the section (at start): a setting the operator got wrong stops the server with one line.</summary>
+    public void Validate()
+    {
+        _ = Interval;
+        _ = MaxAgeInterval;
+        if (Keep < 1)
+            throw new StartupException($"{Section}:Keep must be 1 or more (the newest backups kept); got {Keep}.");
+    }
+
+    /// <summary>"off", or a number and a unit: 90s, 30m, 6h, 1d, 2w.</summary>
+    private static TimeSpan? Parse(string setting, string? text, bool allowOff)
+    {
+        var value = text?.Trim() ?? "";
+        if (allowOff && (value.Length == 0 || value.Equals("off", StringComparison.OrdinalIgnoreCase)))
+            return null;
+        var factor = value.Length < 2 ? 0 : char.ToLowerInvariant(value[^1]) switch { 's' => 1, 'm' => 60, 'h' => 3600, 'd' => 86400, 'w' => 7 * 86400, _ => 0 };
+        if (factor == 0 || !int.TryParse(value[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number == 0 || (long)number * factor < 60)
+            throw new StartupException($"{Section}:{setting} must be {(allowOff ? "'off' or " : "")}an interval of a minute or more such as 30m, 6h or 1d; got '{text}'.");
+        return TimeSpan.FromSeconds((long)number * factor);
+    }
 }
 
 public sealed record BackupDto(string File, long Bytes, DateTimeOffset At, int SchemaVersion);
@@ -29,8 +68,12 @@ public sealed class BackupException(string message) : Exception(message);
 /// <c>pg_dump -Fc</c> from PATH. A copy is written under a temporary name and renamed when complete, so a
 /// file named steady-*.db or steady-*.dump is always whole.
 /// </summary>
-public sealed class BackupFiles(DatabaseInfo database, IOptions<BackupOptions> options, TimeProvider time)
+public sealed partial class BackupFiles(DatabaseInfo database, IOptions<BackupOptions> options, TimeProvider time)
 {
+    /// <summary>The names Steady gives its backups (and the only files retention ever deletes).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^steady-(\d{8}T\d{9}Z)(-\d+)?\.(db|dump)$")]
+    private static partial System.Text.RegularExpressions.Regex SteadyName();
+
     /// <summary>The tables whose rows a check counts.</summary>
     public static readonly IReadOnlyList<string> CountedTables = ["alerts", "alert_groups", "incidents", "services", "users", "audit_log"];
 
@@ -67,6 +110,41 @@ public sealed class BackupFiles(DatabaseInfo database, IOptions<BackupOptions> o
         return new BackupDto(name, new FileInfo(final).Length, at, check.SchemaVersion);
     }
 
+    /// <summary>Steady's backups in <see cref="Directory"/>, newest first (files of other names are not Steady's and never listed).</summary>
+    public IReadOnlyList<(string Name, DateTimeOffset At)> List()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+            return [];
+        var backups = new List<(string Name, DateTimeOffset At)>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory))
+        {
+            var name = Path.GetFileName(path);
+            var match = SteadyName().Match(name);
+            if (match.Success && DateTimeOffset.TryParseExact(match.Groups[1].Value, "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+                backups.Add((name, at));
+        }
+        return [.. backups.OrderByDescending(b => b.At).ThenByDescending(b => b.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Deletes Steady's backups beyond the newest <paramref name="keep"/>, and those older than <paramref name="maxAge"/>; the
+    /// newest is always kept. Returns the names deleted.
+    /// </summary>
+    public IReadOnlyList<string> Prune(int keep, TimeSpan? maxAge, DateTimeOffset now)
+    {
+        var deleted = new List<string>();
+        var backups = List();
+        for (var i = 1; i < backups.Count; i++)
+        {
+            if (i < keep && (maxAge is not { } age || backups[i].At >= now - age))
+                continue;
+            File.Delete(Path.Combine(Directory, backups[i].Name));
+            deleted.Add(backups[i].Name);
+        }
+        return deleted;
+    }
+
     /// <summary>The path of a backup in <see cref="Directory"/> by its file name (no folders: only this server's backups).</summary>
     public string PathOf(string name)
     {
@@ -82,10 +160,35 @@ public sealed class BackupFiles(DatabaseInfo database, IOptions<BackupOptions> o
     public async Task<BackupCheckDto> CheckAsync(string name, CancellationToken cancellationToken)
     {
         var path = PathOf(name);
-        var expected = Migrator.LatestVersion(database.Provider);
-        return name.EndsWith(".db", StringComparison.Ordinal)
-            ? await CheckSqliteAsync(name, path, expected, cancellationToken)
-            : await CheckDumpAsync(name, path, expected, cancellationToken);
+        return await CheckFileAsync(name, path, cancellationToken);
+    }
+
+    /// <summary>Which database a backup file is for, by its first bytes (SQLite's header, pg_dump's archive); null when neither.</summary>
+    internal static DatabaseProvider? KindOf(string path)
+    {
+        Span<byte> head = stackalloc byte[16];
+        using (var file = File.OpenRead(path))
+            head = head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        if (head.SequenceEqual("SQLite format 3\0"u8))
+            return DatabaseProvider.Sqlite;
+        return head.StartsWith("PGDMP"u8) ? DatabaseProvider.Postgres : null;
+    }
+
+    /// <summary>Checks the backup at <paramref name="path"/> (named <paramref name="name"/> in messages) against the schema this binary has for its database.</summary>
+    internal static async Task<BackupCheckDto> CheckFileAsync(string name, string path, CancellationToken cancellationToken)
+    {
+        var kind = KindOf(path) ?? throw new BackupException($"{name} is not a Steady backup: it is neither a SQLite database nor a pg_dump archive (damaged, or another file).");
+        var expected = Migrator.LatestVersion(kind);
+        if (kind == DatabaseProvider.Sqlite)
+            return await CheckSqliteAsync(name, path, expected, cancellationToken);
+        try
+        {
+            return await CheckDumpAsync(name, path, expected, cancellationToken);
+        }
+        catch (BackupException e) when (!e.Message.StartsWith(name, StringComparison.Ordinal))
+        {
+            throw new BackupException($"{name} could not be read as a pg_dump archive: {e.Message}");
+        }
     }
 
     private async Task VacuumIntoAsync(string target, CancellationToken cancellationToken)
@@ -128,14 +231,18 @@ public sealed class BackupFiles(DatabaseInfo database, IOptions<BackupOptions> o
     private async Task PgDumpAsync(string target, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        var arguments = new List<string> { "--format=custom", "--no-owner", $"--file={target}" };
+        await RunAsync("pg_dump", ["--format=custom", "--no-owner", $"--file={target}", .. PgConnectionArguments(connection)], connection.Password, cancellationToken);
+    }
+
+    /// <summary>Where pg_dump and pg_restore connect: the connection string's host, port, user and database.</summary>
+    internal static IEnumerable<string> PgConnectionArguments(NpgsqlConnectionStringBuilder connection)
+    {
         if (connection.Host is { } host)
-            arguments.Add($"--host={host}");
-        arguments.Add($"--port={connection.Port}");
+            yield return $"--host={host}";
+        yield return $"--port={connection.Port}";
         if (connection.Username is { } user)
-            arguments.Add($"--username={user}");
-        arguments.Add($"--dbname={connection.Database ?? "postgres"}");
-        await RunAsync("pg_dump", arguments, connection.Password, cancellationToken);
+            yield return $"--username={user}";
+        yield return $"--dbname={connection.Database ?? "postgres"}";
     }
 
     private static async Task<BackupCheckDto> CheckDumpAsync(string name, string path, int expected, CancellationToken cancellationToken)
@@ -169,7 +276,7 @@ public sealed class BackupFiles(DatabaseInfo database, IOptions<BackupOptions> o
         return rows;
     }
 
-    private static async Task<string> RunAsync(string tool, IEnumerable<string> arguments, string? password, CancellationToken cancellationToken)
+    internal static async Task<string> RunAsync(string tool, IEnumerable<string> arguments, string? password, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)

@@ -77,7 +77,15 @@ public sealed record ClaimedTable(string Table, string Lease, string Due, string
     /// <summary>Postmortems whose owner is due a reminder, as <see cref="ActionItemFollowUps"/>.</summary>
     public static readonly ClaimedTable PostmortemFollowUps = FollowUps("postmortems");
 
-    public static readonly IReadOnlyList<ClaimedTable> All = [EscalationRuns, Deliveries, IncidentNotices, StatusBroadcasts, StatusNotices, ActionItemFollowUps, PostmortemFollowUps];
+    /// <summary>The scheduled backup (Features/Backups): its one row, claimed by the node that takes the backup; let go, it is due when it was.</summary>
+    public static readonly ClaimedTable BackupSchedule = new("backup_state",
+        Lease: "lease_owner = {0}, lease_until = {1}",
+        Due: "next_due_at <= {2} AND (lease_until IS NULL OR lease_until <= {2})",
+        OrderBy: "next_due_at",
+        Release: "lease_owner = NULL, lease_until = NULL",
+        Held: "lease_owner IS NOT NULL");
+
+    public static readonly IReadOnlyList<ClaimedTable> All = [EscalationRuns, Deliveries, IncidentNotices, StatusBroadcasts, StatusNotices, ActionItemFollowUps, PostmortemFollowUps, BackupSchedule];
 
     private static ClaimedTable FollowUps(string table) => new(table,
         Lease: "lease_owner = {0}, lease_until = {1}",
