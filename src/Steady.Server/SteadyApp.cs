@@ -105,6 +105,8 @@ public static class SteadyApp
         services.AddHostedService<SqliteCheckpointer>(); // after DatabaseStartup: its connection sees the database in WAL mode
         services.AddHostedService<SecretsStartup>(); // after DatabaseStartup, before anything reads a secret: hosted services start in order
         services.AddHostedService<FirstStart>();
+        services.AddSingleton<StateMetrics>();
+        services.AddSingleton<WorkerStates>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
@@ -249,7 +251,6 @@ public static class SteadyApp
 
         app.MapAssets();
         app.MapHealth();
-        app.MapMetrics("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).AddEndpointFilterFactory(SaneDateQuery.Filter);

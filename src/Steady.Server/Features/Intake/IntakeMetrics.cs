@@ -1,0 +1,32 @@
+using Prometheus;
+
+namespace Steady.Server.Features.Intake;
+
+/// <summary>
+/// What intake received and what it turned away, for /metrics (stored, queue depth, batch size and commit time are
+/// the writer's and the queue's). Every reason is shown from the start, at 0, so an alert rule on one works before
+/// the first rejection.
+/// </summary>
+public static class IntakeMetrics
+{
+    public const string RateLimited = "rate_limited";
+    public const string UnknownKey = "unknown_key";
+    public const string Invalid = "invalid";
+    public const string QueueFull = "queue_full";
+    public const string StorageFailed = "storage_failed";
+
+    public static readonly Counter Received = Metrics.CreateCounter("steady_intake_requests_total", "Intake requests received (alert webhooks and PagerDuty events), whatever their outcome.");
+
+    public static readonly Counter Rejected = Published(Metrics.CreateCounter("steady_intake_rejected_total",
+        "Intake requests answered without storing, by reason: rate_limited and queue_full (429), unknown_key (404), invalid (400), storage_failed (503).", "reason"),
+        RateLimited, UnknownKey, Invalid, QueueFull, StorageFailed);
+
+    public static void Reject(string reason) => Rejected.WithLabels(reason).Inc();
+
+    private static Counter Published(Counter counter, params string[] labels)
+    {
+        foreach (var label in labels)
+            counter.WithLabels(label);
+        return counter;
+    }
+}
