@@ -107,6 +107,12 @@ public static class SteadyApp
         services.AddHostedService<FirstStart>();
         services.AddSingleton<StateMetrics>();
         services.AddSingleton<WorkerStates>();
+        services.Configure<WatchdogOptions>(configuration.GetSection(WatchdogOptions.Section));
+        services.AddSingleton<WakeSignal<Watchdog>>();
+        services.AddHttpClient(Watchdog.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllLoggers(); // a switch's URL is its secret: never log it
+        services.AddHostedService<Watchdog>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();

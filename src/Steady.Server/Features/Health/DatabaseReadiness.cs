@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Steady.Server.Data;
 
 namespace Steady.Server.Features.Health;
@@ -12,6 +13,7 @@ public static class DatabaseReadiness
         int version;
         try
         {
+            await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken); // the way every piece of work goes, not only the migrator's
             version = await Migrator.CurrentVersionAsync(db, cancellationToken);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)

@@ -24,6 +24,7 @@ public static class IntakeApi
 
     public static IEndpointRouteBuilder MapIntake(this IEndpointRouteBuilder app)
     {
+        IntakeMetrics.Publish();
         var intake = app.MapGroup("/intake/{key}").WithTags("Intake").AllowAnonymous().WithMetadata(RequestText.ReadsJson);
         intake.MapPost("/alertmanager", (string key, HttpContext http) => ReceiveAsync(http, key, root => AlertmanagerFormat.Parse(root)))
             .WithSummary("Prometheus Alertmanager webhook (version 4)");

@@ -21,6 +21,9 @@ public static class IntakeMetrics
         "Intake requests answered without storing, by reason: rate_limited and queue_full (429), unknown_key (404), invalid (400), storage_failed (503).", "reason"),
         RateLimited, UnknownKey, Invalid, QueueFull, StorageFailed);
 
+    /// <summary>Shows the counters on /metrics from the start (they are created when this class is first used).</summary>
+    public static void Publish() => GC.KeepAlive(Rejected);
+
     public static void Reject(string reason) => Rejected.WithLabels(reason).Inc();
 
     private static Counter Published(Counter counter, params string[] labels)
