@@ -267,6 +267,7 @@ public static class SteadyApp
         api.MapTokensApi();
         api.MapAuditApi();
         api.MapBackupApi();
+        api.MapDoctorApi();
         api.MapAlertsApi();
         api.MapSilencesApi();
         api.MapMaintenanceApi();
