@@ -3,8 +3,8 @@ using Prometheus;
 namespace Steady.Server.Features.Intake;
 
 /// <summary>
-/// What intake received and what it turned away, for /metrics (stored, queue depth, batch size and commit time are
-/// the writer's and the queue's). Every reason is shown from the start, at 0, so an alert rule on one works before
+/// What intake received, stored (in batches of what size, committed in how long) and turned away, for /metrics (the
+/// queue's depth is <see cref="IntakeQueue"/>'s). Every reason is shown from the start, at 0, so an alert rule on one works before
 /// the first rejection.
 /// </summary>
 public static class IntakeMetrics
@@ -14,6 +14,14 @@ public static class IntakeMetrics
     public const string Invalid = "invalid";
     public const string QueueFull = "queue_full";
     public const string StorageFailed = "storage_failed";
+
+    public static readonly Histogram BatchSize = Metrics.CreateHistogram("steady_intake_batch_alerts", "Alerts committed per intake transaction.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 13) });
+
+    public static readonly Histogram CommitSeconds = Metrics.CreateHistogram("steady_intake_commit_seconds", "Time to fold and commit one intake batch.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+
+    public static readonly Counter Stored = Metrics.CreateCounter("steady_intake_alerts_stored_total", "Alert events committed by intake.");
 
     public static readonly Counter Received = Metrics.CreateCounter("steady_intake_requests_total", "Intake requests received (alert webhooks and PagerDuty events), whatever their outcome.");
 
