@@ -105,6 +105,14 @@ public static class SteadyApp
         services.AddHostedService<SqliteCheckpointer>(); // after DatabaseStartup: its connection sees the database in WAL mode
         services.AddHostedService<SecretsStartup>(); // after DatabaseStartup, before anything reads a secret: hosted services start in order
         services.AddHostedService<FirstStart>();
+        services.AddSingleton<StateMetrics>();
+        services.AddSingleton<WorkerStates>();
+        services.Configure<WatchdogOptions>(configuration.GetSection(WatchdogOptions.Section));
+        services.AddSingleton<WakeSignal<Watchdog>>();
+        services.AddHttpClient(Watchdog.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllLoggers(); // a switch's URL is its secret: never log it
+        services.AddHostedService<Watchdog>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
@@ -251,7 +259,6 @@ public static class SteadyApp
 
         app.MapAssets();
         app.MapHealth();
-        app.MapMetrics("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).AddEndpointFilterFactory(SaneDateQuery.Filter);
@@ -262,6 +269,7 @@ public static class SteadyApp
         api.MapTokensApi();
         api.MapAuditApi();
         api.MapBackupApi();
+        api.MapDoctorApi();
         api.MapAlertsApi();
         api.MapSilencesApi();
         api.MapMaintenanceApi();

@@ -122,6 +122,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         new("POST", "/api/v1/secrets/rotate", Access.OrgAdmin, Fixed("/api/v1/secrets/rotate", new { })),
         new("POST", "/api/v1/backups", Access.OrgAdmin, Fixed("/api/v1/backups")),
         new("GET", "/api/v1/backups/{name}/check", Access.OrgAdmin, async w => ($"/api/v1/backups/{Uri.EscapeDataString(await w.NewBackupAsync())}/check", null)),
+        new("GET", "/api/v1/doctor", Access.OrgAdmin, Fixed("/api/v1/doctor")),
 
         // Intake is keyed by the integration key, not by a person: anyone holding the key may send.
         new("POST", "/intake/{key}/alertmanager", Access.Public, w => Task.FromResult<(string, object?)>(($"/intake/{w.KeyA}/alertmanager", Steady.Server.Tests.Alerts.AlertWorld.Alertmanager("firing", ("Matrix", "dddd000000000001"))))),

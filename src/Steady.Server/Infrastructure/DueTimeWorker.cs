@@ -27,8 +27,25 @@ public sealed class WakeSignal<TWorker>
 /// failed (the database away, say) is tried again after <see cref="AfterFailure"/>, not after a whole sweep:
 /// once the database is back, due work goes within about a second.
 /// </summary>
-public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal, TimeProvider time, ILogger logger) : BackgroundService
+public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal, TimeProvider time, ILogger logger) : BackgroundService, IReportsPasses
 {
+    private long _lastPassTicks = long.MinValue;
+    private long _startedTicks = long.MinValue;
+
+    /// <inheritdoc/>
+    public DateTimeOffset? StartedAt => Read(ref _startedTicks);
+
+    /// <inheritdoc/>
+    public DateTimeOffset? LastPassAt => Read(ref _lastPassTicks);
+
+    /// <inheritdoc/>
+    public bool HasStopped => ExecuteTask is { IsCompleted: true };
+
+    /// <inheritdoc/>
+    public virtual TimeSpan MaxQuiet => Sweep * 4 + TimeSpan.FromMinutes(1);
+
+    private static DateTimeOffset? Read(ref long ticks) => Interlocked.Read(ref ticks) is var t && t == long.MinValue ? null : new DateTimeOffset(t, TimeSpan.Zero);
+
     protected virtual TimeSpan Sweep => TimeSpan.FromSeconds(15);
 
     /// <summary>How long after a failed pass the next one starts.</summary>
@@ -44,6 +61,7 @@ public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal,
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Interlocked.Exchange(ref _startedTicks, time.GetUtcNow().UtcTicks);
         await StartingAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -51,6 +69,7 @@ public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal,
             try
             {
                 next = await RunDueAsync(stoppingToken);
+                Interlocked.Exchange(ref _lastPassTicks, time.GetUtcNow().UtcTicks);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -73,4 +92,20 @@ public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal,
 
     [LoggerMessage(EventId = 330, Level = LogLevel.Error, Message = "{Worker} pass failed; retrying after its next wait")]
     private static partial void LogFailed(ILogger logger, string worker, Exception exception);
+}
+
+/// <summary>A background worker that works in passes: /readyz names one that stopped or has not completed a pass for longer than <see cref="MaxQuiet"/>.</summary>
+public interface IReportsPasses
+{
+    /// <summary>When it started running, on the injected clock; null before.</summary>
+    DateTimeOffset? StartedAt { get; }
+
+    /// <summary>When its last pass completed; null before the first.</summary>
+    DateTimeOffset? LastPassAt { get; }
+
+    /// <summary>Its loop has ended (while the server still runs: it died).</summary>
+    bool HasStopped { get; }
+
+    /// <summary>How long it may go without completing a pass before it counts as stuck.</summary>
+    TimeSpan MaxQuiet { get; }
 }

@@ -17,11 +17,20 @@ public sealed class SteadyServer : WebApplicationFactory<global::Program>, IAsyn
 
     private readonly string _directory = Directory.CreateTempSubdirectory("steady-cli-server-").FullName;
 
+    /// <summary>More settings (Steady:Smtp:Host, …).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The port it listens on; 0: any free port.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Where its SQLite database (and its backups folder) live.</summary>
+    public string Folder => _directory;
+
     public string Url { get; private set; } = "";
 
     public ValueTask InitializeAsync()
     {
-        UseKestrel(0);
+        UseKestrel(Port);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         Url = addresses.First().Replace("//localhost:", "//127.0.0.1:", StringComparison.Ordinal).Replace("//[::]:", "//127.0.0.1:", StringComparison.Ordinal).TrimEnd('/');
@@ -35,6 +44,8 @@ public sealed class SteadyServer : WebApplicationFactory<global::Program>, IAsyn
         builder.UseSetting("Steady:Database:ConnectionString", $"Data Source={_directory}/steady.db");
         builder.UseSetting("Steady:Bootstrap:AdminToken", AdminToken);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value);
     }
 
     public override async ValueTask DisposeAsync()

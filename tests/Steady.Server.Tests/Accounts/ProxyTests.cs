@@ -58,6 +58,20 @@ public sealed partial class ProxyTests
     }
 
     [Fact]
+    public async Task WithNoProxyConfiguredNobodysForwardedHeadersAreBelievedNotEvenLoopbacks()
+    {
+        await using var host = await SteadyHost.StartAsync(b => b.UseSetting("Steady:SignIn:MaxFailuresPerAddress", "3"));
+        var email = await PersonAsync(host);
+
+        var signedIn = await SignInAsync(host, email, Password, client: "203.0.113.7", https: true);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.DoesNotContain("secure", SessionSetCookie(signedIn), StringComparison.OrdinalIgnoreCase);
+        Assert.False(signedIn.Headers.Contains("Strict-Transport-Security"));
+        var audit = await host.Admin().GetStringAsync("/api/v1/audit?limit=500", _ct);
+        Assert.DoesNotContain("203.0.113.7", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AMisconfiguredProxyAddressStopsTheServerWithTheSettingNamed()
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(knownProxy: "not-an-address"));

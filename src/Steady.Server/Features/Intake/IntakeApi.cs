@@ -24,6 +24,7 @@ public static class IntakeApi
 
     public static IEndpointRouteBuilder MapIntake(this IEndpointRouteBuilder app)
     {
+        IntakeMetrics.Publish();
         var intake = app.MapGroup("/intake/{key}").WithTags("Intake").AllowAnonymous().WithMetadata(RequestText.ReadsJson);
         intake.MapPost("/alertmanager", (string key, HttpContext http) => ReceiveAsync(http, key, root => AlertmanagerFormat.Parse(root)))
             .WithSummary("Prometheus Alertmanager webhook (version 4)");
@@ -41,6 +42,7 @@ public static class IntakeApi
 
     private static async Task<IResult> ReceiveAsync(HttpContext http, string key, Func<JsonElement, IntakeParse> parse)
     {
+        IntakeMetrics.Received.Inc();
         var services = http.RequestServices;
         var keys = services.GetRequiredService<IntakeKeys>();
         if (!keys.TryAcquire(key))
@@ -57,6 +59,7 @@ public static class IntakeApi
 
     private static async Task<IResult> PagerDutyAsync(HttpContext http, string? pathKey)
     {
+        IntakeMetrics.Received.Inc();
         var services = http.RequestServices;
         using var document = Read(http);
         var root = document.RootElement;
@@ -88,8 +91,9 @@ public static class IntakeApi
             case IntakeResult.Stored:
                 return accepted();
             case null:
-                return TooMany(http, "Steady is taking in more alerts than it can store right now; retry shortly.");
+                return TooMany(http, IntakeMetrics.QueueFull, "Steady is taking in more alerts than it can store right now; retry shortly.");
             default:
+                IntakeMetrics.Reject(IntakeMetrics.StorageFailed);
                 http.Response.Headers.RetryAfter = "5";
                 return TypedResults.Problem("The alerts could not be stored; nothing was accepted. Retry shortly.", statusCode: 503, title: "Storage unavailable.");
         }
@@ -104,19 +108,27 @@ public static class IntakeApi
         }
         catch (JsonException e)
         {
+            IntakeMetrics.Reject(IntakeMetrics.Invalid);
             throw new BadHttpRequestException("The request body is not valid JSON.", StatusCodes.Status400BadRequest, e);
         }
     }
 
-    private static ProblemHttpResult Invalid(IReadOnlyList<string> errors) =>
-        TypedResults.Problem(string.Join(" ", errors), statusCode: 400, title: "The alert payload is not valid.",
-            extensions: new Dictionary<string, object?> { ["errors"] = errors });
-
-    private static ProblemHttpResult UnknownKey() =>
-        Problems.NotFound("The integration key (unknown or revoked)");
-
-    private static ProblemHttpResult TooMany(HttpContext http, string detail = "This integration key is sending faster than its rate limit; retry shortly.")
+    private static ProblemHttpResult Invalid(IReadOnlyList<string> errors)
     {
+        IntakeMetrics.Reject(IntakeMetrics.Invalid);
+        return TypedResults.Problem(string.Join(" ", errors), statusCode: 400, title: "The alert payload is not valid.",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+    }
+
+    private static ProblemHttpResult UnknownKey()
+    {
+        IntakeMetrics.Reject(IntakeMetrics.UnknownKey);
+        return Problems.NotFound("The integration key (unknown or revoked)");
+    }
+
+    private static ProblemHttpResult TooMany(HttpContext http, string reason = IntakeMetrics.RateLimited, string detail = "This integration key is sending faster than its rate limit; retry shortly.")
+    {
+        IntakeMetrics.Reject(reason);
         http.Response.Headers.RetryAfter = "1";
         return TypedResults.Problem(detail, statusCode: 429, title: "Too many requests.");
     }

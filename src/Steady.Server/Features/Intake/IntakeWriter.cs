@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Prometheus;
 using Steady.Server.Data;
 using Steady.Server.Features.Paging;
 using Steady.Server.Features.Alerts;
@@ -17,12 +16,6 @@ namespace Steady.Server.Features.Intake;
 /// </summary>
 public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory scopes, IOptions<IntakeOptions> options, WakeSignal<EscalationWorker> engine, StorageHealth storage, ILogger<IntakeWriter> logger) : BackgroundService
 {
-    private static readonly Histogram BatchSize = Metrics.CreateHistogram("steady_intake_batch_alerts", "Alerts committed per intake transaction.",
-        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 13) });
-    private static readonly Histogram CommitSeconds = Metrics.CreateHistogram("steady_intake_commit_seconds", "Time to fold and commit one intake batch.",
-        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
-    private static readonly Counter Stored = Metrics.CreateCounter("steady_intake_alerts_stored_total", "Alert events committed by intake.");
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<IntakeItem>();
@@ -70,9 +63,9 @@ public sealed partial class IntakeWriter(IntakeQueue queue, IServiceScopeFactory
                 await using var scope = scopes.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<AuditContext>().Set(null, "intake");
                 await scope.ServiceProvider.GetRequiredService<AlertStore>().ApplyAsync(events, cancellationToken);
-                BatchSize.Observe(events.Count);
-                CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-                Stored.Inc(events.Count);
+                IntakeMetrics.BatchSize.Observe(events.Count);
+                IntakeMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                IntakeMetrics.Stored.Inc(events.Count);
                 storage.Succeeded();
                 return IntakeResult.Stored;
             }, IsConflict, (attempt, e) => LogRetry(logger, events.Count, attempt, e.Message));

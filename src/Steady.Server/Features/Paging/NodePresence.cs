@@ -39,9 +39,15 @@ public sealed partial class NodePresence(
     /// <summary>After its session was lost and found again, how long a node waits before it takes anybody's claims: two looks and then some.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
-    /// <summary>The node numbers whose presence lock is held in this database, as the prefix their claims carry.</summary>
-    private static readonly string LiveNodes = "SELECT 'node-' || l.objid::text FROM pg_locks l JOIN pg_database d ON d.oid = l.database " +
+    /// <summary>The presence locks held in this database.</summary>
+    private static readonly string PresenceLocks = "FROM pg_locks l JOIN pg_database d ON d.oid = l.database " +
         $"WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.classid = {LockClass}::oid AND l.objsubid = 2 AND l.granted";
+
+    /// <summary>The node numbers whose presence lock is held in this database, as the prefix their claims carry.</summary>
+    private static readonly string LiveNodes = "SELECT 'node-' || l.objid::text " + PresenceLocks;
+
+    /// <summary>How many nodes are alive on this database (for /metrics).</summary>
+    internal static readonly string CountLiveNodes = "SELECT count(*) AS \"Value\" " + PresenceLocks;
 
     /// <summary>Lets go of the claims of nodes that are gone, in every outbox (<see cref="ClaimedTable"/>).</summary>
     private static readonly string ReleaseSql = string.Join(";", ClaimedTable.All.Select(t =>
