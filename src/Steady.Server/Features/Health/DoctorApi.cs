@@ -51,7 +51,7 @@ public static class DoctorApi
 
     private static async Task<Results<Ok<DoctorDto>, ProblemHttpResult>> Examine(
         SteadyDb db, ActorAccessor actors, DatabaseInfo database, StorageHealth storage, WorkerStates workers, BackupFiles backups,
-        IOptionsMonitor<SmtpOptions> smtp, PublicUrls urls, IHttpClientFactory clients, Paging.EngineNode node, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<Backups.BackupOptions> backupOptions, IOptionsMonitor<SmtpOptions> smtp, PublicUrls urls, IHttpClientFactory clients, Paging.EngineNode node, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!Permissions.CanAdministerOrganization(await actors.RequireAsync(cancellationToken)))
             return Problems.Forbidden("Only organization administrators can examine the installation.");
@@ -74,7 +74,9 @@ public static class DoctorApi
         checks.Add(await SmtpAsync(smtp.CurrentValue, cancellationToken));
         checks.Add(await PublicUrlAsync(urls, clients, cancellationToken));
         checks.Add(Disk(database));
-        checks.Add(Backup(backups, time.GetUtcNow()));
+        checks.Add(version != 0 && backupOptions.Value.Interval is not null
+            ? await ScheduledBackupAsync(db, backupOptions.Value, time.GetUtcNow(), cancellationToken)
+            : Backup(backups, time.GetUtcNow()));
         return TypedResults.Ok(new DoctorDto(node.Id, time.GetUtcNow(), checks));
     }
 
@@ -163,6 +165,17 @@ public static class DoctorApi
         var free = new DriveInfo(Path.GetDirectoryName(Path.GetFullPath(path))!).AvailableFreeSpace;
         var text = $"{Size(free)} free under {Path.GetDirectoryName(Path.GetFullPath(path))}";
         return free < StorageHealth.MinimumFreeBytes ? new("disk", Fail, text) : free < LowDiskBytes ? new("disk", Warn, text) : new("disk", Ok, text);
+    }
+
+    /// <summary>With scheduled backups: the last good one any node took (the database's record), late past two intervals as Steady's own alert says.</summary>
+    private static async Task<DoctorCheck> ScheduledBackupAsync(SteadyDb db, Backups.BackupOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var summary = await Backups.BackupSummary.LoadAsync(db, options, now, cancellationToken);
+        if (summary.LastSuccessAt is not { } last)
+            return new("backup", summary.Overdue ? Fail : Warn, summary.Failures > 0 ? $"none good yet: {summary.LastError}"
+                : summary.NextDueAt is { } due ? $"no backup yet; the first is due in {Ago(due - now)}" : "no backup yet");
+        var text = $"last good {Ago(now - last)} ago" + (summary.LastBytes is { } bytes ? $", {Backups.BackupSummary.Size(bytes)}" : "");
+        return summary.Overdue ? new("backup", Fail, text + ", overdue") : new("backup", Ok, text);
     }
 
     /// <summary>The newest whole backup (steady-*.db or steady-*.dump) in the backup folder, by its file's time.</summary>
