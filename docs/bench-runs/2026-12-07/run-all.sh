@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark session of 2026-12-07, in the order it ran; each run's whole output is kept beside this script.
 # Run from the repository's root on a quiet machine: docs/bench-runs/2026-12-07/run-all.sh
+# (2026-12-07: all steps at 03:15 UTC; statuspage and intake-wrk again at 03:57 after 2e3a91e and the wrk script fixed,
+# STEPS="statuspage intake-wrk"; the first statuspage output is kept as statuspage-before-cache.txt)
 set -uo pipefail
 out="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 run() { # NAME COMMAND...: runs it, output to NAME.txt (and the terminal)
