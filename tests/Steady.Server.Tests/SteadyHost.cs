@@ -42,9 +42,21 @@ public sealed class SteadyHost : WebApplicationFactory<Program>
     /// </summary>
     public async Task AdvanceAsync(TimeSpan by)
     {
+        await SettledAsync();
+        Clock.Advance(by);
+    }
+
+    /// <summary>As <see cref="AdvanceAsync"/>, to an instant.</summary>
+    public async Task SetClockAsync(DateTimeOffset to)
+    {
+        await SettledAsync();
+        Clock.SetUtcNow(to);
+    }
+
+    private async Task SettledAsync()
+    {
         for (var i = 0; i < 100 && await WithDbAsync((db, _) => db.Deliveries.AnyAsync(d => d.LeaseOwner != null && d.State == Steady.Core.Paging.DeliveryState.Sending)); i++)
             await Task.Delay(50);
-        Clock.Advance(by);
     }
 
     /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:41234/.</summary>

@@ -206,7 +206,7 @@ public sealed partial class EscalationTests
             businessHours = new { timeZone = "Europe/Berlin", days = new[] { "monday", "tuesday", "wednesday", "thursday", "friday" }, start = "09:00", end = "17:00" },
         });
         // Tuesday 2026-11-24, 18:30 in Berlin: after hours.
-        host.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 17, 30, 0, TimeSpan.Zero));
+        await host.SetClockAsync(new DateTimeOffset(2026, 11, 24, 17, 30, 0, TimeSpan.Zero));
 
         await world.FireAsync("DiskFillingSlowly", "warning");
         var alertId = (await world.AlertAsync()).GetProperty("id").GetGuid();
@@ -227,7 +227,7 @@ public sealed partial class EscalationTests
         Assert.Contains("CheckoutDown", hooks.Requests[0].Json().GetProperty("title").GetString(), StringComparison.Ordinal);
 
         // Wednesday 09:00 Berlin: the low-urgency page goes out.
-        host.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
+        await host.SetClockAsync(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
         // (The critical group's step 2 falls due too, and pages the secondary.)
         await PagingWorld.EventuallyAsync(() => hooks.Requests.Any(r => r.PathAndQuery == "/ann" && r.Text.Contains("DiskFillingSlowly", StringComparison.Ordinal)), "the low-urgency page in business hours");
     }
