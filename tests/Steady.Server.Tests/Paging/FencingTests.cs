@@ -62,6 +62,7 @@ public sealed class FencingTests
         var faults = new DbFaults();
         using var hooks = new LoopbackReceiver();
         await using var host = await SteadyHost.StartAsync(DbFaults.In(faults));
+        await using var alive = await OtherNodeAliveAsync(host);
         var world = await PagingWorld.CreateAsync(host, hooks);
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         faults.After(DbFaults.IsDeliveryClaim, (claim, context) =>
@@ -140,6 +141,21 @@ public sealed class FencingTests
     }
 
     /// <summary>Another node takes over what <paramref name="owner"/> claimed, for a lease of two minutes.</summary>
+    /// <summary>
+    /// On PostgreSQL, holds the other node's presence lock for the test, so that node counts as alive: NodePresence
+    /// lets go at once of the claims of nodes that are gone, which would hand the taken-over message straight back.
+    /// </summary>
+    private static async Task<IAsyncDisposable> OtherNodeAliveAsync(SteadyHost host)
+    {
+        if (!TestDatabase.UsePostgres)
+            return new Npgsql.NpgsqlConnection();
+        var connection = new Npgsql.NpgsqlConnection(host.Database.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var command = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({NodePresence.LockClass}, 999)", connection);
+        await command.ExecuteNonQueryAsync(Cancel);
+        return connection;
+    }
+
     internal static Task TakeOverAsync(SteadyHost host, string owner) => host.WithDbAsync((db, _) =>
         db.Database.ExecuteSqlRawAsync("UPDATE deliveries SET lease_owner = '" + OtherNode + "', due_at = {0} WHERE lease_owner = {1}",
             [db.Param(host.Clock.GetUtcNow() + TimeSpan.FromMinutes(2)), owner], Cancel));
