@@ -67,6 +67,7 @@ public sealed partial class BackupWorker(
         db.ChangeTracker.Clear();
         state = await db.Set<BackupState>().AsNoTracking().FirstAsync(b => b.Id == BackupState.TheRow, cancellationToken);
         BackupMetrics.Show(state);
+        PruneOwnFolder(settings, state);
         await AlertAsync(db, state, settings, every, Time.GetUtcNow(), cancellationToken);
         // Wake for the next backup, or for the alert when it comes first; a backup another node is writing is looked at
         // again shortly (if that node dies, its claim is let go and this node takes the backup).
@@ -88,8 +89,6 @@ public sealed partial class BackupWorker(
             var backup = await files.WriteAsync(cancellationToken);
             await BackupRecords.SucceededAsync(db, backup, Time.GetUtcNow(), every, cancellationToken);
             LogWritten(logger, backup.File, backup.Bytes);
-            foreach (var deleted in files.Prune(settings.Keep, settings.MaxAgeInterval, Time.GetUtcNow()))
-                LogPruned(logger, deleted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -106,6 +105,30 @@ public sealed partial class BackupWorker(
             await claims.LetGoAsync(db, ClaimedTable.BackupSchedule, owner);
         }
     }
+
+    /// <summary>
+    /// Retention runs on every node over its own backup folder, each time the database records a newer good backup than
+    /// this node last pruned for (whichever node wrote it): with a folder per node, old files are pruned on every node,
+    /// not only on the one that happened to write last; with a shared folder, every node prunes the same files (harmless).
+    /// </summary>
+    private void PruneOwnFolder(BackupOptions settings, BackupState state)
+    {
+        if (state.LastSuccessAt is not { } newest || newest == _prunedFor)
+            return;
+        try
+        {
+            foreach (var deleted in files.Prune(settings.Keep, settings.MaxAgeInterval, Time.GetUtcNow(), newest))
+                LogPruned(logger, deleted);
+            _prunedFor = newest;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogPruneFailed(logger, e.Message); // tried again at the next pass
+        }
+    }
+
+    /// <summary>The last good backup (from the database) this node's folder was pruned for.</summary>
+    private DateTimeOffset? _prunedFor;
 
     /// <summary>Keeps the claim's lease from running out while a long backup is written (another node would take it again).</summary>
     private async Task HoldAsync(string owner, CancellationToken cancellationToken)
@@ -163,6 +186,9 @@ public sealed partial class BackupWorker(
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Old backup deleted (Steady:Backup:Keep / MaxAge): {File}")]
     private static partial void LogPruned(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Could not delete old backups (Steady:Backup:Keep / MaxAge): {Reason}")]
+    private static partial void LogPruneFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Scheduled backup failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
