@@ -197,8 +197,9 @@ public sealed class ScheduledBackupTests
             for (var i = 2; i <= 6; i++)
                 await AdvanceUntilAsync(nodes, TimeSpan.FromHours(1), async () => await StateAsync(nodes[0]) is { LeaseOwner: null } s && s.LastSuccessAt >= start.AddHours(i) ? s : null, $"backup {i}");
             var now = nodes[0].Clock.GetUtcNow();
-            var backups = await EventuallyFilesAsync(nodes, folders, files => files.Where(f => !f.EndsWith("before-upgrade.dump", StringComparison.Ordinal))
-                .All(f => StampOf(f) >= now.AddHours(-3)), "old backups pruned everywhere");
+            static IEnumerable<string> Steadys(List<string> files) => files.Where(f => !f.EndsWith("before-upgrade.dump", StringComparison.Ordinal));
+            var backups = Steadys(await EventuallyFilesAsync(nodes, folders, files => Steadys(files).All(f => StampOf(f) >= now.AddHours(-3)), "old backups pruned everywhere")).ToList();
+            Assert.Equal(2, (await EventuallyFilesAsync(nodes, folders, _ => true, "the files")).Count(f => f.EndsWith("before-upgrade.dump", StringComparison.Ordinal)));
             foreach (var folder in folders)
                 Assert.InRange(backups.Count(f => f.StartsWith(folder + "/steady-2", StringComparison.Ordinal)), 0, 2);
             Assert.Contains(backups, f => StampOf(f) >= start.AddHours(6));
