@@ -90,14 +90,14 @@ internal static class RestoreCommand
         if (environment.TryGetValue(BinaryVariable, out var fromEnvironment) && !string.IsNullOrWhiteSpace(fromEnvironment))
             return Named(fromEnvironment, BinaryVariable);
         var here = AppContext.BaseDirectory;
-        var version = new DirectoryInfo(here);
+        var build = new DirectoryInfo(here);
         string[] candidates =
         [
             here,                                                   // published together into one folder
             Path.Combine(here, "..", "server"),                     // the Debian package: /usr/lib/steady/cli and /usr/lib/steady/server
             InstalledServer,
             // A source checkout after `dotnet build`: src/Steady.Cli/bin/Debug/net10.0 beside src/Steady.Server/bin/Debug/net10.0.
-            Path.Combine(here, "..", "..", "..", "..", "Steady.Server", "bin", version.Parent?.Name ?? "Debug", version.Name),
+            Path.Combine(here, "..", "..", "..", "..", "Steady.Server", "bin", build.Parent?.Name ?? "Debug", build.Name),
         ];
         foreach (var candidate in candidates.Select(Path.GetFullPath))
         {

@@ -18,7 +18,7 @@ public sealed class BackupOptions
     /// <summary>How often the server backs up by itself: "off", or an interval such as 30m, 6h, 1d (default 1d).</summary>
     public string Schedule { get; set; } = "1d";
 
-    /// <summary>How many of Steady's backups to keep in <see cref="Directory"/> (the newest; default 7). Older ones are deleted after each scheduled backup.</summary>
+    /// <summary>How many of Steady's backups to keep in <see cref="Directory"/> (the newest; default 7). Older ones are deleted by every node from its own folder after each new good backup.</summary>
     public int Keep { get; set; } = 7;
 
     /// <summary>Also delete backups older than this (e.g. 30d; default: age alone deletes none). The newest backup is always kept.</summary>

@@ -13,7 +13,7 @@ namespace Steady.Server.Features.Backups;
 /// Scheduled backups (<c>Steady:Backup:Schedule</c>): when the next backup is due (<see cref="BackupState.NextDueAt"/>),
 /// one node claims the row through <see cref="OutboxClaims"/> (a lease kept while it writes; a dead node's claim is let go
 /// by <see cref="NodePresence"/>, on SQLite by the next start), writes the backup with <see cref="BackupFiles"/>, records the
-/// outcome (<see cref="BackupRecords"/>) and deletes Steady's backups beyond <c>Keep</c> and <c>MaxAge</c>. A failure is
+/// outcome (<see cref="BackupRecords"/>); every node then deletes Steady's backups beyond <c>Keep</c> and <c>MaxAge</c> from its own folder (<see cref="PruneOwnFolder"/>). A failure is
 /// tried again after a quarter of the interval (at most an hour). When the last good backup is older than two intervals
 /// Steady raises an alert of its own on <c>Steady:Backup:AlertService</c> through intake, like a missed heartbeat, so it
 /// pages that service's on-call person; the next good backup resolves it.
