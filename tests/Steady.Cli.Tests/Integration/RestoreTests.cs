@@ -89,11 +89,39 @@ public sealed class RestoreTests
         }
     }
 
+    [Fact]
+    public async Task ASteadyWithNoServerBesideItOrInstalledSaysWhereItLookedAndExitsOne()
+    {
+        Assert.SkipWhen(Directory.Exists("/usr/lib/steady/server"), "The Debian package is installed on this host (scripts/test-deb): steady restore would find its server.");
+        await using var targetDb = await Database.CreateAsync();
+        // steady alone, as on a host where only the CLI is installed: its files and nothing of the server's.
+        var alone = Directory.CreateTempSubdirectory("steady-cli-alone-").FullName;
+        try
+        {
+            foreach (var file in new[] { "steady.dll", "steady.deps.json", "steady.runtimeconfig.json", "Steady.Agent.dll", "Steady.Host.dll", "System.CommandLine.dll", "YamlDotNet.dll" })
+                File.Copy(Path.Combine(AppContext.BaseDirectory, file), Path.Combine(alone, file));
+            var (code, stdout, stderr) = await SteadyAsync(targetDb, ["restore", "steady-20261207T000000000Z.db"], steady: Path.Combine(alone, "steady.dll"));
+            Assert.Equal(1, code);
+            Assert.Equal("", stdout);
+            Assert.Equal($"steady: steady restore runs the Steady server's own restore, but no Steady server was found beside {alone} or in /usr/lib/steady/server: give --server-binary PATH (or STEADY_SERVER_BINARY), or run 'Steady.Server restore FILE' where the server is installed.\n", stderr);
+
+            // Pointed at the server, the same steady restores.
+            var server = Path.Combine(AppContext.BaseDirectory, "Steady.Server");
+            (code, _, stderr) = await SteadyAsync(targetDb, ["restore", Path.Combine(alone, "steady-nothing.db"), "--server-binary", server], steady: Path.Combine(alone, "steady.dll"));
+            Assert.Equal(1, code);
+            Assert.Equal($"steady: There is no file {Path.Combine(alone, "steady-nothing.db")}.\n", stderr);
+        }
+        finally
+        {
+            Directory.Delete(alone, recursive: true);
+        }
+    }
+
     /// <summary>The real `steady` (the build beside this test, where the server's build is too), its target named by the server's settings in the environment.</summary>
-    private static async Task<(int Code, string Stdout, string Stderr)> SteadyAsync(Database target, string[] args, Dictionary<string, string>? environment = null)
+    private static async Task<(int Code, string Stdout, string Stderr)> SteadyAsync(Database target, string[] args, Dictionary<string, string>? environment = null, string? steady = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "steady.dll"));
+        start.ArgumentList.Add(steady ?? Path.Combine(AppContext.BaseDirectory, "steady.dll"));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["Steady__Database__Provider"] = target.Provider;
