@@ -93,6 +93,7 @@ public static class Cli
         root.Subcommands.Add(TokenCommands.Build(globals));
         root.Subcommands.Add(SecretCommands.Build(globals));
         root.Subcommands.Add(BackupCommands.Build(globals));
+        root.Subcommands.Add(RestoreCommand.Build(globals));
         root.Subcommands.Add(DoctorCommand.Build(globals));
         root.Subcommands.Add(AlertCommands.Build(globals));
         root.Subcommands.Add(SilenceCommands.Build(globals));

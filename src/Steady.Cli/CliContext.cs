@@ -7,7 +7,7 @@ namespace Steady.Cli;
 public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?> environment, Func<string, string?> readSecret)
 {
     /// <summary>The variables `steady` reads, so a process needs to copy only these.</summary>
-    public static readonly string[] Variables = ["STEADY_SERVER", "STEADY_TOKEN", "STEADY_INTEGRATION_KEY", "HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"];
+    public static readonly string[] Variables = ["STEADY_SERVER", "STEADY_TOKEN", "STEADY_INTEGRATION_KEY", "HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "STEADY_SERVER_BINARY"];
 
     public TextWriter Out { get; } = output;
 

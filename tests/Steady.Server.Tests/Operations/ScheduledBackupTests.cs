@@ -100,8 +100,9 @@ public sealed class ScheduledBackupTests
             File.Delete(blocked); // the operator fixes it
             var resolved = await AdvanceUntilAsync([host], TimeSpan.FromMinutes(15), async () => await OverdueAlertAsync(host) is { Status: AlertStatus.Resolved } a ? a : null, "the alert resolved");
             Assert.Equal(service, resolved.ServiceId);
-            var state = await StateAsync(host);
-            Assert.Equal(0, state!.Failures);
+            // The worker marks the alert resolved on its row just after intake stored the resolve: wait for that too.
+            var state = await AdvanceUntilAsync([host], TimeSpan.Zero, async () => await StateAsync(host) is { OverdueAlerted: false } s ? s : null, "the state to say the alert is resolved");
+            Assert.Equal(0, state.Failures);
             Assert.False(state.OverdueAlerted);
             Assert.DoesNotContain("Steady:Backup:Schedule asks for one", await browser.GetPageAsync("/"), StringComparison.Ordinal);
         }
@@ -149,6 +150,77 @@ public sealed class ScheduledBackupTests
                 await node.DisposeAsyncKeepingDatabase();
         }
     }
+
+    [Fact]
+    public async Task OnSeveralNodesEachNodePrunesItsOwnFolderWhicheverNodeWroteTheLastBackup()
+    {
+        Assert.SkipUnless(TestDatabase.UsePostgres, "Several nodes share one PostgreSQL database; SQLite serves one process.");
+        await using var database = await TestDatabase.CreateAsync();
+        var nodes = new List<SteadyHost>();
+        var folders = Enumerable.Range(0, 2).Select(n => Path.Combine(database.Folder, $"node-{n}")).ToList();
+        try
+        {
+            foreach (var folder in folders)
+            {
+                nodes.Add(await SteadyHost.StartAsync(b =>
+                {
+                    b.UseSetting("Steady:Backup:Schedule", "1h");
+                    b.UseSetting("Steady:Backup:Keep", "2");
+                    b.UseSetting("Steady:Backup:MaxAge", "3h");
+                    b.UseSetting("Steady:Backup:Directory", folder);
+                }, database));
+            }
+            await EventuallyAsync(nodes[0], s => s is not null, "the backup state row");
+            var start = nodes[0].Clock.GetUtcNow();
+            // Backups each node wrote long ago (before a restart, say), named as Steady names them, and an operator's file.
+            var stale = new List<string>();
+            foreach (var folder in folders)
+            {
+                Directory.CreateDirectory(folder);
+                for (var h = 10; h >= 8; h--)
+                {
+                    var name = $"steady-{start.AddHours(-h).UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}.dump";
+                    await File.WriteAllTextAsync(Path.Combine(folder, name), "an old backup", Cancel);
+                    stale.Add(Path.Combine(folder, name));
+                }
+                await File.WriteAllTextAsync(Path.Combine(folder, "steady-before-upgrade.dump"), "the operator's", Cancel);
+            }
+
+            var first = await AdvanceUntilAsync(nodes, TimeSpan.FromHours(1), async () => await StateAsync(nodes[0]) is { LeaseOwner: null } s && s.LastSuccessAt >= start.AddHours(1) ? s : null, "backup 1");
+            // Both folders are pruned, the one that did not write included: every stale file is past MaxAge, and the
+            // installation's newest backup is the one just written.
+            var left = await EventuallyFilesAsync(nodes, folders, files => !files.Any(stale.Contains), "both folders pruned");
+            Assert.Equal(folders.Select(f => Path.Combine(f, "steady-before-upgrade.dump")).Append(left.Single(f => f.EndsWith(first.LastFile!, StringComparison.Ordinal))).Order(StringComparer.Ordinal),
+                left.Order(StringComparer.Ordinal));
+
+            // Five more hours: whichever node writes each, no folder keeps more than Keep of Steady's files or one past MaxAge.
+            for (var i = 2; i <= 6; i++)
+                await AdvanceUntilAsync(nodes, TimeSpan.FromHours(1), async () => await StateAsync(nodes[0]) is { LeaseOwner: null } s && s.LastSuccessAt >= start.AddHours(i) ? s : null, $"backup {i}");
+            var now = nodes[0].Clock.GetUtcNow();
+            static IEnumerable<string> Steadys(List<string> files) => files.Where(f => !f.EndsWith("before-upgrade.dump", StringComparison.Ordinal));
+            var backups = Steadys(await EventuallyFilesAsync(nodes, folders, files => Steadys(files).All(f => StampOf(f) >= now.AddHours(-3)), "old backups pruned everywhere")).ToList();
+            Assert.Equal(2, (await EventuallyFilesAsync(nodes, folders, _ => true, "the files")).Count(f => f.EndsWith("before-upgrade.dump", StringComparison.Ordinal)));
+            foreach (var folder in folders)
+                Assert.InRange(backups.Count(f => f.StartsWith(folder + "/steady-2", StringComparison.Ordinal)), 0, 2);
+            Assert.Contains(backups, f => StampOf(f) >= start.AddHours(6));
+        }
+        finally
+        {
+            foreach (var node in nodes)
+                await node.DisposeAsyncKeepingDatabase();
+        }
+    }
+
+    private static DateTimeOffset StampOf(string path) =>
+        DateTimeOffset.ParseExact(Path.GetFileName(path)["steady-".Length..("steady-".Length + 19)], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    /// <summary>Waits (bounded, nudging the clocks by a sweep each second) until the files in <paramref name="folders"/> are as <paramref name="done"/> wants.</summary>
+    private static async Task<List<string>> EventuallyFilesAsync(IReadOnlyList<SteadyHost> hosts, IReadOnlyList<string> folders, Func<List<string>, bool> done, string what) =>
+        await AdvanceUntilAsync(hosts, TimeSpan.FromSeconds(1), () =>
+        {
+            var files = folders.Where(Directory.Exists).SelectMany(Directory.EnumerateFiles).Where(f => !f.EndsWith(".partial", StringComparison.Ordinal)).ToList();
+            return Task.FromResult(done(files) ? files : null);
+        }, what);
 
     private static async Task<BackupState?> StateAsync(SteadyHost host) =>
         await host.WithDbAsync((db, _) => db.Set<BackupState>().AsNoTracking().FirstOrDefaultAsync(b => b.Id == BackupState.TheRow, Cancel));

@@ -18,7 +18,7 @@ public sealed class BackupOptions
     /// <summary>How often the server backs up by itself: "off", or an interval such as 30m, 6h, 1d (default 1d).</summary>
     public string Schedule { get; set; } = "1d";
 
-    /// <summary>How many of Steady's backups to keep in <see cref="Directory"/> (the newest; default 7). Older ones are deleted after each scheduled backup.</summary>
+    /// <summary>How many of Steady's backups to keep in <see cref="Directory"/> (the newest; default 7). Older ones are deleted by every node from its own folder after each new good backup.</summary>
     public int Keep { get; set; } = 7;
 
     /// <summary>Also delete backups older than this (e.g. 30d; default: age alone deletes none). The newest backup is always kept.</summary>
@@ -128,16 +128,19 @@ public sealed partial class BackupFiles(DatabaseInfo database, IOptions<BackupOp
     }
 
     /// <summary>
-    /// Deletes Steady's backups beyond the newest <paramref name="keep"/>, and those older than <paramref name="maxAge"/>; the
-    /// newest is always kept. Returns the names deleted.
+    /// Deletes Steady's backups in this node's folder beyond the newest <paramref name="keep"/>, and those older than
+    /// <paramref name="maxAge"/>. The folder's newest is always kept, unless the installation has a newer good backup
+    /// (<paramref name="installationNewest"/>, from the database: another node wrote it into its own folder), so a node that
+    /// has not written for a while does not keep a stale backup past MaxAge forever. Returns the names deleted.
     /// </summary>
-    public IReadOnlyList<string> Prune(int keep, TimeSpan? maxAge, DateTimeOffset now)
+    public IReadOnlyList<string> Prune(int keep, TimeSpan? maxAge, DateTimeOffset now, DateTimeOffset? installationNewest = null)
     {
         var deleted = new List<string>();
         var backups = List();
-        for (var i = 1; i < backups.Count; i++)
+        for (var i = 0; i < backups.Count; i++)
         {
-            if (i < keep && (maxAge is not { } age || backups[i].At >= now - age))
+            var protectedNewest = i == 0 && (installationNewest is not { } newest || newest <= backups[0].At);
+            if (protectedNewest || (i < keep && (maxAge is not { } age || backups[i].At >= now - age)))
                 continue;
             File.Delete(Path.Combine(Directory, backups[i].Name));
             deleted.Add(backups[i].Name);

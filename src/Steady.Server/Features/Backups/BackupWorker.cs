@@ -13,7 +13,7 @@ namespace Steady.Server.Features.Backups;
 /// Scheduled backups (<c>Steady:Backup:Schedule</c>): when the next backup is due (<see cref="BackupState.NextDueAt"/>),
 /// one node claims the row through <see cref="OutboxClaims"/> (a lease kept while it writes; a dead node's claim is let go
 /// by <see cref="NodePresence"/>, on SQLite by the next start), writes the backup with <see cref="BackupFiles"/>, records the
-/// outcome (<see cref="BackupRecords"/>) and deletes Steady's backups beyond <c>Keep</c> and <c>MaxAge</c>. A failure is
+/// outcome (<see cref="BackupRecords"/>); every node then deletes Steady's backups beyond <c>Keep</c> and <c>MaxAge</c> from its own folder (<see cref="PruneOwnFolder"/>). A failure is
 /// tried again after a quarter of the interval (at most an hour). When the last good backup is older than two intervals
 /// Steady raises an alert of its own on <c>Steady:Backup:AlertService</c> through intake, like a missed heartbeat, so it
 /// pages that service's on-call person; the next good backup resolves it.
@@ -67,6 +67,7 @@ public sealed partial class BackupWorker(
         db.ChangeTracker.Clear();
         state = await db.Set<BackupState>().AsNoTracking().FirstAsync(b => b.Id == BackupState.TheRow, cancellationToken);
         BackupMetrics.Show(state);
+        PruneOwnFolder(settings, state);
         await AlertAsync(db, state, settings, every, Time.GetUtcNow(), cancellationToken);
         // Wake for the next backup, or for the alert when it comes first; a backup another node is writing is looked at
         // again shortly (if that node dies, its claim is let go and this node takes the backup).
@@ -88,8 +89,6 @@ public sealed partial class BackupWorker(
             var backup = await files.WriteAsync(cancellationToken);
             await BackupRecords.SucceededAsync(db, backup, Time.GetUtcNow(), every, cancellationToken);
             LogWritten(logger, backup.File, backup.Bytes);
-            foreach (var deleted in files.Prune(settings.Keep, settings.MaxAgeInterval, Time.GetUtcNow()))
-                LogPruned(logger, deleted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -106,6 +105,30 @@ public sealed partial class BackupWorker(
             await claims.LetGoAsync(db, ClaimedTable.BackupSchedule, owner);
         }
     }
+
+    /// <summary>
+    /// Retention runs on every node over its own backup folder, each time the database records a newer good backup than
+    /// this node last pruned for (whichever node wrote it): with a folder per node, old files are pruned on every node,
+    /// not only on the one that happened to write last; with a shared folder, every node prunes the same files (harmless).
+    /// </summary>
+    private void PruneOwnFolder(BackupOptions settings, BackupState state)
+    {
+        if (state.LastSuccessAt is not { } newest || newest == _prunedFor)
+            return;
+        try
+        {
+            foreach (var deleted in files.Prune(settings.Keep, settings.MaxAgeInterval, Time.GetUtcNow(), newest))
+                LogPruned(logger, deleted);
+            _prunedFor = newest;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogPruneFailed(logger, e.Message); // tried again at the next pass
+        }
+    }
+
+    /// <summary>The last good backup (from the database) this node's folder was pruned for.</summary>
+    private DateTimeOffset? _prunedFor;
 
     /// <summary>Keeps the claim's lease from running out while a long backup is written (another node would take it again).</summary>
     private async Task HoldAsync(string owner, CancellationToken cancellationToken)
@@ -163,6 +186,9 @@ public sealed partial class BackupWorker(
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Old backup deleted (Steady:Backup:Keep / MaxAge): {File}")]
     private static partial void LogPruned(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Could not delete old backups (Steady:Backup:Keep / MaxAge): {Reason}")]
+    private static partial void LogPruneFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Scheduled backup failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
