@@ -223,22 +223,46 @@ internal static class SecretColumns
     }
 }
 
-/// <summary>Opens the secrets of every entity EF reads. One instance for the process (EF builds its query pipeline around it); the keyring is the context's.</summary>
-internal sealed class SecretMaterializer : IMaterializationInterceptor
+/// <summary>
+/// Opens the secrets of every entity EF reads. EF builds each entity type's materializer once; for the types that hold
+/// secrets this gives it a factory that receives the stored (sealed) values with the context and sets the plaintext, and
+/// leaves every other type as it is. (A materialization interceptor would do the same per row for <em>every</em> type,
+/// at about 75 µs per entity read: it made reading 1,000 open alerts in an intake batch take 4x longer.)
+/// One instance for the process; the keyring is the context's.
+/// </summary>
+internal sealed class SecretMaterializer : IInstantiationBindingInterceptor
 {
     public static readonly SecretMaterializer Instance = new();
 
-    public object InitializedInstance(MaterializationInterceptionData materializationData, object entity)
+    public InstantiationBinding ModifyBinding(InstantiationBindingInterceptionData interceptionData, InstantiationBinding binding)
     {
-        var columns = SecretColumns.Of(entity.GetType());
+        var type = interceptionData.TypeBase;
+        var columns = SecretColumns.Of(type.ClrType);
         if (columns.Length == 0)
-            return entity;
-        var keyring = ((SteadyDb)materializationData.Context).Keyring;
-        foreach (var column in columns)
+            return binding;
+        if (binding is not ConstructorBinding { ParameterBindings.Count: 0 })
+            throw new InvalidOperationException($"{type.ClrType.Name} has secret properties and a constructor with parameters: give it a parameterless constructor so its secrets can be opened as it is read.");
+        var secrets = columns.Select(c => (ParameterBinding)new PropertyParameterBinding((IProperty)type.FindProperty(c.Property.Name)!)).ToList();
+        var factory = new Factory(type.ClrType, columns);
+        return new FactoryMethodBinding(
+            factory,
+            typeof(Factory).GetMethod(nameof(Factory.Create))!,
+            [new ContextParameterBinding(typeof(DbContext)), new ObjectArrayParameterBinding(secrets)],
+            type.ClrType);
+    }
+
+    /// <summary>Makes one entity of a type with secrets: the other properties EF sets afterwards as usual.</summary>
+    internal sealed class Factory(Type type, SecretColumns.Column[] columns)
+    {
+        private readonly Func<object> _construct = System.Linq.Expressions.Expression.Lambda<Func<object>>(System.Linq.Expressions.Expression.New(type)).Compile();
+
+        public object Create(DbContext context, object?[] stored)
         {
-            if (column.Property.GetValue(entity) is string stored)
-                column.Property.SetValue(entity, keyring.Open(stored));
+            var entity = _construct();
+            var keyring = ((SteadyDb)context).Keyring;
+            for (var i = 0; i < columns.Length; i++)
+                columns[i].Property.SetValue(entity, stored[i] is string value ? keyring.Open(value) : stored[i]);
+            return entity;
         }
-        return entity;
     }
 }

@@ -16,6 +16,41 @@ public sealed class SecretsAtRestTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    /// <summary>
+    /// Secrets are opened by a factory EF uses only for the types that hold them. A materialization interceptor would open
+    /// them too, but EF then runs per row, for every entity of every type, code that cost about 75 µs per entity: it made
+    /// each intake batch's read of its open alerts four times slower. This keeps it out.
+    /// </summary>
+    [Fact]
+    public async Task SecretsAreOpenedWhetherReadTrackedOrNotAndNoOtherEntityPaysForItPerRow()
+    {
+        var world = await IncidentWorld.CreateAsync();
+        try
+        {
+            var ana = world.People["Ana"].Id;
+            var hook = "https://hooks.example.com/services/T000/B000/plantedHookToken9";
+            var created = await world.Admin.PostAsJsonAsync($"/api/v1/users/{ana}/contact-methods", new { kind = "webhook", address = hook, settings = new { secret = "plantedHmacSecret10" } }, Cancel);
+            var id = (await created.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+            await world.Host.WithDbAsync(async (db, _) =>
+            {
+                var untracked = await db.ContactMethods.AsNoTracking().SingleAsync(m => m.Id == id, Cancel);
+                var tracked = await db.ContactMethods.SingleAsync(m => m.Id == id, Cancel);
+                Assert.Equal(hook, untracked.Address);
+                Assert.Equal(hook, tracked.Address);
+                Assert.Contains("plantedHmacSecret10", tracked.Settings, StringComparison.Ordinal);
+                Assert.Equal(EntityState.Unchanged, db.Entry(tracked).State);
+                var interceptors = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(db)
+                    .FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()!.Interceptors ?? [];
+                Assert.DoesNotContain(interceptors, i => i is Microsoft.EntityFrameworkCore.Diagnostics.IMaterializationInterceptor);
+                return 0;
+            });
+        }
+        finally
+        {
+            await world.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task ADatabaseDumpHoldsNoneOfThePlantedSecretsInTheClearYetSteadyReadsThemAll()
     {
