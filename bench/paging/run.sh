@@ -13,6 +13,7 @@
 # exist to hold pages back, and every probe here goes to the same person.
 #
 # Knobs (environment): RATE (200) background alerts/s, PROBES (300), OPEN (50000), LATE_PROBES (100),
+# SETTLE (0) seconds to keep watching Steady's RSS after the load with the open alerts still open (SETTLE_EVERY, 30),
 # BENCH_OUT: a file to copy the JSON results to, KEEP_DB: a file to keep a copy of Steady's database in (to look at its query plans), WAIT_QUIET: wait up to that many seconds for the
 # rest of the machine to go quiet before the run (latencies measured beside a build are the build's).
 # STEADY_REF: benchmark that commit (HEAD, main~3, ...), exported to the temp dir and built there, instead
@@ -90,5 +91,18 @@ set -e
 [[ -n "${KEEP_DB:-}" ]] && sqlite3 "$work/steady/steady.db" ".backup '$KEEP_DB'" && echo "database kept in $KEEP_DB" >&2
 rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$steady_pid/status" 2>/dev/null || echo 0)"
 echo "steady peak RSS: $((rss_kb / 1024)) MB" >&2
+# Memory with the open alerts still open and their escalations live (the bar: <= 500 MB with 100,000): RSS
+# every SETTLE_EVERY s for SETTLE s after the load stopped, the console's alert list read once first.
+settle="${SETTLE:-0}"
+if ((settle > 0)); then
+    curl -fs -o /dev/null -H "Authorization: Bearer $token" "$url/api/v1/alerts?status=triggered&limit=100" || true
+    every="${SETTLE_EVERY:-30}"
+    for ((t = every; t <= settle; t += every)); do
+        sleep "$every"
+        printf 'steady RSS %4d s after the load, %s alerts open: %d MB\n' "$t" \
+            "$(sqlite3 "file:$work/steady/steady.db?mode=ro" "select count(*) from alerts where status <> 'Resolved'" 2>/dev/null || echo '?')" \
+            $(($(awk '/VmRSS/ {print $2}' "/proc/$steady_pid/status") / 1024)) >&2
+    done
+fi
 [[ -n "${BENCH_OUT:-}" ]] && cp "$work/result.json" "$BENCH_OUT"
 exit "$status"
