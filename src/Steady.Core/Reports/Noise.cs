@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NodaTime;
 
 namespace Steady.Core.Reports;
@@ -96,7 +97,7 @@ public sealed class NoiseTally(Instant asOf)
 {
     private readonly Dictionary<(Guid ServiceId, string Name), Source> _sources = [];
     private readonly List<Source> _order = [];
-    private readonly Dictionary<Guid, (Instant FirstSeen, Source Source)> _opener = [];
+    private readonly Dictionary<Guid, Group> _groups = [];
 
     public void Add(NoiseAlert alert)
     {
@@ -107,8 +108,21 @@ public sealed class NoiseTally(Instant asOf)
             _order.Add(source);
         }
         source.Add(alert, asOf);
-        if (!_opener.TryGetValue(alert.GroupId, out var first) || alert.FirstSeen < first.FirstSeen)
-            _opener[alert.GroupId] = (alert.FirstSeen, source);
+        // One look-up per alert for both what a group needs: the alert that opened it, and the sources it counts for once.
+        ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, alert.GroupId, out var seen);
+        if (!seen)
+        {
+            group = new Group(alert.FirstSeen, source, source, null);
+            source.Groups++;
+            return;
+        }
+        if (alert.FirstSeen < group.FirstSeen)
+            (group.FirstSeen, group.Opener) = (alert.FirstSeen, source);
+        if (group.First != source && (group.More is null || !group.More.Contains(source)))
+        {
+            (group.More ??= []).Add(source);
+            source.Groups++;
+        }
     }
 
     /// <summary>The figures of every source added (and of those only flapping), noisiest first; pages and flapping as <see cref="Noise.Sources"/> takes them.</summary>
@@ -116,10 +130,10 @@ public sealed class NoiseTally(Instant asOf)
     {
         // A group's pages belong to the source of its first alert: the one that opened the group and paged.
         var pages = new Dictionary<Source, int>();
-        foreach (var (group, count) in pagesByGroup)
+        foreach (var (id, count) in pagesByGroup)
         {
-            if (_opener.TryGetValue(group, out var first))
-                pages[first.Source] = pages.GetValueOrDefault(first.Source) + count;
+            if (_groups.TryGetValue(id, out var group))
+                pages[group.Opener] = pages.GetValueOrDefault(group.Opener) + count;
         }
         var result = _order.Select(s => s.Figures(pages.GetValueOrDefault(s), flappingEpisodes.GetValueOrDefault((s.ServiceId, s.Name)))).ToList();
         foreach (var ((service, name), episodes) in flappingEpisodes.Where(f => !_sources.ContainsKey(f.Key)))
@@ -127,10 +141,12 @@ public sealed class NoiseTally(Instant asOf)
         return result.OrderByDescending(s => s.Pages).ThenByDescending(s => s.Alerts).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>A group: its first alert so far (first seen; the first added on a tie), the source of its first added alert and any others.</summary>
+    private record struct Group(Instant FirstSeen, Source Opener, Source First, List<Source>? More);
+
     /// <summary>One source's running counts.</summary>
     private sealed class Source(Guid serviceId, string name)
     {
-        private readonly HashSet<Guid> _groups = [];
         private readonly List<Duration> _open = [];
         private int _never;
         private int _transient;
@@ -141,9 +157,11 @@ public sealed class NoiseTally(Instant asOf)
 
         public string Name { get; } = name;
 
+        /// <summary>The distinct groups its alerts joined.</summary>
+        public int Groups { get; set; }
+
         public void Add(NoiseAlert alert, Instant asOf)
         {
-            _groups.Add(alert.GroupId);
             _open.Add((alert.Resolved ?? asOf) - alert.FirstSeen);
             if (alert.Acknowledged is null)
                 _never++;
@@ -162,7 +180,7 @@ public sealed class NoiseTally(Instant asOf)
         {
             _open.Sort();
             var count = _open.Count;
-            return new NoiseSource(ServiceId, Name, count, _groups.Count, pages, Noise.Share(_never, count), Noise.Share(_transient, count), _transient, _longestTransient,
+            return new NoiseSource(ServiceId, Name, count, Groups, pages, Noise.Share(_never, count), Noise.Share(_transient, count), _transient, _longestTransient,
                 flappingEpisodes, Noise.Share(_byPerson, count), DurationStats.Percentile(_open, 50), _never);
         }
     }

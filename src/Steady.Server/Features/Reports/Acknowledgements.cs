@@ -24,10 +24,10 @@ public static class Acknowledgements
             WHERE e.kind = '{AlertEventKinds.Acknowledged}' AND e.actor_id IS NOT NULL AND e.at >= @p0 AND e.at < @p1
             """, [db.Param(start), db.Param(end)], row =>
         {
-            var alertId = row.GetGuid(0);
+            var alertId = row.Guid(0);
             if (!byAlert.TryGetValue(alertId, out var people))
                 byAlert[alertId] = people = [];
-            people.Add(row.GetGuid(1));
+            people.Add(row.Guid(1));
         }, cancellationToken);
         var groups = new HashSet<(Guid TeamId, Guid UserId, Guid Subject)>();
         if (byAlert.Count > 0)
@@ -36,9 +36,9 @@ public static class Acknowledgements
             await ReportRows.ReadAsync(db, "SELECT a.id, a.group_id, a.service_id FROM alerts AS a", [], row =>
             {
                 // Most alerts were acknowledged by nobody in the period: their group and service are not even parsed.
-                if (byAlert.TryGetValue(row.GetGuid(0), out var people) && teams.TryGetValue(row.GetGuid(2), out var team))
+                if (byAlert.TryGetValue(row.Guid(0), out var people) && teams.TryGetValue(row.Guid(2), out var team))
                 {
-                    var group = row.GetGuid(1);
+                    var group = row.Guid(1);
                     foreach (var userId in people)
                         groups.Add((team, userId, group));
                 }

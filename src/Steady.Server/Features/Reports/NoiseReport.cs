@@ -50,22 +50,24 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time)
         // One pass over the alerts in storage order: no index serves a year of them better than the table itself (an
         // index on time would fetch each row at random), so the only condition is the period; services are picked here.
         var tally = new NoiseTally(Instant.FromDateTimeOffset(time.GetUtcNow()));
+        // Each column read costs (a million times): what is null or true is one number of flags, a time is read only when it is
+        // there, and the name is never null (the summary is required).
         var sql = $"""
-            SELECT a.service_id, COALESCE({db.Label("a.labels", "@p2")}, a.summary), a.group_id, a.first_seen_at, a.resolved_at,
-                   CASE WHEN a.status = 'Resolved' AND a.resolved_by_id IS NULL THEN 1 ELSE 0 END, a.acknowledged_at,
-                   CASE WHEN a.acknowledged_by_id IS NULL THEN 0 ELSE 1 END
+            SELECT a.service_id, COALESCE({db.Label("a.labels", "@p2")}, a.summary), a.group_id, a.first_seen_at,
+                   CASE WHEN a.resolved_at IS NULL THEN 0 ELSE 1 END + CASE WHEN a.status = 'Resolved' AND a.resolved_by_id IS NULL THEN 2 ELSE 0 END
+                   + CASE WHEN a.acknowledged_at IS NULL THEN 0 ELSE 4 END + CASE WHEN a.acknowledged_by_id IS NULL THEN 0 ELSE 8 END,
+                   a.resolved_at, a.acknowledged_at
             FROM alerts AS a
             WHERE a.first_seen_at >= @p0 AND a.first_seen_at < @p1
             """;
-        var sqlite = db.IsSqlite;
         await ReportRows.ReadAsync(db, sql, [db.Param(start), db.Param(end), path], row =>
         {
-            var serviceId = row.GetGuid(0);
-            if (byId.ContainsKey(serviceId))
-            {
-                tally.Add(new NoiseAlert(serviceId, NameOf(row.IsDBNull(1) ? null : row.GetString(1)), row.GetGuid(2), ReportRows.At(row, 3, sqlite),
-                    ReportRows.AtOrNull(row, 4, sqlite), row.GetInt32(5) == 1, ReportRows.AtOrNull(row, 6, sqlite), row.GetInt32(7) == 1));
-            }
+            var serviceId = row.Guid(0);
+            if (!byId.ContainsKey(serviceId))
+                return;
+            var flags = row.Number(4);
+            tally.Add(new NoiseAlert(serviceId, NameOf(row.Text(1)), row.Guid(2), row.At(3),
+                (flags & 1) != 0 ? row.At(5) : null, (flags & 2) != 0, (flags & 4) != 0 ? row.At(6) : null, (flags & 8) != 0));
         }, cancellationToken);
         var pages = (await SentPages.LoadAsync(db, scope.Period, cancellationToken)).Where(p => teamIds.Contains(p.TeamId)).ToList();
         var pagesByGroup = pages.SelectMany(p => p.Groups).GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
