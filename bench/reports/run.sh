@@ -7,7 +7,7 @@
 #
 # Knobs (environment): ALERTS (100000; the issue's bar is 1000000), DELIVERIES (50000), INCIDENTS (500),
 # PEOPLE (30), ROTATIONS (6), RUNS (3), CONFIG (Release; Debug reuses the test build without building),
-# KEEP_DB: a file to keep a copy of the database in (to look at query plans).
+# KEEP_DB: a file to keep a copy of the database in (to look at query plans), with its key file (steady.key) beside it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/reports"
@@ -65,4 +65,5 @@ done
 if [[ -n "${KEEP_DB:-}" ]]; then
     stop
     cp "$work/steady.db" "$KEEP_DB"
+    cp "$work/steady.key" "$(dirname "$KEEP_DB")/steady.key" # the database's secrets open only with it
 fi

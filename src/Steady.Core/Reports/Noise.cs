@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NodaTime;
 
 namespace Steady.Core.Reports;
@@ -52,36 +53,10 @@ public static class Noise
         IReadOnlyDictionary<(Guid ServiceId, string Name), int> flappingEpisodes,
         Instant asOf)
     {
-        var all = alerts.ToList();
-        // A group's pages belong to the source of its first alert: the one that opened the group and paged.
-        var opener = all.GroupBy(a => a.GroupId).ToDictionary(g => g.Key, g => g.MinBy(a => a.FirstSeen)!);
-        var result = new List<NoiseSource>();
-        foreach (var source in all.GroupBy(a => (a.ServiceId, a.Name)))
-        {
-            var list = source.ToList();
-            var groups = list.Select(a => a.GroupId).Distinct().ToList();
-            var pages = groups.Where(g => opener[g].ServiceId == source.Key.ServiceId && opener[g].Name == source.Key.Name).Sum(g => pagesByGroup.GetValueOrDefault(g));
-            var transient = list.Where(IsTransient).ToList();
-            var open = list.Select(a => (a.Resolved ?? asOf) - a.FirstSeen).Order().ToList();
-            var never = list.Count(a => a.Acknowledged is null);
-            result.Add(new NoiseSource(
-                source.Key.ServiceId,
-                source.Key.Name,
-                list.Count,
-                groups.Count,
-                pages,
-                Share(never, list.Count),
-                Share(transient.Count, list.Count),
-                transient.Count,
-                transient.Count == 0 ? null : transient.Max(a => a.Resolved!.Value - a.FirstSeen),
-                flappingEpisodes.GetValueOrDefault(source.Key),
-                Share(list.Count(a => a.AcknowledgedByPerson), list.Count),
-                DurationStats.Percentile(open, 50),
-                never));
-        }
-        foreach (var ((service, name), episodes) in flappingEpisodes.Where(f => !result.Any(r => r.ServiceId == f.Key.ServiceId && r.Name == f.Key.Name)))
-            result.Add(new NoiseSource(service, name, 0, 0, 0, 0, 0, 0, null, episodes, 0, Duration.Zero, 0));
-        return result.OrderByDescending(s => s.Pages).ThenByDescending(s => s.Alerts).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+        var tally = new NoiseTally(asOf);
+        foreach (var alert in alerts)
+            tally.Add(alert);
+        return tally.Sources(pagesByGroup, flappingEpisodes);
     }
 
     public static bool IsTransient(NoiseAlert alert) =>
@@ -109,7 +84,104 @@ public static class Noise
         return null;
     }
 
-    private static double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
+    internal static double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
 
     private static string Plural(int n) => n == 1 ? "" : "s";
+}
+
+/// <summary>
+/// <see cref="Noise.Sources"/> one alert at a time, so a year of them (a million) is never held at once: per source its
+/// counts, its groups and its times open; per group the alert that opened it (the first seen; the first added on a tie).
+/// </summary>
+public sealed class NoiseTally(Instant asOf)
+{
+    private readonly Dictionary<(Guid ServiceId, string Name), Source> _sources = [];
+    private readonly List<Source> _order = [];
+    private readonly Dictionary<Guid, Group> _groups = [];
+
+    public void Add(NoiseAlert alert)
+    {
+        if (!_sources.TryGetValue((alert.ServiceId, alert.Name), out var source))
+        {
+            source = new Source(alert.ServiceId, alert.Name);
+            _sources.Add((alert.ServiceId, alert.Name), source);
+            _order.Add(source);
+        }
+        source.Add(alert, asOf);
+        // One look-up per alert for both what a group needs: the alert that opened it, and the sources it counts for once.
+        ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, alert.GroupId, out var seen);
+        if (!seen)
+        {
+            group = new Group(alert.FirstSeen, source, source, null);
+            source.Groups++;
+            return;
+        }
+        if (alert.FirstSeen < group.FirstSeen)
+            (group.FirstSeen, group.Opener) = (alert.FirstSeen, source);
+        if (group.First != source && (group.More is null || !group.More.Contains(source)))
+        {
+            (group.More ??= []).Add(source);
+            source.Groups++;
+        }
+    }
+
+    /// <summary>The figures of every source added (and of those only flapping), noisiest first; pages and flapping as <see cref="Noise.Sources"/> takes them.</summary>
+    public IReadOnlyList<NoiseSource> Sources(IReadOnlyDictionary<Guid, int> pagesByGroup, IReadOnlyDictionary<(Guid ServiceId, string Name), int> flappingEpisodes)
+    {
+        // A group's pages belong to the source of its first alert: the one that opened the group and paged.
+        var pages = new Dictionary<Source, int>();
+        foreach (var (id, count) in pagesByGroup)
+        {
+            if (_groups.TryGetValue(id, out var group))
+                pages[group.Opener] = pages.GetValueOrDefault(group.Opener) + count;
+        }
+        var result = _order.Select(s => s.Figures(pages.GetValueOrDefault(s), flappingEpisodes.GetValueOrDefault((s.ServiceId, s.Name)))).ToList();
+        foreach (var ((service, name), episodes) in flappingEpisodes.Where(f => !_sources.ContainsKey(f.Key)))
+            result.Add(new NoiseSource(service, name, 0, 0, 0, 0, 0, 0, null, episodes, 0, Duration.Zero, 0));
+        return result.OrderByDescending(s => s.Pages).ThenByDescending(s => s.Alerts).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A group: its first alert so far (first seen; the first added on a tie), the source of its first added alert and any others.</summary>
+    private record struct Group(Instant FirstSeen, Source Opener, Source First, List<Source>? More);
+
+    /// <summary>One source's running counts.</summary>
+    private sealed class Source(Guid serviceId, string name)
+    {
+        private readonly List<Duration> _open = [];
+        private int _never;
+        private int _transient;
+        private Duration? _longestTransient;
+        private int _byPerson;
+
+        public Guid ServiceId { get; } = serviceId;
+
+        public string Name { get; } = name;
+
+        /// <summary>The distinct groups its alerts joined.</summary>
+        public int Groups { get; set; }
+
+        public void Add(NoiseAlert alert, Instant asOf)
+        {
+            _open.Add((alert.Resolved ?? asOf) - alert.FirstSeen);
+            if (alert.Acknowledged is null)
+                _never++;
+            if (alert.AcknowledgedByPerson)
+                _byPerson++;
+            if (Noise.IsTransient(alert))
+            {
+                _transient++;
+                var open = alert.Resolved!.Value - alert.FirstSeen;
+                if (_longestTransient is not { } longest || open > longest)
+                    _longestTransient = open;
+            }
+        }
+
+        public NoiseSource Figures(int pages, int flappingEpisodes)
+        {
+            _open.Sort();
+            var count = _open.Count;
+            return new NoiseSource(ServiceId, Name, count, Groups, pages, Noise.Share(_never, count), Noise.Share(_transient, count), _transient, _longestTransient,
+                flappingEpisodes, Noise.Share(_byPerson, count), DurationStats.Percentile(_open, 50), _never);
+        }
+    }
 }

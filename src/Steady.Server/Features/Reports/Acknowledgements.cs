@@ -15,17 +15,40 @@ public static class Acknowledgements
     public static async Task<Dictionary<(Guid TeamId, Guid UserId), int>> LoadAsync(SteadyDb db, Span period, CancellationToken cancellationToken)
     {
         var (start, end) = (period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset());
-        var groups = await (from e in db.AlertEvents.AsNoTracking()
-                            join a in db.Alerts.AsNoTracking() on e.AlertId equals a.Id
-                            join s in db.Services.AsNoTracking() on a.ServiceId equals s.Id
-                            where e.Kind == AlertEventKinds.Acknowledged && e.ActorId != null && e.At >= start && e.At < end
-                            select new { s.TeamId, UserId = e.ActorId!.Value, Subject = a.GroupId })
-            .Distinct().ToListAsync(cancellationToken);
+        // Who acknowledged which alert in the period (an index holds only acknowledgements), then each alert's group and
+        // service from one pass over the alerts, joined here: SQLite has no hash join, and looking each alert up would
+        // fetch its row at random (a year holds hundreds of thousands of acknowledgements).
+        var byAlert = new Dictionary<Guid, List<Guid>>();
+        await ReportRows.ReadAsync(db, $"""
+            SELECT e.alert_id, e.actor_id FROM alert_events AS e
+            WHERE e.kind = '{AlertEventKinds.Acknowledged}' AND e.actor_id IS NOT NULL AND e.at >= @p0 AND e.at < @p1
+            """, [db.Param(start), db.Param(end)], row =>
+        {
+            var alertId = row.Guid(0);
+            if (!byAlert.TryGetValue(alertId, out var people))
+                byAlert[alertId] = people = [];
+            people.Add(row.Guid(1));
+        }, cancellationToken);
+        var groups = new HashSet<(Guid TeamId, Guid UserId, Guid Subject)>();
+        if (byAlert.Count > 0)
+        {
+            var teams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
+            await ReportRows.ReadAsync(db, "SELECT a.id, a.group_id, a.service_id FROM alerts AS a", [], row =>
+            {
+                // Most alerts were acknowledged by nobody in the period: their group and service are not even parsed.
+                if (byAlert.TryGetValue(row.Guid(0), out var people) && teams.TryGetValue(row.Guid(2), out var team))
+                {
+                    var group = row.Guid(1);
+                    foreach (var userId in people)
+                        groups.Add((team, userId, group));
+                }
+            }, cancellationToken);
+        }
         var incidents = await (from t in db.Timeline.AsNoTracking()
                                join i in db.Incidents.AsNoTracking() on t.IncidentId equals i.Id
                                where t.Kind == "page" && t.ActorId != null && t.At >= start && t.At < end
                                select new { i.TeamId, UserId = t.ActorId!.Value, Subject = i.Id })
             .Distinct().ToListAsync(cancellationToken);
-        return groups.Concat(incidents).GroupBy(x => (x.TeamId, x.UserId)).ToDictionary(g => g.Key, g => g.Count());
+        return groups.Select(g => new { g.TeamId, g.UserId, g.Subject }).Concat(incidents).GroupBy(x => (x.TeamId, x.UserId)).ToDictionary(g => g.Key, g => g.Count());
     }
 }

@@ -29,11 +29,10 @@ public sealed record PagesPerShiftDto(Guid TeamId, string Team, int Pages, int S
 public sealed record NoiseReportDto(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<NoiseSourceDto> Sources, IReadOnlyList<NoiseSourceDto> Top, IReadOnlyList<PagesPerShiftDto> PagesPerShift);
 
 /// <summary>
-/// The noise report: alerts first seen in the period on the teams' services, read with only the columns the
-/// figures need (the alert name is the <c>alertname</c> label, or the summary when the sender gave none),
-/// found through the existing index on when alerts were last seen (an alert first seen in the period was last
-/// seen after its start), so intake carries no index of the report's own. Core's <see cref="Noise"/> computes
-/// the figures and the suggestions.
+/// The noise report: alerts first seen in the period on the teams' services, read in one pass with only the
+/// columns the figures need (the alert name is the <c>alertname</c> label, or the summary when the sender gave
+/// none), and the flapping marks of the period through their own small index; intake carries no index of the
+/// report's on the alerts. Core's <see cref="Noise"/> computes the figures and the suggestions.
 /// </summary>
 public sealed class NoiseReport(SteadyDb db, TimeProvider time)
 {
@@ -46,26 +45,39 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time)
         var services = await db.Services.AsNoTracking().Where(s => teamIds.Contains(s.TeamId)).ToListAsync(cancellationToken);
         if (scope.Service is { } only)
             services = services.Where(s => s.Id == only.Id).ToList();
-        var serviceIds = services.Select(s => s.Id).ToList();
         var byId = services.ToDictionary(s => s.Id);
         var path = db.LabelPath("alertname");
-        var rows = await db.Alerts.AsNoTracking()
-            .Where(a => a.LastSeenAt >= start && a.FirstSeenAt >= start && a.FirstSeenAt < end && serviceIds.Contains(a.ServiceId))
-            .Select(a => new { a.ServiceId, Name = SteadyDb.LabelValue(a.Labels, path) ?? a.Summary, a.GroupId, a.FirstSeenAt, a.ResolvedAt, a.ResolvedById, a.Status, a.AcknowledgedAt, a.AcknowledgedById })
-            .ToListAsync(cancellationToken);
-        var alerts = rows.Select(a => new NoiseAlert(a.ServiceId, NameOf(a.Name), a.GroupId, Instant.FromDateTimeOffset(a.FirstSeenAt),
-            a.ResolvedAt is { } r ? Instant.FromDateTimeOffset(r) : null, a.Status == AlertStatus.Resolved && a.ResolvedById == null,
-            a.AcknowledgedAt is { } k ? Instant.FromDateTimeOffset(k) : null, a.AcknowledgedById != null)).ToList();
-
+        // One pass over the alerts in storage order: no index serves a year of them better than the table itself (an
+        // index on time would fetch each row at random), so the only condition is the period; services are picked here.
+        var tally = new NoiseTally(Instant.FromDateTimeOffset(time.GetUtcNow()));
+        // Each column read costs (a million times): what is null or true is one number of flags, a time is read only when it is
+        // there, and the name is never null (the summary is required).
+        var sql = $"""
+            SELECT a.service_id, COALESCE({db.Label("a.labels", "@p2")}, a.summary), a.group_id, a.first_seen_at,
+                   CASE WHEN a.resolved_at IS NULL THEN 0 ELSE 1 END + CASE WHEN a.status = 'Resolved' AND a.resolved_by_id IS NULL THEN 2 ELSE 0 END
+                   + CASE WHEN a.acknowledged_at IS NULL THEN 0 ELSE 4 END + CASE WHEN a.acknowledged_by_id IS NULL THEN 0 ELSE 8 END,
+                   a.resolved_at, a.acknowledged_at
+            FROM alerts AS a
+            WHERE a.first_seen_at >= @p0 AND a.first_seen_at < @p1
+            """;
+        await ReportRows.ReadAsync(db, sql, [db.Param(start), db.Param(end), path], row =>
+        {
+            var serviceId = row.Guid(0);
+            if (!byId.ContainsKey(serviceId))
+                return;
+            var flags = row.Number(4);
+            tally.Add(new NoiseAlert(serviceId, NameOf(row.Text(1)), row.Guid(2), row.At(3),
+                (flags & 1) != 0 ? row.At(5) : null, (flags & 2) != 0, (flags & 4) != 0 ? row.At(6) : null, (flags & 8) != 0));
+        }, cancellationToken);
         var pages = (await SentPages.LoadAsync(db, scope.Period, cancellationToken)).Where(p => teamIds.Contains(p.TeamId)).ToList();
         var pagesByGroup = pages.SelectMany(p => p.Groups).GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
         var flaps = await (from e in db.AlertEvents.AsNoTracking()
                            join a in db.Alerts.AsNoTracking() on e.AlertId equals a.Id
-                           where e.Kind == AlertEventKinds.Flapping && e.At >= start && e.At < end && serviceIds.Contains(e.ServiceId)
+                           where e.Kind == AlertEventKinds.Flapping && e.At >= start && e.At < end
                            select new { a.ServiceId, Name = SteadyDb.LabelValue(a.Labels, path) ?? a.Summary }).ToListAsync(cancellationToken);
-        var flapping = flaps.GroupBy(f => (f.ServiceId, NameOf(f.Name))).ToDictionary(g => g.Key, g => g.Count());
+        var flapping = flaps.Where(f => byId.ContainsKey(f.ServiceId)).GroupBy(f => (f.ServiceId, NameOf(f.Name))).ToDictionary(g => g.Key, g => g.Count());
 
-        var sources = Noise.Sources(alerts, pagesByGroup, flapping, Instant.FromDateTimeOffset(time.GetUtcNow()))
+        var sources = tally.Sources(pagesByGroup, flapping)
             .Select(s => Dto(s, byId[s.ServiceId], scope))
             .ToList();
         var top = sources.Where(s => s.Pages > 0 || s.Alerts > 0).Take(TopCount).ToList();

@@ -90,26 +90,29 @@ public sealed class ResponseReport(SteadyDb db)
             .Where(i => scope.Service is null || i.Services.Contains(scope.Service.Id))
             .ToList();
 
-        // Groups that paged: a sent delivery for them (deliveries are few beside alerts, and have no time index to spare the outbox's writes).
-        var paged = (await db.Deliveries.AsNoTracking()
-            .Where(d => d.GroupId != null && d.State == Core.Paging.DeliveryState.Sent && d.CreatedAt >= from)
-            .Select(d => d.GroupId!.Value).Distinct().ToListAsync(cancellationToken)).ToHashSet();
+        // Groups that paged (a sent delivery for them), each with its first acknowledgement (by anyone, of any of its alerts
+        // of the period) from the alerts' history, folded by the database: only the paging groups come back.
         var serviceTeams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
         var serviceIds = serviceTeams.Where(s => scope.TeamIds.Contains(s.Value) && (scope.Service is null || s.Key == scope.Service.Id)).Select(s => s.Key).ToList();
-        var rows = (await db.AlertGroups.AsNoTracking()
-            .Where(g => g.OpenedAt >= from && g.OpenedAt < to && serviceIds.Contains(g.ServiceId))
-            .Select(g => new { g.Id, g.ServiceId, g.Severity, g.OpenedAt, g.ResolvedAt })
-            .ToListAsync(cancellationToken)).Where(g => paged.Contains(g.Id)).ToList();
-        // First acknowledgements from the alerts' history, reached through the alerts of the period (found by when they
-        // were last seen: an alert of a group opened in the period was last seen after its start) and their events' index.
+        var paged = db.Deliveries.Where(d => d.GroupId != null && d.State == Core.Paging.DeliveryState.Sent && d.CreatedAt >= from).Select(d => d.GroupId!.Value);
         var (start, end) = (from, to);
-        var acks = await (from a in db.Alerts.AsNoTracking()
-                          join e in db.AlertEvents.AsNoTracking() on a.Id equals e.AlertId
-                          where a.LastSeenAt >= start && a.FirstSeenAt < end && serviceIds.Contains(a.ServiceId) && e.Kind == AlertEventKinds.Acknowledged
-                          select new { a.GroupId, e.At }).ToListAsync(cancellationToken);
-        var firstAck = acks.GroupBy(a => a.GroupId).ToDictionary(g => g.Key, g => g.Min(a => a.At));
+        var rows = await db.AlertGroups.AsNoTracking()
+            .Where(g => g.OpenedAt >= from && g.OpenedAt < to && serviceIds.Contains(g.ServiceId) && paged.Contains(g.Id))
+            .Select(g => new
+            {
+                g.Id,
+                g.ServiceId,
+                g.Severity,
+                g.OpenedAt,
+                g.ResolvedAt,
+                FirstAcknowledged = (from a in db.Alerts
+                                     join e in db.AlertEvents on a.Id equals e.AlertId
+                                     where a.GroupId == g.Id && a.LastSeenAt >= start && a.FirstSeenAt < end && e.Kind == AlertEventKinds.Acknowledged
+                                     select (DateTimeOffset?)e.At).Min(),
+            })
+            .ToListAsync(cancellationToken);
         var groups = rows.Select(r => new GroupTimes(r.Id, serviceTeams[r.ServiceId], r.ServiceId, r.Severity.ToString().ToLowerInvariant(), I(r.OpenedAt),
-            firstAck.TryGetValue(r.Id, out var at) ? I(at) : null, I(r.ResolvedAt))).ToList();
+            I(r.FirstAcknowledged), I(r.ResolvedAt))).ToList();
         return (incidents, groups);
     }
 

@@ -1,0 +1,146 @@
+using System.Buffers.Text;
+using System.Data.Common;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using NodaTime;
+using SQLitePCL;
+using Steady.Server.Data;
+
+namespace Steady.Server.Features.Reports;
+
+/// <summary>One row of a <see cref="ReportRows"/> read: its columns by position.</summary>
+public abstract class ReportRow
+{
+    public abstract bool IsNull(int ordinal);
+
+    public abstract Guid Guid(int ordinal);
+
+    public abstract string Text(int ordinal);
+
+    public abstract long Number(int ordinal);
+
+    /// <summary>An instant: SQLite's UTC microseconds, PostgreSQL's timestamptz.</summary>
+    public abstract Instant At(int ordinal);
+
+    public Instant? AtOrNull(int ordinal) => IsNull(ordinal) ? null : At(ordinal);
+}
+
+/// <summary>
+/// The reports' few large reads (a year holds a million alerts), row by row: the same SQL on SQLite and PostgreSQL
+/// but for what <see cref="Label"/> writes. On SQLite the statement is stepped directly (each column read through
+/// ADO.NET's reader costs more than SQLite's own work on the row; a million rows made that a second); on PostgreSQL
+/// through the provider's reader. Reads only: nothing here writes or opens a transaction, so a report never holds
+/// SQLite's one writer.
+/// </summary>
+public static class ReportRows
+{
+    /// <summary>Runs <paramref name="sql"/> (parameters @p0, @p1… in order) and hands each row to <paramref name="row"/>.</summary>
+    public static async Task ReadAsync(SteadyDb db, string sql, IReadOnlyList<object> parameters, Action<ReportRow> row, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (db.Database.GetDbConnection() is SqliteConnection sqlite && db.Database.CurrentTransaction is null)
+            {
+                Step(sqlite, sql, parameters, row, cancellationToken);
+                return;
+            }
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = Name(i);
+                parameter.Value = parameters[i];
+                command.Parameters.Add(parameter);
+            }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var current = new ReaderRow(reader, db.IsSqlite);
+            while (await reader.ReadAsync(cancellationToken))
+                row(current);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>SQL for the value of one label in a labels <paramref name="column"/> (null when absent), its path (<see cref="SteadyDb.LabelPath"/>) passed as <paramref name="pathParameter"/>.</summary>
+    public static string Label(this SteadyDb db, string column, string pathParameter) =>
+        db.IsSqlite ? $"json_extract({column}, {pathParameter})" : $"jsonb_extract_path_text({column}::jsonb, {pathParameter})";
+
+    private static string Name(int i) => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void Step(SqliteConnection connection, string sql, IReadOnlyList<object> parameters, Action<ReportRow> row, CancellationToken cancellationToken)
+    {
+        var handle = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(handle, sql, out var statement), handle);
+        using (statement)
+        {
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                var index = raw.sqlite3_bind_parameter_index(statement, Name(i));
+                Check(parameters[i] switch
+                {
+                    long number => raw.sqlite3_bind_int64(statement, index, number),
+                    string text => raw.sqlite3_bind_text(statement, index, text),
+                    var other => throw new ArgumentException($"A report parameter of type {other.GetType().Name} is not read here.", nameof(parameters)),
+                }, handle);
+            }
+            var current = new StatementRow(statement);
+            var rows = 0;
+            int result;
+            while ((result = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                if (++rows % 65536 == 0)
+                    cancellationToken.ThrowIfCancellationRequested();
+                row(current);
+            }
+            Check(result, handle);
+        }
+    }
+
+    private static void Check(int result, sqlite3 handle)
+    {
+        if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
+            SqliteException.ThrowExceptionForRC(result, handle);
+    }
+
+    private sealed class ReaderRow(DbDataReader reader, bool sqlite) : ReportRow
+    {
+        public override bool IsNull(int ordinal) => reader.IsDBNull(ordinal);
+
+        public override Guid Guid(int ordinal) => reader.GetGuid(ordinal);
+
+        public override string Text(int ordinal) => reader.GetString(ordinal);
+
+        public override long Number(int ordinal) => reader.GetInt64(ordinal);
+
+        public override Instant At(int ordinal) => sqlite
+            ? Instant.FromUnixTimeTicks(reader.GetInt64(ordinal) * 10)
+            : Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+    }
+
+    /// <summary>A row of a statement being stepped: ids are SQLite text (EF's form), parsed without making a string.</summary>
+    private sealed class StatementRow(sqlite3_stmt statement) : ReportRow
+    {
+        public override bool IsNull(int ordinal) => raw.sqlite3_column_type(statement, ordinal) == raw.SQLITE_NULL;
+
+        public override Guid Guid(int ordinal)
+        {
+            var text = raw.sqlite3_column_blob(statement, ordinal);
+            return Utf8Parser.TryParse(text, out Guid value, out var consumed) && consumed == text.Length
+                ? value
+                : System.Guid.Parse(Encoding.UTF8.GetString(text));
+        }
+
+        public override string Text(int ordinal) => Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, ordinal));
+
+        public override long Number(int ordinal) => raw.sqlite3_column_int64(statement, ordinal);
+
+        public override Instant At(int ordinal) => Instant.FromUnixTimeTicks(raw.sqlite3_column_int64(statement, ordinal) * 10);
+    }
+}
