@@ -33,7 +33,12 @@ public sealed class IntakeKeys : IDisposable
     public static Task<Guid?> ServiceOfAsync(SteadyDb db, string key, CancellationToken cancellationToken) =>
         key.Length is 0 or > 64
             ? Task.FromResult<Guid?>(null)
-            : db.IntegrationKeys.AsNoTracking().Where(k => k.KeyHash == Steady.Core.Accounts.Secrets.Hash(key) && k.RevokedAt == null).Select(k => (Guid?)k.ServiceId).FirstOrDefaultAsync(cancellationToken);
+            : ServiceOfHash(db, Steady.Core.Accounts.Secrets.Hash(key), cancellationToken);
+
+    // Every intake request runs it: compiled once, it skips EF's per-query work (5 % of intake's CPU in a profile).
+    private static readonly Func<SteadyDb, string, CancellationToken, Task<Guid?>> ServiceOfHash = EF.CompileAsyncQuery(
+        (SteadyDb db, string hash, CancellationToken _) => db.IntegrationKeys.AsNoTracking()
+            .Where(k => k.KeyHash == hash && k.RevokedAt == null).Select(k => (Guid?)k.ServiceId).FirstOrDefault());
 
     /// <summary>False when the key has used up its rate.</summary>
     public bool TryAcquire(string key)
