@@ -39,7 +39,7 @@ public sealed class DoctorTests
         Assert.All(lines, l => Assert.StartsWith("ok ", l, StringComparison.Ordinal));
         Assert.Contains($"ok   smtp       127.0.0.1:{smtpPort} answered EHLO", lines);
         Assert.Contains($"ok   public-url http://127.0.0.1:{port} answers", lines);
-        Assert.Matches(@"^ok   backup     last good 0 min ago, \d+ (B|KB|MB)$", lines[^1]);
+        Assert.Matches(@"^ok   backup     last good 0 min ago, \d+(\.\d)? (B|KB|MB)$", lines[^1]); // MB and GB with one decimal
     }
 
     [Fact]

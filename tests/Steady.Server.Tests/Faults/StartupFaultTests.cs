@@ -96,8 +96,8 @@ public sealed class StartupFaultTests
 
             // As a database from before the paging engine (migration 10) was left: the alert open, no escalation run;
             // and the schema as it was before migration 24 (which gives such alerts their run): versions 24 and later
-            // undone, so their columns and tables dropped too — 0024's sending marks, 0025's action verdict and 0026's
-            // backup state (a migration added later adds its drops here).
+            // undone, so their columns and tables dropped too — 0024's sending marks, 0025's action verdict, 0026's
+            // backup state and 0027's report indexes (a migration added later adds its drops here).
             await using (var db = MigrationTests.Open(host.Database))
             {
                 foreach (var sql in new[]
@@ -105,6 +105,7 @@ public sealed class StartupFaultTests
                     "DELETE FROM deliveries", "DELETE FROM escalation_runs", "DELETE FROM schema_migrations WHERE version >= 24",
                     "ALTER TABLE deliveries DROP COLUMN sending_at", "ALTER TABLE deliveries DROP COLUMN repeats", "ALTER TABLE incident_notices DROP COLUMN sending_at",
                     "ALTER TABLE incident_actions DROP COLUMN verdict", "DROP TABLE backup_state",
+                    "DROP INDEX ix_alert_events_acknowledged_alert", "DROP INDEX ix_alert_events_acknowledged_at", "DROP INDEX ix_alert_events_flapping_at",
                 })
                 {
 #pragma warning disable EF1002 // constant statements
