@@ -394,13 +394,7 @@ public sealed class GrafanaOnCallImport(ExportFolder folder, ImportPlan plan, In
         _later.Add((ConfigKinds.Service, new ServiceDocument(name, TeamOf(file, id, integration), $"Moved from Grafana OnCall ({type}).", null, policy, IntegrationKeys: ["grafana-oncall"])));
     }
 
-    private string? Person(string file, string what, string? id)
-    {
-        if (id is not null && _emails.TryGetValue(id, out var email))
-            return email;
-        plan.Problem(file, what, $"names the user {id ?? "(no id)"}, who is not in users.json (or has no email).");
-        return null;
-    }
+    private string? Person(string file, string what, string? id) => plan.Person(_emails, file, what, id);
 
     private LocalDateTime? Local(string file, string what, string field, string? text)
     {

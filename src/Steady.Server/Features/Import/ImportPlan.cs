@@ -45,6 +45,24 @@ public sealed class ImportPlan
 
     public void Problem(string file, string what, string problem) => Problems.Add(new ImportProblem(file, what, problem));
 
+    /// <summary>The email of the user an export names by id (from the importer's own map), or a problem said and null.</summary>
+    public string? Person(IReadOnlyDictionary<string, string> emails, string file, string what, string? id)
+    {
+        if (id is not null && emails.TryGetValue(id, out var email))
+            return email;
+        Problem(file, what, $"names the user {id ?? "(no id)"}, who is not in users.json (or has no email).");
+        return null;
+    }
+
+    /// <summary>An instant an export writes as a date and time with an offset, or a problem said and null.</summary>
+    public NodaTime.Instant? Moment(string file, string what, string field, string? text)
+    {
+        if (text is not null && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var value))
+            return NodaTime.Instant.FromDateTimeOffset(value);
+        Problem(file, what, $"has {field} '{text}', which is not a date and time with an offset.");
+        return null;
+    }
+
     /// <summary>The problems as a problem detail's errors: "users.json PABC123" → what is wrong.</summary>
     public IReadOnlyDictionary<string, string[]> Errors() => Problems
         .GroupBy(p => $"{p.File} {p.Object}")

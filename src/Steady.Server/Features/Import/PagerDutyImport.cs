@@ -391,21 +391,9 @@ public sealed class PagerDutyImport(ExportFolder folder, ImportPlan plan, Instan
     }
 
     /// <summary>A user of the export by id: their email, or a problem naming the file and object.</summary>
-    private string? Person(string file, string what, string? id)
-    {
-        if (id is not null && _emails.TryGetValue(id, out var email))
-            return email;
-        plan.Problem(file, what, $"names the user {id ?? "(no id)"}, who is not in users.json (or has no email).");
-        return null;
-    }
+    private string? Person(string file, string what, string? id) => plan.Person(_emails, file, what, id);
 
-    private Instant? Moment(string file, string what, string field, string? text)
-    {
-        if (text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-            return Instant.FromDateTimeOffset(value);
-        plan.Problem(file, what, $"has {field} '{text}', which is not a date and time with an offset.");
-        return null;
-    }
+    private Instant? Moment(string file, string what, string field, string? text) => plan.Moment(file, what, field, text);
 }
 
 /// <summary>Names Steady uses in URLs: a slash becomes a dash, with a note.</summary>
