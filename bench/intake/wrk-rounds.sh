@@ -8,6 +8,9 @@ slices="$work/slices.tsv"
 : >"$slices"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The writer thread's CPU seconds by phase (load fold write commit), from Steady's /metrics (Linux; zeros elsewhere).
+writer_cpu() { curl -sf "$steady_url/metrics" | awk -F'[{}" ]' '/^steady_alert_writer_cpu_seconds_total\{/ {v[$3] = $NF}
+    END {printf "%s %s %s %s\n", v["load"] + 0, v["fold"] + 0, v["write"] + 0, v["commit"] + 0}'; }
 machine_busy() { awk '/^cpu / {print $2+$3+$4+$7+$8, $5+$6}' /proc/stat; }
 
 # one_slice NAME PHASE SECONDS TAG MEASURED: runs wrk against one server; appends a line to $slices when MEASURED.
@@ -15,16 +18,26 @@ one_slice() {
     local name="$1" phase="$2" seconds="$3" tag="$4" measured="$5" url pid
     if [[ "$name" == steady ]]; then url="$steady_url/intake/$key/alertmanager"; pid="$steady_pid"; else url="$am_url/api/v2/alerts"; pid="$am_pid"; fi
     local before after b_busy b_idle a_busy a_idle started ended out gen
+    local w_before="" w_after=""
+    [[ "$name" == steady ]] && w_before="$(writer_cpu)"
     before="$(cpu_ticks "$pid")"; read -r b_busy b_idle < <(machine_busy); started="$(date +%s.%N)"
     local TIMEFORMAT='%U %S'
     { time TARGET="$name" PHASE="$phase" BATCH="$batch" DISTINCT="$distinct" RUN="$run_id-$tag" \
         STARTS_AT="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" \
         wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 10s -s "$here/intake.lua" "$url" >"$work/wrk.out" 2>&1 ; } 2>"$work/wrk.time"
     ended="$(date +%s.%N)"; after="$(cpu_ticks "$pid")"; read -r a_busy a_idle < <(machine_busy)
+    [[ "$name" == steady ]] && w_after="$(writer_cpu)"
     out="$(grep '^result ' "$work/wrk.out" || { cat "$work/wrk.out" >&2; echo "result requests=0 ok=0 non2xx=0 errors=0 p50_ms=0 p99_ms=0"; })"
     gen="$(awk '{print $1 + $2}' "$work/wrk.time")"
     [[ "$measured" == yes ]] || { echo "  $tag: $name $phase, ${seconds} s unmeasured: $out" >&2; [[ "$name" == steady ]] && record_steady "$phase" "$out"; return 0; }
     record_steady_if "$name" "$phase" "$out"
+    if [[ "$name" == steady ]]; then # where the one writer's time went in this slice, per alert stored
+        awk -v b="$w_before" -v a="$w_after" -v out="$out" -v batch="$batch" -v tag="$tag" -v phase="$phase" 'BEGIN {
+            split(b, x, " "); split(a, y, " "); n = split(out, f, /[ =]/); for (i = 2; i < n; i += 2) v[f[i]] = f[i + 1];
+            alerts = v["ok"] * batch; if (!alerts) exit; t = 0; for (i = 1; i <= 4; i++) { d[i] = (y[i] - x[i]) * 1e6 / alerts; t += d[i] }
+            printf "  %s: Steady %s, writer thread CPU per alert: load %.1f, fold %.1f, write %.1f, commit %.1f = %.1f us\n", tag, phase, d[1], d[2], d[3], d[4], t
+        }' >&2
+    fi
     awk -v name="$name" -v phase="$phase" -v tag="$tag" -v out="$out" -v batch="$batch" -v hz="$hz" \
         -v before="$before" -v after="$after" -v started="$started" -v ended="$ended" -v gen="$gen" \
         -v bb="$b_busy" -v bi="$b_idle" -v ab="$a_busy" -v ai="$a_idle" 'BEGIN {

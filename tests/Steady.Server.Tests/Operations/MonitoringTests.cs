@@ -108,6 +108,15 @@ public sealed class MonitoringTests
         Assert.Contains("steady_intake_queue_alerts ", after, StringComparison.Ordinal);
         Assert.Contains("steady_intake_batch_alerts_count ", after, StringComparison.Ordinal);
         Assert.Contains("steady_intake_commit_seconds_count ", after, StringComparison.Ordinal);
+        // Where the writer's time went, by phase: its own thread's CPU (on SQLite, whose awaits stay on the thread; Linux's clock).
+        if (!TestDatabase.UsePostgres && OperatingSystem.IsLinux())
+        {
+            foreach (var phase in new[] { "load", "fold", "write", "commit" })
+            {
+                var sample = $"steady_alert_writer_cpu_seconds_total{{phase=\"{phase}\"}}";
+                Assert.True(Value(after, sample) > Counted(before, sample), $"{sample} did not grow");
+            }
+        }
         Assert.Contains("steady_pages_failed_total", after, StringComparison.Ordinal);
         Assert.Equal(1, Value(after, "steady_nodes_alive"));
         Assert.Equal(0, Value(after, "steady_notices_outbox_depth{outbox=\"incident\"}"));
