@@ -101,7 +101,7 @@ public static class Charts
         return Close(svg);
     }
 
-    /// <summary>Interruptions by weekday (rows, Monday first) and hour (columns), darker for more.</summary>
+    /// <summary>Interruptions by weekday (rows, Monday first) and hour (columns), a stronger colour for more (the four levels are the stylesheet's, light and dark).</summary>
     public static IHtmlContent Heatmap(string title, IReadOnlyList<IReadOnlyList<int>> cells)
     {
         const double left = 38, top = 4, cell = 15, bottom = 18;
@@ -121,7 +121,6 @@ public static class Charts
         }
         foreach (var h in new[] { 0, 6, 12, 18 })
             svg.Append(Text(left + cell * h + 1, height - 4, $"{h:00}:00", "start"));
-        svg.Append(Text(left + cell * 24, height - 4, "24:00", "end"));
         return Close(svg);
     }
 
