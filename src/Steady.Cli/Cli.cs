@@ -30,6 +30,7 @@ public static class Cli
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
+        Output.Table.Width = context.Width;
         var root = Build(context);
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration

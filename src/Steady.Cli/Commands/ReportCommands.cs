@@ -62,6 +62,8 @@ internal static class ReportCommands
     {
         var command = new Command("response", "MTTA, time to mitigate and MTTR of incidents, and MTTA and MTTR of alert groups that paged, by service, team and severity");
         var filters = Options(command, service: true);
+        var wide = new Option<bool>("--wide") { Description = "Every column (the medians too); the default fits 80 columns" };
+        command.Options.Add(wide);
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var report = await session.Api.GetAsync("reports/response?" + filters.Query(parse), cancellationToken);
@@ -89,10 +91,12 @@ internal static class ReportCommands
                 Csv(session.Out, ["of", "by", "name", "count", "tta_mean_s", "tta_p50_s", "tta_p90_s", "ttm_mean_s", "ttr_mean_s", "ttr_p50_s", "ttr_p90_s"], rows);
                 return;
             }
-            var table = new Table(headers).Limit(2, 40);
+            // Without --wide the medians (TTA p50, TTR p50) are left out.
+            int[] shown = parse.GetValue(wide) ? [.. Enumerable.Range(0, headers.Length)] : [0, 1, 2, 3, 4, 6, 7, 8, 10];
+            var table = new Table([.. shown.Select(i => headers[i])]).Limit(2, 40);
             foreach (var row in rows)
-                table.Add(row.Select((c, i) => i >= 4 ? Human(c) : c).ToArray());
-            session.Out.WriteLine($"Response times from {Str(report, "from")} to {Str(report, "to")}:");
+                table.Add([.. shown.Select(i => i >= 4 ? Human(row[i]) : row[i])]);
+            session.Out.WriteLine($"Response times, {Period(report)}:");
             table.WriteTo(session.Out);
         });
         return command;
@@ -102,6 +106,8 @@ internal static class ReportCommands
     {
         var command = new Command("oncall", "On-call load per person: hours (first and later level, business / off / sleep, weekend, holiday), pages, interruptions, broken rest; --csv: the compensation CSV (team admins)");
         var filters = Options(command, service: false);
+        var wide = new Option<bool>("--wide") { Description = "Every column (first and later level, business and off-hours, holiday); the default fits 80 columns" };
+        command.Options.Add(wide);
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var query = filters.Query(parse);
@@ -116,23 +122,46 @@ internal static class ReportCommands
                 JsonOutput.Write(session.Out, report);
                 return;
             }
-            var table = new Table("Team", "Person", "On call h", "First", "Later", "Business", "Off", "Sleep", "Weekend", "Holiday", "Pages", "Interrupts", "B/O/S", "Rest broken", "Amount").Limit(1, 30);
+            session.Out.WriteLine($"On-call load, {Period(report)}:");
+            var anyone = false;
             foreach (var team in report.GetProperty("teams").EnumerateArray())
             {
-                foreach (var p in team.GetProperty("people").EnumerateArray())
+                var people = team.GetProperty("people").EnumerateArray().ToList();
+                if (people.Count == 0)
+                    continue;
+                anyone = true;
+                var table = parse.GetValue(wide)
+                    ? new Table("Person", "On call h", "First", "Later", "Business", "Off", "Sleep", "Weekend", "Holiday", "Pages", "Interrupts", "B/O/S", "Rest broken", "Amount").Limit(0, 30)
+                    : new Table("Person", "Hours", "Sleep", "Wknd", "Pages", "Interrupts", "Rest", "Amount").Limit(0, 30);
+                foreach (var p in people)
                 {
                     var h = p.GetProperty("hours");
                     var i = p.GetProperty("interruptions");
-                    var amount = p.TryGetProperty("compensation", out var c) && c.ValueKind == JsonValueKind.Object ? $"{Num(c, "total")} {Str(c, "currency")}" : "-";
-                    table.Add(Str(team, "name"), Str(p, "name"), Num(h, "onCall"), Num(h, "firstLevel"), Num(h, "laterLevel"), Num(h, "business"), Num(h, "off"), Num(h, "sleep"), Num(h, "weekend"), Num(h, "holiday"),
-                        Int(p, "pages"), Int(i, "total"), $"{Int(i, "business")}/{Int(i, "off")}/{Int(i, "sleep")}", p.GetProperty("brokenRest").GetArrayLength().ToString(CultureInfo.InvariantCulture), amount);
+                    var amount = p.TryGetProperty("compensation", out var c) && c.ValueKind == JsonValueKind.Object ? $"{Money(c, "total")} {Str(c, "currency")}" : "-";
+                    var rest = p.GetProperty("brokenRest").GetArrayLength().ToString(CultureInfo.InvariantCulture);
+                    if (parse.GetValue(wide))
+                    {
+                        table.Add(Str(p, "name"), Num(h, "onCall"), Num(h, "firstLevel"), Num(h, "laterLevel"), Num(h, "business"), Num(h, "off"), Num(h, "sleep"), Num(h, "weekend"), Num(h, "holiday"),
+                            Int(p, "pages"), Int(i, "total"), $"{Int(i, "business")}/{Int(i, "off")}/{Int(i, "sleep")}", rest, amount);
+                    }
+                    else
+                    {
+                        table.Add(Str(p, "name"), Num(h, "onCall"), Num(h, "sleep"), Num(h, "weekend"), Int(p, "pages"),
+                            $"{Int(i, "total")} ({Int(i, "business")}/{Int(i, "off")}/{Int(i, "sleep")})", rest, amount);
+                    }
                 }
-            }
-            session.Out.WriteLine($"On-call load from {Str(report, "from")} to {Str(report, "to")}:");
-            if (table.Count == 0)
-                session.Out.WriteLine("Nobody was on call or paged in this period.");
-            else
+                session.Out.WriteLine();
+                session.Out.WriteLine(Table.Clean(Str(team, "name")));
                 table.WriteTo(session.Out);
+            }
+            if (!anyone)
+                session.Out.WriteLine("Nobody was on call or paged in this period.");
+            else if (!parse.GetValue(wide))
+            {
+                session.Out.WriteLine();
+                session.Out.WriteLine("Hours on call, of them asleep (22-08) and at weekends; interruptions (business/");
+                session.Out.WriteLine("off-hours/sleep); rest: weeks it was broken. --wide: every column.");
+            }
         });
         return command;
     }
@@ -141,6 +170,8 @@ internal static class ReportCommands
     {
         var command = new Command("noise", "Alert noise by service and alert name: alerts, groups, pages, never acknowledged, transient, flapping, time open, with suggestions");
         var filters = Options(command, service: true);
+        var wide = new Option<bool>("--wide") { Description = "Every column (groups too); the default fits 80 columns" };
+        command.Options.Add(wide);
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var report = await session.Api.GetAsync("reports/noise?" + filters.Query(parse), cancellationToken);
@@ -157,13 +188,17 @@ internal static class ReportCommands
                         Int(s, "flappingEpisodes"), Num(s, "acknowledgedByPersonShare"), Num(s, "medianOpenSeconds"), Str(s, "suggestion") }));
                 return;
             }
-            var table = new Table("Service", "Alert", "Alerts", "Groups", "Pages", "Never acked", "Transient", "Flapping", "Median open").Limit(1, 40);
+            var all = parse.GetValue(wide);
+            var table = (all
+                ? new Table("Service", "Alert", "Alerts", "Groups", "Pages", "Never acked", "Transient", "Flapping", "Median open")
+                : new Table("Service", "Alert", "Alerts", "Pages", "Unacked", "Transient", "Flaps", "Open p50")).Limit(0, 30).Limit(1, 40);
             foreach (var s in sources)
             {
-                table.Add(Str(s, "service"), Str(s, "name"), Int(s, "alerts"), Int(s, "groups"), Int(s, "pages"), Percent(s, "neverAcknowledgedShare"), Percent(s, "transientShare"),
-                    Int(s, "flappingEpisodes"), Human(Num(s, "medianOpenSeconds")));
+                string[] cells = [Str(s, "service"), Str(s, "name"), Int(s, "alerts"), Int(s, "groups"), Int(s, "pages"), Percent(s, "neverAcknowledgedShare"), Percent(s, "transientShare"),
+                    Int(s, "flappingEpisodes"), Human(Num(s, "medianOpenSeconds"))];
+                table.Add(all ? cells : [.. cells.Where((_, i) => i != 3)]);
             }
-            session.Out.WriteLine($"Alert noise from {Str(report, "from")} to {Str(report, "to")}:");
+            session.Out.WriteLine($"Alert noise, {Period(report)}:");
             if (table.Count == 0)
                 session.Out.WriteLine("No alerts in this period.");
             else
@@ -174,13 +209,29 @@ internal static class ReportCommands
                 session.Out.WriteLine();
                 session.Out.WriteLine("Suggestions:");
                 foreach (var s in suggestions)
-                    session.Out.WriteLine("- " + Table.Clean(s));
+                {
+                    foreach (var line in Table.Wrap("- " + Table.Clean(s), "  "))
+                        session.Out.WriteLine(line);
+                }
             }
             foreach (var p in report.GetProperty("pagesPerShift").EnumerateArray())
                 session.Out.WriteLine($"{Table.Clean(Str(p, "team"))}: {Int(p, "pages")} pages over {Int(p, "shifts")} on-call shifts ({(p.GetProperty("perShift").ValueKind == JsonValueKind.Number ? Num(p, "perShift") : "-")} per shift)");
         });
         return command;
     }
+
+    /// <summary>The report's period as people read it: "Mon 2026-11-09 08:56 to Mon 2026-12-07 08:56 Etc/UTC" (this machine's zone).</summary>
+    private static string Period(JsonElement report)
+    {
+        static string At(JsonElement r, string name) =>
+            DateTimeOffset.TryParse(Str(r, name), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? Format.InZone(at, null) : Str(r, name);
+        var (from, to) = (At(report, "from"), At(report, "to"));
+        var zone = to.LastIndexOf(' ');
+        return zone > 0 && from.EndsWith(to[zone..], StringComparison.Ordinal) ? $"{from[..^(to.Length - zone)]} to {to}" : $"{from} to {to}";
+    }
+
+    /// <summary>An amount of money: always two decimals.</summary>
+    private static string Money(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal().ToString("0.00", CultureInfo.InvariantCulture) : "";
 
     private static string Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
 

@@ -36,6 +36,10 @@ public sealed class ReportTests(SteadyServer server) : IClassFixture<SteadyServe
                 end: "17:00"
         """;
 
+    /// <summary>Midnight UTC of that day of November 2026 as the CLI prints it, in this machine's zone.</summary>
+    private static string Local(int day) =>
+        TimeZoneInfo.ConvertTime(new DateTimeOffset(2026, 11, day, 0, 0, 0, TimeSpan.Zero), TimeZoneInfo.Local).ToString("ddd yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
     private Task<CliResult> RunAsync(params string[] args) => _person.RunAsync([.. args, "--server", server.Url, "--token", SteadyServer.AdminToken]);
 
     private async Task ApplyAsync()
@@ -50,7 +54,13 @@ public sealed class ReportTests(SteadyServer server) : IClassFixture<SteadyServe
     {
         await ApplyAsync();
         var table = (await RunAsync("report", "oncall", "--from", "2026-11-23", "--to", "2026-11-30", "--team", $"Ops {Suffix}")).Succeeded();
+        // Hours on call, asleep (22-08 in Berlin: none) and at the weekend (Saturday and Sunday, 8 h each).
         var row = Assert.Single(table.Out.Split('\n'), l => l.Contains($"Ana {Suffix}", StringComparison.Ordinal));
+        Assert.Equal(["56", "0", "16"], row[(row.IndexOf($"Ana {Suffix}", StringComparison.Ordinal) + $"Ana {Suffix}".Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..3]);
+        Assert.Contains($"On-call load, {Local(23)} to {Local(30)} {TimeZoneInfo.Local.Id}:", table.Out, StringComparison.Ordinal);
+        // --wide: every column, first-level and later hours after the total.
+        var wide = (await RunAsync("report", "oncall", "--from", "2026-11-23", "--to", "2026-11-30", "--team", $"Ops {Suffix}", "--wide")).Succeeded();
+        row = Assert.Single(wide.Out.Split('\n'), l => l.Contains($"Ana {Suffix}", StringComparison.Ordinal));
         Assert.Equal(["56", "56", "0"], row[(row.IndexOf($"Ana {Suffix}", StringComparison.Ordinal) + $"Ana {Suffix}".Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..3]);
 
         var csv = (await RunAsync("report", "oncall", "--from", "2026-11-23", "--to", "2026-11-30", "--team", $"Ops {Suffix}", "--csv")).Succeeded();
@@ -65,7 +75,7 @@ public sealed class ReportTests(SteadyServer server) : IClassFixture<SteadyServe
     {
         await ApplyAsync();
         var response = (await RunAsync("report", "response", "--from", "2026-11-23", "--to", "2026-11-30", "--team", $"Ops {Suffix}")).Succeeded();
-        Assert.Contains("Response times from 2026-11-23T00:00:00+00:00 to 2026-11-30T00:00:00+00:00:", response.Out, StringComparison.Ordinal);
+        Assert.Contains($"Response times, {Local(23)} to {Local(30)} {TimeZoneInfo.Local.Id}:", response.Out, StringComparison.Ordinal);
         Assert.Contains("incidents", response.Out, StringComparison.Ordinal);
         var csv = (await RunAsync("report", "response", "--from", "2026-11-23", "--to", "2026-11-30", "--team", $"Ops {Suffix}", "--csv")).Succeeded();
         Assert.Equal("of,by,name,count,tta_mean_s,tta_p50_s,tta_p90_s,ttm_mean_s,ttr_mean_s,ttr_p50_s,ttr_p90_s", csv.Out.Split("\r\n")[0]);

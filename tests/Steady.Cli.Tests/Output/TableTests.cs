@@ -56,4 +56,43 @@ public sealed class TableTests
     {
         Assert.Throws<ArgumentException>(() => new Table("A", "B").Add("only one"));
     }
+
+    [Fact]
+    public void OnANarrowTerminalTheFreeTextColumnsGiveUpWidthWidestFirst()
+    {
+        var table = new Table("Id", "Summary", "Service", "Status").Limit(1, 60).Limit(2, 30)
+            .Add("e90baf04", "edge-12: upstream connect errors on the proxy", "edge-proxy-frankfurt", "triggered");
+        var wide = table.ToString();
+        Table.Width = 60;
+        try
+        {
+            var lines = table.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.All(lines, line => Assert.True(line.Length <= 60, $"{line.Length} columns: {line}"));
+            Assert.Equal("e90baf04  edge-12: upstream…  edge-proxy-frankfu…  triggered", lines[1]);
+            Table.Width = 200;
+            Assert.Equal(wide, table.ToString());
+        }
+        finally
+        {
+            Table.Width = null;
+        }
+    }
+
+    [Fact]
+    public void WhatCannotShrinkIsLeftWholeAndProseWrapsAtTheWidth()
+    {
+        var table = new Table("Id", "Status").Add("e90baf04e90baf04e90baf04", "acknowledged-by-someone");
+        Table.Width = 40;
+        try
+        {
+            Assert.Contains("e90baf04e90baf04e90baf04  acknowledged-by-someone", table.ToString(), StringComparison.Ordinal);
+            Assert.Equal(["- DiskFilling on postgres-primary fired", "  55 times; 54 resolved by themselves."],
+                Table.Wrap("- DiskFilling on postgres-primary fired 55 times; 54 resolved by themselves.", "  ").ToArray());
+        }
+        finally
+        {
+            Table.Width = null;
+        }
+        Assert.Single(Table.Wrap("- DiskFilling on postgres-primary fired 55 times; 54 resolved by themselves.", "  "));
+    }
 }
