@@ -300,7 +300,7 @@ public sealed partial class EscalationWorker(
         if (step is null)
         {
             if (run.LastStepAt is null || change is not null)
-                return await EndNotedAsync(db, run, (change is null ? "" : change + "; ") + $"nobody to notify: every step of {policy.Name} is empty right now", now, cancellationToken);
+                return await FallBackAsync(db, planner, run, policy, service, (change is null ? "" : change + "; ") + $"nobody to notify: every step of {policy.Name} is empty right now", now, cancellationToken);
             return RunChanges.End(run, RunState.Exhausted, "every step ran; nobody acknowledged", now);
         }
         var planned = await planner.PlanAsync(run, step, cancellationToken);
@@ -311,6 +311,22 @@ public sealed partial class EscalationWorker(
             run.Note = run.Note is null ? change : $"{change}; {run.Note}";
         }
         LogStep(logger, run.Id, step.Ran.Step + 1, step.Ran.Pass, step.Notify.Count, planned);
+        return planned;
+    }
+
+    /// <summary>
+    /// Every step of the policy is empty right now: rather than end in silence, the run pages the admins of the service's team
+    /// (else the organization's admins) once, through their own rules, and ends; the run and its alerts' history say who and why.
+    /// </summary>
+    private async Task<int> FallBackAsync(SteadyDb db, StepPlanner planner, EscalationRunRecord run, EscalationPolicy policy, Steady.Core.Services.Service service, string why, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var team = await db.Teams.AsNoTracking().Where(t => t.Id == service.TeamId).Select(t => t.Name).FirstOrDefaultAsync(cancellationToken) ?? "its team";
+        var (names, planned) = await planner.PlanFallbackAsync(run, service.TeamId, $"nobody on call for {policy.Name}: paged as an admin", cancellationToken);
+        if (names.Count == 0)
+            return await EndNotedAsync(db, run, why + "; and there is no admin to page instead", now, cancellationToken);
+        var who = string.Join(", ", names);
+        await RunNotes.AddAsync(db, run, $"Nobody to notify: every step of {policy.Name} is empty right now, so {who} ({team}'s admins, or the organization's when the team has none) are paged instead. Put someone on call: the escalation ends here.", now, Time, cancellationToken);
+        RunChanges.End(run, RunState.Exhausted, $"{why}; paged {who} instead", now);
         return planned;
     }
 

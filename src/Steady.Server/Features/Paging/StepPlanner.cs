@@ -57,6 +57,27 @@ public sealed class StepPlanner(SteadyDb db, TimeProvider time)
     }
 
     /// <summary>
+    /// When every step of a policy is empty right now (a schedule's gap, people disabled), the alert must still reach a
+    /// person: the enabled admins of the service's team, else the organization's admins, are paged through their own rules
+    /// as for a step. Returns their names (none: nobody at all can be paged) and the deliveries planned.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Names, int Planned)> PlanFallbackAsync(EscalationRunRecord run, Guid teamId, string label, CancellationToken cancellationToken)
+    {
+        var people = await db.Memberships.AsNoTracking().Where(m => m.TeamId == teamId && m.Role == TeamRole.Admin)
+            .Join(db.Users.AsNoTracking().Where(u => u.DisabledAt == null), m => m.UserId, u => u.Id, (m, u) => u.Id)
+            .ToListAsync(cancellationToken);
+        if (people.Count == 0)
+            people = await db.Users.AsNoTracking().Where(u => u.IsAdmin && u.DisabledAt == null).Select(u => u.Id).ToListAsync(cancellationToken);
+        people = [.. people.Distinct().Order()];
+        await LoadPeopleAsync(people, cancellationToken);
+        var now = time.GetUtcNow();
+        var planned = 0;
+        foreach (var id in people)
+            planned += Plan(run, id, run.Urgency, label, new Planned(run.Step, run.Pass, DeliveryKinds.Page, null, now));
+        return ([.. people.Select(id => _people[id].Name ?? "someone")], planned);
+    }
+
+    /// <summary>
     /// Tells the person who acknowledged an alert group about a new alert in it: deliveries of the group's run
     /// through that person's notification rules for the alert's urgency (at once and after their delays),
     /// marked <see cref="DeliveryKinds.NewAlertInAcknowledgedGroup"/>, due from <paramref name="due"/>.
