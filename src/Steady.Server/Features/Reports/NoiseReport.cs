@@ -34,11 +34,15 @@ public sealed record NoiseReportDto(DateTimeOffset From, DateTimeOffset To, IRea
 /// none), and the flapping marks of the period through their own small index; intake carries no index of the
 /// report's on the alerts. Core's <see cref="Noise"/> computes the figures and the suggestions.
 /// </summary>
-public sealed class NoiseReport(SteadyDb db, TimeProvider time)
+public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner runner)
 {
     public const int TopCount = 10;
 
-    public async Task<NoiseReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken)
+    /// <summary>The report of <paramref name="scope"/>, computed on the reports' thread (<see cref="ReportRunner"/>).</summary>
+    public Task<NoiseReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken) =>
+        runner.RunAsync(ct => ComputeAsync(scope, ct), cancellationToken);
+
+    private async Task<NoiseReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
     {
         var (start, end) = (scope.Period.Start.ToDateTimeOffset(), scope.Period.End.ToDateTimeOffset());
         var teamIds = scope.TeamIds;

@@ -13,9 +13,13 @@ namespace Steady.Server.Features.Reports;
 /// its people; everyone sees their own load; rates and amounts only the team's admins. The figures are
 /// Core's (<see cref="OnCallLoad"/>, <see cref="Fairness"/>); this class only reads the rows they need.
 /// </summary>
-public sealed class OnCallReport(SteadyDb db)
+public sealed class OnCallReport(SteadyDb db, ReportRunner runner)
 {
-    public async Task<OnCallReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken)
+    /// <summary>The report of <paramref name="scope"/>, computed on the reports' thread (<see cref="ReportRunner"/>).</summary>
+    public Task<OnCallReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken) =>
+        runner.RunAsync(ct => ComputeAsync(scope, ct), cancellationToken);
+
+    private async Task<OnCallReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
     {
         var teamIds = scope.TeamIds;
         var period = scope.Period;
