@@ -245,7 +245,9 @@ return lost == 0 && lateness2.Count == lateProbes ? 0 : 1;
 // asked, then while another client asks for the three reports (noise, on-call, response) over the year back to back.
 async Task<int> DuringReports(string from)
 {
+    var gc0 = await GcFigures();
     var quiet = await Probes("quiet");
+    var gc1 = await GcFigures();
     var stopReports = new CancellationTokenSource();
     var times = new List<(string Report, double Seconds)>();
     var reporting = Task.Run(async () =>
@@ -266,8 +268,10 @@ async Task<int> DuringReports(string from)
     var loaded = await Probes("reports");
     await stopReports.CancelAsync();
     await reporting;
-    object Round(ProbeRound r) => new
+    var gc2 = await GcFigures();
+    object Round(ProbeRound r, Dictionary<string, double> gcBefore, Dictionary<string, double> gcAfter) => new
     {
+        gc = gcAfter.ToDictionary(g => g.Key, g => Math.Round(g.Value - gcBefore.GetValueOrDefault(g.Key), 3)),
         backgroundAlertsPerSecond = r.BackgroundPerSecond,
         probes = r.Latency.Count,
         probesLost = r.Lost,
@@ -280,13 +284,24 @@ async Task<int> DuringReports(string from)
     };
     var result = new
     {
-        quiet = Round(quiet),
-        duringReports = Round(loaded),
+        quiet = Round(quiet, gc0, gc1),
+        duringReports = Round(loaded, gc1, gc2),
         reports = times.GroupBy(t => t.Report).ToDictionary(g => g.Key, g => g.Select(t => t.Seconds).ToList()),
     };
     Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     listener.Stop();
     return quiet.Lost == 0 && loaded.Lost == 0 ? 0 : 1;
+}
+
+// The server's garbage collections so far (counts by generation, pause time), from its /metrics.
+async Task<Dictionary<string, double>> GcFigures()
+{
+    var metrics = await http.GetStringAsync("/metrics");
+    return metrics.Split('\n')
+        .Where(l => !l.StartsWith('#') && (l.Contains("collection_count", StringComparison.Ordinal) || l.Contains("gc_pause", StringComparison.Ordinal)))
+        .Select(l => l.Split(' '))
+        .Where(p => p.Length == 2 && double.TryParse(p[1], CultureInfo.InvariantCulture, out _))
+        .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
 }
 
 List<double> Lateness(IEnumerable<string> names)
