@@ -72,7 +72,7 @@ for report in noise oncall response; do curl -fs -o /dev/null -H "Authorization:
 wait_quiet "${WAIT_QUIET:-120}" "latencies below include waiting for it"
 echo "Steady: $commit; $(date -u +%FT%TZ); machine busy before the run: $busy cores; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 set +e
-dotnet "$load" --url "$url" --token "$token" --db "$work/steady.db" --rate "${RATE:-20}" --probes "${PROBES:-300}" --reports-from "$from" | tee "$work/result.json"
+dotnet "$load" --url "$url" --token "$token" --db "$work/steady.db" --rate "${RATE:-20}" --probes "${PROBES:-300}" --open 0 --reports-from "$from" | tee "$work/result.json"
 status=${PIPESTATUS[0]}
 set -e
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

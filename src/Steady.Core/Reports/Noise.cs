@@ -3,8 +3,8 @@ using NodaTime;
 
 namespace Steady.Core.Reports;
 
-/// <summary>One alert as the noise report reads it: its source (service and alert name), its group, and its life.</summary>
-public sealed record NoiseAlert(
+/// <summary>One alert as the noise report reads it: its source (service and alert name), its group, and its life (a value: a year holds a million).</summary>
+public readonly record struct NoiseAlert(
     Guid ServiceId,
     string Name,
     Guid GroupId,
@@ -59,7 +59,7 @@ public static class Noise
         return tally.Sources(pagesByGroup, flappingEpisodes);
     }
 
-    public static bool IsTransient(NoiseAlert alert) =>
+    public static bool IsTransient(in NoiseAlert alert) =>
         alert.ResolvedBySource && alert.Resolved is { } resolved && resolved - alert.FirstSeen <= TransientWithin;
 
     /// <summary>
@@ -99,7 +99,7 @@ public sealed class NoiseTally(Instant asOf)
     private readonly List<Source> _order = [];
     private readonly Dictionary<Guid, Group> _groups = [];
 
-    public void Add(NoiseAlert alert)
+    public void Add(in NoiseAlert alert)
     {
         if (!_sources.TryGetValue((alert.ServiceId, alert.Name), out var source))
         {
@@ -160,7 +160,7 @@ public sealed class NoiseTally(Instant asOf)
         /// <summary>The distinct groups its alerts joined.</summary>
         public int Groups { get; set; }
 
-        public void Add(NoiseAlert alert, Instant asOf)
+        public void Add(in NoiseAlert alert, Instant asOf)
         {
             _open.Add((alert.Resolved ?? asOf) - alert.FirstSeen);
             if (alert.Acknowledged is null)
