@@ -12,8 +12,26 @@ namespace Steady.Server.Features.Reports;
 /// </summary>
 public static class Acknowledgements
 {
-    public static async Task<Dictionary<(Guid TeamId, Guid UserId), int>> LoadAsync(SteadyDb db, Span period, CancellationToken cancellationToken)
+    /// <summary>The tables a year's acknowledgements fill, kept between reports by <see cref="ReportRunner.Scratch"/>.</summary>
+    public sealed class Tally
     {
+        public Dictionary<Guid, Guid> ByAlert { get; } = [];
+
+        public Dictionary<Guid, List<Guid>> More { get; } = [];
+
+        public HashSet<(Guid TeamId, Guid UserId, Guid Subject)> Groups { get; } = [];
+
+        public void Clear()
+        {
+            ByAlert.Clear();
+            More.Clear();
+            Groups.Clear();
+        }
+    }
+
+    public static async Task<Dictionary<(Guid TeamId, Guid UserId), int>> LoadAsync(SteadyDb db, Span period, Tally tally, CancellationToken cancellationToken)
+    {
+        tally.Clear();
         var (start, end) = (period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset());
         // Who acknowledged which alert in the period (an index holds only acknowledgements), then each alert's group and
         // service from one pass over the alerts, joined here: SQLite has no hash join, and looking each alert up would
@@ -21,8 +39,7 @@ public static class Acknowledgements
         // The person of each alert's first acknowledgement here, and the few alerts acknowledged by more than one (or
         // more than once) beside: a list per alert would be hundreds of thousands of small objects that outlive the
         // collector's young generations, and copying them there paused the whole server (intake and paging with it).
-        var byAlert = new Dictionary<Guid, Guid>();
-        var more = new Dictionary<Guid, List<Guid>>();
+        var (byAlert, more, groups) = (tally.ByAlert, tally.More, tally.Groups);
         await ReportRows.ReadAsync(db, $"""
             SELECT e.alert_id, e.actor_id FROM alert_events AS e
             WHERE e.kind = '{AlertEventKinds.Acknowledged}' AND e.actor_id IS NOT NULL AND e.at >= @p0 AND e.at < @p1
@@ -37,7 +54,6 @@ public static class Acknowledgements
                 others.Add(person);
             }
         }, cancellationToken);
-        var groups = new HashSet<(Guid TeamId, Guid UserId, Guid Subject)>();
         if (byAlert.Count > 0)
         {
             var teams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
@@ -62,6 +78,8 @@ public static class Acknowledgements
                                where t.Kind == "page" && t.ActorId != null && t.At >= start && t.At < end
                                select new { i.TeamId, UserId = t.ActorId!.Value, Subject = i.Id })
             .Distinct().ToListAsync(cancellationToken);
-        return groups.Select(g => new { g.TeamId, g.UserId, g.Subject }).Concat(incidents).GroupBy(x => (x.TeamId, x.UserId)).ToDictionary(g => g.Key, g => g.Count());
+        var result = groups.Select(g => new { g.TeamId, g.UserId, g.Subject }).Concat(incidents).GroupBy(x => (x.TeamId, x.UserId)).ToDictionary(g => g.Key, g => g.Count());
+        tally.Clear();
+        return result;
     }
 }

@@ -53,7 +53,9 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
         var path = db.LabelPath("alertname");
         // One pass over the alerts in storage order: no index serves a year of them better than the table itself (an
         // index on time would fetch each row at random), so the only condition is the period; services are picked here.
-        var tally = new NoiseTally(Instant.FromDateTimeOffset(time.GetUtcNow()));
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var tally = runner.Scratch(() => new NoiseTally(now));
+        tally.Reset(now);
         // Each column read costs (a million times): what is null or true is one number of flags, a time is read only when it is
         // there, and the name is never null (the summary is required).
         var sql = $"""

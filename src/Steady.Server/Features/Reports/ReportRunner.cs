@@ -17,8 +17,12 @@ public sealed class ReportRunner : IDisposable
     /// <summary>The nice value of the reports' thread: ten steps below the rest of the server (a tenth of its CPU weight).</summary>
     public const int Nice = 10;
 
+    /// <summary>How long the reports' scratch tallies are kept after the last report (then left to the garbage collector).</summary>
+    public static readonly TimeSpan KeepScratch = TimeSpan.FromMinutes(2);
+
     private readonly BlockingCollection<Action> _queue = [];
     private readonly Thread _thread;
+    private readonly Dictionary<Type, object> _scratch = [];
 
     public ReportRunner()
     {
@@ -62,6 +66,25 @@ public sealed class ReportRunner : IDisposable
         return done.Task;
     }
 
+    /// <summary>
+    /// The report's scratch tally of type <typeparamref name="T"/> (made by <paramref name="make"/> the first time), the same one
+    /// for every report computed here until none was asked for in <see cref="KeepScratch"/>: a report over a year fills tables
+    /// of hundreds of thousands of entries, and allocating them anew each time made the garbage collector stop the whole
+    /// server (intake and paging with it) for a full collection at nearly every report. Only a report being computed here
+    /// may call it (one at a time); it clears what it takes.
+    /// </summary>
+    public T Scratch<T>(Func<T> make) where T : class
+    {
+        lock (_scratch)
+        {
+            if (_scratch.TryGetValue(typeof(T), out var kept))
+                return (T)kept;
+            var made = make();
+            _scratch[typeof(T)] = made;
+            return made;
+        }
+    }
+
     public void Dispose()
     {
         _queue.CompleteAdding();
@@ -72,8 +95,22 @@ public sealed class ReportRunner : IDisposable
     private void Run()
     {
         LowerPriority();
-        foreach (var work in _queue.GetConsumingEnumerable())
-            work();
+        try
+        {
+            while (!_queue.IsCompleted)
+            {
+                if (_queue.TryTake(out var work, KeepScratch))
+                {
+                    work();
+                    continue;
+                }
+                lock (_scratch)
+                    _scratch.Clear();
+            }
+        }
+        catch (InvalidOperationException) when (_queue.IsAddingCompleted)
+        {
+        }
     }
 
     /// <summary>Linux schedules threads, and a thread's nice value is its own; .NET's thread priorities do nothing there.</summary>
