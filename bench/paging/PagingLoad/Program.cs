@@ -289,7 +289,6 @@ async Task<int> DuringReports(string from)
         reports = times.GroupBy(t => t.Report).ToDictionary(g => g.Key, g => g.Select(t => t.Seconds).ToList()),
     };
     Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-    listener.Stop();
     return quiet.Lost == 0 && loaded.Lost == 0 ? 0 : 1;
 }
 
