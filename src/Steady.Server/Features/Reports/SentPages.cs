@@ -47,15 +47,27 @@ public static class SentPages
                 team.Value,
                 first.ServiceId,
                 first.SentAt,
-                message.Where(r => r.GroupId is not null).Select(r => r.GroupId!.Value).Distinct().ToList(),
+                Distinct(message, r => r.GroupId),
                 first.IncidentId,
-                message.Where(r => r.IsPage).Select(r => (r.RunId, r.Pass, r.Step)).Distinct().ToList()));
+                Distinct<(Guid, int, int)>(message, r => r.IsPage ? (r.RunId, r.Pass, r.Step) : null)));
         }
         return pages;
     }
 
     /// <summary>A sent delivery as the report reads it.</summary>
     private readonly record struct Row(Guid Id, Guid? SentAs, Guid UserId, Guid RunId, int Step, int Pass, Guid? GroupId, Guid? IncidentId, Guid? ServiceId, bool IsPage, Instant SentAt);
+
+    /// <summary>The distinct values of a message's deliveries (most messages are one delivery: no set is made for them).</summary>
+    private static List<T> Distinct<T>(IGrouping<(Guid, Guid), Row> message, Func<Row, T?> value) where T : struct
+    {
+        var list = new List<T>(1);
+        foreach (var row in message)
+        {
+            if (value(row) is { } v && !list.Contains(v))
+                list.Add(v);
+        }
+        return list;
+    }
 
     private static Guid? GuidOrNull(ReportRow row, int ordinal) => row.IsNull(ordinal) ? null : row.Guid(ordinal);
 
