@@ -10,7 +10,8 @@
 # KEEP_DB: a file to keep a copy of the database in (to look at query plans), with its key file (steady.key) beside it;
 # FROM_DB: a database kept so (its steady.key beside it) to time the reports on instead of making a new one (making
 # 1,000,000 alerts takes minutes); STEADY_REF: time that commit (built in BUILD_CACHE as during.sh does) instead of
-# the working tree.
+# the working tree. Beside it: during.sh (intake and paging latency while the reports run, on a kept database) and
+# gc-per-report.py (what each report costs the server's garbage collector).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/reports"
