@@ -7,7 +7,11 @@
 #
 # Knobs (environment): ALERTS (100000; the issue's bar is 1000000), DELIVERIES (50000), INCIDENTS (500),
 # PEOPLE (30), ROTATIONS (6), RUNS (3), CONFIG (Release; Debug reuses the test build without building),
-# KEEP_DB: a file to keep a copy of the database in (to look at query plans), with its key file (steady.key) beside it.
+# KEEP_DB: a file to keep a copy of the database in (to look at query plans), with its key file (steady.key) beside it;
+# FROM_DB: a database kept so (its steady.key beside it) to time the reports on instead of making a new one (making
+# 1,000,000 alerts takes minutes); STEADY_REF: time that commit (built in BUILD_CACHE as during.sh does) instead of
+# the working tree. Beside it: during.sh (intake and paging latency while the reports run, on a kept database) and
+# gc-per-report.py (what each report costs the server's garbage collector).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/reports"
@@ -27,11 +31,22 @@ stop() {
 trap 'stop; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-if [[ "$config" == "Release" ]]; then
+dll="$root/src/Steady.Server/bin/$config/net10.0/Steady.Server.dll"
+if [[ -n "${STEADY_REF:-}" ]]; then
+    commit="$(git -C "$root" rev-parse --short "$STEADY_REF^{commit}")"
+    build="${BUILD_CACHE:-/tmp/steady-builds}/$commit"
+    if [[ ! -f "$build/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll" ]]; then
+        echo "building Steady $commit ($STEADY_REF, Release) in $build" >&2
+        rm -rf "$build" && mkdir -p "$build"
+        git -C "$root" archive --format=tar "$commit" | tar -x -C "$build"
+        dotnet build "$build/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
+    fi
+    dll="$build/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll"
+elif [[ "$config" == "Release" ]]; then
     echo "building Steady (Release)" >&2
     dotnet build "$root/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
 fi
-dll="$root/src/Steady.Server/bin/$config/net10.0/Steady.Server.dll"
+echo "Steady: ${commit:-$(git -C "$root" rev-parse --short HEAD) (working tree)}; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 url="http://127.0.0.1:$port"
 
@@ -43,13 +58,22 @@ start() {
     echo "Steady did not become ready; its log:" >&2; cat "$work/server.log" >&2; exit 1
 }
 
-start --demo
-echo "setting up people, rotations, policies and services" >&2
-python3 "$here/make-data.py" setup "$url" "$token"
-stop
-echo "writing a year of history" >&2
-python3 "$here/make-data.py" fill "$work/steady.db"
+if [[ -n "${FROM_DB:-}" ]]; then
+    echo "timing on a copy of $FROM_DB" >&2
+    cp "$FROM_DB" "$work/steady.db"
+    cp "$(dirname "$FROM_DB")/steady.key" "$work/steady.key"
+else
+    start --demo
+    echo "setting up people, rotations, policies and services" >&2
+    python3 "$here/make-data.py" setup "$url" "$token"
+    stop
+    echo "writing a year of history" >&2
+    python3 "$here/make-data.py" fill "$work/steady.db"
+fi
 start
+. "$root/bench/quiet.sh"
+wait_quiet "${WAIT_QUIET:-0}" "the times below include waiting for it"
+echo "machine busy before the timing: $busy cores; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 from="$(date -u -d '365 days ago' +%Y-%m-%d)"
 printf '%-9s %8s\n' report "median s"
@@ -62,6 +86,7 @@ for report in response oncall noise; do
     done
     printf '%-9s %8s   (%s)\n' "$report" "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" "${times[*]}"
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if [[ -n "${KEEP_DB:-}" ]]; then
     stop
     cp "$work/steady.db" "$KEEP_DB"

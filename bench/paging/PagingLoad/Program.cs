@@ -117,64 +117,79 @@ async Task Fire(string key, IEnumerable<(string Name, string Summary)> alerts)
 }
 
 // ---- 1. alert received -> page received, with background load -----------------------------------------
-var stop = new CancellationTokenSource();
-var backgroundSent = 0;
-var background = Task.WhenAll(Enumerable.Range(0, 4).Select(sender => Task.Run(async () =>
+var round = 0;
+async Task<ProbeRound> Probes(string prefix)
 {
-    // RATE alerts/s from 4 senders, each a batch every 50 ms (RATE/80 alerts on average; the fraction is
-    // carried, so 200/s is 200/s and not 4 x 20 x 2 = 160): new alerts and repeats of earlier ones. A batch
-    // is sent on its tick whether or not the previous answer came back, so slow answers do not lower the rate.
-    var next = clock.Elapsed.TotalMilliseconds;
-    var n = 0;
-    var owed = 0.0;
-    var sending = new List<Task>();
-    while (!stop.IsCancellationRequested)
+    var stop = new CancellationTokenSource();
+    var backgroundSent = 0;
+    var batchRound = round++;
+    var background = Task.WhenAll(Enumerable.Range(0, 4).Select(sender => Task.Run(async () =>
     {
-        owed += Math.Max(1, rate) / 80.0;
-        var size = (int)owed;
-        owed -= size;
-        if (size > 0)
+        // RATE alerts/s from 4 senders, each a batch every 50 ms (RATE/80 alerts on average; the fraction is
+        // carried, so 200/s is 200/s and not 4 x 20 x 2 = 160): new alerts and repeats of earlier ones. A batch
+        // is sent on its tick whether or not the previous answer came back, so slow answers do not lower the rate.
+        var next = clock.Elapsed.TotalMilliseconds;
+        var n = 0;
+        var owed = 0.0;
+        var sending = new List<Task>();
+        while (!stop.IsCancellationRequested)
         {
-            var batch = Enumerable.Range(0, size).Select(_ => { var i = n++; var key = i % 2 == 0 ? $"bg-{sender}-{i}" : $"bg-{sender}-{i % 500}"; return (key, "background " + key); }).ToList();
-            sending.Add(Task.Run(async () =>
+            owed += Math.Max(1, rate) / 80.0;
+            var size = (int)owed;
+            owed -= size;
+            if (size > 0)
             {
-                await Fire(backgroundKey, batch);
-                Interlocked.Add(ref backgroundSent, batch.Count);
-            }));
+                var batch = Enumerable.Range(0, size).Select(_ => { var i = n++; var key = i % 2 == 0 ? $"bg{batchRound}-{sender}-{i}" : $"bg{batchRound}-{sender}-{i % 500}"; return (key, "background " + key); }).ToList();
+                sending.Add(Task.Run(async () =>
+                {
+                    await Fire(backgroundKey, batch);
+                    Interlocked.Add(ref backgroundSent, batch.Count);
+                }));
+            }
+            next += 50;
+            var wait = next - clock.Elapsed.TotalMilliseconds;
+            if (wait > 0)
+                await Task.Delay(TimeSpan.FromMilliseconds(wait));
         }
-        next += 50;
-        var wait = next - clock.Elapsed.TotalMilliseconds;
-        if (wait > 0)
-            await Task.Delay(TimeSpan.FromMilliseconds(wait));
+        await Task.WhenAll(sending);
+    })));
+    await Task.Delay(3000); // the background load settles first
+    var probeStart = clock.Elapsed.TotalMilliseconds;
+    var sentBeforeProbes = Volatile.Read(ref backgroundSent); // the rate is reported over the probes' time only
+    var sentAt = new Dictionary<string, double>();
+    var accepted = new List<double>();
+    for (var i = 0; i < probes + 20; i++)
+    {
+        var name = $"{prefix}-{i}";
+        var before = clock.Elapsed.TotalMilliseconds;
+        await Fire(probeKey, [(name, name)]);
+        if (i >= 20) // the first 20 warm up
+        {
+            sentAt[name] = before;
+            accepted.Add(clock.Elapsed.TotalMilliseconds - before);
+        }
+        await Task.Delay(100);
     }
-    await Task.WhenAll(sending);
-})));
-await Task.Delay(3000); // the background load settles first
-var probeStart = clock.Elapsed.TotalMilliseconds;
-var sentBeforeProbes = Volatile.Read(ref backgroundSent); // the rate is reported over the probes' time only
-var sentAt = new Dictionary<string, double>();
-var latency = new List<double>();
-for (var i = 0; i < probes + 20; i++)
-{
-    var name = $"probe-{i}";
-    var before = clock.Elapsed.TotalMilliseconds;
-    await Fire(probeKey, [(name, name)]);
-    if (i >= 20) // the first 20 warm up
-        sentAt[name] = before;
-    await Task.Delay(100);
+    var deadline = clock.Elapsed.TotalSeconds + 30;
+    while (sentAt.Keys.Any(k => !received.ContainsKey("/primary " + k)) && clock.Elapsed.TotalSeconds < deadline)
+        await Task.Delay(50);
+    var backgroundSeconds = (clock.Elapsed.TotalMilliseconds - probeStart) / 1000;
+    await stop.CancelAsync();
+    await background;
+    var latency = new List<double>();
+    foreach (var (name, at) in sentAt)
+    {
+        if (received.TryGetValue("/primary " + name, out var got))
+            latency.Add(got.At - at);
+    }
+    return new ProbeRound(sentAt, latency, accepted, sentAt.Count - latency.Count, Math.Round((backgroundSent - sentBeforeProbes) / backgroundSeconds));
 }
-var deadline = clock.Elapsed.TotalSeconds + 30;
-while (sentAt.Keys.Any(k => !received.ContainsKey("/primary " + k)) && clock.Elapsed.TotalSeconds < deadline)
-    await Task.Delay(50);
-var backgroundSeconds = (clock.Elapsed.TotalMilliseconds - probeStart) / 1000;
-await stop.CancelAsync();
-await background;
-foreach (var (name, at) in sentAt)
-{
-    if (received.TryGetValue("/primary " + name, out var got))
-        latency.Add(got.At - at);
-}
-var lost = sentAt.Count - latency.Count;
+
+if (Opt("reports-from", "") is { Length: > 0 } reportsFrom)
+    return await DuringReports(reportsFrom);
+
+var first = await Probes("probe");
+var (sentAt, latency, lost) = (first.SentAt, first.Latency, first.Lost);
 
 // Escalation of the same probes: step 2 is due WaitSeconds after step 1 went out.
 var lateness1 = Lateness(sentAt.Keys);
@@ -203,14 +218,14 @@ for (var i = 0; i < lateProbes; i++)
     lateSent.Add(name);
     await Task.Delay(100);
 }
-deadline = clock.Elapsed.TotalSeconds + 60;
+var deadline = clock.Elapsed.TotalSeconds + 60;
 while (lateSent.Any(k => !received.ContainsKey("/secondary " + k)) && clock.Elapsed.TotalSeconds < deadline)
     await Task.Delay(100);
 var lateness2 = Lateness(lateSent);
 
 var result = new
 {
-    backgroundAlertsPerSecond = Math.Round((backgroundSent - sentBeforeProbes) / backgroundSeconds),
+    backgroundAlertsPerSecond = first.BackgroundPerSecond,
     probes = latency.Count,
     probesLost = lost,
     pageP50Ms = Percentile(latency, 50),
@@ -225,6 +240,68 @@ var result = new
 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 listener.Stop();
 return lost == 0 && lateness2.Count == lateProbes ? 0 : 1;
+
+// Bench/reports/during.sh: the probes (alert -> page, and the probe's own intake answer) first with nothing else
+// asked, then while another client asks for the three reports (noise, on-call, response) over the year back to back.
+async Task<int> DuringReports(string from)
+{
+    var gc0 = await GcFigures();
+    var quiet = await Probes("quiet");
+    var gc1 = await GcFigures();
+    var stopReports = new CancellationTokenSource();
+    var times = new List<(string Report, double Seconds)>();
+    var reporting = Task.Run(async () =>
+    {
+        using var reports = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        reports.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        while (!stopReports.IsCancellationRequested)
+        {
+            foreach (var report in new[] { "noise", "oncall", "response" })
+            {
+                var started = clock.Elapsed.TotalSeconds;
+                (await reports.GetAsync($"/api/v1/reports/{report}?from={from}")).EnsureSuccessStatusCode();
+                times.Add((report, Math.Round(clock.Elapsed.TotalSeconds - started, 2)));
+            }
+        }
+    });
+    await Task.Delay(1000); // the first report is under way
+    var loaded = await Probes("reports");
+    await stopReports.CancelAsync();
+    await reporting;
+    var gc2 = await GcFigures();
+    object Round(ProbeRound r, Dictionary<string, double> gcBefore, Dictionary<string, double> gcAfter) => new
+    {
+        gc = gcAfter.ToDictionary(g => g.Key, g => Math.Round(g.Value - gcBefore.GetValueOrDefault(g.Key), 3)),
+        backgroundAlertsPerSecond = r.BackgroundPerSecond,
+        probes = r.Latency.Count,
+        probesLost = r.Lost,
+        intakeP50Ms = Percentile(r.Accepted, 50),
+        intakeP99Ms = Percentile(r.Accepted, 99),
+        intakeMaxMs = r.Accepted.Count == 0 ? 0 : Math.Round(r.Accepted.Max(), 1),
+        pageP50Ms = Percentile(r.Latency, 50),
+        pageP99Ms = Percentile(r.Latency, 99),
+        pageMaxMs = r.Latency.Count == 0 ? 0 : Math.Round(r.Latency.Max(), 1),
+    };
+    var result = new
+    {
+        quiet = Round(quiet, gc0, gc1),
+        duringReports = Round(loaded, gc1, gc2),
+        reports = times.GroupBy(t => t.Report).ToDictionary(g => g.Key, g => g.Select(t => t.Seconds).ToList()),
+    };
+    Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+    return quiet.Lost == 0 && loaded.Lost == 0 ? 0 : 1;
+}
+
+// The server's garbage collections so far (counts by generation, pause time), from its /metrics.
+async Task<Dictionary<string, double>> GcFigures()
+{
+    var metrics = await http.GetStringAsync("/metrics");
+    return metrics.Split('\n')
+        .Where(l => !l.StartsWith('#') && (l.Contains("collection_count", StringComparison.Ordinal) || l.Contains("gc_pause", StringComparison.Ordinal)))
+        .Select(l => l.Split(' '))
+        .Where(p => p.Length == 2 && double.TryParse(p[1], CultureInfo.InvariantCulture, out _))
+        .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
+}
 
 List<double> Lateness(IEnumerable<string> names)
 {
@@ -261,3 +338,6 @@ static int FreePort()
     socket.Start();
     return ((IPEndPoint)socket.LocalEndpoint).Port;
 }
+
+/// <summary>One round of probes: when each was sent, alert -> page (ms), each probe's intake answer (ms), probes never paged, the background rate.</summary>
+internal sealed record ProbeRound(Dictionary<string, double> SentAt, List<double> Latency, List<double> Accepted, int Lost, double BackgroundPerSecond);

@@ -3,8 +3,8 @@ using NodaTime;
 
 namespace Steady.Core.Reports;
 
-/// <summary>One alert as the noise report reads it: its source (service and alert name), its group, and its life.</summary>
-public sealed record NoiseAlert(
+/// <summary>One alert as the noise report reads it: its source (service and alert name), its group, and its life (a value: a year holds a million).</summary>
+public readonly record struct NoiseAlert(
     Guid ServiceId,
     string Name,
     Guid GroupId,
@@ -59,7 +59,7 @@ public static class Noise
         return tally.Sources(pagesByGroup, flappingEpisodes);
     }
 
-    public static bool IsTransient(NoiseAlert alert) =>
+    public static bool IsTransient(in NoiseAlert alert) =>
         alert.ResolvedBySource && alert.Resolved is { } resolved && resolved - alert.FirstSeen <= TransientWithin;
 
     /// <summary>
@@ -95,19 +95,40 @@ public static class Noise
 /// </summary>
 public sealed class NoiseTally(Instant asOf)
 {
+    /// <summary>Every source met since the tally was made (kept, with its list of times, for <see cref="Reset"/>).</summary>
     private readonly Dictionary<(Guid ServiceId, string Name), Source> _sources = [];
+    /// <summary>The sources added since the last reset, in the order met.</summary>
     private readonly List<Source> _order = [];
     private readonly Dictionary<Guid, Group> _groups = [];
+    private Instant _asOf = asOf;
 
-    public void Add(NoiseAlert alert)
+    /// <summary>
+    /// Starts over as of <paramref name="asOf"/>, keeping the room it made: a report computed again on the same tally
+    /// allocates nothing large (its half a million groups' table and a million times open were what made the server's
+    /// full garbage collections, which stop every thread, frequent while reports ran).
+    /// </summary>
+    public void Reset(Instant asOf)
+    {
+        _asOf = asOf;
+        foreach (var source in _order)
+            source.Reset();
+        _order.Clear();
+        _groups.Clear();
+    }
+
+    public void Add(in NoiseAlert alert)
     {
         if (!_sources.TryGetValue((alert.ServiceId, alert.Name), out var source))
         {
             source = new Source(alert.ServiceId, alert.Name);
             _sources.Add((alert.ServiceId, alert.Name), source);
+        }
+        if (!source.Counted)
+        {
+            source.Counted = true;
             _order.Add(source);
         }
-        source.Add(alert, asOf);
+        source.Add(alert, _asOf);
         // One look-up per alert for both what a group needs: the alert that opened it, and the sources it counts for once.
         ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, alert.GroupId, out var seen);
         if (!seen)
@@ -136,7 +157,7 @@ public sealed class NoiseTally(Instant asOf)
                 pages[group.Opener] = pages.GetValueOrDefault(group.Opener) + count;
         }
         var result = _order.Select(s => s.Figures(pages.GetValueOrDefault(s), flappingEpisodes.GetValueOrDefault((s.ServiceId, s.Name)))).ToList();
-        foreach (var ((service, name), episodes) in flappingEpisodes.Where(f => !_sources.ContainsKey(f.Key)))
+        foreach (var ((service, name), episodes) in flappingEpisodes.Where(f => !_sources.TryGetValue(f.Key, out var s) || !s.Counted))
             result.Add(new NoiseSource(service, name, 0, 0, 0, 0, 0, 0, null, episodes, 0, Duration.Zero, 0));
         return result.OrderByDescending(s => s.Pages).ThenByDescending(s => s.Alerts).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
     }
@@ -160,7 +181,16 @@ public sealed class NoiseTally(Instant asOf)
         /// <summary>The distinct groups its alerts joined.</summary>
         public int Groups { get; set; }
 
-        public void Add(NoiseAlert alert, Instant asOf)
+        /// <summary>Added since the tally's last reset.</summary>
+        public bool Counted { get; set; }
+
+        public void Reset()
+        {
+            _open.Clear();
+            (_never, _transient, _longestTransient, _byPerson, Groups, Counted) = (0, 0, null, 0, 0, false);
+        }
+
+        public void Add(in NoiseAlert alert, Instant asOf)
         {
             _open.Add((alert.Resolved ?? asOf) - alert.FirstSeen);
             if (alert.Acknowledged is null)

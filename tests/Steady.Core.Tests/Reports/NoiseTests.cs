@@ -58,4 +58,31 @@ public sealed class NoiseTests
         Assert.Equal(3, sources.Single(s => s.Name == "First").Pages);
         Assert.Equal(0, sources.Single(s => s.Name == "Second").Pages);
     }
+
+    [Fact]
+    public void ATallyResetCountsTheNextAlertsAsAFreshTallyWould()
+    {
+        var asOf = T0 + Duration.FromHours(1);
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+        NoiseAlert[] first = [Alert("DiskFull", a, 0, 120, true), Alert("Gone", b, 1, null, false)];
+        NoiseAlert[] second = [Alert("DiskFull", a, 5, 600, false, ackAfterSeconds: 30, byPerson: true), Alert("DiskFull", Guid.NewGuid(), 6, 60, true)];
+        var flapping = new Dictionary<(Guid, string), int> { [(Web, "Gone")] = 1 };
+        var tally = new NoiseTally(T0);
+        foreach (var alert in first)
+            tally.Add(alert);
+        tally.Sources(new Dictionary<Guid, int>(), flapping);
+
+        tally.Reset(asOf);
+        foreach (var alert in second)
+            tally.Add(alert);
+        var reused = tally.Sources(new Dictionary<Guid, int> { [a] = 2 }, flapping);
+
+        var fresh = Noise.Sources(second, new Dictionary<Guid, int> { [a] = 2 }, flapping, asOf);
+        Assert.Equal(fresh, reused);
+        // "Gone" had alerts only before the reset: it is back as a source with flapping marks only.
+        var gone = Assert.Single(reused, s => s.Name == "Gone");
+        Assert.Equal((0, 0, 1), (gone.Alerts, gone.Groups, gone.FlappingEpisodes));
+        var disk = Assert.Single(reused, s => s.Name == "DiskFull");
+        Assert.Equal((2, 2, 2, 1), (disk.Alerts, disk.Groups, disk.Pages, disk.Transient));
+    }
 }

@@ -12,35 +12,64 @@ namespace Steady.Server.Features.Reports;
 /// </summary>
 public static class Acknowledgements
 {
-    public static async Task<Dictionary<(Guid TeamId, Guid UserId), int>> LoadAsync(SteadyDb db, Span period, CancellationToken cancellationToken)
+    /// <summary>The tables a year's acknowledgements fill, kept between reports by <see cref="ReportRunner.Scratch"/>.</summary>
+    public sealed class Tally
     {
+        public Dictionary<Guid, Guid> ByAlert { get; } = [];
+
+        public Dictionary<Guid, List<Guid>> More { get; } = [];
+
+        public HashSet<(Guid TeamId, Guid UserId, Guid Subject)> Groups { get; } = [];
+
+        public void Clear()
+        {
+            ByAlert.Clear();
+            More.Clear();
+            Groups.Clear();
+        }
+    }
+
+    public static async Task<Dictionary<(Guid TeamId, Guid UserId), int>> LoadAsync(SteadyDb db, Span period, Tally tally, CancellationToken cancellationToken)
+    {
+        tally.Clear();
         var (start, end) = (period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset());
         // Who acknowledged which alert in the period (an index holds only acknowledgements), then each alert's group and
         // service from one pass over the alerts, joined here: SQLite has no hash join, and looking each alert up would
         // fetch its row at random (a year holds hundreds of thousands of acknowledgements).
-        var byAlert = new Dictionary<Guid, List<Guid>>();
+        // The person of each alert's first acknowledgement here, and the few alerts acknowledged by more than one (or
+        // more than once) beside: a list per alert would be hundreds of thousands of small objects that outlive the
+        // collector's young generations, and copying them there paused the whole server (intake and paging with it).
+        var (byAlert, more, groups) = (tally.ByAlert, tally.More, tally.Groups);
         await ReportRows.ReadAsync(db, $"""
             SELECT e.alert_id, e.actor_id FROM alert_events AS e
             WHERE e.kind = '{AlertEventKinds.Acknowledged}' AND e.actor_id IS NOT NULL AND e.at >= @p0 AND e.at < @p1
             """, [db.Param(start), db.Param(end)], row =>
         {
             var alertId = row.Guid(0);
-            if (!byAlert.TryGetValue(alertId, out var people))
-                byAlert[alertId] = people = [];
-            people.Add(row.Guid(1));
+            var person = row.Guid(1);
+            if (!byAlert.TryAdd(alertId, person))
+            {
+                if (!more.TryGetValue(alertId, out var others))
+                    more[alertId] = others = [];
+                others.Add(person);
+            }
         }, cancellationToken);
-        var groups = new HashSet<(Guid TeamId, Guid UserId, Guid Subject)>();
         if (byAlert.Count > 0)
         {
             var teams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
             await ReportRows.ReadAsync(db, "SELECT a.id, a.group_id, a.service_id FROM alerts AS a", [], row =>
             {
                 // Most alerts were acknowledged by nobody in the period: their group and service are not even parsed.
-                if (byAlert.TryGetValue(row.Guid(0), out var people) && teams.TryGetValue(row.Guid(2), out var team))
+                var alertId = row.Guid(0);
+                if (byAlert.TryGetValue(alertId, out var person) && teams.TryGetValue(row.Guid(2), out var team))
                 {
                     var group = row.Guid(1);
-                    foreach (var userId in people)
-                        groups.Add((team, userId, group));
+                    groups.Add((team, person, group));
+                    if (more.TryGetValue(alertId, out var others))
+                    {
+                        foreach (var other in others)
+                            groups.Add((team, other, group));
+                    }
                 }
             }, cancellationToken);
         }
@@ -49,6 +78,8 @@ public static class Acknowledgements
                                where t.Kind == "page" && t.ActorId != null && t.At >= start && t.At < end
                                select new { i.TeamId, UserId = t.ActorId!.Value, Subject = i.Id })
             .Distinct().ToListAsync(cancellationToken);
-        return groups.Select(g => new { g.TeamId, g.UserId, g.Subject }).Concat(incidents).GroupBy(x => (x.TeamId, x.UserId)).ToDictionary(g => g.Key, g => g.Count());
+        var result = groups.Select(g => new { g.TeamId, g.UserId, g.Subject }).Concat(incidents).GroupBy(x => (x.TeamId, x.UserId)).ToDictionary(g => g.Key, g => g.Count());
+        tally.Clear();
+        return result;
     }
 }

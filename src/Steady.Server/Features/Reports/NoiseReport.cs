@@ -34,11 +34,15 @@ public sealed record NoiseReportDto(DateTimeOffset From, DateTimeOffset To, IRea
 /// none), and the flapping marks of the period through their own small index; intake carries no index of the
 /// report's on the alerts. Core's <see cref="Noise"/> computes the figures and the suggestions.
 /// </summary>
-public sealed class NoiseReport(SteadyDb db, TimeProvider time)
+public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner runner)
 {
     public const int TopCount = 10;
 
-    public async Task<NoiseReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken)
+    /// <summary>The report of <paramref name="scope"/>, computed on the reports' thread (<see cref="ReportRunner"/>).</summary>
+    public Task<NoiseReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken) =>
+        runner.RunAsync(ct => ComputeAsync(scope, ct), cancellationToken);
+
+    private async Task<NoiseReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
     {
         var (start, end) = (scope.Period.Start.ToDateTimeOffset(), scope.Period.End.ToDateTimeOffset());
         var teamIds = scope.TeamIds;
@@ -49,7 +53,9 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time)
         var path = db.LabelPath("alertname");
         // One pass over the alerts in storage order: no index serves a year of them better than the table itself (an
         // index on time would fetch each row at random), so the only condition is the period; services are picked here.
-        var tally = new NoiseTally(Instant.FromDateTimeOffset(time.GetUtcNow()));
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var tally = runner.Scratch(() => new NoiseTally(now));
+        tally.Reset(now);
         // Each column read costs (a million times): what is null or true is one number of flags, a time is read only when it is
         // there, and the name is never null (the summary is required).
         var sql = $"""

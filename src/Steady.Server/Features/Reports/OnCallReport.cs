@@ -13,16 +13,20 @@ namespace Steady.Server.Features.Reports;
 /// its people; everyone sees their own load; rates and amounts only the team's admins. The figures are
 /// Core's (<see cref="OnCallLoad"/>, <see cref="Fairness"/>); this class only reads the rows they need.
 /// </summary>
-public sealed class OnCallReport(SteadyDb db)
+public sealed class OnCallReport(SteadyDb db, ReportRunner runner)
 {
-    public async Task<OnCallReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken)
+    /// <summary>The report of <paramref name="scope"/>, computed on the reports' thread (<see cref="ReportRunner"/>).</summary>
+    public Task<OnCallReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken) =>
+        runner.RunAsync(ct => ComputeAsync(scope, ct), cancellationToken);
+
+    private async Task<OnCallReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
     {
         var teamIds = scope.TeamIds;
         var period = scope.Period;
         var schedules = await OnCallTime.LoadAsync(db, teamIds, period, cancellationToken);
         var pages = (await SentPages.LoadAsync(db, period, cancellationToken)).Where(p => teamIds.Contains(p.TeamId)).ToList();
         var escalated = await SentPages.EscalatedPastAsync(db, pages, cancellationToken);
-        var acknowledged = await Acknowledgements.LoadAsync(db, period, cancellationToken);
+        var acknowledged = await Acknowledgements.LoadAsync(db, period, runner.Scratch(() => new Acknowledgements.Tally()), cancellationToken);
         var settings = await db.Set<TeamReportSettings>().AsNoTracking().Where(s => teamIds.Contains(s.TeamId)).ToDictionaryAsync(s => s.TeamId, cancellationToken);
 
         var keys = schedules.SelectMany(s => s.Shifts.Select(x => (s.Schedule.TeamId, UserId: x.UserId!.Value)))

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace Steady.Server.Features.Reports;
+
+/// <summary>
+/// Where reports are computed: one at a time, in order of asking, on a thread of their own whose CPU priority is
+/// lowered (on Linux its nice value is raised by <see cref="Nice"/>), so computing one never slows intake or paging
+/// (measured: docs/benchmarks.md, Reports). A report over a year reads a million rows for one to two seconds of CPU;
+/// on the thread pool it held a pool thread (SQLite's reads are synchronous) and competed at the same priority as
+/// the intake writer and the paging workers; several at once took every core. A report asked for while another is
+/// computed waits its turn (each takes at most a few seconds); one whose reader went away before its turn is never
+/// computed. On PostgreSQL the database does the reading; what a report awaits there resumes on the thread pool.
+/// </summary>
+public sealed class ReportRunner : IDisposable
+{
+    /// <summary>The nice value of the reports' thread: ten steps below the rest of the server (a tenth of its CPU weight).</summary>
+    public const int Nice = 10;
+
+    /// <summary>How long the reports' scratch tallies are kept after the last report (then left to the garbage collector).</summary>
+    public static readonly TimeSpan KeepScratch = TimeSpan.FromMinutes(2);
+
+    private readonly BlockingCollection<Action> _queue = [];
+    private readonly Thread _thread;
+    private readonly Dictionary<Type, object> _scratch = [];
+
+    public ReportRunner()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "Steady reports" };
+        _thread.Start();
+    }
+
+    /// <summary>Computes <paramref name="report"/> on the reports' thread when its turn comes; cancelled before then, it is dropped.</summary>
+    public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> report, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var state = 0; // 0 waiting, 1 started, 2 dropped
+        // Once started it runs to its end (or notices the cancellation itself): its caller's scope, and the database
+        // context in it, must outlive it, so the caller is never answered before.
+        var registration = cancellationToken.Register(() =>
+        {
+            if (Interlocked.CompareExchange(ref state, 2, 0) == 0)
+                done.TrySetCanceled(cancellationToken);
+        });
+        _queue.Add(() =>
+        {
+            if (Interlocked.CompareExchange(ref state, 1, 0) != 0)
+                return;
+            try
+            {
+                done.TrySetResult(report(cancellationToken).GetAwaiter().GetResult());
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                done.TrySetCanceled(cancellationToken);
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+            finally
+            {
+                registration.Dispose();
+            }
+        }, CancellationToken.None); // queued even when cancelled meanwhile: it is then dropped at its turn
+        return done.Task;
+    }
+
+    /// <summary>
+    /// The report's scratch tally of type <typeparamref name="T"/> (made by <paramref name="make"/> the first time), the same one
+    /// for every report computed here until none was asked for in <see cref="KeepScratch"/>: a report over a year fills tables
+    /// of hundreds of thousands of entries, and allocating them anew each time made the garbage collector stop the whole
+    /// server (intake and paging with it) for a full collection at nearly every report. Only a report being computed here
+    /// may call it (one at a time); it clears what it takes.
+    /// </summary>
+    public T Scratch<T>(Func<T> make) where T : class
+    {
+        lock (_scratch)
+        {
+            if (_scratch.TryGetValue(typeof(T), out var kept))
+                return (T)kept;
+            var made = make();
+            _scratch[typeof(T)] = made;
+            return made;
+        }
+    }
+
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _thread.Join(TimeSpan.FromSeconds(5));
+        _queue.Dispose();
+    }
+
+    private void Run()
+    {
+        LowerPriority();
+        try
+        {
+            while (!_queue.IsCompleted)
+            {
+                if (_queue.TryTake(out var work, KeepScratch))
+                {
+                    work();
+                    continue;
+                }
+                lock (_scratch)
+                    _scratch.Clear();
+            }
+        }
+        catch (InvalidOperationException) when (_queue.IsAddingCompleted)
+        {
+        }
+    }
+
+    /// <summary>Linux schedules threads, and a thread's nice value is its own; .NET's thread priorities do nothing there.</summary>
+    private static void LowerPriority()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                _ = setpriority(0 /* PRIO_PROCESS: a thread id here means that thread */, gettid(), Nice);
+                return;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+            }
+        }
+        Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setpriority(int which, int who, int prio);
+
+    [DllImport("libc")]
+    private static extern int gettid();
+}

@@ -1,0 +1,74 @@
+using Steady.Server.Features.Reports;
+
+namespace Steady.Server.Tests.Reports;
+
+/// <summary>Reports are computed one at a time, in order, on the runner's own thread; one given up before its turn is never computed.</summary>
+public sealed class ReportRunnerTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ReportsAskedTogetherAreComputedOneAfterTheOtherOnTheRunnersThread()
+    {
+        using var runner = new ReportRunner();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var order = new List<string>();
+        var first = runner.RunAsync(async _ =>
+        {
+            order.Add("first started");
+            started.SetResult(Thread.CurrentThread.Name!);
+            await release.Task.WaitAsync(Cancel);
+            order.Add("first done");
+            return 1;
+        }, Cancel);
+        var second = runner.RunAsync(_ =>
+        {
+            order.Add("second started");
+            return Task.FromResult(2);
+        }, Cancel);
+
+        Assert.Equal("Steady reports", await started.Task.WaitAsync(Cancel));
+        Assert.False(second.IsCompleted); // waits its turn behind the first
+        release.SetResult();
+        var results = await Task.WhenAll(first, second).WaitAsync(Cancel);
+        Assert.Equal([1, 2], results);
+        Assert.Equal(["first started", "first done", "second started"], order);
+    }
+
+    [Fact]
+    public async Task AReportGivenUpBeforeItsTurnIsNeverComputedAndAFailureReachesItsCaller()
+    {
+        using var runner = new ReportRunner();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = runner.RunAsync(async _ =>
+        {
+            await release.Task.WaitAsync(Cancel);
+            return 0;
+        }, Cancel);
+        using var giveUp = new CancellationTokenSource();
+        var computed = false;
+        var abandoned = runner.RunAsync(_ =>
+        {
+            computed = true;
+            return Task.FromResult(1);
+        }, giveUp.Token);
+        var failing = runner.RunAsync<int>(_ => throw new InvalidOperationException("broken"), Cancel);
+
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAsync<TaskCanceledException>(() => abandoned.WaitAsync(Cancel)); // answered at once, not at its turn
+        release.SetResult();
+        await blocker.WaitAsync(Cancel);
+        Assert.Equal("broken", (await Assert.ThrowsAsync<InvalidOperationException>(() => failing.WaitAsync(Cancel))).Message);
+        Assert.False(computed);
+    }
+
+    [Fact]
+    public async Task AScratchTallyIsTheSameForEveryReportOfTheRunner()
+    {
+        using var runner = new ReportRunner();
+        var one = await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel);
+        var two = await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel);
+        Assert.Same(one, two);
+    }
+}
