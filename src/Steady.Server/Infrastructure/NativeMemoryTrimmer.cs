@@ -15,6 +15,9 @@ public sealed partial class NativeMemoryTrimmer(TimeProvider time, ILogger<Nativ
     public static readonly TimeSpan FirstAfter = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan Every = TimeSpan.FromMinutes(5);
 
+    /// <summary>Below this the first pass also collects the managed heap once, aggressively (a few milliseconds).</summary>
+    private const long SmallHeap = 64 << 20;
+
     private int _passes;
 
     /// <summary>Passes that called <c>malloc_trim</c> (for tests).</summary>
@@ -36,6 +39,8 @@ public sealed partial class NativeMemoryTrimmer(TimeProvider time, ILogger<Nativ
                 return;
             }
             due = Task.Delay(Every, time, stoppingToken); // timed from this pass, set before it counts (tests wait for the count)
+            if (Passes == 0 && GC.GetGCMemoryInfo().HeapSizeBytes < SmallHeap)
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             try
             {
                 MallocTrim(0);
