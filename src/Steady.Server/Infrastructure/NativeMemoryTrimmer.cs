@@ -6,18 +6,18 @@ namespace Steady.Server.Infrastructure;
 /// Hands memory the process has freed back to the OS, a minute after start and then every five minutes.
 /// Start-up allocates and frees a lot — the JIT compiling some 20,000 methods, EF Core building its model and
 /// compiling the workers' queries, SQLite preparing its schema on each pooled connection — and glibc's allocator keeps
-/// the freed pages in its arenas, the GC its emptied regions: 20 MB of a fresh server's resident memory that nothing
-/// uses (docs/benchmarks.md, Memory). <c>malloc_trim</c> returns the native pages (about a millisecond; nothing in use is
-/// touched); the first pass also collects the managed heap once, aggressively, when it is small (a fresh server's
-/// 20–30 MB take a few milliseconds; a large heap is left to the GC's own pace, not paused for). Where the C library is
-/// not glibc (no <c>malloc_trim</c>), the first pass finds out and the trimmer stops.
+/// the freed pages in its arenas, the GC its emptied regions: about 20 MB of a fresh server's resident memory that
+/// nothing uses (docs/benchmarks.md, Memory). <c>malloc_trim</c> returns the native pages (about a millisecond; nothing
+/// in use is touched); the first pass also collects the managed heap once, aggressively, when it is small (a fresh
+/// server's 20–30 MB: one pause of tens of milliseconds; a large heap is left to the GC's own pace rather than paused
+/// for). Where the C library is not glibc (no <c>malloc_trim</c>), the first pass finds out and the trimmer stops.
 /// </summary>
 public sealed partial class NativeMemoryTrimmer(TimeProvider time, ILogger<NativeMemoryTrimmer> logger) : BackgroundService
 {
     public static readonly TimeSpan FirstAfter = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan Every = TimeSpan.FromMinutes(5);
 
-    /// <summary>Below this the first pass also collects the managed heap once, aggressively (a few milliseconds).</summary>
+    /// <summary>Below this the first pass also collects the managed heap once, aggressively.</summary>
     private const long SmallHeap = 64 << 20;
 
     private int _passes;
