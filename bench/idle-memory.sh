@@ -4,17 +4,9 @@
 # Knobs: IDLE_SECONDS (10) to stay idle; SAMPLE_EVERY (0: only at the end) seconds between RSS readings
 # printed along the way; DEMO=0 starts it without the demo data (the bar is measured on a fresh, empty server); SERVER_DIR a published server folder to measure instead of a Release build (e.g. what
 # scripts/package-deb publishes: artifacts/publish/server); the runtime's own environment (DOTNET_gcServer=0,
-# ...) passes through to the server. The runtime settings deploy/steady.service gives the server (its DOTNET_*
-# Environment= values: settings the runtime reads only from the environment) apply as they do under systemd, unless
-# UNIT_ENV=0 or the same variable is already set.
+# ...) passes through to the server.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [[ "${UNIT_ENV:-1}" != 0 ]]; then
-    for setting in $(sed -n 's/^Environment=//p' "$root/deploy/steady.service" | tr ' ' '\n' | grep '^DOTNET_' | grep -v '^DOTNET_CLI_'); do
-        name="${setting%%=*}"
-        if [[ -z "${!name:-}" ]]; then export "$setting"; echo "as deploy/steady.service runs it: $setting" >&2; fi
-    done
-fi
 if [[ -n "${SERVER_DIR:-}" ]]; then
     server_dll="$(cd "$SERVER_DIR" && pwd)/Steady.Server.dll"
 else
