@@ -56,7 +56,7 @@ public static class SteadyApp
     /// sockets, EF Core, MsQuic...): to read them it enables those event sources at Informational level, so they raise
     /// events on every request and connection, and it polls them on a timer with a thread that allocates at each tick —
     /// on an idle server, code compiled and memory held for series nobody reads (the Meters carry the same figures,
-    /// under system_runtime_dotnet_*, kestrel_* and http_server_*). Left out once per process, before the first scrape.
+    /// as system_runtime_dotnet_* and microsoft_aspnetcore_*). Left out once per process, before the first scrape.
     /// </summary>
     static SteadyApp() => Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true });
 
