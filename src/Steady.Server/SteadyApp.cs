@@ -51,6 +51,15 @@ public static class SteadyApp
         "Microsoft.AspNetCore.HttpLogging", "Microsoft.AspNetCore.Server.Kestrel",
     ];
 
+    /// <summary>
+    /// prometheus-net's default registry also mirrors every EventCounter it can find (System.Runtime, Kestrel, hosting,
+    /// sockets, EF Core, MsQuic...): to read them it enables those event sources at Informational level, so they raise
+    /// events on every request and connection, and it polls them on a timer with a thread that allocates at each tick —
+    /// on an idle server, code compiled and memory held for series nobody reads (the Meters carry the same figures,
+    /// as system_runtime_dotnet_* and microsoft_aspnetcore_*). Left out once per process, before the first scrape.
+    /// </summary>
+    static SteadyApp() => Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true });
+
     public static WebApplication Build(string[] args)
     {
         var demo = args.Contains("--demo");
@@ -113,6 +122,7 @@ public static class SteadyApp
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             .RemoveAllLoggers(); // a switch's URL is its secret: never log it
         services.AddHostedService<Watchdog>();
+        services.AddHostedService<NativeMemoryTrimmer>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();

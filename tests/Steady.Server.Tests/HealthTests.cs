@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Steady.Server.Infrastructure;
 
 namespace Steady.Server.Tests;
 
@@ -39,6 +42,30 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType);
         Assert.Contains("# TYPE http_request_duration_seconds histogram", text);
         Assert.Contains("steady_db_command_duration_seconds_count", text);
+    }
+
+    [Fact]
+    public async Task MetricsLeaveOutTheEventCounterMirrors()
+    {
+        var response = await _host.Anonymous().GetAsync("/metrics", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("process_working_set_bytes", text);
+        // prometheus-net registers this one when it starts mirroring EventCounters (enabling their event sources).
+        Assert.DoesNotContain("prometheus_net_eventcounteradapter_sources_connected_total", text);
+    }
+
+    [Fact]
+    public async Task NativeMemoryIsTrimmedAMinuteAfterStartThenEveryFiveMinutes()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "malloc_trim is glibc's");
+        var trimmer = _host.Services.GetServices<IHostedService>().OfType<NativeMemoryTrimmer>().Single();
+        Assert.Equal(0, trimmer.Passes);
+        await _host.AdvanceAsync(NativeMemoryTrimmer.FirstAfter);
+        await Incidents.IncidentWorld.EventuallyAsync(() => trimmer.Passes == 1 ? "" : null, "the first trim");
+        await _host.AdvanceAsync(NativeMemoryTrimmer.Every - TimeSpan.FromSeconds(1));
+        Assert.Equal(1, trimmer.Passes);
+        await _host.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await Incidents.IncidentWorld.EventuallyAsync(() => trimmer.Passes == 2 ? "" : null, "the second trim");
     }
 
     [Fact]
