@@ -19,15 +19,7 @@ config="${CONFIG:-Release}"
 runs="${RUNS:-3}"
 token="stdy_bench_reports_admin_token_0123456789"
 work="$(mktemp -d -t steady-reports-bench.XXXXXX)"
-pid=""
-stop() {
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    pid=""
-}
+. "$root/bench/reports/server.sh"
 trap 'stop; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
