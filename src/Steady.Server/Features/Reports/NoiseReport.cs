@@ -55,6 +55,7 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
         // index on time would fetch each row at random), so the only condition is the period; services are picked here.
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var tally = runner.Scratch(() => new NoiseTally(now));
+        var names = new TextPool();
         tally.Reset(now);
         // Each column read costs (a million times): what is null or true is one number of flags, a time is read only when it is
         // there, and the name is never null (the summary is required).
@@ -72,7 +73,7 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
             if (!byId.ContainsKey(serviceId))
                 return;
             var flags = row.Number(4);
-            tally.Add(new NoiseAlert(serviceId, NameOf(row.Text(1)), row.Guid(2), row.At(3),
+            tally.Add(new NoiseAlert(serviceId, NameOf(row.Text(1, names, MaxName)), row.Guid(2), row.At(3),
                 (flags & 1) != 0 ? row.At(5) : null, (flags & 2) != 0, (flags & 4) != 0 ? row.At(6) : null, (flags & 8) != 0));
         }, cancellationToken);
         var pages = (await SentPages.LoadAsync(db, scope.Period, cancellationToken)).Where(p => teamIds.Contains(p.TeamId)).ToList();
@@ -114,5 +115,8 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
         s.MedianOpen.TotalSeconds,
         Noise.Suggest(s, service.Name));
 
-    private static string NameOf(string? name) => string.IsNullOrWhiteSpace(name) ? "(unnamed)" : name.Length > 120 ? name[..120] : name;
+    /// <summary>Names are cut to this many characters.</summary>
+    private const int MaxName = 120;
+
+    private static string NameOf(string? name) => string.IsNullOrWhiteSpace(name) ? "(unnamed)" : name.Length > MaxName ? name[..MaxName] : name;
 }
