@@ -55,7 +55,7 @@ public sealed class HealthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NativeMemoryIsTrimmedAMinuteAfterStartThenEveryFiveMinutes()
+    public async Task MemoryIsTrimmedAMinuteAfterStartThenEveryMinute()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "malloc_trim is glibc's");
         var trimmer = _host.Services.GetServices<IHostedService>().OfType<NativeMemoryTrimmer>().Single();
@@ -67,6 +67,16 @@ public sealed class HealthTests : IAsyncLifetime
         await _host.AdvanceAsync(TimeSpan.FromSeconds(1));
         await Incidents.IncidentWorld.EventuallyAsync(() => trimmer.Passes == 2 ? "" : null, "the second trim");
     }
+
+    [Theory]
+    [InlineData(true, 20, 500, true)] // the first pass: start-up's garbage, however much it allocated
+    [InlineData(false, 20, 12, true)] // an idle minute (~12 MB of ticks)
+    [InlineData(false, 20, 32, true)]
+    [InlineData(false, 20, 33, false)] // busy: left to the GC
+    [InlineData(false, 64, 1, false)] // a large heap is never paused for
+    [InlineData(true, 64, 1, false)]
+    public void TheManagedHeapIsCollectedOnlyWhenSmallAndAtStartOrQuiet(bool firstPass, long heapMiB, long allocatedMiB, bool collects) =>
+        Assert.Equal(collects, NativeMemoryTrimmer.ShouldCollect(firstPass, heapMiB << 20, allocatedMiB << 20));
 
     [Fact]
     public async Task OpenApiDocumentDescribesTheApi()
