@@ -34,7 +34,8 @@ internal static class ActionItemCommands
         var service = new Option<string>("--service") { Description = "Only items of incidents on this service", HelpName = "SERVICE" };
         var type = Syntax.OneOf(new Option<string>("--type") { Description = string.Join(", ", Types), HelpName = "TYPE" }, "an action item type", Types);
         var age = new Option<bool>("--by-age") { Description = "Oldest first (default: soonest due first)" };
-        var command = new Command("list", "Action items, soonest due first; overdue ones are marked") { incident, mine, owner, status, team, service, type, age };
+        var wide = new Option<bool>("--wide") { Description = "Every column (type and priority too, due to the minute); the default fits 80 columns" };
+        var command = new Command("list", "Action items, soonest due first; overdue ones are marked") { incident, mine, owner, status, team, service, type, age, wide };
         globals.SetAction(command, async (session, parse, cancellationToken) =>
         {
             var query = new List<string>();
@@ -68,18 +69,31 @@ internal static class ActionItemCommands
                 return;
             }
             var shorts = ShortId.For(list.Select(i => i.GetProperty("id").GetGuid()));
-            var table = new Table("Id", "Action item", "Incident", "Type", "Owner", "Priority", "Due", "Status").Limit(1, 50);
+            var all = parse.GetValue(wide);
+            var table = all
+                ? new Table("Id", "Action item", "Incident", "Type", "Owner", "Priority", "Due", "Status").Limit(1, 50).Limit(4, 30).Limit(7, 60)
+                : new Table("Id", "Action item", "Inc", "Owner", "Due", "Status").Limit(1, 50).Limit(3, 24).Limit(5, 60);
             foreach (var i in list)
             {
                 var due = i.GetProperty("dueAt").GetDateTimeOffset();
-                var open = Str(i, "status") is "open" or "in-progress";
-                table.Add(shorts[i.GetProperty("id").GetGuid()], Str(i, "title"), "#" + i.GetProperty("incident").GetInt32(), Str(i, "type"), Str(i.GetProperty("owner"), "name"), Str(i, "priority"),
-                    (open && due < session.Now ? "OVERDUE " : "") + Ago.Both(due, session.Now), Str(i, "status") + (Str(i, "reason") is { Length: > 0 } r ? $": {r}" : ""));
+                var overdue = Str(i, "status") is "open" or "in-progress" && due < session.Now;
+                var state = Str(i, "status") + (Str(i, "reason") is { Length: > 0 } r ? $": {r}" : "");
+                var (id, title, number, person) = (shorts[i.GetProperty("id").GetGuid()], Str(i, "title"), "#" + i.GetProperty("incident").GetInt32(), Str(i.GetProperty("owner"), "name"));
+                if (all)
+                    table.Add(id, title, number, Str(i, "type"), person, Str(i, "priority"), (overdue ? "OVERDUE " : "") + Ago.Both(due, session.Now), state);
+                else
+                    table.Add(id, title, number, person, Due(due, overdue, session.Now), state);
             }
             table.WriteTo(session.Out);
         });
         return command;
     }
+
+    /// <summary>A due date in a few characters, in this machine's zone: "Dec 21 (in 14d)", "OVERDUE 3d ago".</summary>
+    private static string Due(DateTimeOffset due, bool overdue, DateTimeOffset now) =>
+        overdue
+            ? $"OVERDUE {Ago.Since(due, now)}"
+            : $"{TimeZoneInfo.ConvertTime(due, TimeZoneInfo.Local).ToString("MMM d", System.Globalization.CultureInfo.InvariantCulture)} ({Ago.Until(due, now)})";
 
     private static Command Add(Globals globals)
     {

@@ -49,6 +49,14 @@ public sealed partial class PostmortemTests(SteadyServer server) : IClassFixture
         Assert.Equal(2, ids.Count);
         Assert.Contains("Alert 21 days before expiry", list.Out, StringComparison.Ordinal);
         Assert.Contains("Renew automatically", (await _person.RunAsync("actions", "list", "--mine", "--type", "prevent")).Succeeded().Out, StringComparison.Ordinal);
+        // In an 80-column terminal a row is one line: due as "Dec 21 (in 14d)", type and priority left to --wide.
+        _person.Environment["COLUMNS"] = "80";
+        var narrow = (await _person.RunAsync("actions", "list", "--incident", number)).Succeeded();
+        _person.Environment.Remove("COLUMNS");
+        Assert.All(narrow.Out.TrimEnd('\n').Split('\n'), line => Assert.True(line.Length <= 80, line));
+        Assert.Matches(@"Renew automatically\s+#\d+\s+.+\s+[A-Z][a-z]{2} \d{1,2} \(in 21d\)\s+open", narrow.Out);
+        var wide = (await _person.RunAsync("actions", "list", "--incident", number, "--wide")).Succeeded();
+        Assert.Matches(@"Renew automatically\s+#\d+\s+prevent\s+.+\s+high\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(in 21d\)\s+open", wide.Out);
 
         Assert.Equal(ExitCodes.Usage, (await _person.RunAsync("actions", "drop", ids[0])).ExitCode);
         (await _person.RunAsync("actions", "drop", ids[0], "--reason", "the edge is being replaced in January")).Succeeded();
