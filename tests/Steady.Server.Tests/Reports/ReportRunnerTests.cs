@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Steady.Server.Features.Reports;
 
 namespace Steady.Server.Tests.Reports;
@@ -10,7 +11,7 @@ public sealed class ReportRunnerTests
     [Fact]
     public async Task ReportsAskedTogetherAreComputedOneAfterTheOtherOnTheRunnersThread()
     {
-        using var runner = new ReportRunner();
+        using var runner = new ReportRunner(TimeProvider.System);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var order = new List<string>();
@@ -39,7 +40,7 @@ public sealed class ReportRunnerTests
     [Fact]
     public async Task AReportGivenUpBeforeItsTurnIsNeverComputedAndAFailureReachesItsCaller()
     {
-        using var runner = new ReportRunner();
+        using var runner = new ReportRunner(TimeProvider.System);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var blocker = runner.RunAsync(async _ =>
         {
@@ -66,9 +67,29 @@ public sealed class ReportRunnerTests
     [Fact]
     public async Task AScratchTallyIsTheSameForEveryReportOfTheRunner()
     {
-        using var runner = new ReportRunner();
+        using var runner = new ReportRunner(TimeProvider.System);
         var one = await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel);
         var two = await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel);
         Assert.Same(one, two);
+    }
+
+    [Fact]
+    public async Task TwoMinutesAfterTheLastReportTheScratchIsDroppedAndTheNextReportMakesItAnew()
+    {
+        var clock = new FakeTimeProvider();
+        using var runner = new ReportRunner(clock);
+        var first = await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel);
+        clock.Advance(ReportRunner.KeepScratch - TimeSpan.FromSeconds(1));
+        // A report within two minutes keeps it, and counts the two minutes from its own end.
+        Assert.Same(first, await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel));
+        clock.Advance(ReportRunner.KeepScratch - TimeSpan.FromSeconds(1));
+        Assert.Same(first, await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel));
+        Assert.Equal(0, runner.Dropped);
+
+        clock.Advance(ReportRunner.KeepScratch);
+        await Incidents.IncidentWorld.EventuallyAsync(() => runner.Dropped == 1 ? "" : null, "the scratch dropped");
+        Assert.NotSame(first, await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel));
+        clock.Advance(ReportRunner.KeepScratch);
+        await Incidents.IncidentWorld.EventuallyAsync(() => runner.Dropped == 2 ? "" : null, "the new scratch dropped");
     }
 }
