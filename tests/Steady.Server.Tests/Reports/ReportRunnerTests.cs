@@ -92,4 +92,27 @@ public sealed class ReportRunnerTests
         clock.Advance(ReportRunner.KeepScratch);
         await Incidents.IncidentWorld.EventuallyAsync(() => runner.Dropped == 2 ? "" : null, "the new scratch dropped");
     }
+
+    [Fact]
+    public async Task AScratchTallyMadeAgainAfterADropIsGivenTheSizeTheDroppedOneHad()
+    {
+        var clock = new FakeTimeProvider();
+        using var runner = new ReportRunner(clock);
+        var asked = new List<int>();
+        HashSet<int> Tally() => runner.Scratch(size =>
+        {
+            asked.Add(size);
+            return new HashSet<int>(size);
+        }, set => set.Count);
+        await runner.RunAsync(_ =>
+        {
+            Tally().UnionWith(Enumerable.Range(0, 5000));
+            return Task.FromResult(0);
+        }, Cancel);
+        clock.Advance(ReportRunner.KeepScratch);
+        await Incidents.IncidentWorld.EventuallyAsync(() => runner.Dropped == 1 ? "" : null, "the scratch dropped");
+        var again = await runner.RunAsync(_ => Task.FromResult(Tally()), Cancel);
+        Assert.Equal([0, 5000], asked);
+        Assert.True(again.EnsureCapacity(0) >= 5000); // made with room for them
+    }
 }

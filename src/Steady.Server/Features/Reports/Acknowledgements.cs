@@ -22,6 +22,18 @@ public static class Acknowledgements
 
         public HashSet<(Guid TeamId, Guid UserId, Guid Subject)> Groups { get; } = [];
 
+        /// <summary>The most acknowledgements a report here read (the tables are cleared after each).</summary>
+        public int Largest { get; set; }
+
+        /// <summary>A tally with room for <paramref name="acknowledgements"/> (as many as the last one read).</summary>
+        public static Tally For(int acknowledgements)
+        {
+            var tally = new Tally { Largest = acknowledgements };
+            tally.ByAlert.EnsureCapacity(acknowledgements);
+            tally.Groups.EnsureCapacity(acknowledgements);
+            return tally;
+        }
+
         public void Clear()
         {
             ByAlert.Clear();
@@ -55,6 +67,7 @@ public static class Acknowledgements
                 others.Add(person);
             }
         }, cancellationToken);
+        tally.Largest = Math.Max(tally.Largest, byAlert.Count);
         if (byAlert.Count > 0)
         {
             var teams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);

@@ -54,7 +54,7 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
         // One pass over the alerts in storage order: no index serves a year of them better than the table itself (an
         // index on time would fetch each row at random), so the only condition is the period; services are picked here.
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        var tally = runner.Scratch(() => new NoiseTally(now));
+        var tally = runner.Scratch(groups => new NoiseTally(now, groups), t => t.GroupCount);
         var names = new TextPool();
         tally.Reset(now);
         // Each column read costs (a million times): what is null or true is one number of flags, a time is read only when it is

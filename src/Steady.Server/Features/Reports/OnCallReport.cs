@@ -26,7 +26,7 @@ public sealed class OnCallReport(SteadyDb db, ReportRunner runner)
         var schedules = await OnCallTime.LoadAsync(db, teamIds, period, cancellationToken);
         var pages = (await SentPages.LoadAsync(db, period, cancellationToken)).Where(p => teamIds.Contains(p.TeamId)).ToList();
         var escalated = await SentPages.EscalatedPastAsync(db, pages, cancellationToken);
-        var acknowledged = await Acknowledgements.LoadAsync(db, period, runner.Scratch(() => new Acknowledgements.Tally()), cancellationToken);
+        var acknowledged = await Acknowledgements.LoadAsync(db, period, runner.Scratch(Acknowledgements.Tally.For, t => t.Largest), cancellationToken);
         var settings = await db.Set<TeamReportSettings>().AsNoTracking().Where(s => teamIds.Contains(s.TeamId)).ToDictionaryAsync(s => s.TeamId, cancellationToken);
 
         var keys = schedules.SelectMany(s => s.Shifts.Select(x => (s.Schedule.TeamId, UserId: x.UserId!.Value)))

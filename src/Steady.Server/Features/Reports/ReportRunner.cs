@@ -23,6 +23,9 @@ public sealed class ReportRunner : IDisposable
     private readonly BlockingCollection<Action> _queue = [];
     private readonly Thread _thread;
     private readonly Dictionary<Type, object> _scratch = [];
+    /// <summary>How large each kind of scratch tally was when it was last dropped, and how to ask one.</summary>
+    private readonly Dictionary<Type, int> _lastSizes = [];
+    private readonly Dictionary<Type, Func<object, int>> _sizes = [];
     private readonly ITimer _idle;
     /// <summary>Counts the reports computed: a drop queued before the last of them is stale.</summary>
     private int _reports;
@@ -85,14 +88,23 @@ public sealed class ReportRunner : IDisposable
     /// server (intake and paging with it) for a full collection at nearly every report. Only a report being computed here
     /// may call it (one at a time); it clears what it takes.
     /// </summary>
-    public T Scratch<T>(Func<T> make) where T : class
+    public T Scratch<T>(Func<T> make) where T : class => Scratch(_ => make(), _ => 0);
+
+    /// <summary>
+    /// <see cref="Scratch{T}(Func{T})"/> for a tally that can be made with room for what it will hold: <paramref name="make"/> is
+    /// given the <paramref name="size"/> of the last one dropped (0 the first time), so a report after two idle minutes
+    /// does not grow its tables of hundreds of thousands of entries from empty (which allocated them over and over, a
+    /// hundred megabytes a report, and made it half a second slower).
+    /// </summary>
+    public T Scratch<T>(Func<int, T> make, Func<T, int> size) where T : class
     {
         lock (_scratch)
         {
             if (_scratch.TryGetValue(typeof(T), out var kept))
                 return (T)kept;
-            var made = make();
+            var made = make(_lastSizes.GetValueOrDefault(typeof(T)));
             _scratch[typeof(T)] = made;
+            _sizes[typeof(T)] = tally => size((T)tally);
             return made;
         }
     }
@@ -141,6 +153,8 @@ public sealed class ReportRunner : IDisposable
         {
             if (_scratch.Count == 0)
                 return;
+            foreach (var (type, tally) in _scratch)
+                _lastSizes[type] = _sizes[type](tally);
             _scratch.Clear();
         }
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
