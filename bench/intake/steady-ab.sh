@@ -7,7 +7,7 @@
 # A build of a commit: git archive it, `dotnet build src/Steady.Server -c Release`, pass its bin/Release/net10.0/Steady.Server.dll.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
+for tool in wrk jq; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install $tool)" >&2; exit 1; }; done
 one() {
     local dll="$1" work port url pid token="stdy_bench-intake-token-0000000000000000"
     work="$(mktemp -d)"; port=$((20000 + RANDOM % 40000)); url="http://127.0.0.1:$port"
