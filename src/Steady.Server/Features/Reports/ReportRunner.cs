@@ -22,10 +22,10 @@ public sealed class ReportRunner : IDisposable
 
     private readonly BlockingCollection<Action> _queue = [];
     private readonly Thread _thread;
-    private readonly Dictionary<Type, object> _scratch = [];
-    /// <summary>How large each kind of scratch tally was when it was last dropped, and how to ask one.</summary>
+    /// <summary>The scratch tallies kept, each with how to ask its size.</summary>
+    private readonly Dictionary<Type, (object Tally, Func<int> Size)> _scratch = [];
+    /// <summary>How large each kind of scratch tally was when it was last dropped.</summary>
     private readonly Dictionary<Type, int> _lastSizes = [];
-    private readonly Dictionary<Type, Func<object, int>> _sizes = [];
     private readonly ITimer _idle;
     /// <summary>Counts the reports computed: a drop queued before the last of them is stale.</summary>
     private int _reports;
@@ -101,10 +101,9 @@ public sealed class ReportRunner : IDisposable
         lock (_scratch)
         {
             if (_scratch.TryGetValue(typeof(T), out var kept))
-                return (T)kept;
+                return (T)kept.Tally;
             var made = make(_lastSizes.GetValueOrDefault(typeof(T)));
-            _scratch[typeof(T)] = made;
-            _sizes[typeof(T)] = tally => size((T)tally);
+            _scratch[typeof(T)] = (made, () => size(made));
             return made;
         }
     }
@@ -117,7 +116,10 @@ public sealed class ReportRunner : IDisposable
         _queue.Dispose();
     }
 
-    /// <summary>A report was computed (on the runner's thread): the scratch is kept <see cref="KeepScratch"/> from now.</summary>
+    /// <summary>
+    /// A report was computed (on the runner's thread): the scratch is kept <see cref="KeepScratch"/> from now. Called before
+    /// its caller is answered, so the two minutes never start after a clock the caller moves next.
+    /// </summary>
     private void Computed()
     {
         Interlocked.Increment(ref _reports);
@@ -153,8 +155,8 @@ public sealed class ReportRunner : IDisposable
         {
             if (_scratch.Count == 0)
                 return;
-            foreach (var (type, tally) in _scratch)
-                _lastSizes[type] = _sizes[type](tally);
+            foreach (var (type, kept) in _scratch)
+                _lastSizes[type] = kept.Size();
             _scratch.Clear();
         }
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
