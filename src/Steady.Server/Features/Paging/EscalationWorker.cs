@@ -238,10 +238,13 @@ public sealed partial class EscalationWorker(
 
     private async Task<int> DecideAsync(SteadyDb db, StepPlanner planner, RunBatch batch, EscalationRunRecord run, CancellationToken cancellationToken)
     {
+        var now = Time.GetUtcNow();
+        // Claimed while due, then changed by a person before it was read here (acknowledged: not due any more, or due
+        // when the acknowledgement times out): what they did stands. Read as due, an acknowledged run would re-trigger.
+        if (run.NextDueAt is not { } due || due > now)
+            return 0;
         if (run.IncidentId is not null)
             return await IncidentRunSteps.DecideAsync(db, planner, run, batch.Policies, Time, cancellationToken);
-        var now = Time.GetUtcNow();
-        var due = run.NextDueAt ?? now;
         var group = batch.Groups[run.GroupId!.Value];
         var service = batch.Services[run.ServiceId!.Value];
         var decision = RunDecisions.OnDue(run.State, group.IsOpen);
