@@ -48,6 +48,9 @@ public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal,
 
     protected virtual TimeSpan Sweep => TimeSpan.FromSeconds(15);
 
+    /// <summary>How far the clock may move between reading it and starting the timer before the wait is worked out again.</summary>
+    private static readonly TimeSpan ClockJump = TimeSpan.FromSeconds(1);
+
     /// <summary>How long after a failed pass the next one starts.</summary>
     private static readonly TimeSpan AfterFailure = TimeSpan.FromSeconds(1);
 
@@ -76,12 +79,19 @@ public abstract partial class DueTimeWorker<TWorker>(WakeSignal<TWorker> signal,
                 LogFailed(logger, GetType().Name, e);
                 next = time.GetUtcNow() + AfterFailure;
             }
-            var wait = next is { } due ? due - time.GetUtcNow() : Sweep;
+            var before = time.GetUtcNow();
+            var wait = next is { } due ? due - before : Sweep;
             wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Sweep ? Sweep : wait;
             using var woken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             try
             {
-                await Task.WhenAny(Task.Delay(wait, time, woken.Token), signal.WaitAsync(woken.Token));
+                var sleep = Task.Delay(wait, time, woken.Token);
+                // The clock jumped between reading it and the timer starting (a test's clock moved on, or the system's
+                // was set): the timer counts its whole wait from the new time, so what fell due in the jump would wait
+                // for it. Look again now instead. (A clock that merely ran on for microseconds is no jump.)
+                if (wait > TimeSpan.Zero && time.GetUtcNow() - before > ClockJump)
+                    continue;
+                await Task.WhenAny(sleep, signal.WaitAsync(woken.Token));
             }
             finally
             {
