@@ -105,10 +105,46 @@ internal static class AlertCommands
     internal static void WriteTable(TextWriter output, IReadOnlyList<AlertDto> alerts, DateTimeOffset now)
     {
         var ids = ShortId.For(alerts.Select(a => a.Id));
+        if (Table.Width is < NarrowBelow)
+        {
+            // In an 80-column terminal the full columns left the summary, what a person reads first, about a dozen
+            // characters: severity and status are shortened, the count is left to `alert show`.
+            var narrow = new Table("Id", "Sev", "Status", "Summary", "Service", "Last seen").Limit(3, 60).Limit(4, 30);
+            foreach (var a in alerts)
+                narrow.Add(ids[a.Id], ShortSeverity(a.Severity), ShortStatus(a), a.Summary, a.ServiceName, Ago.Since(a.LastSeenAt, now));
+            narrow.WriteTo(output);
+            return;
+        }
         var table = new Table("Id", "Severity", "Status", "Summary", "Service", "Count", "Last seen").Limit(3, 60).Limit(4, 30);
         foreach (var a in alerts)
             table.Add(ids[a.Id], a.Severity, Status(a), a.Summary, a.ServiceName, a.EventCount.ToString(CultureInfo.InvariantCulture), Ago.Since(a.LastSeenAt, now));
         table.WriteTo(output);
+    }
+
+    /// <summary>Terminals narrower than this get the short table.</summary>
+    private const int NarrowBelow = 100;
+
+    private static string ShortSeverity(string severity) => severity switch
+    {
+        "critical" => "crit",
+        "error" => "err",
+        "warning" => "warn",
+        _ => severity,
+    };
+
+    /// <summary><see cref="Status"/> in few characters: "acked,#3", "triggered,silenced".</summary>
+    internal static string ShortStatus(AlertDto a)
+    {
+        var notes = new List<string> { a.Status == "acknowledged" ? "acked" : a.Status };
+        if (a.SilencedBy is not null)
+            notes.Add("silenced");
+        if (a.MaintenanceId is not null)
+            notes.Add("maint");
+        if (a.Flapping)
+            notes.Add("flapping");
+        if (a.Incident is { Open: true } incident)
+            notes.Add($"#{incident.Number.ToString(CultureInfo.InvariantCulture)}");
+        return string.Join(",", notes);
     }
 
     /// <summary>"14 open: 1 critical, 12 error, 1 warning; 11 not acknowledged (2 of them silenced or in maintenance)."</summary>

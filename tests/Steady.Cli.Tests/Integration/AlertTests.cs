@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -178,6 +179,29 @@ public sealed class AlertTests(SteadyServer server) : IClassFixture<SteadyServer
 
         Assert.Matches(@"(?m)^Paging:\s+New alert in an acknowledged group: it joined ""Disk /var full on db1"", which Administrator acknowledged at \d\d:\d\d UTC: Administrator is paged about it \(new alert in a group you acknowledged\); the group stays acknowledged\.$", show.Out);
         Assert.Matches(@"(?m)^  .*\s+joined-acknowledged-group\s+steady\s+joined ", show.Out);
+    }
+
+    [Fact]
+    public async Task InAnEightyColumnTerminalTheListKeepsEachAlertOnOneLineWithItsSummaryReadable()
+    {
+        var key = await _person.ServiceWithKeyAsync("narrow-payments-api");
+        (await _person.RunAsync("alert", "send", "Checkout error rate above 5% on every web node", "--key", key, "--dedup-key", "5xx", "--severity", "critical")).Succeeded();
+        (await _person.RunAsync("alert", "send", "Disk /var above 90% on db-primary-1", "--key", key, "--dedup-key", "disk", "--severity", "warning")).Succeeded();
+        var disk = (await _person.AlertsAsync("--service", "narrow-payments-api")).Single(a => a.GetProperty("dedupKey").GetString() == "disk");
+        (await _person.RunAsync("alert", "ack", disk.Short())).Succeeded();
+
+        _person.Environment["COLUMNS"] = "80";
+        var narrow = (await _person.RunAsync("alert", "list", "--service", "narrow-payments-api")).Succeeded();
+        _person.Environment.Remove("COLUMNS");
+
+        var lines = narrow.Out.TrimEnd('\n').Split('\n');
+        Assert.All(lines, line => Assert.True(line.Length <= 80, line));
+        Assert.Matches(@"^ID\s+SEV\s+STATUS\s+SUMMARY\s+SERVICE\s+LAST SEEN$", lines[0]);
+        Assert.True(Regex.IsMatch(narrow.Out, $@"(?m)^{disk.Short()}\s+warn\s+acked\s+Disk /var above 90%\S*\s+narrow-payments-api\s+just now$"), narrow.Out);
+        Assert.True(Regex.IsMatch(narrow.Out, @"(?m)^[0-9a-f]{8}\s+crit\s+triggered\s+Checkout error rate"), narrow.Out);
+        // To a file or a pipe (no COLUMNS), the full table as before.
+        var full = (await _person.RunAsync("alert", "list", "--service", "narrow-payments-api")).Succeeded();
+        Assert.Matches(@"^ID\s+SEVERITY\s+STATUS\s+SUMMARY\s+SERVICE\s+COUNT\s+LAST SEEN\n", full.Out);
     }
 
     [Fact]
