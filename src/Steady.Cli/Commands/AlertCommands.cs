@@ -105,24 +105,20 @@ internal static class AlertCommands
     internal static void WriteTable(TextWriter output, IReadOnlyList<AlertDto> alerts, DateTimeOffset now)
     {
         var ids = ShortId.For(alerts.Select(a => a.Id));
-        if (Table.Width is < NarrowBelow)
-        {
-            // In an 80-column terminal the full columns left the summary, what a person reads first, about a dozen
-            // characters: severity and status are shortened, the count is left to `alert show`.
-            var narrow = new Table("Id", "Sev", "Status", "Summary", "Service", "Last seen").Limit(3, 60).Limit(4, 30);
-            foreach (var a in alerts)
-                narrow.Add(ids[a.Id], ShortSeverity(a.Severity), ShortStatus(a), a.Summary, a.ServiceName, Ago.Since(a.LastSeenAt, now));
-            narrow.WriteTo(output);
-            return;
-        }
-        var table = new Table("Id", "Severity", "Status", "Summary", "Service", "Count", "Last seen").Limit(3, 60).Limit(4, 30);
+        // In a terminal under 100 columns the full columns left the summary, what a person reads first, about a dozen
+        // characters at 80: there severity and status are shortened, and the count is left to `alert show`.
+        var narrow = Table.Width is < 100;
+        var table = (narrow
+            ? new Table("Id", "Sev", "Status", "Summary", "Service", "Last seen")
+            : new Table("Id", "Severity", "Status", "Summary", "Service", "Count", "Last seen")).Limit(3, 60).Limit(4, 30);
         foreach (var a in alerts)
-            table.Add(ids[a.Id], a.Severity, Status(a), a.Summary, a.ServiceName, a.EventCount.ToString(CultureInfo.InvariantCulture), Ago.Since(a.LastSeenAt, now));
+        {
+            table.Add(narrow
+                ? [ids[a.Id], ShortSeverity(a.Severity), Status(a, narrow), a.Summary, a.ServiceName, Ago.Since(a.LastSeenAt, now)]
+                : [ids[a.Id], a.Severity, Status(a), a.Summary, a.ServiceName, a.EventCount.ToString(CultureInfo.InvariantCulture), Ago.Since(a.LastSeenAt, now)]);
+        }
         table.WriteTo(output);
     }
-
-    /// <summary>Terminals narrower than this get the short table.</summary>
-    private const int NarrowBelow = 100;
 
     private static string ShortSeverity(string severity) => severity switch
     {
@@ -131,21 +127,6 @@ internal static class AlertCommands
         "warning" => "warn",
         _ => severity,
     };
-
-    /// <summary><see cref="Status"/> in few characters: "acked,#3", "triggered,silenced".</summary>
-    internal static string ShortStatus(AlertDto a)
-    {
-        var notes = new List<string> { a.Status == "acknowledged" ? "acked" : a.Status };
-        if (a.SilencedBy is not null)
-            notes.Add("silenced");
-        if (a.MaintenanceId is not null)
-            notes.Add("maint");
-        if (a.Flapping)
-            notes.Add("flapping");
-        if (a.Incident is { Open: true } incident)
-            notes.Add($"#{incident.Number.ToString(CultureInfo.InvariantCulture)}");
-        return string.Join(",", notes);
-    }
 
     /// <summary>"14 open: 1 critical, 12 error, 1 warning; 11 not acknowledged (2 of them silenced or in maintenance)."</summary>
     internal static string Tally(IReadOnlyList<AlertDto> alerts)
@@ -161,19 +142,22 @@ internal static class AlertCommands
         return $"{alerts.Count} open: {string.Join(", ", bySeverity)}; {waiting}.";
     }
 
-    /// <summary>The status and what else is true of it that changes who gets paged: "triggered, silenced", "acknowledged, incident #3".</summary>
-    internal static string Status(AlertDto a)
+    /// <summary>
+    /// The status and what else is true of it that changes who gets paged: "triggered, silenced", "acknowledged, incident #3";
+    /// <paramref name="brief"/>, in few characters for a narrow terminal: "triggered,silenced", "acked,#3".
+    /// </summary>
+    internal static string Status(AlertDto a, bool brief = false)
     {
-        var notes = new List<string> { a.Status };
+        var notes = new List<string> { brief && a.Status == "acknowledged" ? "acked" : a.Status };
         if (a.SilencedBy is not null)
             notes.Add("silenced");
         if (a.MaintenanceId is not null)
-            notes.Add("maintenance");
+            notes.Add(brief ? "maint" : "maintenance");
         if (a.Flapping)
             notes.Add("flapping");
         if (a.Incident is { Open: true } incident)
-            notes.Add($"incident #{incident.Number.ToString(CultureInfo.InvariantCulture)}");
-        return string.Join(", ", notes);
+            notes.Add((brief ? "#" : "incident #") + incident.Number.ToString(CultureInfo.InvariantCulture));
+        return string.Join(brief ? "," : ", ", notes);
     }
 
     /// <summary>The service's runbook, the one link a person woken at 3am wants; null when there is none or it cannot be read.</summary>
