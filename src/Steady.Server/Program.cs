@@ -3,6 +3,8 @@ using Steady.Server.Data;
 
 if (args is [Steady.Server.Features.Backups.Restore.Verb, .. var restore])
     return await Steady.Server.Features.Backups.Restore.RunAsync(restore, Console.Out, Console.Error);
+if (args is [Steady.Server.Features.Reports.ReportWorkerProcess.Verb])
+    return await Steady.Server.Features.Reports.ReportWorkerProcess.RunAsync(Console.In, Console.Out, Console.Error);
 try
 {
     var app = SteadyApp.Build(args);

@@ -44,6 +44,7 @@ public sealed class SecretKeyring(IServiceScopeFactory scopes)
     private const int IdLength = 16;
 
     private volatile Ring? _ring;
+    private volatile bool _withheld;
 
     /// <summary>The master key the data keys are wrapped by, and the data keys by id; <c>Current</c> seals.</summary>
     internal sealed record Ring(MasterKey Master, IReadOnlyList<MasterKey> Previous, IReadOnlyDictionary<string, byte[]> DataKeys, string Current);
@@ -64,6 +65,8 @@ public sealed class SecretKeyring(IServiceScopeFactory scopes)
 
     public string Open(string stored)
     {
+        if (_withheld)
+            return stored;
         if (!IsSealed(stored))
             throw new SecretsException("A stored secret is not encrypted; Steady encrypts every secret at start, so it was written around Steady (restore it through Steady).");
         var id = stored.Substring(Prefix.Length, IdLength);
@@ -184,6 +187,12 @@ public sealed class SecretKeyring(IServiceScopeFactory scopes)
     internal Ring? Current => _ring;
 
     internal void Use(Ring ring) => _ring = ring;
+
+    /// <summary>
+    /// For a process that must never hold the keys (the report worker, which only reads): what it reads stays sealed
+    /// (<see cref="Open"/> gives the stored form back), and sealing fails, for the keyring is never loaded.
+    /// </summary>
+    internal void Withhold() => _withheld = true;
 
     private Ring RingOrThrow() => _ring ?? throw new InvalidOperationException("The secrets keyring is read at start (SecretsStartup) before any secret is used.");
 

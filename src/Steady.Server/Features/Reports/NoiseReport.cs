@@ -38,11 +38,11 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
 {
     public const int TopCount = 10;
 
-    /// <summary>The report of <paramref name="scope"/>, computed on the reports' thread (<see cref="ReportRunner"/>).</summary>
-    public Task<NoiseReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken) =>
-        runner.RunAsync(ct => ComputeAsync(scope, ct), cancellationToken);
-
-    private async Task<NoiseReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// The report of <paramref name="scope"/>. Computed in the report worker process (<see cref="ReportWorkerProcess"/>), on
+    /// its runner's thread (<see cref="ReportRunner"/>); the server asks for it through <see cref="ReportWorker"/>.
+    /// </summary>
+    public async Task<NoiseReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
     {
         var (start, end) = (scope.Period.Start.ToDateTimeOffset(), scope.Period.End.ToDateTimeOffset());
         var teamIds = scope.TeamIds;

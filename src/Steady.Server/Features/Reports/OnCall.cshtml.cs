@@ -8,7 +8,7 @@ namespace Steady.Server.Features.Reports;
 /// rotation and broken rest; for a team's admins the amounts, the compensation CSV and the form for its
 /// rates and holidays (saved through <see cref="ReportSettingsCommands"/>, as the API does).
 /// </summary>
-public sealed class OnCallModel(OnCallReport report, ReportSettingsCommands settings) : ReportPage
+public sealed class OnCallModel(ReportWorker reports, ReportSettingsCommands settings) : ReportPage
 {
     public OnCallReportDto? Report { get; private set; }
 
@@ -28,7 +28,7 @@ public sealed class OnCallModel(OnCallReport report, ReportSettingsCommands sett
     {
         if (!await ResolveAsync(ownLoad: true))
             return BadRequest();
-        var outcome = await CompensationExport.BuildAsync(Scope!, report, RequestAborted);
+        var outcome = await CompensationExport.BuildAsync(Scope!, reports, RequestAborted);
         if (!outcome.Succeeded)
             return StatusCode(StatusCodes.Status403Forbidden);
         return File(System.Text.Encoding.UTF8.GetBytes(outcome.Value.Text), "text/csv; charset=utf-8", outcome.Value.FileName);
@@ -51,7 +51,7 @@ public sealed class OnCallModel(OnCallReport report, ReportSettingsCommands sett
     {
         if (!await ResolveAsync(ownLoad: true))
             return;
-        Report = await report.BuildAsync(Scope!, RequestAborted);
+        Report = await reports.OnCallAsync(Scope!, RequestAborted);
         if (Scope!.Teams.Count == 1 && Scope.SeesAmountsOf(Scope.Teams[0].Id))
         {
             var current = await settings.GetAsync(Actor, Scope.Teams[0].Id.ToString(), RequestAborted);

@@ -15,11 +15,11 @@ namespace Steady.Server.Features.Reports;
 /// </summary>
 public sealed class OnCallReport(SteadyDb db, ReportRunner runner)
 {
-    /// <summary>The report of <paramref name="scope"/>, computed on the reports' thread (<see cref="ReportRunner"/>).</summary>
-    public Task<OnCallReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken) =>
-        runner.RunAsync(ct => ComputeAsync(scope, ct), cancellationToken);
-
-    private async Task<OnCallReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// The report of <paramref name="scope"/>. Computed in the report worker process (<see cref="ReportWorkerProcess"/>), on
+    /// its runner's thread (<see cref="ReportRunner"/>); the server asks for it through <see cref="ReportWorker"/>.
+    /// </summary>
+    public async Task<OnCallReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
     {
         var teamIds = scope.TeamIds;
         var period = scope.Period;

@@ -22,19 +22,19 @@ public static class ReportsApi
         return api;
     }
 
-    private static async Task<Results<Ok<ResponseReportDto>, ProblemHttpResult>> Response(string? from, string? to, string? team, string? service, ActorAccessor actors, ReportScopes scopes, ResponseReport report, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ResponseReportDto>, ProblemHttpResult>> Response(string? from, string? to, string? team, string? service, ActorAccessor actors, ReportScopes scopes, ReportWorker reports, CancellationToken cancellationToken)
     {
         var scope = await scopes.ResolveAsync(await actors.RequireAsync(cancellationToken), new ReportQuery(from, to, team, service), ownLoad: false, cancellationToken);
-        return scope.Succeeded ? TypedResults.Ok(await report.BuildAsync(scope.Value!, cancellationToken)) : scope.Failure!.ToProblem();
+        return scope.Succeeded ? TypedResults.Ok(await reports.ResponseAsync(scope.Value!, cancellationToken)) : scope.Failure!.ToProblem();
     }
 
-    private static async Task<Results<Ok<NoiseReportDto>, ProblemHttpResult>> Noise(string? from, string? to, string? team, string? service, ActorAccessor actors, ReportScopes scopes, NoiseReport report, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<NoiseReportDto>, ProblemHttpResult>> Noise(string? from, string? to, string? team, string? service, ActorAccessor actors, ReportScopes scopes, ReportWorker reports, CancellationToken cancellationToken)
     {
         var scope = await scopes.ResolveAsync(await actors.RequireAsync(cancellationToken), new ReportQuery(from, to, team, service), ownLoad: false, cancellationToken);
-        return scope.Succeeded ? TypedResults.Ok(await report.BuildAsync(scope.Value!, cancellationToken)) : scope.Failure!.ToProblem();
+        return scope.Succeeded ? TypedResults.Ok(await reports.NoiseAsync(scope.Value!, cancellationToken)) : scope.Failure!.ToProblem();
     }
 
-    private static async Task<Results<Ok<OnCallReportDto>, ContentHttpResult, ProblemHttpResult>> OnCall(string? from, string? to, string? team, string? format, HttpContext http, ActorAccessor actors, ReportScopes scopes, OnCallReport report, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OnCallReportDto>, ContentHttpResult, ProblemHttpResult>> OnCall(string? from, string? to, string? team, string? format, HttpContext http, ActorAccessor actors, ReportScopes scopes, ReportWorker reports, CancellationToken cancellationToken)
     {
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
         if (!csv && !string.IsNullOrEmpty(format) && !string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
@@ -43,8 +43,8 @@ public static class ReportsApi
         if (!scope.Succeeded)
             return scope.Failure!.ToProblem();
         if (!csv)
-            return TypedResults.Ok(await report.BuildAsync(scope.Value!, cancellationToken));
-        var outcome = await CompensationExport.BuildAsync(scope.Value!, report, cancellationToken);
+            return TypedResults.Ok(await reports.OnCallAsync(scope.Value!, cancellationToken));
+        var outcome = await CompensationExport.BuildAsync(scope.Value!, reports, cancellationToken);
         if (!outcome.Succeeded)
             return outcome.Failure!.ToProblem();
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{outcome.Value.FileName}\"";
@@ -67,14 +67,14 @@ public static class ReportsApi
 /// <summary>The compensation CSV of a scope: the teams in it whose admin the reader is (amounts are pay); refused when there is none.</summary>
 public static class CompensationExport
 {
-    public static async Task<Outcome<(string Text, string FileName)>> BuildAsync(ReportScope scope, OnCallReport report, CancellationToken cancellationToken)
+    public static async Task<Outcome<(string Text, string FileName)>> BuildAsync(ReportScope scope, ReportWorker reports, CancellationToken cancellationToken)
     {
         var admin = scope.Teams.Where(t => scope.SeesAmountsOf(t.Id)).ToList();
         if (admin.Count == 0)
             return Failure.Forbidden(scope.Teams.Count == 1
                 ? $"The compensation CSV carries amounts: only admins of {scope.Teams[0].Name} get it."
                 : "The compensation CSV carries amounts: only a team's admins get it, and you administer none.");
-        var dto = await report.BuildAsync(scope with { Teams = admin }, cancellationToken);
+        var dto = await reports.OnCallAsync(scope with { Teams = admin }, cancellationToken);
         var name = $"oncall-{dto.From.UtcDateTime:yyyy-MM-dd}-{dto.To.UtcDateTime:yyyy-MM-dd}.csv";
         return (CompensationCsv.Write(dto), name);
     }

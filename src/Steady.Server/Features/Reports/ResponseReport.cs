@@ -33,13 +33,13 @@ public sealed record ResponseReportDto(DateTimeOffset From, DateTimeOffset To, s
 /// <see cref="Response"/> computes the figures. An incident with several services counts once under each;
 /// "(none)" holds incidents declared without a service.
 /// </summary>
-public sealed class ResponseReport(SteadyDb db, ReportRunner runner)
+public sealed class ResponseReport(SteadyDb db)
 {
-    /// <summary>The report of <paramref name="scope"/>, computed on the reports' thread (<see cref="ReportRunner"/>).</summary>
-    public Task<ResponseReportDto> BuildAsync(ReportScope scope, CancellationToken cancellationToken) =>
-        runner.RunAsync(ct => ComputeAsync(scope, ct), cancellationToken);
-
-    private async Task<ResponseReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// The report of <paramref name="scope"/>. Computed in the report worker process (<see cref="ReportWorkerProcess"/>), on
+    /// its runner's thread (<see cref="ReportRunner"/>); the server asks for it through <see cref="ReportWorker"/>.
+    /// </summary>
+    public async Task<ResponseReportDto> ComputeAsync(ReportScope scope, CancellationToken cancellationToken)
     {
         var (incidents, groups) = await LoadAsync(scope, cancellationToken);
         var services = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
