@@ -4,13 +4,12 @@ using System.Runtime.InteropServices;
 namespace Steady.Server.Features.Reports;
 
 /// <summary>
-/// Where reports are computed: one at a time, in order of asking, on a thread of their own whose CPU priority is
-/// lowered (on Linux its nice value is raised by <see cref="Nice"/>), so computing one never slows intake or paging
-/// (measured: docs/benchmarks.md, Reports). A report over a year reads a million rows for one to two seconds of CPU;
-/// on the thread pool it held a pool thread (SQLite's reads are synchronous) and competed at the same priority as
-/// the intake writer and the paging workers; several at once took every core. A report asked for while another is
-/// computed waits its turn (each takes at most a few seconds); one whose reader went away before its turn is never
-/// computed. On PostgreSQL the database does the reading; what a report awaits there resumes on the thread pool.
+/// Where the report worker process (<see cref="ReportWorkerProcess"/>) computes reports: one at a time, in order of asking,
+/// on a thread of its own whose CPU priority is lowered (on Linux its nice value is raised by <see cref="Nice"/>; the
+/// server starts the whole worker at that nice value too), with the scratch tallies kept between reports. A report over a
+/// year reads a million rows for one to two seconds of CPU; a report asked for while another is computed waits its turn;
+/// one whose reader went away before its turn is never computed. On PostgreSQL the database does the reading; what a
+/// report awaits there resumes on the thread pool.
 /// </summary>
 public sealed class ReportRunner : IDisposable
 {
@@ -146,8 +145,8 @@ public sealed class ReportRunner : IDisposable
 
     /// <summary>
     /// Lets the scratch tallies go and collects the heap once, aggressively: they are hundreds of megabytes (a year's
-    /// tables), garbage from now on, and a server that is otherwise quiet may not collect for a long time — it held them,
-    /// 650-800 MB of resident memory, long after anyone looked at a report. One pause for the server's own live data.
+    /// tables), garbage from now on, and a process that is otherwise quiet may not collect for a long time — it held them,
+    /// 650-800 MB of resident memory, long after anyone looked at a report. The pause is the worker's own.
     /// </summary>
     private void DropScratch()
     {
