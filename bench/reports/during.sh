@@ -11,14 +11,15 @@
 # Knobs (environment): KEEP_DB (required): the kept database (its steady.key beside it); RATE (20) background
 # alerts/s, PROBES (300) per phase; STEADY_REF: measure that commit (HEAD, main~3, ...), exported and built in
 # BUILD_CACHE (/tmp/steady-builds), instead of the working tree; WAIT_QUIET (120) seconds to wait for the machine
-# to go quiet first; BENCH_OUT: a file to copy the JSON results to.
+# to go quiet first; BENCH_OUT: a file to copy the JSON results to; KEEP_RUN: a folder to copy the run's database (with
+# its log) and the server's log to after the run, to look up the slowest probes (in the results) in it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 kept="${KEEP_DB:?KEEP_DB: the 1M-alert database kept by bench/reports/run.sh}"
 token="stdy_bench_reports_admin_token_0123456789" # run.sh's
 work="$(mktemp -d -t steady-reports-during.XXXXXX)"
 . "$root/bench/reports/server.sh"
-trap 'stop; rm -rf "$work"' EXIT
+trap 'stop; if [[ -n "${KEEP_RUN:-}" ]]; then mkdir -p "$KEEP_RUN" && cp "$work"/steady.db* "$work/steady.log" "$KEEP_RUN"/; fi; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 if [[ -n "${STEADY_REF:-}" ]]; then

@@ -281,6 +281,10 @@ async Task<int> DuringReports(string from)
         pageP50Ms = Percentile(r.Latency, 50),
         pageP99Ms = Percentile(r.Latency, 99),
         pageMaxMs = r.Latency.Count == 0 ? 0 : Math.Round(r.Latency.Max(), 1),
+        // The five slowest pages, by probe (its alert's dedup key): when each was sent in the run, to look them up in the database.
+        slowest = r.SentAt.Where(s => received.ContainsKey("/primary " + s.Key))
+            .Select(s => new { probe = s.Key, sentAtMs = Math.Round(s.Value), pageMs = Math.Round(received["/primary " + s.Key].At - s.Value, 1) })
+            .OrderByDescending(p => p.pageMs).Take(5).ToList(),
     };
     var result = new
     {
