@@ -25,11 +25,8 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 
     private static void Apply(DbConnection connection)
     {
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = Pragmas;
-            command.ExecuteNonQuery();
-        }
-        SqliteBusyWait.Install((Microsoft.Data.Sqlite.SqliteConnection)connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
     }
 }
