@@ -69,6 +69,67 @@ public sealed class DueTimeWorkerTests
         }
     }
 
+    [Fact]
+    public async Task AWakeWhileAPassRunsIsNeverLostAfterAWaitTheTimerEnded()
+    {
+        // The escalation worker: a step due now (its wait ends by the timer), and while that pass runs an alert commits
+        // and wakes it. The pass did not see the alert; the wake must give it another pass at once, not after the
+        // next due time (measured in bench/reports/during.sh: probes waited 40-110 ms, the wake taken by the wait that
+        // had already ended).
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        using var worker = new WakingDuringPass(clock);
+        await worker.StartAsync(Cancel);
+        try
+        {
+            await EventuallyAsync(() => worker.Passes >= 1, "no first pass");
+            for (var i = 0; i < 200; i++)
+            {
+                var before = worker.Passes;
+                worker.WakeInNextPass = true;
+                clock.Advance(TimeSpan.FromSeconds(1)); // the due time: the timer ends the wait, the pass wakes the worker
+                await EventuallyAsync(() => worker.Passes >= before + 2, $"round {i}: the wake during pass {before + 1} was lost (the clock did not move, so only the wake could start another)");
+                await EventuallyAsync(() => !worker.WakeInNextPass, "the wake was not sent");
+            }
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<bool> done, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(1, Cancel);
+        }
+    }
+
+    /// <summary>Every pass says the next work is due in a second; when asked, a pass wakes the worker from another thread while it runs.</summary>
+    private sealed class WakingDuringPass(TimeProvider time) : DueTimeWorker<WakingDuringPass>(Signal, time, NullLogger.Instance)
+    {
+        private static readonly WakeSignal<WakingDuringPass> Signal = new();
+        private int _passes;
+        private volatile bool _wake;
+
+        public int Passes => Volatile.Read(ref _passes);
+
+        public bool WakeInNextPass { get => _wake; set => _wake = value; }
+
+        protected internal override async Task<DateTimeOffset?> RunDueAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _passes);
+            if (_wake)
+            {
+                _wake = false;
+                await Task.Run(Signal.Wake, cancellationToken); // the intake writer's thread, after its commit
+            }
+            return Time.GetUtcNow().AddSeconds(1);
+        }
+    }
+
     private sealed class Counting(TimeProvider time) : DueTimeWorker<Counting>(new WakeSignal<Counting>(), time, NullLogger.Instance)
     {
         private int _passes;
