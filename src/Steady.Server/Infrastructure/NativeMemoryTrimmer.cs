@@ -85,6 +85,22 @@ public sealed partial class NativeMemoryTrimmer(TimeProvider time, ILogger<Nativ
     // DllImport, not LibraryImport: an int and a pointer-sized integer need no marshalling, and the server project
     // stays without unsafe code.
 #pragma warning disable SYSLIB1054
+    /// <summary>Hands the C library's free pages back to the OS; false where there is no <c>malloc_trim</c> (not glibc, not Linux).</summary>
+    public static bool TrimNative()
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        try
+        {
+            MallocTrim(0);
+            return true;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
 #pragma warning restore SYSLIB1054

@@ -77,7 +77,8 @@ public sealed class ReportRunnerTests
     public async Task TwoMinutesAfterTheLastReportTheScratchIsDroppedAndTheNextReportMakesItAnew()
     {
         var clock = new FakeTimeProvider();
-        using var runner = new ReportRunner(clock);
+        var released = 0;
+        using var runner = new ReportRunner(clock, () => Interlocked.Increment(ref released));
         var first = await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel);
         clock.Advance(ReportRunner.KeepScratch - TimeSpan.FromSeconds(1));
         // A report within two minutes keeps it, and counts the two minutes from its own end.
@@ -85,9 +86,11 @@ public sealed class ReportRunnerTests
         clock.Advance(ReportRunner.KeepScratch - TimeSpan.FromSeconds(1));
         Assert.Same(first, await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel));
         Assert.Equal(0, runner.Dropped);
+        Assert.Equal(0, released);
 
         clock.Advance(ReportRunner.KeepScratch);
         await Incidents.IncidentWorld.EventuallyAsync(() => runner.Dropped == 1 ? "" : null, "the scratch dropped");
+        Assert.Equal(1, released); // the worker's pooled connections with it
         Assert.NotSame(first, await runner.RunAsync(_ => Task.FromResult(runner.Scratch(() => new List<int>())), Cancel));
         clock.Advance(ReportRunner.KeepScratch);
         await Incidents.IncidentWorld.EventuallyAsync(() => runner.Dropped == 2 ? "" : null, "the new scratch dropped");

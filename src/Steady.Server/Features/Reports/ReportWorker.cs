@@ -12,8 +12,12 @@ public sealed class ReportsOptions
 {
     public const string Section = "Steady:Reports";
 
-    /// <summary>How long the report worker process is kept after the last report; then it exits and gives all its memory back.</summary>
-    public TimeSpan WorkerIdle { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long the report worker process is kept after the last report; then it exits and gives all its memory back. A new
+    /// one takes about a second longer for its first report (it compiles its code again), so it is kept for a working
+    /// session: two minutes after the last report it lets its tables go and shrinks (<see cref="ReportRunner.KeepScratch"/>).
+    /// </summary>
+    public TimeSpan WorkerIdle { get; set; } = TimeSpan.FromHours(1);
 }
 
 public enum ReportKind
