@@ -64,7 +64,20 @@ public sealed partial class ReportWorker(DatabaseInfo database, IOptions<Reports
     private bool _disposed;
 
     /// <summary>The process id of the worker running now (null when none is).</summary>
-    public int? ProcessId => _child is { HasExited: false } child ? child.Id : null;
+    public int? ProcessId
+    {
+        get
+        {
+            try
+            {
+                return _child is { HasExited: false } child ? child.Id : null;
+            }
+            catch (InvalidOperationException)
+            {
+                return null; // let go of meanwhile
+            }
+        }
+    }
 
     /// <summary>How many worker processes were started (for tests).</summary>
     public int Started => Volatile.Read(ref _started);
@@ -116,7 +129,9 @@ public sealed partial class ReportWorker(DatabaseInfo database, IOptions<Reports
     /// </summary>
     private async Task<ReportAnswer?> AskAsync(ReportRequest request)
     {
-        var child = _child is { HasExited: false } running ? running : Start();
+        if (_child is { HasExited: true })
+            Stop(kill: true); // it ended on its own (killed): what is left of it is let go of first
+        var child = _child ?? Start();
         await child.StandardInput.WriteLineAsync(JsonSerializer.Serialize(request, Json));
         await child.StandardInput.FlushAsync();
         while (await child.StandardOutput.ReadLineAsync() is { } line)
