@@ -29,11 +29,17 @@ public sealed class ReportWorkerTests
         {
             var worker = host.Services.GetRequiredService<ReportWorker>();
             Assert.Null(worker.ProcessId); // none until the first report
+            // A setting in the server's environment (as Steady__Secrets__Key may be): bound by nothing, it must not reach the worker.
+            Environment.SetEnvironmentVariable("Steady__ReportWorkerTests__Marker", "in-the-servers-environment");
             Assert.Equal(HttpStatusCode.OK, (await host.Admin().GetAsync("/api/v1/reports/noise", Cancel)).StatusCode);
 
             pid = Assert.IsType<int>(worker.ProcessId);
             Assert.NotEqual(Environment.ProcessId, pid);
             Assert.Contains(ReportWorkerProcess.Verb, await File.ReadAllTextAsync($"/proc/{pid}/cmdline", Cancel));
+            // The server's settings (the database's connection string, a master key) reach it on its input only.
+            var environment = await File.ReadAllTextAsync($"/proc/{pid}/environ", Cancel);
+            Assert.DoesNotContain("in-the-servers-environment", environment, StringComparison.Ordinal);
+            Assert.DoesNotContain(host.Database.ConnectionString, environment, StringComparison.Ordinal);
             Assert.Equal(ReportRunner.Nice, Nice(pid));
 
             // Asked again, the same worker answers.
@@ -51,6 +57,7 @@ public sealed class ReportWorkerTests
         }
         finally
         {
+            Environment.SetEnvironmentVariable("Steady__ReportWorkerTests__Marker", null);
             await host.DisposeAsync();
         }
         Assert.False(Directory.Exists($"/proc/{pid}"), "the worker outlived the server");

@@ -109,7 +109,19 @@ public sealed partial class ReportWorker(DatabaseInfo database, IOptions<Reports
             {
                 // The worker died (killed, or out of memory) before it answered: once more on a new one, then give up.
                 Stop(kill: true);
-                answer = await AskAsync(request) ?? throw new InvalidOperationException("The report worker process stopped before it answered (its last lines are in the server's log).");
+                try
+                {
+                    answer = await AskAsync(request);
+                }
+                catch (IOException)
+                {
+                    answer = null;
+                }
+                if (answer is null)
+                {
+                    Stop(kill: true);
+                    throw new InvalidOperationException("The report worker process stopped before it answered, twice (its last lines are in the server's log).");
+                }
             }
             if (answer.Error is not null)
                 throw new InvalidOperationException($"The {kind} report failed in the report worker: {answer.Error}");
@@ -159,6 +171,10 @@ public sealed partial class ReportWorker(DatabaseInfo database, IOptions<Reports
             start.ArgumentList.Add(argument);
         // Its pauses stop nobody but itself: the blocking collector does the same work with less CPU.
         start.Environment["DOTNET_gcConcurrent"] = "0";
+        // It is told what it needs on its input; the server's settings (a master key given as Steady__Secrets__Key among
+        // them) stay out of its environment.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Steady__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Steady:", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(name);
         var child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the report worker ({file}).");
         child.ErrorDataReceived += (_, e) =>
         {
