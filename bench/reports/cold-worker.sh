@@ -12,14 +12,7 @@ work="$(mktemp -d -t steady-cold-worker.XXXXXX)"
 . "$root/bench/reports/server.sh"
 trap 'stop; rm -rf "$work"' EXIT
 if [[ -n "${STEADY_REF:-}" ]]; then
-    commit="$(git -C "$root" rev-parse --short "$STEADY_REF^{commit}")"
-    build="${BUILD_CACHE:-/tmp/steady-builds}/$commit"
-    if [[ ! -f "$build/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll" ]]; then
-        rm -rf "$build" && mkdir -p "$build"
-        git -C "$root" archive --format=tar "$commit" | tar -x -C "$build"
-        dotnet build "$build/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
-    fi
-    dll="$build/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll"
+    build_ref
 else
     dotnet build "$root/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
     dll="$root/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll"

@@ -23,15 +23,7 @@ trap 'stop; if [[ -n "${KEEP_RUN:-}" ]]; then mkdir -p "$KEEP_RUN" && cp "$work"
 trap 'exit 130' INT TERM
 
 if [[ -n "${STEADY_REF:-}" ]]; then
-    commit="$(git -C "$root" rev-parse --short "$STEADY_REF^{commit}")"
-    build="${BUILD_CACHE:-/tmp/steady-builds}/$commit"
-    if [[ ! -f "$build/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll" ]]; then
-        echo "building Steady $commit ($STEADY_REF, Release) in $build" >&2
-        rm -rf "$build" && mkdir -p "$build"
-        git -C "$root" archive --format=tar "$commit" | tar -x -C "$build"
-        dotnet build "$build/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
-    fi
-    dll="$build/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll"
+    build_ref
 else
     commit="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src || echo '+changes')"
     echo "building Steady (Release, the working tree at $commit)" >&2

@@ -29,15 +29,7 @@ trap 'exit 130' INT TERM
 
 dll="$root/src/Steady.Server/bin/$config/net10.0/Steady.Server.dll"
 if [[ -n "${STEADY_REF:-}" ]]; then
-    commit="$(git -C "$root" rev-parse --short "$STEADY_REF^{commit}")"
-    build="${BUILD_CACHE:-/tmp/steady-builds}/$commit"
-    if [[ ! -f "$build/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll" ]]; then
-        echo "building Steady $commit ($STEADY_REF, Release) in $build" >&2
-        rm -rf "$build" && mkdir -p "$build"
-        git -C "$root" archive --format=tar "$commit" | tar -x -C "$build"
-        dotnet build "$build/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
-    fi
-    dll="$build/src/Steady.Server/bin/Release/net10.0/Steady.Server.dll"
+    build_ref
 elif [[ "$config" == "Release" ]]; then
     echo "building Steady (Release)" >&2
     dotnet build "$root/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
