@@ -38,17 +38,18 @@ public sealed record ReportRequest(long Id, ReportKind Kind, Actor Actor, DateTi
 /// <summary>The worker's answer to one request: the report as JSON, or why it failed.</summary>
 public sealed record ReportAnswer(long Id, JsonElement? Result, string? Error);
 
-/// <summary>What the worker is told once, first: the database to read (read-only), how long to keep its scratch.</summary>
+/// <summary>What the worker is told once, first: the database to read (it opens it read-only).</summary>
 public sealed record ReportWorkerStart(DatabaseProvider Provider, string ConnectionString);
 
 /// <summary>
 /// Where the server gets its reports: from a process of its own (<see cref="ReportWorkerProcess"/>), started at the first
 /// report, kept <see cref="ReportsOptions.WorkerIdle"/> after the last one, then let go. A report over a year reads a million
 /// rows for one to two seconds of CPU and fills tables of hundreds of thousands of entries: in the server's own process its
-/// allocations set the pace of the server's garbage collections, and one collection in five runs held a page up for over
-/// 100 ms (docs/benchmarks.md). In its own process, at nice 10, its heap is its own, it reads the database read-only, it
-/// holds no secrets' keys (what it reads of a secret stays sealed), and paging only shares the CPU with it, at a tenth of
-/// the weight. Reports are computed one at a time, in order of asking; one whose reader went away before its turn is never
+/// allocations set the pace of the server's garbage collections (1.6-1.8 s of pauses in 40 s of reports), and paging's
+/// and intake's p99 rose from their quiet 12-22 ms to 28-47 ms while reports ran (docs/benchmarks.md, Reports). In its own
+/// process, at nice 10, its heap is its own (0.2 s of the server's pauses in the same 40 s, p99 at the quiet figures), it
+/// reads the database read-only, it holds no secrets' keys (what it reads of a secret stays sealed), and paging only
+/// shares the CPU with it, at a tenth of the weight. Reports are computed one at a time, in order of asking; one whose reader went away before its turn is never
 /// sent. Each request carries the server's clock, so the worker's "now" is the server's (and a test's).
 /// </summary>
 public sealed partial class ReportWorker(DatabaseInfo database, IOptions<ReportsOptions> options, TimeProvider time, ILogger<ReportWorker> logger) : IDisposable
@@ -96,33 +97,9 @@ public sealed partial class ReportWorker(DatabaseInfo database, IOptions<Reports
             ObjectDisposedException.ThrowIf(_disposed, this);
             _idle?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             var request = ReportRequest.Of(++_requests, kind, scope, time.GetUtcNow());
-            ReportAnswer? answer;
-            try
-            {
-                answer = await AskAsync(request);
-            }
-            catch (IOException)
-            {
-                answer = null; // the pipe broke: the worker is gone
-            }
-            if (answer is null)
-            {
-                // The worker died (killed, or out of memory) before it answered: once more on a new one, then give up.
-                Stop(kill: true);
-                try
-                {
-                    answer = await AskAsync(request);
-                }
-                catch (IOException)
-                {
-                    answer = null;
-                }
-                if (answer is null)
-                {
-                    Stop(kill: true);
-                    throw new InvalidOperationException("The report worker process stopped before it answered, twice (its last lines are in the server's log).");
-                }
-            }
+            // A worker that died (killed, out of memory) before it answered is replaced, and asked once more.
+            var answer = await AskAsync(request) ?? await AskAsync(request)
+                ?? throw new InvalidOperationException("The report worker process stopped before it answered, twice (its last lines are in the server's log).");
             if (answer.Error is not null)
                 throw new InvalidOperationException($"The {kind} report failed in the report worker: {answer.Error}");
             return answer.Result!.Value.Deserialize<T>(Json)!;
@@ -136,22 +113,31 @@ public sealed partial class ReportWorker(DatabaseInfo database, IOptions<Reports
     }
 
     /// <summary>
-    /// Sends the request to the worker (started if none runs) and reads its answer; null when the worker ended first. Once
-    /// sent, a report runs to its end whoever waits for it: its answer must be read before the next request's.
+    /// Sends the request to the worker (started if none runs) and reads its answer; null when the worker ended first (it is
+    /// then let go of). Once sent, a report runs to its end whoever waits for it: its answer must be read before the next
+    /// request's.
     /// </summary>
     private async Task<ReportAnswer?> AskAsync(ReportRequest request)
     {
         if (_child is { HasExited: true })
             Stop(kill: true); // it ended on its own (killed): what is left of it is let go of first
         var child = _child ?? Start();
-        await child.StandardInput.WriteLineAsync(JsonSerializer.Serialize(request, Json));
-        await child.StandardInput.FlushAsync();
-        while (await child.StandardOutput.ReadLineAsync() is { } line)
+        try
         {
-            var answer = JsonSerializer.Deserialize<ReportAnswer>(line, Json);
-            if (answer?.Id == request.Id)
-                return answer;
+            await child.StandardInput.WriteLineAsync(JsonSerializer.Serialize(request, Json));
+            await child.StandardInput.FlushAsync();
+            while (await child.StandardOutput.ReadLineAsync() is { } line)
+            {
+                var answer = JsonSerializer.Deserialize<ReportAnswer>(line, Json);
+                if (answer?.Id == request.Id)
+                    return answer;
+            }
         }
+        catch (IOException)
+        {
+            // the pipe broke: the worker is gone
+        }
+        Stop(kill: true);
         return null;
     }
 

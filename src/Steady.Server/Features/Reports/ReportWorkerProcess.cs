@@ -71,11 +71,13 @@ public static class ReportWorkerProcess
         var provider = scope.ServiceProvider;
         return request.Kind switch
         {
-            ReportKind.Response => JsonSerializer.SerializeToElement(await provider.GetRequiredService<ResponseReport>().ComputeAsync(reportScope, cancellationToken), ReportWorker.Json),
-            ReportKind.OnCall => JsonSerializer.SerializeToElement(await provider.GetRequiredService<OnCallReport>().ComputeAsync(reportScope, cancellationToken), ReportWorker.Json),
-            ReportKind.Noise => JsonSerializer.SerializeToElement(await provider.GetRequiredService<NoiseReport>().ComputeAsync(reportScope, cancellationToken), ReportWorker.Json),
+            ReportKind.Response => Json(await provider.GetRequiredService<ResponseReport>().ComputeAsync(reportScope, cancellationToken)),
+            ReportKind.OnCall => Json(await provider.GetRequiredService<OnCallReport>().ComputeAsync(reportScope, cancellationToken)),
+            ReportKind.Noise => Json(await provider.GetRequiredService<NoiseReport>().ComputeAsync(reportScope, cancellationToken)),
             _ => throw new InvalidOperationException($"Unknown report kind {request.Kind}."),
         };
+
+        static JsonElement Json<T>(T report) => JsonSerializer.SerializeToElement(report, ReportWorker.Json);
     }
 
     /// <summary>Only what the reports need: the database read-only, the clock of the request, the runner and the three reports.</summary>
