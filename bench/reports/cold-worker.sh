@@ -3,7 +3,8 @@
 # whose worker is let go after 15 s idle; one warm-up round of the three reports, then each report timed after 20 s of
 # nothing (so each starts a new worker, the server warm), ROUNDS (2) times, then one more noise report with the worker
 # warm. Runtime settings in the environment (DOTNET_...) reach the server and the worker it starts.
-# Knobs: FROM_DB (required; its steady.key beside it); STEADY_REF (as during.sh); ROUNDS; LABEL (printed first).
+# Knobs: FROM_DB (required; its steady.key beside it); STEADY_REF (as during.sh); SERVER_DLL (a Steady.Server.dll built
+# or published elsewhere, a ReadyToRun publish for one, instead); ROUNDS; LABEL (printed first).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 kept="${FROM_DB:?FROM_DB: the 1M-alert database kept by bench/reports/run.sh}"
@@ -11,7 +12,9 @@ token="stdy_bench_reports_admin_token_0123456789" # run.sh's
 work="$(mktemp -d -t steady-cold-worker.XXXXXX)"
 . "$root/bench/reports/server.sh"
 trap 'stop; rm -rf "$work"' EXIT
-if [[ -n "${STEADY_REF:-}" ]]; then
+if [[ -n "${SERVER_DLL:-}" ]]; then
+    dll="$SERVER_DLL"
+elif [[ -n "${STEADY_REF:-}" ]]; then
     build_ref
 else
     dotnet build "$root/src/Steady.Server" -c Release -nologo -v quiet >/dev/null
