@@ -29,6 +29,8 @@ public static class DatabaseSetup
             // answers (409, "already exists") is not an error of the server. Errors nobody handles are logged where
             // they end — a request's 500, a worker's failed pass — so EF's own lines drop to Debug.
             builder.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+            // The model compiled ahead of time from the mappings (CompiledModel/): not built anew by every process at start.
+            builder.UseModel(CompiledModel.SteadyModels.For(info.Provider));
             if (info.Provider == DatabaseProvider.Sqlite)
                 builder.UseSqlite(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(new SqlitePragmas(), metrics, SecretMaterializer.Instance);
             else

@@ -110,7 +110,7 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
 
     public DbSet<RoundRobinPosition> RoundRobinPositions => Set<RoundRobinPosition>();
 
-    /// <summary>The value of one label in a JSON labels column; translated per provider (json_extract / jsonb ->>).</summary>
+    /// <summary>The value of one label in a JSON labels column: SQLite's json_extract, PostgreSQL's steady_label_value (migration 0028).</summary>
     public static string? LabelValue(string labels, string path) => throw new InvalidOperationException("Only for use in queries.");
 
     /// <summary>The path argument <see cref="LabelValue"/> needs for this provider.</summary>
@@ -141,21 +141,8 @@ public sealed class SteadyDb(DbContextOptions<SteadyDb> options, AuditContext au
         // Each feature maps its own tables next to its code (Features/*/…Mapping.cs); Data names none of them.
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SteadyDb).Assembly);
 
-        var labelValue = modelBuilder.HasDbFunction(typeof(SteadyDb).GetMethod(nameof(LabelValue))!);
-        if (Database.IsSqlite())
-        {
-            labelValue.HasName("json_extract");
-        }
-        else
-        {
-            labelValue.HasTranslation(args => new Microsoft.EntityFrameworkCore.Query.SqlExpressions.SqlFunctionExpression(
-                "jsonb_extract_path_text",
-                [new Microsoft.EntityFrameworkCore.Query.SqlExpressions.SqlUnaryExpression(System.Linq.Expressions.ExpressionType.Convert, args[0], typeof(string), new Microsoft.EntityFrameworkCore.Storage.StringTypeMapping("jsonb", System.Data.DbType.String)), args[1]],
-                nullable: true,
-                argumentsPropagateNullability: [true, true],
-                typeof(string),
-                null));
-        }
+        // json_extract on SQLite; on PostgreSQL the function its migration 0028 makes (a compiled model holds no translations).
+        modelBuilder.HasDbFunction(typeof(SteadyDb).GetMethod(nameof(LabelValue))!).HasName(Database.IsSqlite() ? "json_extract" : "steady_label_value");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

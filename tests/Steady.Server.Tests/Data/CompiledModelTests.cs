@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design.Internal;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Scaffolding;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Steady.Server.Data;
+
+#pragma warning disable EF1001 // the design-time services builder is what dotnet ef itself runs
+
+namespace Steady.Server.Tests.Data;
+
+/// <summary>
+/// The compiled models (src/Steady.Server/CompiledModel/) are what the mappings make today: each is scaffolded again here,
+/// in process, the way <c>dotnet ef dbcontext optimize</c> does, and compared file by file with what is committed. With
+/// STEADY_WRITE_COMPILED_MODEL=1 (<c>scripts/compiled-model</c>) the test writes them instead of comparing.
+/// </summary>
+public sealed partial class CompiledModelTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public void TheCompiledModelIsWhatTheMappingsMake(DatabaseProvider provider)
+    {
+        var committed = Path.Combine(RepositoryRoot(), "src", "Steady.Server", "CompiledModel", provider.ToString());
+        var scratch = Directory.CreateTempSubdirectory("steady-compiled-model-");
+        try
+        {
+            var made = Scaffold(provider, scratch.FullName);
+            if (Environment.GetEnvironmentVariable("STEADY_WRITE_COMPILED_MODEL") == "1")
+            {
+                if (Directory.Exists(committed))
+                    Directory.Delete(committed, recursive: true);
+                Directory.CreateDirectory(committed);
+                foreach (var (name, text) in made)
+                    File.WriteAllText(Path.Combine(committed, name), text);
+                return;
+            }
+            var stale = new List<string>();
+            var have = Directory.Exists(committed)
+                ? Directory.EnumerateFiles(committed, "*.cs").ToDictionary(f => Path.GetFileName(f), File.ReadAllText)
+                : new Dictionary<string, string>();
+            foreach (var (name, text) in made)
+            {
+                if (!have.TryGetValue(name, out var old))
+                    stale.Add($"missing: {name}");
+                else if (Normalize(old) != Normalize(text))
+                    stale.Add($"differs: {name}");
+            }
+            stale.AddRange(have.Keys.Where(k => !made.ContainsKey(k)).Select(k => $"left over: {k}"));
+            Assert.True(stale.Count == 0,
+                $"The compiled {provider} model is not what the mappings make (run scripts/compiled-model):\n{string.Join("\n", stale)}");
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite, "Data Source=steady-compiled-model-test.db")]
+    [InlineData(DatabaseProvider.Postgres, "Host=127.0.0.1;Database=none")]
+    public void EveryContextUsesTheCompiledModel(DatabaseProvider provider, string connectionString)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Steady:Database:Provider"] = provider.ToString().ToLowerInvariant(),
+            ["Steady:Database:ConnectionString"] = connectionString,
+        }).Build());
+        services.AddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.AddSteadyDatabase();
+        using var root = services.BuildServiceProvider();
+        using var scope = root.CreateScope();
+        Assert.Same(Steady.Server.CompiledModel.SteadyModels.For(provider), scope.ServiceProvider.GetRequiredService<SteadyDb>().Model);
+    }
+
+    /// <summary>The model's files as dotnet ef writes them, but for the assembly attribute (the server names its model itself, per provider).</summary>
+    private static Dictionary<string, string> Scaffold(DatabaseProvider provider, string directory)
+    {
+        var options = new DbContextOptionsBuilder<SteadyDb>();
+        if (provider == DatabaseProvider.Sqlite)
+            options.UseSqlite("Data Source=:memory:");
+        else
+            options.UseNpgsql("Host=127.0.0.1;Database=none");
+        var keyring = new SecretKeyring(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>());
+        using var db = new SteadyDb(options.Options, new AuditContext(), TimeProvider.System, keyring);
+        var reporter = new OperationReporter(handler: null);
+        var design = new DesignTimeServicesBuilder(typeof(SteadyDb).Assembly, typeof(CompiledModelTests).Assembly, reporter, []).Build(db);
+        var scaffolder = design.GetRequiredService<ICompiledModelScaffolder>();
+        var files = scaffolder.ScaffoldModel(db.GetService<IDesignTimeModel>().Model, directory, new CompiledModelCodeGenerationOptions
+        {
+            ContextType = typeof(SteadyDb),
+            ModelNamespace = $"Steady.Server.CompiledModel.{provider}",
+            Language = "C#",
+            UseNullableReferenceTypes = true,
+        });
+        return files.Where(f => !f.EndsWith("AssemblyAttributes.cs", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+    }
+
+    /// <summary>The text but for its line endings and the model's id (a new Guid each time it is scaffolded).</summary>
+    private static string Normalize(string text) =>
+        ModelId().Replace(text.ReplaceLineEndings("\n").TrimStart('\uFEFF'), "modelId: new Guid(\"\")");
+
+    [GeneratedRegex("""modelId: new Guid\("[0-9a-f-]{36}"\)""")]
+    private static partial Regex ModelId();
+
+    private static string RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Steady.slnx")))
+            root = root.Parent;
+        return root?.FullName ?? throw new InvalidOperationException("Not run from within the repository.");
+    }
+}
