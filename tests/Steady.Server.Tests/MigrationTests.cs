@@ -138,7 +138,7 @@ public sealed class MigrationTests
                 ["Steady:Database:Provider"] = database.Provider,
                 ["Steady:Database:ConnectionString"] = database.ConnectionString,
             }).Build());
-        services.AddSteadyDatabase();
+        services.AddSteadyDatabase(Steady.Server.CompiledModel.SteadyModels.For);
         return services.BuildServiceProvider().CreateScope().ServiceProvider.GetRequiredService<SteadyDb>();
     }
 

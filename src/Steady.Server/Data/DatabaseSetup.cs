@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Steady.Server.Data;
 
@@ -9,8 +10,13 @@ public sealed record DatabaseInfo(DatabaseProvider Provider, string ConnectionSt
 
 public static class DatabaseSetup
 {
-    /// <summary>Configuration is read when the container first needs it, so hosts (and tests) can still change it after registration.</summary>
-    public static IServiceCollection AddSteadyDatabase(this IServiceCollection services)
+    /// <summary>
+    /// Configuration is read when the container first needs it, so hosts (and tests) can still change it after registration.
+    /// <paramref name="model"/> gives the EF model for the provider: the one compiled ahead of time from the features'
+    /// mappings (<c>CompiledModel.SteadyModels.For</c>, which the composition root names: Data names no feature), so that
+    /// no process builds it at its first query.
+    /// </summary>
+    public static IServiceCollection AddSteadyDatabase(this IServiceCollection services, Func<DatabaseProvider, IModel> model)
     {
         services.AddSingleton(sp => Resolve(sp.GetRequiredService<IConfiguration>().GetSection($"{SteadyOptions.Section}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions()));
         services.AddSingleton(sp => new DbMetrics(sp.GetRequiredService<DatabaseInfo>().Provider.ToString().ToLowerInvariant()));
@@ -29,8 +35,7 @@ public static class DatabaseSetup
             // answers (409, "already exists") is not an error of the server. Errors nobody handles are logged where
             // they end — a request's 500, a worker's failed pass — so EF's own lines drop to Debug.
             builder.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
-            // The model compiled ahead of time from the mappings (CompiledModel/): not built anew by every process at start.
-            builder.UseModel(CompiledModel.SteadyModels.For(info.Provider));
+            builder.UseModel(model(info.Provider));
             if (info.Provider == DatabaseProvider.Sqlite)
                 builder.UseSqlite(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(new SqlitePragmas(), metrics, SecretMaterializer.Instance);
             else

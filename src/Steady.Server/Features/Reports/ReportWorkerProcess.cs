@@ -96,7 +96,7 @@ public static class ReportWorkerProcess
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddSingleton<RequestClock>();
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<RequestClock>());
-        services.AddSteadyDatabase();
+        services.AddSteadyDatabase(Steady.Server.CompiledModel.SteadyModels.For);
         services.AddSingleton(sp => new ReportRunner(sp.GetRequiredService<TimeProvider>(), ReleasePool(sp.GetRequiredService<DatabaseInfo>())));
         services.AddScoped<ResponseReport>();
         services.AddScoped<OnCallReport>();
