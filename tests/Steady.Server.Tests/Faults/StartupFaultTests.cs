@@ -97,7 +97,7 @@ public sealed class StartupFaultTests
             // As a database from before the paging engine (migration 10) was left: the alert open, no escalation run;
             // and the schema as it was before migration 24 (which gives such alerts their run): versions 24 and later
             // undone, so their columns and tables dropped too — 0024's sending marks, 0025's action verdict, 0026's
-            // backup state and 0027's report indexes (a migration added later adds its drops here).
+            // backup state and 0027's report indexes (a migration added later adds its drops here; 0028 replaces its function).
             await using (var db = MigrationTests.Open(host.Database))
             {
                 foreach (var sql in new[]
