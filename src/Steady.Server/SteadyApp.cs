@@ -107,7 +107,7 @@ public static class SteadyApp
     {
         services.Configure<SteadyOptions>(configuration.GetSection(SteadyOptions.Section));
         services.AddSingleton(TimeProvider.System);
-        services.AddSteadyDatabase(CompiledModel.SteadyModels.For);
+        services.AddSteadyDatabase();
         services.AddSteadyNotifications(configuration);
         services.Configure<SecretsOptions>(configuration.GetSection(SecretsOptions.Section));
         services.AddHostedService<DatabaseStartup>();

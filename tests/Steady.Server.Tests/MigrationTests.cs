@@ -138,7 +138,7 @@ public sealed class MigrationTests
                 ["Steady:Database:Provider"] = database.Provider,
                 ["Steady:Database:ConnectionString"] = database.ConnectionString,
             }).Build());
-        services.AddSteadyDatabase(Steady.Server.CompiledModel.SteadyModels.For);
+        services.AddSteadyDatabase();
         return services.BuildServiceProvider().CreateScope().ServiceProvider.GetRequiredService<SteadyDb>();
     }
 

@@ -12,11 +12,12 @@ public static class DatabaseSetup
 {
     /// <summary>
     /// Configuration is read when the container first needs it, so hosts (and tests) can still change it after registration.
-    /// <paramref name="model"/> gives the EF model for the provider: the one compiled ahead of time from the features'
-    /// mappings (<c>CompiledModel.SteadyModels.For</c>, which the composition root names: Data names no feature), so that
-    /// no process builds it at its first query.
+    /// <paramref name="model"/>, when given, gives the EF model for the provider instead of EF building it from the mappings
+    /// at the first query: the report worker passes the one compiled ahead of time (<c>CompiledModel.SteadyModels.For</c>,
+    /// which names every feature's types, so Data does not), because building it is most of a second of its first report.
+    /// The server builds its own: with the compiled model its intake took 5-8 % more CPU per alert (docs/benchmarks.md).
     /// </summary>
-    public static IServiceCollection AddSteadyDatabase(this IServiceCollection services, Func<DatabaseProvider, IModel> model)
+    public static IServiceCollection AddSteadyDatabase(this IServiceCollection services, Func<DatabaseProvider, IModel>? model = null)
     {
         services.AddSingleton(sp => Resolve(sp.GetRequiredService<IConfiguration>().GetSection($"{SteadyOptions.Section}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions()));
         services.AddSingleton(sp => new DbMetrics(sp.GetRequiredService<DatabaseInfo>().Provider.ToString().ToLowerInvariant()));
@@ -35,7 +36,8 @@ public static class DatabaseSetup
             // answers (409, "already exists") is not an error of the server. Errors nobody handles are logged where
             // they end — a request's 500, a worker's failed pass — so EF's own lines drop to Debug.
             builder.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
-            builder.UseModel(model(info.Provider));
+            if (model is not null)
+                builder.UseModel(model(info.Provider));
             if (info.Provider == DatabaseProvider.Sqlite)
                 builder.UseSqlite(info.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(new SqlitePragmas(), metrics, SecretMaterializer.Instance);
             else

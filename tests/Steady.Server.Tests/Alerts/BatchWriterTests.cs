@@ -207,7 +207,7 @@ public sealed class BatchWriterTests
             ["Steady:Database:Provider"] = "sqlite",
             ["Steady:Database:ConnectionString"] = $"Data Source={file}",
         }).Build());
-        services.AddSteadyDatabase(Steady.Server.CompiledModel.SteadyModels.For);
+        services.AddSteadyDatabase();
         var db = services.BuildServiceProvider().CreateScope().ServiceProvider.GetRequiredService<SteadyDb>();
         await Migrator.MigrateAsync(db, cancellationToken: TestContext.Current.CancellationToken);
         await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);

@@ -14,7 +14,7 @@ public sealed class ReportsOptions
 
     /// <summary>
     /// How long the report worker process is kept after the last report; then it exits and gives all its memory back. A new
-    /// one takes about a second longer for its first report (it compiles its code again), so it is kept for a working
+    /// one takes one to two seconds longer for its first report (it compiles its code again), so it is kept for a working
     /// session: two minutes after the last report it lets its tables go and shrinks (<see cref="ReportRunner.KeepScratch"/>).
     /// </summary>
     public TimeSpan WorkerIdle { get; set; } = TimeSpan.FromHours(1);

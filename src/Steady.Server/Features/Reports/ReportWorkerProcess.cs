@@ -80,8 +80,8 @@ public static class ReportWorkerProcess
         static JsonElement Json<T>(T report) => JsonSerializer.SerializeToElement(report, ReportWorker.Json);
     }
 
-    /// <summary>Only what the reports need: the database read-only, the clock of the request, the runner and the three reports.</summary>
-    private static ServiceProvider Services(ReportWorkerStart start)
+    /// <summary>Only what the reports need: the database read-only (through the compiled model), the clock of the request, the runner and the three reports.</summary>
+    internal static ServiceProvider Services(ReportWorkerStart start)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -96,7 +96,8 @@ public static class ReportWorkerProcess
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddSingleton<RequestClock>();
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<RequestClock>());
-        services.AddSteadyDatabase(Steady.Server.CompiledModel.SteadyModels.For);
+        // The model compiled ahead of time: a new worker would otherwise build it for its first report (most of a second).
+        services.AddSteadyDatabase(CompiledModel.SteadyModels.For);
         services.AddSingleton(sp => new ReportRunner(sp.GetRequiredService<TimeProvider>(), ReleasePool(sp.GetRequiredService<DatabaseInfo>())));
         services.AddScoped<ResponseReport>();
         services.AddScoped<OnCallReport>();
