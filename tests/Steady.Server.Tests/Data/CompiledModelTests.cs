@@ -31,11 +31,16 @@ public sealed partial class CompiledModelTests
             var made = Scaffold(provider, scratch.FullName);
             if (Environment.GetEnvironmentVariable("STEADY_WRITE_COMPILED_MODEL") == "1")
             {
-                if (Directory.Exists(committed))
-                    Directory.Delete(committed, recursive: true);
+                // Only what changed is written: a file that differs in the model's id alone stays as it is.
                 Directory.CreateDirectory(committed);
                 foreach (var (name, text) in made)
-                    File.WriteAllText(Path.Combine(committed, name), text);
+                {
+                    var path = Path.Combine(committed, name);
+                    if (!File.Exists(path) || Normalize(File.ReadAllText(path)) != Normalize(text))
+                        File.WriteAllText(path, text);
+                }
+                foreach (var path in Directory.EnumerateFiles(committed, "*.cs").Where(p => !made.ContainsKey(Path.GetFileName(p))).ToList())
+                    File.Delete(path);
                 return;
             }
             var stale = new List<string>();
