@@ -13,9 +13,9 @@ using Steady.Server.Features.Reports;
 namespace Steady.Server.Tests.Data;
 
 /// <summary>
-/// The compiled models (src/Steady.Server/CompiledModel/, which the report worker uses) are what the mappings make today: each is scaffolded again here,
-/// in process, the way <c>dotnet ef dbcontext optimize</c> does, and compared file by file with what is committed. With
-/// STEADY_WRITE_COMPILED_MODEL=1 (<c>scripts/compiled-model</c>) the test writes them instead of comparing.
+/// The compiled models (src/Steady.Server/CompiledModel/, which the report worker uses) are what the mappings make today:
+/// each is scaffolded again here, in process, the way <c>dotnet ef dbcontext optimize</c> does, and compared file by file
+/// with what is committed. With STEADY_WRITE_COMPILED_MODEL=1 (<c>scripts/compiled-model</c>) the test writes them instead.
 /// </summary>
 public sealed partial class CompiledModelTests
 {
