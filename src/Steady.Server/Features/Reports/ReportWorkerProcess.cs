@@ -27,6 +27,8 @@ public static class ReportWorkerProcess
             await error.WriteLineAsync("steady report-worker: it is started by the server, which tells it on its input what to read.");
             return 2;
         }
+        if (start.Provider == DatabaseProvider.Sqlite)
+            SingleThreadedConnections(error);
         await using var services = Services(start);
         var clock = services.GetRequiredService<RequestClock>();
         var runner = services.GetRequiredService<ReportRunner>();
@@ -103,6 +105,19 @@ public static class ReportWorkerProcess
         services.AddScoped<OnCallReport>();
         services.AddScoped<NoiseReport>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>
+    /// SQLite in multi-thread mode: no lock of its own around every call (each column read of a million rows is one), which
+    /// serialized mode takes. Safe here: a connection is used by one thread at a time (one report at a time, one context per
+    /// report). Only before SQLite's first connection in the process; if it is refused, the worker goes on serialized.
+    /// </summary>
+    private static void SingleThreadedConnections(TextWriter error)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        var result = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
+        if (result != SQLitePCL.raw.SQLITE_OK)
+            error.WriteLine($"SQLite stays in serialized mode (sqlite3_config returned {result}).");
     }
 
     /// <summary>Closes this worker's idle pooled connections (with them, SQLite's page cache of each, up to 32 MiB).</summary>
