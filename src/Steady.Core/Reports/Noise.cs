@@ -125,16 +125,7 @@ public sealed class NoiseTally(Instant asOf)
 
     public void Add(in NoiseAlert alert)
     {
-        if (!_sources.TryGetValue((alert.ServiceId, alert.Name), out var source))
-        {
-            source = new Source(alert.ServiceId, alert.Name);
-            _sources.Add((alert.ServiceId, alert.Name), source);
-        }
-        if (!source.Counted)
-        {
-            source.Counted = true;
-            _order.Add(source);
-        }
+        var source = SourceOf(alert.ServiceId, alert.Name);
         source.Add(alert, _asOf);
         // One look-up per alert for both what a group needs: the alert that opened it, and the sources it counts for once.
         ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, alert.GroupId, out var seen);
@@ -151,6 +142,57 @@ public sealed class NoiseTally(Instant asOf)
             (group.More ??= []).Add(source);
             source.Groups++;
         }
+    }
+
+    /// <summary>
+    /// Adds what <paramref name="later"/> counted, as if its alerts had been added here after this tally's own: the two halves
+    /// of one read, tallied at once on two threads, are one tally again. A group both met keeps the earlier first alert
+    /// (this tally's on a tie) and counts once for each source; <paramref name="later"/> is left as it was.
+    /// </summary>
+    public void Merge(NoiseTally later)
+    {
+        var mine = new Dictionary<Source, Source>(later._order.Count, ReferenceEqualityComparer.Instance);
+        foreach (var theirs in later._order)
+        {
+            var source = SourceOf(theirs.ServiceId, theirs.Name);
+            source.Absorb(theirs);
+            mine.Add(theirs, source);
+        }
+        foreach (var (id, theirs) in later._groups)
+        {
+            ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, id, out var seen);
+            if (!seen)
+            {
+                group = new Group(theirs.FirstSeen, mine[theirs.Opener], mine[theirs.First], theirs.More?.Select(s => mine[s]).ToList());
+                continue;
+            }
+            if (theirs.FirstSeen < group.FirstSeen)
+                (group.FirstSeen, group.Opener) = (theirs.FirstSeen, mine[theirs.Opener]);
+            // Each source counted this group once in each tally: once is what it is.
+            foreach (var source in theirs.More is null ? [mine[theirs.First]] : theirs.More.Select(s => mine[s]).Prepend(mine[theirs.First]))
+            {
+                if (group.First == source || (group.More?.Contains(source) ?? false))
+                    source.Groups--;
+                else
+                    (group.More ??= []).Add(source);
+            }
+        }
+    }
+
+    /// <summary>The source of <paramref name="serviceId"/> and <paramref name="name"/>, counted from now on (in the order met).</summary>
+    private Source SourceOf(Guid serviceId, string name)
+    {
+        if (!_sources.TryGetValue((serviceId, name), out var source))
+        {
+            source = new Source(serviceId, name);
+            _sources.Add((serviceId, name), source);
+        }
+        if (!source.Counted)
+        {
+            source.Counted = true;
+            _order.Add(source);
+        }
+        return source;
     }
 
     /// <summary>The figures of every source added (and of those only flapping), noisiest first; pages and flapping as <see cref="Noise.Sources"/> takes them.</summary>
@@ -211,6 +253,15 @@ public sealed class NoiseTally(Instant asOf)
                 if (_longestTransient is not { } longest || open > longest)
                     _longestTransient = open;
             }
+        }
+
+        /// <summary>Adds <paramref name="other"/>'s counts (the same source, counted by another tally).</summary>
+        public void Absorb(Source other)
+        {
+            _open.AddRange(other._open);
+            (_never, _transient, _byPerson, Groups) = (_never + other._never, _transient + other._transient, _byPerson + other._byPerson, Groups + other.Groups);
+            if (other._longestTransient is { } theirs && (_longestTransient is not { } longest || theirs > longest))
+                _longestTransient = theirs;
         }
 
         public NoiseSource Figures(int pages, int flappingEpisodes)

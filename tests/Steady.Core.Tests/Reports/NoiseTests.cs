@@ -85,4 +85,45 @@ public sealed class NoiseTests
         var disk = Assert.Single(reused, s => s.Name == "DiskFull");
         Assert.Equal((2, 2, 2, 1), (disk.Alerts, disk.Groups, disk.Pages, disk.Transient));
     }
+
+    [Fact]
+    public void TwoTalliesMergedCountAsOneTallyOfTheSameAlertsInOrder()
+    {
+        // Groups that span the cut, with sources in either half or both, a group opened earlier in the later half, a tie on the
+        // first seen (the earlier half's alert opens it), sources met only in the later half.
+        var asOf = T0 + Duration.FromHours(2);
+        var (spans, tie, late, single) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var other = Guid.Parse("00000000-0000-0000-0000-0000000000e2");
+        NoiseAlert[] alerts =
+        [
+            Alert("DiskFull", spans, 10, 120, true),
+            Alert("Cpu", tie, 3, null, false),
+            Alert("DiskFull", late, 30, 60, true, ackAfterSeconds: 20, byPerson: true),
+            Alert("DiskFull", single, 1, 400, true),
+            Alert("Cpu", spans, 12, 30, true),
+            Alert("DiskFull", spans, 11, 200, true),
+            Alert("Memory", tie, 3, 100, true),
+            Alert("DiskFull", late, 2, 250, true),
+            Alert("Memory", spans, 5, null, false, ackAfterSeconds: 60),
+            Alert("DiskFull", late, 40, 60, true) with { ServiceId = other },
+        ];
+        var pages = new Dictionary<Guid, int> { [spans] = 3, [tie] = 2, [late] = 5, [single] = 1 };
+        var flapping = new Dictionary<(Guid, string), int> { [(Web, "Cpu")] = 1, [(Web, "Gone")] = 2 };
+        var whole = Noise.Sources(alerts, pages, flapping, asOf);
+
+        for (var cut = 0; cut <= alerts.Length; cut++)
+        {
+            var (first, second) = (new NoiseTally(asOf), new NoiseTally(asOf));
+            foreach (var alert in alerts[..cut])
+                first.Add(alert);
+            foreach (var alert in alerts[cut..])
+                second.Add(alert);
+            first.Merge(second);
+            Assert.Equal(whole, first.Sources(pages, flapping));
+        }
+        var disk = Assert.Single(whole, s => s.Name == "DiskFull" && s.ServiceId == Web);
+        Assert.Equal((5, 3, 5 + 1, 4), (disk.Alerts, disk.Groups, disk.Pages, disk.Transient));
+        Assert.Equal(3, Assert.Single(whole, s => s.Name == "Memory").Pages); // it opened "spans" (minute 5)
+        Assert.Equal(2, Assert.Single(whole, s => s.Name == "Cpu").Pages); // "tie": first seen at the same minute as Memory's, added first
+    }
 }

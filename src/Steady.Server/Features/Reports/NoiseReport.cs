@@ -34,9 +34,12 @@ public sealed record NoiseReportDto(DateTimeOffset From, DateTimeOffset To, IRea
 /// none), and the flapping marks of the period through their own small index; intake carries no index of the
 /// report's on the alerts. Core's <see cref="Noise"/> computes the figures and the suggestions.
 /// </summary>
-public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner runner)
+public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner runner, IServiceScopeFactory scopes)
 {
     public const int TopCount = 10;
+
+    /// <summary>The alerts are read in this many parts at once (the machine this is built for has two cores).</summary>
+    public const int Parts = 2;
 
     /// <summary>
     /// The report of <paramref name="scope"/>. Computed in the report worker process (<see cref="ReportWorkerProcess"/>), on
@@ -51,31 +54,47 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
             services = services.Where(s => s.Id == only.Id).ToList();
         var byId = services.ToDictionary(s => s.Id);
         var path = db.LabelPath("alertname");
-        // One pass over the alerts in storage order: no index serves a year of them better than the table itself (an
-        // index on time would fetch each row at random), so the only condition is the period; services are picked here.
+        // One pass over the alerts in storage order, in parts read at once (ReportRows.ReadInPartsAsync), each into a tally of
+        // its own, merged in order after: no index serves a year of them better than the table itself (an index on time
+        // would fetch each row at random), so the only condition is the period; services are picked here.
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        var tally = runner.Scratch(groups => new NoiseTally(now, groups), t => t.GroupCount);
-        var names = new TextPool();
-        tally.Reset(now);
+        var tallies = runner.Scratch(groups => new Tallies(now, groups), t => t.Parts[0].GroupCount).Parts;
+        foreach (var tally in tallies)
+            tally.Reset(now);
+        var names = tallies.Select(_ => new TextPool()).ToList();
         // Each column read costs (a million times): what is null or true is one number of flags, a time is read only when it is
         // there, and the name is never null (the summary is required).
-        var sql = $"""
+        string Sql(string part) => $"""
             SELECT a.service_id, COALESCE({db.Label("a.labels", "@p2")}, a.summary), a.group_id, a.first_seen_at,
                    CASE WHEN a.resolved_at IS NULL THEN 0 ELSE 1 END + CASE WHEN a.status = 'Resolved' AND a.resolved_by_id IS NULL THEN 2 ELSE 0 END
                    + CASE WHEN a.acknowledged_at IS NULL THEN 0 ELSE 4 END + CASE WHEN a.acknowledged_by_id IS NULL THEN 0 ELSE 8 END,
                    a.resolved_at, a.acknowledged_at
             FROM alerts AS a
-            WHERE a.first_seen_at >= @p0 AND a.first_seen_at < @p1
+            WHERE a.first_seen_at >= @p0 AND a.first_seen_at < @p1 AND {part}
             """;
-        await ReportRows.ReadAsync(db, sql, [db.Param(start), db.Param(end), path], row =>
+        Action<ReportRow> Tally(NoiseTally tally, TextPool pool) => row =>
         {
             var serviceId = row.Guid(0);
             if (!byId.ContainsKey(serviceId))
                 return;
             var flags = row.Number(4);
-            tally.Add(new NoiseAlert(serviceId, NameOf(row.Text(1, names, MaxName)), row.Guid(2), row.At(3),
+            tally.Add(new NoiseAlert(serviceId, NameOf(row.Text(1, pool, MaxName)), row.Guid(2), row.At(3),
                 (flags & 1) != 0 ? row.At(5) : null, (flags & 2) != 0, (flags & 4) != 0 ? row.At(6) : null, (flags & 8) != 0));
-        }, cancellationToken);
+        };
+        var others = Enumerable.Range(1, Parts - 1).Select(_ => scopes.CreateAsyncScope()).ToList();
+        try
+        {
+            await ReportRows.ReadInPartsAsync([db, .. others.Select(o => o.ServiceProvider.GetRequiredService<SteadyDb>())], "alerts", "a", Sql,
+                [db.Param(start), db.Param(end), path], tallies.Select((t, i) => Tally(t, names[i])).ToList(), cancellationToken);
+        }
+        finally
+        {
+            foreach (var other in others)
+                await other.DisposeAsync();
+        }
+        var merged = tallies[0];
+        foreach (var later in tallies.Skip(1))
+            merged.Merge(later);
         var pages = (await SentPages.LoadAsync(db, scope.Period, cancellationToken)).Where(p => teamIds.Contains(p.TeamId)).ToList();
         var pagesByGroup = pages.SelectMany(p => p.Groups).GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
         var flaps = await (from e in db.AlertEvents.AsNoTracking()
@@ -84,7 +103,7 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
                            select new { a.ServiceId, Name = SteadyDb.LabelValue(a.Labels, path) ?? a.Summary }).ToListAsync(cancellationToken);
         var flapping = flaps.Where(f => byId.ContainsKey(f.ServiceId)).GroupBy(f => (f.ServiceId, NameOf(f.Name))).ToDictionary(g => g.Key, g => g.Count());
 
-        var sources = tally.Sources(pagesByGroup, flapping)
+        var sources = merged.Sources(pagesByGroup, flapping)
             .Select(s => Dto(s, byId[s.ServiceId], scope))
             .ToList();
         var top = sources.Where(s => s.Pages > 0 || s.Alerts > 0).Take(TopCount).ToList();
@@ -114,6 +133,12 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
         Math.Round(s.AcknowledgedByPersonShare, 4),
         s.MedianOpen.TotalSeconds,
         Noise.Suggest(s, service.Name));
+
+    /// <summary>The scratch tallies of the parts (<see cref="ReportRunner.Scratch{T}(Func{int, T}, Func{T, int})"/>); the first, into which the others are merged, holds every group.</summary>
+    private sealed class Tallies(Instant asOf, int groups)
+    {
+        public NoiseTally[] Parts { get; } = Enumerable.Range(0, NoiseReport.Parts).Select(i => new NoiseTally(asOf, i == 0 ? groups : groups / NoiseReport.Parts)).ToArray();
+    }
 
     /// <summary>Names are cut to this many characters.</summary>
     private const int MaxName = 120;
