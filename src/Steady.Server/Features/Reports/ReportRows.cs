@@ -96,7 +96,8 @@ public static class ReportRows
             return;
         }
         var (low, high) = (0L, -1L);
-        await ReadAsync(dbs[0], $"SELECT min(rowid), max(rowid) FROM {table}", [], row =>
+        // Each in a query of its own: SQLite finds one min() or max() at an end of the table, both together by a full scan.
+        await ReadAsync(dbs[0], $"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})", [], row =>
         {
             if (!row.IsNull(0))
                 (low, high) = (row.Number(0), row.Number(1));
