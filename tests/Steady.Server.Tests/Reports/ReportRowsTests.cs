@@ -47,13 +47,13 @@ public sealed class ReportRowsTests
             return db.IsSqlite;
         });
         List<long>[] parts = [[], []];
-        await using (var first = host.Services.CreateAsyncScope())
-        await using (var second = host.Services.CreateAsyncScope())
+        await host.WithDbAsync(async (db, services) =>
         {
-            SteadyDb[] dbs = [first.ServiceProvider.GetRequiredService<SteadyDb>(), second.ServiceProvider.GetRequiredService<SteadyDb>()];
-            await ReportRows.ReadInPartsAsync(dbs, "report_parts_probe", "p", part => $"SELECT p.n FROM report_parts_probe AS p WHERE p.n >= @p0 AND {part}", [2L],
+            await ReportRows.ReadInPartsAsync(db, services.GetRequiredService<IServiceScopeFactory>(), "report_parts_probe", "p",
+                part => $"SELECT p.n FROM report_parts_probe AS p WHERE p.n >= @p0 AND {part}", [2L],
                 [row => parts[0].Add(row.Number(0)), row => parts[1].Add(row.Number(0))], Cancel);
-        }
+            return 0;
+        });
 
         Assert.Equal(Enumerable.Range(2, count - 1).Select(n => (long)n), parts[0].Concat(parts[1]).Order());
         if (sqlite)

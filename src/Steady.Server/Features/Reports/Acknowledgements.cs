@@ -20,7 +20,8 @@ public static class Acknowledgements
 
         public Dictionary<Guid, List<Guid>> More { get; } = [];
 
-        public HashSet<(Guid TeamId, Guid UserId, Guid Subject)> Groups { get; } = [];
+        /// <summary>Per part of the read of the alerts (<see cref="ReportRows.ReadInPartsAsync"/>), the (team, person, group) met in it.</summary>
+        public HashSet<(Guid TeamId, Guid UserId, Guid Subject)>[] Groups { get; } = Enumerable.Range(0, ReportRows.Parts).Select(_ => new HashSet<(Guid, Guid, Guid)>()).ToArray();
 
         /// <summary>The most acknowledgements a report here read (the tables are cleared after each).</summary>
         public int Largest { get; set; }
@@ -30,7 +31,8 @@ public static class Acknowledgements
         {
             var tally = new Tally { Largest = acknowledgements };
             tally.ByAlert.EnsureCapacity(acknowledgements);
-            tally.Groups.EnsureCapacity(acknowledgements);
+            foreach (var part in tally.Groups)
+                part.EnsureCapacity(acknowledgements / ReportRows.Parts);
             return tally;
         }
 
@@ -38,11 +40,12 @@ public static class Acknowledgements
         {
             ByAlert.Clear();
             More.Clear();
-            Groups.Clear();
+            foreach (var part in Groups)
+                part.Clear();
         }
     }
 
-    public static async Task<Dictionary<(Guid TeamId, Guid UserId), int>> LoadAsync(SteadyDb db, Span period, Tally tally, CancellationToken cancellationToken)
+    public static async Task<Dictionary<(Guid TeamId, Guid UserId), int>> LoadAsync(SteadyDb db, IServiceScopeFactory scopes, Span period, Tally tally, CancellationToken cancellationToken)
     {
         tally.Clear();
         var (start, end) = (period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset());
@@ -71,21 +74,27 @@ public static class Acknowledgements
         if (byAlert.Count > 0)
         {
             var teams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
-            await ReportRows.ReadAsync(db, "SELECT a.id, a.group_id, a.service_id FROM alerts AS a", [], row =>
+            // In parts read at once, each into a set of its own (the tables it looks in are only read meanwhile).
+            Action<ReportRow> Part(HashSet<(Guid, Guid, Guid)> met) => row =>
             {
                 // Most alerts were acknowledged by nobody in the period: their group and service are not even parsed.
                 var alertId = row.Guid(0);
                 if (byAlert.TryGetValue(alertId, out var person) && teams.TryGetValue(row.Guid(2), out var team))
                 {
                     var group = row.Guid(1);
-                    groups.Add((team, person, group));
+                    met.Add((team, person, group));
                     if (more.TryGetValue(alertId, out var others))
                     {
                         foreach (var other in others)
-                            groups.Add((team, other, group));
+                            met.Add((team, other, group));
                     }
                 }
-            }, cancellationToken);
+            };
+            await ReportRows.ReadInPartsAsync(db, scopes, "alerts", "a", part => $"SELECT a.id, a.group_id, a.service_id FROM alerts AS a WHERE {part}", [],
+                groups.Select(Part).ToList(), cancellationToken);
+            // A group's alerts may lie in both parts: each (team, person, group) once.
+            foreach (var later in groups.Skip(1))
+                groups[0].UnionWith(later);
         }
         var incidents = await (from t in db.Timeline.AsNoTracking()
                                join i in db.Incidents.AsNoTracking() on t.IncidentId equals i.Id
@@ -94,7 +103,7 @@ public static class Acknowledgements
             .Distinct().ToListAsync(cancellationToken);
         // Counted in place: grouping the (hundreds of thousands of) entries first made an object for each, all alive at once.
         var result = new Dictionary<(Guid TeamId, Guid UserId), int>();
-        foreach (var (team, user, _) in groups)
+        foreach (var (team, user, _) in groups[0])
             CollectionsMarshal.GetValueRefOrAddDefault(result, (team, user), out _)++;
         foreach (var page in incidents)
             CollectionsMarshal.GetValueRefOrAddDefault(result, (page.TeamId, page.UserId), out _)++;

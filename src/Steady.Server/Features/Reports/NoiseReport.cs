@@ -38,9 +38,6 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
 {
     public const int TopCount = 10;
 
-    /// <summary>The alerts are read in this many parts at once (the machine this is built for has two cores).</summary>
-    public const int Parts = 2;
-
     /// <summary>
     /// The report of <paramref name="scope"/>. Computed in the report worker process (<see cref="ReportWorkerProcess"/>), on
     /// its runner's thread (<see cref="ReportRunner"/>); the server asks for it through <see cref="ReportWorker"/>.
@@ -81,17 +78,8 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
             tally.Add(new NoiseAlert(serviceId, NameOf(row.Text(1, pool, MaxName)), row.Guid(2), row.At(3),
                 (flags & 1) != 0 ? row.At(5) : null, (flags & 2) != 0, (flags & 4) != 0 ? row.At(6) : null, (flags & 8) != 0));
         };
-        var others = Enumerable.Range(1, Parts - 1).Select(_ => scopes.CreateAsyncScope()).ToList();
-        try
-        {
-            await ReportRows.ReadInPartsAsync([db, .. others.Select(o => o.ServiceProvider.GetRequiredService<SteadyDb>())], "alerts", "a", Sql,
-                [db.Param(start), db.Param(end), path], tallies.Select((t, i) => Tally(t, names[i])).ToList(), cancellationToken);
-        }
-        finally
-        {
-            foreach (var other in others)
-                await other.DisposeAsync();
-        }
+        await ReportRows.ReadInPartsAsync(db, scopes, "alerts", "a", Sql, [db.Param(start), db.Param(end), path],
+            tallies.Select((t, i) => Tally(t, names[i])).ToList(), cancellationToken);
         var merged = tallies[0];
         foreach (var later in tallies.Skip(1))
             merged.Merge(later);
@@ -137,7 +125,7 @@ public sealed class NoiseReport(SteadyDb db, TimeProvider time, ReportRunner run
     /// <summary>The scratch tallies of the parts (<see cref="ReportRunner.Scratch{T}(Func{int, T}, Func{T, int})"/>); the first, into which the others are merged, holds every group.</summary>
     private sealed class Tallies(Instant asOf, int groups)
     {
-        public NoiseTally[] Parts { get; } = Enumerable.Range(0, NoiseReport.Parts).Select(i => new NoiseTally(asOf, i == 0 ? groups : groups / NoiseReport.Parts)).ToArray();
+        public NoiseTally[] Parts { get; } = Enumerable.Range(0, ReportRows.Parts).Select(i => new NoiseTally(asOf, i == 0 ? groups : groups / ReportRows.Parts)).ToArray();
     }
 
     /// <summary>Names are cut to this many characters.</summary>

@@ -13,7 +13,7 @@ namespace Steady.Server.Features.Reports;
 /// its people; everyone sees their own load; rates and amounts only the team's admins. The figures are
 /// Core's (<see cref="OnCallLoad"/>, <see cref="Fairness"/>); this class only reads the rows they need.
 /// </summary>
-public sealed class OnCallReport(SteadyDb db, ReportRunner runner)
+public sealed class OnCallReport(SteadyDb db, ReportRunner runner, IServiceScopeFactory scopes)
 {
     /// <summary>
     /// The report of <paramref name="scope"/>. Computed in the report worker process (<see cref="ReportWorkerProcess"/>), on
@@ -26,7 +26,7 @@ public sealed class OnCallReport(SteadyDb db, ReportRunner runner)
         var schedules = await OnCallTime.LoadAsync(db, teamIds, period, cancellationToken);
         var pages = (await SentPages.LoadAsync(db, period, cancellationToken)).Where(p => teamIds.Contains(p.TeamId)).ToList();
         var escalated = await SentPages.EscalatedPastAsync(db, pages, cancellationToken);
-        var acknowledged = await Acknowledgements.LoadAsync(db, period, runner.Scratch(Acknowledgements.Tally.For, t => t.Largest), cancellationToken);
+        var acknowledged = await Acknowledgements.LoadAsync(db, scopes, period, runner.Scratch(Acknowledgements.Tally.For, t => t.Largest), cancellationToken);
         var settings = await db.Set<TeamReportSettings>().AsNoTracking().Where(s => teamIds.Contains(s.TeamId)).ToDictionaryAsync(s => s.TeamId, cancellationToken);
 
         var keys = schedules.SelectMany(s => s.Shifts.Select(x => (s.Schedule.TeamId, UserId: x.UserId!.Value)))

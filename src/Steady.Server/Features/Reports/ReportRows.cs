@@ -75,45 +75,59 @@ public static class ReportRows
     }
 
     /// <summary>
-    /// <see cref="ReadAsync"/> of one table's rows in parts read at once, one per context of <paramref name="dbs"/> (each its own
-    /// connection), each on a thread of its own: a year's noise report tallies a million alerts, and on two cores two
-    /// halves take half the time. Part <c>i</c>'s rows go to <c>rows[i]</c>, each part in the order a single read would
-    /// have met them, and every row of part <c>i</c> before every row of part <c>i + 1</c> in that order; merged in part order,
-    /// what the parts counted is what one read would have. On SQLite the parts are ranges of equal width of the table's
-    /// rowids (the order its scan reads it in); <paramref name="sql"/> is given the condition for one part on
-    /// <c><paramref name="alias"/>.rowid</c> (parameters after <paramref name="parameters"/>). On PostgreSQL, which does the
-    /// reading in its own processes, the whole table is one part, read through the first context; the other parts are empty.
-    /// Each part is read in its own snapshot: a row is read once, as it was when its part was read.
+    /// How many parts <see cref="ReadInPartsAsync"/> reads at once where a report reads a whole table (the machine Steady is
+    /// built for has two cores; a report's reads are all it does meanwhile).
     /// </summary>
-    public static async Task ReadInPartsAsync(IReadOnlyList<SteadyDb> dbs, string table, string alias, Func<string, string> sql, IReadOnlyList<object> parameters,
-        IReadOnlyList<Action<ReportRow>> rows, CancellationToken cancellationToken)
+    public const int Parts = 2;
+
+    /// <summary>
+    /// <see cref="ReadAsync"/> of one table's rows in parts read at once (as many as <paramref name="rows"/>), each on its own
+    /// connection (a context from a scope of <paramref name="scopes"/>; the first part through <paramref name="db"/>) and its
+    /// own thread: a year's reports read a million alerts, and on two cores two halves take little more than half the time.
+    /// Part <c>i</c>'s rows go to <c>rows[i]</c>, each part in the order a single read would have met them, and every row of
+    /// part <c>i</c> before every row of part <c>i + 1</c> in that order: merged in part order, what the parts counted is what
+    /// one read would have. On SQLite the parts are ranges of equal width of the table's rowids (the order its scan reads
+    /// it in); <paramref name="sql"/> is given the condition for one part on <c><paramref name="alias"/>.rowid</c> (its two
+    /// parameters after <paramref name="parameters"/>). On PostgreSQL, which does the reading in its own processes, the
+    /// whole table is one part, read through <paramref name="db"/>, and the other parts are empty. Each part is read in its
+    /// own snapshot: a row is read once, as it was when its part was read.
+    /// </summary>
+    public static async Task ReadInPartsAsync(SteadyDb db, IServiceScopeFactory scopes, string table, string alias, Func<string, string> sql,
+        IReadOnlyList<object> parameters, IReadOnlyList<Action<ReportRow>> rows, CancellationToken cancellationToken)
     {
-        if (dbs.Count != rows.Count)
-            throw new ArgumentException($"{dbs.Count} contexts for {rows.Count} parts.", nameof(rows));
-        if (!dbs[0].IsSqlite || dbs.Count == 1)
+        if (!db.IsSqlite || rows.Count == 1)
         {
-            await ReadAsync(dbs[0], sql("1 = 1"), parameters, rows[0], cancellationToken);
+            await ReadAsync(db, sql("1 = 1"), parameters, rows[0], cancellationToken);
             return;
         }
         var (low, high) = (0L, -1L);
         // Each in a query of its own: SQLite finds one min() or max() at an end of the table, both together by a full scan.
-        await ReadAsync(dbs[0], $"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})", [], row =>
+        await ReadAsync(db, $"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})", [], row =>
         {
             if (!row.IsNull(0))
                 (low, high) = (row.Number(0), row.Number(1));
         }, cancellationToken);
-        var width = (high - low) / dbs.Count + 1;
-        var (from, to) = (Name(parameters.Count), Name(parameters.Count + 1));
-        var part = sql($"{alias}.rowid BETWEEN {from} AND {to}");
-        // The first part from the lowest rowid there can be, the last to the highest: rows written since are in one of them.
-        var reads = dbs.Select((db, i) =>
+        var width = (high - low) / rows.Count + 1;
+        var part = sql($"{alias}.rowid BETWEEN {Name(parameters.Count)} AND {Name(parameters.Count + 1)}");
+        var others = Enumerable.Range(1, rows.Count - 1).Select(_ => scopes.CreateAsyncScope()).ToList();
+        try
         {
-            object[] bounds = [i == 0 ? long.MinValue : low + (i * width), i == dbs.Count - 1 ? long.MaxValue : low + ((i + 1) * width) - 1];
-            return (Func<Task>)(() => ReadAsync(db, part, [.. parameters, .. bounds], rows[i], cancellationToken));
-        }).ToList();
-        // The other parts start first, then this thread reads the first (on SQLite a read runs to its end once called).
-        var others = reads.Skip(1).Select(read => Task.Run(read)).ToList();
-        await Task.WhenAll([reads[0](), .. others]);
+            // The first part from the lowest rowid there can be, the last to the highest: rows written since are in one of them.
+            var reads = rows.Select((read, i) =>
+            {
+                var context = i == 0 ? db : others[i - 1].ServiceProvider.GetRequiredService<SteadyDb>();
+                object[] bounds = [i == 0 ? long.MinValue : low + (i * width), i == rows.Count - 1 ? long.MaxValue : low + ((i + 1) * width) - 1];
+                return (Func<Task>)(() => ReadAsync(context, part, [.. parameters, .. bounds], read, cancellationToken));
+            }).ToList();
+            // The other parts start first, then this thread reads the first (on SQLite a read runs to its end once called).
+            var started = reads.Skip(1).Select(read => Task.Run(read)).ToList();
+            await Task.WhenAll([reads[0](), .. started]);
+        }
+        finally
+        {
+            foreach (var other in others)
+                await other.DisposeAsync();
+        }
     }
 
     /// <summary>SQL for the value of one label in a labels <paramref name="column"/> (null when absent), its path (<see cref="SteadyDb.LabelPath"/>) passed as <paramref name="pathParameter"/>.</summary>

@@ -157,9 +157,6 @@ public sealed partial class ReportWorker(DatabaseInfo database, IOptions<Reports
             start.ArgumentList.Add(argument);
         // Its pauses stop nobody but itself: the blocking collector does the same work with less CPU.
         start.Environment["DOTNET_gcConcurrent"] = "0";
-        // Its hot code is compiled fully as soon as it is hot, not after the start's first quiet tenth of a second: a new
-        // worker's second report was 0.3 s faster so (docs/benchmarks.md, Reports).
-        start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
         // It is told what it needs on its input; the server's settings (a master key given as Steady__Secrets__Key among
         // them) stay out of its environment.
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Steady__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Steady:", StringComparison.OrdinalIgnoreCase)).ToList())
