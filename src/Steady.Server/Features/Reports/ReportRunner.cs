@@ -9,7 +9,9 @@ namespace Steady.Server.Features.Reports;
 /// server starts the whole worker at that nice value too), with the scratch tallies kept between reports. A report over a
 /// year reads a million rows for one to two seconds of CPU; a report asked for while another is computed waits its turn;
 /// one whose reader went away before its turn is never computed. On PostgreSQL the database does the reading; what a
-/// report awaits there resumes on the thread pool.
+/// report awaits there resumes on the thread pool. On SQLite a report's passes over the whole alerts table are read in
+/// parts at once, the others on the thread pool (<see cref="ReportRows.ReadInPartsAsync"/>): the worker's threads all run
+/// at the worker's nice value.
 /// </summary>
 public sealed class ReportRunner : IDisposable
 {

@@ -28,7 +28,7 @@ public static class ReportWorkerProcess
             return 2;
         }
         if (start.Provider == DatabaseProvider.Sqlite)
-            SingleThreadedConnections(error);
+            SqliteWithoutItsLocks(error);
         await using var services = Services(start);
         var clock = services.GetRequiredService<RequestClock>();
         var runner = services.GetRequiredService<ReportRunner>();
@@ -109,10 +109,11 @@ public static class ReportWorkerProcess
 
     /// <summary>
     /// SQLite in multi-thread mode: no lock of its own around every call (each column read of a million rows is one), which
-    /// serialized mode takes. Safe here: a connection is used by one thread at a time (one report at a time, one context per
-    /// report). Only before SQLite's first connection in the process; if it is refused, the worker goes on serialized.
+    /// serialized mode takes. Safe here: a connection is used by one thread at a time (one report at a time; a report's
+    /// parts read at once each through a context and connection of its own). Only before SQLite's first connection in the
+    /// process; if it is refused, the worker goes on serialized.
     /// </summary>
-    private static void SingleThreadedConnections(TextWriter error)
+    private static void SqliteWithoutItsLocks(TextWriter error)
     {
         SQLitePCL.Batteries_V2.Init();
         var result = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
