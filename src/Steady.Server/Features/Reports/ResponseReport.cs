@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Text;
 using Steady.Core.Alerts;
+using Steady.Core.Paging;
 using Steady.Core.Reports;
 using Steady.Server.Data;
 
@@ -33,7 +34,7 @@ public sealed record ResponseReportDto(DateTimeOffset From, DateTimeOffset To, s
 /// <see cref="Response"/> computes the figures. An incident with several services counts once under each;
 /// "(none)" holds incidents declared without a service.
 /// </summary>
-public sealed class ResponseReport(SteadyDb db)
+public sealed class ResponseReport(SteadyDb db, IServiceScopeFactory scopes)
 {
     /// <summary>
     /// The report of <paramref name="scope"/>. Computed in the report worker process (<see cref="ReportWorkerProcess"/>), on
@@ -95,30 +96,32 @@ public sealed class ResponseReport(SteadyDb db)
             .ToList();
 
         // Groups that paged (a sent delivery for them), each with its first acknowledgement (by anyone, of any of its alerts
-        // of the period) from the alerts' history, folded by the database: only the paging groups come back.
+        // of the period) from the alerts' history, folded by the database: only the paging groups come back. In SQL of its
+        // own, read in parts at once (ReportRows.ReadInPartsAsync): a year's 50,000 paging groups are each looked up with
+        // their alerts' acknowledgements, and two connections do it in little more than half the time.
         var serviceTeams = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TeamId, cancellationToken);
-        var serviceIds = serviceTeams.Where(s => scope.TeamIds.Contains(s.Value) && (scope.Service is null || s.Key == scope.Service.Id)).Select(s => s.Key).ToList();
-        var paged = db.Deliveries.Where(d => d.GroupId != null && d.State == Core.Paging.DeliveryState.Sent && d.CreatedAt >= from).Select(d => d.GroupId!.Value);
-        var (start, end) = (from, to);
-        var rows = await db.AlertGroups.AsNoTracking()
-            .Where(g => g.OpenedAt >= from && g.OpenedAt < to && serviceIds.Contains(g.ServiceId) && paged.Contains(g.Id))
-            .Select(g => new
-            {
-                g.Id,
-                g.ServiceId,
-                g.Severity,
-                g.OpenedAt,
-                g.ResolvedAt,
-                FirstAcknowledged = (from a in db.Alerts
-                                     join e in db.AlertEvents on a.Id equals e.AlertId
-                                     where a.GroupId == g.Id && a.LastSeenAt >= start && a.FirstSeenAt < end && e.Kind == AlertEventKinds.Acknowledged
-                                     select (DateTimeOffset?)e.At).Min(),
-            })
-            .ToListAsync(cancellationToken);
-        var groups = rows.Select(r => new GroupTimes(r.Id, serviceTeams[r.ServiceId], r.ServiceId, r.Severity.ToString().ToLowerInvariant(), I(r.OpenedAt),
-            I(r.FirstAcknowledged), I(r.ResolvedAt))).ToList();
+        var serviceIds = serviceTeams.Where(s => scope.TeamIds.Contains(s.Value) && (scope.Service is null || s.Key == scope.Service.Id)).Select(s => s.Key).ToHashSet();
+        var parts = Enumerable.Range(0, ReportRows.Parts).Select(_ => new List<GroupTimes>()).ToList();
+        Action<ReportRow> Part(List<GroupTimes> groups) => row =>
+        {
+            var serviceId = row.Guid(1);
+            if (serviceIds.Contains(serviceId))
+                groups.Add(new GroupTimes(row.Guid(0), serviceTeams[serviceId], serviceId, SeverityName(row.Text(2)), row.At(3), row.AtOrNull(5), row.AtOrNull(4)));
+        };
+        await ReportRows.ReadInPartsAsync(db, scopes, "alert_groups", "g", part => $"""
+            SELECT g.id, g.service_id, g.severity, g.opened_at, g.resolved_at,
+                   (SELECT MIN(e.at) FROM alerts AS a JOIN alert_events AS e ON e.alert_id = a.id
+                    WHERE a.group_id = g.id AND a.last_seen_at >= @p0 AND a.first_seen_at < @p1 AND e.kind = '{AlertEventKinds.Acknowledged}')
+            FROM alert_groups AS g
+            WHERE g.opened_at >= @p0 AND g.opened_at < @p1 AND {part}
+              AND g.id IN (SELECT d.group_id FROM deliveries AS d WHERE d.group_id IS NOT NULL AND d.state = '{DeliveryState.Sent.ToWire()}' AND d.created_at >= @p0)
+            """, [db.Param(from), db.Param(to)], parts.Select(Part).ToList(), cancellationToken);
+        var groups = parts.SelectMany(p => p).ToList();
         return (incidents, groups);
     }
+
+    /// <summary>A group's severity as the report names it (its wire name; stored as the name of the <see cref="Severity"/>).</summary>
+    private static string SeverityName(string stored) => Enum.TryParse<Severity>(stored, out var severity) ? severity.ToWire() : stored.ToLowerInvariant();
 
     private static int SeverityOrder(string severity) => severity switch { "critical" => 0, "error" => 1, "warning" => 2, _ => 3 };
 
